@@ -1,0 +1,124 @@
+/* sim_engine.c - the replication object and its dispatch loop. */
+#include "sim/sim_engine.h"
+#include "sim/sim_rng.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct component {
+    const sim_component_ops *ops;
+    void *self;
+} component;
+
+typedef struct stream {
+    char *name;
+    gsl_rng *r;
+} stream;
+
+struct sim_engine {
+    double now;
+    uint64_t seed, replication;
+    sim_eventq *q;
+    uint64_t events;
+    bool stop;
+    component *comp;
+    uint32_t ncomp, capcomp;
+    stream *streams;
+    size_t nstreams, capstreams;
+    sim_stats *stats;
+};
+
+sim_engine *sim_engine_create(uint64_t seed, uint64_t replication)
+{
+    sim_engine *e = sim_xcalloc(1, sizeof *e);
+    e->seed = seed;
+    e->replication = replication;
+    e->q = sim_eventq_create(1024);
+    e->stats = sim_stats_create();
+    return e;
+}
+
+void sim_engine_destroy(sim_engine *e)
+{
+    if (!e) return;
+    sim_eventq_destroy(e->q);
+    for (size_t i = 0; i < e->nstreams; i++) {
+        gsl_rng_free(e->streams[i].r);
+        free(e->streams[i].name);
+    }
+    free(e->streams);
+    free(e->comp);
+    sim_stats_destroy(e->stats);
+    free(e);
+}
+
+uint32_t sim_engine_add_component(sim_engine *e, const sim_component_ops *ops, void *self)
+{
+    SIM_ASSERT(ops && ops->on_event);
+    if (e->ncomp == e->capcomp) {
+        e->capcomp = e->capcomp ? 2 * e->capcomp : 8;
+        e->comp = sim_xrealloc(e->comp, e->capcomp * sizeof *e->comp);
+    }
+    e->comp[e->ncomp] = (component){ ops, self };
+    return e->ncomp++;
+}
+
+double sim_engine_now(const sim_engine *e) { return e->now; }
+uint64_t sim_engine_seed(const sim_engine *e) { return e->seed; }
+uint64_t sim_engine_replication(const sim_engine *e) { return e->replication; }
+uint64_t sim_engine_events(const sim_engine *e) { return e->events; }
+size_t sim_engine_pending(const sim_engine *e) { return sim_eventq_size(e->q); }
+sim_stats *sim_engine_stats(sim_engine *e) { return e->stats; }
+
+sim_handle sim_engine_at(sim_engine *e, double t, uint32_t type, uint32_t target,
+                         uint64_t arg)
+{
+    SIM_ASSERT_AT(e->now, t >= e->now);
+    SIM_ASSERT_AT(e->now, target < e->ncomp);
+    return sim_eventq_push(e->q, t, type, target, arg);
+}
+
+sim_handle sim_engine_after(sim_engine *e, double delay, uint32_t type,
+                            uint32_t target, uint64_t arg)
+{
+    SIM_ASSERT_AT(e->now, delay >= 0);
+    return sim_engine_at(e, e->now + delay, type, target, arg);
+}
+
+void sim_engine_cancel(sim_engine *e, sim_handle h) { sim_eventq_cancel(e->q, h); }
+
+void sim_engine_stop(sim_engine *e) { e->stop = true; }
+
+uint64_t sim_engine_run(sim_engine *e, double t_end)
+{
+    uint64_t n0 = e->events;
+    sim_event ev;
+    e->stop = false;
+    while (!e->stop && sim_eventq_peek(e->q, &ev) && ev.t <= t_end) {
+        sim_eventq_pop(e->q, &ev);
+        e->now = ev.t;
+        e->events++;
+        const component *c = &e->comp[ev.target];
+        c->ops->on_event(e, c->self, &ev);
+    }
+    if (!e->stop && t_end > e->now)
+        e->now = t_end;
+    return e->events - n0;
+}
+
+gsl_rng *sim_engine_rng(sim_engine *e, const char *name)
+{
+    /* Linear search: models look streams up once at build time and keep
+     * the pointer, so this is never on a hot path. */
+    for (size_t i = 0; i < e->nstreams; i++)
+        if (strcmp(e->streams[i].name, name) == 0)
+            return e->streams[i].r;
+    if (e->nstreams == e->capstreams) {
+        e->capstreams = e->capstreams ? 2 * e->capstreams : 8;
+        e->streams = sim_xrealloc(e->streams, e->capstreams * sizeof *e->streams);
+    }
+    stream *s = &e->streams[e->nstreams++];
+    s->name = sim_xstrdup(name);
+    s->r = sim_rng_create(e->seed, e->replication, name);
+    return s->r;
+}

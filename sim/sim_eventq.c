@@ -1,0 +1,211 @@
+/* sim_eventq.c - binary-heap future event list with lazy cancellation.
+ *
+ * Sifting moves a "hole" instead of swapping (cimba), so each level costs one
+ * 32-byte copy, and the comparison is inlined rather than called through a
+ * pointer.  See sim_eventq.h for the cost model.
+ */
+#include "sim/sim_eventq.h"
+#include "sim/sim_status.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct sim_eventq {
+    sim_event *heap;
+    size_t n, cap;
+    uint64_t next_seq;
+    /* Lazy-cancel set: linear probing over handles + 1 (0 = empty slot). */
+    uint64_t *cset;
+    size_t cset_n, cset_cap;
+    bool paranoid;
+};
+
+static inline bool ev_before(const sim_event *a, const sim_event *b)
+{
+    return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
+sim_eventq *sim_eventq_create(size_t initial_capacity)
+{
+    sim_eventq *q = sim_xcalloc(1, sizeof *q);
+    q->cap = initial_capacity ? initial_capacity : 64;
+    q->heap = sim_xmalloc(q->cap * sizeof *q->heap);
+    return q;
+}
+
+void sim_eventq_destroy(sim_eventq *q)
+{
+    if (!q)
+        return;
+    free(q->heap);
+    free(q->cset);
+    free(q);
+}
+
+void sim_eventq_clear(sim_eventq *q)
+{
+    q->n = 0;
+    if (q->cset)
+        memset(q->cset, 0, q->cset_cap * sizeof *q->cset);
+    q->cset_n = 0;
+}
+
+static void sift_up(sim_event *h, size_t i, sim_event ev)
+{
+    while (i > 0) {
+        size_t p = (i - 1) >> 1;
+        if (!ev_before(&ev, &h[p]))
+            break;
+        h[i] = h[p];
+        i = p;
+    }
+    h[i] = ev;
+}
+
+static void sift_down(sim_event *h, size_t n, size_t i, sim_event ev)
+{
+    for (;;) {
+        size_t l = 2 * i + 1;
+        if (l >= n)
+            break;
+        size_t c = l;
+        if (l + 1 < n && ev_before(&h[l + 1], &h[l]))
+            c = l + 1;
+        if (!ev_before(&h[c], &ev))
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = ev;
+}
+
+sim_handle sim_eventq_push(sim_eventq *q, double t, uint32_t type,
+                           uint32_t target, uint64_t arg)
+{
+    if (q->n == q->cap) {
+        q->cap *= 2;
+        q->heap = sim_xrealloc(q->heap, q->cap * sizeof *q->heap);
+    }
+    sim_event ev = { t, q->next_seq++, type, target, arg };
+    sift_up(q->heap, q->n++, ev);
+    return ev.seq;
+}
+
+/* ---- the cancel set ----------------------------------------------------- */
+
+static inline size_t cset_hash(uint64_t key, size_t mask)
+{
+    key ^= key >> 33;
+    key *= 0xff51afd7ed558ccdULL;
+    key ^= key >> 33;
+    return (size_t)key & mask;
+}
+
+static void cset_insert(sim_eventq *q, uint64_t key);
+
+static void cset_grow(sim_eventq *q)
+{
+    size_t old_cap = q->cset_cap;
+    uint64_t *old = q->cset;
+    q->cset_cap = old_cap ? old_cap * 2 : 64;
+    q->cset = sim_xcalloc(q->cset_cap, sizeof *q->cset);
+    q->cset_n = 0;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i])
+            cset_insert(q, old[i]);
+    free(old);
+}
+
+static void cset_insert(sim_eventq *q, uint64_t key)
+{
+    if ((q->cset_n + 1) * 2 > q->cset_cap)
+        cset_grow(q);
+    size_t mask = q->cset_cap - 1;
+    size_t i = cset_hash(key, mask);
+    while (q->cset[i]) {
+        if (q->cset[i] == key)
+            return;
+        i = (i + 1) & mask;
+    }
+    q->cset[i] = key;
+    q->cset_n++;
+}
+
+/* Remove key if present (backward-shift deletion keeps probing exact).
+ * Returns true when it was present. */
+static bool cset_take(sim_eventq *q, uint64_t key)
+{
+    size_t mask = q->cset_cap - 1;
+    size_t i = cset_hash(key, mask);
+    while (q->cset[i] != key) {
+        if (!q->cset[i])
+            return false;
+        i = (i + 1) & mask;
+    }
+    size_t j = i;
+    for (;;) {
+        q->cset[i] = 0;
+        for (;;) {
+            j = (j + 1) & mask;
+            if (!q->cset[j]) {
+                q->cset_n--;
+                return true;
+            }
+            size_t home = cset_hash(q->cset[j], mask);
+            /* Move j back to i unless its home lies cyclically in (i, j]. */
+            if (i <= j ? (home <= i || home > j) : (home <= i && home > j))
+                break;
+        }
+        q->cset[i] = q->cset[j];
+        i = j;
+    }
+}
+
+void sim_eventq_cancel(sim_eventq *q, sim_handle h)
+{
+    SIM_ASSERT(h < q->next_seq);
+    if (q->paranoid) {
+        bool found = false;
+        for (size_t i = 0; i < q->n && !found; i++)
+            found = q->heap[i].seq == h;
+        SIM_ASSERT(found);
+    }
+    cset_insert(q, h + 1);
+}
+
+size_t sim_eventq_size(const sim_eventq *q) { return q->n - q->cset_n; }
+
+void sim_eventq_set_paranoid(sim_eventq *q, bool on) { q->paranoid = on; }
+
+/* ---- pop ---------------------------------------------------------------- */
+
+static inline void remove_top(sim_eventq *q)
+{
+    sim_event last = q->heap[--q->n];
+    if (q->n)
+        sift_down(q->heap, q->n, 0, last);
+}
+
+bool sim_eventq_pop(sim_eventq *q, sim_event *out)
+{
+    while (q->n) {
+        *out = q->heap[0];
+        remove_top(q);
+        if (q->cset_n == 0 || !cset_take(q, out->seq + 1))
+            return true;
+    }
+    return false;
+}
+
+bool sim_eventq_peek(sim_eventq *q, sim_event *out)
+{
+    while (q->n) {
+        if (q->cset_n && cset_take(q, q->heap[0].seq + 1)) {
+            remove_top(q);
+            continue;
+        }
+        *out = q->heap[0];
+        return true;
+    }
+    return false;
+}

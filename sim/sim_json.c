@@ -1,0 +1,388 @@
+/* sim_json.c - json-c loading with file/line/path errors, typed getters. */
+#include "sim/sim_json.h"
+#include "sim/sim_io.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sim_json_doc_fini(sim_json_doc *doc)
+{
+    if (!doc)
+        return;
+    if (doc->root)
+        json_object_put(doc->root);
+    free(doc->text);
+    doc->root = NULL;
+    doc->text = NULL;
+}
+
+static long line_of_offset(const char *text, size_t off)
+{
+    long line = 1;
+    for (size_t i = 0; i < off && text[i]; i++)
+        if (text[i] == '\n')
+            line++;
+    return line;
+}
+
+sim_status sim_json_doc_parse(sim_json_doc *doc, const char *text,
+                              const char *label, sim_error *err)
+{
+    memset(doc, 0, sizeof *doc);
+    snprintf(doc->input, sizeof doc->input, "%s", label);
+    size_t len = strlen(text);
+    doc->text = sim_xstrdup(text);
+    json_tokener *tok = json_tokener_new();
+    json_object *root = json_tokener_parse_ex(tok, doc->text, (int)len);
+    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    size_t off = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    if (jerr == json_tokener_continue) {
+        sim_json_doc_fini(doc);
+        SIM_FAIL(err, SIM_EPARSE, label, line_of_offset(text, len), NULL,
+                 "malformed JSON: unexpected end of input");
+    }
+    if (!root && jerr != json_tokener_success) {
+        sim_json_doc_fini(doc);
+        SIM_FAIL(err, SIM_EPARSE, label, line_of_offset(text, off), NULL,
+                 "malformed JSON: %s", json_tokener_error_desc(jerr));
+    }
+    if (!root) {
+        sim_json_doc_fini(doc);
+        SIM_FAIL(err, SIM_EPARSE, label, 1, NULL, "malformed JSON: empty or null document");
+    }
+    for (size_t i = off; i < len; i++) {
+        if (!isspace((unsigned char)text[i])) {
+            json_object_put(root);
+            sim_json_doc_fini(doc);
+            SIM_FAIL(err, SIM_EPARSE, label, line_of_offset(text, i), NULL,
+                     "malformed JSON: trailing characters after the document");
+        }
+    }
+    doc->root = root;
+    return SIM_OK;
+}
+
+sim_status sim_json_doc_load(sim_json_doc *doc, const char *path, sim_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    memset(doc, 0, sizeof *doc);
+    SIM_TRY(sim_read_file(path, &text, &len, err));
+    if (memchr(text, '\0', len)) {
+        long line = line_of_offset(text, (size_t)((char *)memchr(text, '\0', len) - text));
+        free(text);
+        SIM_FAIL(err, SIM_EPARSE, path, line, NULL, "malformed JSON: NUL byte in file");
+    }
+    sim_status s = sim_json_doc_parse(doc, text, path, err);
+    free(text);
+    return s;
+}
+
+/* Walk the path's keys through the text in order; each key is searched
+ * for as "key" followed by optional space and ':' after the previous hit. */
+long sim_json_line(const sim_json_doc *doc, const char *path)
+{
+    if (!doc || !doc->text || !path || !path[0])
+        return 0;
+    const char *pos = doc->text;
+    const char *p = path;
+    char key[256];
+    while (*p) {
+        size_t k = 0;
+        while (*p && *p != '.' && *p != '[' && k + 1 < sizeof key)
+            key[k++] = *p++;
+        key[k] = '\0';
+        while (*p == '[') {            /* skip array indices */
+            while (*p && *p != ']')
+                p++;
+            if (*p == ']')
+                p++;
+        }
+        if (*p == '.')
+            p++;
+        if (!k)
+            continue;
+        const char *hit = NULL;
+        for (const char *s = pos; (s = strchr(s, '"')) != NULL; s++) {
+            if (strncmp(s + 1, key, k) == 0 && s[k + 1] == '"') {
+                const char *c = s + k + 2;
+                while (isspace((unsigned char)*c))
+                    c++;
+                if (*c == ':') {
+                    hit = s;
+                    break;
+                }
+            }
+        }
+        if (!hit)
+            break;
+        pos = hit + 1;
+    }
+    if (pos == doc->text)
+        return 0;
+    return line_of_offset(doc->text, (size_t)(pos - doc->text));
+}
+
+const char *sim_json_path(char *buf, size_t n, const char *base, const char *key)
+{
+    if (base && base[0])
+        snprintf(buf, n, "%s.%s", base, key);
+    else
+        snprintf(buf, n, "%s", key);
+    return buf;
+}
+
+const char *sim_json_path_index(char *buf, size_t n, const char *base, size_t i)
+{
+    snprintf(buf, n, "%s[%zu]", base ? base : "", i);
+    return buf;
+}
+
+sim_status sim_json_check_keys(const sim_json_doc *doc, json_object *obj,
+                               const char *path, const char *const *allowed,
+                               sim_error *err)
+{
+    if (!json_object_is_type(obj, json_type_object))
+        SIM_JSON_FAIL(err, SIM_ETYPE, doc, path, "expected a JSON object");
+    json_object_object_foreach(obj, key, val) {
+        (void)val;
+        bool ok = false;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = strcmp(*a, key) == 0;
+        if (!ok) {
+            char p[512];
+            sim_json_path(p, sizeof p, path, key);
+            char list[512] = "";
+            size_t used = 0;
+            for (const char *const *a = allowed; *a && used < sizeof list; a++) {
+                int w = snprintf(list + used, sizeof list - used, "%s%s",
+                                 used ? ", " : "", *a);
+                if (w > 0)
+                    used += (size_t)w;
+            }
+            SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, p, "unknown key '%s' (expected one of: %s)",
+                          key, list);
+        }
+    }
+    return SIM_OK;
+}
+
+static sim_status lookup(const sim_json_doc *doc, json_object *obj, const char *path,
+                         const char *key, bool required, json_object **v,
+                         bool *present, char *p, size_t pn, sim_error *err)
+{
+    sim_json_path(p, pn, path, key);
+    *v = NULL;
+    if (present)
+        *present = false;
+    if (!obj || !json_object_object_get_ex(obj, key, v) || !*v) {
+        *v = NULL;
+        if (required)
+            SIM_JSON_FAIL(err, SIM_EMISSING, doc, p, "required key '%s' is missing", key);
+        return SIM_OK;
+    }
+    if (present)
+        *present = true;
+    return SIM_OK;
+}
+
+sim_status sim_json_as_number(const sim_json_doc *doc, json_object *v,
+                              const char *path, double *out, sim_error *err)
+{
+    if (!v || !(json_object_is_type(v, json_type_double) ||
+                json_object_is_type(v, json_type_int)))
+        SIM_JSON_FAIL(err, SIM_ETYPE, doc, path, "expected a number, got %s",
+                      v ? json_type_to_name(json_object_get_type(v)) : "null");
+    double d = json_object_get_double(v);
+    if (!isfinite(d))
+        SIM_JSON_FAIL(err, SIM_ERANGE, doc, path, "number is not finite");
+    *out = d;
+    return SIM_OK;
+}
+
+sim_status sim_json_get_number(const sim_json_doc *doc, json_object *obj,
+                               const char *path, const char *key, bool required,
+                               double min, double max, double *out, bool *present,
+                               sim_error *err)
+{
+    char p[512];
+    json_object *v;
+    SIM_TRY(lookup(doc, obj, path, key, required, &v, present, p, sizeof p, err));
+    if (!v)
+        return SIM_OK;
+    double d;
+    SIM_TRY(sim_json_as_number(doc, v, p, &d, err));
+    if (d < min || d > max) {
+        if (d < 0 && min >= 0)
+            SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "must not be negative (got %g)", d);
+        SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "%g is out of range [%g, %g]", d, min, max);
+    }
+    *out = d;
+    return SIM_OK;
+}
+
+sim_status sim_json_get_int(const sim_json_doc *doc, json_object *obj,
+                            const char *path, const char *key, bool required,
+                            int64_t min, int64_t max, int64_t *out, bool *present,
+                            sim_error *err)
+{
+    char p[512];
+    json_object *v;
+    SIM_TRY(lookup(doc, obj, path, key, required, &v, present, p, sizeof p, err));
+    if (!v)
+        return SIM_OK;
+    double d;
+    SIM_TRY(sim_json_as_number(doc, v, p, &d, err));
+    if (d != floor(d))
+        SIM_JSON_FAIL(err, SIM_ETYPE, doc, p, "expected an integer, got %g", d);
+    if (d < (double)min || d > (double)max) {
+        if (d < 0 && min >= 0)
+            SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "must not be negative (got %g)", d);
+        SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "%g is out of range [%lld, %lld]", d,
+                      (long long)min, (long long)max);
+    }
+    *out = json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : (int64_t)d;
+    return SIM_OK;
+}
+
+sim_status sim_json_get_bool(const sim_json_doc *doc, json_object *obj,
+                             const char *path, const char *key, bool required,
+                             bool *out, bool *present, sim_error *err)
+{
+    char p[512];
+    json_object *v;
+    SIM_TRY(lookup(doc, obj, path, key, required, &v, present, p, sizeof p, err));
+    if (!v)
+        return SIM_OK;
+    if (!json_object_is_type(v, json_type_boolean))
+        SIM_JSON_FAIL(err, SIM_ETYPE, doc, p, "expected true or false");
+    *out = json_object_get_boolean(v) != 0;
+    return SIM_OK;
+}
+
+sim_status sim_json_get_string(const sim_json_doc *doc, json_object *obj,
+                               const char *path, const char *key, bool required,
+                               const char **out, bool *present, sim_error *err)
+{
+    char p[512];
+    json_object *v;
+    SIM_TRY(lookup(doc, obj, path, key, required, &v, present, p, sizeof p, err));
+    if (!v)
+        return SIM_OK;
+    if (!json_object_is_type(v, json_type_string))
+        SIM_JSON_FAIL(err, SIM_ETYPE, doc, p, "expected a string");
+    *out = json_object_get_string(v);
+    return SIM_OK;
+}
+
+sim_status sim_json_get_enum(const sim_json_doc *doc, json_object *obj,
+                             const char *path, const char *key, bool required,
+                             const char *const *choices, int *index, bool *present,
+                             sim_error *err)
+{
+    const char *s = NULL;
+    bool here = false;
+    SIM_TRY(sim_json_get_string(doc, obj, path, key, required, &s, &here, err));
+    if (present)
+        *present = here;
+    if (!here)
+        return SIM_OK;
+    for (int i = 0; choices[i]; i++) {
+        if (strcmp(choices[i], s) == 0) {
+            *index = i;
+            return SIM_OK;
+        }
+    }
+    char p[512], list[512] = "";
+    size_t used = 0;
+    for (int i = 0; choices[i] && used < sizeof list; i++) {
+        int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", choices[i]);
+        if (w > 0)
+            used += (size_t)w;
+    }
+    sim_json_path(p, sizeof p, path, key);
+    SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, p, "unknown value '%s' (expected one of: %s)",
+                  s, list);
+}
+
+sim_status sim_json_get_child(const sim_json_doc *doc, json_object *obj,
+                              const char *path, const char *key, bool required,
+                              json_type type, json_object **out, sim_error *err)
+{
+    char p[512];
+    json_object *v;
+    *out = NULL;
+    SIM_TRY(lookup(doc, obj, path, key, required, &v, NULL, p, sizeof p, err));
+    if (!v)
+        return SIM_OK;
+    if (!json_object_is_type(v, type))
+        SIM_JSON_FAIL(err, SIM_ETYPE, doc, p, "expected a JSON %s", json_type_to_name(type));
+    *out = v;
+    return SIM_OK;
+}
+
+char *sim_json_to_string(json_object *obj)
+{
+    const char *s = json_object_to_json_string_ext(
+        obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+             JSON_C_TO_STRING_NOSLASHESCAPE);
+    size_t n = strlen(s);
+    char *out = sim_xmalloc(n + 2);
+    memcpy(out, s, n);
+    out[n] = '\n';
+    out[n + 1] = '\0';
+    return out;
+}
+
+/* json-c's default double format may drop digits; print with %.17g trimmed
+ * to the shortest form that round-trips, so JSON numbers are never rounded. */
+static int double_to_json(json_object *jso, struct printbuf *pb, int level, int flags)
+{
+    (void)level;
+    (void)flags;
+    double v = json_object_get_double(jso);
+    char buf[64];
+    if (!isfinite(v)) {
+        printbuf_strappend(pb, "null");
+        return 0;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    /* Keep integers that are doubles readable as numbers: "3" not "3.0" is
+     * valid JSON, and round-trips. */
+    printbuf_memappend(pb, buf, (int)strlen(buf));
+    return 0;
+}
+
+json_object *sim_json_double(double v)
+{
+    json_object *d = json_object_new_double(v);
+    json_object_set_serializer(d, double_to_json, NULL, NULL);
+    return d;
+}
+
+void sim_json_add_double(json_object *obj, const char *key, double v)
+{
+    json_object_object_add(obj, key, sim_json_double(v));
+}
+
+void sim_json_add_int(json_object *obj, const char *key, int64_t v)
+{
+    json_object_object_add(obj, key, json_object_new_int64(v));
+}
+
+void sim_json_add_string(json_object *obj, const char *key, const char *s)
+{
+    json_object_object_add(obj, key, json_object_new_string(s));
+}
+
+void sim_json_add_bool(json_object *obj, const char *key, bool v)
+{
+    json_object_object_add(obj, key, json_object_new_boolean(v));
+}

@@ -1,0 +1,104 @@
+/* sim_json.h - json-c helpers that turn bad input into precise errors.
+ *
+ * json-c objects do not remember where they came from, so a sim_json_doc
+ * keeps the file name and text beside the parsed tree.  Errors about a field
+ * name its JSON path ("functions.f.memory_mb") and a line found by walking the
+ * path's keys through the text in order: exact for ordinary files, and never
+ * worse than the line of the innermost key.
+ *
+ * Config loading follows style.md §11: code reads json-c only here, checks
+ * keys against an allow-list, checks types and ranges, and fills plain structs.
+ */
+#ifndef SIM_JSON_H
+#define SIM_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json.h>
+
+#include "sim/sim_status.h"
+
+typedef struct sim_json_doc {
+    char input[512];   /* the file name, or a label such as "--input" */
+    char *text;        /* owned copy of the text, for line look-ups */
+    json_object *root; /* owned */
+} sim_json_doc;
+
+/* Read and parse a whole file.  Trailing garbage is an error.  On failure
+ * doc is left empty (safe to fini).  Errors name file and line. */
+sim_status sim_json_doc_load(sim_json_doc *doc, const char *path, sim_error *err);
+
+/* Parse text (copied).  `label` names it in errors. */
+sim_status sim_json_doc_parse(sim_json_doc *doc, const char *text,
+                              const char *label, sim_error *err);
+
+void sim_json_doc_fini(sim_json_doc *doc);
+
+/* Best-effort 1-based line of the value at a dotted path ("a.b[2].c");
+ * 0 when unknown.  doc may be NULL. */
+long sim_json_line(const sim_json_doc *doc, const char *path);
+
+/* "base.key" (or "key" when base is empty) into buf. */
+const char *sim_json_path(char *buf, size_t n, const char *base, const char *key);
+/* "base[i]" into buf. */
+const char *sim_json_path_index(char *buf, size_t n, const char *base, size_t i);
+
+/* Raise an error at a path of doc (input name and line filled in). */
+#define SIM_JSON_FAIL(err, code, doc, path, ...)                                \
+    return sim_error_set((err), (code), __FILE__, __LINE__,                     \
+                         (doc) ? (doc)->input : "", sim_json_line((doc), (path)), \
+                         (path), __VA_ARGS__)
+
+/* Reject keys of obj not in `allowed` (a NULL-terminated list).  obj must be
+ * an object (else ETYPE). */
+sim_status sim_json_check_keys(const sim_json_doc *doc, json_object *obj,
+                               const char *path, const char *const *allowed,
+                               sim_error *err);
+
+/* Typed getters.  When the key is absent: required -> EMISSING, else *out is
+ * left unchanged and *present (if given) is false.  Numbers must be finite
+ * and within [min, max]. */
+sim_status sim_json_get_number(const sim_json_doc *doc, json_object *obj,
+                               const char *path, const char *key, bool required,
+                               double min, double max, double *out, bool *present,
+                               sim_error *err);
+sim_status sim_json_get_int(const sim_json_doc *doc, json_object *obj,
+                            const char *path, const char *key, bool required,
+                            int64_t min, int64_t max, int64_t *out, bool *present,
+                            sim_error *err);
+sim_status sim_json_get_bool(const sim_json_doc *doc, json_object *obj,
+                             const char *path, const char *key, bool required,
+                             bool *out, bool *present, sim_error *err);
+/* *out points into obj (valid while the doc lives). */
+sim_status sim_json_get_string(const sim_json_doc *doc, json_object *obj,
+                               const char *path, const char *key, bool required,
+                               const char **out, bool *present, sim_error *err);
+/* A string that must be one of `choices` (NULL-terminated); *index set. */
+sim_status sim_json_get_enum(const sim_json_doc *doc, json_object *obj,
+                             const char *path, const char *key, bool required,
+                             const char *const *choices, int *index, bool *present,
+                             sim_error *err);
+/* An object or array child of the wanted type (json_type_object/array). */
+sim_status sim_json_get_child(const sim_json_doc *doc, json_object *obj,
+                              const char *path, const char *key, bool required,
+                              json_type type, json_object **out, sim_error *err);
+
+/* Interpret a value (not a key) as a finite number; ETYPE otherwise. */
+sim_status sim_json_as_number(const sim_json_doc *doc, json_object *v,
+                              const char *path, double *out, sim_error *err);
+
+/* Serialise `obj` (pretty, 2-space, deterministic key order as inserted)
+ * and append a newline.  Returns a malloc'd string. */
+char *sim_json_to_string(json_object *obj);
+
+/* Add a double that is printed with enough digits to round-trip. */
+void sim_json_add_double(json_object *obj, const char *key, double v);
+/* A double value object with the same round-trip printing (for arrays). */
+json_object *sim_json_double(double v);
+void sim_json_add_int(json_object *obj, const char *key, int64_t v);
+void sim_json_add_string(json_object *obj, const char *key, const char *s);
+void sim_json_add_bool(json_object *obj, const char *key, bool v);
+
+#endif /* SIM_JSON_H */

@@ -1,0 +1,646 @@
+/* sim_rng.c - stream seeding and distribution sampling. */
+#include "sim/sim_rng.h"
+#include "sim/sim_json.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t sim_mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+uint64_t sim_stream_id(const char *name)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        h ^= *p;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+unsigned long sim_stream_seed(uint64_t seed, uint64_t replication, uint64_t stream_id)
+{
+    uint64_t x = sim_mix64(seed);
+    x = sim_mix64(x ^ replication);
+    x = sim_mix64(x ^ stream_id);
+    uint32_t s = (uint32_t)(x ^ (x >> 32));
+    return s ? s : 0x6a09e667u; /* taus2 treats 0 as "default seed" */
+}
+
+gsl_rng *sim_rng_create(uint64_t seed, uint64_t replication, const char *name)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    if (!r) {
+        fprintf(stderr, "lambdasim: out of memory allocating an RNG\n");
+        abort();
+    }
+    gsl_rng_set(r, sim_stream_seed(seed, replication, sim_stream_id(name)));
+    return r;
+}
+
+/* ---- distributions ------------------------------------------------------ */
+
+static const char *const k_dist_names[SIM_DIST_COUNT] = {
+#define SIM__DIST_NAME(name, str) str,
+    SIM_DIST_LIST(SIM__DIST_NAME)
+#undef SIM__DIST_NAME
+};
+
+const char *sim_dist_name(sim_dist_type t)
+{
+    return (t < SIM_DIST_COUNT) ? k_dist_names[t] : "?";
+}
+
+static void dist_reset(sim_dist *d, sim_dist_type t)
+{
+    memset(d, 0, sizeof *d);
+    d->type = t;
+}
+
+sim_status sim_dist_deterministic(sim_dist *d, double value)
+{
+    if (!(value >= 0) || !isfinite(value)) return SIM_ERANGE;
+    dist_reset(d, SIM_DIST_DETERMINISTIC);
+    d->a = value;
+    return SIM_OK;
+}
+
+sim_status sim_dist_exponential(sim_dist *d, double mean)
+{
+    if (!(mean > 0) || !isfinite(mean)) return SIM_ERANGE;
+    dist_reset(d, SIM_DIST_EXPONENTIAL);
+    d->a = mean;
+    return SIM_OK;
+}
+
+sim_status sim_dist_uniform(sim_dist *d, double lo, double hi)
+{
+    if (!(lo >= 0) || !(hi >= lo) || !isfinite(hi)) return SIM_ERANGE;
+    dist_reset(d, SIM_DIST_UNIFORM);
+    d->a = lo;
+    d->b = hi;
+    return SIM_OK;
+}
+
+sim_status sim_dist_normal(sim_dist *d, double mean, double sd)
+{
+    if (!(mean > 0) || !(sd >= 0) || !isfinite(mean) || !isfinite(sd)) return SIM_ERANGE;
+    dist_reset(d, SIM_DIST_NORMAL);
+    d->a = mean;
+    d->b = sd;
+    return SIM_OK;
+}
+
+sim_status sim_dist_lognormal_mean_cv(sim_dist *d, double mean, double cv)
+{
+    if (!(mean > 0) || !(cv > 0) || !isfinite(mean) || !isfinite(cv)) return SIM_ERANGE;
+    dist_reset(d, SIM_DIST_LOGNORMAL);
+    double s2 = log1p(cv * cv);
+    d->b = sqrt(s2);
+    d->a = log(mean) - 0.5 * s2;
+    return SIM_OK;
+}
+
+sim_status sim_dist_gamma_mean_cv(sim_dist *d, double mean, double cv)
+{
+    if (!(mean > 0) || !(cv > 0) || !isfinite(mean) || !isfinite(cv)) return SIM_ERANGE;
+    dist_reset(d, SIM_DIST_GAMMA);
+    d->a = 1.0 / (cv * cv);   /* shape */
+    d->b = mean / d->a;       /* scale */
+    return SIM_OK;
+}
+
+sim_status sim_dist_weibull(sim_dist *d, double shape, double scale)
+{
+    if (!(shape > 0) || !(scale > 0) || !isfinite(shape) || !isfinite(scale)) return SIM_ERANGE;
+    dist_reset(d, SIM_DIST_WEIBULL);
+    d->a = shape;
+    d->b = scale;
+    return SIM_OK;
+}
+
+sim_status sim_dist_pareto(sim_dist *d, double alpha, double xm)
+{
+    if (!(alpha > 0) || !(xm > 0) || !isfinite(alpha) || !isfinite(xm)) return SIM_ERANGE;
+    dist_reset(d, SIM_DIST_PARETO);
+    d->a = alpha;
+    d->b = xm;
+    return SIM_OK;
+}
+
+/* Balanced means (Whitt 1982): p1*m1 = p2*m2, matching mean and cv. */
+sim_status sim_dist_hyperexp_mean_cv(sim_dist *d, double mean, double cv)
+{
+    if (!(mean > 0) || !(cv >= 1) || !isfinite(mean) || !isfinite(cv)) return SIM_ERANGE;
+    dist_reset(d, SIM_DIST_HYPEREXP);
+    double c2 = cv * cv;
+    double p1 = 0.5 * (1.0 + sqrt((c2 - 1.0) / (c2 + 1.0)));
+    d->n = 2;
+    d->probs = malloc(2 * sizeof(double));
+    d->vals = malloc(2 * sizeof(double));
+    if (!d->probs || !d->vals) abort();
+    d->probs[0] = p1;
+    d->probs[1] = 1.0 - p1;
+    d->vals[0] = mean / (2.0 * p1);
+    d->vals[1] = mean / (2.0 * (1.0 - p1));
+    return SIM_OK;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+sim_status sim_dist_empirical(sim_dist *d, const double *samples, size_t n)
+{
+    if (n == 0) return SIM_EMISSING;
+    for (size_t i = 0; i < n; i++)
+        if (!(samples[i] >= 0) || !isfinite(samples[i])) return SIM_ERANGE;
+    dist_reset(d, SIM_DIST_EMPIRICAL);
+    d->n = n;
+    d->vals = sim_xmalloc(n * sizeof(double));
+    memcpy(d->vals, samples, n * sizeof(double));
+    qsort(d->vals, n, sizeof(double), cmp_double);
+    return SIM_OK;
+}
+
+sim_status sim_dist_percentiles(sim_dist *d, const double *probs,
+                                const double *vals, size_t n)
+{
+    if (n == 0) return SIM_EMISSING;
+    for (size_t i = 0; i < n; i++) {
+        if (!(probs[i] >= 0 && probs[i] <= 1) || !(vals[i] >= 0) || !isfinite(vals[i]))
+            return SIM_ERANGE;
+        if (i && (!(probs[i] > probs[i - 1]) || vals[i] < vals[i - 1]))
+            return SIM_ERANGE;
+    }
+    dist_reset(d, SIM_DIST_PERCENTILES);
+    d->n = n;
+    d->probs = sim_xmalloc(n * sizeof(double));
+    d->vals = sim_xmalloc(n * sizeof(double));
+    memcpy(d->probs, probs, n * sizeof(double));
+    memcpy(d->vals, vals, n * sizeof(double));
+    return SIM_OK;
+}
+
+void sim_dist_copy(sim_dist *dst, const sim_dist *src)
+{
+    *dst = *src;
+    if (src->probs) {
+        dst->probs = sim_xmalloc(src->n * sizeof(double));
+        memcpy(dst->probs, src->probs, src->n * sizeof(double));
+    }
+    if (src->vals) {
+        dst->vals = sim_xmalloc(src->n * sizeof(double));
+        memcpy(dst->vals, src->vals, src->n * sizeof(double));
+    }
+}
+
+void sim_dist_fini(sim_dist *d)
+{
+    if (!d) return;
+    free(d->probs);
+    free(d->vals);
+    d->probs = d->vals = NULL;
+    d->n = 0;
+}
+
+/* Piecewise-linear inverse CDF through (probs[i], vals[i]). */
+static double percentile_inv(const sim_dist *d, double u)
+{
+    const double *p = d->probs, *v = d->vals;
+    size_t n = d->n;
+    if (u <= p[0]) return v[0];
+    if (u >= p[n - 1]) return v[n - 1];
+    size_t lo = 0, hi = n - 1;       /* p[lo] < u <= p[hi] */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (p[mid] < u) lo = mid; else hi = mid;
+    }
+    double f = (u - p[lo]) / (p[hi] - p[lo]);
+    return v[lo] + f * (v[hi] - v[lo]);
+}
+
+double sim_dist_sample(const sim_dist *d, gsl_rng *r)
+{
+    switch (d->type) {
+    case SIM_DIST_DETERMINISTIC: return d->a;
+    case SIM_DIST_EXPONENTIAL:
+        /* -mean*log(u) with u in (0,1]: gsl_rng_uniform_pos excludes 0. */
+        return -d->a * log(gsl_rng_uniform_pos(r));
+    case SIM_DIST_UNIFORM: return d->a + (d->b - d->a) * gsl_rng_uniform(r);
+    case SIM_DIST_NORMAL: {
+        /* Durations cannot be negative: redraw (a truncated normal). */
+        for (int i = 0; i < 1000; i++) {
+            double x = d->a + gsl_ran_gaussian_ziggurat(r, d->b);
+            if (x >= 0) return x;
+        }
+        return 0.0;
+    }
+    case SIM_DIST_LOGNORMAL: return gsl_ran_lognormal(r, d->a, d->b);
+    case SIM_DIST_GAMMA: return gsl_ran_gamma(r, d->a, d->b);
+    case SIM_DIST_WEIBULL: return gsl_ran_weibull(r, d->b, d->a);
+    case SIM_DIST_PARETO: return gsl_ran_pareto(r, d->a, d->b);
+    case SIM_DIST_HYPEREXP: {
+        double u = gsl_rng_uniform(r), acc = 0;
+        size_t i = 0;
+        for (; i + 1 < d->n; i++) {
+            acc += d->probs[i];
+            if (u < acc) break;
+        }
+        return -d->vals[i] * log(gsl_rng_uniform_pos(r));
+    }
+    case SIM_DIST_EMPIRICAL:
+        return d->vals[gsl_rng_uniform_int(r, d->n)];
+    case SIM_DIST_PERCENTILES:
+        return percentile_inv(d, gsl_rng_uniform(r));
+    case SIM_DIST_COUNT: break;
+    }
+    SIM_ASSERT(!"unknown distribution");
+    return 0;
+}
+
+double sim_dist_mean(const sim_dist *d)
+{
+    switch (d->type) {
+    case SIM_DIST_DETERMINISTIC: return d->a;
+    case SIM_DIST_EXPONENTIAL: return d->a;
+    case SIM_DIST_UNIFORM: return 0.5 * (d->a + d->b);
+    case SIM_DIST_NORMAL: {
+        /* Mean of the normal truncated at 0. */
+        if (d->b == 0) return d->a;
+        double al = -d->a / d->b;
+        double phi = exp(-0.5 * al * al) / 2.5066282746310002;
+        double Z = 0.5 * erfc(al / sqrt(2.0));
+        return d->a + d->b * phi / Z;
+    }
+    case SIM_DIST_LOGNORMAL: return exp(d->a + 0.5 * d->b * d->b);
+    case SIM_DIST_GAMMA: return d->a * d->b;
+    case SIM_DIST_WEIBULL: return d->b * tgamma(1.0 + 1.0 / d->a);
+    case SIM_DIST_PARETO: return d->a > 1 ? d->a * d->b / (d->a - 1) : INFINITY;
+    case SIM_DIST_HYPEREXP: {
+        double m = 0;
+        for (size_t i = 0; i < d->n; i++) m += d->probs[i] * d->vals[i];
+        return m;
+    }
+    case SIM_DIST_EMPIRICAL: {
+        double m = 0;
+        for (size_t i = 0; i < d->n; i++) m += d->vals[i];
+        return m / (double)d->n;
+    }
+    case SIM_DIST_PERCENTILES: {
+        /* Integral of the piecewise-linear inverse CDF over u in [0,1]. */
+        double m = d->vals[0] * d->probs[0];
+        for (size_t i = 1; i < d->n; i++)
+            m += 0.5 * (d->vals[i] + d->vals[i - 1]) * (d->probs[i] - d->probs[i - 1]);
+        m += d->vals[d->n - 1] * (1.0 - d->probs[d->n - 1]);
+        return m;
+    }
+    case SIM_DIST_COUNT: break;
+    }
+    return NAN;
+}
+
+double sim_dist_variance(const sim_dist *d)
+{
+    switch (d->type) {
+    case SIM_DIST_DETERMINISTIC: return 0;
+    case SIM_DIST_EXPONENTIAL: return d->a * d->a;
+    case SIM_DIST_UNIFORM: return (d->b - d->a) * (d->b - d->a) / 12.0;
+    case SIM_DIST_NORMAL: {
+        if (d->b == 0) return 0;
+        double al = -d->a / d->b;
+        double phi = exp(-0.5 * al * al) / 2.5066282746310002;
+        double Z = 0.5 * erfc(al / sqrt(2.0));
+        double lam = phi / Z;
+        return d->b * d->b * (1 + al * lam - lam * lam);
+    }
+    case SIM_DIST_LOGNORMAL: {
+        double s2 = d->b * d->b;
+        return expm1(s2) * exp(2 * d->a + s2);
+    }
+    case SIM_DIST_GAMMA: return d->a * d->b * d->b;
+    case SIM_DIST_WEIBULL: {
+        double g1 = tgamma(1 + 1 / d->a), g2 = tgamma(1 + 2 / d->a);
+        return d->b * d->b * (g2 - g1 * g1);
+    }
+    case SIM_DIST_PARETO:
+        return d->a > 2 ? d->b * d->b * d->a / ((d->a - 1) * (d->a - 1) * (d->a - 2))
+                        : INFINITY;
+    case SIM_DIST_HYPEREXP: {
+        double m = sim_dist_mean(d), m2 = 0;
+        for (size_t i = 0; i < d->n; i++) m2 += 2 * d->probs[i] * d->vals[i] * d->vals[i];
+        return m2 - m * m;
+    }
+    case SIM_DIST_EMPIRICAL: {
+        double m = sim_dist_mean(d), v = 0;
+        for (size_t i = 0; i < d->n; i++) v += (d->vals[i] - m) * (d->vals[i] - m);
+        return v / (double)d->n;
+    }
+    case SIM_DIST_PERCENTILES: {
+        /* E[X^2] of a linear segment x(u) = v0 + (v1-v0) t over du. */
+        double m = sim_dist_mean(d);
+        double e2 = d->vals[0] * d->vals[0] * d->probs[0];
+        for (size_t i = 1; i < d->n; i++) {
+            double a = d->vals[i - 1], b = d->vals[i];
+            e2 += (a * a + a * b + b * b) / 3.0 * (d->probs[i] - d->probs[i - 1]);
+        }
+        double last = d->vals[d->n - 1];
+        e2 += last * last * (1.0 - d->probs[d->n - 1]);
+        return e2 - m * m;
+    }
+    case SIM_DIST_COUNT: break;
+    }
+    return NAN;
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static sim_status num_array(const sim_json_doc *doc, json_object *arr, const char *path,
+                            double **out, size_t *n, sim_error *err)
+{
+    size_t len = json_object_array_length(arr);
+    if (len == 0)
+        SIM_JSON_FAIL(err, SIM_EMISSING, doc, path, "array must not be empty");
+    double *v = sim_xmalloc(len * sizeof(double));
+    for (size_t i = 0; i < len; i++) {
+        char p[512];
+        sim_json_path_index(p, sizeof p, path, i);
+        sim_status s = sim_json_as_number(doc, json_object_array_get_idx(arr, i), p,
+                                          &v[i], err);
+        if (s != SIM_OK) {
+            free(v);
+            return s;
+        }
+    }
+    *out = v;
+    *n = len;
+    return SIM_OK;
+}
+
+static sim_status ctor_fail(sim_status s, const sim_json_doc *doc, const char *path,
+                            const char *what, sim_error *err)
+{
+    if (s == SIM_OK)
+        return SIM_OK;
+    SIM_JSON_FAIL(err, s, doc, path, "invalid parameters for %s distribution", what);
+}
+
+sim_status sim_dist_from_json(sim_dist *d, const sim_json_doc *doc, json_object *obj,
+                              const char *path, sim_error *err)
+{
+    const char *input = doc ? doc->input : "";
+    static const char *const keys[] = {
+        "dist", "value_ms", "mean_ms", "cv", "min_ms", "max_ms", "sd_ms", "mu",
+        "sigma", "shape", "scale_ms", "alpha", "xm_ms", "probs", "means_ms",
+        "samples_ms", "percentiles", NULL };
+    static const char *const names[] = {
+#define SIM__DIST_NAME2(name, str) str,
+        SIM_DIST_LIST(SIM__DIST_NAME2)
+#undef SIM__DIST_NAME2
+        NULL };
+    SIM_TRY(sim_json_check_keys(doc, obj, path, keys, err));
+    int t = 0;
+    SIM_TRY(sim_json_get_enum(doc, obj, path, "dist", true, names, &t, NULL, err));
+    const double BIG = 1e15;
+    double mean = 0, cv = 0, a = 0, b = 0;
+    bool has_mean = false, has_cv = false, has_a = false, has_b = false;
+    SIM_TRY(sim_json_get_number(doc, obj, path, "mean_ms", false, 0, BIG, &mean, &has_mean, err));
+    SIM_TRY(sim_json_get_number(doc, obj, path, "cv", false, 0, 1e6, &cv, &has_cv, err));
+    char p[512];
+    sim_json_path(p, sizeof p, path, "dist");
+    const char *tn = names[t];
+    sim_status s = SIM_OK;
+    memset(d, 0, sizeof *d);
+    switch ((sim_dist_type)t) {
+    case SIM_DIST_DETERMINISTIC:
+        SIM_TRY(sim_json_get_number(doc, obj, path, "value_ms", false, 0, BIG, &a, &has_a, err));
+        if (!has_a && !has_mean)
+            SIM_JSON_FAIL(err, SIM_EMISSING, doc, path, "deterministic needs value_ms (or mean_ms)");
+        s = sim_dist_deterministic(d, has_a ? a : mean);
+        break;
+    case SIM_DIST_EXPONENTIAL:
+        if (!has_mean)
+            SIM_JSON_FAIL(err, SIM_EMISSING, doc, path, "exponential needs mean_ms");
+        s = sim_dist_exponential(d, mean);
+        break;
+    case SIM_DIST_UNIFORM:
+        SIM_TRY(sim_json_get_number(doc, obj, path, "min_ms", true, 0, BIG, &a, NULL, err));
+        SIM_TRY(sim_json_get_number(doc, obj, path, "max_ms", true, 0, BIG, &b, NULL, err));
+        if (b < a) {
+            sim_json_path(p, sizeof p, path, "max_ms");
+            SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "max_ms (%g) is below min_ms (%g)", b, a);
+        }
+        s = sim_dist_uniform(d, a, b);
+        break;
+    case SIM_DIST_NORMAL:
+        SIM_TRY(sim_json_get_number(doc, obj, path, "sd_ms", false, 0, BIG, &b, &has_b, err));
+        if (!has_mean || (!has_b && !has_cv))
+            SIM_JSON_FAIL(err, SIM_EMISSING, doc, path, "normal needs mean_ms and sd_ms (or cv)");
+        s = sim_dist_normal(d, mean, has_b ? b : cv * mean);
+        break;
+    case SIM_DIST_LOGNORMAL:
+        SIM_TRY(sim_json_get_number(doc, obj, path, "mu", false, -700, 700, &a, &has_a, err));
+        SIM_TRY(sim_json_get_number(doc, obj, path, "sigma", false, 0, 100, &b, &has_b, err));
+        if (has_a && has_b) {
+            dist_reset(d, SIM_DIST_LOGNORMAL);
+            d->a = a;
+            d->b = b;
+            s = b > 0 ? SIM_OK : SIM_ERANGE;
+        } else if (has_mean && has_cv) {
+            s = sim_dist_lognormal_mean_cv(d, mean, cv);
+        } else {
+            SIM_JSON_FAIL(err, SIM_EMISSING, doc, path,
+                          "lognormal needs mean_ms and cv, or mu and sigma");
+        }
+        break;
+    case SIM_DIST_GAMMA:
+        SIM_TRY(sim_json_get_number(doc, obj, path, "shape", false, 0, 1e9, &a, &has_a, err));
+        SIM_TRY(sim_json_get_number(doc, obj, path, "scale_ms", false, 0, BIG, &b, &has_b, err));
+        if (has_a && has_b) {
+            dist_reset(d, SIM_DIST_GAMMA);
+            d->a = a;
+            d->b = b;
+            s = (a > 0 && b > 0) ? SIM_OK : SIM_ERANGE;
+        } else if (has_mean && has_cv) {
+            s = sim_dist_gamma_mean_cv(d, mean, cv);
+        } else {
+            SIM_JSON_FAIL(err, SIM_EMISSING, doc, path,
+                          "gamma needs mean_ms and cv, or shape and scale_ms");
+        }
+        break;
+    case SIM_DIST_WEIBULL:
+        SIM_TRY(sim_json_get_number(doc, obj, path, "shape", true, 0, 1e9, &a, NULL, err));
+        SIM_TRY(sim_json_get_number(doc, obj, path, "scale_ms", false, 0, BIG, &b, &has_b, err));
+        if (!has_b && has_mean && a > 0)
+            b = mean / tgamma(1.0 + 1.0 / a), has_b = true;
+        if (!has_b)
+            SIM_JSON_FAIL(err, SIM_EMISSING, doc, path, "weibull needs shape and scale_ms (or mean_ms)");
+        s = sim_dist_weibull(d, a, b);
+        break;
+    case SIM_DIST_PARETO:
+        SIM_TRY(sim_json_get_number(doc, obj, path, "alpha", true, 0, 1e9, &a, NULL, err));
+        SIM_TRY(sim_json_get_number(doc, obj, path, "xm_ms", false, 0, BIG, &b, &has_b, err));
+        if (!has_b && has_mean) {
+            if (!(a > 1))
+                SIM_JSON_FAIL(err, SIM_ERANGE, doc, path,
+                              "pareto with mean_ms needs alpha > 1 (the mean is infinite otherwise)");
+            b = mean * (a - 1) / a, has_b = true;
+        }
+        if (!has_b)
+            SIM_JSON_FAIL(err, SIM_EMISSING, doc, path, "pareto needs alpha and xm_ms (or mean_ms)");
+        s = sim_dist_pareto(d, a, b);
+        break;
+    case SIM_DIST_HYPEREXP: {
+        json_object *pr = NULL, *mm = NULL;
+        SIM_TRY(sim_json_get_child(doc, obj, path, "probs", false, json_type_array, &pr, err));
+        SIM_TRY(sim_json_get_child(doc, obj, path, "means_ms", false, json_type_array, &mm, err));
+        if (pr && mm) {
+            double *pv = NULL, *mv = NULL;
+            size_t np = 0, nm = 0;
+            SIM_TRY(num_array(doc, pr, sim_json_path(p, sizeof p, path, "probs"), &pv, &np, err));
+            s = num_array(doc, mm, sim_json_path(p, sizeof p, path, "means_ms"), &mv, &nm, err);
+            if (s != SIM_OK) { free(pv); return s; }
+            double sum = 0;
+            bool ok = np == nm;
+            for (size_t i = 0; i < np && ok; i++) {
+                sum += pv[i];
+                ok = pv[i] >= 0 && mv[i] > 0;
+            }
+            if (!ok || fabs(sum - 1.0) > 1e-9) {
+                free(pv); free(mv);
+                SIM_JSON_FAIL(err, SIM_ERANGE, doc, path,
+                              "hyperexponential probs must be >= 0 and sum to 1, "
+                              "means_ms > 0, same lengths");
+            }
+            dist_reset(d, SIM_DIST_HYPEREXP);
+            d->n = np;
+            d->probs = pv;
+            d->vals = mv;
+        } else if (has_mean && has_cv) {
+            if (cv < 1)
+                SIM_JSON_FAIL(err, SIM_ERANGE, doc, path, "hyperexponential needs cv >= 1 (got %g)", cv);
+            s = sim_dist_hyperexp_mean_cv(d, mean, cv);
+        } else {
+            SIM_JSON_FAIL(err, SIM_EMISSING, doc, path,
+                          "hyperexponential needs mean_ms and cv, or probs and means_ms");
+        }
+        break;
+    }
+    case SIM_DIST_EMPIRICAL: {
+        json_object *arr = NULL;
+        SIM_TRY(sim_json_get_child(doc, obj, path, "samples_ms", true, json_type_array, &arr, err));
+        double *v = NULL;
+        size_t n = 0;
+        SIM_TRY(num_array(doc, arr, sim_json_path(p, sizeof p, path, "samples_ms"), &v, &n, err));
+        s = sim_dist_empirical(d, v, n);
+        free(v);
+        break;
+    }
+    case SIM_DIST_PERCENTILES: {
+        json_object *arr = NULL;
+        SIM_TRY(sim_json_get_child(doc, obj, path, "percentiles", true, json_type_array, &arr, err));
+        size_t n = json_object_array_length(arr);
+        sim_json_path(p, sizeof p, path, "percentiles");
+        if (n == 0)
+            SIM_JSON_FAIL(err, SIM_EMISSING, doc, p, "needs at least one [percentile, value_ms] pair");
+        double *pv = sim_xmalloc(n * sizeof(double)), *vv = sim_xmalloc(n * sizeof(double));
+        for (size_t i = 0; i < n && s == SIM_OK; i++) {
+            json_object *pair = json_object_array_get_idx(arr, i);
+            char pi[512];
+            sim_json_path_index(pi, sizeof pi, p, i);
+            if (!json_object_is_type(pair, json_type_array) || json_object_array_length(pair) != 2) {
+                s = SIM_ERR(err, SIM_ETYPE, input, sim_json_line(doc, pi), pi,
+                            "expected a [percentile, value_ms] pair");
+                break;
+            }
+            s = sim_json_as_number(doc, json_object_array_get_idx(pair, 0), pi, &pv[i], err);
+            if (s == SIM_OK)
+                s = sim_json_as_number(doc, json_object_array_get_idx(pair, 1), pi, &vv[i], err);
+            pv[i] /= 100.0;
+        }
+        if (s == SIM_OK && sim_dist_percentiles(d, pv, vv, n) != SIM_OK)
+            s = SIM_ERR(err, SIM_ERANGE, input, sim_json_line(doc, p), p,
+                        "percentiles must increase within [0, 100] with non-decreasing values >= 0");
+        free(pv);
+        free(vv);
+        return s;
+    }
+    case SIM_DIST_COUNT: break;
+    }
+    return ctor_fail(s, doc, path, tn, err);
+}
+
+json_object *sim_dist_to_json(const sim_dist *d)
+{
+    json_object *o = json_object_new_object();
+    sim_json_add_string(o, "dist", sim_dist_name(d->type));
+    switch (d->type) {
+    case SIM_DIST_DETERMINISTIC: sim_json_add_double(o, "value_ms", d->a); break;
+    case SIM_DIST_EXPONENTIAL: sim_json_add_double(o, "mean_ms", d->a); break;
+    case SIM_DIST_UNIFORM:
+        sim_json_add_double(o, "min_ms", d->a);
+        sim_json_add_double(o, "max_ms", d->b);
+        break;
+    case SIM_DIST_NORMAL:
+        sim_json_add_double(o, "mean_ms", d->a);
+        sim_json_add_double(o, "sd_ms", d->b);
+        break;
+    case SIM_DIST_LOGNORMAL:
+        sim_json_add_double(o, "mu", d->a);
+        sim_json_add_double(o, "sigma", d->b);
+        break;
+    case SIM_DIST_GAMMA:
+        sim_json_add_double(o, "shape", d->a);
+        sim_json_add_double(o, "scale_ms", d->b);
+        break;
+    case SIM_DIST_WEIBULL:
+        sim_json_add_double(o, "shape", d->a);
+        sim_json_add_double(o, "scale_ms", d->b);
+        break;
+    case SIM_DIST_PARETO:
+        sim_json_add_double(o, "alpha", d->a);
+        sim_json_add_double(o, "xm_ms", d->b);
+        break;
+    case SIM_DIST_HYPEREXP: {
+        json_object *p = json_object_new_array(), *m = json_object_new_array();
+        for (size_t i = 0; i < d->n; i++) {
+            json_object_array_add(p, sim_json_double(d->probs[i]));
+            json_object_array_add(m, sim_json_double(d->vals[i]));
+        }
+        json_object_object_add(o, "probs", p);
+        json_object_object_add(o, "means_ms", m);
+        break;
+    }
+    case SIM_DIST_EMPIRICAL: {
+        json_object *v = json_object_new_array();
+        for (size_t i = 0; i < d->n; i++)
+            json_object_array_add(v, sim_json_double(d->vals[i]));
+        json_object_object_add(o, "samples_ms", v);
+        break;
+    }
+    case SIM_DIST_PERCENTILES: {
+        json_object *v = json_object_new_array();
+        for (size_t i = 0; i < d->n; i++) {
+            json_object *pair = json_object_new_array();
+            json_object_array_add(pair, sim_json_double(d->probs[i] * 100.0));
+            json_object_array_add(pair, sim_json_double(d->vals[i]));
+            json_object_array_add(v, pair);
+        }
+        json_object_object_add(o, "percentiles", v);
+        break;
+    }
+    case SIM_DIST_COUNT: break;
+    }
+    sim_json_add_double(o, "mean", sim_dist_mean(d));
+    return o;
+}
