@@ -1,0 +1,67 @@
+/* wl_image.h - 8-bit images as stride-aware views, and their file I/O.
+ *
+ * A wl_image is a view {data, width, height, stride, channels}: kernels read
+ * and write through it and never assume rows are packed, so a kernel can work
+ * on a sub-rectangle or a caller's buffer (stb_image_resize, libvips regions).
+ * Stride is in bytes and must be >= width * channels; stride 0 is invalid.
+ *
+ * Decoding validates everything a user can get wrong (truncated or corrupt
+ * files, absurd dimensions) and reports it as a sim_error naming the file;
+ * libjpeg's and libpng's default "print and exit" handlers are replaced.
+ */
+#ifndef WL_IMAGE_H
+#define WL_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/sim_status.h"
+
+typedef struct wl_image {
+    uint8_t *data;
+    int width, height;
+    int stride;     /* bytes between rows */
+    int channels;   /* 1 (gray), 3 (RGB) or 4 (RGBA) */
+} wl_image;
+
+typedef enum { WL_FMT_UNKNOWN, WL_FMT_JPEG, WL_FMT_PNG } wl_format;
+
+/* Largest decoded image we accept, in pixels (a 100 MP photo). */
+#define WL_IMAGE_MAX_PIXELS (100LL * 1000 * 1000)
+
+/* Allocate a packed image (stride = width * channels).  Free with
+ * wl_image_free.  Sizes are checked against WL_IMAGE_MAX_PIXELS. */
+sim_status wl_image_alloc(wl_image *img, int width, int height, int channels,
+                          sim_error *err);
+void wl_image_free(wl_image *img);
+
+/* Pointer to row y. */
+static inline uint8_t *wl_image_row(const wl_image *img, int y)
+{
+    return img->data + (size_t)y * (size_t)img->stride;
+}
+
+/* Sniff the format from the first bytes. */
+wl_format wl_image_sniff(const uint8_t *buf, size_t n);
+
+/* Decode a JPEG or PNG from memory into a newly allocated packed image:
+ * gray images stay 1 channel, everything else becomes RGB (alpha dropped).
+ * `label` names the source in errors. */
+sim_status wl_image_decode(const uint8_t *buf, size_t n, const char *label,
+                           wl_image *out, sim_error *err);
+
+/* Read and decode a file. */
+sim_status wl_image_load(const char *path, wl_image *out, sim_error *err);
+
+/* Encode to a file (written atomically): format from the extension
+ * (.png, .jpg/.jpeg).  quality is for JPEG (1..100). */
+sim_status wl_image_save(const wl_image *img, const char *path, int quality,
+                         sim_error *err);
+
+/* Encode to memory (malloc'd buffer in *out, size in *n). */
+sim_status wl_image_encode_jpeg(const wl_image *img, int quality, uint8_t **out,
+                                size_t *n, sim_error *err);
+sim_status wl_image_encode_png(const wl_image *img, uint8_t **out, size_t *n,
+                               sim_error *err);
+
+#endif /* WL_IMAGE_H */
