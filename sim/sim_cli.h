@@ -26,6 +26,9 @@ int mdl_cmd_stepfn(int argc, char **argv);
 int wl_cmd_trace(int argc, char **argv);
 int wl_cmd_kernel(int argc, char **argv);
 int wl_cmd_profile(int argc, char **argv);
+/* `lambdasim kernel detect ...` (argv[0] is "detect"), called by wl_cmd_kernel;
+ * separate so the detector can land on its own. */
+int wl_cmd_kernel_detect(int argc, char **argv);
 int rpt_cmd_demo(int argc, char **argv);
 int rpt_cmd_sweep(int argc, char **argv);
 
