@@ -1,0 +1,711 @@
+/* mdl_config.c - the run config: JSON -> validated plain structs.
+ *
+ * Every key is checked against an allow-list (unknown keys are errors, with
+ * their JSON path and line), every number against its range, and defaults
+ * are filled here, once, so the simulator reads only mdl_config.  The
+ * effective config (defaults included) is rebuilt as JSON for reports.
+ *
+ * Defaults and where they come from (../shared/reference/aws-pricing.md §2):
+ *  - account concurrency 1000, scaling 1000 new environments / 10 s / function
+ *    (Nov 2023 rule); the pre-2023 burst model is `"scaling": "burst"`.
+ *  - function timeout 900 s when not given (the maximum: a simulator should
+ *    not silently kill a user's long requests with the console's 3 s default).
+ *  - keep-alive 600 s (SimFaaS and the measured ~10 min of AWS, simulators.md §3).
+ *  - async: 2 retries, 6 h maximum event age.
+ *  - INIT billed (the rule since 2025-08-01), unless billing.init_billed is
+ *    false or billing.date is earlier.
+ *  - front-door overheads and service latencies: see k_door_defaults and
+ *    k_svc_defaults below; the reference only has anecdotal figures (5-20 ms
+ *    for API Gateway), so they are documented assumptions, meant to be
+ *    overridden.
+ */
+#include "models/mdl_platform.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const k_outcomes[MDL_OUT_COUNT] = {
+#define MDL__OUT_NAME(n, s) s,
+    MDL_OUTCOME_LIST(MDL__OUT_NAME)
+#undef MDL__OUT_NAME
+};
+
+const char *mdl_outcome_name(mdl_outcome o) { return o < MDL_OUT_COUNT ? k_outcomes[o] : "?"; }
+
+static const char *const k_entry_types[] = { "direct", "function_url", "apigw_http",
+                                             "apigw_rest", NULL };
+static const char *const k_reuse[] = { "mru", "lru", "newest", "random", NULL };
+static const char *const k_arch[] = { "x86_64", "arm64", NULL };
+static const char *const k_scaling[] = { "2023", "burst", NULL };
+static const char *const k_process[] = { "poisson", "deterministic", NULL };
+
+/* Per front door: mean overhead ms (lognormal, cv 0.5), timeout s, payload MB.
+ * Timeouts and payloads: aws-pricing.md §2.2-2.3 (Function URL: the function's
+ * own timeout up to 15 min, 6 MB buffered; HTTP API 30 s hard, 10 MB; REST
+ * 29 s default, 10 MB).  Overheads: assumption inside the reported 5-20 ms
+ * API Gateway range; a Function URL has no gateway hop. */
+static const struct { double mean_ms, timeout_s, payload_mb; } k_door_defaults[] = {
+    [MDL_ENTRY_DIRECT] = { 0.0, 900.0, 6.0 },
+    [MDL_ENTRY_FUNCTION_URL] = { 4.0, 900.0, 6.0 },
+    [MDL_ENTRY_APIGW_HTTP] = { 10.0, 30.0, 10.0 },
+    [MDL_ENTRY_APIGW_REST] = { 15.0, 29.0, 10.0 },
+};
+
+/* Service latency assumptions (lognormal mean ms, cv) and transfer MB/s. */
+static const struct { const char *svc, *key; double mean_ms, cv, mbps; } k_svc_defaults[] = {
+    [MDL_SVC_S3_GET] = { "s3", "get_latency", 20.0, 0.5, 90.0 },
+    [MDL_SVC_S3_PUT] = { "s3", "put_latency", 30.0, 0.5, 90.0 },
+    [MDL_SVC_DDB_READ] = { "dynamodb", "read_latency", 5.0, 0.4, 0 },
+    [MDL_SVC_DDB_WRITE] = { "dynamodb", "write_latency", 8.0, 0.4, 0 },
+    [MDL_SVC_REKOGNITION] = { "rekognition", "latency", 400.0, 0.3, 0 },
+    [MDL_SVC_EFS_READ] = { "efs", "read_latency", 3.0, 0.5, 100.0 },
+    [MDL_SVC_EFS_WRITE] = { "efs", "write_latency", 6.0, 0.5, 100.0 },
+};
+
+int mdl_config_find_function(const mdl_config *cfg, const char *name)
+{
+    for (int i = 0; i < cfg->nfn; i++)
+        if (strcmp(cfg->fn[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+void mdl_config_fini(mdl_config *cfg)
+{
+    if (!cfg) return;
+    for (int i = 0; i < cfg->nfn; i++) {
+        sim_dist_fini(&cfg->fn[i].warm);
+        sim_dist_fini(&cfg->fn[i].cold);
+        sim_dist_fini(&cfg->fn[i].init);
+    }
+    for (int i = 0; i < MDL_SVC_COUNT; i++)
+        sim_dist_fini(&cfg->svc_latency[i]);
+    sim_dist_fini(&cfg->entry.overhead);
+    sim_dist_fini(&cfg->workload.bytes);
+    if (cfg->effective)
+        json_object_put(cfg->effective);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+static sim_status dist_child(const sim_json_doc *doc, json_object *obj, const char *path,
+                             const char *key, sim_dist *d, bool *present, sim_error *err)
+{
+    json_object *c = NULL;
+    char p[512];
+    SIM_TRY(sim_json_get_child(doc, obj, path, key, false, json_type_object, &c, err));
+    if (present) *present = c != NULL;
+    if (!c) return SIM_OK;
+    return sim_dist_from_json(d, doc, c, sim_json_path(p, sizeof p, path, key), err);
+}
+
+static sim_status name_ok(const sim_json_doc *doc, const char *path, const char *name,
+                          sim_error *err)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n >= MDL_NAME_MAX)
+        SIM_JSON_FAIL(err, SIM_ERANGE, doc, path, "name must have 1 to %d characters",
+                      MDL_NAME_MAX - 1);
+    return SIM_OK;
+}
+
+static sim_status parse_calls(const sim_json_doc *doc, json_object *arr, const char *path,
+                              mdl_function_cfg *f, sim_error *err)
+{
+    static const char *const keys[] = { "service", "op", "bytes", "item_kb", NULL };
+    static const char *const services[] = { "s3", "dynamodb", "rekognition", "efs", NULL };
+    size_t n = json_object_array_length(arr);
+    if (n > MDL_MAX_CALLS)
+        SIM_JSON_FAIL(err, SIM_ERANGE, doc, path, "at most %d calls per function", MDL_MAX_CALLS);
+    for (size_t i = 0; i < n; i++) {
+        char p[512], pk[512];
+        sim_json_path_index(p, sizeof p, path, i);
+        json_object *c = json_object_array_get_idx(arr, i);
+        SIM_TRY(sim_json_check_keys(doc, c, p, keys, err));
+        int svc = 0;
+        SIM_TRY(sim_json_get_enum(doc, c, p, "service", true, services, &svc, NULL, err));
+        const char *op = "";
+        SIM_TRY(sim_json_get_string(doc, c, p, "op", svc != 2, &op, NULL, err));
+        mdl_call *call = &f->calls[f->ncalls++];
+        memset(call, 0, sizeof *call);
+        sim_json_path(pk, sizeof pk, p, "op");
+        bool is_read = strcmp(op, "get") == 0 || strcmp(op, "read") == 0;
+        bool is_write = strcmp(op, "put") == 0 || strcmp(op, "write") == 0;
+        switch (svc) {
+        case 0:
+            if (!is_read && !is_write)
+                SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, pk, "s3 op must be get or put, got '%s'", op);
+            call->op = is_read ? MDL_SVC_S3_GET : MDL_SVC_S3_PUT;
+            break;
+        case 1:
+            if (!is_read && !is_write)
+                SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, pk, "dynamodb op must be read or write, got '%s'", op);
+            call->op = is_read ? MDL_SVC_DDB_READ : MDL_SVC_DDB_WRITE;
+            break;
+        case 2:
+            call->op = MDL_SVC_REKOGNITION;
+            break;
+        default:
+            if (!is_read && !is_write)
+                SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, pk, "efs op must be read or write, got '%s'", op);
+            call->op = is_read ? MDL_SVC_EFS_READ : MDL_SVC_EFS_WRITE;
+            break;
+        }
+        /* bytes: a number, or "request" for the request's own payload. */
+        json_object *b = NULL;
+        call->bytes = 0;
+        if (json_object_object_get_ex(c, "bytes", &b)) {
+            sim_json_path(pk, sizeof pk, p, "bytes");
+            if (json_object_is_type(b, json_type_string)) {
+                if (strcmp(json_object_get_string(b), "request") != 0)
+                    SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, pk, "bytes must be a number or \"request\"");
+                call->bytes = -1;
+            } else {
+                SIM_TRY(sim_json_get_number(doc, c, p, "bytes", true, 0, 5e12, &call->bytes, NULL, err));
+            }
+        }
+        call->item_kb = 1;
+        SIM_TRY(sim_json_get_number(doc, c, p, "item_kb", false, 0, 400, &call->item_kb, NULL, err));
+    }
+    return SIM_OK;
+}
+
+static sim_status parse_function(const sim_json_doc *doc, json_object *o, const char *path,
+                                 const char *name, mdl_function_cfg *f, sim_error *err)
+{
+    static const char *const keys[] = {
+        "memory_mb", "arch", "ephemeral_storage_mb", "timeout_s", "keep_alive_s",
+        "keep_alive_jitter_s", "reuse", "reserved_concurrency", "provisioned_concurrency",
+        "service_time", "init", "calls", "kernel", NULL };
+    static const char *const st_keys[] = { "warm", "cold", NULL };
+    memset(f, 0, sizeof *f);
+    SIM_TRY(name_ok(doc, path, name, err));
+    snprintf(f->name, sizeof f->name, "%s", name);
+    SIM_TRY(sim_json_check_keys(doc, o, path, keys, err));
+    int64_t v = 128;
+    SIM_TRY(sim_json_get_int(doc, o, path, "memory_mb", false, 128, 10240, &v, NULL, err));
+    f->memory_mb = (int)v;
+    int a = 0;
+    SIM_TRY(sim_json_get_enum(doc, o, path, "arch", false, k_arch, &a, NULL, err));
+    f->arch = (mdl_arch)a;
+    v = 512;
+    SIM_TRY(sim_json_get_int(doc, o, path, "ephemeral_storage_mb", false, 512, 10240, &v, NULL, err));
+    f->ephemeral_storage_mb = (int)v;
+    f->timeout_s = 900;
+    SIM_TRY(sim_json_get_number(doc, o, path, "timeout_s", false, 1, 900, &f->timeout_s, NULL, err));
+    f->keep_alive_s = 600;
+    SIM_TRY(sim_json_get_number(doc, o, path, "keep_alive_s", false, 0, 1e9, &f->keep_alive_s, NULL, err));
+    SIM_TRY(sim_json_get_number(doc, o, path, "keep_alive_jitter_s", false, 0, 1e9,
+                                &f->keep_alive_jitter_s, NULL, err));
+    if (f->keep_alive_jitter_s > f->keep_alive_s) {
+        char p[512];
+        sim_json_path(p, sizeof p, path, "keep_alive_jitter_s");
+        SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "jitter (%g s) exceeds keep_alive_s (%g s)",
+                      f->keep_alive_jitter_s, f->keep_alive_s);
+    }
+    int r = 0;
+    SIM_TRY(sim_json_get_enum(doc, o, path, "reuse", false, k_reuse, &r, NULL, err));
+    f->reuse = (mdl_reuse)r;
+    v = -1;
+    SIM_TRY(sim_json_get_int(doc, o, path, "reserved_concurrency", false, 0, 1000000, &v, NULL, err));
+    f->reserved_concurrency = (int)v;
+    v = 0;
+    SIM_TRY(sim_json_get_int(doc, o, path, "provisioned_concurrency", false, 0, 1000000, &v, NULL, err));
+    f->provisioned_concurrency = (int)v;
+    char p[512];
+    json_object *k = NULL;
+    if (json_object_object_get_ex(o, "kernel", &k))
+        SIM_JSON_FAIL(err, SIM_EUNSUPPORTED, doc, sim_json_path(p, sizeof p, path, "kernel"),
+                      "kernel-driven durations need the Lambda performance model (issue 6), "
+                      "not available yet: give service_time instead");
+    json_object *st = NULL;
+    SIM_TRY(sim_json_get_child(doc, o, path, "service_time", true, json_type_object, &st, err));
+    sim_json_path(p, sizeof p, path, "service_time");
+    SIM_TRY(sim_json_check_keys(doc, st, p, st_keys, err));
+    bool has_warm = false;
+    SIM_TRY(dist_child(doc, st, p, "warm", &f->warm, &has_warm, err));
+    if (!has_warm)
+        SIM_JSON_FAIL(err, SIM_EMISSING, doc, p, "required key 'warm' is missing");
+    SIM_TRY(dist_child(doc, st, p, "cold", &f->cold, &f->has_cold, err));
+    SIM_TRY(dist_child(doc, o, path, "init", &f->init, &f->has_init, err));
+    json_object *calls = NULL;
+    SIM_TRY(sim_json_get_child(doc, o, path, "calls", false, json_type_array, &calls, err));
+    if (calls)
+        SIM_TRY(parse_calls(doc, calls, sim_json_path(p, sizeof p, path, "calls"), f, err));
+    return SIM_OK;
+}
+
+static sim_status parse_entry(const sim_json_doc *doc, json_object *o, mdl_config *cfg,
+                              sim_error *err)
+{
+    static const char *const keys[] = { "type", "target", "invocation", "overhead",
+                                        "timeout_s", "max_payload_mb", "routes", "cache",
+                                        "throttle", NULL };
+    static const char *const inv[] = { "sync", "async", NULL };
+    mdl_entry_cfg *e = &cfg->entry;
+    const char *path = "entry";
+    SIM_TRY(sim_json_check_keys(doc, o, path, keys, err));
+    int t = 0;
+    SIM_TRY(sim_json_get_enum(doc, o, path, "type", true, k_entry_types, &t, NULL, err));
+    e->type = (mdl_entry_type)t;
+    const char *target = "";
+    SIM_TRY(sim_json_get_string(doc, o, path, "target", false, &target, NULL, err));
+    snprintf(e->target, sizeof e->target, "%s", target);
+    int iv = 0;
+    SIM_TRY(sim_json_get_enum(doc, o, path, "invocation", false, inv, &iv, NULL, err));
+    e->async = iv == 1;
+    if (e->async && e->type != MDL_ENTRY_DIRECT)
+        SIM_JSON_FAIL(err, SIM_ERANGE, doc, "entry.invocation",
+                      "async invocation is only for a direct entry (front doors are synchronous)");
+    bool has_ov = false;
+    SIM_TRY(dist_child(doc, o, path, "overhead", &e->overhead, &has_ov, err));
+    if (!has_ov) {
+        double m = k_door_defaults[t].mean_ms;
+        if (m > 0)
+            sim_dist_lognormal_mean_cv(&e->overhead, m, 0.5);
+        else
+            sim_dist_deterministic(&e->overhead, 0);
+    }
+    e->timeout_s = k_door_defaults[t].timeout_s;
+    SIM_TRY(sim_json_get_number(doc, o, path, "timeout_s", false, 0.05, 900, &e->timeout_s, NULL, err));
+    double mb = k_door_defaults[t].payload_mb;
+    SIM_TRY(sim_json_get_number(doc, o, path, "max_payload_mb", false, 0, 1e6, &mb, NULL, err));
+    e->max_payload_bytes = mb * 1024 * 1024;
+    json_object *routes = NULL;
+    SIM_TRY(sim_json_get_child(doc, o, path, "routes", false, json_type_object, &routes, err));
+    if (routes) {
+        json_object_object_foreach(routes, op, fnv) {
+            char p[512];
+            snprintf(p, sizeof p, "entry.routes.%s", op);
+            if (e->nroutes == MDL_MAX_ROUTES)
+                SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "at most %d routes", MDL_MAX_ROUTES);
+            if (!json_object_is_type(fnv, json_type_string))
+                SIM_JSON_FAIL(err, SIM_ETYPE, doc, p, "expected a function name");
+            if (strlen(op) >= sizeof e->route_op[0])
+                SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "op name too long");
+            snprintf(e->route_op[e->nroutes], sizeof e->route_op[0], "%s", op);
+            snprintf(e->route_fn[e->nroutes], sizeof e->route_fn[0], "%s",
+                     json_object_get_string(fnv));
+            e->nroutes++;
+        }
+    }
+    json_object *cache = NULL;
+    SIM_TRY(sim_json_get_child(doc, o, path, "cache", false, json_type_object, &cache, err));
+    if (cache) {
+        static const char *const ck[] = { "hit_ratio", "size_gb", NULL };
+        if (e->type != MDL_ENTRY_APIGW_REST)
+            SIM_JSON_FAIL(err, SIM_EUNSUPPORTED, doc, "entry.cache",
+                          "only apigw_rest has a cache");
+        SIM_TRY(sim_json_check_keys(doc, cache, "entry.cache", ck, err));
+        SIM_TRY(sim_json_get_number(doc, cache, "entry.cache", "hit_ratio", true, 0, 1,
+                                    &e->cache_hit_ratio, NULL, err));
+        e->cache_gb = 0.5;
+        SIM_TRY(sim_json_get_number(doc, cache, "entry.cache", "size_gb", false, 0.5, 237,
+                                    &e->cache_gb, NULL, err));
+    }
+    /* Token bucket of the API Gateway account throttle (§2.2). */
+    e->throttle_rps = 10000;
+    e->throttle_burst = 5000;
+    json_object *thr = NULL;
+    SIM_TRY(sim_json_get_child(doc, o, path, "throttle", false, json_type_object, &thr, err));
+    if (thr) {
+        static const char *const tk[] = { "rps", "burst", NULL };
+        SIM_TRY(sim_json_check_keys(doc, thr, "entry.throttle", tk, err));
+        SIM_TRY(sim_json_get_number(doc, thr, "entry.throttle", "rps", false, 0.001, 1e9,
+                                    &e->throttle_rps, NULL, err));
+        SIM_TRY(sim_json_get_number(doc, thr, "entry.throttle", "burst", false, 1, 1e9,
+                                    &e->throttle_burst, NULL, err));
+    }
+    return SIM_OK;
+}
+
+static sim_status parse_workload(const sim_json_doc *doc, json_object *o, mdl_config *cfg,
+                                 sim_error *err)
+{
+    static const char *const keys[] = { "arrivals", "mix", "payload_bytes", NULL };
+    static const char *const akeys[] = { "process", "rate_per_s", NULL };
+    mdl_workload_cfg *w = &cfg->workload;
+    SIM_TRY(sim_json_check_keys(doc, o, "workload", keys, err));
+    json_object *arr = NULL;
+    SIM_TRY(sim_json_get_child(doc, o, "workload", "arrivals", true, json_type_object, &arr, err));
+    SIM_TRY(sim_json_check_keys(doc, arr, "workload.arrivals", akeys, err));
+    int p = 0;
+    SIM_TRY(sim_json_get_enum(doc, arr, "workload.arrivals", "process", true, k_process, &p, NULL, err));
+    w->process = (mdl_arrival_process)p;
+    SIM_TRY(sim_json_get_number(doc, arr, "workload.arrivals", "rate_per_s", true, 1e-9, 1e7,
+                                &w->rate_per_s, NULL, err));
+    json_object *mix = NULL;
+    SIM_TRY(sim_json_get_child(doc, o, "workload", "mix", false, json_type_object, &mix, err));
+    if (mix) {
+        double sum = 0;
+        json_object_object_foreach(mix, op, wv) {
+            char pp[512];
+            snprintf(pp, sizeof pp, "workload.mix.%s", op);
+            if (w->nmix == MDL_MAX_ROUTES)
+                SIM_JSON_FAIL(err, SIM_ERANGE, doc, pp, "at most %d ops in the mix", MDL_MAX_ROUTES);
+            if (strlen(op) >= sizeof w->mix_op[0])
+                SIM_JSON_FAIL(err, SIM_ERANGE, doc, pp, "op name too long");
+            double x;
+            SIM_TRY(sim_json_as_number(doc, wv, pp, &x, err));
+            if (x < 0)
+                SIM_JSON_FAIL(err, SIM_ERANGE, doc, pp, "must not be negative (got %g)", x);
+            snprintf(w->mix_op[w->nmix], sizeof w->mix_op[0], "%s", op);
+            w->mix_w[w->nmix++] = x;
+            sum += x;
+        }
+        if (!(sum > 0))
+            SIM_JSON_FAIL(err, SIM_ERANGE, doc, "workload.mix", "weights must add up to more than 0");
+        for (int i = 0; i < w->nmix; i++)
+            w->mix_w[i] /= sum;
+    }
+    double pb = 1024;
+    SIM_TRY(sim_json_get_number(doc, o, "workload", "payload_bytes", false, 0, 1e12, &pb, NULL, err));
+    sim_dist_deterministic(&w->bytes, pb);
+    w->has_bytes = true;
+    return SIM_OK;
+}
+
+static sim_status parse_services(const sim_json_doc *doc, json_object *o, mdl_config *cfg,
+                                 sim_error *err)
+{
+    static const char *const top[] = { "s3", "dynamodb", "rekognition", "efs", NULL };
+    SIM_TRY(sim_json_check_keys(doc, o, "services", top, err));
+    for (int s = 0; top[s]; s++) {
+        json_object *so = NULL;
+        char p[512];
+        snprintf(p, sizeof p, "services.%s", top[s]);
+        SIM_TRY(sim_json_get_child(doc, o, "services", top[s], false, json_type_object, &so, err));
+        if (!so) continue;
+        const char *allowed[8];
+        int na = 0;
+        bool has_mbps = false;
+        for (int i = 0; i < MDL_SVC_COUNT; i++) {
+            if (strcmp(k_svc_defaults[i].svc, top[s]) == 0) {
+                allowed[na++] = k_svc_defaults[i].key;
+                has_mbps |= k_svc_defaults[i].mbps > 0;
+            }
+        }
+        if (has_mbps) allowed[na++] = "mbps";
+        allowed[na] = NULL;
+        SIM_TRY(sim_json_check_keys(doc, so, p, allowed, err));
+        for (int i = 0; i < MDL_SVC_COUNT; i++) {
+            if (strcmp(k_svc_defaults[i].svc, top[s]) != 0) continue;
+            bool here = false;
+            sim_dist d;
+            SIM_TRY(dist_child(doc, so, p, k_svc_defaults[i].key, &d, &here, err));
+            if (here) {
+                sim_dist_fini(&cfg->svc_latency[i]);
+                cfg->svc_latency[i] = d;
+            }
+            if (k_svc_defaults[i].mbps > 0)
+                SIM_TRY(sim_json_get_number(doc, so, p, "mbps", false, 0.001, 1e6,
+                                            &cfg->svc_mbps[i], NULL, err));
+        }
+    }
+    return SIM_OK;
+}
+
+static json_object *effective_json(const mdl_config *cfg);
+
+sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_error *err)
+{
+    static const char *const keys[] = { "duration_s", "warmup_s", "seed", "region", "workload",
+                                        "entry", "account", "functions", "services", "async",
+                                        "billing", NULL };
+    memset(cfg, 0, sizeof *cfg);
+    json_object *root = doc->root;
+    sim_status s = SIM_OK;
+#define TRY(expr) do { if ((s = (expr)) != SIM_OK) goto fail; } while (0)
+    for (int i = 0; i < MDL_SVC_COUNT; i++) {
+        sim_dist_lognormal_mean_cv(&cfg->svc_latency[i], k_svc_defaults[i].mean_ms,
+                                   k_svc_defaults[i].cv);
+        cfg->svc_mbps[i] = k_svc_defaults[i].mbps;
+    }
+    TRY(sim_json_check_keys(doc, root, "", keys, err));
+    TRY(sim_json_get_number(doc, root, "", "duration_s", true, 1e-6, 1e10, &cfg->duration_s, NULL, err));
+    TRY(sim_json_get_number(doc, root, "", "warmup_s", false, 0, 1e10, &cfg->warmup_s, NULL, err));
+    if (cfg->warmup_s >= cfg->duration_s) {
+        s = SIM_ERR(err, SIM_ERANGE, doc->input, sim_json_line(doc, "warmup_s"), "warmup_s",
+                    "warmup_s (%g) must be shorter than duration_s (%g)", cfg->warmup_s,
+                    cfg->duration_s);
+        goto fail;
+    }
+    int64_t seed = 1;
+    TRY(sim_json_get_int(doc, root, "", "seed", false, 0, INT64_MAX, &seed, NULL, err));
+    cfg->seed = (uint64_t)seed;
+    const char *region = "us-east-1";
+    TRY(sim_json_get_string(doc, root, "", "region", false, &region, NULL, err));
+    snprintf(cfg->region, sizeof cfg->region, "%s", region);
+
+    json_object *o = NULL;
+    TRY(sim_json_get_child(doc, root, "", "workload", true, json_type_object, &o, err));
+    TRY(parse_workload(doc, o, cfg, err));
+    TRY(sim_json_get_child(doc, root, "", "entry", true, json_type_object, &o, err));
+    TRY(parse_entry(doc, o, cfg, err));
+
+    cfg->account_concurrency = 1000;
+    cfg->scaling = MDL_SCALING_2023;
+    cfg->burst_limit = 3000;
+    TRY(sim_json_get_child(doc, root, "", "account", false, json_type_object, &o, err));
+    if (o) {
+        static const char *const ak[] = { "concurrency_limit", "scaling", "burst_limit", NULL };
+        TRY(sim_json_check_keys(doc, o, "account", ak, err));
+        int64_t lim = 1000;
+        TRY(sim_json_get_int(doc, o, "account", "concurrency_limit", false, 1, 10000000, &lim, NULL, err));
+        cfg->account_concurrency = (int)lim;
+        int sc = 0;
+        TRY(sim_json_get_enum(doc, o, "account", "scaling", false, k_scaling, &sc, NULL, err));
+        cfg->scaling = (mdl_scaling)sc;
+        TRY(sim_json_get_number(doc, o, "account", "burst_limit", false, 1, 1e7, &cfg->burst_limit, NULL, err));
+    }
+    cfg->async_max_event_age_s = 21600;
+    cfg->async_max_retries = 2;
+    TRY(sim_json_get_child(doc, root, "", "async", false, json_type_object, &o, err));
+    if (o) {
+        static const char *const ak[] = { "max_event_age_s", "max_retries", NULL };
+        TRY(sim_json_check_keys(doc, o, "async", ak, err));
+        TRY(sim_json_get_number(doc, o, "async", "max_event_age_s", false, 60, 21600,
+                                &cfg->async_max_event_age_s, NULL, err));
+        int64_t mr = 2;
+        TRY(sim_json_get_int(doc, o, "async", "max_retries", false, 0, 2, &mr, NULL, err));
+        cfg->async_max_retries = (int)mr;
+    }
+    cfg->init_billed = 1;
+    TRY(sim_json_get_child(doc, root, "", "billing", false, json_type_object, &o, err));
+    if (o) {
+        static const char *const bk[] = { "init_billed", "date", NULL };
+        TRY(sim_json_check_keys(doc, o, "billing", bk, err));
+        const char *date = NULL;
+        bool has_date = false;
+        TRY(sim_json_get_string(doc, o, "billing", "date", false, &date, &has_date, err));
+        if (has_date) {
+            int y, m, d;
+            if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31) {
+                s = SIM_ERR(err, SIM_EFORMAT, doc->input, sim_json_line(doc, "billing.date"),
+                            "billing.date", "expected YYYY-MM-DD, got '%s'", date);
+                goto fail;
+            }
+            /* INIT is billed for on-demand ZIP functions since 2025-08-01. */
+            cfg->init_billed = (y * 10000 + m * 100 + d) >= 20250801;
+        }
+        bool ib = cfg->init_billed != 0, has_ib = false;
+        TRY(sim_json_get_bool(doc, o, "billing", "init_billed", false, &ib, &has_ib, err));
+        if (has_ib) cfg->init_billed = ib;
+    }
+    TRY(sim_json_get_child(doc, root, "", "services", false, json_type_object, &o, err));
+    if (o) TRY(parse_services(doc, o, cfg, err));
+
+    TRY(sim_json_get_child(doc, root, "", "functions", true, json_type_object, &o, err));
+    {
+        json_object_object_foreach(o, name, fo) {
+            char p[512];
+            snprintf(p, sizeof p, "functions.%s", name);
+            if (cfg->nfn == MDL_MAX_FUNCTIONS) {
+                s = SIM_ERR(err, SIM_ERANGE, doc->input, sim_json_line(doc, p), p,
+                            "at most %d functions", MDL_MAX_FUNCTIONS);
+                goto fail;
+            }
+            if (!json_object_is_type(fo, json_type_object)) {
+                s = SIM_ERR(err, SIM_ETYPE, doc->input, sim_json_line(doc, p), p, "expected a JSON object");
+                goto fail;
+            }
+            cfg->nfn++;
+            TRY(parse_function(doc, fo, p, name, &cfg->fn[cfg->nfn - 1], err));
+        }
+    }
+    if (cfg->nfn == 0) {
+        s = SIM_ERR(err, SIM_EMISSING, doc->input, sim_json_line(doc, "functions"), "functions",
+                    "at least one function is needed");
+        goto fail;
+    }
+    /* Cross-references: targets and routes must name functions. */
+    if (!cfg->entry.target[0] && cfg->entry.nroutes == 0) {
+        if (cfg->nfn == 1)
+            snprintf(cfg->entry.target, sizeof cfg->entry.target, "%s", cfg->fn[0].name);
+        else {
+            s = SIM_ERR(err, SIM_EMISSING, doc->input, sim_json_line(doc, "entry"), "entry.target",
+                        "entry needs a target (or routes) when there are several functions");
+            goto fail;
+        }
+    }
+    if (cfg->entry.target[0] && mdl_config_find_function(cfg, cfg->entry.target) < 0) {
+        s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, "entry.target"), "entry.target",
+                    "no function named '%s'", cfg->entry.target);
+        goto fail;
+    }
+    for (int i = 0; i < cfg->entry.nroutes; i++) {
+        char p[512];
+        snprintf(p, sizeof p, "entry.routes.%s", cfg->entry.route_op[i]);
+        if (mdl_config_find_function(cfg, cfg->entry.route_fn[i]) < 0) {
+            s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, p), p,
+                        "no function named '%s'", cfg->entry.route_fn[i]);
+            goto fail;
+        }
+    }
+    for (int i = 0; i < cfg->workload.nmix; i++) {
+        bool routed = cfg->entry.target[0] != '\0';
+        for (int r = 0; r < cfg->entry.nroutes && !routed; r++)
+            routed = strcmp(cfg->entry.route_op[r], cfg->workload.mix_op[i]) == 0;
+        if (!routed) {
+            char p[512];
+            snprintf(p, sizeof p, "workload.mix.%s", cfg->workload.mix_op[i]);
+            s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, p), p,
+                        "op '%s' has no route and the entry has no default target",
+                        cfg->workload.mix_op[i]);
+            goto fail;
+        }
+    }
+    {
+        long reserved = 0;
+        for (int i = 0; i < cfg->nfn; i++)
+            if (cfg->fn[i].reserved_concurrency > 0)
+                reserved += cfg->fn[i].reserved_concurrency;
+        if (reserved > cfg->account_concurrency) {
+            s = SIM_ERR(err, SIM_ERANGE, doc->input, sim_json_line(doc, "functions"), "functions",
+                        "reserved concurrency (%ld) exceeds the account limit (%d)", reserved,
+                        cfg->account_concurrency);
+            goto fail;
+        }
+        for (int i = 0; i < cfg->nfn; i++) {
+            const mdl_function_cfg *f = &cfg->fn[i];
+            int cap = f->reserved_concurrency >= 0 ? f->reserved_concurrency : cfg->account_concurrency;
+            if (f->provisioned_concurrency > cap) {
+                char p[512];
+                snprintf(p, sizeof p, "functions.%s.provisioned_concurrency", f->name);
+                s = SIM_ERR(err, SIM_ERANGE, doc->input, sim_json_line(doc, p), p,
+                            "provisioned concurrency (%d) exceeds the function's concurrency (%d)",
+                            f->provisioned_concurrency, cap);
+                goto fail;
+            }
+        }
+    }
+    cfg->effective = effective_json(cfg);
+    return SIM_OK;
+fail:
+#undef TRY
+    mdl_config_fini(cfg);
+    return s;
+}
+
+sim_status mdl_config_load(mdl_config *cfg, const char *path, sim_error *err)
+{
+    sim_json_doc doc;
+    memset(cfg, 0, sizeof *cfg);
+    SIM_TRY(sim_json_doc_load(&doc, path, err));
+    sim_status s = mdl_config_from_doc(cfg, &doc, err);
+    sim_json_doc_fini(&doc);
+    return s;
+}
+
+/* ---- the effective config ---------------------------------------------- */
+
+static json_object *effective_json(const mdl_config *cfg)
+{
+    json_object *r = json_object_new_object();
+    sim_json_add_double(r, "duration_s", cfg->duration_s);
+    sim_json_add_double(r, "warmup_s", cfg->warmup_s);
+    sim_json_add_int(r, "seed", (int64_t)cfg->seed);
+    sim_json_add_string(r, "region", cfg->region);
+    json_object *w = json_object_new_object();
+    json_object *a = json_object_new_object();
+    sim_json_add_string(a, "process", k_process[cfg->workload.process]);
+    sim_json_add_double(a, "rate_per_s", cfg->workload.rate_per_s);
+    json_object_object_add(w, "arrivals", a);
+    if (cfg->workload.nmix) {
+        json_object *m = json_object_new_object();
+        for (int i = 0; i < cfg->workload.nmix; i++)
+            sim_json_add_double(m, cfg->workload.mix_op[i], cfg->workload.mix_w[i]);
+        json_object_object_add(w, "mix", m);
+    }
+    sim_json_add_double(w, "payload_bytes", cfg->workload.bytes.a);
+    json_object_object_add(r, "workload", w);
+    const mdl_entry_cfg *en = &cfg->entry;
+    json_object *e = json_object_new_object();
+    sim_json_add_string(e, "type", k_entry_types[en->type]);
+    if (en->target[0]) sim_json_add_string(e, "target", en->target);
+    sim_json_add_string(e, "invocation", en->async ? "async" : "sync");
+    json_object_object_add(e, "overhead", sim_dist_to_json(&en->overhead));
+    sim_json_add_double(e, "timeout_s", en->timeout_s);
+    sim_json_add_double(e, "max_payload_mb", en->max_payload_bytes / (1024.0 * 1024.0));
+    if (en->nroutes) {
+        json_object *ro = json_object_new_object();
+        for (int i = 0; i < en->nroutes; i++)
+            sim_json_add_string(ro, en->route_op[i], en->route_fn[i]);
+        json_object_object_add(e, "routes", ro);
+    }
+    if (en->type == MDL_ENTRY_APIGW_REST) {
+        json_object *c = json_object_new_object();
+        sim_json_add_double(c, "hit_ratio", en->cache_hit_ratio);
+        sim_json_add_double(c, "size_gb", en->cache_gb);
+        json_object_object_add(e, "cache", c);
+    }
+    if (en->type == MDL_ENTRY_APIGW_REST || en->type == MDL_ENTRY_APIGW_HTTP) {
+        json_object *t = json_object_new_object();
+        sim_json_add_double(t, "rps", en->throttle_rps);
+        sim_json_add_double(t, "burst", en->throttle_burst);
+        json_object_object_add(e, "throttle", t);
+    }
+    json_object_object_add(r, "entry", e);
+    json_object *acc = json_object_new_object();
+    sim_json_add_int(acc, "concurrency_limit", cfg->account_concurrency);
+    sim_json_add_string(acc, "scaling", k_scaling[cfg->scaling]);
+    if (cfg->scaling == MDL_SCALING_BURST)
+        sim_json_add_double(acc, "burst_limit", cfg->burst_limit);
+    json_object_object_add(r, "account", acc);
+    json_object *as = json_object_new_object();
+    sim_json_add_double(as, "max_event_age_s", cfg->async_max_event_age_s);
+    sim_json_add_int(as, "max_retries", cfg->async_max_retries);
+    json_object_object_add(r, "async", as);
+    json_object *b = json_object_new_object();
+    sim_json_add_bool(b, "init_billed", cfg->init_billed != 0);
+    json_object_object_add(r, "billing", b);
+    json_object *sv = json_object_new_object();
+    for (int i = 0; i < MDL_SVC_COUNT; i++) {
+        json_object *so;
+        if (!json_object_object_get_ex(sv, k_svc_defaults[i].svc, &so)) {
+            so = json_object_new_object();
+            json_object_object_add(sv, k_svc_defaults[i].svc, so);
+        }
+        json_object_object_add(so, k_svc_defaults[i].key, sim_dist_to_json(&cfg->svc_latency[i]));
+        if (cfg->svc_mbps[i] > 0)
+            sim_json_add_double(so, "mbps", cfg->svc_mbps[i]);
+    }
+    json_object_object_add(r, "services", sv);
+    json_object *fs = json_object_new_object();
+    static const char *const svc_names[MDL_SVC_COUNT] = {
+        "s3.get", "s3.put", "dynamodb.read", "dynamodb.write", "rekognition", "efs.read", "efs.write" };
+    for (int i = 0; i < cfg->nfn; i++) {
+        const mdl_function_cfg *f = &cfg->fn[i];
+        json_object *fo = json_object_new_object();
+        sim_json_add_int(fo, "memory_mb", f->memory_mb);
+        sim_json_add_string(fo, "arch", k_arch[f->arch]);
+        sim_json_add_int(fo, "ephemeral_storage_mb", f->ephemeral_storage_mb);
+        sim_json_add_double(fo, "timeout_s", f->timeout_s);
+        sim_json_add_double(fo, "keep_alive_s", f->keep_alive_s);
+        sim_json_add_double(fo, "keep_alive_jitter_s", f->keep_alive_jitter_s);
+        sim_json_add_string(fo, "reuse", k_reuse[f->reuse]);
+        sim_json_add_int(fo, "reserved_concurrency", f->reserved_concurrency);
+        sim_json_add_int(fo, "provisioned_concurrency", f->provisioned_concurrency);
+        json_object *st = json_object_new_object();
+        json_object_object_add(st, "warm", sim_dist_to_json(&f->warm));
+        if (f->has_cold) json_object_object_add(st, "cold", sim_dist_to_json(&f->cold));
+        json_object_object_add(fo, "service_time", st);
+        if (f->has_init) json_object_object_add(fo, "init", sim_dist_to_json(&f->init));
+        if (f->ncalls) {
+            json_object *ca = json_object_new_array();
+            for (int c = 0; c < f->ncalls; c++) {
+                json_object *co = json_object_new_object();
+                sim_json_add_string(co, "call", svc_names[f->calls[c].op]);
+                if (f->calls[c].bytes < 0) sim_json_add_string(co, "bytes", "request");
+                else sim_json_add_double(co, "bytes", f->calls[c].bytes);
+                if (f->calls[c].op == MDL_SVC_DDB_READ || f->calls[c].op == MDL_SVC_DDB_WRITE)
+                    sim_json_add_double(co, "item_kb", f->calls[c].item_kb);
+                json_object_array_add(ca, co);
+            }
+            json_object_object_add(fo, "calls", ca);
+        }
+        json_object_object_add(fs, f->name, fo);
+    }
+    json_object_object_add(r, "functions", fs);
+    return r;
+}

@@ -1,0 +1,148 @@
+/* mdl_platform.h - the simulated AWS platform: Lambda, front doors, services.
+ *
+ * A scenario is built from a run config (mdl_config_load) into one engine
+ * per replication (mdl_scenario_create).  Components:
+ *   source    pulls arrivals (Poisson or a trace) and hands each request to
+ *   entry     the front door (direct | function_url | apigw_http | apigw_rest),
+ *             which adds its overhead, enforces payload, throttle and timeout
+ *             rules, then invokes
+ *   function  a Lambda function: execution environments (initializing, busy,
+ *             idle), warm reuse, keep-alive expiry, the account and reserved
+ *             concurrency limits, provisioned concurrency, the scaling rate,
+ *             function timeouts, async retries.
+ * Service calls a function makes (S3, DynamoDB, Rekognition, EFS) add
+ * latency to its duration and usage to the bill.
+ *
+ * The config structs are plain data, filled and validated once by
+ * mdl_config_load; the simulation never sees json-c.
+ */
+#ifndef MDL_PLATFORM_H
+#define MDL_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/sim_json.h"
+#include "sim/sim_rng.h"
+#include "sim/sim_status.h"
+
+#define MDL_NAME_MAX 64
+#define MDL_MAX_FUNCTIONS 64
+#define MDL_MAX_CALLS 16
+#define MDL_MAX_ROUTES 16
+
+typedef enum { MDL_ENTRY_DIRECT, MDL_ENTRY_FUNCTION_URL, MDL_ENTRY_APIGW_HTTP,
+               MDL_ENTRY_APIGW_REST, MDL_ENTRY_COUNT } mdl_entry_type;
+typedef enum { MDL_REUSE_MRU, MDL_REUSE_LRU, MDL_REUSE_NEWEST, MDL_REUSE_RANDOM } mdl_reuse;
+typedef enum { MDL_ARCH_X86_64, MDL_ARCH_ARM64 } mdl_arch;
+typedef enum { MDL_SCALING_2023, MDL_SCALING_BURST } mdl_scaling;
+typedef enum { MDL_SVC_S3_GET, MDL_SVC_S3_PUT, MDL_SVC_DDB_READ, MDL_SVC_DDB_WRITE,
+               MDL_SVC_REKOGNITION, MDL_SVC_EFS_READ, MDL_SVC_EFS_WRITE,
+               MDL_SVC_COUNT } mdl_service_op;
+typedef enum { MDL_ARRIVALS_POISSON, MDL_ARRIVALS_DETERMINISTIC } mdl_arrival_process;
+
+/* Outcomes of a request, as the client sees them.  X-macro: the names are
+ * the JSON keys of failures.<cause>. */
+#define MDL_OUTCOME_LIST(X)                                         \
+    X(OK,               "ok")                                       \
+    X(THROTTLED,        "throttled")          /* 429 from Lambda */ \
+    X(ENTRY_THROTTLED,  "entry_throttled")    /* API GW 429 */      \
+    X(FUNCTION_TIMEOUT, "function_timeout")                         \
+    X(ENTRY_TIMEOUT,    "entry_timeout")      /* 504 at the door */ \
+    X(PAYLOAD_TOO_LARGE,"payload_too_large")                        \
+    X(ASYNC_DROPPED,    "async_dropped")      /* retries/age out */
+
+typedef enum {
+#define MDL__OUT_ENUM(n, s) MDL_OUT_##n,
+    MDL_OUTCOME_LIST(MDL__OUT_ENUM)
+#undef MDL__OUT_ENUM
+    MDL_OUT_COUNT
+} mdl_outcome;
+
+const char *mdl_outcome_name(mdl_outcome o);
+
+/* One call a function makes per invocation. */
+typedef struct mdl_call {
+    mdl_service_op op;
+    double bytes;          /* payload moved; <0 = the request's bytes */
+    double item_kb;        /* DynamoDB item size */
+} mdl_call;
+
+typedef struct mdl_function_cfg {
+    char name[MDL_NAME_MAX];
+    int memory_mb;
+    mdl_arch arch;
+    int ephemeral_storage_mb;
+    double timeout_s;
+    double keep_alive_s;
+    double keep_alive_jitter_s;   /* expiry uniform in [T - j, T + j] */
+    mdl_reuse reuse;
+    int reserved_concurrency;     /* -1: none */
+    int provisioned_concurrency;
+    sim_dist warm;                /* handler duration, ms */
+    sim_dist cold;                /* whole first response, ms (has_cold) */
+    sim_dist init;                /* Init Duration, ms (has_init) */
+    bool has_cold, has_init;
+    mdl_call calls[MDL_MAX_CALLS];
+    int ncalls;
+} mdl_function_cfg;
+
+typedef struct mdl_entry_cfg {
+    mdl_entry_type type;
+    bool async;                   /* direct only: event (async) invocation */
+    char target[MDL_NAME_MAX];    /* default function */
+    sim_dist overhead;            /* ms added per request */
+    double timeout_s;             /* client gives up (door) */
+    double max_payload_bytes;
+    /* apigw_rest */
+    double cache_hit_ratio;       /* 0 = no cache */
+    double cache_gb;
+    double throttle_rps, throttle_burst;
+    /* routes: op name -> function (from trace ops or the mix) */
+    char route_op[MDL_MAX_ROUTES][16];
+    char route_fn[MDL_MAX_ROUTES][MDL_NAME_MAX];
+    int nroutes;
+} mdl_entry_cfg;
+
+typedef struct mdl_workload_cfg {
+    mdl_arrival_process process;
+    double rate_per_s;
+    /* op mix for the built-in generator: names and weights */
+    char mix_op[MDL_MAX_ROUTES][16];
+    double mix_w[MDL_MAX_ROUTES];
+    int nmix;
+    sim_dist bytes;               /* request payload bytes (has_bytes) */
+    bool has_bytes;
+} mdl_workload_cfg;
+
+typedef struct mdl_config {
+    double duration_s;
+    double warmup_s;
+    uint64_t seed;
+    mdl_workload_cfg workload;
+    mdl_entry_cfg entry;
+    int account_concurrency;
+    mdl_scaling scaling;
+    double burst_limit;           /* pre-2023 model: initial burst */
+    int init_billed;              /* 1: INIT billed (date rule), 0: not */
+    char region[32];
+    double async_max_event_age_s;
+    int async_max_retries;
+    sim_dist svc_latency[MDL_SVC_COUNT];   /* per service op, ms */
+    double svc_mbps[MDL_SVC_COUNT];        /* transfer rate for payload bytes */
+    mdl_function_cfg fn[MDL_MAX_FUNCTIONS];
+    int nfn;
+    json_object *effective;       /* the effective config, for reports (owned) */
+} mdl_config;
+
+/* Load and validate a run config.  Errors name file, line and JSON path. */
+sim_status mdl_config_load(mdl_config *cfg, const char *path, sim_error *err);
+/* Same from an already-parsed document. */
+sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_error *err);
+void mdl_config_fini(mdl_config *cfg);
+
+/* Index of a function by name, or -1. */
+int mdl_config_find_function(const mdl_config *cfg, const char *name);
+
+#endif /* MDL_PLATFORM_H */

@@ -1,0 +1,382 @@
+/* mdl_run_cmd.c - `lambdasim run` and `lambdasim compare`.
+ *
+ * run: one config, one replication, JSON or a text summary (+ summary.json
+ * in --out, + an invocation log).  compare: several designs side by side,
+ * either several --config files or one config with --vary key=v1,v2,...
+ * which rewrites one JSON path per design (e.g. entry.type).
+ */
+#include "models/mdl_scenario.h"
+#include "sim/sim_cli.h"
+#include "sim/sim_io.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DESIGNS 16
+
+static const char k_run_usage[] =
+    "usage: lambdasim run --config FILE.json [--seed N] [--format text|json]\n"
+    "                     [--out DIR] [--log FILE.csv]\n"
+    "\n"
+    "Simulates an architecture (README \"Running a simulation\").\n"
+    "  --config F   the run config (JSON)\n"
+    "  --seed N     master seed (default: the config's seed, else 1)\n"
+    "  --format     text (default) or json (one JSON document on stdout)\n"
+    "  --out DIR    also write DIR/summary.json\n"
+    "  --log F      one CSV row per invocation (Lambda REPORT fields)\n";
+
+static const char k_compare_usage[] =
+    "usage: lambdasim compare --config A.json --config B.json [...]\n"
+    "       lambdasim compare --config A.json --vary KEY=V1,V2[,...]\n"
+    "                         [--seed N] [--format text|json] [--out DIR]\n"
+    "\n"
+    "Simulates designs side by side with the same seed: latency p50/p95/p99,\n"
+    "failures by cause, cold starts, cost by service.  KEY is a dotted JSON\n"
+    "path, e.g. entry.type=function_url,apigw_http,apigw_rest.\n";
+
+typedef struct design {
+    char name[600];
+    mdl_config cfg;
+    json_object *results;
+} design;
+
+/* Run one config; results (caller owns) get the effective config attached. */
+static sim_status run_config(const mdl_config *cfg, uint64_t seed, FILE *log,
+                             json_object **results, double *wall_s, sim_error *err)
+{
+    mdl_scenario *sc = NULL;
+    SIM_TRY(mdl_scenario_create(cfg, seed, 0, &sc, err));
+    if (log) mdl_scenario_set_log(sc, log);
+    double t0 = sim_wall_seconds();
+    sim_status st = mdl_scenario_run(sc, err);
+    if (wall_s) *wall_s = sim_wall_seconds() - t0;
+    if (st == SIM_OK) {
+        json_object *r = mdl_scenario_results(sc);
+        json_object_object_add(r, "config", json_object_get(cfg->effective));
+        *results = r;
+    }
+    mdl_scenario_destroy(sc);
+    return st;
+}
+
+static double jget(json_object *o, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    json_object *cur = o;
+    for (char *tok = strtok(buf, "."); tok; tok = strtok(NULL, ".")) {
+        if (!json_object_object_get_ex(cur, tok, &cur)) return 0;
+    }
+    return json_object_get_double(cur);
+}
+
+static void print_run_text(FILE *fp, const char *label, json_object *r, double wall_s)
+{
+    fprintf(fp, "lambdasim run: %s (seed %lld, %.6g s simulated, %lld events in %.3f s)\n",
+            label, (long long)jget(r, "seed"), jget(r, "config.duration_s"),
+            (long long)jget(r, "events"), wall_s);
+    fprintf(fp, "requests: %lld arrivals, %lld completed, %lld failed, %lld in flight\n",
+            (long long)jget(r, "requests.arrivals"), (long long)jget(r, "requests.completed"),
+            (long long)jget(r, "requests.failed"), (long long)jget(r, "requests.in_flight"));
+    json_object *fail;
+    if (json_object_object_get_ex(json_object_object_get(r, "requests"), "failures", &fail)) {
+        json_object_object_foreach(fail, k, v) {
+            if (json_object_get_int64(v))
+                fprintf(fp, "  failed, %s: %lld\n", k, (long long)json_object_get_int64(v));
+        }
+    }
+    fprintf(fp, "latency (client, ms): p50 %.1f  p95 %.1f  p99 %.1f  mean %.1f\n",
+            jget(r, "requests.latency_ms.p50"), jget(r, "requests.latency_ms.p95"),
+            jget(r, "requests.latency_ms.p99"), jget(r, "requests.latency_ms.mean"));
+    fprintf(fp, "%-16s %12s %10s %8s %9s %9s %8s %8s\n", "function", "invocations", "cold",
+            "cold%", "throttle%", "avg inst", "running", "idle");
+    json_object *fns = json_object_object_get(r, "functions");
+    json_object_object_foreach(fns, name, f) {
+        (void)f;
+        char p[160];
+#define FG(key) (snprintf(p, sizeof p, "functions.%s.%s", name, key), jget(r, p))
+        fprintf(fp, "%-16s %12lld %10lld %7.4f%% %8.4f%% %9.3f %8.3f %8.3f\n", name,
+                (long long)FG("invocations"), (long long)FG("cold_starts"),
+                100 * FG("cold_start_probability"), 100 * FG("throttle_probability"),
+                FG("avg_instances"), FG("avg_running"), FG("avg_idle"));
+#undef FG
+    }
+}
+
+static int emit_json(json_object *doc, const char *out_dir, const char *file, bool to_stdout,
+                     sim_error *err)
+{
+    char *text = sim_json_to_string(doc);
+    int rc = 0;
+    if (out_dir) {
+        char path[1024];
+        if (sim_mkdir_p(out_dir, err) != SIM_OK) {
+            free(text);
+            return sim_cli_fail(err);
+        }
+        snprintf(path, sizeof path, "%s/%s", out_dir, file);
+        if (sim_write_file_atomic(path, text, strlen(text), err) != SIM_OK)
+            rc = sim_cli_fail(err);
+    }
+    if (to_stdout && rc == 0)
+        fputs(text, stdout);
+    free(text);
+    return rc;
+}
+
+int mdl_cmd_run(int argc, char **argv)
+{
+    if (sim_cli_wants_help(argc, argv)) {
+        fputs(k_run_usage, stdout);
+        return 0;
+    }
+    sim_error err;
+    sim_error_clear(&err);
+    const char *config = NULL, *format = "text", *out = NULL, *log_path = NULL, *seed_s = NULL;
+    const char *v;
+    for (int i = 1; i < argc; i++) {
+        if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) config = v;
+        else if (sim_cli_opt(argc, argv, &i, "--format", &v, &err)) format = v;
+        else if (sim_cli_opt(argc, argv, &i, "--out", &v, &err)) out = v;
+        else if (sim_cli_opt(argc, argv, &i, "--log", &v, &err)) log_path = v;
+        else if (sim_cli_opt(argc, argv, &i, "--seed", &v, &err)) seed_s = v;
+        else if (sim_cli_opt(argc, argv, &i, "--trace", &v, &err))
+            return sim_cli_not_landed("run --trace", "trace-driven runs land with the workloads issue 4");
+        else return sim_cli_usage_error("run", "unknown option '%s'", argv[i]);
+        if (err.code) return sim_cli_usage_error("run", "%s", err.msg);
+    }
+    if (!config) return sim_cli_usage_error("run", "--config is required");
+    if (strcmp(format, "text") && strcmp(format, "json"))
+        return sim_cli_usage_error("run", "--format must be text or json");
+    mdl_config cfg;
+    if (mdl_config_load(&cfg, config, &err) != SIM_OK) return sim_cli_fail(&err);
+    uint64_t seed = cfg.seed ? cfg.seed : 1;
+    if (seed_s) {
+        int64_t x;
+        if (sim_cli_parse_int("--seed", seed_s, 0, INT64_MAX, &x, &err) != SIM_OK) {
+            mdl_config_fini(&cfg);
+            return sim_cli_fail(&err);
+        }
+        seed = (uint64_t)x;
+    }
+    sim_atomic log;
+    memset(&log, 0, sizeof log);
+    if (log_path && sim_atomic_open(&log, log_path, &err) != SIM_OK) {
+        mdl_config_fini(&cfg);
+        return sim_cli_fail(&err);
+    }
+    json_object *r = NULL;
+    double wall = 0;
+    sim_status st = run_config(&cfg, seed, log.fp, &r, &wall, &err);
+    int rc = 0;
+    if (st != SIM_OK) {
+        sim_atomic_abort(&log);
+        rc = sim_cli_fail(&err);
+    } else {
+        if (log_path && sim_atomic_commit(&log, &err) != SIM_OK) rc = sim_cli_fail(&err);
+        if (rc == 0) rc = emit_json(r, out, "summary.json", strcmp(format, "json") == 0, &err);
+        if (rc == 0 && strcmp(format, "text") == 0) print_run_text(stdout, config, r, wall);
+    }
+    json_object_put(r);
+    mdl_config_fini(&cfg);
+    return rc;
+}
+
+/* Set a dotted path in a JSON tree to a value parsed from text (number,
+ * true/false, or else a string). */
+static sim_status set_path(json_object *root, const char *path, const char *value, sim_error *err)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    json_object *cur = root;
+    char *save = NULL, *tok = strtok_r(buf, ".", &save);
+    while (tok) {
+        char *next = strtok_r(NULL, ".", &save);
+        if (!json_object_is_type(cur, json_type_object))
+            SIM_FAIL(err, SIM_EUSAGE, NULL, 0, path, "--vary: '%s' is not inside an object", tok);
+        if (!next) {
+            char *end;
+            double d = strtod(value, &end);
+            json_object *nv;
+            if (*value && *end == '\0') nv = d == (double)(int64_t)d && strchr(value, '.') == NULL
+                                               ? json_object_new_int64((int64_t)d)
+                                               : json_object_new_double(d);
+            else if (strcmp(value, "true") == 0) nv = json_object_new_boolean(1);
+            else if (strcmp(value, "false") == 0) nv = json_object_new_boolean(0);
+            else nv = json_object_new_string(value);
+            json_object_object_add(cur, tok, nv);
+            return SIM_OK;
+        }
+        json_object *child;
+        if (!json_object_object_get_ex(cur, tok, &child)) {
+            child = json_object_new_object();
+            json_object_object_add(cur, tok, child);
+        }
+        cur = child;
+        tok = next;
+    }
+    SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "--vary: empty key");
+}
+
+static void compare_text(FILE *fp, design *d, int n)
+{
+    fprintf(fp, "%-28s", "");
+    for (int i = 0; i < n; i++) fprintf(fp, " %22.22s", d[i].name);
+    fprintf(fp, "\n");
+    static const struct { const char *label, *path; int decimals; } rows[] = {
+        { "latency p50 (ms)", "requests.latency_ms.p50", 1 },
+        { "latency p95 (ms)", "requests.latency_ms.p95", 1 },
+        { "latency p99 (ms)", "requests.latency_ms.p99", 1 },
+        { "requests", "requests.arrivals", 0 },
+        { "completed", "requests.completed", 0 },
+        { "failed", "requests.failed", 0 },
+    };
+    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+        fprintf(fp, "%-28s", rows[k].label);
+        for (int i = 0; i < n; i++) {
+            fprintf(fp, " %22.*f", rows[k].decimals, jget(d[i].results, rows[k].path));
+        }
+        fprintf(fp, "\n");
+    }
+    for (int o = 1; o < MDL_OUT_COUNT; o++) {
+        char p[128], label[64];
+        snprintf(p, sizeof p, "requests.failures.%s", mdl_outcome_name((mdl_outcome)o));
+        double any = 0;
+        for (int i = 0; i < n; i++) any += jget(d[i].results, p);
+        if (!any) continue;
+        snprintf(label, sizeof label, "  %s", mdl_outcome_name((mdl_outcome)o));
+        fprintf(fp, "%-28s", label);
+        for (int i = 0; i < n; i++) fprintf(fp, " %22.0f", jget(d[i].results, p));
+        fprintf(fp, "\n");
+    }
+    /* Cold starts summed over functions. */
+    fprintf(fp, "%-28s", "cold starts");
+    for (int i = 0; i < n; i++) {
+        double cs = 0;
+        json_object *fns = json_object_object_get(d[i].results, "functions");
+        json_object_object_foreach(fns, k, f) {
+            (void)k;
+            cs += json_object_get_double(json_object_object_get(f, "cold_starts"));
+        }
+        fprintf(fp, " %22.0f", cs);
+    }
+    fprintf(fp, "\n");
+    json_object *cost0 = json_object_object_get(d[0].results, "cost");
+    if (cost0) {
+        fprintf(fp, "%-28s", "cost total (USD)");
+        for (int i = 0; i < n; i++) fprintf(fp, " %22.4f", jget(d[i].results, "cost.total_usd"));
+        fprintf(fp, "\n");
+        json_object *svc = json_object_object_get(cost0, "services");
+        json_object_object_foreach(svc, name, so) {
+            (void)so;
+            char p[128], label[64];
+            snprintf(p, sizeof p, "cost.services.%s.total_usd", name);
+            snprintf(label, sizeof label, "  %s (USD)", name);
+            fprintf(fp, "%-28s", label);
+            for (int i = 0; i < n; i++) fprintf(fp, " %22.4f", jget(d[i].results, p));
+            fprintf(fp, "\n");
+        }
+    }
+}
+
+int mdl_cmd_compare(int argc, char **argv)
+{
+    if (sim_cli_wants_help(argc, argv)) {
+        fputs(k_compare_usage, stdout);
+        return 0;
+    }
+    sim_error err;
+    sim_error_clear(&err);
+    const char *configs[MAX_DESIGNS];
+    int nconf = 0;
+    const char *vary = NULL, *format = "text", *out = NULL, *seed_s = NULL, *v;
+    for (int i = 1; i < argc; i++) {
+        if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) {
+            if (v && nconf == MAX_DESIGNS)
+                return sim_cli_usage_error("compare", "at most %d configs", MAX_DESIGNS);
+            if (v) configs[nconf++] = v;
+        } else if (sim_cli_opt(argc, argv, &i, "--vary", &v, &err)) vary = v;
+        else if (sim_cli_opt(argc, argv, &i, "--format", &v, &err)) format = v;
+        else if (sim_cli_opt(argc, argv, &i, "--out", &v, &err)) out = v;
+        else if (sim_cli_opt(argc, argv, &i, "--seed", &v, &err)) seed_s = v;
+        else return sim_cli_usage_error("compare", "unknown option '%s'", argv[i]);
+        if (err.code) return sim_cli_usage_error("compare", "%s", err.msg);
+    }
+    if (strcmp(format, "text") && strcmp(format, "json"))
+        return sim_cli_usage_error("compare", "--format must be text or json");
+    if (nconf == 0) return sim_cli_usage_error("compare", "--config is required");
+    if (vary && nconf != 1)
+        return sim_cli_usage_error("compare", "--vary takes exactly one --config");
+    if (!vary && nconf < 2)
+        return sim_cli_usage_error("compare", "give two or more --config, or --vary");
+    int64_t seed = 1;
+    bool has_seed = false;
+    if (seed_s) {
+        if (sim_cli_parse_int("--seed", seed_s, 0, INT64_MAX, &seed, &err) != SIM_OK)
+            return sim_cli_fail(&err);
+        has_seed = true;
+    }
+    design *d = sim_xcalloc(MAX_DESIGNS, sizeof *d);
+    int n = 0, rc = 0;
+    if (vary) {
+        const char *eq = strchr(vary, '=');
+        if (!eq || eq == vary || !eq[1]) {
+            free(d);
+            return sim_cli_usage_error("compare", "--vary wants KEY=V1,V2,...");
+        }
+        char key[256], vals[1024];
+        snprintf(key, sizeof key, "%.*s", (int)(eq - vary), vary);
+        snprintf(vals, sizeof vals, "%s", eq + 1);
+        char *save = NULL;
+        for (char *tok = strtok_r(vals, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
+            if (n == MAX_DESIGNS) { rc = sim_cli_usage_error("compare", "at most %d values", MAX_DESIGNS); break; }
+            sim_json_doc doc;
+            if (sim_json_doc_load(&doc, configs[0], &err) != SIM_OK) { rc = sim_cli_fail(&err); break; }
+            if (set_path(doc.root, key, tok, &err) != SIM_OK) {
+                sim_json_doc_fini(&doc);
+                rc = sim_cli_fail(&err);
+                break;
+            }
+            snprintf(d[n].name, sizeof d[n].name, "%s=%s", key, tok);
+            if (mdl_config_from_doc(&d[n].cfg, &doc, &err) != SIM_OK) {
+                sim_json_doc_fini(&doc);
+                rc = sim_cli_fail(&err);
+                break;
+            }
+            sim_json_doc_fini(&doc);
+            n++;
+        }
+    } else {
+        for (int i = 0; i < nconf && rc == 0; i++) {
+            if (mdl_config_load(&d[n].cfg, configs[i], &err) != SIM_OK) { rc = sim_cli_fail(&err); break; }
+            const char *base = strrchr(configs[i], '/');
+            snprintf(d[n].name, sizeof d[n].name, "%s", base ? base + 1 : configs[i]);
+            n++;
+        }
+    }
+    for (int i = 0; i < n && rc == 0; i++) {
+        uint64_t sd = has_seed ? (uint64_t)seed : (d[i].cfg.seed ? d[i].cfg.seed : 1);
+        if (run_config(&d[i].cfg, sd, NULL, &d[i].results, NULL, &err) != SIM_OK)
+            rc = sim_cli_fail(&err);
+    }
+    if (rc == 0) {
+        json_object *doc = json_object_new_object();
+        json_object *arr = json_object_new_array();
+        for (int i = 0; i < n; i++) {
+            json_object *o = json_object_new_object();
+            sim_json_add_string(o, "name", d[i].name);
+            json_object_object_add(o, "results", json_object_get(d[i].results));
+            json_object_array_add(arr, o);
+        }
+        json_object_object_add(doc, "designs", arr);
+        rc = emit_json(doc, out, "compare.json", strcmp(format, "json") == 0, &err);
+        if (rc == 0 && strcmp(format, "text") == 0) compare_text(stdout, d, n);
+        json_object_put(doc);
+    }
+    for (int i = 0; i < n; i++) {
+        json_object_put(d[i].results);
+        mdl_config_fini(&d[i].cfg);
+    }
+    free(d);
+    return rc;
+}

@@ -1,0 +1,841 @@
+/* mdl_scenario.c - Lambda, its front doors and a workload on one engine.
+ *
+ * Request life: the source draws an arrival and hands it to the entry; the
+ * entry checks payload and throttle limits, may answer from its cache, and
+ * after its overhead invokes the function; the function finds an idle
+ * execution environment (warm) or creates one (cold, subject to the
+ * concurrency limits and the scaling rate), runs the handler, and on
+ * completion the environment goes idle until reused or expired.
+ *
+ * Execution environments live in a per-function array with a free list; idle
+ * ones sit on an intrusive doubly-linked list ordered by the time they went
+ * idle, so MRU reuse takes the tail, LRU the head, and expiry (with a fixed
+ * keep-alive) always hits the head: one timer per function suffices, and a
+ * warm reuse costs no event at all.  With keep-alive jitter expiry order no
+ * longer follows the list, so each idle period gets its own timer, made stale
+ * by a generation counter when the environment is reused.
+ *
+ * Requests live in a pool owned by the scenario; events carry only the pool
+ * index, so nothing allocates per request once the pool is warm.
+ */
+#include "models/mdl_scenario.h"
+#include "sim/sim_engine.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { EV_ARRIVAL, EV_INVOKE, EV_DONE, EV_EXPIRE_SWEEP, EV_EXPIRE_ONE, EV_WARMUP };
+enum { INST_FREE, INST_BUSY, INST_IDLE };
+
+typedef struct req {
+    double t_arrival;     /* when the client sent it */
+    double t_first;       /* first invocation attempt (async event age) */
+    double bytes;
+    double response_ms;   /* function response time (for the done event) */
+    double duration_ms;   /* handler Duration (REPORT) */
+    double init_ms;
+    int32_t next_free;
+    int32_t inst;
+    uint16_t fn;
+    uint8_t attempts;     /* async: error retries used */
+    uint8_t throttle_tries;
+    uint8_t cold;
+    uint8_t timed_out;
+    uint8_t counted;      /* arrived after the warm-up */
+} req;
+
+typedef struct inst {
+    int32_t prev, next;   /* idle list links; next = free-list link when FREE */
+    uint32_t gen;
+    uint8_t state;
+    uint8_t provisioned;
+    double created, idle_since;
+} inst;
+
+typedef struct fn_rt {
+    struct mdl_scenario *s;
+    const mdl_function_cfg *cfg;
+    int index;
+    uint32_t comp;
+    inst *in;
+    int32_t nin, capin, free_head;
+    int32_t idle_head, idle_tail;       /* on-demand idle list */
+    int32_t pc_head, pc_tail;           /* provisioned idle list */
+    int busy, live, idle;
+    uint32_t sweep_gen;
+    bool sweep_armed;
+    double tokens, t_tokens;            /* scaling-rate bucket (2023 rule) */
+    gsl_rng *r_warm, *r_cold, *r_init, *r_reuse, *r_keep, *r_calls;
+    /* statistics (after warm-up) */
+    uint64_t invocations, cold_starts, throttles, timeouts, completed;
+    uint64_t out[MDL_OUT_COUNT];
+    sim_twavg tw_live, tw_busy, tw_idle;
+    sim_hist *lat_ms;                   /* function response time, ok requests */
+    sim_hist *dur_ms;                   /* handler duration */
+    sim_welford lifespan;
+    int max_live;
+} fn_rt;
+
+struct mdl_scenario {
+    const mdl_config *cfg;
+    sim_engine *e;
+    uint32_t comp_source, comp_entry, comp_ctl;
+    fn_rt fn[MDL_MAX_FUNCTIONS];
+    int nfn;
+    int default_fn;
+    int mix_fn[MDL_MAX_ROUTES];
+    /* account */
+    int unreserved_cap, unreserved_busy;
+    double burst_tokens, t_burst;
+    /* entry */
+    double door_tokens, t_door;
+    gsl_rng *r_arrival, *r_mix, *r_overhead, *r_cache;
+    /* requests */
+    req *rq;
+    int32_t nrq, caprq, rq_free;
+    /* totals after warm-up */
+    uint64_t arrivals, completed, live_counted;
+    uint64_t failures[MDL_OUT_COUNT];
+    uint64_t cache_hits;
+    sim_hist *lat_ms;                   /* client latency, ok requests */
+    double t_measure;                   /* start of measurement */
+    mdl_usage usage;
+    FILE *log;
+    uint64_t next_req_id;
+};
+
+/* ---- request pool --------------------------------------------------------- */
+
+static int32_t req_alloc(mdl_scenario *s)
+{
+    if (s->rq_free < 0) {
+        if (s->nrq == s->caprq) {
+            s->caprq = s->caprq ? 2 * s->caprq : 1024;
+            s->rq = sim_xrealloc(s->rq, (size_t)s->caprq * sizeof *s->rq);
+        }
+        s->rq[s->nrq].next_free = -1;
+        s->rq_free = s->nrq++;
+    }
+    int32_t i = s->rq_free;
+    s->rq_free = s->rq[i].next_free;
+    memset(&s->rq[i], 0, sizeof s->rq[i]);
+    s->rq[i].inst = -1;
+    return i;
+}
+
+static void req_free(mdl_scenario *s, int32_t i)
+{
+    s->rq[i].next_free = s->rq_free;
+    s->rq_free = i;
+}
+
+/* ---- instances ------------------------------------------------------------ */
+
+static int32_t inst_alloc(fn_rt *f, double now, bool provisioned)
+{
+    if (f->free_head < 0) {
+        if (f->nin == f->capin) {
+            f->capin = f->capin ? 2 * f->capin : 64;
+            f->in = sim_xrealloc(f->in, (size_t)f->capin * sizeof *f->in);
+        }
+        f->in[f->nin].next = -1;
+        f->in[f->nin].gen = 0;
+        f->free_head = f->nin++;
+    }
+    int32_t i = f->free_head;
+    inst *x = &f->in[i];
+    f->free_head = x->next;
+    x->prev = x->next = -1;
+    x->gen++;
+    x->state = INST_BUSY;
+    x->provisioned = provisioned;
+    x->created = now;
+    x->idle_since = now;
+    return i;
+}
+
+static void list_append(fn_rt *f, int32_t *head, int32_t *tail, int32_t i)
+{
+    inst *x = &f->in[i];
+    x->next = -1;
+    x->prev = *tail;
+    if (*tail >= 0) f->in[*tail].next = i; else *head = i;
+    *tail = i;
+}
+
+static void list_unlink(fn_rt *f, int32_t *head, int32_t *tail, int32_t i)
+{
+    inst *x = &f->in[i];
+    if (x->prev >= 0) f->in[x->prev].next = x->next; else *head = x->next;
+    if (x->next >= 0) f->in[x->next].prev = x->prev; else *tail = x->prev;
+    x->prev = x->next = -1;
+}
+
+static void update_levels(mdl_scenario *s, fn_rt *f)
+{
+    double now = sim_engine_now(s->e);
+    sim_twavg_set(&f->tw_live, now, f->live);
+    sim_twavg_set(&f->tw_busy, now, f->busy);
+    sim_twavg_set(&f->tw_idle, now, f->live - f->busy);
+    if (f->live > f->max_live) f->max_live = f->live;
+}
+
+static void inst_destroy(mdl_scenario *s, fn_rt *f, int32_t i)
+{
+    inst *x = &f->in[i];
+    double now = sim_engine_now(s->e);
+    if (now >= s->t_measure)
+        sim_welford_add(&f->lifespan, now - x->created);
+    x->state = INST_FREE;
+    x->gen++;
+    x->next = f->free_head;
+    f->free_head = i;
+    f->live--;
+}
+
+/* Arm the single expiry timer at the head of the idle list (fixed keep-alive). */
+static void sweep_arm(mdl_scenario *s, fn_rt *f)
+{
+    if (f->sweep_armed || f->idle_head < 0) return;
+    double t = f->in[f->idle_head].idle_since + f->cfg->keep_alive_s;
+    double now = sim_engine_now(s->e);
+    f->sweep_armed = true;
+    sim_engine_at(s->e, t < now ? now : t, EV_EXPIRE_SWEEP, f->comp, f->sweep_gen);
+}
+
+static void inst_go_idle(mdl_scenario *s, fn_rt *f, int32_t i)
+{
+    inst *x = &f->in[i];
+    double now = sim_engine_now(s->e);
+    x->state = INST_IDLE;
+    x->idle_since = now;
+    x->gen++;
+    if (x->provisioned) {
+        list_append(f, &f->pc_head, &f->pc_tail, i);
+        return;
+    }
+    list_append(f, &f->idle_head, &f->idle_tail, i);
+    if (f->cfg->keep_alive_jitter_s > 0) {
+        double j = f->cfg->keep_alive_jitter_s;
+        double ka = f->cfg->keep_alive_s + (2 * gsl_rng_uniform(f->r_keep) - 1) * j;
+        sim_engine_after(s->e, ka, EV_EXPIRE_ONE, f->comp,
+                         ((uint64_t)(uint32_t)i << 32) | x->gen);
+    } else {
+        sweep_arm(s, f);
+    }
+}
+
+/* Take an idle on-demand environment by the reuse policy, or -1. */
+static int32_t take_idle(fn_rt *f)
+{
+    if (f->pc_head >= 0) {         /* provisioned environments serve first */
+        int32_t i = f->pc_tail;
+        list_unlink(f, &f->pc_head, &f->pc_tail, i);
+        return i;
+    }
+    if (f->idle_head < 0) return -1;
+    int32_t i = -1;
+    switch (f->cfg->reuse) {
+    case MDL_REUSE_MRU: i = f->idle_tail; break;
+    case MDL_REUSE_LRU: i = f->idle_head; break;
+    case MDL_REUSE_NEWEST: {
+        /* SimFaaS's rule: the newest environment by creation time.  O(idle). */
+        i = f->idle_head;
+        for (int32_t k = f->in[i].next; k >= 0; k = f->in[k].next)
+            if (f->in[k].created > f->in[i].created) i = k;
+        break;
+    }
+    case MDL_REUSE_RANDOM: {
+        int32_t n = 0;
+        for (int32_t k = f->idle_head; k >= 0; k = f->in[k].next) n++;
+        unsigned long pick = gsl_rng_uniform_int(f->r_reuse, (unsigned long)n);
+        i = f->idle_head;
+        while (pick--) i = f->in[i].next;
+        break;
+    }
+    }
+    if (i == f->idle_head && f->sweep_armed) {
+        /* The head is leaving: its timer is stale; re-arm for the new head. */
+        f->sweep_gen++;
+        f->sweep_armed = false;
+    }
+    list_unlink(f, &f->idle_head, &f->idle_tail, i);
+    return i;
+}
+
+/* ---- concurrency and scaling ------------------------------------------------ */
+
+static bool concurrency_free(const mdl_scenario *s, const fn_rt *f)
+{
+    if (f->cfg->reserved_concurrency >= 0)
+        return f->busy < f->cfg->reserved_concurrency;
+    return s->unreserved_busy < s->unreserved_cap;
+}
+
+static void concurrency_take(mdl_scenario *s, fn_rt *f, int delta)
+{
+    f->busy += delta;
+    if (f->cfg->reserved_concurrency < 0)
+        s->unreserved_busy += delta;
+}
+
+/* May a new execution environment start now?  2023 rule: 1,000 per 10 s per
+ * function, refilled continuously, no carry-over beyond 1,000.  Pre-2023:
+ * an account burst, then +500 per minute. */
+static bool scaling_token(mdl_scenario *s, fn_rt *f)
+{
+    double now = sim_engine_now(s->e);
+    if (s->cfg->scaling == MDL_SCALING_2023) {
+        f->tokens = fmin(1000.0, f->tokens + (now - f->t_tokens) * 100.0);
+        f->t_tokens = now;
+        if (f->tokens < 1.0) return false;
+        f->tokens -= 1.0;
+        return true;
+    }
+    s->burst_tokens = fmin(s->cfg->burst_limit, s->burst_tokens + (now - s->t_burst) * 500.0 / 60.0);
+    s->t_burst = now;
+    if (s->burst_tokens < 1.0) return false;
+    s->burst_tokens -= 1.0;
+    return true;
+}
+
+/* ---- durations and metering --------------------------------------------------- */
+
+static double calls_ms(mdl_scenario *s, fn_rt *f, const req *r)
+{
+    double ms = 0;
+    const mdl_config *c = s->cfg;
+    for (int k = 0; k < f->cfg->ncalls; k++) {
+        const mdl_call *call = &f->cfg->calls[k];
+        double bytes = call->bytes < 0 ? r->bytes : call->bytes;
+        ms += sim_dist_sample(&c->svc_latency[call->op], f->r_calls);
+        if (c->svc_mbps[call->op] > 0)
+            ms += bytes / (c->svc_mbps[call->op] * 1e6) * 1e3;
+    }
+    return ms;
+}
+
+static void meter_calls(mdl_scenario *s, fn_rt *f, const req *r)
+{
+    mdl_usage *u = &s->usage;
+    for (int k = 0; k < f->cfg->ncalls; k++) {
+        const mdl_call *call = &f->cfg->calls[k];
+        double bytes = call->bytes < 0 ? r->bytes : call->bytes;
+        switch (call->op) {
+        case MDL_SVC_S3_GET: u->s3_get += 1; break;
+        case MDL_SVC_S3_PUT: u->s3_put += 1; break;
+        /* Strongly consistent reads: 1 RRU per 4 KB; writes 1 WRU per KB. */
+        case MDL_SVC_DDB_READ: u->ddb_rru += ceil(call->item_kb / 4.0 - 1e-12); break;
+        case MDL_SVC_DDB_WRITE: u->ddb_wru += ceil(call->item_kb - 1e-12); break;
+        case MDL_SVC_REKOGNITION: u->rekognition_images += 1; break;
+        case MDL_SVC_EFS_READ: u->efs_read_gb += bytes / 1e9; break;
+        case MDL_SVC_EFS_WRITE: u->efs_write_gb += bytes / 1e9; break;
+        case MDL_SVC_COUNT: break;
+        }
+    }
+}
+
+static void meter_invocation(mdl_scenario *s, fn_rt *f, const req *r, bool provisioned,
+                             double billed_ms)
+{
+    mdl_fn_usage *u = &s->usage.fn[f->index];
+    double gb = f->cfg->memory_mb / 1024.0;
+    u->requests += 1;
+    if (provisioned)
+        u->pc_gb_s += billed_ms / 1000.0 * gb;
+    else
+        u->gb_s += billed_ms / 1000.0 * gb;
+    if (f->cfg->ephemeral_storage_mb > 512)
+        u->ephemeral_gb_s += billed_ms / 1000.0 * (f->cfg->ephemeral_storage_mb - 512) / 1024.0;
+    meter_calls(s, f, r);
+}
+
+/* ---- outcomes ----------------------------------------------------------------- */
+
+static void finish(mdl_scenario *s, int32_t ri, mdl_outcome o)
+{
+    req *r = &s->rq[ri];
+    double now = sim_engine_now(s->e);
+    if (r->counted) {
+        s->live_counted--;
+        if (o == MDL_OUT_OK) {
+            s->completed++;
+            sim_hist_add(s->lat_ms, (now - r->t_arrival) * 1e3);
+        } else {
+            s->failures[o]++;
+        }
+        s->fn[r->fn].out[o]++;
+    }
+    req_free(s, ri);
+}
+
+static void log_row(mdl_scenario *s, fn_rt *f, const req *r, double billed_ms,
+                    const char *outcome)
+{
+    if (!s->log) return;
+    fprintf(s->log, "%llu,%s,%.6f,%.3f,%.0f,%.3f,%d,%s,%s\n",
+            (unsigned long long)s->next_req_id++, f->cfg->name,
+            sim_engine_now(s->e) - r->response_ms / 1e3, r->duration_ms, billed_ms,
+            r->init_ms, f->cfg->memory_mb, r->cold ? "cold" : "warm", outcome);
+}
+
+/* ---- the function component -------------------------------------------------- */
+
+static void async_retry_or_drop(mdl_scenario *s, fn_rt *f, int32_t ri, bool throttled,
+                                mdl_outcome final)
+{
+    req *r = &s->rq[ri];
+    double now = sim_engine_now(s->e);
+    double delay;
+    if (throttled) {
+        /* Throttles go back to the internal queue: backoff from 1 s doubling to
+         * 5 min, for as long as the event is younger than the maximum age. */
+        delay = fmin(300.0, ldexp(1.0, r->throttle_tries < 20 ? r->throttle_tries : 20));
+        r->throttle_tries++;
+    } else {
+        /* Function errors: MaximumRetryAttempts, about 1 then 2 minutes. */
+        if (r->attempts >= s->cfg->async_max_retries) {
+            finish(s, ri, final);
+            return;
+        }
+        delay = 60.0 * (r->attempts + 1);
+        r->attempts++;
+    }
+    if (now + delay - r->t_first > s->cfg->async_max_event_age_s) {
+        finish(s, ri, MDL_OUT_ASYNC_DROPPED);
+        return;
+    }
+    (void)f;
+    sim_engine_after(s->e, delay, EV_INVOKE, s->fn[r->fn].comp, (uint64_t)ri);
+}
+
+static void fn_invoke(mdl_scenario *s, fn_rt *f, int32_t ri)
+{
+    req *r = &s->rq[ri];
+    double now = sim_engine_now(s->e);
+    bool measured = now >= s->t_measure;
+    if (measured) f->invocations++;
+    if (!concurrency_free(s, f)) {
+        if (measured) f->throttles++;
+        if (s->cfg->entry.async) async_retry_or_drop(s, f, ri, true, MDL_OUT_THROTTLED);
+        else finish(s, ri, MDL_OUT_THROTTLED);
+        return;
+    }
+    int32_t ii = take_idle(f);
+    if (ii >= 0) {
+        f->in[ii].state = INST_BUSY;
+        f->in[ii].gen++;
+        sweep_arm(s, f);
+        r->cold = 0;
+        r->init_ms = 0;
+        r->duration_ms = sim_dist_sample(&f->cfg->warm, f->r_warm) + calls_ms(s, f, r);
+        r->response_ms = r->duration_ms;
+    } else {
+        if (!scaling_token(s, f)) {
+            if (measured) f->throttles++;
+            if (s->cfg->entry.async) async_retry_or_drop(s, f, ri, true, MDL_OUT_THROTTLED);
+            else finish(s, ri, MDL_OUT_THROTTLED);
+            return;
+        }
+        ii = inst_alloc(f, now, false);
+        f->live++;
+        r->cold = 1;
+        if (measured) f->cold_starts++;
+        double extra = calls_ms(s, f, r);
+        if (f->cfg->has_cold) {
+            /* SimFaaS semantics: the cold draw is the whole first response. */
+            r->response_ms = sim_dist_sample(&f->cfg->cold, f->r_cold) + extra;
+            r->init_ms = f->cfg->has_init
+                ? fmin(sim_dist_sample(&f->cfg->init, f->r_init), r->response_ms) : 0.0;
+        } else {
+            r->init_ms = f->cfg->has_init ? sim_dist_sample(&f->cfg->init, f->r_init) : 0.0;
+            r->response_ms = r->init_ms + sim_dist_sample(&f->cfg->warm, f->r_warm) + extra;
+        }
+        r->duration_ms = r->response_ms - r->init_ms;
+    }
+    r->inst = ii;
+    concurrency_take(s, f, 1);
+    update_levels(s, f);
+    /* The function timeout kills the handler (INIT has its own limit). */
+    double limit_ms = f->cfg->timeout_s * 1e3;
+    r->timed_out = r->duration_ms > limit_ms;
+    if (r->timed_out) {
+        r->duration_ms = limit_ms;
+        r->response_ms = r->init_ms + limit_ms;
+    }
+    sim_engine_after(s->e, r->response_ms / 1e3, EV_DONE, f->comp, (uint64_t)ri);
+}
+
+static void fn_done(mdl_scenario *s, fn_rt *f, int32_t ri)
+{
+    req *r = &s->rq[ri];
+    double now = sim_engine_now(s->e);
+    int32_t ii = r->inst;
+    bool provisioned = f->in[ii].provisioned;
+    double billed = ceil(r->duration_ms - 1e-9);
+    if (s->cfg->init_billed && r->cold)
+        billed = ceil(r->duration_ms + r->init_ms - 1e-9);
+    if (billed < 1) billed = 1;
+    meter_invocation(s, f, r, provisioned, billed);
+    concurrency_take(s, f, -1);
+    if (now >= s->t_measure) {
+        sim_hist_add(f->dur_ms, r->duration_ms);
+        f->completed++;
+    }
+    if (r->timed_out) {
+        /* After a timeout Lambda resets the environment: the next request
+         * on it would start cold, so it is destroyed here. */
+        if (now >= s->t_measure) f->timeouts++;
+        if (provisioned) inst_go_idle(s, f, ii); else inst_destroy(s, f, ii);
+        update_levels(s, f);
+        log_row(s, f, r, billed, "function_timeout");
+        if (s->cfg->entry.async) async_retry_or_drop(s, f, ri, false, MDL_OUT_FUNCTION_TIMEOUT);
+        else finish(s, ri, MDL_OUT_FUNCTION_TIMEOUT);
+        return;
+    }
+    inst_go_idle(s, f, ii);
+    update_levels(s, f);
+    if (r->counted && now >= s->t_measure)
+        sim_hist_add(f->lat_ms, r->response_ms);
+    /* The front door gave up at its timeout; Lambda ran on and billed. */
+    bool door_timeout = !s->cfg->entry.async &&
+                        now - r->t_arrival > s->cfg->entry.timeout_s + 1e-12;
+    log_row(s, f, r, billed, door_timeout ? "entry_timeout" : "ok");
+    finish(s, ri, door_timeout ? MDL_OUT_ENTRY_TIMEOUT : MDL_OUT_OK);
+}
+
+static void fn_on_event(sim_engine *e, void *self, const sim_event *ev)
+{
+    fn_rt *f = self;
+    mdl_scenario *s = f->s;
+    switch (ev->type) {
+    case EV_INVOKE: fn_invoke(s, f, (int32_t)ev->arg); break;
+    case EV_DONE: fn_done(s, f, (int32_t)ev->arg); break;
+    case EV_EXPIRE_SWEEP: {
+        if ((uint32_t)ev->arg != f->sweep_gen) break;    /* stale timer */
+        f->sweep_armed = false;
+        double now = sim_engine_now(e);
+        /* Expire every head whose keep-alive has run out (ties included). */
+        while (f->idle_head >= 0 &&
+               f->in[f->idle_head].idle_since + f->cfg->keep_alive_s <= now + 1e-9) {
+            int32_t i = f->idle_head;
+            list_unlink(f, &f->idle_head, &f->idle_tail, i);
+            inst_destroy(s, f, i);
+        }
+        f->sweep_gen++;
+        update_levels(s, f);
+        sweep_arm(s, f);
+        break;
+    }
+    case EV_EXPIRE_ONE: {
+        int32_t i = (int32_t)(ev->arg >> 32);
+        uint32_t gen = (uint32_t)ev->arg;
+        if (i >= f->nin || f->in[i].gen != gen || f->in[i].state != INST_IDLE) break;
+        list_unlink(f, &f->idle_head, &f->idle_tail, i);
+        inst_destroy(s, f, i);
+        update_levels(s, f);
+        break;
+    }
+    default:
+        SIM_ENGINE_ASSERT(e, !"unknown function event");
+    }
+}
+
+/* ---- the entry (front door) ------------------------------------------------ */
+
+static int route(const mdl_scenario *s, int op)
+{
+    return op >= 0 ? s->mix_fn[op] : s->default_fn;
+}
+
+static void entry_receive(mdl_scenario *s, int32_t ri, int op)
+{
+    const mdl_entry_cfg *en = &s->cfg->entry;
+    req *r = &s->rq[ri];
+    double now = sim_engine_now(s->e);
+    int fi = route(s, op);
+    r->fn = (uint16_t)fi;
+    r->t_first = now;
+    if (r->bytes > en->max_payload_bytes ||
+        (!en->async && r->bytes > 6.0 * 1024 * 1024) ||
+        (en->async && r->bytes > 1.0 * 1024 * 1024)) {
+        /* The door's own limit, then Lambda's: 6 MB sync, 1 MB async. */
+        finish(s, ri, MDL_OUT_PAYLOAD_TOO_LARGE);
+        return;
+    }
+    if (en->type == MDL_ENTRY_APIGW_HTTP || en->type == MDL_ENTRY_APIGW_REST) {
+        /* Account throttle: token bucket of rate rps and depth burst. */
+        s->door_tokens = fmin(en->throttle_burst, s->door_tokens + (now - s->t_door) * en->throttle_rps);
+        s->t_door = now;
+        if (s->door_tokens < 1.0) {
+            finish(s, ri, MDL_OUT_ENTRY_THROTTLED);
+            return;
+        }
+        s->door_tokens -= 1.0;
+        if (en->type == MDL_ENTRY_APIGW_HTTP)
+            s->usage.apigw_http_requests += r->bytes > 0 ? ceil(r->bytes / (512.0 * 1024) - 1e-12) : 1;
+        else
+            s->usage.apigw_rest_requests += 1;
+    }
+    double ov = sim_dist_sample(&en->overhead, s->r_overhead) / 1e3;
+    if (en->type == MDL_ENTRY_APIGW_REST && en->cache_hit_ratio > 0 &&
+        gsl_rng_uniform(s->r_cache) < en->cache_hit_ratio) {
+        /* Answered from the stage cache: Lambda is never invoked. */
+        if (r->counted) s->cache_hits++;
+        sim_engine_after(s->e, ov, EV_DONE, s->comp_entry, (uint64_t)ri);
+        return;
+    }
+    if (ov > 0)
+        sim_engine_after(s->e, ov, EV_INVOKE, s->fn[fi].comp, (uint64_t)ri);
+    else
+        fn_invoke(s, &s->fn[fi], ri);
+}
+
+static void entry_on_event(sim_engine *e, void *self, const sim_event *ev)
+{
+    mdl_scenario *s = self;
+    SIM_ENGINE_ASSERT(e, ev->type == EV_DONE);
+    finish(s, (int32_t)ev->arg, MDL_OUT_OK);   /* a cache hit */
+}
+
+/* ---- the source --------------------------------------------------------------- */
+
+static double next_gap(mdl_scenario *s)
+{
+    const mdl_workload_cfg *w = &s->cfg->workload;
+    if (w->process == MDL_ARRIVALS_DETERMINISTIC) return 1.0 / w->rate_per_s;
+    return -log(gsl_rng_uniform_pos(s->r_arrival)) / w->rate_per_s;
+}
+
+static void source_on_event(sim_engine *e, void *self, const sim_event *ev)
+{
+    mdl_scenario *s = self;
+    (void)ev;
+    double now = sim_engine_now(e);
+    int32_t ri = req_alloc(s);
+    req *r = &s->rq[ri];
+    r->t_arrival = now;
+    r->bytes = s->cfg->workload.bytes.a;
+    r->counted = now >= s->t_measure;
+    if (r->counted) {
+        s->arrivals++;
+        s->live_counted++;
+    }
+    int op = -1;
+    if (s->cfg->workload.nmix) {
+        double u = gsl_rng_uniform(s->r_mix), acc = 0;
+        op = s->cfg->workload.nmix - 1;
+        for (int i = 0; i < s->cfg->workload.nmix; i++) {
+            acc += s->cfg->workload.mix_w[i];
+            if (u < acc) { op = i; break; }
+        }
+    }
+    double t = now + next_gap(s);
+    if (t <= s->cfg->duration_s)
+        sim_engine_at(e, t, EV_ARRIVAL, s->comp_source, 0);
+    entry_receive(s, ri, op);
+}
+
+/* ---- control: the end of the warm-up ----------------------------------------- */
+
+static void ctl_on_event(sim_engine *e, void *self, const sim_event *ev)
+{
+    mdl_scenario *s = self;
+    double now = sim_engine_now(e);
+    SIM_ENGINE_ASSERT(e, ev->type == EV_WARMUP);
+    s->t_measure = now;
+    for (int i = 0; i < s->nfn; i++) {
+        fn_rt *f = &s->fn[i];
+        sim_twavg_reset(&f->tw_live, now);
+        sim_twavg_reset(&f->tw_busy, now);
+        sim_twavg_reset(&f->tw_idle, now);
+        f->max_live = f->live;
+    }
+    memset(&s->usage, 0, sizeof s->usage);
+}
+
+/* ---- lifecycle ---------------------------------------------------------------- */
+
+static const sim_component_ops k_fn_ops = { "lambda", fn_on_event };
+static const sim_component_ops k_entry_ops = { "entry", entry_on_event };
+static const sim_component_ops k_source_ops = { "source", source_on_event };
+static const sim_component_ops k_ctl_ops = { "control", ctl_on_event };
+
+sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t replication,
+                               mdl_scenario **out, sim_error *err)
+{
+    (void)err;
+    mdl_scenario *s = sim_xcalloc(1, sizeof *s);
+    s->cfg = cfg;
+    s->e = sim_engine_create(seed, replication);
+    s->rq_free = -1;
+    s->nfn = cfg->nfn;
+    s->lat_ms = sim_hist_create(1e-3);
+    s->t_measure = cfg->warmup_s;
+    s->comp_source = sim_engine_add_component(s->e, &k_source_ops, s);
+    s->comp_entry = sim_engine_add_component(s->e, &k_entry_ops, s);
+    s->comp_ctl = sim_engine_add_component(s->e, &k_ctl_ops, s);
+    s->r_arrival = sim_engine_rng(s->e, "workload/arrivals");
+    s->r_mix = sim_engine_rng(s->e, "workload/mix");
+    s->r_overhead = sim_engine_rng(s->e, "entry/overhead");
+    s->r_cache = sim_engine_rng(s->e, "entry/cache");
+    int reserved = 0;
+    for (int i = 0; i < cfg->nfn; i++) {
+        fn_rt *f = &s->fn[i];
+        char name[MDL_NAME_MAX + 32];
+        f->s = s;
+        f->cfg = &cfg->fn[i];
+        f->index = i;
+        f->free_head = f->idle_head = f->idle_tail = f->pc_head = f->pc_tail = -1;
+        f->tokens = 1000;
+        f->comp = sim_engine_add_component(s->e, &k_fn_ops, f);
+#define STREAM(field, suffix) \
+        (snprintf(name, sizeof name, "functions.%s/%s", f->cfg->name, suffix), \
+         f->field = sim_engine_rng(s->e, name))
+        STREAM(r_warm, "warm");
+        STREAM(r_cold, "cold");
+        STREAM(r_init, "init");
+        STREAM(r_reuse, "reuse");
+        STREAM(r_keep, "keep_alive");
+        STREAM(r_calls, "calls");
+#undef STREAM
+        sim_twavg_init(&f->tw_live, 0, 0);
+        sim_twavg_init(&f->tw_busy, 0, 0);
+        sim_twavg_init(&f->tw_idle, 0, 0);
+        f->lat_ms = sim_hist_create(1e-3);
+        f->dur_ms = sim_hist_create(1e-3);
+        sim_welford_init(&f->lifespan);
+        if (f->cfg->reserved_concurrency > 0) reserved += f->cfg->reserved_concurrency;
+        /* Provisioned environments exist, initialised, from the start. */
+        for (int k = 0; k < f->cfg->provisioned_concurrency; k++) {
+            int32_t ii = inst_alloc(f, 0, true);
+            f->live++;
+            inst_go_idle(s, f, ii);
+        }
+        update_levels(s, f);
+    }
+    s->unreserved_cap = cfg->account_concurrency - reserved;
+    s->burst_tokens = cfg->burst_limit;
+    s->door_tokens = cfg->entry.throttle_burst;
+    s->default_fn = cfg->entry.target[0] ? mdl_config_find_function(cfg, cfg->entry.target) : 0;
+    for (int i = 0; i < cfg->workload.nmix; i++) {
+        s->mix_fn[i] = s->default_fn;
+        for (int r = 0; r < cfg->entry.nroutes; r++)
+            if (strcmp(cfg->entry.route_op[r], cfg->workload.mix_op[i]) == 0)
+                s->mix_fn[i] = mdl_config_find_function(cfg, cfg->entry.route_fn[r]);
+    }
+    *out = s;
+    return SIM_OK;
+}
+
+void mdl_scenario_destroy(mdl_scenario *s)
+{
+    if (!s) return;
+    for (int i = 0; i < s->nfn; i++) {
+        free(s->fn[i].in);
+        sim_hist_destroy(s->fn[i].lat_ms);
+        sim_hist_destroy(s->fn[i].dur_ms);
+    }
+    sim_hist_destroy(s->lat_ms);
+    free(s->rq);
+    sim_engine_destroy(s->e);
+    free(s);
+}
+
+void mdl_scenario_set_log(mdl_scenario *s, FILE *fp)
+{
+    s->log = fp;
+    if (fp)
+        fprintf(fp, "request_id,function,start_s,duration_ms,billed_duration_ms,"
+                    "init_duration_ms,memory_size_mb,start,outcome\n");
+}
+
+sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err)
+{
+    (void)err;
+    const mdl_config *c = s->cfg;
+    if (c->warmup_s > 0)
+        sim_engine_at(s->e, c->warmup_s, EV_WARMUP, s->comp_ctl, 0);
+    double first = next_gap(s);
+    if (c->workload.process == MDL_ARRIVALS_DETERMINISTIC) first = 0;
+    if (first <= c->duration_s)
+        sim_engine_at(s->e, first, EV_ARRIVAL, s->comp_source, 0);
+    sim_engine_run(s->e, c->duration_s);
+    double span = c->duration_s - s->t_measure;
+    s->usage.seconds = span;
+    s->usage.apigw_rest_cache_hours = c->entry.type == MDL_ENTRY_APIGW_REST && c->entry.cache_hit_ratio > 0
+                                      ? span / 3600.0 : 0;
+    for (int i = 0; i < s->nfn; i++)
+        s->usage.fn[i].pc_gb_s_configured =
+            s->fn[i].cfg->provisioned_concurrency * s->fn[i].cfg->memory_mb / 1024.0 * span;
+    return SIM_OK;
+}
+
+const mdl_usage *mdl_scenario_usage(const mdl_scenario *s) { return &s->usage; }
+uint64_t mdl_scenario_events(const mdl_scenario *s) { return sim_engine_events(s->e); }
+
+static json_object *latency_json(const sim_hist *h)
+{
+    json_object *o = json_object_new_object();
+    bool any = sim_hist_count(h) > 0;
+    sim_json_add_double(o, "p50", any ? sim_hist_quantile(h, 0.50) : 0);
+    sim_json_add_double(o, "p95", any ? sim_hist_quantile(h, 0.95) : 0);
+    sim_json_add_double(o, "p99", any ? sim_hist_quantile(h, 0.99) : 0);
+    sim_json_add_double(o, "mean", any ? sim_hist_mean(h) : 0);
+    sim_json_add_double(o, "max", any ? sim_hist_max(h) : 0);
+    return o;
+}
+
+json_object *mdl_scenario_results(const mdl_scenario *s)
+{
+    const mdl_config *c = s->cfg;
+    double t_end = c->duration_s;
+    json_object *root = json_object_new_object();
+    json_object *fns = json_object_new_object();
+    for (int i = 0; i < s->nfn; i++) {
+        const fn_rt *f = &s->fn[i];
+        json_object *o = json_object_new_object();
+        double inv = (double)f->invocations;
+        sim_json_add_int(o, "invocations", (int64_t)f->invocations);
+        sim_json_add_int(o, "cold_starts", (int64_t)f->cold_starts);
+        sim_json_add_double(o, "cold_start_probability", inv > 0 ? f->cold_starts / inv : 0);
+        sim_json_add_int(o, "throttles", (int64_t)f->throttles);
+        sim_json_add_double(o, "throttle_probability", inv > 0 ? f->throttles / inv : 0);
+        sim_json_add_int(o, "timeouts", (int64_t)f->timeouts);
+        sim_json_add_double(o, "avg_instances", sim_twavg_mean(&f->tw_live, t_end));
+        sim_json_add_double(o, "avg_running", sim_twavg_mean(&f->tw_busy, t_end));
+        sim_json_add_double(o, "avg_idle", sim_twavg_mean(&f->tw_idle, t_end));
+        sim_json_add_int(o, "max_instances", f->max_live);
+        sim_json_add_double(o, "avg_lifespan_s", f->lifespan.n ? f->lifespan.mean : 0);
+        json_object_object_add(o, "latency_ms", latency_json(f->lat_ms));
+        json_object_object_add(o, "duration_ms", latency_json(f->dur_ms));
+        const mdl_fn_usage *u = &s->usage.fn[i];
+        sim_json_add_double(o, "billed_requests", u->requests);
+        sim_json_add_double(o, "billed_gb_s", u->gb_s + u->pc_gb_s);
+        json_object_object_add(fns, f->cfg->name, o);
+    }
+    json_object_object_add(root, "functions", fns);
+    json_object *rq = json_object_new_object();
+    uint64_t failed = 0;
+    json_object *fail = json_object_new_object();
+    for (int o = 1; o < MDL_OUT_COUNT; o++) {
+        failed += s->failures[o];
+        sim_json_add_int(fail, mdl_outcome_name((mdl_outcome)o), (int64_t)s->failures[o]);
+    }
+    /* Counted independently of the other two (requests still in the pool),
+     * so arrivals = completed + failed + in_flight is a real check. */
+    uint64_t in_flight = s->live_counted;
+    sim_json_add_int(rq, "arrivals", (int64_t)s->arrivals);
+    sim_json_add_int(rq, "completed", (int64_t)s->completed);
+    sim_json_add_int(rq, "failed", (int64_t)failed);
+    sim_json_add_int(rq, "in_flight", (int64_t)in_flight);
+    sim_json_add_int(rq, "cache_hits", (int64_t)s->cache_hits);
+    json_object_object_add(rq, "failures", fail);
+    json_object_object_add(rq, "latency_ms", latency_json(s->lat_ms));
+    json_object_object_add(root, "requests", rq);
+    sim_json_add_int(root, "events", (int64_t)sim_engine_events(s->e));
+    sim_json_add_int(root, "seed", (int64_t)sim_engine_seed(s->e));
+    return root;
+}

@@ -1,0 +1,57 @@
+/* mdl_scenario.h - one replication of a run config on its own engine.
+ *
+ * mdl_scenario_create builds the components (source, entry, functions)
+ * on a fresh sim_engine seeded from (seed, replication); mdl_scenario_run
+ * runs to duration_s; mdl_scenario_results serialises every figure
+ * (cli.md `run --format json`).  Nothing is shared between scenarios, so
+ * sweeps may run many at once on different threads.
+ */
+#ifndef MDL_SCENARIO_H
+#define MDL_SCENARIO_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "models/mdl_platform.h"
+
+typedef struct mdl_scenario mdl_scenario;
+
+/* Usage the scenario meters, by service; the bill is computed from it. */
+typedef struct mdl_fn_usage {
+    double requests;          /* billable invocations (executions started) */
+    double gb_s;              /* billed on-demand GB-s */
+    double pc_gb_s;           /* billed GB-s on provisioned environments */
+    double pc_gb_s_configured;/* provisioned concurrency configured, GB-s */
+    double ephemeral_gb_s;    /* ephemeral storage above 512 MB, GB-s */
+} mdl_fn_usage;
+
+typedef struct mdl_usage {
+    mdl_fn_usage fn[MDL_MAX_FUNCTIONS];
+    double apigw_http_requests;   /* metered in 512 KB units */
+    double apigw_rest_requests;
+    double apigw_rest_cache_hours;
+    double s3_get, s3_put;
+    double ddb_rru, ddb_wru;
+    double rekognition_images;
+    double efs_read_gb, efs_write_gb;
+    double seconds;               /* simulated span metered */
+} mdl_usage;
+
+sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t replication,
+                               mdl_scenario **out, sim_error *err);
+void mdl_scenario_destroy(mdl_scenario *s);
+
+/* Write one CSV row per finished invocation (Lambda REPORT fields) to fp,
+ * which the caller owns.  Call before run. */
+void mdl_scenario_set_log(mdl_scenario *s, FILE *fp);
+
+/* Run to the config's duration.  Returns SIM_OK or a run failure. */
+sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err);
+
+/* Every figure, as cli.md specifies for `run --format json` (caller owns). */
+json_object *mdl_scenario_results(const mdl_scenario *s);
+
+const mdl_usage *mdl_scenario_usage(const mdl_scenario *s);
+uint64_t mdl_scenario_events(const mdl_scenario *s);
+
+#endif /* MDL_SCENARIO_H */

@@ -1,0 +1,261 @@
+/* test_platform.c - the Lambda platform against known answers.
+ *
+ * ../shared/reference/simulators.md: SimFaaS sets A and B, Little's law,
+ * the low-load limit exp(-lambda T), Erlang B insensitivity; plus front-door
+ * timeouts, function timeouts, conservation, determinism, provisioned and
+ * reserved concurrency, the scaling rate and async retries.
+ */
+#include "models/mdl_scenario.h"
+#include "tests/check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static json_object *run_text(const char *text, uint64_t seed)
+{
+    sim_json_doc doc;
+    sim_error err;
+    mdl_config cfg;
+    if (sim_json_doc_parse(&doc, text, "test.json", &err) != SIM_OK ||
+        mdl_config_from_doc(&cfg, &doc, &err) != SIM_OK) {
+        char buf[2048];
+        sim_error_format(&err, buf, sizeof buf);
+        printf("config error: %s\n", buf);
+        sim_json_doc_fini(&doc);
+        return NULL;
+    }
+    sim_json_doc_fini(&doc);
+    mdl_scenario *s;
+    mdl_scenario_create(&cfg, seed, 0, &s, &err);
+    mdl_scenario_run(s, &err);
+    json_object *r = mdl_scenario_results(s);
+    mdl_scenario_destroy(s);
+    mdl_config_fini(&cfg);
+    return r;
+}
+
+static double J(json_object *o, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    json_object *cur = o;
+    for (char *t = strtok(buf, "."); t; t = strtok(NULL, "."))
+        if (!json_object_object_get_ex(cur, t, &cur)) {
+            printf("missing JSON path %s\n", path);
+            return NAN;
+        }
+    return json_object_get_double(cur);
+}
+
+/* A one-function config with the given pieces spliced in. */
+static char *cfg_text(const char *top, const char *entry, const char *fn)
+{
+    char *buf = malloc(8192);
+    snprintf(buf, 8192,
+             "{ %s \"entry\": { %s }, \"functions\": { \"f\": { %s } } }", top, entry, fn);
+    return buf;
+}
+
+static void conservation(json_object *r, const char *what)
+{
+    double a = J(r, "requests.arrivals"), c = J(r, "requests.completed"),
+           f = J(r, "requests.failed"), fl = J(r, "requests.in_flight");
+    CHECK(a == c + f + fl, "%s: arrivals %.0f != completed %.0f + failed %.0f + in flight %.0f",
+          what, a, c, f, fl);
+    double sum = 0;
+    json_object *fail = json_object_object_get(json_object_object_get(r, "requests"), "failures");
+    json_object_object_foreach(fail, k, v) { (void)k; sum += json_object_get_double(v); }
+    CHECK(sum == f, "%s: failures by cause add up (%.0f vs %.0f)", what, sum, f);
+}
+
+static void simfaas_a(void)
+{
+    char *t = cfg_text(
+        "\"duration_s\": 1000000, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 0.9}},",
+        "\"type\": \"direct\", \"target\": \"f\"",
+        "\"memory_mb\": 128, \"keep_alive_s\": 600, \"service_time\": {"
+        "\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 1991},"
+        "\"cold\": {\"dist\": \"exponential\", \"mean_ms\": 2244}}");
+    json_object *r = run_text(t, 1);
+    CHECK_RANGE(J(r, "functions.f.cold_start_probability"), 0.0012, 0.0015, "set A P(cold)");
+    CHECK_RANGE(J(r, "functions.f.avg_instances"), 7.55, 7.85, "set A avg instances");
+    CHECK_REL(J(r, "functions.f.avg_running"), 1.79, 0.02, "set A avg running");
+    CHECK_RANGE(J(r, "functions.f.avg_idle"), 5.8, 6.0, "set A avg idle");
+    CHECK(J(r, "functions.f.throttles") == 0, "set A has no throttles");
+    /* Little's law: E[running] = accepted rate x mean response time. */
+    double lam = J(r, "functions.f.invocations") / 1e6;
+    double es = J(r, "functions.f.latency_ms.mean") / 1e3;
+    CHECK_REL(J(r, "functions.f.avg_running"), lam * es, 0.01, "Little's law on running instances");
+    conservation(r, "set A");
+    /* Determinism: the same seed gives the same JSON, byte for byte. */
+    json_object *r2 = run_text(t, 1);
+    CHECK(strcmp(json_object_to_json_string(r), json_object_to_json_string(r2)) == 0,
+          "same seed, identical JSON");
+    json_object *r3 = run_text(t, 2);
+    CHECK(strcmp(json_object_to_json_string(r), json_object_to_json_string(r3)) != 0,
+          "another seed, different JSON");
+    json_object_put(r);
+    json_object_put(r2);
+    json_object_put(r3);
+    free(t);
+}
+
+static void simfaas_b(void)
+{
+    char *t = cfg_text(
+        "\"duration_s\": 1000, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1000}},"
+        "\"account\": {\"concurrency_limit\": 1000},",
+        "\"type\": \"direct\"",
+        "\"keep_alive_s\": 600, \"service_time\": {"
+        "\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 2016},"
+        "\"cold\": {\"dist\": \"exponential\", \"mean_ms\": 2163}}");
+    json_object *r = run_text(t, 1);
+    CHECK_ABS(J(r, "functions.f.throttle_probability"), 0.504, 0.005, "set B P(throttle) (Erlang B)");
+    CHECK(J(r, "functions.f.max_instances") <= 1000, "never more than 1000 environments");
+    conservation(r, "set B");
+    json_object_put(r);
+    free(t);
+}
+
+static void low_load(void)
+{
+    /* Deterministic 100 ms service: an arrival is cold when the gap since
+     * the last departure exceeds T, or (rarely) when the one environment is
+     * still busy: p = exp(-lambda (T + S)) + 1 - exp(-lambda S). */
+    static const double rates[] = { 1.0 / 1800, 1.0 / 600, 1.0 / 300 };
+    for (int i = 0; i < 3; i++) {
+        char top[256];
+        snprintf(top, sizeof top,
+                 "\"duration_s\": 3e7, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": %.17g}},",
+                 rates[i]);
+        char *t = cfg_text(top, "\"type\": \"direct\"",
+                           "\"keep_alive_s\": 600, \"service_time\": {"
+                           "\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 100}}");
+        json_object *r = run_text(t, 7);
+        double lam = rates[i], S = 0.1, T = 600;
+        double want = exp(-lam * (T + S)) + 1 - exp(-lam * S);
+        double n = J(r, "functions.f.invocations");
+        double se = sqrt(want * (1 - want) / n);
+        double got = J(r, "functions.f.cold_start_probability");
+        CHECK(fabs(got - want) <= 4 * se, "low load lambda=1/%.0f: P(cold) %.5f vs %.5f (4 s.e. %.5f)",
+              1 / lam, got, want, 4 * se);
+        CHECK(n > 10000, "low load: enough requests (%.0f)", n);
+        json_object_put(r);
+        free(t);
+    }
+}
+
+static void erlang_b(void)
+{
+    /* c = 10 environments, a = 8 Erlangs: B(8, 10) = 0.121661 for any
+     * service distribution with mean 1 s (insensitivity). */
+    static const char *const svc[] = {
+        "{\"dist\": \"deterministic\", \"value_ms\": 1000}",
+        "{\"dist\": \"lognormal\", \"mean_ms\": 1000, \"cv\": 1.5}",
+        "{\"dist\": \"exponential\", \"mean_ms\": 1000}" };
+    for (int i = 0; i < 3; i++) {
+        char fn[512];
+        snprintf(fn, sizeof fn, "\"keep_alive_s\": 600, \"service_time\": {\"warm\": %s}", svc[i]);
+        char *t = cfg_text(
+            "\"duration_s\": 200000, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 8}},"
+            "\"account\": {\"concurrency_limit\": 10},",
+            "\"type\": \"direct\"", fn);
+        json_object *r = run_text(t, 3);
+        double got = J(r, "functions.f.throttle_probability");
+        CHECK_REL(got, 0.121661, 0.03, svc[i]);
+        json_object_put(r);
+        free(t);
+    }
+}
+
+static void timeouts(void)
+{
+    static const char *top =
+        "\"duration_s\": 99, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 0.01}},";
+    static const char *fn40 = "\"memory_mb\": 1024, \"service_time\": {\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 40000}}";
+    char *t = cfg_text(top, "\"type\": \"apigw_http\", \"overhead\": {\"dist\": \"deterministic\", \"value_ms\": 0}", fn40);
+    json_object *r = run_text(t, 1);
+    CHECK(J(r, "requests.arrivals") == 1, "one request");
+    CHECK(J(r, "requests.failures.entry_timeout") == 1, "40 s behind apigw_http fails at the door");
+    CHECK(J(r, "functions.f.timeouts") == 0, "the function itself did not time out");
+    CHECK_ABS(J(r, "functions.f.billed_gb_s"), 40.0, 1e-9, "billed for the full 40 s at 1 GB");
+    json_object_put(r);
+    free(t);
+    t = cfg_text(top, "\"type\": \"function_url\"", fn40);
+    r = run_text(t, 1);
+    CHECK(J(r, "requests.completed") == 1, "the same request succeeds behind a Function URL");
+    CHECK_RANGE(J(r, "requests.latency_ms.p50"), 40000, 40400, "client latency ~40 s plus overhead");
+    json_object_put(r);
+    free(t);
+    t = cfg_text(top, "\"type\": \"direct\"",
+                 "\"memory_mb\": 1024, \"timeout_s\": 10, \"service_time\": {\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 40000}}");
+    r = run_text(t, 1);
+    CHECK(J(r, "requests.failures.function_timeout") == 1, "function timeout kills at 10 s");
+    CHECK_ABS(J(r, "functions.f.billed_gb_s"), 10.0, 1e-9, "billed up to the timeout");
+    json_object_put(r);
+    free(t);
+}
+
+static void concurrency_features(void)
+{
+    /* Provisioned: 5 warm environments cover a load that never needs more. */
+    char *t = cfg_text(
+        "\"duration_s\": 10000, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 1}},",
+        "\"type\": \"direct\"",
+        "\"provisioned_concurrency\": 5, \"keep_alive_s\": 60, \"service_time\": {"
+        "\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 500}}");
+    json_object *r = run_text(t, 1);
+    CHECK(J(r, "functions.f.cold_starts") == 0, "provisioned concurrency: no cold starts (got %g)",
+          J(r, "functions.f.cold_starts"));
+    CHECK_ABS(J(r, "functions.f.avg_instances"), 5.0, 1e-9, "5 provisioned environments alive");
+    json_object_put(r);
+    free(t);
+
+    /* Reserved concurrency 2 at 4 Erlangs: throttles as Erlang B(4, 2) = 0.6154. */
+    t = cfg_text(
+        "\"duration_s\": 100000, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 4}},",
+        "\"type\": \"direct\"",
+        "\"reserved_concurrency\": 2, \"service_time\": {\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 1000}}");
+    r = run_text(t, 5);
+    CHECK_REL(J(r, "functions.f.throttle_probability"), 8.0 / 13.0, 0.02, "reserved 2: Erlang B(4,2)");
+    conservation(r, "reserved");
+    json_object_put(r);
+    free(t);
+
+    /* Scaling rate: 3000 simultaneous 100 s requests want 3000 environments;
+     * only 1000 may start at once, then 100/s: with arrivals over 1 s, about
+     * 1000 + 100 succeed and the rest are throttled. */
+    t = cfg_text(
+        "\"duration_s\": 1, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 3000}},"
+        "\"account\": {\"concurrency_limit\": 10000},",
+        "\"type\": \"direct\"",
+        "\"service_time\": {\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 100000}}");
+    r = run_text(t, 1);
+    CHECK_RANGE(J(r, "functions.f.cold_starts"), 1095, 1105, "scaling: 1000 + 100/s environments");
+    CHECK_RANGE(J(r, "functions.f.throttles"), 1895, 1906, "scaling: the rest throttled");
+    json_object_put(r);
+    free(t);
+
+    /* Async: throttled events are retried and eventually served. */
+    t = cfg_text(
+        "\"duration_s\": 100000, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}},",
+        "\"type\": \"direct\", \"invocation\": \"async\"",
+        "\"reserved_concurrency\": 1, \"service_time\": {\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 500}}");
+    r = run_text(t, 9);
+    CHECK(J(r, "functions.f.throttles") > 1000, "async: throttles happened (%g)", J(r, "functions.f.throttles"));
+    CHECK(J(r, "requests.failed") == 0, "async: every throttled event was retried to success");
+    conservation(r, "async");
+    json_object_put(r);
+    free(t);
+}
+
+int main(void)
+{
+    simfaas_a();
+    simfaas_b();
+    low_load();
+    erlang_b();
+    timeouts();
+    concurrency_features();
+    return check_report("platform");
+}
