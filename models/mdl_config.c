@@ -322,7 +322,7 @@ static sim_status parse_entry(const sim_json_doc *doc, json_object *o, mdl_confi
 static sim_status parse_workload(const sim_json_doc *doc, json_object *o, mdl_config *cfg,
                                  sim_error *err)
 {
-    static const char *const keys[] = { "arrivals", "mix", "payload_bytes", NULL };
+    static const char *const keys[] = { "arrivals", "mix", "payload_bytes", "payload_bytes_by_op", NULL };
     static const char *const akeys[] = { "process", "rate_per_s", NULL };
     mdl_workload_cfg *w = &cfg->workload;
     SIM_TRY(sim_json_check_keys(doc, o, "workload", keys, err));
@@ -362,6 +362,26 @@ static sim_status parse_workload(const sim_json_doc *doc, json_object *o, mdl_co
     SIM_TRY(sim_json_get_number(doc, o, "workload", "payload_bytes", false, 0, 1e12, &pb, NULL, err));
     sim_dist_deterministic(&w->bytes, pb);
     w->has_bytes = true;
+    for (int i = 0; i < w->nmix; i++)
+        w->mix_bytes[i] = pb;
+    json_object *by = NULL;
+    SIM_TRY(sim_json_get_child(doc, o, "workload", "payload_bytes_by_op", false, json_type_object, &by, err));
+    if (by) {
+        json_object_object_foreach(by, op, bv) {
+            char pp[512];
+            snprintf(pp, sizeof pp, "workload.payload_bytes_by_op.%s", op);
+            int k = -1;
+            for (int i = 0; i < w->nmix; i++)
+                if (strcmp(w->mix_op[i], op) == 0) k = i;
+            if (k < 0)
+                SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, pp, "op '%s' is not in workload.mix", op);
+            double x;
+            SIM_TRY(sim_json_as_number(doc, bv, pp, &x, err));
+            if (x < 0)
+                SIM_JSON_FAIL(err, SIM_ERANGE, doc, pp, "must not be negative (got %g)", x);
+            w->mix_bytes[k] = x;
+        }
+    }
     return SIM_OK;
 }
 
@@ -613,9 +633,13 @@ static json_object *effective_json(const mdl_config *cfg)
     json_object_object_add(w, "arrivals", a);
     if (cfg->workload.nmix) {
         json_object *m = json_object_new_object();
-        for (int i = 0; i < cfg->workload.nmix; i++)
+        json_object *pbo = json_object_new_object();
+        for (int i = 0; i < cfg->workload.nmix; i++) {
             sim_json_add_double(m, cfg->workload.mix_op[i], cfg->workload.mix_w[i]);
+            sim_json_add_double(pbo, cfg->workload.mix_op[i], cfg->workload.mix_bytes[i]);
+        }
         json_object_object_add(w, "mix", m);
+        json_object_object_add(w, "payload_bytes_by_op", pbo);
     }
     sim_json_add_double(w, "payload_bytes", cfg->workload.bytes.a);
     json_object_object_add(r, "workload", w);

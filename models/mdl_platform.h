@@ -111,6 +111,7 @@ typedef struct mdl_workload_cfg {
     /* op mix for the built-in generator: names and weights */
     char mix_op[MDL_MAX_ROUTES][16];
     double mix_w[MDL_MAX_ROUTES];
+    double mix_bytes[MDL_MAX_ROUTES];   /* payload per op (default payload_bytes) */
     int nmix;
     sim_dist bytes;               /* request payload bytes (has_bytes) */
     bool has_bytes;

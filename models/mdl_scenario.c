@@ -631,6 +631,7 @@ static void source_on_event(sim_engine *e, void *self, const sim_event *ev)
             acc += s->cfg->workload.mix_w[i];
             if (u < acc) { op = i; break; }
         }
+        r->bytes = s->cfg->workload.mix_bytes[op];
     }
     double t = now + next_gap(s);
     if (t <= s->cfg->duration_s)

@@ -1,0 +1,69 @@
+# test_run.sh - `lambdasim run` and `compare` from the command line.
+. tests/lib.sh
+A=tests/fixtures/simfaas_a.json
+
+# A short run in JSON has the cli.md fields and the seed.
+cat > "$TMPD/small.json" <<'J'
+{ "duration_s": 20000, "workload": { "arrivals": { "process": "poisson", "rate_per_s": 0.9 } },
+  "entry": { "type": "direct", "target": "f" },
+  "functions": { "f": { "service_time": { "warm": { "dist": "exponential", "mean_ms": 1991 },
+                                          "cold": { "dist": "exponential", "mean_ms": 2244 } } } } }
+J
+expect_exit 0 "run json" -- "$LAMBDASIM" run --config "$TMPD/small.json" --format json
+for k in invocations cold_starts cold_start_probability throttles throttle_probability \
+         avg_instances avg_running avg_idle latency_ms p50 p95 p99 '"seed": 1'; do
+    expect_grep "$k" "$TMPD/out" "run json has $k"
+done
+cp "$TMPD/out" "$TMPD/run1.json"
+expect_exit 0 "run json again" -- "$LAMBDASIM" run --config "$TMPD/small.json" --format json
+if cmp -s "$TMPD/out" "$TMPD/run1.json"; then ok; else bad "same seed gives identical JSON"; fi
+expect_exit 0 "run --seed 2" -- "$LAMBDASIM" run --config "$TMPD/small.json" --format json --seed 2
+expect_grep '"seed": 2' "$TMPD/out" "seed recorded"
+if cmp -s "$TMPD/out" "$TMPD/run1.json"; then bad "seed 2 differs from seed 1"; else ok; fi
+
+# Text summary, --out and --log.
+expect_exit 0 "run text" -- "$LAMBDASIM" run --config "$TMPD/small.json" --out "$TMPD/o" --log "$TMPD/inv.csv"
+expect_grep "cold%" "$TMPD/out" "text table"
+[ -s "$TMPD/o/summary.json" ] && ok || bad "summary.json written"
+expect_grep "request_id,function,start_s,duration_ms,billed_duration_ms,init_duration_ms,memory_size_mb,start,outcome" \
+    "$TMPD/inv.csv" "log header"
+rows=$(($(wc -l < "$TMPD/inv.csv") - 1))
+inv=$(grep -o '"completed": [0-9]*' "$TMPD/o/summary.json" | head -1 | grep -o '[0-9]*$')
+[ "$rows" -eq "$inv" ] && ok || bad "one log row per completed invocation ($rows vs $inv)"
+ls "$TMPD/o" | grep -q tmp && bad "no temp files left" || ok
+
+# compare --vary over the front doors.
+expect_exit 0 "compare --vary" -- "$LAMBDASIM" compare --config data/architectures/pow_function_url.json \
+    --vary entry.type=function_url,apigw_http,apigw_rest
+expect_grep "entry.type=apigw_rest" "$TMPD/out" "compare names the designs"
+expect_grep "latency p99" "$TMPD/out" "compare shows p99"
+expect_exit 0 "compare two configs json" -- "$LAMBDASIM" compare --config data/architectures/pow_function_url.json \
+    --config data/architectures/pow_apigw.json --format json
+expect_grep '"designs"' "$TMPD/out" "compare json"
+
+# Bad input: exit 2, file, line and field named.
+printf '{ "duration_s": 10,\n  "workload": { "arrivals": { "process": "poisson", "rate_per_s": 1 } },\n  "entry": { "type": "direct" },\n  "functions": { "f": { "memory_mb": 64,\n "service_time": { "warm": { "dist": "exponential", "mean_ms": 5 } } } } }\n' > "$TMPD/bad1.json"
+expect_exit 2 "memory below 128" -- "$LAMBDASIM" run --config "$TMPD/bad1.json"
+expect_grep "bad1.json:4:functions.f.memory_mb: 64 is out of range" "$TMPD/err" "range error names line and field"
+sed 's/"memory_mb": 64/"memroy_mb": 256/' "$TMPD/bad1.json" > "$TMPD/bad2.json"
+expect_exit 2 "unknown key" -- "$LAMBDASIM" run --config "$TMPD/bad2.json"
+expect_grep "bad2.json:4:functions.f.memroy_mb: unknown key" "$TMPD/err" "unknown key named"
+sed 's/"target": "f"/"target": "g"/' "$TMPD/small.json" > "$TMPD/bad3.json"
+expect_exit 2 "unknown target" -- "$LAMBDASIM" run --config "$TMPD/bad3.json"
+expect_grep "no function named 'g'" "$TMPD/err" "unknown target named"
+printf '{ "duration_s": 10,\n "workload": ' > "$TMPD/bad4.json"
+expect_exit 2 "truncated JSON" -- "$LAMBDASIM" run --config "$TMPD/bad4.json"
+expect_grep "bad4.json:2: malformed JSON" "$TMPD/err" "truncated JSON line"
+expect_exit 2 "missing file" -- "$LAMBDASIM" run --config "$TMPD/nope.json"
+expect_grep "nope.json: cannot open" "$TMPD/err" "missing file named"
+sed 's/"duration_s": 20000/"duration_s": -5/' "$TMPD/small.json" > "$TMPD/bad5.json"
+expect_exit 2 "negative duration" -- "$LAMBDASIM" run --config "$TMPD/bad5.json"
+expect_grep "duration_s" "$TMPD/err" "negative duration named"
+expect_exit 2 "no --config" -- "$LAMBDASIM" run
+expect_exit 2 "bad --seed" -- "$LAMBDASIM" run --config "$A" --seed x
+expect_exit 2 "compare needs two" -- "$LAMBDASIM" compare --config "$A"
+# A failed run leaves no half-written output.
+expect_exit 2 "bad run with --out" -- "$LAMBDASIM" run --config "$TMPD/bad1.json" --out "$TMPD/o2" --log "$TMPD/o2.csv"
+[ ! -e "$TMPD/o2/summary.json" ] && [ ! -e "$TMPD/o2.csv" ] && ok || bad "no output after a failed run"
+
+report run
