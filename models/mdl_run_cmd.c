@@ -337,7 +337,7 @@ int mdl_cmd_compare(int argc, char **argv)
                 rc = sim_cli_fail(&err);
                 break;
             }
-            snprintf(d[n].name, sizeof d[n].name, "%s=%s", key, tok);
+            snprintf(d[n].name, sizeof d[n].name, "%s", tok);
             if (mdl_config_from_doc(&d[n].cfg, &doc, &err) != SIM_OK) {
                 sim_json_doc_fini(&doc);
                 rc = sim_cli_fail(&err);
@@ -369,8 +369,12 @@ int mdl_cmd_compare(int argc, char **argv)
             json_object_array_add(arr, o);
         }
         json_object_object_add(doc, "designs", arr);
+        if (vary) sim_json_add_string(doc, "vary", vary);
         rc = emit_json(doc, out, "compare.json", strcmp(format, "json") == 0, &err);
-        if (rc == 0 && strcmp(format, "text") == 0) compare_text(stdout, d, n);
+        if (rc == 0 && strcmp(format, "text") == 0) {
+            if (vary) printf("varying %s\n", vary);
+            compare_text(stdout, d, n);
+        }
         json_object_put(doc);
     }
     for (int i = 0; i < n; i++) {
