@@ -34,7 +34,9 @@ static const char *const k_outcomes[MDL_OUT_COUNT] = {
 const char *mdl_outcome_name(mdl_outcome o) { return o < MDL_OUT_COUNT ? k_outcomes[o] : "?"; }
 
 static const char *const k_entry_types[] = { "direct", "function_url", "apigw_http",
-                                             "apigw_rest", NULL };
+                                             "apigw_rest", "queue", "s3", NULL };
+static const char *const k_queue_types[] = { "standard", "fifo", NULL };
+static const char *const k_poll[] = { "long", "short", "instant", NULL };
 static const char *const k_reuse[] = { "mru", "lru", "newest", "random", NULL };
 static const char *const k_arch[] = { "x86_64", "arm64", NULL };
 static const char *const k_scaling[] = { "2023", "burst", NULL };
@@ -50,6 +52,10 @@ static const struct { double mean_ms, timeout_s, payload_mb; } k_door_defaults[]
     [MDL_ENTRY_FUNCTION_URL] = { 4.0, 900.0, 6.0 },
     [MDL_ENTRY_APIGW_HTTP] = { 10.0, 30.0, 10.0 },
     [MDL_ENTRY_APIGW_REST] = { 15.0, 29.0, 10.0 },
+    /* A producer's SendMessage: 1 MiB maximum message (since Aug 2025). */
+    [MDL_ENTRY_QUEUE] = { 0.0, 900.0, 1.0 },
+    /* An S3 PUT of the photo: 5 GB single-PUT limit. */
+    [MDL_ENTRY_S3] = { 0.0, 900.0, 5120.0 },
 };
 
 /* Service latency assumptions (lognormal mean ms, cv) and transfer MB/s. */
@@ -62,6 +68,14 @@ static const struct { const char *svc, *key; double mean_ms, cv, mbps; } k_svc_d
     [MDL_SVC_EFS_READ] = { "efs", "read_latency", 3.0, 0.5, 100.0 },
     [MDL_SVC_EFS_WRITE] = { "efs", "write_latency", 6.0, 0.5, 100.0 },
 };
+
+int mdl_config_find_queue(const mdl_config *cfg, const char *name)
+{
+    for (int i = 0; i < cfg->nq; i++)
+        if (strcmp(cfg->q[i].name, name) == 0)
+            return i;
+    return -1;
+}
 
 int mdl_config_find_function(const mdl_config *cfg, const char *name)
 {
@@ -81,7 +95,10 @@ void mdl_config_fini(mdl_config *cfg)
     }
     for (int i = 0; i < MDL_SVC_COUNT; i++)
         sim_dist_fini(&cfg->svc_latency[i]);
+    for (int i = 0; i < cfg->nq; i++)
+        sim_dist_fini(&cfg->q[i].service_time);
     sim_dist_fini(&cfg->entry.overhead);
+    sim_dist_fini(&cfg->entry.notify_delay);
     sim_dist_fini(&cfg->workload.bytes);
     if (cfg->effective)
         json_object_put(cfg->effective);
@@ -240,7 +257,7 @@ static sim_status parse_entry(const sim_json_doc *doc, json_object *o, mdl_confi
 {
     static const char *const keys[] = { "type", "target", "invocation", "overhead",
                                         "timeout_s", "max_payload_mb", "routes", "cache",
-                                        "throttle", NULL };
+                                        "throttle", "notify", NULL };
     static const char *const inv[] = { "sync", "async", NULL };
     mdl_entry_cfg *e = &cfg->entry;
     const char *path = "entry";
@@ -271,6 +288,28 @@ static sim_status parse_entry(const sim_json_doc *doc, json_object *o, mdl_confi
     double mb = k_door_defaults[t].payload_mb;
     SIM_TRY(sim_json_get_number(doc, o, path, "max_payload_mb", false, 0, 1e6, &mb, NULL, err));
     e->max_payload_bytes = mb * 1024 * 1024;
+    json_object *notify = NULL;
+    SIM_TRY(sim_json_get_child(doc, o, path, "notify", false, json_type_object, &notify, err));
+    if (notify && e->type != MDL_ENTRY_S3)
+        SIM_JSON_FAIL(err, SIM_EUNSUPPORTED, doc, "entry.notify", "only an s3 entry has notifications");
+    if (e->type == MDL_ENTRY_S3) {
+        static const char *const nk[] = { "queue", "function", "delay", NULL };
+        if (!notify)
+            SIM_JSON_FAIL(err, SIM_EMISSING, doc, "entry", "an s3 entry needs notify: {\"queue\": ...} or {\"function\": ...}");
+        SIM_TRY(sim_json_check_keys(doc, notify, "entry.notify", nk, err));
+        const char *nq = "", *nf = "";
+        bool hq = false, hf = false, hd = false;
+        SIM_TRY(sim_json_get_string(doc, notify, "entry.notify", "queue", false, &nq, &hq, err));
+        SIM_TRY(sim_json_get_string(doc, notify, "entry.notify", "function", false, &nf, &hf, err));
+        if (hq == hf)
+            SIM_JSON_FAIL(err, SIM_EUSAGE, doc, "entry.notify", "give exactly one of queue or function");
+        snprintf(e->notify_queue, sizeof e->notify_queue, "%s", nq);
+        snprintf(e->notify_function, sizeof e->notify_function, "%s", nf);
+        SIM_TRY(dist_child(doc, notify, "entry.notify", "delay", &e->notify_delay, &hd, err));
+        /* "Typically ... in seconds but can sometimes take a minute or longer"
+         * (aws-pricing.md §2.6): an assumed lognormal, mean 1 s, cv 1. */
+        if (!hd) sim_dist_lognormal_mean_cv(&e->notify_delay, 1000, 1.0);
+    }
     json_object *routes = NULL;
     SIM_TRY(sim_json_get_child(doc, o, path, "routes", false, json_type_object, &routes, err));
     if (routes) {
@@ -315,6 +354,138 @@ static sim_status parse_entry(const sim_json_doc *doc, json_object *o, mdl_confi
                                     &e->throttle_rps, NULL, err));
         SIM_TRY(sim_json_get_number(doc, thr, "entry.throttle", "burst", false, 1, 1e9,
                                     &e->throttle_burst, NULL, err));
+    }
+    return SIM_OK;
+}
+
+static sim_status parse_queue(const sim_json_doc *doc, json_object *o, const char *path,
+                              const char *name, mdl_queue_cfg *q, sim_error *err)
+{
+    static const char *const keys[] = {
+        "type", "visibility_timeout_s", "max_receive_count", "dlq", "duplicate_probability",
+        "duplicate_send_probability", "retention_s", "delay_s", "high_throughput",
+        "send_batch_size", "message_groups", "consumer", NULL };
+    static const char *const ckeys[] = {
+        "type", "count", "poll", "wait_time_s", "poll_interval_s", "batch_size", "service_time",
+        "instance_type", "autoscale", "function", "batching_window_s", "maximum_concurrency",
+        "failure_probability", NULL };
+    static const char *const ctypes[] = { "none", "workers", "lambda", NULL };
+    memset(q, 0, sizeof *q);
+    SIM_TRY(name_ok(doc, path, name, err));
+    snprintf(q->name, sizeof q->name, "%s", name);
+    SIM_TRY(sim_json_check_keys(doc, o, path, keys, err));
+    int t = 0;
+    SIM_TRY(sim_json_get_enum(doc, o, path, "type", false, k_queue_types, &t, NULL, err));
+    q->type = (mdl_queue_type)t;
+    q->visibility_timeout_s = 30;
+    SIM_TRY(sim_json_get_number(doc, o, path, "visibility_timeout_s", false, 0, 43200,
+                                &q->visibility_timeout_s, NULL, err));
+    int64_t v = 0;
+    SIM_TRY(sim_json_get_int(doc, o, path, "max_receive_count", false, 1, 1000, &v, NULL, err));
+    q->max_receive_count = (int)v;
+    const char *dlq = "";
+    SIM_TRY(sim_json_get_string(doc, o, path, "dlq", false, &dlq, NULL, err));
+    snprintf(q->dlq, sizeof q->dlq, "%s", dlq);
+    q->dlq_index = -1;
+    SIM_TRY(sim_json_get_number(doc, o, path, "duplicate_probability", false, 0, 1,
+                                &q->duplicate_probability, NULL, err));
+    SIM_TRY(sim_json_get_number(doc, o, path, "duplicate_send_probability", false, 0, 1,
+                                &q->duplicate_send_probability, NULL, err));
+    q->retention_s = 345600;
+    SIM_TRY(sim_json_get_number(doc, o, path, "retention_s", false, 60, 1209600, &q->retention_s, NULL, err));
+    SIM_TRY(sim_json_get_number(doc, o, path, "delay_s", false, 0, 900, &q->delay_s, NULL, err));
+    SIM_TRY(sim_json_get_bool(doc, o, path, "high_throughput", false, &q->high_throughput, NULL, err));
+    v = 1;
+    SIM_TRY(sim_json_get_int(doc, o, path, "send_batch_size", false, 1, 10, &v, NULL, err));
+    q->send_batch_size = (int)v;
+    v = 1;
+    SIM_TRY(sim_json_get_int(doc, o, path, "message_groups", false, 1, 1000000, &v, NULL, err));
+    q->message_groups = (int)v;
+    char p[512];
+    if (q->type == MDL_Q_STANDARD && q->message_groups > 1)
+        SIM_JSON_FAIL(err, SIM_EUNSUPPORTED, doc, sim_json_path(p, sizeof p, path, "message_groups"),
+                      "message groups are for FIFO queues");
+    if (q->type == MDL_Q_FIFO && q->duplicate_probability > 0)
+        SIM_JSON_FAIL(err, SIM_EUNSUPPORTED, doc, sim_json_path(p, sizeof p, path, "duplicate_probability"),
+                      "FIFO queues deliver exactly once within the deduplication window");
+    json_object *c = NULL;
+    SIM_TRY(sim_json_get_child(doc, o, path, "consumer", false, json_type_object, &c, err));
+    q->consumer = MDL_CONSUMER_NONE;
+    if (!c) return SIM_OK;
+    char cp[512];
+    sim_json_path(cp, sizeof cp, path, "consumer");
+    SIM_TRY(sim_json_check_keys(doc, c, cp, ckeys, err));
+    int ct = 0;
+    SIM_TRY(sim_json_get_enum(doc, c, cp, "type", true, ctypes, &ct, NULL, err));
+    q->consumer = (mdl_consumer_type)ct;
+    int pl = 0;
+    SIM_TRY(sim_json_get_enum(doc, c, cp, "poll", false, k_poll, &pl, NULL, err));
+    q->poll = (mdl_poll)pl;
+    q->wait_time_s = 20;
+    SIM_TRY(sim_json_get_number(doc, c, cp, "wait_time_s", false, 0, 20, &q->wait_time_s, NULL, err));
+    if (q->poll == MDL_POLL_LONG && q->wait_time_s <= 0)
+        SIM_JSON_FAIL(err, SIM_ERANGE, doc, sim_json_path(p, sizeof p, cp, "wait_time_s"),
+                      "long polling needs wait_time_s > 0 (use \"poll\": \"short\")");
+    q->poll_interval_s = 1;
+    SIM_TRY(sim_json_get_number(doc, c, cp, "poll_interval_s", false, 0.001, 3600, &q->poll_interval_s, NULL, err));
+    v = q->consumer == MDL_CONSUMER_LAMBDA ? 10 : 1;
+    int64_t bmax = q->consumer == MDL_CONSUMER_LAMBDA && q->type == MDL_Q_STANDARD ? 10000 : 10;
+    SIM_TRY(sim_json_get_int(doc, c, cp, "batch_size", false, 1, bmax, &v, NULL, err));
+    q->batch_size = (int)v;
+    if (q->consumer == MDL_CONSUMER_WORKERS) {
+        v = 1;
+        SIM_TRY(sim_json_get_int(doc, c, cp, "count", false, 0, 100000, &v, NULL, err));
+        q->workers = (int)v;
+        json_object *st = NULL;
+        SIM_TRY(sim_json_get_child(doc, c, cp, "service_time", true, json_type_object, &st, err));
+        SIM_TRY(sim_dist_from_json(&q->service_time, doc, st, sim_json_path(p, sizeof p, cp, "service_time"), err));
+        const char *it = "c5.large";
+        SIM_TRY(sim_json_get_string(doc, c, cp, "instance_type", false, &it, NULL, err));
+        snprintf(q->instance_type, sizeof q->instance_type, "%s", it);
+        json_object *as = NULL;
+        SIM_TRY(sim_json_get_child(doc, c, cp, "autoscale", false, json_type_object, &as, err));
+        if (as) {
+            static const char *const ak[] = { "min", "max", "target_depth_per_worker", "interval_s",
+                                              "cooldown_s", "boot_s", NULL };
+            char ap[512];
+            sim_json_path(ap, sizeof ap, cp, "autoscale");
+            SIM_TRY(sim_json_check_keys(doc, as, ap, ak, err));
+            q->autoscale = true;
+            int64_t mn = 1, mx = 10;
+            SIM_TRY(sim_json_get_int(doc, as, ap, "min", false, 0, 100000, &mn, NULL, err));
+            SIM_TRY(sim_json_get_int(doc, as, ap, "max", false, 1, 100000, &mx, NULL, err));
+            if (mx < mn)
+                SIM_JSON_FAIL(err, SIM_ERANGE, doc, ap, "max (%lld) is below min (%lld)", (long long)mx, (long long)mn);
+            q->as_min = (int)mn;
+            q->as_max = (int)mx;
+            q->as_target_depth = 10;
+            q->as_interval_s = 60;
+            q->as_cooldown_s = 300;
+            q->as_boot_s = 90;
+            SIM_TRY(sim_json_get_number(doc, as, ap, "target_depth_per_worker", false, 0.001, 1e9, &q->as_target_depth, NULL, err));
+            SIM_TRY(sim_json_get_number(doc, as, ap, "interval_s", false, 1, 86400, &q->as_interval_s, NULL, err));
+            SIM_TRY(sim_json_get_number(doc, as, ap, "cooldown_s", false, 0, 86400, &q->as_cooldown_s, NULL, err));
+            SIM_TRY(sim_json_get_number(doc, as, ap, "boot_s", false, 0, 86400, &q->as_boot_s, NULL, err));
+            if (q->workers < q->as_min) q->workers = q->as_min;
+            if (q->workers > q->as_max) q->workers = q->as_max;
+        }
+    } else if (q->consumer == MDL_CONSUMER_LAMBDA) {
+        const char *fn = "";
+        SIM_TRY(sim_json_get_string(doc, c, cp, "function", true, &fn, NULL, err));
+        snprintf(q->function, sizeof q->function, "%s", fn);
+        SIM_TRY(sim_json_get_number(doc, c, cp, "batching_window_s", false, 0, 300, &q->batching_window_s, NULL, err));
+        if (q->type == MDL_Q_FIFO && q->batching_window_s > 0)
+            SIM_JSON_FAIL(err, SIM_EUNSUPPORTED, doc, sim_json_path(p, sizeof p, cp, "batching_window_s"),
+                          "FIFO event-source mappings have no batching window");
+        if (q->batch_size > 10 && q->batching_window_s < 1)
+            SIM_JSON_FAIL(err, SIM_ERANGE, doc, sim_json_path(p, sizeof p, cp, "batch_size"),
+                          "a batch larger than 10 needs batching_window_s >= 1");
+        v = 0;
+        SIM_TRY(sim_json_get_int(doc, c, cp, "maximum_concurrency", false, 2, 1000, &v, NULL, err));
+        q->maximum_concurrency = (int)v;
+        SIM_TRY(sim_json_get_number(doc, c, cp, "failure_probability", false, 0, 1, &q->failure_probability, NULL, err));
+        q->poll = MDL_POLL_LONG;   /* ESM pollers long-poll */
+        q->wait_time_s = 20;
     }
     return SIM_OK;
 }
@@ -431,7 +602,7 @@ sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_err
 {
     static const char *const keys[] = { "duration_s", "warmup_s", "seed", "region", "workload",
                                         "entry", "account", "functions", "services", "async",
-                                        "billing", NULL };
+                                        "billing", "queues", NULL };
     memset(cfg, 0, sizeof *cfg);
     json_object *root = doc->root;
     sim_status s = SIM_OK;
@@ -515,8 +686,8 @@ sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_err
     TRY(sim_json_get_child(doc, root, "", "services", false, json_type_object, &o, err));
     if (o) TRY(parse_services(doc, o, cfg, err));
 
-    TRY(sim_json_get_child(doc, root, "", "functions", true, json_type_object, &o, err));
-    {
+    TRY(sim_json_get_child(doc, root, "", "functions", false, json_type_object, &o, err));
+    if (o) {
         json_object_object_foreach(o, name, fo) {
             char p[512];
             snprintf(p, sizeof p, "functions.%s", name);
@@ -533,13 +704,102 @@ sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_err
             TRY(parse_function(doc, fo, p, name, &cfg->fn[cfg->nfn - 1], err));
         }
     }
-    if (cfg->nfn == 0) {
+    TRY(sim_json_get_child(doc, root, "", "queues", false, json_type_object, &o, err));
+    if (o) {
+        json_object_object_foreach(o, name, qo) {
+            char p[512];
+            snprintf(p, sizeof p, "queues.%s", name);
+            if (cfg->nq == MDL_MAX_QUEUES) {
+                s = SIM_ERR(err, SIM_ERANGE, doc->input, sim_json_line(doc, p), p, "at most %d queues", MDL_MAX_QUEUES);
+                goto fail;
+            }
+            if (!json_object_is_type(qo, json_type_object)) {
+                s = SIM_ERR(err, SIM_ETYPE, doc->input, sim_json_line(doc, p), p, "expected a JSON object");
+                goto fail;
+            }
+            cfg->nq++;
+            TRY(parse_queue(doc, qo, p, name, &cfg->q[cfg->nq - 1], err));
+        }
+    }
+    for (int i = 0; i < cfg->nq; i++) {
+        mdl_queue_cfg *q = &cfg->q[i];
+        char p[512];
+        if (q->dlq[0]) {
+            snprintf(p, sizeof p, "queues.%s.dlq", q->name);
+            q->dlq_index = mdl_config_find_queue(cfg, q->dlq);
+            if (q->dlq_index < 0 || q->dlq_index == i) {
+                s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, p), p,
+                            "no other queue named '%s'", q->dlq);
+                goto fail;
+            }
+            if (cfg->q[q->dlq_index].type != q->type) {
+                s = SIM_ERR(err, SIM_ERANGE, doc->input, sim_json_line(doc, p), p,
+                            "a dead-letter queue must be of the same type (standard/fifo)");
+                goto fail;
+            }
+            if (q->max_receive_count == 0) q->max_receive_count = 10;
+        }
+        if (q->consumer == MDL_CONSUMER_LAMBDA) {
+            snprintf(p, sizeof p, "queues.%s.consumer.function", q->name);
+            q->fn_index = mdl_config_find_function(cfg, q->function);
+            if (q->fn_index < 0) {
+                s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, p), p,
+                            "no function named '%s'", q->function);
+                goto fail;
+            }
+        }
+    }
+    if (cfg->entry.type == MDL_ENTRY_QUEUE) {
+        if (mdl_config_find_queue(cfg, cfg->entry.target) < 0) {
+            s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, "entry.target"), "entry.target",
+                        "no queue named '%s'", cfg->entry.target);
+            goto fail;
+        }
+    }
+    if (cfg->entry.type == MDL_ENTRY_S3 && cfg->entry.notify_queue[0]) {
+        int qi = mdl_config_find_queue(cfg, cfg->entry.notify_queue);
+        if (qi < 0) {
+            s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, "entry.notify.queue"), "entry.notify.queue",
+                        "no queue named '%s'", cfg->entry.notify_queue);
+            goto fail;
+        }
+        if (cfg->q[qi].type == MDL_Q_FIFO) {
+            /* aws-pricing.md §2.4: S3 cannot notify a FIFO queue. */
+            s = SIM_ERR(err, SIM_EUNSUPPORTED, doc->input, sim_json_line(doc, "entry.notify.queue"), "entry.notify.queue",
+                        "S3 event notifications cannot target a FIFO queue ('%s'); use a standard queue "
+                        "(or EventBridge)", cfg->entry.notify_queue);
+            goto fail;
+        }
+    }
+    if (cfg->entry.type == MDL_ENTRY_S3 && cfg->entry.notify_function[0] &&
+        mdl_config_find_function(cfg, cfg->entry.notify_function) < 0) {
+        s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, "entry.notify.function"), "entry.notify.function",
+                    "no function named '%s'", cfg->entry.notify_function);
+        goto fail;
+    }
+    if (cfg->nfn == 0 && cfg->nq == 0) {
         s = SIM_ERR(err, SIM_EMISSING, doc->input, sim_json_line(doc, "functions"), "functions",
-                    "at least one function is needed");
+                    "at least one function or queue is needed");
         goto fail;
     }
     /* Cross-references: targets and routes must name functions. */
-    if (!cfg->entry.target[0] && cfg->entry.nroutes == 0) {
+    bool fn_entry = cfg->entry.type <= MDL_ENTRY_APIGW_REST;
+    if (fn_entry && cfg->nfn == 0) {
+        s = SIM_ERR(err, SIM_EMISSING, doc->input, sim_json_line(doc, "functions"), "functions",
+                    "a %s entry needs at least one function", k_entry_types[cfg->entry.type]);
+        goto fail;
+    }
+    if (!fn_entry && cfg->entry.nroutes) {
+        s = SIM_ERR(err, SIM_EUNSUPPORTED, doc->input, sim_json_line(doc, "entry.routes"), "entry.routes",
+                    "routes are for function entries");
+        goto fail;
+    }
+    if (cfg->entry.type == MDL_ENTRY_QUEUE && !cfg->entry.target[0]) {
+        s = SIM_ERR(err, SIM_EMISSING, doc->input, sim_json_line(doc, "entry"), "entry.target",
+                    "a queue entry needs a target queue");
+        goto fail;
+    }
+    if (fn_entry && !cfg->entry.target[0] && cfg->entry.nroutes == 0) {
         if (cfg->nfn == 1)
             snprintf(cfg->entry.target, sizeof cfg->entry.target, "%s", cfg->fn[0].name);
         else {
@@ -548,7 +808,7 @@ sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_err
             goto fail;
         }
     }
-    if (cfg->entry.target[0] && mdl_config_find_function(cfg, cfg->entry.target) < 0) {
+    if (fn_entry && cfg->entry.target[0] && mdl_config_find_function(cfg, cfg->entry.target) < 0) {
         s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, "entry.target"), "entry.target",
                     "no function named '%s'", cfg->entry.target);
         goto fail;
@@ -562,7 +822,7 @@ sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_err
             goto fail;
         }
     }
-    for (int i = 0; i < cfg->workload.nmix; i++) {
+    for (int i = 0; i < cfg->workload.nmix && fn_entry; i++) {
         bool routed = cfg->entry.target[0] != '\0';
         for (int r = 0; r < cfg->entry.nroutes && !routed; r++)
             routed = strcmp(cfg->entry.route_op[r], cfg->workload.mix_op[i]) == 0;

@@ -31,9 +31,14 @@
 #define MDL_MAX_FUNCTIONS 64
 #define MDL_MAX_CALLS 16
 #define MDL_MAX_ROUTES 16
+#define MDL_MAX_QUEUES 16
 
 typedef enum { MDL_ENTRY_DIRECT, MDL_ENTRY_FUNCTION_URL, MDL_ENTRY_APIGW_HTTP,
-               MDL_ENTRY_APIGW_REST, MDL_ENTRY_COUNT } mdl_entry_type;
+               MDL_ENTRY_APIGW_REST, MDL_ENTRY_QUEUE, MDL_ENTRY_S3,
+               MDL_ENTRY_COUNT } mdl_entry_type;
+typedef enum { MDL_Q_STANDARD, MDL_Q_FIFO } mdl_queue_type;
+typedef enum { MDL_POLL_LONG, MDL_POLL_SHORT, MDL_POLL_INSTANT } mdl_poll;
+typedef enum { MDL_CONSUMER_NONE, MDL_CONSUMER_WORKERS, MDL_CONSUMER_LAMBDA } mdl_consumer_type;
 typedef enum { MDL_REUSE_MRU, MDL_REUSE_LRU, MDL_REUSE_NEWEST, MDL_REUSE_RANDOM } mdl_reuse;
 typedef enum { MDL_ARCH_X86_64, MDL_ARCH_ARM64 } mdl_arch;
 typedef enum { MDL_SCALING_2023, MDL_SCALING_BURST } mdl_scaling;
@@ -51,7 +56,10 @@ typedef enum { MDL_ARRIVALS_POISSON, MDL_ARRIVALS_DETERMINISTIC } mdl_arrival_pr
     X(FUNCTION_TIMEOUT, "function_timeout")                         \
     X(ENTRY_TIMEOUT,    "entry_timeout")      /* 504 at the door */ \
     X(PAYLOAD_TOO_LARGE,"payload_too_large")                        \
-    X(ASYNC_DROPPED,    "async_dropped")      /* retries/age out */
+    X(ASYNC_DROPPED,    "async_dropped")      /* retries/age out */ \
+    X(DEAD_LETTERED,    "dead_lettered")      /* SQS redrive */     \
+    X(EXPIRED,          "expired")            /* SQS retention */   \
+    X(SEND_THROTTLED,   "send_throttled")     /* FIFO send cap */
 
 typedef enum {
 #define MDL__OUT_ENUM(n, s) MDL_OUT_##n,
@@ -99,11 +107,50 @@ typedef struct mdl_entry_cfg {
     double cache_hit_ratio;       /* 0 = no cache */
     double cache_gb;
     double throttle_rps, throttle_burst;
+    /* s3 entry: where the bucket notifies */
+    char notify_queue[MDL_NAME_MAX];
+    char notify_function[MDL_NAME_MAX];
+    sim_dist notify_delay;        /* ms */
     /* routes: op name -> function (from trace ops or the mix) */
     char route_op[MDL_MAX_ROUTES][16];
     char route_fn[MDL_MAX_ROUTES][MDL_NAME_MAX];
     int nroutes;
 } mdl_entry_cfg;
+
+/* A queue and its consumer (README "Queues and workers"). */
+typedef struct mdl_queue_cfg {
+    char name[MDL_NAME_MAX];
+    mdl_queue_type type;
+    double visibility_timeout_s;
+    int max_receive_count;        /* 0: no redrive */
+    char dlq[MDL_NAME_MAX];
+    int dlq_index;                /* -1: none */
+    double duplicate_probability; /* standard: a delivery is duplicated */
+    double duplicate_send_probability; /* the producer resends after 1 s */
+    double retention_s;
+    double delay_s;
+    bool high_throughput;         /* FIFO */
+    int send_batch_size;          /* producer batching: FIFO cap x this */
+    int message_groups;           /* FIFO: groups drawn uniformly */
+    mdl_consumer_type consumer;
+    /* workers */
+    int workers;
+    mdl_poll poll;
+    double wait_time_s;
+    double poll_interval_s;
+    int batch_size;
+    sim_dist service_time;        /* per message, ms */
+    char instance_type[32];
+    bool autoscale;
+    int as_min, as_max;
+    double as_target_depth, as_interval_s, as_cooldown_s, as_boot_s;
+    /* lambda event-source mapping */
+    char function[MDL_NAME_MAX];
+    int fn_index;
+    double batching_window_s;
+    int maximum_concurrency;      /* 0: not set (up to 1,250) */
+    double failure_probability;   /* per message (ReportBatchItemFailures) */
+} mdl_queue_cfg;
 
 typedef struct mdl_workload_cfg {
     mdl_arrival_process process;
@@ -134,6 +181,8 @@ typedef struct mdl_config {
     double svc_mbps[MDL_SVC_COUNT];        /* transfer rate for payload bytes */
     mdl_function_cfg fn[MDL_MAX_FUNCTIONS];
     int nfn;
+    mdl_queue_cfg q[MDL_MAX_QUEUES];
+    int nq;
     json_object *effective;       /* the effective config, for reports (owned) */
 } mdl_config;
 
@@ -143,7 +192,8 @@ sim_status mdl_config_load(mdl_config *cfg, const char *path, sim_error *err);
 sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_error *err);
 void mdl_config_fini(mdl_config *cfg);
 
-/* Index of a function by name, or -1. */
+/* Index of a function / queue by name, or -1. */
 int mdl_config_find_function(const mdl_config *cfg, const char *name);
+int mdl_config_find_queue(const mdl_config *cfg, const char *name);
 
 #endif /* MDL_PLATFORM_H */

@@ -18,97 +18,16 @@
  * Requests live in a pool owned by the scenario; events carry only the pool
  * index, so nothing allocates per request once the pool is warm.
  */
-#include "models/mdl_scenario.h"
-#include "sim/sim_engine.h"
+#include "models/mdl_internal.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { EV_ARRIVAL, EV_INVOKE, EV_DONE, EV_EXPIRE_SWEEP, EV_EXPIRE_ONE, EV_WARMUP };
-enum { INST_FREE, INST_BUSY, INST_IDLE };
-
-typedef struct req {
-    double t_arrival;     /* when the client sent it */
-    double t_first;       /* first invocation attempt (async event age) */
-    double bytes;
-    double response_ms;   /* function response time (for the done event) */
-    double duration_ms;   /* handler Duration (REPORT) */
-    double init_ms;
-    int32_t next_free;
-    int32_t inst;
-    uint16_t fn;
-    uint8_t attempts;     /* async: error retries used */
-    uint8_t throttle_tries;
-    uint8_t cold;
-    uint8_t timed_out;
-    uint8_t counted;      /* arrived after the warm-up */
-} req;
-
-typedef struct inst {
-    int32_t prev, next;   /* idle list links; next = free-list link when FREE */
-    uint32_t gen;
-    uint8_t state;
-    uint8_t provisioned;
-    double created, idle_since;
-} inst;
-
-typedef struct fn_rt {
-    struct mdl_scenario *s;
-    const mdl_function_cfg *cfg;
-    int index;
-    uint32_t comp;
-    inst *in;
-    int32_t nin, capin, free_head;
-    int32_t idle_head, idle_tail;       /* on-demand idle list */
-    int32_t pc_head, pc_tail;           /* provisioned idle list */
-    int busy, live, idle;
-    uint32_t sweep_gen;
-    bool sweep_armed;
-    double tokens, t_tokens;            /* scaling-rate bucket (2023 rule) */
-    gsl_rng *r_warm, *r_cold, *r_init, *r_reuse, *r_keep, *r_calls;
-    /* statistics (after warm-up) */
-    uint64_t invocations, cold_starts, throttles, timeouts, completed;
-    uint64_t out[MDL_OUT_COUNT];
-    sim_twavg tw_live, tw_busy, tw_idle;
-    sim_hist *lat_ms;                   /* function response time, ok requests */
-    sim_hist *dur_ms;                   /* handler duration */
-    sim_welford lifespan;
-    int max_live;
-} fn_rt;
-
-struct mdl_scenario {
-    const mdl_config *cfg;
-    sim_engine *e;
-    uint32_t comp_source, comp_entry, comp_ctl;
-    fn_rt fn[MDL_MAX_FUNCTIONS];
-    int nfn;
-    int default_fn;
-    int mix_fn[MDL_MAX_ROUTES];
-    /* account */
-    int unreserved_cap, unreserved_busy;
-    double burst_tokens, t_burst;
-    /* entry */
-    double door_tokens, t_door;
-    gsl_rng *r_arrival, *r_mix, *r_overhead, *r_cache;
-    /* requests */
-    req *rq;
-    int32_t nrq, caprq, rq_free;
-    /* totals after warm-up */
-    uint64_t arrivals, completed, live_counted;
-    uint64_t failures[MDL_OUT_COUNT];
-    uint64_t cache_hits;
-    sim_hist *lat_ms;                   /* client latency, ok requests */
-    double t_measure;                   /* start of measurement */
-    mdl_usage usage;
-    FILE *log;
-    uint64_t next_req_id;
-};
-
 /* ---- request pool --------------------------------------------------------- */
 
-static int32_t req_alloc(mdl_scenario *s)
+int32_t mdl__req_alloc(mdl_scenario *s)
 {
     if (s->rq_free < 0) {
         if (s->nrq == s->caprq) {
@@ -354,7 +273,7 @@ static void meter_invocation(mdl_scenario *s, fn_rt *f, const req *r, bool provi
 
 /* ---- outcomes ----------------------------------------------------------------- */
 
-static void finish(mdl_scenario *s, int32_t ri, mdl_outcome o)
+void mdl__finish(mdl_scenario *s, int32_t ri, mdl_outcome o)
 {
     req *r = &s->rq[ri];
     double now = sim_engine_now(s->e);
@@ -383,6 +302,27 @@ static void log_row(mdl_scenario *s, fn_rt *f, const req *r, double billed_ms,
 
 /* ---- the function component -------------------------------------------------- */
 
+/* Event (async) invocations: a direct async entry, or S3 notifying a function. */
+static bool is_async(const mdl_scenario *s)
+{
+    return s->cfg->entry.async || s->cfg->entry.type == MDL_ENTRY_S3;
+}
+
+/* Throttle or failure: ESM batches go back to their queue's poller. */
+static void fail_invocation(mdl_scenario *s, fn_rt *f, int32_t ri, bool throttled,
+                            mdl_outcome o);
+
+/* The handler's time for one invocation: one warm draw per message of an
+ * ESM batch (processed one after the other), plus the service calls. */
+static double handler_ms(mdl_scenario *s, fn_rt *f, const req *r)
+{
+    int n = r->batch_n ? r->batch_n : 1;
+    double ms = 0;
+    for (int k = 0; k < n; k++)
+        ms += sim_dist_sample(&f->cfg->warm, f->r_warm) + calls_ms(s, f, r);
+    return ms;
+}
+
 static void async_retry_or_drop(mdl_scenario *s, fn_rt *f, int32_t ri, bool throttled,
                                 mdl_outcome final)
 {
@@ -397,21 +337,21 @@ static void async_retry_or_drop(mdl_scenario *s, fn_rt *f, int32_t ri, bool thro
     } else {
         /* Function errors: MaximumRetryAttempts, about 1 then 2 minutes. */
         if (r->attempts >= s->cfg->async_max_retries) {
-            finish(s, ri, final);
+            mdl__finish(s, ri, final);
             return;
         }
         delay = 60.0 * (r->attempts + 1);
         r->attempts++;
     }
     if (now + delay - r->t_first > s->cfg->async_max_event_age_s) {
-        finish(s, ri, MDL_OUT_ASYNC_DROPPED);
+        mdl__finish(s, ri, MDL_OUT_ASYNC_DROPPED);
         return;
     }
     (void)f;
     sim_engine_after(s->e, delay, EV_INVOKE, s->fn[r->fn].comp, (uint64_t)ri);
 }
 
-static void fn_invoke(mdl_scenario *s, fn_rt *f, int32_t ri)
+void mdl__fn_invoke(mdl_scenario *s, fn_rt *f, int32_t ri)
 {
     req *r = &s->rq[ri];
     double now = sim_engine_now(s->e);
@@ -419,8 +359,7 @@ static void fn_invoke(mdl_scenario *s, fn_rt *f, int32_t ri)
     if (measured) f->invocations++;
     if (!concurrency_free(s, f)) {
         if (measured) f->throttles++;
-        if (s->cfg->entry.async) async_retry_or_drop(s, f, ri, true, MDL_OUT_THROTTLED);
-        else finish(s, ri, MDL_OUT_THROTTLED);
+        fail_invocation(s, f, ri, true, MDL_OUT_THROTTLED);
         return;
     }
     int32_t ii = take_idle(f);
@@ -430,13 +369,12 @@ static void fn_invoke(mdl_scenario *s, fn_rt *f, int32_t ri)
         sweep_arm(s, f);
         r->cold = 0;
         r->init_ms = 0;
-        r->duration_ms = sim_dist_sample(&f->cfg->warm, f->r_warm) + calls_ms(s, f, r);
+        r->duration_ms = handler_ms(s, f, r);
         r->response_ms = r->duration_ms;
     } else {
         if (!scaling_token(s, f)) {
             if (measured) f->throttles++;
-            if (s->cfg->entry.async) async_retry_or_drop(s, f, ri, true, MDL_OUT_THROTTLED);
-            else finish(s, ri, MDL_OUT_THROTTLED);
+            fail_invocation(s, f, ri, true, MDL_OUT_THROTTLED);
             return;
         }
         ii = inst_alloc(f, now, false);
@@ -444,6 +382,8 @@ static void fn_invoke(mdl_scenario *s, fn_rt *f, int32_t ri)
         r->cold = 1;
         if (measured) f->cold_starts++;
         double extra = calls_ms(s, f, r);
+        for (int k = 1; k < r->batch_n; k++)   /* the rest of an ESM batch runs warm */
+            extra += sim_dist_sample(&f->cfg->warm, f->r_warm) + calls_ms(s, f, r);
         if (f->cfg->has_cold) {
             /* SimFaaS semantics: the cold draw is the whole first response. */
             r->response_ms = sim_dist_sample(&f->cfg->cold, f->r_cold) + extra;
@@ -491,19 +431,34 @@ static void fn_done(mdl_scenario *s, fn_rt *f, int32_t ri)
         if (provisioned) inst_go_idle(s, f, ii); else inst_destroy(s, f, ii);
         update_levels(s, f);
         log_row(s, f, r, billed, "function_timeout");
-        if (s->cfg->entry.async) async_retry_or_drop(s, f, ri, false, MDL_OUT_FUNCTION_TIMEOUT);
-        else finish(s, ri, MDL_OUT_FUNCTION_TIMEOUT);
+        fail_invocation(s, f, ri, false, MDL_OUT_FUNCTION_TIMEOUT);
         return;
     }
     inst_go_idle(s, f, ii);
     update_levels(s, f);
-    if (r->counted && now >= s->t_measure)
+    if ((r->counted || r->origin == ORIGIN_ESM) && now >= s->t_measure)
         sim_hist_add(f->lat_ms, r->response_ms);
+    if (r->origin == ORIGIN_ESM) {
+        log_row(s, f, r, billed, "ok");
+        mdl__esm_complete(s, ri, MDL_OUT_OK);
+        return;
+    }
     /* The front door gave up at its timeout; Lambda ran on and billed. */
-    bool door_timeout = !s->cfg->entry.async &&
+    bool door_timeout = !is_async(s) &&
                         now - r->t_arrival > s->cfg->entry.timeout_s + 1e-12;
     log_row(s, f, r, billed, door_timeout ? "entry_timeout" : "ok");
-    finish(s, ri, door_timeout ? MDL_OUT_ENTRY_TIMEOUT : MDL_OUT_OK);
+    mdl__finish(s, ri, door_timeout ? MDL_OUT_ENTRY_TIMEOUT : MDL_OUT_OK);
+}
+
+static void fail_invocation(mdl_scenario *s, fn_rt *f, int32_t ri, bool throttled,
+                            mdl_outcome o)
+{
+    if (s->rq[ri].origin == ORIGIN_ESM)
+        mdl__esm_complete(s, ri, o);
+    else if (is_async(s))
+        async_retry_or_drop(s, f, ri, throttled, o);
+    else
+        mdl__finish(s, ri, o);
 }
 
 static void fn_on_event(sim_engine *e, void *self, const sim_event *ev)
@@ -511,7 +466,7 @@ static void fn_on_event(sim_engine *e, void *self, const sim_event *ev)
     fn_rt *f = self;
     mdl_scenario *s = f->s;
     switch (ev->type) {
-    case EV_INVOKE: fn_invoke(s, f, (int32_t)ev->arg); break;
+    case EV_INVOKE: mdl__fn_invoke(s, f, (int32_t)ev->arg); break;
     case EV_DONE: fn_done(s, f, (int32_t)ev->arg); break;
     case EV_EXPIRE_SWEEP: {
         if ((uint32_t)ev->arg != f->sweep_gen) break;    /* stale timer */
@@ -555,6 +510,21 @@ static void entry_receive(mdl_scenario *s, int32_t ri, int op)
     const mdl_entry_cfg *en = &s->cfg->entry;
     req *r = &s->rq[ri];
     double now = sim_engine_now(s->e);
+    if (en->type == MDL_ENTRY_QUEUE || en->type == MDL_ENTRY_S3) {
+        if (r->bytes > en->max_payload_bytes) {
+            mdl__finish(s, ri, MDL_OUT_PAYLOAD_TOO_LARGE);
+            return;
+        }
+        if (en->type == MDL_ENTRY_QUEUE) {
+            mdl__sqs_send(s, mdl_config_find_queue(s->cfg, en->target), ri);
+        } else {
+            /* The upload lands in S3 pending/; the bucket notifies later. */
+            s->usage.s3_put += 1;
+            double d = sim_dist_sample(&en->notify_delay, s->r_notify) / 1e3;
+            sim_engine_after(s->e, d, EV_S3_NOTIFY, s->comp_entry, (uint64_t)ri);
+        }
+        return;
+    }
     int fi = route(s, op);
     r->fn = (uint16_t)fi;
     r->t_first = now;
@@ -562,7 +532,7 @@ static void entry_receive(mdl_scenario *s, int32_t ri, int op)
         (!en->async && r->bytes > 6.0 * 1024 * 1024) ||
         (en->async && r->bytes > 1.0 * 1024 * 1024)) {
         /* The door's own limit, then Lambda's: 6 MB sync, 1 MB async. */
-        finish(s, ri, MDL_OUT_PAYLOAD_TOO_LARGE);
+        mdl__finish(s, ri, MDL_OUT_PAYLOAD_TOO_LARGE);
         return;
     }
     if (en->type == MDL_ENTRY_APIGW_HTTP || en->type == MDL_ENTRY_APIGW_REST) {
@@ -570,7 +540,7 @@ static void entry_receive(mdl_scenario *s, int32_t ri, int op)
         s->door_tokens = fmin(en->throttle_burst, s->door_tokens + (now - s->t_door) * en->throttle_rps);
         s->t_door = now;
         if (s->door_tokens < 1.0) {
-            finish(s, ri, MDL_OUT_ENTRY_THROTTLED);
+            mdl__finish(s, ri, MDL_OUT_ENTRY_THROTTLED);
             return;
         }
         s->door_tokens -= 1.0;
@@ -590,14 +560,29 @@ static void entry_receive(mdl_scenario *s, int32_t ri, int op)
     if (ov > 0)
         sim_engine_after(s->e, ov, EV_INVOKE, s->fn[fi].comp, (uint64_t)ri);
     else
-        fn_invoke(s, &s->fn[fi], ri);
+        mdl__fn_invoke(s, &s->fn[fi], ri);
 }
 
 static void entry_on_event(sim_engine *e, void *self, const sim_event *ev)
 {
     mdl_scenario *s = self;
+    int32_t ri = (int32_t)ev->arg;
+    if (ev->type == EV_S3_NOTIFY) {
+        const mdl_entry_cfg *en = &s->cfg->entry;
+        if (en->notify_queue[0]) {
+            /* The notification message is a small JSON record, not the photo. */
+            s->rq[ri].bytes = 1500;
+            mdl__sqs_send(s, mdl_config_find_queue(s->cfg, en->notify_queue), ri);
+        } else {
+            int fi = mdl_config_find_function(s->cfg, en->notify_function);
+            s->rq[ri].fn = (uint16_t)fi;
+            s->rq[ri].t_first = sim_engine_now(e);
+            mdl__fn_invoke(s, &s->fn[fi], ri);
+        }
+        return;
+    }
     SIM_ENGINE_ASSERT(e, ev->type == EV_DONE);
-    finish(s, (int32_t)ev->arg, MDL_OUT_OK);   /* a cache hit */
+    mdl__finish(s, ri, MDL_OUT_OK);   /* a cache hit */
 }
 
 /* ---- the source --------------------------------------------------------------- */
@@ -614,7 +599,7 @@ static void source_on_event(sim_engine *e, void *self, const sim_event *ev)
     mdl_scenario *s = self;
     (void)ev;
     double now = sim_engine_now(e);
-    int32_t ri = req_alloc(s);
+    int32_t ri = mdl__req_alloc(s);
     req *r = &s->rq[ri];
     r->t_arrival = now;
     r->bytes = s->cfg->workload.bytes.a;
@@ -655,6 +640,7 @@ static void ctl_on_event(sim_engine *e, void *self, const sim_event *ev)
         f->max_live = f->live;
     }
     memset(&s->usage, 0, sizeof s->usage);
+    mdl__sqs_reset_stats(s, now);
 }
 
 /* ---- lifecycle ---------------------------------------------------------------- */
@@ -667,7 +653,6 @@ static const sim_component_ops k_ctl_ops = { "control", ctl_on_event };
 sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t replication,
                                mdl_scenario **out, sim_error *err)
 {
-    (void)err;
     mdl_scenario *s = sim_xcalloc(1, sizeof *s);
     s->cfg = cfg;
     s->e = sim_engine_create(seed, replication);
@@ -682,6 +667,7 @@ sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t re
     s->r_mix = sim_engine_rng(s->e, "workload/mix");
     s->r_overhead = sim_engine_rng(s->e, "entry/overhead");
     s->r_cache = sim_engine_rng(s->e, "entry/cache");
+    s->r_notify = sim_engine_rng(s->e, "s3/notify");
     int reserved = 0;
     for (int i = 0; i < cfg->nfn; i++) {
         fn_rt *f = &s->fn[i];
@@ -727,6 +713,11 @@ sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t re
             if (strcmp(cfg->entry.route_op[r], cfg->workload.mix_op[i]) == 0)
                 s->mix_fn[i] = mdl_config_find_function(cfg, cfg->entry.route_fn[r]);
     }
+    sim_status st = mdl__sqs_build(s, err);
+    if (st != SIM_OK) {
+        mdl_scenario_destroy(s);
+        return st;
+    }
     *out = s;
     return SIM_OK;
 }
@@ -739,6 +730,7 @@ void mdl_scenario_destroy(mdl_scenario *s)
         sim_hist_destroy(s->fn[i].lat_ms);
         sim_hist_destroy(s->fn[i].dur_ms);
     }
+    mdl__sqs_destroy(s);
     sim_hist_destroy(s->lat_ms);
     free(s->rq);
     sim_engine_destroy(s->e);
@@ -763,7 +755,9 @@ sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err)
     if (c->workload.process == MDL_ARRIVALS_DETERMINISTIC) first = 0;
     if (first <= c->duration_s)
         sim_engine_at(s->e, first, EV_ARRIVAL, s->comp_source, 0);
+    mdl__sqs_start(s);
     sim_engine_run(s->e, c->duration_s);
+    mdl__sqs_finish(s, c->duration_s);
     double span = c->duration_s - s->t_measure;
     s->usage.seconds = span;
     s->usage.apigw_rest_cache_hours = c->entry.type == MDL_ENTRY_APIGW_REST && c->entry.cache_hit_ratio > 0
@@ -836,6 +830,8 @@ json_object *mdl_scenario_results(const mdl_scenario *s)
     json_object_object_add(rq, "failures", fail);
     json_object_object_add(rq, "latency_ms", latency_json(s->lat_ms));
     json_object_object_add(root, "requests", rq);
+    if (s->nq)
+        json_object_object_add(root, "queues", mdl__sqs_results(s, t_end));
     sim_json_add_int(root, "events", (int64_t)sim_engine_events(s->e));
     sim_json_add_int(root, "seed", (int64_t)sim_engine_seed(s->e));
     return root;

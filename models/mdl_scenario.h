@@ -34,6 +34,11 @@ typedef struct mdl_usage {
     double ddb_rru, ddb_wru;
     double rekognition_images;
     double efs_read_gb, efs_write_gb;
+    double sqs_standard_requests;  /* billed API requests (64 KB chunks) */
+    double sqs_fifo_requests;
+    int nec2;                      /* worker pools' instance hours by type */
+    char ec2_type[MDL_MAX_QUEUES][32];
+    double ec2_hours[MDL_MAX_QUEUES];
     double seconds;               /* simulated span metered */
 } mdl_usage;
 

@@ -1,0 +1,130 @@
+/* mdl_internal.h - shared insides of the platform model (models/ only).
+ *
+ * mdl_scenario.c (source, front doors, Lambda) and mdl_sqs.c (queues,
+ * worker pools, the Lambda event-source mapping) share the scenario and its
+ * request pool; this header is their contract.  Nothing outside models/
+ * includes it: the public face is mdl_scenario.h.
+ */
+#ifndef MDL_INTERNAL_H
+#define MDL_INTERNAL_H
+
+#include <gsl/gsl_rng.h>
+
+#include "models/mdl_scenario.h"
+#include "sim/sim_engine.h"
+
+/* Event types.  Each component interprets its own; the numbers only need
+ * to be distinct within a component. */
+enum { EV_ARRIVAL, EV_INVOKE, EV_DONE, EV_EXPIRE_SWEEP, EV_EXPIRE_ONE, EV_WARMUP,
+       EV_Q_VISIBLE, EV_Q_VIS_TIMEOUT, EV_Q_POLL_TIMEOUT, EV_Q_RETENTION, EV_Q_RESEND,
+       EV_W_DONE, EV_W_POLL, EV_W_BOOTED, EV_W_AUTOSCALE, EV_ESM_SCALE, EV_ESM_WINDOW,
+       EV_S3_NOTIFY };
+enum { ORIGIN_ENTRY, ORIGIN_ESM };
+enum { INST_FREE, INST_BUSY, INST_IDLE };
+
+typedef struct req {
+    double t_arrival;     /* when the client sent it */
+    double t_first;       /* first invocation attempt (async event age) */
+    double bytes;
+    double response_ms;   /* function response time (for the done event) */
+    double duration_ms;   /* handler Duration (REPORT) */
+    double init_ms;
+    int32_t next_free;
+    int32_t inst;
+    uint16_t fn;
+    uint8_t attempts;     /* async: error retries used */
+    uint8_t throttle_tries;
+    uint8_t cold;
+    uint8_t timed_out;
+    uint8_t counted;      /* arrived after the warm-up */
+    uint8_t origin;       /* ORIGIN_ENTRY or ORIGIN_ESM (a batch from a queue) */
+    uint16_t batch_n;     /* messages in an ESM batch (durations add up) */
+    uint16_t queue;       /* ESM: the queue */
+    int32_t slot;         /* ESM: the poller slot holding the batch */
+} req;
+
+typedef struct inst {
+    int32_t prev, next;   /* idle list links; next = free-list link when FREE */
+    uint32_t gen;
+    uint8_t state;
+    uint8_t provisioned;
+    double created, idle_since;
+} inst;
+
+typedef struct fn_rt {
+    struct mdl_scenario *s;
+    const mdl_function_cfg *cfg;
+    int index;
+    uint32_t comp;
+    inst *in;
+    int32_t nin, capin, free_head;
+    int32_t idle_head, idle_tail;       /* on-demand idle list */
+    int32_t pc_head, pc_tail;           /* provisioned idle list */
+    int busy, live, idle;
+    uint32_t sweep_gen;
+    bool sweep_armed;
+    double tokens, t_tokens;            /* scaling-rate bucket (2023 rule) */
+    gsl_rng *r_warm, *r_cold, *r_init, *r_reuse, *r_keep, *r_calls;
+    /* statistics (after warm-up) */
+    uint64_t invocations, cold_starts, throttles, timeouts, completed;
+    uint64_t out[MDL_OUT_COUNT];
+    sim_twavg tw_live, tw_busy, tw_idle;
+    sim_hist *lat_ms;                   /* function response time, ok requests */
+    sim_hist *dur_ms;                   /* handler duration */
+    sim_welford lifespan;
+    int max_live;
+} fn_rt;
+
+struct sqs_queue;
+
+struct mdl_scenario {
+    const mdl_config *cfg;
+    sim_engine *e;
+    uint32_t comp_source, comp_entry, comp_ctl;
+    fn_rt fn[MDL_MAX_FUNCTIONS];
+    int nfn;
+    int default_fn;
+    int mix_fn[MDL_MAX_ROUTES];
+    /* account */
+    int unreserved_cap, unreserved_busy;
+    double burst_tokens, t_burst;
+    /* entry */
+    double door_tokens, t_door;
+    gsl_rng *r_arrival, *r_mix, *r_overhead, *r_cache;
+    /* requests */
+    req *rq;
+    int32_t nrq, caprq, rq_free;
+    /* totals after warm-up */
+    uint64_t arrivals, completed, live_counted;
+    uint64_t failures[MDL_OUT_COUNT];
+    uint64_t cache_hits;
+    sim_hist *lat_ms;                   /* client latency, ok requests */
+    double t_measure;                   /* start of measurement */
+    mdl_usage usage;
+    FILE *log;
+    uint64_t next_req_id;
+    struct sqs_queue *q[MDL_MAX_QUEUES];
+    int nq;
+    gsl_rng *r_notify;
+};
+
+
+/* Shared helpers (mdl_scenario.c). */
+int32_t mdl__req_alloc(mdl_scenario *s);
+void mdl__finish(mdl_scenario *s, int32_t ri, mdl_outcome o);
+void mdl__fn_invoke(mdl_scenario *s, fn_rt *f, int32_t ri);
+
+/* Queues (mdl_sqs.c). */
+sim_status mdl__sqs_build(mdl_scenario *s, sim_error *err);
+void mdl__sqs_destroy(mdl_scenario *s);
+void mdl__sqs_start(mdl_scenario *s);
+/* A producer sends request ri (its bytes) to queue qi. */
+void mdl__sqs_send(mdl_scenario *s, int qi, int32_t ri);
+/* The function finished (or was throttled on) an ESM batch. */
+void mdl__esm_complete(mdl_scenario *s, int32_t ri, mdl_outcome o);
+/* End of run: usage and results. */
+void mdl__sqs_finish(mdl_scenario *s, double t_end);
+void mdl__sqs_reset_stats(mdl_scenario *s, double now);
+json_object *mdl__sqs_results(const mdl_scenario *s, double t_end);
+
+#endif /* MDL_INTERNAL_H */
