@@ -907,6 +907,13 @@ static json_object *effective_json(const mdl_config *cfg)
     json_object *e = json_object_new_object();
     sim_json_add_string(e, "type", k_entry_types[en->type]);
     if (en->target[0]) sim_json_add_string(e, "target", en->target);
+    if (en->type == MDL_ENTRY_S3) {
+        json_object *n = json_object_new_object();
+        if (en->notify_queue[0]) sim_json_add_string(n, "queue", en->notify_queue);
+        else sim_json_add_string(n, "function", en->notify_function);
+        json_object_object_add(n, "delay", sim_dist_to_json(&en->notify_delay));
+        json_object_object_add(e, "notify", n);
+    }
     sim_json_add_string(e, "invocation", en->async ? "async" : "sync");
     json_object_object_add(e, "overhead", sim_dist_to_json(&en->overhead));
     sim_json_add_double(e, "timeout_s", en->timeout_s);
@@ -991,5 +998,56 @@ static json_object *effective_json(const mdl_config *cfg)
         json_object_object_add(fs, f->name, fo);
     }
     json_object_object_add(r, "functions", fs);
+    if (cfg->nq) {
+        static const char *const ctn[] = { "none", "workers", "lambda" };
+        json_object *qs = json_object_new_object();
+        for (int i = 0; i < cfg->nq; i++) {
+            const mdl_queue_cfg *q = &cfg->q[i];
+            json_object *qo = json_object_new_object();
+            sim_json_add_string(qo, "type", k_queue_types[q->type]);
+            sim_json_add_double(qo, "visibility_timeout_s", q->visibility_timeout_s);
+            sim_json_add_int(qo, "max_receive_count", q->max_receive_count);
+            if (q->dlq[0]) sim_json_add_string(qo, "dlq", q->dlq);
+            sim_json_add_double(qo, "duplicate_probability", q->duplicate_probability);
+            sim_json_add_double(qo, "duplicate_send_probability", q->duplicate_send_probability);
+            sim_json_add_double(qo, "retention_s", q->retention_s);
+            sim_json_add_double(qo, "delay_s", q->delay_s);
+            if (q->type == MDL_Q_FIFO) {
+                sim_json_add_bool(qo, "high_throughput", q->high_throughput);
+                sim_json_add_int(qo, "message_groups", q->message_groups);
+            }
+            sim_json_add_int(qo, "send_batch_size", q->send_batch_size);
+            json_object *c = json_object_new_object();
+            sim_json_add_string(c, "type", ctn[q->consumer]);
+            if (q->consumer == MDL_CONSUMER_WORKERS) {
+                sim_json_add_int(c, "count", q->workers);
+                sim_json_add_string(c, "poll", k_poll[q->poll]);
+                sim_json_add_double(c, "wait_time_s", q->wait_time_s);
+                sim_json_add_double(c, "poll_interval_s", q->poll_interval_s);
+                sim_json_add_int(c, "batch_size", q->batch_size);
+                json_object_object_add(c, "service_time", sim_dist_to_json(&q->service_time));
+                sim_json_add_string(c, "instance_type", q->instance_type);
+                if (q->autoscale) {
+                    json_object *asj = json_object_new_object();
+                    sim_json_add_int(asj, "min", q->as_min);
+                    sim_json_add_int(asj, "max", q->as_max);
+                    sim_json_add_double(asj, "target_depth_per_worker", q->as_target_depth);
+                    sim_json_add_double(asj, "interval_s", q->as_interval_s);
+                    sim_json_add_double(asj, "cooldown_s", q->as_cooldown_s);
+                    sim_json_add_double(asj, "boot_s", q->as_boot_s);
+                    json_object_object_add(c, "autoscale", asj);
+                }
+            } else if (q->consumer == MDL_CONSUMER_LAMBDA) {
+                sim_json_add_string(c, "function", q->function);
+                sim_json_add_int(c, "batch_size", q->batch_size);
+                sim_json_add_double(c, "batching_window_s", q->batching_window_s);
+                sim_json_add_int(c, "maximum_concurrency", q->maximum_concurrency);
+                sim_json_add_double(c, "failure_probability", q->failure_probability);
+            }
+            json_object_object_add(qo, "consumer", c);
+            json_object_object_add(qs, q->name, qo);
+        }
+        json_object_object_add(r, "queues", qs);
+    }
     return r;
 }

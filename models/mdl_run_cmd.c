@@ -221,7 +221,7 @@ static sim_status set_path(json_object *root, const char *path, const char *valu
 static void compare_text(FILE *fp, design *d, int n)
 {
     fprintf(fp, "%-28s", "");
-    for (int i = 0; i < n; i++) fprintf(fp, " %22.22s", d[i].name);
+    for (int i = 0; i < n; i++) fprintf(fp, " %22.22s", d[i].name);  /* long names are cut to the column */
     fprintf(fp, "\n");
     static const struct { const char *label, *path; int decimals; } rows[] = {
         { "latency p50 (ms)", "requests.latency_ms.p50", 1 },
@@ -351,6 +351,8 @@ int mdl_cmd_compare(int argc, char **argv)
             if (mdl_config_load(&d[n].cfg, configs[i], &err) != SIM_OK) { rc = sim_cli_fail(&err); break; }
             const char *base = strrchr(configs[i], '/');
             snprintf(d[n].name, sizeof d[n].name, "%s", base ? base + 1 : configs[i]);
+            char *dot = strrchr(d[n].name, '.');
+            if (dot && strcmp(dot, ".json") == 0) *dot = '\0';
             n++;
         }
     }

@@ -93,6 +93,7 @@ typedef struct sqs_queue {
     double last_scale;
     int esm_limit, esm_cap;
     uint64_t recv_window;   /* messages received since the last ESM scaling tick */
+    int busy_peak;          /* most busy consumers since that tick */
     double send_tokens, t_send;
     gsl_rng *r_dup, *r_svc, *r_group, *r_fail;
     struct sqs_queue *dlq;
@@ -123,6 +124,7 @@ static void depth_changed(sqs_queue *q)
 static void levels_changed(sqs_queue *q)
 {
     double t = now_of(q);
+    if (q->busy > q->busy_peak) q->busy_peak = q->busy;
     sim_twavg_set(&q->tw_live, t, q->live);
     sim_twavg_set(&q->tw_busy, t, q->busy);
 }
@@ -638,17 +640,26 @@ void mdl__esm_complete(mdl_scenario *s, int32_t ri, mdl_outcome o)
 }
 
 /* Every minute: scale up by 300 concurrent batches while there is a
- * backlog (up to 1,250 or MaximumConcurrency); keep the level while
- * messages flow; back to 5 once a whole minute passed without any. */
+ * backlog (up to 1,250 or MaximumConcurrency), as AWS documents; back to 5
+ * after a minute without messages.  In between AWS only says it scales
+ * down as pollers go idle; we assume it settles at the minute's peak of
+ * busy batches plus 5 (our assumption, stated in the README). */
 static void esm_scale(sqs_queue *q)
 {
+    int floor5 = q->esm_cap < 5 ? q->esm_cap : 5;
     if (q->nvisible > 0) {
         q->esm_limit += 300;
         if (q->esm_limit > q->esm_cap) q->esm_limit = q->esm_cap;
     } else if (q->recv_window == 0) {
-        q->esm_limit = q->esm_cap < 5 ? q->esm_cap : 5;
+        q->esm_limit = floor5;
+    } else {
+        int target = q->busy_peak + 5;
+        if (target < floor5) target = floor5;
+        if (target > q->esm_cap) target = q->esm_cap;
+        if (target < q->esm_limit) q->esm_limit = target;
     }
     q->recv_window = 0;
+    q->busy_peak = q->busy;
     while (q->live < q->esm_limit) consumer_add(q, K_ESM, 0);
     sim_engine_after(q->s->e, 60.0, EV_ESM_SCALE, q->comp, 0);
 }

@@ -66,4 +66,20 @@ expect_exit 2 "compare needs two" -- "$LAMBDASIM" compare --config "$A"
 expect_exit 2 "bad run with --out" -- "$LAMBDASIM" run --config "$TMPD/bad1.json" --out "$TMPD/o2" --log "$TMPD/o2.csv"
 [ ! -e "$TMPD/o2/summary.json" ] && [ ! -e "$TMPD/o2.csv" ] && ok || bad "no output after a failed run"
 
+# Queues: S3 cannot notify a FIFO queue; the SQS designs compare.
+cat > "$TMPD/s3fifo.json" <<'J'
+{ "duration_s": 100, "workload": { "arrivals": { "process": "poisson", "rate_per_s": 1 } },
+  "entry": { "type": "s3", "notify": { "queue": "q" } },
+  "queues": { "q": { "type": "fifo" } } }
+J
+expect_exit 2 "S3 to FIFO rejected" -- "$LAMBDASIM" run --config "$TMPD/s3fifo.json"
+expect_grep "s3fifo.json:2:entry.notify.queue: S3 event notifications cannot target a FIFO queue" "$TMPD/err" "S3->FIFO message"
+sed 's/"fifo"/"standard", "dlq": "nope"/' "$TMPD/s3fifo.json" > "$TMPD/dlq.json"
+expect_exit 2 "unknown DLQ" -- "$LAMBDASIM" run --config "$TMPD/dlq.json"
+expect_grep "queues.q.dlq: no other queue named 'nope'" "$TMPD/err" "unknown DLQ named"
+expect_exit 0 "compare SQS designs" -- "$LAMBDASIM" compare --config data/architectures/gallery_sqs_workers.json \
+    --config data/architectures/gallery_sqs_lambda.json --format json
+expect_grep '"empty_receives"' "$TMPD/out" "queue stats in compare"
+expect_grep '"avg_consumers"' "$TMPD/out" "consumer stats in compare"
+
 report run
