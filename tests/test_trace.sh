@@ -37,6 +37,13 @@ for spread in poisson uniform; do
     if [ -s "$TMPD/want" ] && cmp -s "$TMPD/want" "$TMPD/got"; then ok; else
         bad "convert $spread: per-function per-minute counts differ"; fi
 done
+# Azure expansion is deterministic by seed too.
+A19="$FX/azure2019_invocations.csv --from azure2019 --durations $FX/azure2019_durations.csv"
+$L trace convert $A19 --seed 5 >"$TMPD/s5a.csv"
+$L trace convert $A19 --seed 5 >"$TMPD/s5b.csv"
+$L trace convert $A19 --seed 6 >"$TMPD/s6.csv"
+[ -s "$TMPD/s5a.csv" ] && cmp -s "$TMPD/s5a.csv" "$TMPD/s5b.csv" && ok || bad "azure2019 convert: same seed, different bytes"
+cmp -s "$TMPD/s5a.csv" "$TMPD/s6.csv" && bad "azure2019 convert: seed 6 gave seed 5's trace" || ok
 expect_exit 0 "stats of converted" -- $L trace stats "$TMPD/az.csv" --format json
 expect_grep '"invocations": 4525' "$TMPD/out" "converted total"
 expect_grep '"functions": 4' "$TMPD/out" "converted functions"
