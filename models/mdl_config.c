@@ -493,12 +493,50 @@ static sim_status parse_queue(const sim_json_doc *doc, json_object *o, const cha
 static sim_status parse_workload(const sim_json_doc *doc, json_object *o, mdl_config *cfg,
                                  sim_error *err)
 {
-    static const char *const keys[] = { "arrivals", "mix", "payload_bytes", "payload_bytes_by_op", NULL };
+    static const char *const keys[] = { "arrivals", "mix", "payload_bytes", "payload_bytes_by_op",
+                                        "trace", "generator", NULL };
     static const char *const akeys[] = { "process", "rate_per_s", NULL };
+    static const char *const tkeys[] = { "file", "format", "durations", "memory", "spread", NULL };
+    static const char *const tformats[] = { "csv", "azure2019", "azure2021", NULL };
     mdl_workload_cfg *w = &cfg->workload;
     SIM_TRY(sim_json_check_keys(doc, o, "workload", keys, err));
-    json_object *arr = NULL;
-    SIM_TRY(sim_json_get_child(doc, o, "workload", "arrivals", true, json_type_object, &arr, err));
+    json_object *arr = NULL, *tr = NULL, *gen = NULL;
+    SIM_TRY(sim_json_get_child(doc, o, "workload", "trace", false, json_type_object, &tr, err));
+    SIM_TRY(sim_json_get_child(doc, o, "workload", "generator", false, json_type_object, &gen, err));
+    SIM_TRY(sim_json_get_child(doc, o, "workload", "arrivals", false, json_type_object, &arr, err));
+    if ((tr != NULL) + (gen != NULL) + (arr != NULL) != 1)
+        SIM_JSON_FAIL(err, SIM_EUSAGE, doc, "workload", "give exactly one of arrivals, trace or generator");
+    if (!arr && (json_object_object_get_ex(o, "mix", NULL) ||
+                 json_object_object_get_ex(o, "payload_bytes_by_op", NULL)))
+        SIM_JSON_FAIL(err, SIM_EUSAGE, doc, "workload.mix",
+                      "mix and payload_bytes_by_op go with arrivals; a trace or generator has its own ops and sizes");
+    sim_dist_deterministic(&w->bytes, 1024);
+    w->has_bytes = true;
+    if (tr) {
+        w->kind = MDL_WL_TRACE;
+        SIM_TRY(sim_json_check_keys(doc, tr, "workload.trace", tkeys, err));
+        const char *f = "", *d = "", *m = "", *sp = "poisson";
+        SIM_TRY(sim_json_get_string(doc, tr, "workload.trace", "file", true, &f, NULL, err));
+        int fmt = 0;
+        SIM_TRY(sim_json_get_enum(doc, tr, "workload.trace", "format", false, tformats, &fmt, NULL, err));
+        SIM_TRY(sim_json_get_string(doc, tr, "workload.trace", "durations", false, &d, NULL, err));
+        SIM_TRY(sim_json_get_string(doc, tr, "workload.trace", "memory", false, &m, NULL, err));
+        SIM_TRY(sim_json_get_string(doc, tr, "workload.trace", "spread", false, &sp, NULL, err));
+        if (!wl_spread_parse(sp, &w->spread))
+            SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, "workload.trace.spread", "expected poisson or uniform, got '%s'", sp);
+        snprintf(w->trace_file, sizeof w->trace_file, "%s", f);
+        snprintf(w->durations_file, sizeof w->durations_file, "%s", d);
+        snprintf(w->memory_file, sizeof w->memory_file, "%s", m);
+        w->trace_format = (mdl_trace_format)fmt;
+        return SIM_OK;
+    }
+    if (gen) {
+        w->kind = MDL_WL_GENERATOR;
+        wl_gen_spec_defaults(&w->gen);
+        SIM_TRY(wl_gen_spec_from_json(&w->gen, doc, gen, "workload.generator", err));
+        return SIM_OK;
+    }
+    w->kind = MDL_WL_ARRIVALS;
     SIM_TRY(sim_json_check_keys(doc, arr, "workload.arrivals", akeys, err));
     int p = 0;
     SIM_TRY(sim_json_get_enum(doc, arr, "workload.arrivals", "process", true, k_process, &p, NULL, err));
@@ -867,6 +905,23 @@ fail:
     return s;
 }
 
+void mdl_config_use_trace(mdl_config *cfg, const char *path)
+{
+    mdl_workload_cfg *w = &cfg->workload;
+    w->kind = MDL_WL_TRACE;
+    w->trace_format = MDL_TRACE_CSV;
+    snprintf(w->trace_file, sizeof w->trace_file, "%s", path);
+    w->durations_file[0] = w->memory_file[0] = '\0';
+    json_object *wo;
+    if (cfg->effective && json_object_object_get_ex(cfg->effective, "workload", &wo)) {
+        json_object *t = json_object_new_object();
+        sim_json_add_string(t, "file", path);
+        sim_json_add_string(t, "format", "csv");
+        json_object_object_del(wo, "arrivals");
+        json_object_object_add(wo, "trace", t);
+    }
+}
+
 sim_status mdl_config_load(mdl_config *cfg, const char *path, sim_error *err)
 {
     sim_json_doc doc;
@@ -887,10 +942,29 @@ static json_object *effective_json(const mdl_config *cfg)
     sim_json_add_int(r, "seed", (int64_t)cfg->seed);
     sim_json_add_string(r, "region", cfg->region);
     json_object *w = json_object_new_object();
+    if (cfg->workload.kind == MDL_WL_TRACE) {
+        static const char *const tf[] = { "csv", "azure2019", "azure2021" };
+        json_object *t = json_object_new_object();
+        sim_json_add_string(t, "file", cfg->workload.trace_file);
+        sim_json_add_string(t, "format", tf[cfg->workload.trace_format]);
+        if (cfg->workload.durations_file[0]) sim_json_add_string(t, "durations", cfg->workload.durations_file);
+        if (cfg->workload.memory_file[0]) sim_json_add_string(t, "memory", cfg->workload.memory_file);
+        sim_json_add_string(t, "spread", cfg->workload.spread == WL_SPREAD_POISSON ? "poisson" : "uniform");
+        json_object_object_add(w, "trace", t);
+    } else if (cfg->workload.kind == MDL_WL_GENERATOR) {
+        json_object *g = json_object_new_object();
+        sim_json_add_string(g, "process", cfg->workload.gen.process == WL_PROC_POISSON ? "poisson"
+                            : cfg->workload.gen.process == WL_PROC_DIURNAL ? "diurnal"
+                            : cfg->workload.gen.process == WL_PROC_MMPP ? "mmpp" : "flash_crowd");
+        json_object_object_add(w, "generator", g);
+    }
     json_object *a = json_object_new_object();
     sim_json_add_string(a, "process", k_process[cfg->workload.process]);
     sim_json_add_double(a, "rate_per_s", cfg->workload.rate_per_s);
-    json_object_object_add(w, "arrivals", a);
+    if (cfg->workload.kind == MDL_WL_ARRIVALS)
+        json_object_object_add(w, "arrivals", a);
+    else
+        json_object_put(a);
     if (cfg->workload.nmix) {
         json_object *m = json_object_new_object();
         json_object *pbo = json_object_new_object();

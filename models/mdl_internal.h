@@ -12,6 +12,7 @@
 
 #include "models/mdl_scenario.h"
 #include "sim/sim_engine.h"
+#include "workloads/wl_source.h"
 
 /* Event types.  Each component interprets its own; the numbers only need
  * to be distinct within a component. */
@@ -29,6 +30,7 @@ typedef struct req {
     double response_ms;   /* function response time (for the done event) */
     double duration_ms;   /* handler Duration (REPORT) */
     double init_ms;
+    double trace_ms;      /* handler duration from the trace (NaN: draw it) */
     int32_t next_free;
     int32_t inst;
     uint16_t fn;
@@ -106,6 +108,15 @@ struct mdl_scenario {
     struct sqs_queue *q[MDL_MAX_QUEUES];
     int nq;
     gsl_rng *r_notify;
+    /* a trace or generator source, and its pending arrival */
+    wl_source *src;
+    wl_az19 *az;
+    wl_arrival pending;
+    int32_t *fn_map;            /* trace function index -> config function (-2 unknown) */
+    uint32_t nfn_map;
+    int op_route[WL_OP_COUNT];  /* op -> function via entry.routes (-1: default) */
+    sim_error src_err;
+    bool src_failed;
 };
 
 

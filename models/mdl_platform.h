@@ -26,6 +26,8 @@
 #include "sim/sim_json.h"
 #include "sim/sim_rng.h"
 #include "sim/sim_status.h"
+#include "workloads/wl_azure.h"
+#include "workloads/wl_gen.h"
 
 #define MDL_NAME_MAX 64
 #define MDL_MAX_FUNCTIONS 64
@@ -46,6 +48,8 @@ typedef enum { MDL_SVC_S3_GET, MDL_SVC_S3_PUT, MDL_SVC_DDB_READ, MDL_SVC_DDB_WRI
                MDL_SVC_REKOGNITION, MDL_SVC_EFS_READ, MDL_SVC_EFS_WRITE,
                MDL_SVC_COUNT } mdl_service_op;
 typedef enum { MDL_ARRIVALS_POISSON, MDL_ARRIVALS_DETERMINISTIC } mdl_arrival_process;
+typedef enum { MDL_WL_ARRIVALS, MDL_WL_TRACE, MDL_WL_GENERATOR } mdl_workload_kind;
+typedef enum { MDL_TRACE_CSV, MDL_TRACE_AZURE2019, MDL_TRACE_AZURE2021 } mdl_trace_format;
 
 /* Outcomes of a request, as the client sees them.  X-macro: the names are
  * the JSON keys of failures.<cause>. */
@@ -153,6 +157,16 @@ typedef struct mdl_queue_cfg {
 } mdl_queue_cfg;
 
 typedef struct mdl_workload_cfg {
+    mdl_workload_kind kind;
+    /* trace: a file read as a stream (README "Workloads and traces") */
+    char trace_file[512];
+    mdl_trace_format trace_format;
+    char durations_file[512];
+    char memory_file[512];
+    wl_spread spread;
+    /* generator: a trace generator spec, run inline */
+    wl_gen_spec gen;
+    /* arrivals: the built-in Poisson / deterministic source */
     mdl_arrival_process process;
     double rate_per_s;
     /* op mix for the built-in generator: names and weights */
@@ -185,6 +199,9 @@ typedef struct mdl_config {
     int nq;
     json_object *effective;       /* the effective config, for reports (owned) */
 } mdl_config;
+
+/* Replace the workload with our CSV trace FILE (the run --trace option). */
+void mdl_config_use_trace(mdl_config *cfg, const char *path);
 
 /* Load and validate a run config.  Errors name file, line and JSON path. */
 sim_status mdl_config_load(mdl_config *cfg, const char *path, sim_error *err);

@@ -15,11 +15,12 @@
 #define MAX_DESIGNS 16
 
 static const char k_run_usage[] =
-    "usage: lambdasim run --config FILE.json [--seed N] [--format text|json]\n"
-    "                     [--out DIR] [--log FILE.csv]\n"
+    "usage: lambdasim run --config FILE.json [--trace FILE.csv] [--seed N]\n"
+    "                     [--format text|json] [--out DIR] [--log FILE.csv]\n"
     "\n"
     "Simulates an architecture (README \"Running a simulation\").\n"
     "  --config F   the run config (JSON)\n"
+    "  --trace F    drive the run with our CSV trace F (replaces the workload)\n"
     "  --seed N     master seed (default: the config's seed, else 1)\n"
     "  --format     text (default) or json (one JSON document on stdout)\n"
     "  --out DIR    also write DIR/summary.json\n"
@@ -133,6 +134,7 @@ int mdl_cmd_run(int argc, char **argv)
     sim_error err;
     sim_error_clear(&err);
     const char *config = NULL, *format = "text", *out = NULL, *log_path = NULL, *seed_s = NULL;
+    const char *trace = NULL;
     const char *v;
     for (int i = 1; i < argc; i++) {
         if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) config = v;
@@ -140,8 +142,7 @@ int mdl_cmd_run(int argc, char **argv)
         else if (sim_cli_opt(argc, argv, &i, "--out", &v, &err)) out = v;
         else if (sim_cli_opt(argc, argv, &i, "--log", &v, &err)) log_path = v;
         else if (sim_cli_opt(argc, argv, &i, "--seed", &v, &err)) seed_s = v;
-        else if (sim_cli_opt(argc, argv, &i, "--trace", &v, &err))
-            return sim_cli_not_landed("run --trace", "trace-driven runs land with the workloads issue 4");
+        else if (sim_cli_opt(argc, argv, &i, "--trace", &v, &err)) trace = v;
         else return sim_cli_usage_error("run", "unknown option '%s'", argv[i]);
         if (err.code) return sim_cli_usage_error("run", "%s", err.msg);
     }
@@ -150,6 +151,7 @@ int mdl_cmd_run(int argc, char **argv)
         return sim_cli_usage_error("run", "--format must be text or json");
     mdl_config cfg;
     if (mdl_config_load(&cfg, config, &err) != SIM_OK) return sim_cli_fail(&err);
+    if (trace) mdl_config_use_trace(&cfg, trace);
     uint64_t seed = cfg.seed ? cfg.seed : 1;
     if (seed_s) {
         int64_t x;

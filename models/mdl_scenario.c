@@ -19,6 +19,9 @@
  * index, so nothing allocates per request once the pool is warm.
  */
 #include "models/mdl_internal.h"
+#include "workloads/wl_azure.h"
+#include "workloads/wl_csv.h"
+#include "workloads/wl_gen.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -41,6 +44,7 @@ int32_t mdl__req_alloc(mdl_scenario *s)
     s->rq_free = s->rq[i].next_free;
     memset(&s->rq[i], 0, sizeof s->rq[i]);
     s->rq[i].inst = -1;
+    s->rq[i].trace_ms = NAN;
     return i;
 }
 
@@ -316,6 +320,8 @@ static void fail_invocation(mdl_scenario *s, fn_rt *f, int32_t ri, bool throttle
  * ESM batch (processed one after the other), plus the service calls. */
 static double handler_ms(mdl_scenario *s, fn_rt *f, const req *r)
 {
+    if (!isnan(r->trace_ms))   /* the trace recorded (or drew) this invocation's time */
+        return r->trace_ms + calls_ms(s, f, r);
     int n = r->batch_n ? r->batch_n : 1;
     double ms = 0;
     for (int k = 0; k < n; k++)
@@ -391,7 +397,8 @@ void mdl__fn_invoke(mdl_scenario *s, fn_rt *f, int32_t ri)
                 ? fmin(sim_dist_sample(&f->cfg->init, f->r_init), r->response_ms) : 0.0;
         } else {
             r->init_ms = f->cfg->has_init ? sim_dist_sample(&f->cfg->init, f->r_init) : 0.0;
-            r->response_ms = r->init_ms + sim_dist_sample(&f->cfg->warm, f->r_warm) + extra;
+            double handler = isnan(r->trace_ms) ? sim_dist_sample(&f->cfg->warm, f->r_warm) : r->trace_ms;
+            r->response_ms = r->init_ms + handler + extra;
         }
         r->duration_ms = r->response_ms - r->init_ms;
     }
@@ -500,12 +507,7 @@ static void fn_on_event(sim_engine *e, void *self, const sim_event *ev)
 
 /* ---- the entry (front door) ------------------------------------------------ */
 
-static int route(const mdl_scenario *s, int op)
-{
-    return op >= 0 ? s->mix_fn[op] : s->default_fn;
-}
-
-static void entry_receive(mdl_scenario *s, int32_t ri, int op)
+static void entry_receive(mdl_scenario *s, int32_t ri, int fi)
 {
     const mdl_entry_cfg *en = &s->cfg->entry;
     req *r = &s->rq[ri];
@@ -525,7 +527,6 @@ static void entry_receive(mdl_scenario *s, int32_t ri, int op)
         }
         return;
     }
-    int fi = route(s, op);
     r->fn = (uint16_t)fi;
     r->t_first = now;
     if (r->bytes > en->max_payload_bytes ||
@@ -594,6 +595,43 @@ static double next_gap(mdl_scenario *s)
     return -log(gsl_rng_uniform_pos(s->r_arrival)) / w->rate_per_s;
 }
 
+/* Which function serves a trace arrival: a config function of the trace's
+ * function name, else the route of its op, else the entry's target. */
+static int trace_function(mdl_scenario *s, const wl_arrival *a)
+{
+    if (a->function != WL_NO_FUNCTION) {
+        if (a->function >= s->nfn_map) {
+            uint32_t n = s->nfn_map ? s->nfn_map : 64;
+            while (n <= a->function) n *= 2;
+            s->fn_map = sim_xrealloc(s->fn_map, n * sizeof *s->fn_map);
+            for (uint32_t k = s->nfn_map; k < n; k++) s->fn_map[k] = -2;
+            s->nfn_map = n;
+        }
+        if (s->fn_map[a->function] == -2) {
+            const char *name = wl_source_function_name(s->src, a->function);
+            s->fn_map[a->function] = name ? mdl_config_find_function(s->cfg, name) : -1;
+        }
+        if (s->fn_map[a->function] >= 0) return s->fn_map[a->function];
+    }
+    return s->op_route[a->op] >= 0 ? s->op_route[a->op] : s->default_fn;
+}
+
+/* Pull the next arrival from the source and schedule it, or stop. */
+static void source_schedule_next(mdl_scenario *s)
+{
+    if (!wl_source_next(s->src, &s->pending)) {
+        if (wl_source_status(s->src, &s->src_err) != SIM_OK) {
+            /* Bad input mid-stream: stop the run and report it. */
+            s->src_failed = true;
+            sim_engine_stop(s->e);
+        }
+        return;
+    }
+    double now = sim_engine_now(s->e);
+    if (s->pending.t_s > s->cfg->duration_s) return;
+    sim_engine_at(s->e, s->pending.t_s < now ? now : s->pending.t_s, EV_ARRIVAL, s->comp_source, 0);
+}
+
 static void source_on_event(sim_engine *e, void *self, const sim_event *ev)
 {
     mdl_scenario *s = self;
@@ -602,26 +640,60 @@ static void source_on_event(sim_engine *e, void *self, const sim_event *ev)
     int32_t ri = mdl__req_alloc(s);
     req *r = &s->rq[ri];
     r->t_arrival = now;
-    r->bytes = s->cfg->workload.bytes.a;
     r->counted = now >= s->t_measure;
     if (r->counted) {
         s->arrivals++;
         s->live_counted++;
     }
-    int op = -1;
+    int fi = s->default_fn;
+    if (s->src) {
+        const wl_arrival *a = &s->pending;
+        r->bytes = (double)a->bytes;
+        r->trace_ms = a->duration_ms;
+        fi = trace_function(s, a);
+        entry_receive(s, ri, fi);
+        source_schedule_next(s);
+        return;
+    }
+    r->bytes = s->cfg->workload.bytes.a;
     if (s->cfg->workload.nmix) {
         double u = gsl_rng_uniform(s->r_mix), acc = 0;
-        op = s->cfg->workload.nmix - 1;
+        int op = s->cfg->workload.nmix - 1;
         for (int i = 0; i < s->cfg->workload.nmix; i++) {
             acc += s->cfg->workload.mix_w[i];
             if (u < acc) { op = i; break; }
         }
         r->bytes = s->cfg->workload.mix_bytes[op];
+        fi = s->mix_fn[op];
     }
     double t = now + next_gap(s);
     if (t <= s->cfg->duration_s)
         sim_engine_at(e, t, EV_ARRIVAL, s->comp_source, 0);
-    entry_receive(s, ri, op);
+    entry_receive(s, ri, fi);
+}
+
+/* Open the config's trace or generator for this replication. */
+static sim_status source_open(mdl_scenario *s, uint64_t seed, uint64_t replication,
+                              sim_error *err)
+{
+    const mdl_workload_cfg *w = &s->cfg->workload;
+    /* Replication r > 0 of a generator or an Azure spread draws anew. */
+    uint64_t sd = replication ? sim_mix64(seed ^ sim_mix64(replication)) : seed;
+    if (w->kind == MDL_WL_GENERATOR) {
+        wl_gen_spec spec = w->gen;
+        spec.duration_s = s->cfg->duration_s;
+        return wl_gen_source_create(&s->src, &spec, sd, err);
+    }
+    if (w->kind != MDL_WL_TRACE) return SIM_OK;
+    switch (w->trace_format) {
+    case MDL_TRACE_CSV: return wl_csv_source_open(&s->src, w->trace_file, err);
+    case MDL_TRACE_AZURE2021: return wl_az21_source_open(&s->src, w->trace_file, err);
+    case MDL_TRACE_AZURE2019:
+        SIM_TRY(wl_az19_load(&s->az, w->trace_file, w->durations_file[0] ? w->durations_file : NULL,
+                             w->memory_file[0] ? w->memory_file : NULL, err));
+        return wl_az19_source_create(&s->src, s->az, w->spread, sd, err);
+    }
+    return SIM_OK;
 }
 
 /* ---- control: the end of the warm-up ----------------------------------------- */
@@ -713,7 +785,15 @@ sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t re
             if (strcmp(cfg->entry.route_op[r], cfg->workload.mix_op[i]) == 0)
                 s->mix_fn[i] = mdl_config_find_function(cfg, cfg->entry.route_fn[r]);
     }
-    sim_status st = mdl__sqs_build(s, err);
+    for (int k = 0; k < WL_OP_COUNT; k++) {
+        s->op_route[k] = -1;
+        for (int r = 0; r < cfg->entry.nroutes; r++)
+            if (strcmp(cfg->entry.route_op[r], wl_op_name((wl_op)k)) == 0)
+                s->op_route[k] = mdl_config_find_function(cfg, cfg->entry.route_fn[r]);
+    }
+    if (s->default_fn < 0) s->default_fn = 0;
+    sim_status st = source_open(s, seed, replication, err);
+    if (st == SIM_OK) st = mdl__sqs_build(s, err);
     if (st != SIM_OK) {
         mdl_scenario_destroy(s);
         return st;
@@ -731,6 +811,9 @@ void mdl_scenario_destroy(mdl_scenario *s)
         sim_hist_destroy(s->fn[i].dur_ms);
     }
     mdl__sqs_destroy(s);
+    wl_source_destroy(s->src);
+    wl_az19_destroy(s->az);
+    free(s->fn_map);
     sim_hist_destroy(s->lat_ms);
     free(s->rq);
     sim_engine_destroy(s->e);
@@ -747,16 +830,23 @@ void mdl_scenario_set_log(mdl_scenario *s, FILE *fp)
 
 sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err)
 {
-    (void)err;
     const mdl_config *c = s->cfg;
     if (c->warmup_s > 0)
         sim_engine_at(s->e, c->warmup_s, EV_WARMUP, s->comp_ctl, 0);
-    double first = next_gap(s);
-    if (c->workload.process == MDL_ARRIVALS_DETERMINISTIC) first = 0;
-    if (first <= c->duration_s)
-        sim_engine_at(s->e, first, EV_ARRIVAL, s->comp_source, 0);
+    if (s->src) {
+        source_schedule_next(s);
+    } else {
+        double first = next_gap(s);
+        if (c->workload.process == MDL_ARRIVALS_DETERMINISTIC) first = 0;
+        if (first <= c->duration_s)
+            sim_engine_at(s->e, first, EV_ARRIVAL, s->comp_source, 0);
+    }
     mdl__sqs_start(s);
     sim_engine_run(s->e, c->duration_s);
+    if (s->src_failed) {
+        if (err) *err = s->src_err;
+        return s->src_err.code ? s->src_err.code : SIM_EFORMAT;
+    }
     mdl__sqs_finish(s, c->duration_s);
     double span = c->duration_s - s->t_measure;
     s->usage.seconds = span;

@@ -66,6 +66,21 @@ expect_exit 2 "compare needs two" -- "$LAMBDASIM" compare --config "$A"
 expect_exit 2 "bad run with --out" -- "$LAMBDASIM" run --config "$TMPD/bad1.json" --out "$TMPD/o2" --log "$TMPD/o2.csv"
 [ ! -e "$TMPD/o2/summary.json" ] && [ ! -e "$TMPD/o2.csv" ] && ok || bad "no output after a failed run"
 
+# Trace-driven runs: every trace row is an arrival; bad rows stop the run
+# with the trace's file and line, and nothing is written.
+rows=$(($(wc -l < data/traces/gallery_day.csv) - 1))
+expect_exit 0 "run --trace" -- "$LAMBDASIM" run --config data/architectures/gallery_sync.json \
+    --trace data/traces/gallery_day.csv --format json
+expect_grep "\"arrivals\": $rows," "$TMPD/out" "one arrival per trace row ($rows)"
+expect_grep '"file": "data/traces/gallery_day.csv"' "$TMPD/out" "effective config names the trace"
+{ head -3 data/traces/gallery_day.csv; echo "1.0,view,photos/x.jpg,10,,,"; } > "$TMPD/unsorted.csv"
+expect_exit 2 "unsorted trace in a run" -- "$LAMBDASIM" run --config data/architectures/gallery_sync.json \
+    --trace "$TMPD/unsorted.csv" --out "$TMPD/o3"
+expect_grep "unsorted.csv:4" "$TMPD/err" "trace error names file and line"
+[ ! -e "$TMPD/o3/summary.json" ] && ok || bad "no summary after a failed trace run"
+expect_exit 2 "missing trace" -- "$LAMBDASIM" run --config data/architectures/gallery_sync.json --trace "$TMPD/none.csv"
+expect_grep "none.csv" "$TMPD/err" "missing trace named"
+
 # Queues: S3 cannot notify a FIFO queue; the SQS designs compare.
 cat > "$TMPD/s3fifo.json" <<'J'
 { "duration_s": 100, "workload": { "arrivals": { "process": "poisson", "rate_per_s": 1 } },
