@@ -29,7 +29,7 @@ static const char k_run_usage[] =
 static const char k_compare_usage[] =
     "usage: lambdasim compare --config A.json --config B.json [...]\n"
     "       lambdasim compare --config A.json --vary KEY=V1,V2[,...]\n"
-    "                         [--seed N] [--format text|json] [--out DIR]\n"
+    "                         [--trace FILE.csv] [--seed N] [--format text|json] [--out DIR]\n"
     "\n"
     "Simulates designs side by side with the same seed: latency p50/p95/p99,\n"
     "failures by cause, cold starts, cost by service.  KEY is a dotted JSON\n"
@@ -291,7 +291,7 @@ int mdl_cmd_compare(int argc, char **argv)
     sim_error_clear(&err);
     const char *configs[MAX_DESIGNS];
     int nconf = 0;
-    const char *vary = NULL, *format = "text", *out = NULL, *seed_s = NULL, *v;
+    const char *vary = NULL, *format = "text", *out = NULL, *seed_s = NULL, *trace = NULL, *v;
     for (int i = 1; i < argc; i++) {
         if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) {
             if (v && nconf == MAX_DESIGNS)
@@ -301,6 +301,7 @@ int mdl_cmd_compare(int argc, char **argv)
         else if (sim_cli_opt(argc, argv, &i, "--format", &v, &err)) format = v;
         else if (sim_cli_opt(argc, argv, &i, "--out", &v, &err)) out = v;
         else if (sim_cli_opt(argc, argv, &i, "--seed", &v, &err)) seed_s = v;
+        else if (sim_cli_opt(argc, argv, &i, "--trace", &v, &err)) trace = v;
         else return sim_cli_usage_error("compare", "unknown option '%s'", argv[i]);
         if (err.code) return sim_cli_usage_error("compare", "%s", err.msg);
     }
@@ -358,6 +359,8 @@ int mdl_cmd_compare(int argc, char **argv)
             n++;
         }
     }
+    for (int i = 0; i < n && rc == 0 && trace; i++)
+        mdl_config_use_trace(&d[i].cfg, trace);
     for (int i = 0; i < n && rc == 0; i++) {
         uint64_t sd = has_seed ? (uint64_t)seed : (d[i].cfg.seed ? d[i].cfg.seed : 1);
         if (run_config(&d[i].cfg, sd, NULL, &d[i].results, NULL, &err) != SIM_OK)

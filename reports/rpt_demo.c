@@ -16,8 +16,9 @@ static const char k_usage[] =
     "usage: lambdasim demo [--out DIR] [--data DIR]\n"
     "\n"
     "Runs the photo-gallery demo: the synchronous gallery path (view and upload\n"
-    "through the API, with S3 and DynamoDB) for one simulated day behind a\n"
-    "Function URL, an HTTP API and a REST API, side by side.  Writes\n"
+    "through the API, with S3 and DynamoDB) on the bundled day trace\n"
+    "(data/traces/gallery_day.csv) behind a Function URL, an HTTP API and a\n"
+    "REST API, side by side.  Writes\n"
     "DIR/compare.json (default reports/out/demo).  --data names the data folder\n"
     "(default: $LAMBDASIM_DATA, else ./data).\n";
 
@@ -39,13 +40,16 @@ int rpt_cmd_demo(int argc, char **argv)
     }
     char config[1024];
     snprintf(config, sizeof config, "%s/architectures/gallery_sync.json", data);
-    printf("lambdasim demo: photo gallery, one day at 20 req/s (90%% views, 10%% uploads)\n");
+    char trace[1024];
+    snprintf(trace, sizeof trace, "%s/traces/gallery_day.csv", data);
+    printf("lambdasim demo: photo gallery, the bundled day trace (%s)\n", trace);
     /* argv strings must be writable char *: copy them into local buffers. */
     char a0[] = "compare", a1[] = "--config", a3[] = "--vary",
-         a4[] = "entry.type=function_url,apigw_http,apigw_rest", a5[] = "--out", a6[1024];
+         a4[] = "entry.type=function_url,apigw_http,apigw_rest", a5[] = "--out", a6[1024],
+         a7[] = "--trace";
     snprintf(a6, sizeof a6, "%s", out);
-    char *args[] = { a0, a1, config, a3, a4, a5, a6, NULL };
-    int rc = mdl_cmd_compare(7, args);
+    char *args[] = { a0, a1, config, a3, a4, a5, a6, a7, trace, NULL };
+    int rc = mdl_cmd_compare(9, args);
     if (rc == 0)
         printf("wrote %s/compare.json\n", out);
     return rc;
