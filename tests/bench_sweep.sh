@@ -1,0 +1,20 @@
+# bench_sweep.sh - parallel efficiency of `lambdasim sweep` on 2 threads:
+# T(1 thread) / (2 x T(2 threads)) over 16 jobs of SimFaaS set A (2e5 s).
+LAMBDASIM=${LAMBDASIM:-build/lambdasim}
+d=$(mktemp -d)
+cat > "$d/sw.json" <<'J'
+{ "duration_s": 200000, "workload": { "arrivals": { "process": "poisson", "rate_per_s": 0.9 } },
+  "entry": { "type": "direct" },
+  "functions": { "f": { "keep_alive_s": 600, "service_time": {
+      "warm": { "dist": "exponential", "mean_ms": 1991 }, "cold": { "dist": "exponential", "mean_ms": 2244 } } } } }
+J
+t() {
+    s=$(date +%s.%N)
+    "$LAMBDASIM" sweep --config "$d/sw.json" --grid functions.f.keep_alive_s=60,300,600,1200 \
+        --replications 4 --threads "$1" --out "$d/o$1" >/dev/null
+    e=$(date +%s.%N)
+    awk -v a="$s" -v b="$e" 'BEGIN { printf "%.4f", b - a }'
+}
+t1=$(t 1); t2=$(t 2)
+awk -v a="$t1" -v b="$t2" 'BEGIN { printf "BENCH sweep_efficiency_2t %.3f x\n", a / (2 * b) }'
+rm -rf "$d"

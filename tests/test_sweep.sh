@@ -1,0 +1,34 @@
+# test_sweep.sh - `lambdasim sweep`: grid expansion, CIs, thread-count independence.
+. tests/lib.sh
+cat > "$TMPD/sw.json" <<'J'
+{ "duration_s": 20000, "workload": { "arrivals": { "process": "poisson", "rate_per_s": 0.9 } },
+  "entry": { "type": "direct" },
+  "functions": { "f": { "keep_alive_s": 600, "service_time": {
+      "warm": { "dist": "exponential", "mean_ms": 1991 }, "cold": { "dist": "exponential", "mean_ms": 2244 } } } } }
+J
+expect_exit 0 "sweep 1 thread" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" \
+    --grid functions.f.keep_alive_s=60,600 --grid functions.f.memory_mb=128,512 \
+    --replications 4 --threads 1 --out "$TMPD/s1"
+expect_exit 0 "sweep 2 threads" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" \
+    --grid functions.f.keep_alive_s=60,600 --grid functions.f.memory_mb=128,512 \
+    --replications 4 --threads 2 --out "$TMPD/s2"
+cmp -s "$TMPD/s1/sweep.csv" "$TMPD/s2/sweep.csv" && ok || bad "sweep.csv identical for 1 and 2 threads"
+cmp -s "$TMPD/s1/sweep.json" "$TMPD/s2/sweep.json" && ok || bad "sweep.json identical for 1 and 2 threads"
+expect_grep "scenario,functions.f.keep_alive_s,functions.f.memory_mb,metric,mean,ci95_low,ci95_high,n" \
+    "$TMPD/s1/sweep.csv" "CSV header"
+n=$(grep -c ',functions.f.cold_start_probability,' "$TMPD/s1/sweep.csv")
+[ "$n" -eq 4 ] && ok || bad "4 scenarios (2 x 2), got $n"
+# Shorter keep-alive, more cold starts: the sweep sees the effect.
+c60=$(grep '^0,60,128,functions.f.cold_start_probability,' "$TMPD/s1/sweep.csv" | cut -d, -f5)
+c600=$(grep '^2,600,128,functions.f.cold_start_probability,' "$TMPD/s1/sweep.csv" | cut -d, -f5)
+awk -v a="$c60" -v b="$c600" 'BEGIN { exit !(a > 5 * b) }' && ok || bad "P(cold) at 60 s ($c60) >> at 600 s ($c600)"
+# CI brackets the mean and replications differ.
+awk -F, 'NR > 1 && $4 == "functions.f.avg_instances" { if (!($6 < $5 && $5 < $7)) exit 1 }' "$TMPD/s1/sweep.csv" \
+    && ok || bad "CI brackets the mean"
+# Bad input.
+expect_exit 2 "bad grid key" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" --grid functions.f.memory_mb=64 --out "$TMPD/s3"
+expect_grep "memory_mb" "$TMPD/err" "bad grid value named"
+[ ! -e "$TMPD/s3/sweep.csv" ] && ok || bad "no output after bad input"
+expect_exit 2 "no --out" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" --grid functions.f.memory_mb=256
+expect_exit 2 "bad replications" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" --replications 0 --out "$TMPD/s4"
+report sweep
