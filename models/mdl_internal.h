@@ -19,7 +19,7 @@
 enum { EV_ARRIVAL, EV_INVOKE, EV_DONE, EV_EXPIRE_SWEEP, EV_EXPIRE_ONE, EV_WARMUP,
        EV_Q_VISIBLE, EV_Q_VIS_TIMEOUT, EV_Q_POLL_TIMEOUT, EV_Q_RETENTION, EV_Q_RESEND,
        EV_W_DONE, EV_W_POLL, EV_W_BOOTED, EV_W_AUTOSCALE, EV_ESM_SCALE, EV_ESM_WINDOW,
-       EV_S3_NOTIFY };
+       EV_S3_NOTIFY, EV_SAMPLE };
 enum { ORIGIN_ENTRY, ORIGIN_ESM };
 enum { INST_FREE, INST_BUSY, INST_IDLE };
 
@@ -117,6 +117,11 @@ struct mdl_scenario {
     int op_route[WL_OP_COUNT];  /* op -> function via entry.routes (-1: default) */
     sim_error src_err;
     bool src_failed;
+    /* time series */
+    double ts_interval;
+    mdl_ts_row *ts;
+    size_t nts, capts;
+    uint64_t ts_arrivals, ts_completed, ts_failed, ts_throttles;   /* at the last sample */
 };
 
 
@@ -137,5 +142,7 @@ void mdl__esm_complete(mdl_scenario *s, int32_t ri, mdl_outcome o);
 void mdl__sqs_finish(mdl_scenario *s, double t_end);
 void mdl__sqs_reset_stats(mdl_scenario *s, double now);
 json_object *mdl__sqs_results(const mdl_scenario *s, double t_end);
+/* Visible messages and live consumers over all queues, now. */
+void mdl__sqs_levels(const mdl_scenario *s, double *depth, double *consumers);
 
 #endif /* MDL_INTERNAL_H */

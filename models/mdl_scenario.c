@@ -698,10 +698,52 @@ static sim_status source_open(mdl_scenario *s, uint64_t seed, uint64_t replicati
 
 /* ---- control: the end of the warm-up ----------------------------------------- */
 
+static uint64_t total_failures(const mdl_scenario *s)
+{
+    uint64_t f = 0;
+    for (int o = 1; o < MDL_OUT_COUNT; o++) f += s->failures[o];
+    return f;
+}
+
+static void sample(mdl_scenario *s, double now)
+{
+    if (s->nts == s->capts) {
+        s->capts = s->capts ? 2 * s->capts : 256;
+        s->ts = sim_xrealloc(s->ts, s->capts * sizeof *s->ts);
+    }
+    mdl_ts_row *row = &s->ts[s->nts++];
+    memset(row, 0, sizeof *row);
+    row->t_s = now;
+    uint64_t thr = 0;
+    for (int i = 0; i < s->nfn; i++) {
+        row->instances += s->fn[i].live;
+        row->running += s->fn[i].busy;
+        thr += s->fn[i].throttles;
+        row->gb_s += s->usage.fn[i].gb_s + s->usage.fn[i].pc_gb_s;
+        row->requests_billed += s->usage.fn[i].requests;
+    }
+    mdl__sqs_levels(s, &row->queue_depth, &row->consumers);
+    uint64_t fl = total_failures(s);
+    row->arrivals = (double)(s->arrivals - s->ts_arrivals);
+    row->completed = (double)(s->completed - s->ts_completed);
+    row->failed = (double)(fl - s->ts_failed);
+    row->throttles = (double)(thr - s->ts_throttles);
+    s->ts_arrivals = s->arrivals;
+    s->ts_completed = s->completed;
+    s->ts_failed = fl;
+    s->ts_throttles = thr;
+}
+
 static void ctl_on_event(sim_engine *e, void *self, const sim_event *ev)
 {
     mdl_scenario *s = self;
     double now = sim_engine_now(e);
+    if (ev->type == EV_SAMPLE) {
+        sample(s, now);
+        if (now + s->ts_interval <= s->cfg->duration_s + 1e-9)
+            sim_engine_after(e, s->ts_interval, EV_SAMPLE, s->comp_ctl, 0);
+        return;
+    }
     SIM_ENGINE_ASSERT(e, ev->type == EV_WARMUP);
     s->t_measure = now;
     for (int i = 0; i < s->nfn; i++) {
@@ -713,6 +755,8 @@ static void ctl_on_event(sim_engine *e, void *self, const sim_event *ev)
     }
     memset(&s->usage, 0, sizeof s->usage);
     mdl__sqs_reset_stats(s, now);
+    s->ts_throttles = 0;
+    s->ts_arrivals = s->ts_completed = s->ts_failed = 0;
 }
 
 /* ---- lifecycle ---------------------------------------------------------------- */
@@ -814,10 +858,23 @@ void mdl_scenario_destroy(mdl_scenario *s)
     wl_source_destroy(s->src);
     wl_az19_destroy(s->az);
     free(s->fn_map);
+    free(s->ts);
     sim_hist_destroy(s->lat_ms);
     free(s->rq);
     sim_engine_destroy(s->e);
     free(s);
+}
+
+void mdl_scenario_enable_timeseries(mdl_scenario *s, double interval_s)
+{
+    SIM_ASSERT(interval_s > 0);
+    s->ts_interval = interval_s;
+}
+
+const mdl_ts_row *mdl_scenario_timeseries(const mdl_scenario *s, size_t *n)
+{
+    *n = s->nts;
+    return s->ts;
 }
 
 void mdl_scenario_set_log(mdl_scenario *s, FILE *fp)
@@ -842,6 +899,8 @@ sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err)
             sim_engine_at(s->e, first, EV_ARRIVAL, s->comp_source, 0);
     }
     mdl__sqs_start(s);
+    if (s->ts_interval > 0 && s->ts_interval <= c->duration_s)
+        sim_engine_at(s->e, s->ts_interval, EV_SAMPLE, s->comp_ctl, 0);
     sim_engine_run(s->e, c->duration_s);
     if (s->src_failed) {
         if (err) *err = s->src_err;

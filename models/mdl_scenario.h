@@ -50,6 +50,25 @@ void mdl_scenario_destroy(mdl_scenario *s);
  * which the caller owns.  Call before run. */
 void mdl_scenario_set_log(mdl_scenario *s, FILE *fp);
 
+/* One row of the time series: the state at the end of each interval. */
+typedef struct mdl_ts_row {
+    double t_s;               /* end of the interval */
+    double arrivals;          /* arrivals in the interval */
+    double completed, failed; /* finished in the interval */
+    double throttles;         /* throttles in the interval (all functions) */
+    double instances;         /* execution environments alive (all functions) */
+    double running;           /* busy environments */
+    double queue_depth;       /* visible messages (all queues) */
+    double consumers;         /* workers / ESM pollers alive */
+    double gb_s;              /* Lambda GB-s billed so far (cumulative) */
+    double requests_billed;   /* Lambda requests billed so far (cumulative) */
+} mdl_ts_row;
+
+/* Sample the time series every interval_s seconds (call before run). */
+void mdl_scenario_enable_timeseries(mdl_scenario *s, double interval_s);
+/* The rows recorded (owned by the scenario). */
+const mdl_ts_row *mdl_scenario_timeseries(const mdl_scenario *s, size_t *n);
+
 /* Run to the config's duration.  Returns SIM_OK or a run failure. */
 sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err);
 

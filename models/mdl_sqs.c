@@ -986,3 +986,12 @@ void mdl__sqs_destroy(mdl_scenario *s)
         s->q[i] = NULL;
     }
 }
+
+void mdl__sqs_levels(const mdl_scenario *s, double *depth, double *consumers)
+{
+    *depth = *consumers = 0;
+    for (int i = 0; i < s->nq; i++) {
+        *depth += (double)s->q[i]->nvisible;
+        *consumers += s->q[i]->live;
+    }
+}

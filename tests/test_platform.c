@@ -249,8 +249,46 @@ static void concurrency_features(void)
     free(t);
 }
 
+static void timeseries(void)
+{
+    char *t = cfg_text(
+        "\"duration_s\": 3600, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 50}},",
+        "\"type\": \"direct\"",
+        "\"service_time\": {\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 200}}");
+    sim_json_doc doc;
+    sim_error err;
+    mdl_config cfg;
+    sim_json_doc_parse(&doc, t, "ts.json", &err);
+    mdl_config_from_doc(&cfg, &doc, &err);
+    sim_json_doc_fini(&doc);
+    mdl_scenario *s;
+    mdl_scenario_create(&cfg, 1, 0, &s, &err);
+    mdl_scenario_enable_timeseries(s, 60);
+    mdl_scenario_run(s, &err);
+    size_t n;
+    const mdl_ts_row *ts = mdl_scenario_timeseries(s, &n);
+    json_object *r = mdl_scenario_results(s);
+    double sum = 0, run_area = 0;
+    for (size_t i = 0; i < n; i++) {
+        sum += ts[i].arrivals;
+        run_area += ts[i].running;
+    }
+    CHECK(n == 60, "60 one-minute rows in an hour (got %zu)", n);
+    CHECK(n > 0 && ts[n - 1].t_s == 3600, "last row at the end");
+    CHECK(sum == J(r, "requests.arrivals"), "per-minute arrivals add up (%g vs %g)", sum,
+          J(r, "requests.arrivals"));
+    CHECK_REL(run_area / (double)n, 10.0, 0.1, "sampled running ~ lambda x S = 10");
+    CHECK(n > 0 && ts[n - 1].requests_billed == J(r, "functions.f.billed_requests"),
+          "cumulative billed requests end at the total");
+    json_object_put(r);
+    mdl_scenario_destroy(s);
+    mdl_config_fini(&cfg);
+    free(t);
+}
+
 int main(void)
 {
+    timeseries();
     simfaas_a();
     simfaas_b();
     low_load();
