@@ -240,6 +240,15 @@ static double calls_ms(mdl_scenario *s, fn_rt *f, const req *r)
     return ms;
 }
 
+/* An object PUT now is stored until the end of the run: GB-month is
+ * bytes x remaining time over a 730-hour month (S3 meters byte-hours). */
+static void s3_store(mdl_scenario *s, double bytes)
+{
+    double remaining = s->cfg->duration_s - sim_engine_now(s->e);
+    if (remaining > 0)
+        s->usage.s3_gb_month += bytes / 1e9 * remaining / (730.0 * 3600.0);
+}
+
 static void meter_calls(mdl_scenario *s, fn_rt *f, const req *r)
 {
     mdl_usage *u = &s->usage;
@@ -248,7 +257,10 @@ static void meter_calls(mdl_scenario *s, fn_rt *f, const req *r)
         double bytes = call->bytes < 0 ? r->bytes : call->bytes;
         switch (call->op) {
         case MDL_SVC_S3_GET: u->s3_get += 1; break;
-        case MDL_SVC_S3_PUT: u->s3_put += 1; break;
+        case MDL_SVC_S3_PUT:
+            u->s3_put += 1;
+            s3_store(s, bytes);
+            break;
         /* Strongly consistent reads: 1 RRU per 4 KB; writes 1 WRU per KB. */
         case MDL_SVC_DDB_READ: u->ddb_rru += ceil(call->item_kb / 4.0 - 1e-12); break;
         case MDL_SVC_DDB_WRITE: u->ddb_wru += ceil(call->item_kb - 1e-12); break;
@@ -522,6 +534,7 @@ static void entry_receive(mdl_scenario *s, int32_t ri, int fi)
         } else {
             /* The upload lands in S3 pending/; the bucket notifies later. */
             s->usage.s3_put += 1;
+            s3_store(s, r->bytes);
             double d = sim_dist_sample(&en->notify_delay, s->r_notify) / 1e3;
             sim_engine_after(s->e, d, EV_S3_NOTIFY, s->comp_entry, (uint64_t)ri);
         }

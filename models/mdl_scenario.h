@@ -31,6 +31,7 @@ typedef struct mdl_usage {
     double apigw_rest_requests;
     double apigw_rest_cache_hours;
     double s3_get, s3_put;
+    double s3_gb_month;           /* storage of objects PUT during the run, kept to its end */
     double ddb_rru, ddb_wru;
     double rekognition_images;
     double efs_read_gb, efs_write_gb;
