@@ -184,41 +184,6 @@ int mdl_cmd_run(int argc, char **argv)
     return rc;
 }
 
-/* Set a dotted path in a JSON tree to a value parsed from text (number,
- * true/false, or else a string). */
-static sim_status set_path(json_object *root, const char *path, const char *value, sim_error *err)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    json_object *cur = root;
-    char *save = NULL, *tok = strtok_r(buf, ".", &save);
-    while (tok) {
-        char *next = strtok_r(NULL, ".", &save);
-        if (!json_object_is_type(cur, json_type_object))
-            SIM_FAIL(err, SIM_EUSAGE, NULL, 0, path, "--vary: '%s' is not inside an object", tok);
-        if (!next) {
-            char *end;
-            double d = strtod(value, &end);
-            json_object *nv;
-            if (*value && *end == '\0') nv = d == (double)(int64_t)d && strchr(value, '.') == NULL
-                                               ? json_object_new_int64((int64_t)d)
-                                               : json_object_new_double(d);
-            else if (strcmp(value, "true") == 0) nv = json_object_new_boolean(1);
-            else if (strcmp(value, "false") == 0) nv = json_object_new_boolean(0);
-            else nv = json_object_new_string(value);
-            json_object_object_add(cur, tok, nv);
-            return SIM_OK;
-        }
-        json_object *child;
-        if (!json_object_object_get_ex(cur, tok, &child)) {
-            child = json_object_new_object();
-            json_object_object_add(cur, tok, child);
-        }
-        cur = child;
-        tok = next;
-    }
-    SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "--vary: empty key");
-}
 
 static void compare_text(FILE *fp, design *d, int n)
 {
@@ -335,7 +300,7 @@ int mdl_cmd_compare(int argc, char **argv)
             if (n == MAX_DESIGNS) { rc = sim_cli_usage_error("compare", "at most %d values", MAX_DESIGNS); break; }
             sim_json_doc doc;
             if (sim_json_doc_load(&doc, configs[0], &err) != SIM_OK) { rc = sim_cli_fail(&err); break; }
-            if (set_path(doc.root, key, tok, &err) != SIM_OK) {
+            if (sim_json_set_path(doc.root, key, tok, &err) != SIM_OK) {
                 sim_json_doc_fini(&doc);
                 rc = sim_cli_fail(&err);
                 break;

@@ -81,40 +81,6 @@ static void flatten(flat *f, json_object *o, const char *prefix)
     }
 }
 
-/* Set a dotted path to a value parsed from text (number, bool or string). */
-static sim_status set_path(json_object *root, const char *path, const char *value, sim_error *err)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    json_object *cur = root;
-    char *save = NULL, *tok = strtok_r(buf, ".", &save);
-    while (tok) {
-        char *next = strtok_r(NULL, ".", &save);
-        if (!json_object_is_type(cur, json_type_object))
-            SIM_FAIL(err, SIM_EUSAGE, NULL, 0, path, "--grid: '%s' is not inside an object", tok);
-        if (!next) {
-            char *end;
-            double d = strtod(value, &end);
-            json_object *nv;
-            if (*value && *end == '\0')
-                nv = (d == floor(d) && !strchr(value, '.') && fabs(d) < 9e15)
-                         ? json_object_new_int64((int64_t)d) : json_object_new_double(d);
-            else if (strcmp(value, "true") == 0) nv = json_object_new_boolean(1);
-            else if (strcmp(value, "false") == 0) nv = json_object_new_boolean(0);
-            else nv = json_object_new_string(value);
-            json_object_object_add(cur, tok, nv);
-            return SIM_OK;
-        }
-        json_object *child;
-        if (!json_object_object_get_ex(cur, tok, &child)) {
-            child = json_object_new_object();
-            json_object_object_add(cur, tok, child);
-        }
-        cur = child;
-        tok = next;
-    }
-    SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "--grid: empty key");
-}
 
 static void progress(int done, int total, double t0)
 {
@@ -181,7 +147,7 @@ int rpt_cmd_sweep(int argc, char **argv)
             if (sim_json_doc_load(&doc, config, &err) != SIM_OK) { rc = sim_cli_fail(&err); break; }
             int idx = sc;
             for (int a = nax - 1; a >= 0 && rc == 0; a--) {
-                if (set_path(doc.root, ax[a].key, ax[a].vals[idx % ax[a].n], &err) != SIM_OK)
+                if (sim_json_set_path(doc.root, ax[a].key, ax[a].vals[idx % ax[a].n], &err) != SIM_OK)
                     rc = sim_cli_fail(&err);
                 idx /= ax[a].n;
             }

@@ -324,6 +324,41 @@ sim_status sim_json_get_child(const sim_json_doc *doc, json_object *obj,
     return SIM_OK;
 }
 
+sim_status sim_json_set_path(json_object *root, const char *path, const char *value,
+                             sim_error *err)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    json_object *cur = root;
+    char *save = NULL, *tok = strtok_r(buf, ".", &save);
+    while (tok) {
+        char *next = strtok_r(NULL, ".", &save);
+        if (!json_object_is_type(cur, json_type_object))
+            SIM_FAIL(err, SIM_EUSAGE, NULL, 0, path, "'%s' is not inside a JSON object", tok);
+        if (!next) {
+            char *end;
+            double d = strtod(value, &end);
+            json_object *nv;
+            if (*value && *end == '\0')
+                nv = (d == floor(d) && !strpbrk(value, ".eE") && fabs(d) < 9e15)
+                         ? json_object_new_int64((int64_t)d) : json_object_new_double(d);
+            else if (strcmp(value, "true") == 0) nv = json_object_new_boolean(1);
+            else if (strcmp(value, "false") == 0) nv = json_object_new_boolean(0);
+            else nv = json_object_new_string(value);
+            json_object_object_add(cur, tok, nv);
+            return SIM_OK;
+        }
+        json_object *child;
+        if (!json_object_object_get_ex(cur, tok, &child)) {
+            child = json_object_new_object();
+            json_object_object_add(cur, tok, child);
+        }
+        cur = child;
+        tok = next;
+    }
+    SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "empty key path");
+}
+
 char *sim_json_to_string(json_object *obj)
 {
     const char *s = json_object_to_json_string_ext(

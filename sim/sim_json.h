@@ -89,6 +89,12 @@ sim_status sim_json_get_child(const sim_json_doc *doc, json_object *obj,
 sim_status sim_json_as_number(const sim_json_doc *doc, json_object *v,
                               const char *path, double *out, sim_error *err);
 
+/* Set the value at a dotted path ("functions.f.memory_mb"), creating
+ * objects on the way, from command-line text: an integer, a number,
+ * true/false, or else a string.  Used by compare --vary and sweep --grid. */
+sim_status sim_json_set_path(json_object *root, const char *path, const char *value,
+                             sim_error *err);
+
 /* Serialise `obj` (pretty, 2-space, deterministic key order as inserted)
  * and append a newline.  Returns a malloc'd string. */
 char *sim_json_to_string(json_object *obj);

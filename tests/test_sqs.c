@@ -9,45 +9,11 @@
  */
 #include "models/mdl_scenario.h"
 #include "tests/check.h"
+#include "tests/platform_util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static json_object *run_text(const char *text, uint64_t seed)
-{
-    sim_json_doc doc;
-    sim_error err;
-    mdl_config cfg;
-    if (sim_json_doc_parse(&doc, text, "test.json", &err) != SIM_OK ||
-        mdl_config_from_doc(&cfg, &doc, &err) != SIM_OK) {
-        char buf[2048];
-        sim_error_format(&err, buf, sizeof buf);
-        printf("config error: %s\n", buf);
-        sim_json_doc_fini(&doc);
-        return json_object_new_object();
-    }
-    sim_json_doc_fini(&doc);
-    mdl_scenario *s;
-    mdl_scenario_create(&cfg, seed, 0, &s, &err);
-    mdl_scenario_run(s, &err);
-    json_object *r = mdl_scenario_results(s);
-    mdl_scenario_destroy(s);
-    mdl_config_fini(&cfg);
-    return r;
-}
-
-static double J(json_object *o, const char *path)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    json_object *cur = o;
-    for (char *t = strtok(buf, "."); t; t = strtok(NULL, "."))
-        if (!json_object_object_get_ex(cur, t, &cur)) {
-            printf("missing JSON path %s\n", path);
-            return NAN;
-        }
-    return json_object_get_double(cur);
-}
 
 static void conservation(json_object *r, const char *what)
 {
