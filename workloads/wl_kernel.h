@@ -38,6 +38,7 @@ typedef struct wl_kernel_opts {
     wl_filter filter;          /* resize (default Lanczos3) */
     bool shrink_on_load;       /* resize of a JPEG (default true) */
     wl_gray_matrix matrix;     /* grayscale (default BT.709) */
+    const char *cascade;       /* detect: NAME or PATH (default "frontalface_default") */
     int threads;               /* kernel threads (default 1) */
     wl_format out_format;      /* encoding of the result (default JPEG) */
     int quality;               /* JPEG quality (default 75, libvips's) */
@@ -51,7 +52,8 @@ typedef struct wl_kernel_result {
     int shrink;                /* JPEG DCT scale denominator used (1 = none) */
     int dec_w, dec_h;          /* decoded size */
     int out_w, out_h, out_channels;
-    size_t out_bytes;          /* encoded result */
+    size_t out_bytes;          /* encoded result (0 for detect: it returns boxes) */
+    int detections;            /* detect: boxes found */
     double cpu_ms, wall_ms;    /* decode + kernel + encode */
     double kernel_wall_ms;     /* the kernel alone */
 } wl_kernel_result;

@@ -30,10 +30,8 @@ static const char k_usage[] =
     "--format json also prints cpu_ms, wall_ms, width, height, megapixels (of the\n"
     "input) and the output's size.  Times cover decode + kernel + encode.\n";
 
-sim_status wl_cli_parse_size(const char *opt, const char *s, int *w, int *h, sim_error *err);
-
 /* "WxH" with both sides in 1..16384. */
-sim_status wl_cli_parse_size(const char *opt, const char *s, int *w, int *h, sim_error *err)
+static sim_status parse_size(const char *opt, const char *s, int *w, int *h, sim_error *err)
 {
     char *end;
     long a = strtol(s, &end, 10);
@@ -132,7 +130,7 @@ int wl_cmd_kernel(int argc, char **argv)
         } else if (sim_cli_opt(argc, argv, &i, "--out", &v, &err)) {
             out = v;
         } else if (sim_cli_opt(argc, argv, &i, "--size", &v, &err)) {
-            if (v && wl_cli_parse_size("--size", v, &o.box_w, &o.box_h, &err) != SIM_OK)
+            if (v && parse_size("--size", v, &o.box_w, &o.box_h, &err) != SIM_OK)
                 return sim_cli_fail(&err);
             have_size = true;
         } else if (sim_cli_opt(argc, argv, &i, "--cascade", &v, &err)) {
