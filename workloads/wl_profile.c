@@ -11,7 +11,8 @@
  *    the 1-thread wall times, with R^2;
  *  - the parallel fraction p of Amdahl's law from the 1- and 2-thread
  *    totals: T2 = T1 * ((1 - p) + p / 2)  =>  p = 2 * (1 - T2 / T1),
- *    clamped to [0, 1] (decode and encode are serial, so p < 1).
+ *    clamped to [0, 1] (decode and encode are serial, so p < 1); and the
+ *    same for the kernel alone (kernel_parallel_fraction).
  * Images that fail the CheckImage validation are skipped and listed with
  * their error, so a real upload folder can be profiled as is.
  *
@@ -265,7 +266,7 @@ int wl_cmd_profile(int argc, char **argv)
         json_object_object_add(jk, wl_kernel_name(kinds[k]), jkern);
         json_object *jsamples = json_object_new_array();
         json_object_object_add(jkern, "samples", jsamples);
-        double sum1 = 0, sum2 = 0;
+        double sum1 = 0, sum2 = 0, ksum1 = 0, ksum2 = 0;
         for (int i = 0; i < np && s == SIM_OK; i++) {
             json_object *js = json_object_new_object();
             json_object_array_add(jsamples, js);
@@ -298,13 +299,18 @@ int wl_cmd_profile(int argc, char **argv)
                 sim_json_add_double(jr, "cpu_ms", median(cpu, (int)repeat));
                 double w = median(wall, (int)repeat);
                 sim_json_add_double(jr, "wall_ms", w);
-                sim_json_add_double(jr, "kernel_wall_ms", median(kern, (int)repeat));
+                double kw = median(kern, (int)repeat);
+                sim_json_add_double(jr, "kernel_wall_ms", kw);
                 json_object_array_add(jruns, jr);
                 if (t == 1) {
                     t1[i] = w;
                     sum1 += w;
+                    ksum1 += kw;
                 }
-                if (t == 2) sum2 += w;
+                if (t == 2) {
+                    sum2 += w;
+                    ksum2 += kw;
+                }
                 done++;
             }
         }
@@ -317,8 +323,14 @@ int wl_cmd_profile(int argc, char **argv)
             p = p < 0 ? 0 : p > 1 ? 1 : p;
             sim_json_add_double(model, "parallel_fraction", p);
             sim_json_add_double(model, "speedup_2_threads", sum1 / sum2);
+            /* The same for the kernel alone (no decode/encode), for models
+             * that treat decoding separately. */
+            double kp = ksum1 > 0 ? 2.0 * (1.0 - ksum2 / ksum1) : 0;
+            kp = kp < 0 ? 0 : kp > 1 ? 1 : kp;
+            sim_json_add_double(model, "kernel_parallel_fraction", kp);
         } else {
             json_object_object_add(model, "parallel_fraction", NULL);
+            json_object_object_add(model, "kernel_parallel_fraction", NULL);
         }
     }
     progress(tty && s == SIM_OK, total, total, "done", "");
