@@ -272,6 +272,72 @@ static void test_shrink_on_load(void)
     free(buf);
 }
 
+/* Bands run by the caller with its own scratch equal the plan's own run,
+ * byte for byte, whatever the thread count. */
+static void test_run_rows(void)
+{
+    sim_error err;
+    wl_image photo;
+    CHECK(wl_image_load("data/images/coffee.png", &photo, &err) == SIM_OK, "load");
+    if (!photo.data) return;
+    wl_resize_plan *plan = plan_for(photo.width, photo.height, 150, 100, 3, WL_FILTER_LANCZOS3, 2);
+    wl_image a, b;
+    CHECK(wl_image_alloc(&a, 150, 100, 3, &err) == SIM_OK, "alloc");
+    CHECK(wl_image_alloc(&b, 150, 100, 3, &err) == SIM_OK, "alloc");
+    wl_resize_run(plan, &photo, &a);
+    void *scratch = malloc(wl_resize_scratch_bytes(plan));
+    static const int bands[] = { 0, 1, 37, 38, 99, 100 };
+    for (size_t i = 0; i + 1 < sizeof bands / sizeof bands[0]; i++)
+        wl_resize_run_rows(plan, &photo, &b, bands[i], bands[i + 1], scratch);
+    CHECK(memcmp(a.data, b.data, (size_t)a.stride * 100) == 0, "bands differ from run");
+    free(scratch);
+    wl_image_free(&a);
+    wl_image_free(&b);
+    wl_resize_plan_destroy(plan);
+    wl_image_free(&photo);
+}
+
+/* Shrink-on-load must not cost visible quality: a 2048x1536 JPEG's
+ * thumbnail via the 1/8 DCT scale is close to the one from a full decode. */
+static void test_shrink_quality(void)
+{
+    sim_error err;
+    wl_image photo, big;
+    CHECK(wl_image_load("data/images/astronaut.png", &photo, &err) == SIM_OK, "load");
+    if (!photo.data) return;
+    wl_resize_plan *up = plan_for(512, 512, 2048, 1536, 3, WL_FILTER_LANCZOS3, 2);
+    CHECK(wl_image_alloc(&big, 2048, 1536, 3, &err) == SIM_OK, "alloc");
+    wl_resize_run(up, &photo, &big);
+    uint8_t *jpg;
+    size_t n;
+    CHECK(wl_image_encode_jpeg(&big, 90, &jpg, &n, &err) == SIM_OK, "encode");
+    wl_kernel_opts o;
+    wl_kernel_opts_default(&o, WL_KERNEL_RESIZE);
+    o.out_format = WL_FMT_PNG;   /* lossless, so only the decode path differs */
+    wl_kernel_result r1, r2;
+    uint8_t *e1, *e2;
+    CHECK(wl_kernel_run(&o, jpg, n, "big.jpg", &r1, &e1, &err) == SIM_OK, "shrunk");
+    o.shrink_on_load = false;
+    CHECK(wl_kernel_run(&o, jpg, n, "big.jpg", &r2, &e2, &err) == SIM_OK, "full");
+    CHECK(r1.shrink == 8 && r2.shrink == 1, "shrink %d / %d", r1.shrink, r2.shrink);
+    CHECK(r1.out_w == 128 && r1.out_h == 96 && r2.out_w == 128 && r2.out_h == 96,
+          "sizes %dx%d %dx%d", r1.out_w, r1.out_h, r2.out_w, r2.out_h);
+    wl_image t1, t2;
+    CHECK(wl_image_decode(e1, r1.out_bytes, "t1", &t1, &err) == SIM_OK, "decode t1");
+    CHECK(wl_image_decode(e2, r2.out_bytes, "t2", &t2, &err) == SIM_OK, "decode t2");
+    double p = psnr(&t1, &t2);
+    if (getenv("KERNELS_VERBOSE")) printf("shrink-on-load vs full decode: %.2f dB\n", p);
+    CHECK(p >= 35.0, "shrink-on-load thumbnail PSNR %.2f dB vs full decode, want >= 35", p);
+    free(jpg);
+    free(e1);
+    free(e2);
+    wl_image_free(&t1);
+    wl_image_free(&t2);
+    wl_image_free(&big);
+    wl_image_free(&photo);
+    wl_resize_plan_destroy(up);
+}
+
 /* ---- grayscale ------------------------------------------------------------ */
 
 static void test_gray(void)
@@ -427,6 +493,8 @@ int main(void)
     test_constant();
     test_psnr();
     test_shrink_on_load();
+    test_run_rows();
+    test_shrink_quality();
     test_gray();
     test_bad_input();
     return check_report("kernels");

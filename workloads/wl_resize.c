@@ -273,32 +273,61 @@ static void hpass4(const wl_axis *a, const uint8_t *restrict src, uint8_t *restr
     }
 }
 
-void wl_resize_run(wl_resize_plan *plan, const wl_image *in, wl_image *out)
+static void check_views(const wl_resize_params *p, const wl_image *in, const wl_image *out)
 {
-    const wl_resize_params *p = &plan->p;
     SIM_ASSERT(in && out && in->data && out->data);
     SIM_ASSERT(in->width == p->in_w && in->height == p->in_h && in->channels == p->channels);
     SIM_ASSERT(out->width == p->out_w && out->height == p->out_h &&
                out->channels == p->channels);
     SIM_ASSERT(in->stride >= in->width * in->channels &&
                out->stride >= out->width * out->channels);
-    const int n = p->in_w * p->channels;
-    const int ch = p->channels;
+}
+
+/* One output row: vertical pass into ws->row, horizontal pass into out. */
+static void run_row(const wl_resize_plan *plan, const wl_image *in, wl_image *out, int y,
+                    int32_t *acc, uint8_t *row)
+{
     const wl_axis *ax = &plan->x, *ay = &plan->y;
+    vpass(in, ay->start[y], ay->w + (size_t)y * (size_t)ay->k, ay->k, acc, row,
+          plan->p.in_w * plan->p.channels);
+    uint8_t *dst = wl_image_row(out, y);
+    switch (plan->p.channels) {
+    case 3: hpass3(ax, row, dst); break;
+    case 1: hpass1(ax, row, dst); break;
+    default: hpass4(ax, row, dst); break;
+    }
+}
+
+void wl_resize_run(wl_resize_plan *plan, const wl_image *in, wl_image *out)
+{
+    const wl_resize_params *p = &plan->p;
+    check_views(p, in, out);
+    const int n_out = plan->y.n_out;
     wl_scratch *scratch = plan->scratch;
 #pragma omp parallel num_threads(p->threads) if (p->threads > 1)
     {
         wl_scratch *ws = &scratch[omp_get_thread_num()];
 #pragma omp for schedule(static)
-        for (int y = 0; y < ay->n_out; y++) {
-            vpass(in, ay->start[y], ay->w + (size_t)y * (size_t)ay->k, ay->k, ws->acc,
-                  ws->row, n);
-            uint8_t *dst = wl_image_row(out, y);
-            if (ch == 3) hpass3(ax, ws->row, dst);
-            else if (ch == 1) hpass1(ax, ws->row, dst);
-            else hpass4(ax, ws->row, dst);
-        }
+        for (int y = 0; y < n_out; y++) run_row(plan, in, out, y, ws->acc, ws->row);
     }
+}
+
+size_t wl_resize_scratch_bytes(const wl_resize_plan *plan)
+{
+    size_t row = (size_t)plan->p.in_w * (size_t)plan->p.channels;
+    return row * sizeof(int32_t) + row;
+}
+
+void wl_resize_run_rows(const wl_resize_plan *plan, const wl_image *in, wl_image *out,
+                        int y0, int y1, void *scratch)
+{
+    check_views(&plan->p, in, out);
+    SIM_ASSERT(scratch && (uintptr_t)scratch % _Alignof(int32_t) == 0);
+    SIM_ASSERT(0 <= y0 && y0 <= y1 && y1 <= plan->p.out_h);
+    size_t row = (size_t)plan->p.in_w * (size_t)plan->p.channels;
+    int32_t *acc = scratch;   /* the accumulators, then the 8-bit row */
+    uint8_t *rowbuf = (uint8_t *)scratch + row * sizeof(int32_t);
+    for (int y = y0; y < y1; y++) run_row(plan, in, out, y, acc, rowbuf);
 }
 
 sim_status wl_filter_parse(const char *s, wl_filter *out, sim_error *err)

@@ -22,6 +22,8 @@
 #ifndef WL_RESIZE_H
 #define WL_RESIZE_H
 
+#include <stddef.h>
+
 #include "sim/sim_status.h"
 #include "workloads/wl_image.h"
 
@@ -54,6 +56,16 @@ void wl_resize_plan_taps(const wl_resize_plan *plan, int *taps_x, int *taps_y);
  * buffers make a run non-reentrant: one run per plan at a time.  A view that
  * does not match the plan is a bug (SIM_ASSERT). */
 void wl_resize_run(wl_resize_plan *plan, const wl_image *in, wl_image *out);
+
+/* For callers that schedule the work themselves (their own threads, or a
+ * pipeline that produces rows in bands, as libvips regions do): output
+ * rows [y0, y1) only, on the calling thread, using a caller-owned scratch
+ * buffer of wl_resize_scratch_bytes(plan) bytes, aligned for int32_t (as
+ * malloc's is).
+ * The plan is only read, so any number of these may run at once. */
+size_t wl_resize_scratch_bytes(const wl_resize_plan *plan);
+void wl_resize_run_rows(const wl_resize_plan *plan, const wl_image *in, wl_image *out,
+                        int y0, int y1, void *scratch);
 
 /* "lanczos3" or "bilinear". */
 sim_status wl_filter_parse(const char *s, wl_filter *out, sim_error *err);
