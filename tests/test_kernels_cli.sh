@@ -55,12 +55,12 @@ expect_exit 0 "kernel detect --help" -- "$LAMBDASIM" kernel detect --help
 head -c 20000 $IMG/rocket.jpg >"$TMPD/cut.jpg"
 head -c 100000 $IMG/coffee.png >"$TMPD/cut.png"
 # Flip 64 bytes in the middle of the PNG (IDAT CRC) and of the JPEG headers.
-python_free_flip() {  # file offset count
+flip_bytes() {  # file offset count
     dd if=/dev/zero bs=1 count="$3" 2>/dev/null | tr '\0' '\132' >"$TMPD/junk"
     dd if="$TMPD/junk" of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }
-cp $IMG/coffee.png "$TMPD/flip.png"; python_free_flip "$TMPD/flip.png" 200000 64
-cp $IMG/rocket.jpg "$TMPD/flip.jpg"; python_free_flip "$TMPD/flip.jpg" 2 200
+cp $IMG/coffee.png "$TMPD/flip.png"; flip_bytes "$TMPD/flip.png" 200000 64
+cp $IMG/rocket.jpg "$TMPD/flip.jpg"; flip_bytes "$TMPD/flip.jpg" 2 200
 printf 'GIF89a not an image' >"$TMPD/fake.jpg"
 : >"$TMPD/empty.png"
 # Over Lambda's 6 MB payload: a valid JPEG followed by 7 MB of padding.
