@@ -7,6 +7,7 @@
 #include "workloads/wl_image.h"
 #include "sim/sim_io.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,8 +79,28 @@ static void jpeg_on_message(j_common_ptr cinfo, int level)
     }
 }
 
+void wl_image_fit(int in_w, int in_h, int box_w, int box_h, int *out_w, int *out_h)
+{
+    SIM_ASSERT(in_w > 0 && in_h > 0 && box_w > 0 && box_h > 0);
+    /* The binding axis gets exactly the box size; the other is rounded and
+     * kept >= 1 so a 1xN strip still has a pixel across. */
+    double sx = (double)box_w / in_w, sy = (double)box_h / in_h;
+    double s = sx < sy ? sx : sy;
+    long w = sx <= sy ? box_w : lround(in_w * s);
+    long h = sx <= sy ? lround(in_h * s) : box_h;
+    *out_w = (int)(w < 1 ? 1 : w > box_w ? box_w : w);
+    *out_h = (int)(h < 1 ? 1 : h > box_h ? box_h : h);
+}
+
+/* Decode with libjpeg's DCT-domain scaling (scale_denom 1, 2, 4 or 8).
+ * box_w/box_h > 0 ask for shrink-on-load: the largest reduction whose
+ * output is still at least as large as the image fitted inside the box,
+ * so the resampler only ever shrinks the rest (libvips's jpegload
+ * "shrink", chosen by vips_thumbnail).  Scaled IDCTs skip most of the
+ * dequantise/IDCT/upsample work, which dominates thumbnailing a photo. */
 static sim_status decode_jpeg(const uint8_t *buf, size_t n, const char *label,
-                              wl_image *out, sim_error *err)
+                              int box_w, int box_h, wl_image *out, int *shrink,
+                              sim_error *err)
 {
     struct jpeg_decompress_struct cinfo;
     jpeg_err jerr;
@@ -105,6 +126,27 @@ static sim_status decode_jpeg(const uint8_t *buf, size_t n, const char *label,
                  "JPEG of %ux%u pixels is over the %lld-pixel limit", cinfo.image_width,
                  cinfo.image_height, WL_IMAGE_MAX_PIXELS);
     }
+    int denom = 1;
+    if (box_w > 0 && box_h > 0) {
+        int tw, th;
+        wl_image_fit((int)cinfo.image_width, (int)cinfo.image_height, box_w, box_h, &tw, &th);
+        for (int d = 8; d > 1; d /= 2) {
+            cinfo.scale_num = 1;
+            cinfo.scale_denom = (unsigned)d;
+            jpeg_calc_output_dimensions(&cinfo);
+            if ((int)cinfo.output_width >= tw && (int)cinfo.output_height >= th) {
+                denom = d;
+                break;
+            }
+        }
+    }
+    cinfo.scale_num = 1;
+    cinfo.scale_denom = (unsigned)denom;
+    /* When shrinking, the chroma planes are resampled again anyway, so
+     * libjpeg's smooth ("fancy") chroma upsampling buys nothing visible;
+     * plain replication is cheaper.  At full scale keep it for quality. */
+    if (denom > 1) cinfo.do_fancy_upsampling = FALSE;
+    if (shrink) *shrink = denom;
     jpeg_start_decompress(&cinfo);
     int w = (int)cinfo.output_width, h = (int)cinfo.output_height;
     int stride = w * ch;
@@ -161,7 +203,7 @@ static void png_read_mem(png_structp png, png_bytep dst, png_size_t len)
 }
 
 static sim_status decode_png(const uint8_t *buf, size_t n, const char *label,
-                             wl_image *out, sim_error *err)
+                             wl_image *out, int *shrink, sim_error *err)
 {
     png_errctx ectx;
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &ectx,
@@ -173,6 +215,7 @@ static sim_status decode_png(const uint8_t *buf, size_t n, const char *label,
     png_bytep *volatile rows = NULL;
     png_src src = { buf, n, 0 };
     memset(out, 0, sizeof *out);
+    if (shrink) *shrink = 1;
     if (setjmp(ectx.jb)) {
         png_destroy_read_struct(&png, &info, NULL);
         free(data);
@@ -222,14 +265,90 @@ static sim_status decode_png(const uint8_t *buf, size_t n, const char *label,
 sim_status wl_image_decode(const uint8_t *buf, size_t n, const char *label,
                            wl_image *out, sim_error *err)
 {
+    return wl_image_decode_scaled(buf, n, label, 0, 0, out, NULL, err);
+}
+
+sim_status wl_image_decode_scaled(const uint8_t *buf, size_t n, const char *label,
+                                  int box_w, int box_h, wl_image *out, int *shrink,
+                                  sim_error *err)
+{
     memset(out, 0, sizeof *out);
     switch (wl_image_sniff(buf, n)) {
-    case WL_FMT_JPEG: return decode_jpeg(buf, n, label, out, err);
-    case WL_FMT_PNG: return decode_png(buf, n, label, out, err);
+    case WL_FMT_JPEG: return decode_jpeg(buf, n, label, box_w, box_h, out, shrink, err);
+    case WL_FMT_PNG: return decode_png(buf, n, label, out, shrink, err);
     case WL_FMT_UNKNOWN: break;
     }
     SIM_FAIL(err, SIM_EFORMAT, label, 0, NULL,
              n ? "not a JPEG or PNG file" : "empty file");
+}
+
+/* Header-only read: libjpeg's jpeg_read_header and libpng's png_read_info
+ * validate the markers/IHDR (and the PNG CRCs) without decoding pixels. */
+static sim_status probe_jpeg(const uint8_t *buf, size_t n, const char *label,
+                             wl_image_info *info, sim_error *err)
+{
+    struct jpeg_decompress_struct cinfo;
+    jpeg_err jerr;
+    cinfo.err = jpeg_std_error(&jerr.pub);
+    jerr.pub.error_exit = jpeg_on_error;
+    jerr.pub.emit_message = jpeg_on_message;
+    if (setjmp(jerr.jb)) {
+        jpeg_destroy_decompress(&cinfo);
+        SIM_FAIL(err, SIM_EFORMAT, label, 0, NULL, "corrupt or truncated JPEG: %s", jerr.msg);
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, buf, (unsigned long)n);
+    jpeg_read_header(&cinfo, TRUE);
+    info->format = WL_FMT_JPEG;
+    info->width = (int)cinfo.image_width;
+    info->height = (int)cinfo.image_height;
+    info->channels = cinfo.num_components == 1 ? 1 : 3;
+    jpeg_destroy_decompress(&cinfo);
+    return SIM_OK;
+}
+
+static sim_status probe_png(const uint8_t *buf, size_t n, const char *label,
+                            wl_image_info *info, sim_error *err)
+{
+    png_errctx ectx;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &ectx,
+                                             png_on_error, png_on_warning);
+    if (!png)
+        SIM_FAIL(err, SIM_ENOMEM, label, 0, NULL, "cannot create PNG reader");
+    png_infop pinfo = png_create_info_struct(png);
+    png_src src = { buf, n, 0 };
+    if (setjmp(ectx.jb)) {
+        png_destroy_read_struct(&png, &pinfo, NULL);
+        SIM_FAIL(err, SIM_EFORMAT, label, 0, NULL, "corrupt or truncated PNG: %s", ectx.msg);
+    }
+    png_set_read_fn(png, &src, png_read_mem);
+    png_read_info(png, pinfo);
+    int ctype = png_get_color_type(png, pinfo);
+    info->format = WL_FMT_PNG;
+    info->width = (int)png_get_image_width(png, pinfo);
+    info->height = (int)png_get_image_height(png, pinfo);
+    info->channels = (ctype == PNG_COLOR_TYPE_GRAY || ctype == PNG_COLOR_TYPE_GRAY_ALPHA) ? 1 : 3;
+    png_destroy_read_struct(&png, &pinfo, NULL);
+    return SIM_OK;
+}
+
+sim_status wl_image_probe(const uint8_t *buf, size_t n, const char *label,
+                          wl_image_info *info, sim_error *err)
+{
+    memset(info, 0, sizeof *info);
+    info->bytes = n;
+    switch (wl_image_sniff(buf, n)) {
+    case WL_FMT_JPEG: return probe_jpeg(buf, n, label, info, err);
+    case WL_FMT_PNG: return probe_png(buf, n, label, info, err);
+    case WL_FMT_UNKNOWN: break;
+    }
+    SIM_FAIL(err, SIM_EFORMAT, label, 0, NULL,
+             n ? "not a JPEG or PNG file" : "empty file");
+}
+
+const char *wl_format_name(wl_format f)
+{
+    return f == WL_FMT_JPEG ? "jpeg" : f == WL_FMT_PNG ? "png" : "unknown";
 }
 
 sim_status wl_image_load(const char *path, wl_image *out, sim_error *err)

@@ -50,6 +50,38 @@ wl_format wl_image_sniff(const uint8_t *buf, size_t n);
 sim_status wl_image_decode(const uint8_t *buf, size_t n, const char *label,
                            wl_image *out, sim_error *err);
 
+/* What a header says, without decoding pixels. */
+typedef struct wl_image_info {
+    wl_format format;
+    int width, height;
+    int channels;   /* after decoding: 1 (gray) or 3 */
+    size_t bytes;   /* encoded size */
+} wl_image_info;
+
+/* Read only the header (JPEG markers up to SOS; PNG signature and IHDR,
+ * CRC-checked).  Errors name `label`. */
+sim_status wl_image_probe(const uint8_t *buf, size_t n, const char *label,
+                          wl_image_info *info, sim_error *err);
+
+/* "jpeg", "png" or "unknown". */
+const char *wl_format_name(wl_format f);
+
+/* Fit in_w x in_h inside box_w x box_h keeping the aspect ratio: the
+ * binding side gets the box size exactly, the other is rounded to the
+ * nearest pixel and is at least 1.  Images smaller than the box are
+ * enlarged (vipsthumbnail's default). */
+void wl_image_fit(int in_w, int in_h, int box_w, int box_h, int *out_w, int *out_h);
+
+/* Decode for a thumbnail that fits inside box_w x box_h ("shrink-on-load",
+ * as libvips does).  A JPEG is decoded at the largest DCT scale 1/8, 1/4 or
+ * 1/2 whose result is still at least the fitted thumbnail size, so only the
+ * remaining factor (< 2, unless 1/8 was not enough) is left to the
+ * resampler.  PNGs decode at full size.  box 0x0 decodes at full size.
+ * *shrink (may be NULL) receives the denominator used (1, 2, 4 or 8). */
+sim_status wl_image_decode_scaled(const uint8_t *buf, size_t n, const char *label,
+                                  int box_w, int box_h, wl_image *out, int *shrink,
+                                  sim_error *err);
+
 /* Read and decode a file. */
 sim_status wl_image_load(const char *path, wl_image *out, sim_error *err);
 
