@@ -115,7 +115,9 @@ static sim_status add_flat(mdl_bill *b, mdl_service svc, const char *item, const
         *free_used = fu;
     if (billable <= 0 && !mdl_catalog_has(b->cat, id))
         return SIM_OK;
-    SIM_TRY(mdl_catalog_need(b->cat, id, item, err));
+    char why[128];
+    snprintf(why, sizeof why, "%s %s", mdl_service_name(svc), item);
+    SIM_TRY(mdl_catalog_need(b->cat, id, why, err));
     const char *unit = mdl_entry_unit(id);
     double rate = mdl_catalog_usd(b->cat, id);
     mdl_bill_line *l = add_line(b, svc, item, detail, billable, fu, unit, rate,
@@ -148,17 +150,15 @@ static sim_status add_tiered(mdl_bill *b, mdl_service svc, const char *item, con
     const char *unit = mdl_entry_unit(id);
     int ntiers = mdl_catalog_tier_count(b->cat, id);
     for (int i = 0; i < np; i++) {
-        char detail[128];
+        char detail[256];
         double upto = mdl_catalog_tier_upto(b->cat, id, parts[i].tier);
-        char range[64];
+        char range[112], lo[48], hi[48];
+        fmt_num(parts[i].tier ? mdl_catalog_tier_upto(b->cat, id, parts[i].tier - 1) : 0.0, lo,
+                sizeof lo);
         if (isinf(upto))
-            snprintf(range, sizeof range, "over %.10g %s",
-                     parts[i].tier ? mdl_catalog_tier_upto(b->cat, id, parts[i].tier - 1) : 0.0,
-                     unit);
+            snprintf(range, sizeof range, "over %s %s", lo, unit);
         else
-            snprintf(range, sizeof range, "%.10g to %.10g %s",
-                     parts[i].tier ? mdl_catalog_tier_upto(b->cat, id, parts[i].tier - 1) : 0.0,
-                     upto, unit);
+            snprintf(range, sizeof range, "%s to %s %s", lo, fmt_num(upto, hi, sizeof hi), unit);
         if (ntiers > 1)
             snprintf(detail, sizeof detail, "%s%stier %d (%s)", what ? what : "",
                      what ? ", " : "", parts[i].tier + 1, range);
@@ -571,12 +571,12 @@ void mdl_bill_print_text(const mdl_bill *b, FILE *fp)
             mdl_catalog_effective_date(b->cat));
     fprintf(fp, "month %s, free tier %s, Lambda billing granularity %d ms\n\n", b->month,
             mdl_free_tier_name(b->free_tier), b->granularity_ms);
-    fprintf(fp, "%-52s %18s %-13s %14s %14s\n", "service / item", "quantity", "unit",
+    fprintf(fp, "%-60s %18s %-13s %14s %14s\n", "service / item", "quantity", "unit",
             "rate (USD)", "USD");
     for (int s = 0; s < MDL_SVC_COUNT; s++) {
         if (!b->present[s])
             continue;
-        fprintf(fp, "%-52s %18s %-13s %14s %14.4f\n", mdl_service_name((mdl_service)s), "", "",
+        fprintf(fp, "%-60s %18s %-13s %14s %14.4f\n", mdl_service_name((mdl_service)s), "", "",
                 "", b->svc_usd[s]);
         for (size_t i = 0; i < b->n; i++) {
             const mdl_bill_line *l = &b->lines[i];
@@ -586,11 +586,11 @@ void mdl_bill_print_text(const mdl_bill *b, FILE *fp)
             snprintf(label, sizeof label, "  %s%s%s", l->item, l->detail[0] ? ": " : "",
                      l->detail);
             char q[48], r[48];
-            fprintf(fp, "%-52s %18s %-13s %14s %14.4f\n", label,
+            fprintf(fp, "%-60s %18s %-13s %14s %14.4f\n", label,
                     fmt_num(l->quantity, q, sizeof q), l->unit, fmt_num(l->rate_usd, r, sizeof r),
                     l->usd);
             fprintf(fp, "      = %s\n", l->calc);
         }
     }
-    fprintf(fp, "%-52s %18s %-13s %14s %14.2f\n", "TOTAL (USD)", "", "", "", b->total);
+    fprintf(fp, "%-60s %18s %-13s %14s %14.2f\n", "TOTAL (USD)", "", "", "", b->total);
 }

@@ -28,7 +28,7 @@
 typedef struct mdl_bill_line {
     mdl_service service;
     char item[48];          /* "compute", "requests", "provisioned concurrency", ... */
-    char detail[128];       /* "x86_64, tier 1 (0 to 6e+09 GB-s)" */
+    char detail[160];       /* "x86_64, tier 1 (0 to 6000000000 GB-s)" */
     double quantity;        /* billable quantity, after the free allowance */
     double free_quantity;   /* allowance consumed by this line */
     char unit[16];

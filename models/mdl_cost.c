@@ -428,8 +428,6 @@ sim_status mdl_plot_lambda_price(const mdl_catalog *cat, const char *path, sim_e
     /* y in micro-USD per 100 ms; round the axis up to a multiple of 2. */
     double ytop = 0.1 * (xmax / 1024.0) * rate[0] * 1e6;
     double ymax = 2.0 * ceil(ytop / 2.0);
-    if (ytop < 2.0 * ceil(ytop / 2.0) - 1e-9 && ymax - ytop < 0.5)
-        ymax += 2;
 
     sim_atomic a;
     SIM_TRY(sim_atomic_open(&a, path, err));
@@ -505,7 +503,7 @@ sim_status mdl_plot_lambda_price(const mdl_catalog *cat, const char *path, sim_e
         pl_linemod_r(pl, "solid");
         pl_pencolorname_r(pl, "black");
         pl_ffontsize_r(pl, 16);
-        snprintf(buf, sizeof buf, "%s  (%.10g USD per GB-s)", names[s], rate[s]);
+        snprintf(buf, sizeof buf, "%s  (%.10f USD per GB-s, tier 1)", names[s], rate[s]);
         pl_fmove_r(pl, PX0 + 90, ly);
         pl_alabel_r(pl, 'l', 'c', buf);
     }
