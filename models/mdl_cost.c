@@ -448,7 +448,7 @@ sim_status mdl_plot_lambda_price(const mdl_catalog *cat, const char *path, sim_e
     pl_fspace_r(pl, 0, 0, 1000, 750);
     pl_bgcolorname_r(pl, "white");
     pl_erase_r(pl);
-    pl_fontname_r(pl, "HersheySans");
+    pl_fontname_r(pl, "Helvetica");
     pl_pencolorname_r(pl, "black");
     pl_flinewidth_r(pl, 1.5);
     pl_filltype_r(pl, 0);
