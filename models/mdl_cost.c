@@ -176,9 +176,10 @@ static sim_status read_sfn(reader *r, json_object *arr)
         } else {
             double req = 0, dur = 0, mem = 64;
             SIM_TRY(num(r, o, p, "requests", 0, MAX_COUNT, &req));
-            /* Express runs at most 5 minutes (aws-pricing.md §2.5); a
-             * month-average may be given up to that... and beyond, for the
-             * tier vectors, up to one hour. */
+            /* An Express execution runs at most 5 minutes (aws-pricing.md
+             * §2.5), but the limit accepted is one hour: the infracost
+             * tier vectors are reproduced with 17.1 s x 64 MB averages and
+             * other published totals may need longer equivalents. */
             SIM_TRY(num(r, o, p, "avg_duration_ms", 0, 3600000, &dur));
             SIM_TRY(num(r, o, p, "memory_mb", 0, 10240, &mem));
             mdl_meter_sfn_express_bulk(r->m, req, dur, mem);

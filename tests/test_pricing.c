@@ -359,6 +359,20 @@ static void test_edges(void)
     CHECK(u->fn[f].requests == 1 + 12, "1 MB async event = 13 requests, got %g",
           u->fn[f].requests);
 
+    /* PC is metered in 5-minute steps: 36 s bills 300 s, 301 s bills 600 s. */
+    mdl_meter_lambda_provisioned(m, f, 36);
+    CHECK(u->fn[f].pc_configured_s == 300, "36 s -> %g s", u->fn[f].pc_configured_s);
+    mdl_meter_lambda_provisioned(m, f, 301);
+    CHECK(u->fn[f].pc_configured_s == 900, "+301 s -> %g s", u->fn[f].pc_configured_s);
+
+    /* Lambda billed duration: 1 ms ceiling per invocation, INIT added on a
+     * cold start (the month is the catalogue's, after 2025-08-01). */
+    mdl_meter_reset(m);
+    mdl_meter_lambda_invocation(m, f, 10.2, 0, false);
+    mdl_meter_lambda_invocation(m, f, 10.2, 99.5, false);
+    CHECK(u->fn[f].billed_ms == 11 + 110 && u->fn[f].cold_starts == 1, "billed %g ms",
+          u->fn[f].billed_ms);
+
     /* Tier boundary: exactly 6e9 GB-s is all tier 1; one more GB-s is tier 2. */
     mdl_meter_reset(m);
     CHECK(u->fn[f].requests == 0 && u->apigw_http_requests == 0, "reset zeroes counters");
@@ -491,6 +505,29 @@ static void test_rules(void)
     }
     done(&o);
     done(&n);
+
+    /* Ephemeral storage above the free 512 MB: 1M x 1 s x 0.5 GB extra. */
+    priced q = price("{\"lambda\":[{\"memory_mb\":1024,\"requests\":1000000,"
+                     "\"avg_duration_ms\":1000,\"ephemeral_storage_mb\":1024}]}");
+    if (q.b)
+        CHECK_ABS(LAMBDA_USD(q, "ephemeral storage", NULL), 500000 * 0.0000000309, 1e-12,
+                  "ephemeral storage GB-s");
+    done(&q);
+
+    /* Provisioned concurrency all month: it serves all 1M x 100 ms, at the
+     * PC duration rate; the function gets no free tier (always_free is on). */
+    q = price("{\"free_tier\":\"always_free\",\"lambda\":[{\"memory_mb\":1024,"
+              "\"requests\":1000000,\"avg_duration_ms\":100,\"provisioned_concurrency\":10,"
+              "\"provisioned_hours\":730}]}");
+    if (q.b) {
+        CHECK_ABS(LAMBDA_USD(q, "provisioned concurrency", NULL),
+                  10 * 730 * 3600.0 * 0.0000041667, 1e-9, "PC configured all month");
+        CHECK_ABS(LAMBDA_USD(q, "provisioned duration", NULL), 100000 * 0.0000097222, 1e-9,
+                  "duration served by PC");
+        CHECK(LAMBDA_USD(q, "compute", NULL) == 0, "nothing on demand");
+        CHECK_ABS(LAMBDA_USD(q, "requests", NULL), 0.20, 1e-12, "no free requests with PC");
+    }
+    done(&q);
 
     /* Provisioned DynamoDB: 25 WCU free all month; EC2 by type; REST cache. */
     priced p = price("{\"free_tier\":\"always_free\",\"dynamodb\":{\"mode\":\"provisioned\","
