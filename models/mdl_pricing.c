@@ -405,10 +405,15 @@ bool mdl_data_path(const char *rel, char *buf, size_t n)
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (len > 0) {
         exe[len] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash)
-            *slash = '\0';
-        const char *const tails[] = { "../data", "../share/lambdasim" };
+        /* <prefix>/bin/lambdasim or <repo>/build/lambdasim: strip two
+         * components to get <prefix> or <repo> ("/usr/share/...", not
+         * "/usr/bin/../share/..."). */
+        for (int up = 0; up < 2; up++) {
+            char *slash = strrchr(exe, '/');
+            if (slash)
+                *slash = '\0';
+        }
+        const char *const tails[] = { "data", "share/lambdasim" };
         for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
             snprintf(buf, n, "%s/%s/%s", exe, tails[i], rel);
             if (file_exists(buf))
