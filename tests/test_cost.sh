@@ -91,6 +91,22 @@ expect_exit 2 "catalog region mismatch" -- "$LAMBDASIM" cost --usage "$U" \
     --catalog data/prices/eu-central-1.json
 expect_grep "region: region 'us-east-1' does not match" "$TMPD/err" "region mismatch named"
 
+# ---- the bundled examples ----
+# cli.md's own usage file, verbatim without its comments: every service it
+# names is billed (25.00005 + 0.6 + 1 + 3.5 + 14.6 + 0.4 + 10 + 0.1 + 0.125025
+# + 0.23 + 0.5 + 0.4 + 0.40625 + 1 = 57.861325 USD).
+expect_exit 0 "cli.md example" -- "$LAMBDASIM" cost --usage data/usage/cli-example.json
+expect_grep "TOTAL (USD) .* 57.86$" "$TMPD/out" "cli.md example total"
+expect_grep "rest cache: 0.5 GB .* 730 hour" "$TMPD/out" "REST cache hours"
+expect_exit 0 "photo gallery" -- "$LAMBDASIM" cost --usage data/usage/photo-gallery.json \
+    --format json
+for svc in lambda function_url apigw sqs stepfunctions s3 dynamodb rekognition efs ec2 \
+           data_transfer; do
+    expect_grep "\"$svc\": {" "$TMPD/out" "photo gallery bills $svc"
+done
+# 600 KB HTTP API requests are 2 units each.
+expect_grep '"quantity": 2e+06,' "$TMPD/out" "600 KB requests metered as 2"
+
 # ---- the chart ----
 expect_exit 0 "plot" -- "$LAMBDASIM" cost --plot-lambda-price "$TMPD/price.svg"
 expect_grep "<svg" "$TMPD/price.svg" "svg written"
