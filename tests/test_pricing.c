@@ -85,9 +85,9 @@ static void test_catalogues(void)
     for (int i = 0; i < MDL_ENTRY_COUNT; i++)
         CHECK(strlen(mdl_catalog_source(cat, (mdl_entry_id)i)) > 10, "%s has no source",
               mdl_entry_name((mdl_entry_id)i));
-    /* The rate Power Tuning gets wrong (2.1e-9 per MB-ms) is 2.0833e-9. */
-    CHECK_REL(mdl_catalog_tier_usd(cat, MDL_LAMBDA_DURATION_X86, 0) / 1024 / 1000, 1.6276e-11,
-              1e-4, "x86 price per MB-ms");
+    /* Power Tuning prices a 128 MB millisecond at 2.1e-9; it is 2.0833e-9. */
+    CHECK_REL(mdl_catalog_tier_usd(cat, MDL_LAMBDA_DURATION_X86, 0) * 0.125 / 1000, 2.0833e-9,
+              1e-4, "x86 price per ms at 128 MB");
     CHECK(mdl_catalog_tier_count(cat, MDL_LAMBDA_DURATION_ARM) == 3, "arm tiers");
     mdl_catalog_destroy(cat);
 
