@@ -60,13 +60,13 @@ static const struct { double mean_ms, timeout_s, payload_mb; } k_door_defaults[]
 
 /* Service latency assumptions (lognormal mean ms, cv) and transfer MB/s. */
 static const struct { const char *svc, *key; double mean_ms, cv, mbps; } k_svc_defaults[] = {
-    [MDL_SVC_S3_GET] = { "s3", "get_latency", 20.0, 0.5, 90.0 },
-    [MDL_SVC_S3_PUT] = { "s3", "put_latency", 30.0, 0.5, 90.0 },
-    [MDL_SVC_DDB_READ] = { "dynamodb", "read_latency", 5.0, 0.4, 0 },
-    [MDL_SVC_DDB_WRITE] = { "dynamodb", "write_latency", 8.0, 0.4, 0 },
-    [MDL_SVC_REKOGNITION] = { "rekognition", "latency", 400.0, 0.3, 0 },
-    [MDL_SVC_EFS_READ] = { "efs", "read_latency", 3.0, 0.5, 100.0 },
-    [MDL_SVC_EFS_WRITE] = { "efs", "write_latency", 6.0, 0.5, 100.0 },
+    [MDL_CALL_S3_GET] = { "s3", "get_latency", 20.0, 0.5, 90.0 },
+    [MDL_CALL_S3_PUT] = { "s3", "put_latency", 30.0, 0.5, 90.0 },
+    [MDL_CALL_DDB_READ] = { "dynamodb", "read_latency", 5.0, 0.4, 0 },
+    [MDL_CALL_DDB_WRITE] = { "dynamodb", "write_latency", 8.0, 0.4, 0 },
+    [MDL_CALL_REKOGNITION] = { "rekognition", "latency", 400.0, 0.3, 0 },
+    [MDL_CALL_EFS_READ] = { "efs", "read_latency", 3.0, 0.5, 100.0 },
+    [MDL_CALL_EFS_WRITE] = { "efs", "write_latency", 6.0, 0.5, 100.0 },
 };
 
 int mdl_config_find_queue(const mdl_config *cfg, const char *name)
@@ -93,7 +93,7 @@ void mdl_config_fini(mdl_config *cfg)
         sim_dist_fini(&cfg->fn[i].cold);
         sim_dist_fini(&cfg->fn[i].init);
     }
-    for (int i = 0; i < MDL_SVC_COUNT; i++)
+    for (int i = 0; i < MDL_CALL_COUNT; i++)
         sim_dist_fini(&cfg->svc_latency[i]);
     for (int i = 0; i < cfg->nq; i++)
         sim_dist_fini(&cfg->q[i].service_time);
@@ -152,20 +152,20 @@ static sim_status parse_calls(const sim_json_doc *doc, json_object *arr, const c
         case 0:
             if (!is_read && !is_write)
                 SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, pk, "s3 op must be get or put, got '%s'", op);
-            call->op = is_read ? MDL_SVC_S3_GET : MDL_SVC_S3_PUT;
+            call->op = is_read ? MDL_CALL_S3_GET : MDL_CALL_S3_PUT;
             break;
         case 1:
             if (!is_read && !is_write)
                 SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, pk, "dynamodb op must be read or write, got '%s'", op);
-            call->op = is_read ? MDL_SVC_DDB_READ : MDL_SVC_DDB_WRITE;
+            call->op = is_read ? MDL_CALL_DDB_READ : MDL_CALL_DDB_WRITE;
             break;
         case 2:
-            call->op = MDL_SVC_REKOGNITION;
+            call->op = MDL_CALL_REKOGNITION;
             break;
         default:
             if (!is_read && !is_write)
                 SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, pk, "efs op must be read or write, got '%s'", op);
-            call->op = is_read ? MDL_SVC_EFS_READ : MDL_SVC_EFS_WRITE;
+            call->op = is_read ? MDL_CALL_EFS_READ : MDL_CALL_EFS_WRITE;
             break;
         }
         /* bytes: a number, or "request" for the request's own payload. */
@@ -608,7 +608,7 @@ static sim_status parse_services(const sim_json_doc *doc, json_object *o, mdl_co
         const char *allowed[8];
         int na = 0;
         bool has_mbps = false;
-        for (int i = 0; i < MDL_SVC_COUNT; i++) {
+        for (int i = 0; i < MDL_CALL_COUNT; i++) {
             if (strcmp(k_svc_defaults[i].svc, top[s]) == 0) {
                 allowed[na++] = k_svc_defaults[i].key;
                 has_mbps |= k_svc_defaults[i].mbps > 0;
@@ -617,7 +617,7 @@ static sim_status parse_services(const sim_json_doc *doc, json_object *o, mdl_co
         if (has_mbps) allowed[na++] = "mbps";
         allowed[na] = NULL;
         SIM_TRY(sim_json_check_keys(doc, so, p, allowed, err));
-        for (int i = 0; i < MDL_SVC_COUNT; i++) {
+        for (int i = 0; i < MDL_CALL_COUNT; i++) {
             if (strcmp(k_svc_defaults[i].svc, top[s]) != 0) continue;
             bool here = false;
             sim_dist d;
@@ -645,7 +645,7 @@ sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_err
     json_object *root = doc->root;
     sim_status s = SIM_OK;
 #define TRY(expr) do { if ((s = (expr)) != SIM_OK) goto fail; } while (0)
-    for (int i = 0; i < MDL_SVC_COUNT; i++) {
+    for (int i = 0; i < MDL_CALL_COUNT; i++) {
         sim_dist_lognormal_mean_cv(&cfg->svc_latency[i], k_svc_defaults[i].mean_ms,
                                    k_svc_defaults[i].cv);
         cfg->svc_mbps[i] = k_svc_defaults[i].mbps;
@@ -1025,7 +1025,7 @@ static json_object *effective_json(const mdl_config *cfg)
     sim_json_add_bool(b, "init_billed", cfg->init_billed != 0);
     json_object_object_add(r, "billing", b);
     json_object *sv = json_object_new_object();
-    for (int i = 0; i < MDL_SVC_COUNT; i++) {
+    for (int i = 0; i < MDL_CALL_COUNT; i++) {
         json_object *so;
         if (!json_object_object_get_ex(sv, k_svc_defaults[i].svc, &so)) {
             so = json_object_new_object();
@@ -1037,7 +1037,7 @@ static json_object *effective_json(const mdl_config *cfg)
     }
     json_object_object_add(r, "services", sv);
     json_object *fs = json_object_new_object();
-    static const char *const svc_names[MDL_SVC_COUNT] = {
+    static const char *const svc_names[MDL_CALL_COUNT] = {
         "s3.get", "s3.put", "dynamodb.read", "dynamodb.write", "rekognition", "efs.read", "efs.write" };
     for (int i = 0; i < cfg->nfn; i++) {
         const mdl_function_cfg *f = &cfg->fn[i];
@@ -1063,7 +1063,7 @@ static json_object *effective_json(const mdl_config *cfg)
                 sim_json_add_string(co, "call", svc_names[f->calls[c].op]);
                 if (f->calls[c].bytes < 0) sim_json_add_string(co, "bytes", "request");
                 else sim_json_add_double(co, "bytes", f->calls[c].bytes);
-                if (f->calls[c].op == MDL_SVC_DDB_READ || f->calls[c].op == MDL_SVC_DDB_WRITE)
+                if (f->calls[c].op == MDL_CALL_DDB_READ || f->calls[c].op == MDL_CALL_DDB_WRITE)
                     sim_json_add_double(co, "item_kb", f->calls[c].item_kb);
                 json_object_array_add(ca, co);
             }

@@ -25,6 +25,7 @@
 
 #include "sim/sim_json.h"
 #include "sim/sim_rng.h"
+#include "models/mdl_pricing.h"
 #include "sim/sim_status.h"
 #include "workloads/wl_azure.h"
 #include "workloads/wl_gen.h"
@@ -37,16 +38,15 @@
 
 typedef enum { MDL_ENTRY_DIRECT, MDL_ENTRY_FUNCTION_URL, MDL_ENTRY_APIGW_HTTP,
                MDL_ENTRY_APIGW_REST, MDL_ENTRY_QUEUE, MDL_ENTRY_S3,
-               MDL_ENTRY_COUNT } mdl_entry_type;
+               MDL_ENTRY_TYPE_COUNT } mdl_entry_type;
 typedef enum { MDL_Q_STANDARD, MDL_Q_FIFO } mdl_queue_type;
 typedef enum { MDL_POLL_LONG, MDL_POLL_SHORT, MDL_POLL_INSTANT } mdl_poll;
 typedef enum { MDL_CONSUMER_NONE, MDL_CONSUMER_WORKERS, MDL_CONSUMER_LAMBDA } mdl_consumer_type;
 typedef enum { MDL_REUSE_MRU, MDL_REUSE_LRU, MDL_REUSE_NEWEST, MDL_REUSE_RANDOM } mdl_reuse;
-typedef enum { MDL_ARCH_X86_64, MDL_ARCH_ARM64 } mdl_arch;
 typedef enum { MDL_SCALING_2023, MDL_SCALING_BURST } mdl_scaling;
-typedef enum { MDL_SVC_S3_GET, MDL_SVC_S3_PUT, MDL_SVC_DDB_READ, MDL_SVC_DDB_WRITE,
-               MDL_SVC_REKOGNITION, MDL_SVC_EFS_READ, MDL_SVC_EFS_WRITE,
-               MDL_SVC_COUNT } mdl_service_op;
+typedef enum { MDL_CALL_S3_GET, MDL_CALL_S3_PUT, MDL_CALL_DDB_READ, MDL_CALL_DDB_WRITE,
+               MDL_CALL_REKOGNITION, MDL_CALL_EFS_READ, MDL_CALL_EFS_WRITE,
+               MDL_CALL_COUNT } mdl_call_op;
 typedef enum { MDL_ARRIVALS_POISSON, MDL_ARRIVALS_DETERMINISTIC } mdl_arrival_process;
 typedef enum { MDL_WL_ARRIVALS, MDL_WL_TRACE, MDL_WL_GENERATOR } mdl_workload_kind;
 typedef enum { MDL_TRACE_CSV, MDL_TRACE_AZURE2019, MDL_TRACE_AZURE2021 } mdl_trace_format;
@@ -76,7 +76,7 @@ const char *mdl_outcome_name(mdl_outcome o);
 
 /* One call a function makes per invocation. */
 typedef struct mdl_call {
-    mdl_service_op op;
+    mdl_call_op op;
     double bytes;          /* payload moved; <0 = the request's bytes */
     double item_kb;        /* DynamoDB item size */
 } mdl_call;
@@ -191,8 +191,8 @@ typedef struct mdl_config {
     char region[32];
     double async_max_event_age_s;
     int async_max_retries;
-    sim_dist svc_latency[MDL_SVC_COUNT];   /* per service op, ms */
-    double svc_mbps[MDL_SVC_COUNT];        /* transfer rate for payload bytes */
+    sim_dist svc_latency[MDL_CALL_COUNT];   /* per service call, ms */
+    double svc_mbps[MDL_CALL_COUNT];        /* transfer rate for payload bytes */
     mdl_function_cfg fn[MDL_MAX_FUNCTIONS];
     int nfn;
     mdl_queue_cfg q[MDL_MAX_QUEUES];

@@ -256,18 +256,18 @@ static void meter_calls(mdl_scenario *s, fn_rt *f, const req *r)
         const mdl_call *call = &f->cfg->calls[k];
         double bytes = call->bytes < 0 ? r->bytes : call->bytes;
         switch (call->op) {
-        case MDL_SVC_S3_GET: u->s3_get += 1; break;
-        case MDL_SVC_S3_PUT:
+        case MDL_CALL_S3_GET: u->s3_get += 1; break;
+        case MDL_CALL_S3_PUT:
             u->s3_put += 1;
             s3_store(s, bytes);
             break;
         /* Strongly consistent reads: 1 RRU per 4 KB; writes 1 WRU per KB. */
-        case MDL_SVC_DDB_READ: u->ddb_rru += ceil(call->item_kb / 4.0 - 1e-12); break;
-        case MDL_SVC_DDB_WRITE: u->ddb_wru += ceil(call->item_kb - 1e-12); break;
-        case MDL_SVC_REKOGNITION: u->rekognition_images += 1; break;
-        case MDL_SVC_EFS_READ: u->efs_read_gb += bytes / 1e9; break;
-        case MDL_SVC_EFS_WRITE: u->efs_write_gb += bytes / 1e9; break;
-        case MDL_SVC_COUNT: break;
+        case MDL_CALL_DDB_READ: u->ddb_rru += ceil(call->item_kb / 4.0 - 1e-12); break;
+        case MDL_CALL_DDB_WRITE: u->ddb_wru += ceil(call->item_kb - 1e-12); break;
+        case MDL_CALL_REKOGNITION: u->rekognition_images += 1; break;
+        case MDL_CALL_EFS_READ: u->efs_read_gb += bytes / 1e9; break;
+        case MDL_CALL_EFS_WRITE: u->efs_write_gb += bytes / 1e9; break;
+        case MDL_CALL_COUNT: break;
         }
     }
 }
