@@ -12,8 +12,9 @@
  *    not silently kill a user's long requests with the console's 3 s default).
  *  - keep-alive 600 s (SimFaaS and the measured ~10 min of AWS, simulators.md §3).
  *  - async: 2 retries, 6 h maximum event age.
- *  - INIT billed (the rule since 2025-08-01), unless billing.init_billed is
- *    false or billing.date is earlier.
+ *  - billing: no free tier, 1 ms granularity, the catalogue's month (which
+ *    decides dated rules such as INIT billing for ZIP functions since
+ *    2025-08-01); the catalogue is data/prices/<region>.json.
  *  - front-door overheads and service latencies: see k_door_defaults and
  *    k_svc_defaults below; the reference only has anecdotal figures (5-20 ms
  *    for API Gateway), so they are documented assumptions, meant to be
@@ -102,6 +103,7 @@ void mdl_config_fini(mdl_config *cfg)
     sim_dist_fini(&cfg->workload.bytes);
     if (cfg->effective)
         json_object_put(cfg->effective);
+    mdl_catalog_destroy(cfg->catalog);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -127,7 +129,7 @@ static sim_status name_ok(const sim_json_doc *doc, const char *path, const char 
 }
 
 static sim_status parse_calls(const sim_json_doc *doc, json_object *arr, const char *path,
-                              mdl_function_cfg *f, sim_error *err)
+                              mdl_call *calls, int *ncalls, sim_error *err)
 {
     static const char *const keys[] = { "service", "op", "bytes", "item_kb", NULL };
     static const char *const services[] = { "s3", "dynamodb", "rekognition", "efs", NULL };
@@ -143,7 +145,7 @@ static sim_status parse_calls(const sim_json_doc *doc, json_object *arr, const c
         SIM_TRY(sim_json_get_enum(doc, c, p, "service", true, services, &svc, NULL, err));
         const char *op = "";
         SIM_TRY(sim_json_get_string(doc, c, p, "op", svc != 2, &op, NULL, err));
-        mdl_call *call = &f->calls[f->ncalls++];
+        mdl_call *call = &calls[(*ncalls)++];
         memset(call, 0, sizeof *call);
         sim_json_path(pk, sizeof pk, p, "op");
         bool is_read = strcmp(op, "get") == 0 || strcmp(op, "read") == 0;
@@ -193,8 +195,9 @@ static sim_status parse_function(const sim_json_doc *doc, json_object *o, const 
     static const char *const keys[] = {
         "memory_mb", "arch", "ephemeral_storage_mb", "timeout_s", "keep_alive_s",
         "keep_alive_jitter_s", "reuse", "reserved_concurrency", "provisioned_concurrency",
-        "service_time", "init", "calls", "kernel", NULL };
+        "service_time", "init", "calls", "kernel", "package", NULL };
     static const char *const st_keys[] = { "warm", "cold", NULL };
+    static const char *const pkg[] = { "zip", "image", NULL };
     memset(f, 0, sizeof *f);
     SIM_TRY(name_ok(doc, path, name, err));
     snprintf(f->name, sizeof f->name, "%s", name);
@@ -205,6 +208,9 @@ static sim_status parse_function(const sim_json_doc *doc, json_object *o, const 
     int a = 0;
     SIM_TRY(sim_json_get_enum(doc, o, path, "arch", false, k_arch, &a, NULL, err));
     f->arch = (mdl_arch)a;
+    int pk = 0;
+    SIM_TRY(sim_json_get_enum(doc, o, path, "package", false, pkg, &pk, NULL, err));
+    f->image_package = pk == 1;
     v = 512;
     SIM_TRY(sim_json_get_int(doc, o, path, "ephemeral_storage_mb", false, 512, 10240, &v, NULL, err));
     f->ephemeral_storage_mb = (int)v;
@@ -248,7 +254,8 @@ static sim_status parse_function(const sim_json_doc *doc, json_object *o, const 
     json_object *calls = NULL;
     SIM_TRY(sim_json_get_child(doc, o, path, "calls", false, json_type_array, &calls, err));
     if (calls)
-        SIM_TRY(parse_calls(doc, calls, sim_json_path(p, sizeof p, path, "calls"), f, err));
+        SIM_TRY(parse_calls(doc, calls, sim_json_path(p, sizeof p, path, "calls"), f->calls,
+                            &f->ncalls, err));
     return SIM_OK;
 }
 
@@ -368,7 +375,7 @@ static sim_status parse_queue(const sim_json_doc *doc, json_object *o, const cha
     static const char *const ckeys[] = {
         "type", "count", "poll", "wait_time_s", "poll_interval_s", "batch_size", "service_time",
         "instance_type", "autoscale", "function", "batching_window_s", "maximum_concurrency",
-        "failure_probability", NULL };
+        "failure_probability", "calls", NULL };
     static const char *const ctypes[] = { "none", "workers", "lambda", NULL };
     memset(q, 0, sizeof *q);
     SIM_TRY(name_ok(doc, path, name, err));
@@ -439,7 +446,12 @@ static sim_status parse_queue(const sim_json_doc *doc, json_object *o, const cha
         json_object *st = NULL;
         SIM_TRY(sim_json_get_child(doc, c, cp, "service_time", true, json_type_object, &st, err));
         SIM_TRY(sim_dist_from_json(&q->service_time, doc, st, sim_json_path(p, sizeof p, cp, "service_time"), err));
-        const char *it = "c5.large";
+        json_object *wc = NULL;
+        SIM_TRY(sim_json_get_child(doc, c, cp, "calls", false, json_type_array, &wc, err));
+        if (wc)
+            SIM_TRY(parse_calls(doc, wc, sim_json_path(p, sizeof p, cp, "calls"), q->calls,
+                                &q->ncalls, err));
+        const char *it = "t3.large";
         SIM_TRY(sim_json_get_string(doc, c, cp, "instance_type", false, &it, NULL, err));
         snprintf(q->instance_type, sizeof q->instance_type, "%s", it);
         json_object *as = NULL;
@@ -699,28 +711,50 @@ sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_err
         TRY(sim_json_get_int(doc, o, "async", "max_retries", false, 0, 2, &mr, NULL, err));
         cfg->async_max_retries = (int)mr;
     }
-    cfg->init_billed = 1;
+    cfg->granularity_ms = 1;
+    cfg->free_tier = MDL_FREE_NONE;
+    const char *catalog_path = NULL;
     TRY(sim_json_get_child(doc, root, "", "billing", false, json_type_object, &o, err));
     if (o) {
-        static const char *const bk[] = { "init_billed", "date", NULL };
+        static const char *const bk[] = { "free_tier", "granularity_ms", "month", "date",
+                                          "catalog", NULL };
+        static const char *const ft[] = { "none", "always_free", "legacy_12mo", NULL };
         TRY(sim_json_check_keys(doc, o, "billing", bk, err));
-        const char *date = NULL;
-        bool has_date = false;
-        TRY(sim_json_get_string(doc, o, "billing", "date", false, &date, &has_date, err));
-        if (has_date) {
-            int y, m, d;
-            if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31) {
-                s = SIM_ERR(err, SIM_EFORMAT, doc->input, sim_json_line(doc, "billing.date"),
-                            "billing.date", "expected YYYY-MM-DD, got '%s'", date);
+        int f = 0;
+        TRY(sim_json_get_enum(doc, o, "billing", "free_tier", false, ft, &f, NULL, err));
+        cfg->free_tier = (mdl_free_tier)f;
+        int64_t g = 1;
+        TRY(sim_json_get_int(doc, o, "billing", "granularity_ms", false, 1, 100, &g, NULL, err));
+        if (g != 1 && g != 100) {
+            s = SIM_ERR(err, SIM_ERANGE, doc->input, sim_json_line(doc, "billing.granularity_ms"),
+                        "billing.granularity_ms", "must be 1 (since 2020-12) or 100 (legacy), got %lld",
+                        (long long)g);
+            goto fail;
+        }
+        cfg->granularity_ms = (int)g;
+        const char *month = NULL, *date = NULL;
+        bool hm = false, hd = false;
+        TRY(sim_json_get_string(doc, o, "billing", "month", false, &month, &hm, err));
+        TRY(sim_json_get_string(doc, o, "billing", "date", false, &date, &hd, err));
+        const char *when = hm ? month : date;
+        const char *key = hm ? "billing.month" : "billing.date";
+        if (hm || hd) {
+            int y, m, d = 1;
+            int n = sscanf(when, "%4d-%2d-%2d", &y, &m, &d);
+            if (n < 2 || (hd && !hm && n != 3) || m < 1 || m > 12 || d < 1 || d > 31 || y < 2014 || y > 9999) {
+                s = SIM_ERR(err, SIM_EFORMAT, doc->input, sim_json_line(doc, key), key,
+                            "expected %s, got '%s'", hm ? "YYYY-MM" : "YYYY-MM-DD", when);
                 goto fail;
             }
-            /* INIT is billed for on-demand ZIP functions since 2025-08-01. */
-            cfg->init_billed = (y * 10000 + m * 100 + d) >= 20250801;
+            snprintf(cfg->month, sizeof cfg->month, "%04d-%02d", y, m);
         }
-        bool ib = cfg->init_billed != 0, has_ib = false;
-        TRY(sim_json_get_bool(doc, o, "billing", "init_billed", false, &ib, &has_ib, err));
-        if (has_ib) cfg->init_billed = ib;
+        TRY(sim_json_get_string(doc, o, "billing", "catalog", false, &catalog_path, NULL, err));
     }
+    if (catalog_path)
+        TRY(mdl_catalog_load(catalog_path, &cfg->catalog, err));
+    else
+        TRY(mdl_catalog_load_region(cfg->region, doc->input, sim_json_line(doc, "region"), "region",
+                                    &cfg->catalog, err));
     TRY(sim_json_get_child(doc, root, "", "services", false, json_type_object, &o, err));
     if (o) TRY(parse_services(doc, o, cfg, err));
 
@@ -1022,7 +1056,11 @@ static json_object *effective_json(const mdl_config *cfg)
     sim_json_add_int(as, "max_retries", cfg->async_max_retries);
     json_object_object_add(r, "async", as);
     json_object *b = json_object_new_object();
-    sim_json_add_bool(b, "init_billed", cfg->init_billed != 0);
+    static const char *const ftn[] = { "none", "always_free", "legacy_12mo" };
+    sim_json_add_string(b, "free_tier", ftn[cfg->free_tier]);
+    sim_json_add_int(b, "granularity_ms", cfg->granularity_ms);
+    sim_json_add_string(b, "month", cfg->month[0] ? cfg->month : mdl_catalog_effective_date(cfg->catalog));
+    sim_json_add_string(b, "catalog", mdl_catalog_path(cfg->catalog));
     json_object_object_add(r, "billing", b);
     json_object *sv = json_object_new_object();
     for (int i = 0; i < MDL_CALL_COUNT; i++) {
@@ -1044,6 +1082,7 @@ static json_object *effective_json(const mdl_config *cfg)
         json_object *fo = json_object_new_object();
         sim_json_add_int(fo, "memory_mb", f->memory_mb);
         sim_json_add_string(fo, "arch", k_arch[f->arch]);
+        sim_json_add_string(fo, "package", f->image_package ? "image" : "zip");
         sim_json_add_int(fo, "ephemeral_storage_mb", f->ephemeral_storage_mb);
         sim_json_add_double(fo, "timeout_s", f->timeout_s);
         sim_json_add_double(fo, "keep_alive_s", f->keep_alive_s);

@@ -26,7 +26,8 @@ enum { INST_FREE, INST_BUSY, INST_IDLE };
 typedef struct req {
     double t_arrival;     /* when the client sent it */
     double t_first;       /* first invocation attempt (async event age) */
-    double bytes;
+    double bytes;         /* request payload */
+    double resp_bytes;    /* response payload (a viewed photo) */
     double response_ms;   /* function response time (for the done event) */
     double duration_ms;   /* handler Duration (REPORT) */
     double init_ms;
@@ -102,7 +103,13 @@ struct mdl_scenario {
     uint64_t cache_hits;
     sim_hist *lat_ms;                   /* client latency, ok requests */
     double t_measure;                   /* start of measurement */
-    mdl_usage usage;
+    mdl_meter *meter;                   /* the bill's usage, metered per event */
+    int meter_fn[MDL_MAX_FUNCTIONS];    /* config function -> meter function */
+    int meter_cache;                    /* REST cache registration, -1: none */
+    bool init_billed[MDL_MAX_FUNCTIONS];/* INIT billed this month, per function */
+    double s3_gb_month;                 /* storage of objects PUT during the run */
+    mdl_bill *bill;                     /* the simulated period */
+    mdl_bill *bill_month;               /* usage scaled to a 730-hour month */
     FILE *log;
     uint64_t next_req_id;
     struct sqs_queue *q[MDL_MAX_QUEUES];
@@ -129,6 +136,11 @@ struct mdl_scenario {
 int32_t mdl__req_alloc(mdl_scenario *s);
 void mdl__finish(mdl_scenario *s, int32_t ri, mdl_outcome o);
 void mdl__fn_invoke(mdl_scenario *s, fn_rt *f, int32_t ri);
+/* Latency (ms) of a list of service calls, and their metering (S3 storage,
+ * DynamoDB units, ...); `req_bytes` stands for "bytes": "request". */
+double mdl__calls_ms(mdl_scenario *s, const mdl_call *calls, int n, gsl_rng *rng,
+                     double req_bytes);
+void mdl__meter_calls(mdl_scenario *s, const mdl_call *calls, int n, double req_bytes);
 
 /* Queues (mdl_sqs.c). */
 sim_status mdl__sqs_build(mdl_scenario *s, sim_error *err);
@@ -142,6 +154,11 @@ void mdl__esm_complete(mdl_scenario *s, int32_t ri, mdl_outcome o);
 void mdl__sqs_finish(mdl_scenario *s, double t_end);
 void mdl__sqs_reset_stats(mdl_scenario *s, double now);
 json_object *mdl__sqs_results(const mdl_scenario *s, double t_end);
+/* End of run: worker hours to the meter (EC2 types registered at build). */
+sim_status mdl__sqs_meter_end(mdl_scenario *s, sim_error *err);
+/* Usage times k (deep copy), for the monthly projection. */
+void mdl__usage_scaled(const mdl_usage *u, double k, mdl_usage *out);
+void mdl__usage_scaled_free(mdl_usage *u);
 /* Visible messages and live consumers over all queues, now. */
 void mdl__sqs_levels(const mdl_scenario *s, double *depth, double *consumers);
 

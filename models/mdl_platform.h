@@ -85,6 +85,7 @@ typedef struct mdl_function_cfg {
     char name[MDL_NAME_MAX];
     int memory_mb;
     mdl_arch arch;
+    bool image_package;           /* container image: INIT billing rule differs */
     int ephemeral_storage_mb;
     double timeout_s;
     double keep_alive_s;
@@ -146,6 +147,8 @@ typedef struct mdl_queue_cfg {
     sim_dist service_time;        /* per message, ms */
     char instance_type[32];
     bool autoscale;
+    mdl_call calls[MDL_MAX_CALLS];  /* service calls per message */
+    int ncalls;
     int as_min, as_max;
     double as_target_depth, as_interval_s, as_cooldown_s, as_boot_s;
     /* lambda event-source mapping */
@@ -187,7 +190,11 @@ typedef struct mdl_config {
     int account_concurrency;
     mdl_scaling scaling;
     double burst_limit;           /* pre-2023 model: initial burst */
-    int init_billed;              /* 1: INIT billed (date rule), 0: not */
+    /* billing: the meter's options and the catalogue of the region */
+    mdl_free_tier free_tier;
+    int granularity_ms;           /* 1 (since 2020-12) or 100 (legacy) */
+    char month[8];                /* "YYYY-MM" billed (dated rules), "" = catalogue's */
+    mdl_catalog *catalog;         /* owned; loaded for `region` (or billing.catalog) */
     char region[32];
     double async_max_event_age_s;
     int async_max_retries;

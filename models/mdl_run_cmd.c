@@ -89,6 +89,20 @@ static void print_run_text(FILE *fp, const char *label, json_object *r, double w
     fprintf(fp, "latency (client, ms): p50 %.1f  p95 %.1f  p99 %.1f  mean %.1f\n",
             jget(r, "requests.latency_ms.p50"), jget(r, "requests.latency_ms.p95"),
             jget(r, "requests.latency_ms.p99"), jget(r, "requests.latency_ms.mean"));
+    json_object *cost = json_object_object_get(r, "cost");
+    if (cost) {
+        fprintf(fp, "cost (USD): %.4f for the simulated %.6g s; %.2f projected to a 730-hour month\n",
+                jget(r, "cost.total_usd"), jget(r, "cost.period_s"),
+                jget(r, "cost.monthly_projection.total_usd"));
+        json_object *svc = json_object_object_get(cost, "services");
+        json_object_object_foreach(svc, name, so) {
+            (void)so;
+            char p1[128], p2[128];
+            snprintf(p1, sizeof p1, "cost.services.%s.total_usd", name);
+            snprintf(p2, sizeof p2, "cost.monthly_projection.services.%s", name);
+            fprintf(fp, "  %-14s %12.4f   month %12.2f\n", name, jget(r, p1), jget(r, p2));
+        }
+    }
     fprintf(fp, "%-16s %12s %10s %8s %9s %9s %8s %8s\n", "function", "invocations", "cold",
             "cold%", "throttle%", "avg inst", "running", "idle");
     json_object *fns = json_object_object_get(r, "functions");
@@ -233,7 +247,21 @@ static void compare_text(FILE *fp, design *d, int n)
         fprintf(fp, "%-28s", "cost total (USD)");
         for (int i = 0; i < n; i++) fprintf(fp, " %22.4f", jget(d[i].results, "cost.total_usd"));
         fprintf(fp, "\n");
-        json_object *svc = json_object_object_get(cost0, "services");
+        fprintf(fp, "%-28s", "cost per month (USD)");
+        for (int i = 0; i < n; i++)
+            fprintf(fp, " %22.2f", jget(d[i].results, "cost.monthly_projection.total_usd"));
+        fprintf(fp, "\n");
+        /* Services of the first design, then any the others add. */
+        json_object *all = json_object_new_object();
+        for (int i = 0; i < n; i++) {
+            json_object *ci = json_object_object_get(json_object_object_get(d[i].results, "cost"), "services");
+            json_object_object_foreach(ci, nm, v) {
+                (void)v;
+                if (!json_object_object_get_ex(all, nm, NULL))
+                    json_object_object_add(all, nm, json_object_new_boolean(1));
+            }
+        }
+        json_object *svc = all;
         json_object_object_foreach(svc, name, so) {
             (void)so;
             char p[128], label[64];
@@ -243,6 +271,7 @@ static void compare_text(FILE *fp, design *d, int n)
             for (int i = 0; i < n; i++) fprintf(fp, " %22.4f", jget(d[i].results, p));
             fprintf(fp, "\n");
         }
+        json_object_put(all);
     }
 }
 

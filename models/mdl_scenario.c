@@ -226,18 +226,24 @@ static bool scaling_token(mdl_scenario *s, fn_rt *f)
 
 /* ---- durations and metering --------------------------------------------------- */
 
-static double calls_ms(mdl_scenario *s, fn_rt *f, const req *r)
+double mdl__calls_ms(mdl_scenario *s, const mdl_call *calls, int n, gsl_rng *rng,
+                     double req_bytes)
 {
     double ms = 0;
     const mdl_config *c = s->cfg;
-    for (int k = 0; k < f->cfg->ncalls; k++) {
-        const mdl_call *call = &f->cfg->calls[k];
-        double bytes = call->bytes < 0 ? r->bytes : call->bytes;
-        ms += sim_dist_sample(&c->svc_latency[call->op], f->r_calls);
+    for (int k = 0; k < n; k++) {
+        const mdl_call *call = &calls[k];
+        double bytes = call->bytes < 0 ? req_bytes : call->bytes;
+        ms += sim_dist_sample(&c->svc_latency[call->op], rng);
         if (c->svc_mbps[call->op] > 0)
             ms += bytes / (c->svc_mbps[call->op] * 1e6) * 1e3;
     }
     return ms;
+}
+
+static double calls_ms(mdl_scenario *s, fn_rt *f, const req *r)
+{
+    return mdl__calls_ms(s, f->cfg->calls, f->cfg->ncalls, f->r_calls, r->bytes);
 }
 
 /* An object PUT now is stored until the end of the run: GB-month is
@@ -245,46 +251,46 @@ static double calls_ms(mdl_scenario *s, fn_rt *f, const req *r)
 static void s3_store(mdl_scenario *s, double bytes)
 {
     double remaining = s->cfg->duration_s - sim_engine_now(s->e);
-    if (remaining > 0)
-        s->usage.s3_gb_month += bytes / 1e9 * remaining / (730.0 * 3600.0);
+    if (remaining > 0 && sim_engine_now(s->e) >= s->t_measure)
+        s->s3_gb_month += bytes / 1e9 * remaining / (730.0 * 3600.0);
 }
 
-static void meter_calls(mdl_scenario *s, fn_rt *f, const req *r)
+void mdl__meter_calls(mdl_scenario *s, const mdl_call *calls, int n, double req_bytes)
 {
-    mdl_usage *u = &s->usage;
-    for (int k = 0; k < f->cfg->ncalls; k++) {
-        const mdl_call *call = &f->cfg->calls[k];
-        double bytes = call->bytes < 0 ? r->bytes : call->bytes;
+    mdl_meter *m = s->meter;
+    for (int k = 0; k < n; k++) {
+        const mdl_call *call = &calls[k];
+        double bytes = call->bytes < 0 ? req_bytes : call->bytes;
         switch (call->op) {
-        case MDL_CALL_S3_GET: u->s3_get += 1; break;
+        case MDL_CALL_S3_GET: mdl_meter_s3_get(m, 1); break;
         case MDL_CALL_S3_PUT:
-            u->s3_put += 1;
+            mdl_meter_s3_put(m, 1);
             s3_store(s, bytes);
             break;
-        /* Strongly consistent reads: 1 RRU per 4 KB; writes 1 WRU per KB. */
-        case MDL_CALL_DDB_READ: u->ddb_rru += ceil(call->item_kb / 4.0 - 1e-12); break;
-        case MDL_CALL_DDB_WRITE: u->ddb_wru += ceil(call->item_kb - 1e-12); break;
-        case MDL_CALL_REKOGNITION: u->rekognition_images += 1; break;
-        case MDL_CALL_EFS_READ: u->efs_read_gb += bytes / 1e9; break;
-        case MDL_CALL_EFS_WRITE: u->efs_write_gb += bytes / 1e9; break;
+        /* Strongly consistent reads (4 KB units); standard writes (1 KB). */
+        case MDL_CALL_DDB_READ: mdl_meter_ddb_read(m, call->item_kb, true, false); break;
+        case MDL_CALL_DDB_WRITE: mdl_meter_ddb_write(m, call->item_kb, false); break;
+        case MDL_CALL_REKOGNITION: mdl_meter_rekognition(m, 2, 1); break;   /* DetectLabels */
+        case MDL_CALL_EFS_READ: mdl_meter_efs_io(m, bytes / 1e9, 0); break;
+        case MDL_CALL_EFS_WRITE: mdl_meter_efs_io(m, 0, bytes / 1e9); break;
         case MDL_CALL_COUNT: break;
         }
     }
 }
 
-static void meter_invocation(mdl_scenario *s, fn_rt *f, const req *r, bool provisioned,
-                             double billed_ms)
+static void meter_calls(mdl_scenario *s, fn_rt *f, const req *r)
 {
-    mdl_fn_usage *u = &s->usage.fn[f->index];
-    double gb = f->cfg->memory_mb / 1024.0;
-    u->requests += 1;
-    if (provisioned)
-        u->pc_gb_s += billed_ms / 1000.0 * gb;
-    else
-        u->gb_s += billed_ms / 1000.0 * gb;
-    if (f->cfg->ephemeral_storage_mb > 512)
-        u->ephemeral_gb_s += billed_ms / 1000.0 * (f->cfg->ephemeral_storage_mb - 512) / 1024.0;
-    meter_calls(s, f, r);
+    mdl__meter_calls(s, f->cfg->calls, f->cfg->ncalls, r->bytes);
+}
+
+/* Billed duration of one invocation, as its REPORT line says: the handler
+ * plus INIT when billed, rounded up to the granularity (1 or 100 ms). */
+static double billed_ms_of(const mdl_scenario *s, const fn_rt *f, const req *r)
+{
+    double ms = r->duration_ms + (r->cold && s->init_billed[f->index] ? r->init_ms : 0.0);
+    double g = s->cfg->granularity_ms;
+    double b = ceil(ms / g - 1e-9) * g;
+    return b < g ? g : b;
 }
 
 /* ---- outcomes ----------------------------------------------------------------- */
@@ -293,6 +299,10 @@ void mdl__finish(mdl_scenario *s, int32_t ri, mdl_outcome o)
 {
     req *r = &s->rq[ri];
     double now = sim_engine_now(s->e);
+    mdl_entry_type et = s->cfg->entry.type;
+    if (o == MDL_OUT_OK && r->resp_bytes > 0 && now >= s->t_measure &&
+        (et == MDL_ENTRY_FUNCTION_URL || et == MDL_ENTRY_APIGW_HTTP || et == MDL_ENTRY_APIGW_REST))
+        mdl_meter_dto(s->meter, r->resp_bytes / 1e9);   /* the response leaves AWS */
     if (r->counted) {
         s->live_counted--;
         if (o == MDL_OUT_OK) {
@@ -433,11 +443,12 @@ static void fn_done(mdl_scenario *s, fn_rt *f, int32_t ri)
     double now = sim_engine_now(s->e);
     int32_t ii = r->inst;
     bool provisioned = f->in[ii].provisioned;
-    double billed = ceil(r->duration_ms - 1e-9);
-    if (s->cfg->init_billed && r->cold)
-        billed = ceil(r->duration_ms + r->init_ms - 1e-9);
-    if (billed < 1) billed = 1;
-    meter_invocation(s, f, r, provisioned, billed);
+    double billed = billed_ms_of(s, f, r);
+    mdl_meter_lambda_invocation(s->meter, s->meter_fn[f->index], r->duration_ms,
+                                r->cold ? r->init_ms : 0.0, provisioned);
+    if (is_async(s) && r->bytes > 256 * 1024.0)
+        mdl_meter_lambda_async_payload(s->meter, s->meter_fn[f->index], r->bytes / 1024.0);
+    meter_calls(s, f, r);
     concurrency_take(s, f, -1);
     if (now >= s->t_measure) {
         sim_hist_add(f->dur_ms, r->duration_ms);
@@ -533,7 +544,7 @@ static void entry_receive(mdl_scenario *s, int32_t ri, int fi)
             mdl__sqs_send(s, mdl_config_find_queue(s->cfg, en->target), ri);
         } else {
             /* The upload lands in S3 pending/; the bucket notifies later. */
-            s->usage.s3_put += 1;
+            mdl_meter_s3_put(s->meter, 1);
             s3_store(s, r->bytes);
             double d = sim_dist_sample(&en->notify_delay, s->r_notify) / 1e3;
             sim_engine_after(s->e, d, EV_S3_NOTIFY, s->comp_entry, (uint64_t)ri);
@@ -542,8 +553,9 @@ static void entry_receive(mdl_scenario *s, int32_t ri, int fi)
     }
     r->fn = (uint16_t)fi;
     r->t_first = now;
-    if (r->bytes > en->max_payload_bytes ||
-        (!en->async && r->bytes > 6.0 * 1024 * 1024) ||
+    double payload = r->bytes > r->resp_bytes ? r->bytes : r->resp_bytes;
+    if (payload > en->max_payload_bytes ||
+        (!en->async && payload > 6.0 * 1024 * 1024) ||
         (en->async && r->bytes > 1.0 * 1024 * 1024)) {
         /* The door's own limit, then Lambda's: 6 MB sync, 1 MB async. */
         mdl__finish(s, ri, MDL_OUT_PAYLOAD_TOO_LARGE);
@@ -559,10 +571,12 @@ static void entry_receive(mdl_scenario *s, int32_t ri, int fi)
         }
         s->door_tokens -= 1.0;
         if (en->type == MDL_ENTRY_APIGW_HTTP)
-            s->usage.apigw_http_requests += r->bytes > 0 ? ceil(r->bytes / (512.0 * 1024) - 1e-12) : 1;
+            mdl_meter_apigw_http(s->meter, r->bytes / 1024.0);
         else
-            s->usage.apigw_rest_requests += 1;
+            mdl_meter_apigw_rest(s->meter);
     }
+    if (en->type == MDL_ENTRY_FUNCTION_URL)
+        mdl_meter_function_url_request(s->meter);   /* free, but on the bill */
     double ov = sim_dist_sample(&en->overhead, s->r_overhead) / 1e3;
     if (en->type == MDL_ENTRY_APIGW_REST && en->cache_hit_ratio > 0 &&
         gsl_rng_uniform(s->r_cache) < en->cache_hit_ratio) {
@@ -661,7 +675,13 @@ static void source_on_event(sim_engine *e, void *self, const sim_event *ev)
     int fi = s->default_fn;
     if (s->src) {
         const wl_arrival *a = &s->pending;
-        r->bytes = (double)a->bytes;
+        /* A view returns the object (response); other ops send it. */
+        if (a->op == WL_OP_VIEW) {
+            r->resp_bytes = (double)a->bytes;
+            r->bytes = 1024;
+        } else {
+            r->bytes = (double)a->bytes;
+        }
         r->trace_ms = a->duration_ms;
         fi = trace_function(s, a);
         entry_receive(s, ri, fi);
@@ -732,8 +752,9 @@ static void sample(mdl_scenario *s, double now)
         row->instances += s->fn[i].live;
         row->running += s->fn[i].busy;
         thr += s->fn[i].throttles;
-        row->gb_s += s->usage.fn[i].gb_s + s->usage.fn[i].pc_gb_s;
-        row->requests_billed += s->usage.fn[i].requests;
+        const mdl_usage_fn *u = &mdl_meter_usage(s->meter)->fn[s->meter_fn[i]];
+        row->gb_s += (u->billed_ms + u->pc_billed_ms) / 1000.0 * u->memory_mb / 1024.0;
+        row->requests_billed += u->requests;
     }
     mdl__sqs_levels(s, &row->queue_depth, &row->consumers);
     uint64_t fl = total_failures(s);
@@ -766,7 +787,8 @@ static void ctl_on_event(sim_engine *e, void *self, const sim_event *ev)
         sim_twavg_reset(&f->tw_idle, now);
         f->max_live = f->live;
     }
-    memset(&s->usage, 0, sizeof s->usage);
+    mdl_meter_reset(s->meter);
+    s->s3_gb_month = 0;
     mdl__sqs_reset_stats(s, now);
     s->ts_throttles = 0;
     s->ts_arrivals = s->ts_completed = s->ts_failed = 0;
@@ -842,6 +864,31 @@ sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t re
             if (strcmp(cfg->entry.route_op[r], cfg->workload.mix_op[i]) == 0)
                 s->mix_fn[i] = mdl_config_find_function(cfg, cfg->entry.route_fn[r]);
     }
+    /* The meter: one registration per function, the REST cache. */
+    mdl_meter_opts mo = { cfg->free_tier, cfg->granularity_ms, cfg->month[0] ? cfg->month : NULL };
+    sim_status mst = mdl_meter_create(cfg->catalog, &mo, &s->meter, err);
+    if (mst != SIM_OK) {
+        mdl_scenario_destroy(s);
+        return mst;
+    }
+    for (int i = 0; i < cfg->nfn; i++) {
+        const mdl_function_cfg *fc = &cfg->fn[i];
+        mdl_lambda_spec spec = { fc->name, fc->arch, fc->memory_mb, fc->ephemeral_storage_mb,
+                                 fc->image_package ? MDL_PACKAGE_IMAGE : MDL_PACKAGE_ZIP,
+                                 fc->provisioned_concurrency };
+        s->meter_fn[i] = mdl_meter_add_function(s->meter, &spec);
+        /* Container images always paid INIT; ZIP functions since 2025-08. */
+        s->init_billed[i] = fc->image_package || mdl_meter_usage(s->meter)->init_billed_zip;
+    }
+    s->meter_cache = -1;
+    if (cfg->entry.type == MDL_ENTRY_APIGW_REST && cfg->entry.cache_hit_ratio > 0) {
+        mst = mdl_meter_add_rest_cache(s->meter, cfg->entry.cache_gb, "", 0, "entry.cache.size_gb",
+                                       &s->meter_cache, err);
+        if (mst != SIM_OK) {
+            mdl_scenario_destroy(s);
+            return mst;
+        }
+    }
     for (int k = 0; k < WL_OP_COUNT; k++) {
         s->op_route[k] = -1;
         for (int r = 0; r < cfg->entry.nroutes; r++)
@@ -872,6 +919,9 @@ void mdl_scenario_destroy(mdl_scenario *s)
     wl_az19_destroy(s->az);
     free(s->fn_map);
     free(s->ts);
+    mdl_bill_destroy(s->bill);
+    mdl_bill_destroy(s->bill_month);
+    mdl_meter_destroy(s->meter);
     sim_hist_destroy(s->lat_ms);
     free(s->rq);
     sim_engine_destroy(s->e);
@@ -921,16 +971,78 @@ sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err)
     }
     mdl__sqs_finish(s, c->duration_s);
     double span = c->duration_s - s->t_measure;
-    s->usage.seconds = span;
-    s->usage.apigw_rest_cache_hours = c->entry.type == MDL_ENTRY_APIGW_REST && c->entry.cache_hit_ratio > 0
-                                      ? span / 3600.0 : 0;
+    if (s->meter_cache >= 0)
+        mdl_meter_rest_cache_hours(s->meter, s->meter_cache, span / 3600.0);
     for (int i = 0; i < s->nfn; i++)
-        s->usage.fn[i].pc_gb_s_configured =
-            s->fn[i].cfg->provisioned_concurrency * s->fn[i].cfg->memory_mb / 1024.0 * span;
+        if (s->fn[i].cfg->provisioned_concurrency > 0)
+            mdl_meter_lambda_provisioned(s->meter, s->meter_fn[i], span);
+    if (s->s3_gb_month > 0)
+        mdl_meter_s3_storage(s->meter, s->s3_gb_month);
+    SIM_TRY(mdl__sqs_meter_end(s, err));
+    /* The bill of the simulated period, and of the same usage scaled to a
+     * 730-hour month: tiers and free allowances apply to monthly totals, so
+     * a day's bill times 30 would be wrong. */
+    SIM_TRY(mdl_bill_compute(c->catalog, mdl_meter_usage(s->meter), &s->bill, err));
+    if (span > 0) {
+        mdl_usage scaled;
+        mdl__usage_scaled(mdl_meter_usage(s->meter), 730.0 * 3600.0 / span, &scaled);
+        sim_status bs = mdl_bill_compute(c->catalog, &scaled, &s->bill_month, err);
+        mdl__usage_scaled_free(&scaled);
+        SIM_TRY(bs);
+    }
     return SIM_OK;
 }
 
-const mdl_usage *mdl_scenario_usage(const mdl_scenario *s) { return &s->usage; }
+const mdl_usage *mdl_scenario_usage(const mdl_scenario *s) { return mdl_meter_usage(s->meter); }
+const mdl_bill *mdl_scenario_bill(const mdl_scenario *s) { return s->bill; }
+
+/* Copy of a usage with every accumulated quantity times k (registrations
+ * and modes kept).  Free with mdl__usage_scaled_free. */
+void mdl__usage_scaled(const mdl_usage *u, double k, mdl_usage *out)
+{
+    *out = *u;
+    out->fn = sim_xmalloc((u->n_fn ? u->n_fn : 1) * sizeof *out->fn);
+    out->cache = sim_xmalloc((u->n_cache ? u->n_cache : 1) * sizeof *out->cache);
+    out->ec2 = sim_xmalloc((u->n_ec2 ? u->n_ec2 : 1) * sizeof *out->ec2);
+    out->cap_fn = u->n_fn;
+    out->cap_cache = u->n_cache;
+    out->cap_ec2 = u->n_ec2;
+    for (size_t i = 0; i < u->n_fn; i++) {
+        mdl_usage_fn *f = &out->fn[i];
+        *f = u->fn[i];
+        f->requests *= k;
+        f->invocations *= k;
+        f->cold_starts *= k;
+        f->billed_ms *= k;
+        f->pc_billed_ms *= k;
+        f->pc_configured_s *= k;
+    }
+    for (size_t i = 0; i < u->n_cache; i++) {
+        out->cache[i] = u->cache[i];
+        out->cache[i].hours *= k;
+    }
+    for (size_t i = 0; i < u->n_ec2; i++) {
+        out->ec2[i] = u->ec2[i];
+        out->ec2[i].hours *= k;
+    }
+    double *scalars[] = {
+        &out->function_url_requests, &out->apigw_http_requests, &out->apigw_rest_requests,
+        &out->sqs_standard_requests, &out->sqs_fifo_requests, &out->sfn_transitions,
+        &out->sfn_express_requests, &out->sfn_express_units, &out->s3_storage_gb_month,
+        &out->s3_put, &out->s3_get, &out->ddb_wru, &out->ddb_rru, &out->ddb_wcu_hours,
+        &out->ddb_rcu_hours, &out->ddb_storage_gb_month, &out->rek_group1, &out->rek_group2,
+        &out->efs_standard_gb_month, &out->efs_ia_gb_month, &out->efs_archive_gb_month,
+        &out->efs_read_gb, &out->efs_write_gb, &out->dto_gb };
+    for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)
+        *scalars[i] *= k;
+}
+
+void mdl__usage_scaled_free(mdl_usage *u)
+{
+    free(u->fn);
+    free(u->cache);
+    free(u->ec2);
+}
 uint64_t mdl_scenario_events(const mdl_scenario *s) { return sim_engine_events(s->e); }
 
 static json_object *latency_json(const sim_hist *h)
@@ -968,9 +1080,9 @@ json_object *mdl_scenario_results(const mdl_scenario *s)
         sim_json_add_double(o, "avg_lifespan_s", f->lifespan.n ? f->lifespan.mean : 0);
         json_object_object_add(o, "latency_ms", latency_json(f->lat_ms));
         json_object_object_add(o, "duration_ms", latency_json(f->dur_ms));
-        const mdl_fn_usage *u = &s->usage.fn[i];
+        const mdl_usage_fn *u = &mdl_meter_usage(s->meter)->fn[s->meter_fn[i]];
         sim_json_add_double(o, "billed_requests", u->requests);
-        sim_json_add_double(o, "billed_gb_s", u->gb_s + u->pc_gb_s);
+        sim_json_add_double(o, "billed_gb_s", (u->billed_ms + u->pc_billed_ms) / 1000.0 * u->memory_mb / 1024.0);
         json_object_object_add(fns, f->cfg->name, o);
     }
     json_object_object_add(root, "functions", fns);
@@ -994,6 +1106,23 @@ json_object *mdl_scenario_results(const mdl_scenario *s)
     json_object_object_add(root, "requests", rq);
     if (s->nq)
         json_object_object_add(root, "queues", mdl__sqs_results(s, t_end));
+    if (s->bill) {
+        json_object *cost = mdl_bill_to_json(s->bill);
+        sim_json_add_double(cost, "period_s", c->duration_s - s->t_measure);
+        if (s->bill_month) {
+            /* The simulated usage scaled to a 730-hour month, then billed. */
+            json_object *mo = json_object_new_object();
+            sim_json_add_double(mo, "total_usd", mdl_bill_total_usd(s->bill_month));
+            json_object *sv = json_object_new_object();
+            for (int k = 0; k < MDL_SVC_COUNT; k++)
+                if (mdl_bill_has_service(s->bill_month, (mdl_service)k))
+                    sim_json_add_double(sv, mdl_service_name((mdl_service)k),
+                                        mdl_bill_service_usd(s->bill_month, (mdl_service)k));
+            json_object_object_add(mo, "services", sv);
+            json_object_object_add(cost, "monthly_projection", mo);
+        }
+        json_object_object_add(root, "cost", cost);
+    }
     sim_json_add_int(root, "events", (int64_t)sim_engine_events(s->e));
     sim_json_add_int(root, "seed", (int64_t)sim_engine_seed(s->e));
     return root;

@@ -12,36 +12,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "models/mdl_bill.h"
+#include "models/mdl_meter.h"
 #include "models/mdl_platform.h"
 
 typedef struct mdl_scenario mdl_scenario;
 
-/* Usage the scenario meters, by service; the bill is computed from it. */
-typedef struct mdl_fn_usage {
-    double requests;          /* billable invocations (executions started) */
-    double gb_s;              /* billed on-demand GB-s */
-    double pc_gb_s;           /* billed GB-s on provisioned environments */
-    double pc_gb_s_configured;/* provisioned concurrency configured, GB-s */
-    double ephemeral_gb_s;    /* ephemeral storage above 512 MB, GB-s */
-} mdl_fn_usage;
-
-typedef struct mdl_usage {
-    mdl_fn_usage fn[MDL_MAX_FUNCTIONS];
-    double apigw_http_requests;   /* metered in 512 KB units */
-    double apigw_rest_requests;
-    double apigw_rest_cache_hours;
-    double s3_get, s3_put;
-    double s3_gb_month;           /* storage of objects PUT during the run, kept to its end */
-    double ddb_rru, ddb_wru;
-    double rekognition_images;
-    double efs_read_gb, efs_write_gb;
-    double sqs_standard_requests;  /* billed API requests (64 KB chunks) */
-    double sqs_fifo_requests;
-    int nec2;                      /* worker pools' instance hours by type */
-    char ec2_type[MDL_MAX_QUEUES][32];
-    double ec2_hours[MDL_MAX_QUEUES];
-    double seconds;               /* simulated span metered */
-} mdl_usage;
 
 sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t replication,
                                mdl_scenario **out, sim_error *err);
@@ -70,13 +46,17 @@ void mdl_scenario_enable_timeseries(mdl_scenario *s, double interval_s);
 /* The rows recorded (owned by the scenario). */
 const mdl_ts_row *mdl_scenario_timeseries(const mdl_scenario *s, size_t *n);
 
-/* Run to the config's duration.  Returns SIM_OK or a run failure. */
+/* Run to the config's duration, then bill it.  Errors: a trace that turns
+ * out bad mid-run, a rate the region's catalogue lacks (named). */
 sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err);
 
 /* Every figure, as cli.md specifies for `run --format json` (caller owns). */
 json_object *mdl_scenario_results(const mdl_scenario *s);
 
+/* What the run metered (the meter's usage, reset at the end of the warm-up)
+ * and its bill, computed at the end of the run (NULL before). */
 const mdl_usage *mdl_scenario_usage(const mdl_scenario *s);
+const mdl_bill *mdl_scenario_bill(const mdl_scenario *s);
 uint64_t mdl_scenario_events(const mdl_scenario *s);
 
 #endif /* MDL_SCENARIO_H */

@@ -104,6 +104,9 @@ typedef struct sqs_queue {
     sim_hist *wait_ms;
     sim_twavg depth, tw_live, tw_busy;
     double api_requests;
+    int send_batch_n;        /* messages in the producer's open batch */
+    double send_batch_bytes;
+    int ec2_type;            /* meter registration of the workers' type */
 } sqs_queue;
 
 static double now_of(const sqs_queue *q) { return sim_engine_now(q->s->e); }
@@ -111,9 +114,13 @@ static bool measuring(const sqs_queue *q) { return now_of(q) >= q->s->t_measure;
 
 static void api_call(sqs_queue *q, double bytes)
 {
-    /* Every API action is billed per 64 KB chunk of payload, at least 1. */
+    /* Every API action is billed per 64 KB chunk of payload, at least 1
+     * (the meter applies the rule; api_requests counts for the report). */
     double chunks = bytes > CHUNK_BYTES ? ceil(bytes / CHUNK_BYTES) : 1.0;
-    if (measuring(q)) q->api_requests += chunks;
+    if (measuring(q)) {
+        q->api_requests += chunks;
+        mdl_meter_sqs_call(q->s->meter, q->cfg->type == MDL_Q_FIFO, bytes / 1024.0);
+    }
 }
 
 static void depth_changed(sqs_queue *q)
@@ -445,8 +452,12 @@ static void start_batch(sqs_queue *q, int ci)
         set_busy(q, c, true);
         c->state = C_BUSY;
         double ms = 0;
-        for (int k = 0; k < c->nbatch; k++)
-            ms += sim_dist_sample(&q->cfg->service_time, q->r_svc);
+        for (int k = 0; k < c->nbatch; k++) {
+            double bytes = q->m[(int32_t)(c->batch[k] >> 32)].bytes;
+            ms += sim_dist_sample(&q->cfg->service_time, q->r_svc) +
+                  mdl__calls_ms(q->s, q->cfg->calls, q->cfg->ncalls, q->r_svc, bytes);
+            if (measuring(q)) mdl__meter_calls(q->s, q->cfg->calls, q->cfg->ncalls, bytes);
+        }
         sim_engine_after(q->s->e, ms / 1e3, EV_W_DONE, q->comp, consumer_arg(q, ci));
         levels_changed(q);
         return;
@@ -807,8 +818,16 @@ void mdl__sqs_send(mdl_scenario *s, int qi, int32_t ri)
         q->send_tokens -= 1.0;
         group = (int32_t)gsl_rng_uniform_int(q->r_group, (unsigned long)q->ng);
     }
-    /* Batched sends share one call among send_batch_size messages. */
-    if (measuring(q)) q->api_requests += fmax(1.0, ceil(r->bytes / CHUNK_BYTES)) / q->cfg->send_batch_size;
+    /* Batched sends share one call among send_batch_size messages (bytes
+     * add up within the call): one billed call per full batch. */
+    if (measuring(q)) {
+        q->send_batch_bytes += r->bytes;
+        if (++q->send_batch_n >= q->cfg->send_batch_size) {
+            api_call(q, q->send_batch_bytes);
+            q->send_batch_n = 0;
+            q->send_batch_bytes = 0;
+        }
+    }
     enqueue(q, r->bytes, ri, false, group);
     if (q->cfg->duplicate_send_probability > 0 &&
         gsl_rng_uniform(q->r_dup) < q->cfg->duplicate_send_probability) {
@@ -828,7 +847,6 @@ static const sim_component_ops k_q_ops = { "sqs", q_on_event };
 
 sim_status mdl__sqs_build(mdl_scenario *s, sim_error *err)
 {
-    (void)err;
     const mdl_config *cfg = s->cfg;
     s->nq = cfg->nq;
     for (int i = 0; i < cfg->nq; i++) {
@@ -860,6 +878,13 @@ sim_status mdl__sqs_build(mdl_scenario *s, sim_error *err)
         q->send_tokens = 300.0 * q->cfg->send_batch_size;
         q->esm_cap = q->cfg->maximum_concurrency ? q->cfg->maximum_concurrency : 1250;
         s->q[i] = q;
+        q->ec2_type = -1;
+        if (q->cfg->consumer == MDL_CONSUMER_WORKERS) {
+            char field[MDL_NAME_MAX + 40];
+            snprintf(field, sizeof field, "queues.%s.consumer.instance_type", q->cfg->name);
+            SIM_TRY(mdl_meter_add_instance_type(s->meter, q->cfg->instance_type, "", 0, field,
+                                                &q->ec2_type, err));
+        }
     }
     for (int i = 0; i < cfg->nq; i++)
         if (cfg->q[i].dlq_index >= 0) s->q[i]->dlq = s->q[cfg->q[i].dlq_index];
@@ -894,6 +919,8 @@ void mdl__sqs_reset_stats(mdl_scenario *s, double now)
         q->empty_receives = q->deduplicated = q->send_throttled = q->order_violations = 0;
         q->over_limit = q->first_receives = q->waited = 0;
         q->api_requests = 0;
+        q->send_batch_n = 0;
+        q->send_batch_bytes = 0;
         sim_hist_clear(q->wait_ms);
         sim_twavg_reset(&q->depth, now);
         sim_twavg_reset(&q->tw_live, now);
@@ -903,25 +930,23 @@ void mdl__sqs_reset_stats(mdl_scenario *s, double now)
 
 void mdl__sqs_finish(mdl_scenario *s, double t_end)
 {
-    mdl_usage *u = &s->usage;
+    (void)s;
+    (void)t_end;
+}
+
+sim_status mdl__sqs_meter_end(mdl_scenario *s, sim_error *err)
+{
+    (void)err;
+    double t_end = sim_engine_now(s->e);
     for (int i = 0; i < s->nq; i++) {
         sqs_queue *q = s->q[i];
-        if (q->cfg->type == MDL_Q_FIFO) u->sqs_fifo_requests += q->api_requests;
-        else u->sqs_standard_requests += q->api_requests;
-        if (q->cfg->consumer == MDL_CONSUMER_WORKERS) {
+        if (q->send_batch_n > 0)      /* the producer's last, partial batch */
+            api_call(q, q->send_batch_bytes);
+        if (q->cfg->consumer == MDL_CONSUMER_WORKERS)
             /* Worker hours (booting included): the integral of live workers. */
-            double hours = sim_twavg_area(&q->tw_live, t_end) / 3600.0;
-            int k = 0;
-            for (; k < u->nec2; k++)
-                if (strcmp(u->ec2_type[k], q->cfg->instance_type) == 0) break;
-            if (k == u->nec2 && u->nec2 < MDL_MAX_QUEUES) {
-                snprintf(u->ec2_type[k], sizeof u->ec2_type[k], "%s", q->cfg->instance_type);
-                u->ec2_hours[k] = 0;
-                u->nec2++;
-            }
-            if (k < MDL_MAX_QUEUES) u->ec2_hours[k] += hours;
-        }
+            mdl_meter_ec2_hours(s->meter, q->ec2_type, sim_twavg_area(&q->tw_live, t_end) / 3600.0);
     }
+    return SIM_OK;
 }
 
 json_object *mdl__sqs_results(const mdl_scenario *s, double t_end)

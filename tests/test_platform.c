@@ -252,8 +252,43 @@ static void timeseries(void)
     free(t);
 }
 
+/* The simulated period is billed with the catalogue: hand-worked amounts. */
+static void billing(void)
+{
+    /* 1000 requests (deterministic 1/s over 999 s, the first at t=0) of
+     * exactly 100 ms at 1024 MB behind an HTTP API, no INIT. */
+    char *t = cfg_text(
+        "\"duration_s\": 999.5, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 1}},",
+        "\"type\": \"apigw_http\"",
+        "\"memory_mb\": 1024, \"service_time\": {\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 100}}");
+    json_object *r = run_text(t, 1);
+    CHECK(J(r, "requests.completed") == 1000, "1000 requests completed");
+    /* $0.20 per 1M requests + 100 GB-s x $0.0000166667 (aws-pricing.md §1.1). */
+    CHECK_ABS(J(r, "cost.services.lambda.total_usd"), 1000 * 0.2e-6 + 100 * 0.0000166667, 1e-9,
+              "Lambda: requests + GB-s at the exact rate");
+    CHECK_ABS(J(r, "cost.services.apigw.total_usd"), 1000 * 1.0e-6, 1e-12, "HTTP API: $1 per million");
+    CHECK_ABS(J(r, "cost.total_usd"), 1000 * 0.2e-6 + 100 * 0.0000166667 + 1e-3, 1e-9, "total");
+    /* Scaled to a 730-hour month (2,628,000 s): 2.63 M requests, 262,963 GB-s. */
+    double k = 2628000.0 / 999.5;
+    CHECK_REL(J(r, "cost.monthly_projection.services.lambda"),
+              k * (1000 * 0.2e-6 + 100 * 0.0000166667), 1e-9, "monthly projection scales usage");
+    json_object_put(r);
+    free(t);
+    /* 40 s behind an HTTP API: the client fails at 30 s, Lambda bills 40 s. */
+    t = cfg_text(
+        "\"duration_s\": 99, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 0.01}},",
+        "\"type\": \"apigw_http\", \"overhead\": {\"dist\": \"deterministic\", \"value_ms\": 0}",
+        "\"memory_mb\": 2048, \"service_time\": {\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 40000}}");
+    r = run_text(t, 1);
+    CHECK_ABS(J(r, "cost.services.lambda.total_usd"), 0.2e-6 + 80 * 0.0000166667, 1e-12,
+              "the timed-out request is billed for 40 s at 2 GB");
+    json_object_put(r);
+    free(t);
+}
+
 int main(void)
 {
+    billing();
     timeseries();
     simfaas_a();
     simfaas_b();
