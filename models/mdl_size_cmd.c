@@ -549,7 +549,10 @@ static sim_status write_charts(const size_report *s, const char *dir, sim_error 
                         .n = n, .x = x, .y = y, .lo = lo, .hi = hi, .marked = mk,
                         .curve_label = "model / measured mean", .band_label = "95% band",
                         .marker_label = "sampled size", .highlight_x = r->points[r->best].memory_mb,
-                        .highlight_label = hl};
+                        .highlight_label = hl, .shade_to_x = NAN, .shade_label = "out of memory"};
+    /* Grey out the sizes that fail, up to the first one that runs. */
+    for (size_t i = 0; i < n && r->points[i].failed; i++)
+        c.shade_to_x = i + 1 < n ? r->points[i + 1].memory_mb : r->points[i].memory_mb;
     snprintf(path, sizeof path, "%s/duration.svg", dir);
     sim_status st = rpt_band_chart_svg(&c, path, err);
     if (st == SIM_OK) {

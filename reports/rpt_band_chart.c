@@ -61,6 +61,23 @@ static void draw(plPlotter *p, const rpt_band_chart *c)
     pl_fontname_r(p, "Helvetica");
     pl_flinewidth_r(p, 1);
 
+    /* Shaded region (sizes that cannot run), under everything else. */
+    if (isfinite(c->shade_to_x) && c->shade_to_x > f.xmin) {
+        pl_pencolorname_r(p, "#e0e0e0");
+        pl_fillcolorname_r(p, "#e0e0e0");
+        pl_filltype_r(p, 1);
+        pl_fbox_r(p, X0, Y0, px(&f, fmin(c->shade_to_x, f.xmax)), Y1);
+        pl_filltype_r(p, 0);
+        if (c->shade_label) {
+            pl_pencolorname_r(p, "#606060");
+            pl_ffontsize_r(p, 15);
+            pl_fmove_r(p, (X0 + px(&f, fmin(c->shade_to_x, f.xmax))) / 2, Y1 - 15);
+            pl_textangle_r(p, 90);
+            pl_alabel_r(p, 'r', 'c', c->shade_label);
+            pl_textangle_r(p, 0);
+        }
+    }
+
     /* Band: the polygon lo(x) forward, hi(x) backward, per unbroken run. */
     if (c->lo && c->hi) {
         pl_pencolorname_r(p, "#c6dbef");

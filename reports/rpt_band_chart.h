@@ -26,6 +26,8 @@ typedef struct rpt_band_chart {
     const char *curve_label, *band_label, *marker_label;
     double highlight_x;        /* NaN for none */
     const char *highlight_label;
+    double shade_to_x;         /* grey region from the first x to this (NaN: none) */
+    const char *shade_label;   /* e.g. "out of memory" */
 } rpt_band_chart;
 
 /* Draw the chart into `path` (SVG). */
