@@ -67,6 +67,15 @@ printf '{"kernels": {"k": {"cpu_ms_per_megapixel": 10, "threds": 2}}}\n' > "$TMP
 expect_exit 2 "bad profile key" -- "$LAMBDASIM" size --kernel k --profile "$TMPD/p.json"
 expect_grep "p.json:1:kernels.k.threds" "$TMPD/err" "unknown profile key named"
 
+# Real SeBS measurements (thumbnailer, 6 sizes): every method agrees with
+# exhaustive search (128 MB) and bo/parametric sample fewer sizes.
+S=data/sizing/sebs_210_python_warm_oracle.csv
+for m in exhaustive bo parametric; do
+    expect_exit 0 "SeBS 210 $m" -- "$LAMBDASIM" size --oracle "$S" --method $m --format json
+    expect_grep '"power": 128,' "$TMPD/out" "SeBS 210 $m recommends 128 MB"
+done
+expect_grep '"samples_used": 4' "$TMPD/out" "parametric sampled 4 of 6"
+
 # Bad input: exit 2, message names file, line and field.
 : > "$TMPD/empty.csv"
 expect_exit 2 "empty oracle" -- "$LAMBDASIM" size --oracle "$TMPD/empty.csv"
