@@ -9,7 +9,7 @@
  * prediction into durations, prices and bands through the caller's cost
  * model, so the same price is used for every method.
  */
-#include "models/mdl_size.h"
+#include "models/mdl_size_internal.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -28,7 +28,7 @@
  * the gap's log-midpoint is sampled instead (bisection), so a floor costs
  * O(log gap) samples rather than one per grid step.
  */
-#include "models/mdl_size.h"
+#include "models/mdl_size_internal.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -25,7 +25,7 @@
  * confirmation), or at the budget.  Out-of-memory gaps are
  * bisected as in mdl_size_bo.c.
  */
-#include "models/mdl_size.h"
+#include "models/mdl_size_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -75,41 +75,34 @@ typedef struct fit_result {
     bool ok;
 } fit_result;
 
-/* One fit from one start; returns false when GSL fails. */
-static bool fit_once(fit_data *d, const double *p0, fit_result *out)
+/* One fit from one start in a caller-owned workspace (allocated once per
+ * family, reused by every start); returns false when GSL fails. */
+static bool fit_once(fit_data *d, gsl_multifit_nlinear_workspace *w, gsl_matrix *cov,
+                     const double *p0, fit_result *out)
 {
     const size_t np = 3;
-    gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
-    gsl_multifit_nlinear_workspace *w =
-        gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, d->n, np);
     gsl_multifit_nlinear_fdf fdf = {.f = fit_f, .df = NULL, .fvv = NULL,
                                     .n = d->n, .p = np, .params = d};
     gsl_vector_const_view x0 = gsl_vector_const_view_array(p0, np);
-    bool ok = false;
-    if (gsl_multifit_nlinear_init(&x0.vector, &fdf, w) == GSL_SUCCESS) {
-        int info;
-        int s = gsl_multifit_nlinear_driver(200, 1e-8, 1e-8, 1e-8, NULL, NULL, &info, w);
-        (void)s; /* GSL_EMAXITER still leaves the best point so far */
-        gsl_vector *f = gsl_multifit_nlinear_residual(w);
-        gsl_vector *x = gsl_multifit_nlinear_position(w);
-        double ssr;
-        gsl_blas_ddot(f, f, &ssr);
-        if (isfinite(ssr)) {
-            ok = true;
-            out->ok = true;
-            out->fam = d->fam;
-            out->ssr = ssr;
-            for (size_t i = 0; i < np; i++) out->p[i] = gsl_vector_get(x, i);
-            gsl_matrix *J = gsl_multifit_nlinear_jac(w);
-            gsl_matrix *cov = gsl_matrix_alloc(np, np);
-            if (gsl_multifit_nlinear_covar(J, 1e-10, cov) != GSL_SUCCESS) gsl_matrix_set_zero(cov);
-            for (size_t i = 0; i < np; i++)
-                for (size_t j = 0; j < np; j++) out->cov[i * np + j] = gsl_matrix_get(cov, i, j);
-            gsl_matrix_free(cov);
-        }
-    }
-    gsl_multifit_nlinear_free(w);
-    return ok;
+    if (gsl_multifit_nlinear_init(&x0.vector, &fdf, w) != GSL_SUCCESS) return false;
+    int info;
+    /* GSL_EMAXITER still leaves the best point so far, so the status is
+     * not a failure here; the residual decides. */
+    (void)gsl_multifit_nlinear_driver(200, 1e-8, 1e-8, 1e-8, NULL, NULL, &info, w);
+    gsl_vector *f = gsl_multifit_nlinear_residual(w);
+    gsl_vector *x = gsl_multifit_nlinear_position(w);
+    double ssr;
+    gsl_blas_ddot(f, f, &ssr);
+    if (!isfinite(ssr)) return false;
+    out->ok = true;
+    out->fam = d->fam;
+    out->ssr = ssr;
+    for (size_t i = 0; i < np; i++) out->p[i] = gsl_vector_get(x, i);
+    if (gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(w), 1e-10, cov) != GSL_SUCCESS)
+        gsl_matrix_set_zero(cov);
+    for (size_t i = 0; i < np; i++)
+        for (size_t j = 0; j < np; j++) out->cov[i * np + j] = gsl_matrix_get(cov, i, j);
+    return true;
 }
 
 /* Best of several starts for a family. */
@@ -123,6 +116,10 @@ static fit_result fit_family_best(fit_family fam, size_t n, const double *m, con
         mmin = fmin(mmin, m[i]);
     }
     fit_result best = {.ok = false, .ssr = INFINITY};
+    gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
+    gsl_multifit_nlinear_workspace *w =
+        gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, n, 3);
+    gsl_matrix *cov = gsl_matrix_alloc(3, 3);
     static const double scales[] = {150, 400, 1000, 3000};
     static const double par[] = {0.02, 0.3, 0.7, 0.98};
     static const double io_frac[] = {0.02, 0.3, 0.8};
@@ -141,9 +138,11 @@ static fit_result fit_family_best(fit_family fam, size_t n, const double *m, con
                 p0[1] = log(work * (1 - par[a]));
                 p0[2] = log(work * par[a]);
             }
-            fit_result r;
-            if (fit_once(&d, p0, &r) && r.ssr < best.ssr) best = r;
+            fit_result r = {.ok = false};
+            if (fit_once(&d, w, cov, p0, &r) && r.ssr < best.ssr) best = r;
         }
+    gsl_multifit_nlinear_free(w);
+    gsl_matrix_free(cov);
     return best;
 }
 
