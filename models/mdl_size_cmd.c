@@ -494,11 +494,11 @@ static void report_text(FILE *fp, const size_report *s)
     if (r->strategy == MDL_SIZE_BALANCED) fprintf(fp, " (weight %g)", r->balanced_weight);
     fprintf(fp, "\npricing: %s, %d-ms billing, request fee included (default us-east-1 pricer)\n",
             s->a->price.arm64 ? "arm64" : "x86_64", s->a->price.granularity_ms);
-    fprintf(fp, "recommended: %d MB, %.4g ms [%.4g, %.4g], $%.6g per invocation (%s)\n",
+    fprintf(fp, "recommended: %d MB, %.1f ms [%.1f, %.1f], $%.6g per invocation (%s)\n",
             b->memory_mb, b->duration_ms, b->duration_lo, b->duration_hi, b->price_usd,
             b->measured ? "measured" : "predicted");
     if (s->has_init)
-        fprintf(fp, "cold start: INIT %.4g ms (%s median), billed since 2025-08-01\n", s->init_ms,
+        fprintf(fp, "cold start: INIT %.1f ms (%s median), billed since 2025-08-01\n", s->init_ms,
                 s->runtime);
     fprintf(fp, "samples used: %zu of %zu sizes:", r->n_sampled, r->n);
     for (size_t i = 0; i < r->n_sampled; i++) fprintf(fp, " %d", r->sampled[i]);
