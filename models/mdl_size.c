@@ -38,7 +38,10 @@ double mdl_size_price_default(void *ctx, int memory_mb, double duration_ms)
     const double request = 0.20 / 1e6;
     double g = c->granularity_ms > 0 ? c->granularity_ms : 1;
     double billed = duration_ms > 0 ? g * ceil(duration_ms / g) : 0;
-    return request + per_gbs * (memory_mb / 1024.0) * (billed / 1000.0);
+    /* MB x billed ms is an exact integer, so equal GB-s give bit-equal
+     * prices and Power Tuning's tie rules see the tie (1024 MB x 3900 ms
+     * and 1536 MB x 2600 ms, its README example). */
+    return request + per_gbs * ((double)memory_mb * billed) / (1024.0 * 1000.0);
 }
 
 /* ---- names ----------------------------------------------------------- */

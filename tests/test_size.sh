@@ -67,6 +67,18 @@ printf '{"kernels": {"k": {"cpu_ms_per_megapixel": 10, "threds": 2}}}\n' > "$TMP
 expect_exit 2 "bad profile key" -- "$LAMBDASIM" size --kernel k --profile "$TMPD/p.json"
 expect_grep "p.json:1:kernels.k.threds" "$TMPD/err" "unknown profile key named"
 
+# Power Tuning's README example (100-ms era): 1024 MB x 3900 ms and 1536 MB x 2600 ms
+# bill the same GB-s, so the cost strategy's tie goes to the faster, 1536 MB.
+printf 'memory_mb,duration_ms\n128,37002\n256,18648\n512,8489\n1024,3891\n1536,2512\n3008,2010\n' > "$TMPD/pt.csv"
+expect_exit 0 "README example" -- "$LAMBDASIM" size --oracle "$TMPD/pt.csv" --method exhaustive --billing-granularity-ms 100 --format json
+expect_grep '"power": 1536,' "$TMPD/out" "equal cost -> the faster size"
+expect_grep '"visualization": "https://lambda-power-tuning.show/#gAAAAQACAAQABsAL;' "$TMPD/out" "README example powers"
+expect_exit 0 "README example, 1 ms" -- "$LAMBDASIM" size --oracle "$TMPD/pt.csv" --method exhaustive --format json
+# 1-ms billing: 1536 x 2512 MB-ms < 1024 x 3891, so 1536 MB wins outright:
+# 1.5 GB x 2.512 s x 1.66667e-5 + 2e-7 = 6.30001e-5 USD.
+expect_grep '"power": 1536,' "$TMPD/out" "1-ms billing: 1536 MB is cheaper"
+expect_grep '"cost": 6.30001' "$TMPD/out" "1-ms price of 1536 MB"
+
 # Real SeBS measurements (thumbnailer, 6 sizes): every method agrees with
 # exhaustive search (128 MB) and bo/parametric sample fewer sizes.
 S=data/sizing/sebs_210_python_warm_oracle.csv
