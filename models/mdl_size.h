@@ -106,6 +106,7 @@ typedef struct mdl_size_opts {
     int budget;                  /* max sizes to sample (bo/parametric); 0: 15 */
     int n_init;                  /* initial spread-out sizes; 0: method default */
     double ei_threshold;         /* bo: stop when max EI < this * best; 0: default */
+    bool bo_parametric_mean;     /* bo: GP prior mean = the parametric fit (else constant) */
 } mdl_size_opts;
 
 /* Defaults: cost strategy, weight 0.5, bo, default budget/thresholds. */

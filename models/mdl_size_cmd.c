@@ -37,7 +37,7 @@ static const char k_usage[] =
     "                      [--strategy cost|speed|balanced] [--balanced-weight W]\n"
     "                      [--grid MIN:MAX:STEP]                    (default 128:10240:64)\n"
     "                      [--arch x86_64|arm64] [--billing-granularity-ms 1|100]\n"
-    "                      [--budget N] [--profile FILE.json]\n"
+    "                      [--budget N] [--profile FILE.json] [--bo-mean constant|parametric]\n"
     "                      [--format text|json] [--out DIR]\n"
     "\n"
     "Recommends a Lambda memory size (README \"Sizing\").\n"
@@ -54,6 +54,8 @@ static const char k_usage[] =
     "  --strategy      cost (default), speed or balanced, as in Power Tuning\n"
     "  --balanced-weight W  0 = speed .. 1 = cost (default 0.5, clamped)\n"
     "  --budget N      most memory sizes bo/parametric may sample (default 15)\n"
+    "  --bo-mean       the GP's prior mean: constant (default, COSE) or the\n"
+    "                  parametric fit\n"
     "  --arch, --billing-granularity-ms  pricing (default x86_64, 1 ms); costs\n"
     "                  include the request fee\n"
     "  --format        text (default) or json (Power Tuning keys plus ours)\n"
@@ -376,6 +378,10 @@ static sim_status parse_args(int argc, char **argv, size_args *a, sim_error *err
             if (v) a->opts.balanced_weight = fmin(fmax(dv, 0.0), 1.0);
         } else if (sim_cli_opt(argc, argv, &i, "--grid", &v, err)) {
             if (v) SIM_TRY(parse_grid(v, a, err));
+        } else if (sim_cli_opt(argc, argv, &i, "--bo-mean", &v, err)) {
+            if (v && strcmp(v, "constant") && strcmp(v, "parametric"))
+                SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--bo-mean", "'%s' must be constant or parametric", v);
+            if (v) a->opts.bo_parametric_mean = strcmp(v, "parametric") == 0;
         } else if (sim_cli_opt(argc, argv, &i, "--method", &v, err)) {
             if (v && !mdl_size_method_parse(v, &a->opts.method))
                 SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--method",

@@ -156,8 +156,9 @@ static double knowledge(const mdl_size__run *run, int memory_mb)
     return k;
 }
 
-/* Fit both families on the successful samples and predict the grid. */
-static const char *fit_predict(const mdl_size__run *run, double *mu, double *sd)
+/* Fit both families on the successful samples and predict the grid
+ * (also the GP's prior mean in mdl_size_bo.c). */
+const char *mdl_size__fit_predict(const mdl_size__run *run, double *mu, double *sd)
 {
     const mdl_size_opts *o = mdl_size__opts(run);
     size_t nobs = mdl_size__n_obs(run), n = 0;
@@ -230,7 +231,7 @@ sim_status mdl_size__parametric(mdl_size__run *run, sim_error *err)
     for (size_t i = 0; i < ni && st == SIM_OK; i++) st = mdl_size__sample(run, idx[i], err);
     const char *name = "none";
     while (st == SIM_OK) {
-        name = fit_predict(run, mu, sd);
+        name = mdl_size__fit_predict(run, mu, sd);
         for (size_t i = 0; i < ng; i++) ref[i] = exp(mu[i]);
         if (mdl_size__n_obs(run) >= (size_t)budget) break;
         long fl = mdl_size__floor_index(run);

@@ -53,4 +53,8 @@ size_t mdl_size__obs_grid_index(const mdl_size__run *run, size_t i);
 /* Budget in sizes (opts budget or the default 15, at most n_grid). */
 int mdl_size__budget(const mdl_size__run *run);
 
+/* The parametric fit's log-duration prediction on the grid (mu, sd; n_grid
+ * each) from the successful samples; returns the family's name. */
+const char *mdl_size__fit_predict(const mdl_size__run *run, double *mu, double *sd);
+
 #endif /* MDL_SIZE_INTERNAL_H */

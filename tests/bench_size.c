@@ -21,9 +21,10 @@ int main(int argc, char **argv)
     int grid[200];
     size_t ng = synth_grid(grid);
     mdl_size_price_ctx pc = {.arm64 = false, .granularity_ms = 1};
-    static const mdl_size_method methods[2] = {MDL_SIZE_BO, MDL_SIZE_PARAMETRIC};
-    static const char *const names[2] = {"bo", "param"};
-    for (int mi = 0; mi < 2; mi++) {
+    /* The fourth is bo with the parametric prior mean (an extra figure). */
+    static const mdl_size_method methods[3] = {MDL_SIZE_BO, MDL_SIZE_PARAMETRIC, MDL_SIZE_BO};
+    static const char *const names[3] = {"bo", "param", "bo_pmean"};
+    for (int mi = 0; mi < 3; mi++) {
         double samples = 0, regret = 0, worst = 0;
         int runs = 0;
         for (int c = 0; c < SYNTH_COUNT; c++) {
@@ -32,6 +33,7 @@ int main(int argc, char **argv)
                 mdl_size_opts o;
                 mdl_size_opts_init(&o);
                 o.method = methods[mi];
+                o.bo_parametric_mean = mi == 2;
                 o.grid = grid;
                 o.n_grid = ng;
                 o.cost_fn = mdl_size_price_default;

@@ -29,6 +29,10 @@ n=$(grep -o '"samples_used": [0-9]*' "$TMPD/out" | grep -o '[0-9]*$')
 [ "$n" -le 5 ] && ok || bad "bo respects --budget 5 (used $n)"
 expect_grep '"measured": false' "$TMPD/out" "unsampled sizes are predicted"
 
+expect_exit 0 "bo with the parametric prior mean" -- "$LAMBDASIM" size --oracle "$O" --bo-mean parametric --format json
+expect_grep '"method": "bo"' "$TMPD/out" "--bo-mean parametric runs bo"
+expect_exit 2 "bad --bo-mean" -- "$LAMBDASIM" size --oracle "$O" --bo-mean linear
+expect_grep "'linear' must be constant or parametric" "$TMPD/err" "--bo-mean message"
 expect_exit 0 "speed strategy" -- "$LAMBDASIM" size --oracle "$O" --method exhaustive --strategy speed --format json
 expect_grep '"power": 2048' "$TMPD/out" "speed picks the fastest (2048, flat ties go to the cheaper)"
 expect_exit 0 "balanced" -- "$LAMBDASIM" size --oracle "$O" --method parametric --strategy balanced --balanced-weight 0.3 --format json
