@@ -76,7 +76,8 @@ asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    check-tests
-	@ASAN_OPTIONS=detect_leaks=1 LAMBDASIM=build/asan/lambdasim BUILD=build/asan \
+	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	    LAMBDASIM=build/asan/lambdasim BUILD=build/asan \
 	    LAMBDASIM_SANITIZED=1 sh tests/run_tests.sh
 
 install: $(BIN)

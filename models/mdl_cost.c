@@ -413,16 +413,6 @@ sim_status mdl_usage_from_json(const sim_json_doc *doc, const char *catalog_path
 
 /* ---- the chart ------------------------------------------------------------------ */
 
-/* GNU libplot 4.4 leaks about 120 bytes per plotter in its own allocator
- * (_pl_xmalloc; even an empty open/close leaks), which LeakSanitizer would
- * report under `make asan`.  LSan reads this hook; it matters only in
- * sanitizer builds.  Weak, so another module may define the same hook. */
-const char *__lsan_default_suppressions(void);
-__attribute__((weak)) const char *__lsan_default_suppressions(void)
-{
-    return "leak:libplot.so\n";
-}
-
 /* Plot frame in libplot user coordinates (the SVG viewport is 1000 x 750). */
 #define PX0 110.0
 #define PX1 960.0

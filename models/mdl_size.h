@@ -1,0 +1,150 @@
+/* mdl_size.h - Lambda memory sizing: Power Tuning's strategies, exhaustive
+ * search, a Parrotfish-style parametric fit and COSE-style Bayesian
+ * optimisation over a discrete memory grid.
+ *
+ * Design.  A sizing run only ever learns durations through a sampler
+ * callback (one call per memory size, returning every invocation's duration
+ * at that size, or none for an out-of-memory failure), so a method can look
+ * only at the sizes it chooses to sample; the caller counts them.  Prices are
+ * never computed here from a catalogue: every method takes a cost model
+ * (mdl_size_cost_fn) mapping (memory, duration) to the USD price of one
+ * invocation.  The one built-in pricer, mdl_size_price_default, exists so the
+ * command and the tests work before the price catalogue lands; it is replaced
+ * by the catalogue pricer at merge and is kept in one function for that.
+ *
+ * Summaries follow Power Tuning exactly: the duration of a size is the mean
+ * after discarding floor(0.2 n) values at each end, and its price is the same
+ * trimmed mean of per-invocation prices (equivalent to Power Tuning's price
+ * of the trimmed mean billed duration, because price is monotone and linear
+ * in billed time).  The optimum is chosen by Power Tuning's sort for the
+ * strategy, including its tie-breaking (mdl_size_pick).
+ *
+ * Every method fills one mdl_size_result: a point per grid size (measured or
+ * predicted, with a 95% band), the sizes sampled in order, and the pick.
+ */
+#ifndef MDL_SIZE_H
+#define MDL_SIZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sim/sim_status.h"
+
+/* Lambda's memory range (configuration-memory doc, sizing.md §5.1). */
+#define MDL_SIZE_MIN_MB 128
+#define MDL_SIZE_MAX_MB 10240
+
+/* The USD price of one invocation of `memory_mb` lasting `duration_ms`
+ * (billing granularity, request fee and architecture are the model's). */
+typedef double (*mdl_size_cost_fn)(void *ctx, int memory_mb, double duration_ms);
+
+/* Context of the default pricer. */
+typedef struct mdl_size_price_ctx {
+    bool arm64;         /* false: x86_64 */
+    int granularity_ms; /* 1 (since 2020-12-01) or 100 (legacy) */
+} mdl_size_price_ctx;
+
+/* mdl_size_price_default - us-east-1 first-tier on-demand price of one
+ * invocation (aws-pricing.md §1.1, sizing.md §5.4/5.5): $0.20 per 1M requests
+ * plus $0.0000166667 (x86_64) or $0.0000133334 (arm64) per GB-s on the
+ * duration rounded up to the granularity.  The price catalogue's pricer
+ * replaces this at merge; ctx is a mdl_size_price_ctx. */
+double mdl_size_price_default(void *ctx, int memory_mb, double duration_ms);
+
+/* Sampler: the durations (ms) of every invocation at one memory size.
+ * *n == 0 means the size cannot run (out of memory).  *durations stays
+ * owned by the sampler and valid until its next call. */
+typedef sim_status (*mdl_size_sample_fn)(void *ctx, int memory_mb,
+                                         const double **durations, size_t *n,
+                                         sim_error *err);
+
+typedef enum { MDL_SIZE_COST, MDL_SIZE_SPEED, MDL_SIZE_BALANCED } mdl_size_strategy;
+typedef enum { MDL_SIZE_EXHAUSTIVE, MDL_SIZE_BO, MDL_SIZE_PARAMETRIC } mdl_size_method;
+
+/* Parse "cost"/"speed"/"balanced", "exhaustive"/"bo"/"parametric";
+ * false when unknown.  The names are also returned by the *_name functions. */
+bool mdl_size_strategy_parse(const char *s, mdl_size_strategy *out);
+bool mdl_size_method_parse(const char *s, mdl_size_method *out);
+const char *mdl_size_strategy_name(mdl_size_strategy s);
+const char *mdl_size_method_name(mdl_size_method m);
+
+/* One grid size, measured or predicted.  Bands are 95% (measured sizes:
+ * the trimmed mean's t-interval; predicted: the model's band). */
+typedef struct mdl_size_point {
+    int memory_mb;
+    bool measured;      /* sampled (else predicted) */
+    bool failed;        /* out of memory: measured, or below a measured failure */
+    int invocations;    /* rows read at this size (0 if predicted) */
+    double duration_ms, duration_lo, duration_hi;
+    double price_usd, price_lo, price_hi;
+    double total_usd;   /* sum of every invocation's price (Power Tuning totalCost) */
+} mdl_size_point;
+
+/* mdl_size_pick - Power Tuning's optimum over pts (failed points and points
+ * with zero duration are skipped, like analyzer.js extractStatistics):
+ *  cost:     lowest price; equal price -> shorter duration;
+ *  speed:    shortest duration; equal duration -> lower price;
+ *  balanced: lowest w*price/maxPrice + (1-w)*duration/maxDuration, w clamped
+ *            to [0,1], maxima over the candidates.
+ * Remaining ties keep input order (Node's sort is stable).  Returns the
+ * index, or -1 when no point qualifies. */
+int mdl_size_pick(const mdl_size_point *pts, size_t n, mdl_size_strategy s,
+                  double balanced_weight);
+
+/* Power Tuning's trimmed mean (discardTopBottom 0.2); x is sorted in place.
+ * Returns 0 for n == 0. */
+double mdl_size_trimmed_mean(double *x, size_t n);
+
+typedef struct mdl_size_opts {
+    mdl_size_method method;
+    mdl_size_strategy strategy;
+    double balanced_weight;      /* balanced only; default 0.5 */
+    const int *grid;             /* increasing memory sizes, MB */
+    size_t n_grid;               /* >= 2 */
+    mdl_size_cost_fn cost_fn;
+    void *cost_ctx;
+    int budget;                  /* max sizes to sample (bo/parametric); 0: 15 */
+    int n_init;                  /* initial spread-out sizes; 0: method default */
+    double ei_threshold;         /* bo: stop when max EI < this * best; 0: default */
+    bool bo_parametric_mean;     /* bo: GP prior mean = the parametric fit (else constant) */
+} mdl_size_opts;
+
+/* Defaults: cost strategy, weight 0.5, bo, default budget/thresholds. */
+void mdl_size_opts_init(mdl_size_opts *o);
+
+typedef struct mdl_size_result {
+    mdl_size_method method;
+    mdl_size_strategy strategy;
+    double balanced_weight;
+    size_t n;                    /* grid sizes */
+    mdl_size_point *points;      /* n, by increasing memory */
+    int *sampled;                /* memory sizes, in sampling order */
+    size_t n_sampled;
+    int best;                    /* index into points, -1 if every size failed */
+    char model[64];              /* the fitted model: "gp-matern52", "exp", ... */
+} mdl_size_result;
+
+/* mdl_size_run - run one sizing method.  The sampler is called at most once
+ * per memory size.  Errors: a sampler error is returned as is; a grid that
+ * is not increasing inside 128..10240 is EUSAGE; every sampled size failing
+ * is not an error (best = -1).  *out is the caller's (mdl_size_result_destroy). */
+sim_status mdl_size_run(const mdl_size_opts *o, mdl_size_sample_fn sample,
+                        void *sample_ctx, mdl_size_result **out, sim_error *err);
+void mdl_size_result_destroy(mdl_size_result *r);
+
+/* Power Tuning's total price of the sampled invocations (lambdaCost). */
+double mdl_size_result_lambda_cost(const mdl_size_result *r);
+
+/* mdl_size_visualization_url - "https://lambda-power-tuning.show/#" plus
+ * base64(Int16 LE powers);base64(Float32 LE durations);base64(Float32 LE
+ * costs) of the non-failed points (utils.buildVisualizationURL).  Returns a
+ * malloc'd string. */
+char *mdl_size_visualization_url(const mdl_size_point *pts, size_t n);
+
+/* Standard base64 with padding; malloc'd, NUL-terminated. */
+char *mdl_size_base64_encode(const unsigned char *data, size_t n);
+/* Decode standard base64; returns malloc'd bytes (length in *n) or NULL when
+ * the text is not valid base64. */
+unsigned char *mdl_size_base64_decode(const char *text, size_t len, size_t *n);
+
+#endif /* MDL_SIZE_H */

@@ -1,0 +1,280 @@
+/* test_size.c - sizing: Power Tuning's strategies and tie-breaking on
+ * hand-worked cases, its trimmed mean, the default pricer's test vectors,
+ * the visualization URL (decoded back, and Power Tuning's README example),
+ * the sampler contract, and the synthetic suite: over 20 seeds per curve,
+ * bo and parametric land within 2% of the optimum cost while sampling on
+ * average at most 8 sizes (exhaustive samples all 159).
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "tests/check.h"
+#include "tests/size_synth.h"
+
+static mdl_size_point pt(int m, double price, double dur)
+{
+    mdl_size_point p;
+    memset(&p, 0, sizeof p);
+    p.memory_mb = m;
+    p.price_usd = price;
+    p.duration_ms = dur;
+    p.measured = true;
+    return p;
+}
+
+static void test_strategies(void)
+{
+    /* cost: equal price -> the faster (analyzer.js findCheapest). */
+    mdl_size_point a[] = {pt(128, 1.0, 100), pt(256, 1.0, 50), pt(512, 2.0, 20)};
+    CHECK(mdl_size_pick(a, 3, MDL_SIZE_COST, 0.5) == 1, "cost tie goes to the faster size");
+    /* speed: equal duration -> the cheaper. */
+    mdl_size_point b[] = {pt(128, 3, 10), pt(256, 2, 10), pt(512, 1, 20)};
+    CHECK(mdl_size_pick(b, 3, MDL_SIZE_SPEED, 0.5) == 1, "speed tie goes to the cheaper size");
+    CHECK(mdl_size_pick(b, 3, MDL_SIZE_COST, 0.5) == 2, "cost picks the cheapest");
+    /* Full ties keep input order (Node's stable sort). */
+    mdl_size_point c[] = {pt(256, 1, 10), pt(128, 1, 10)};
+    CHECK(mdl_size_pick(c, 2, MDL_SIZE_COST, 0.5) == 0, "cost: full tie keeps the first");
+    CHECK(mdl_size_pick(c, 2, MDL_SIZE_SPEED, 0.5) == 0, "speed: full tie keeps the first");
+    /* balanced, w = 0.5, maxPrice 4, maxDuration 100:
+     * 128: .5*1/4 + .5*100/100 = 0.625; 256: .25 + .2 = 0.45; 512: .5 + .1 = 0.6. */
+    mdl_size_point d[] = {pt(128, 1, 100), pt(256, 2, 40), pt(512, 4, 20)};
+    CHECK(mdl_size_pick(d, 3, MDL_SIZE_BALANCED, 0.5) == 1, "balanced 0.5 -> 256");
+    CHECK(mdl_size_pick(d, 3, MDL_SIZE_BALANCED, 0.0) == 2, "balanced 0 = speed -> 512");
+    CHECK(mdl_size_pick(d, 3, MDL_SIZE_BALANCED, 1.0) == 0, "balanced 1 = cost -> 128");
+    CHECK(mdl_size_pick(d, 3, MDL_SIZE_BALANCED, 1.7) == 0, "weight clamped to 1");
+    CHECK(mdl_size_pick(d, 3, MDL_SIZE_BALANCED, -3) == 2, "weight clamped to 0");
+    /* balanced tie (exact in binary): both score 0.5 -> the first in order. */
+    mdl_size_point e[] = {pt(256, 2, 32), pt(512, 1, 48), pt(1024, 4, 64)};
+    CHECK(mdl_size_pick(e, 3, MDL_SIZE_BALANCED, 0.5) == 0, "balanced tie keeps the first");
+    mdl_size_point e2[] = {pt(512, 1, 48), pt(256, 2, 32), pt(1024, 4, 64)};
+    CHECK(mdl_size_pick(e2, 3, MDL_SIZE_BALANCED, 0.5) == 0, "balanced tie, other order");
+    /* Failed and zero-duration entries are filtered (extractStatistics). */
+    mdl_size_point f[] = {pt(128, 0.5, 0), pt(256, 0.1, 10), pt(512, 2, 5)};
+    f[1].failed = true;
+    CHECK(mdl_size_pick(f, 3, MDL_SIZE_COST, 0.5) == 2, "zero/failed sizes are skipped");
+    f[2].failed = true;
+    CHECK(mdl_size_pick(f, 3, MDL_SIZE_COST, 0.5) == -1, "nothing left -> -1");
+
+    /* Trimmed mean: floor(0.2 n) dropped at each end. */
+    double x5[] = {100, 2, 3, 1, 4};
+    CHECK_ABS(mdl_size_trimmed_mean(x5, 5), 3.0, 1e-12, "n=5 drops 1 each end");
+    double x4[] = {1, 2, 3, 10};
+    CHECK_ABS(mdl_size_trimmed_mean(x4, 4), 4.0, 1e-12, "n=4 drops none");
+    double x10[] = {9, 1, 1000, 5, 5, 5, 5, 5, 5, -100};
+    CHECK_ABS(mdl_size_trimmed_mean(x10, 10), 5.0, 1e-12, "n=10 drops 2 each end");
+}
+
+static void test_pricer(void)
+{
+    mdl_size_price_ctx x86 = {false, 1}, arm = {true, 1}, legacy = {false, 100};
+    /* sizing.md §5.5: 128 MB, 37,003 ms x86 -> 7.709e-5 compute + 2e-7 request. */
+    double want = 0.0000166667 * 0.125 * 37.003 + 2e-7;
+    CHECK_REL(mdl_size_price_default(&x86, 128, 37003), want, 1e-12, "x86 1 ms");
+    CHECK_REL(mdl_size_price_default(&x86, 128, 37002.2), want, 1e-12, "rounded up to 1 ms");
+    CHECK_REL(mdl_size_price_default(&legacy, 128, 37003), 0.0000166667 * 0.125 * 37.1 + 2e-7,
+              1e-12, "100-ms billing");
+    CHECK_REL(mdl_size_price_default(&arm, 1024, 1000), 0.0000133334 + 2e-7, 1e-12, "arm64 GB-s");
+    /* SeBS 411 at 512 MB, billed 1900 ms: $1.603e-5 (sizing.md §5.5). */
+    CHECK_REL(mdl_size_price_default(&legacy, 512, 1894.3), 1.603e-5, 1e-3, "SeBS 411 vector");
+}
+
+static float get_f32(const unsigned char *p)
+{
+    uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+/* Split "...#a;b;c" and decode the three arrays. */
+static size_t decode_url(const char *url, int *pw, float *du, float *co, size_t cap)
+{
+    const char *h = strchr(url, '#');
+    if (!h) return 0;
+    const char *s1 = strchr(h + 1, ';'), *s2 = s1 ? strchr(s1 + 1, ';') : NULL;
+    if (!s2) return 0;
+    size_t n1, n2, n3;
+    unsigned char *a = mdl_size_base64_decode(h + 1, (size_t)(s1 - h - 1), &n1);
+    unsigned char *b = mdl_size_base64_decode(s1 + 1, (size_t)(s2 - s1 - 1), &n2);
+    unsigned char *c = mdl_size_base64_decode(s2 + 1, strlen(s2 + 1), &n3);
+    size_t n = 0;
+    if (a && b && c && n1 / 2 == n2 / 4 && n2 == n3 && n1 / 2 <= cap) {
+        n = n1 / 2;
+        for (size_t i = 0; i < n; i++) {
+            pw[i] = (int16_t)(a[2 * i] | a[2 * i + 1] << 8);
+            du[i] = get_f32(b + 4 * i);
+            co[i] = get_f32(c + 4 * i);
+        }
+    }
+    free(a);
+    free(b);
+    free(c);
+    return n;
+}
+
+static void test_url(void)
+{
+    /* Power Tuning's README example (sizing.md §2.4). */
+    const char *ex = "https://lambda-power-tuning.show/#gAAAAQACAAQABsAL;"
+                     "ZooQR4yvkUa/pQRGRC5zRaADHUVjOftE;QdWhOEMkoziDT5Q4xhiIOMYYiDi6RNc4";
+    int pw[200];
+    float du[200], co[200];
+    size_t n = decode_url(ex, pw, du, co, 200);
+    CHECK(n == 6, "README example has 6 sizes (got %zu)", n);
+    static const int wp[] = {128, 256, 512, 1024, 1536, 3008};
+    static const double wd[] = {37002, 18648, 8489, 3891, 2512, 2010};
+    for (size_t i = 0; i < n && i < 6; i++) {
+        CHECK(pw[i] == wp[i], "power %zu: %d", i, pw[i]);
+        CHECK_REL(du[i], wd[i], 1e-3, "README duration");
+    }
+    if (n == 6) CHECK_REL(co[0], 7.72e-5, 2e-3, "README cost at 128 MB");
+
+    /* Our encoder round-trips through the decoder; failed sizes are left out. */
+    mdl_size_point p[] = {pt(128, 7.7168e-5, 37002.5), pt(192, 1, 1), pt(1769, 3.3e-6, 123.4567),
+                          pt(10240, 1.23e-4, 11.5)};
+    p[1].failed = true;
+    char *url = mdl_size_visualization_url(p, 4);
+    CHECK(strncmp(url, "https://lambda-power-tuning.show/#", 34) == 0, "base URL");
+    n = decode_url(url, pw, du, co, 200);
+    CHECK(n == 3, "3 non-failed sizes encoded (got %zu)", n);
+    const int want_i[] = {0, 2, 3};
+    for (size_t i = 0; i < n && i < 3; i++) {
+        const mdl_size_point *q = &p[want_i[i]];
+        CHECK(pw[i] == q->memory_mb, "power %d", pw[i]);
+        CHECK(du[i] == (float)q->duration_ms, "duration %g", (double)du[i]);
+        CHECK(co[i] == (float)q->price_usd, "cost %g", (double)co[i]);
+    }
+    free(url);
+    /* base64 edge cases. */
+    const unsigned char raw[] = {0xff, 0x00, 0x7f, 0x80};
+    for (size_t k = 0; k <= 4; k++) {
+        char *s = mdl_size_base64_encode(raw, k);
+        size_t m;
+        unsigned char *d = mdl_size_base64_decode(s, strlen(s), &m);
+        CHECK(d && m == k && memcmp(d, raw, k) == 0, "base64 round trip of %zu bytes", k);
+        free(d);
+        free(s);
+    }
+    size_t m;
+    CHECK(mdl_size_base64_decode("ab$d", 4, &m) == NULL, "invalid base64 rejected");
+    CHECK(mdl_size_base64_decode("abc", 3, &m) == NULL, "bad length rejected");
+}
+
+/* A sampler that records what was asked. */
+typedef struct spy {
+    synth_ctx s;
+    int asked[400];
+    int n;
+} spy;
+
+static sim_status spy_sample(void *ctx, int m, const double **d, size_t *n, sim_error *err)
+{
+    spy *sp = ctx;
+    sp->asked[sp->n++] = m;
+    return synth_sample(&sp->s, m, d, n, err);
+}
+
+static void test_suite(void)
+{
+    int grid[200];
+    size_t ng = synth_grid(grid);
+    CHECK(ng == 159, "default grid has 159 sizes");
+    mdl_size_price_ctx pc = {false, 1};
+    for (int c = 0; c < SYNTH_COUNT; c++) {
+        /* Exhaustive samples every size; its optimum is the reference. */
+        mdl_size_opts o;
+        mdl_size_opts_init(&o);
+        o.method = MDL_SIZE_EXHAUSTIVE;
+        o.grid = grid;
+        o.n_grid = ng;
+        o.cost_fn = mdl_size_price_default;
+        o.cost_ctx = &pc;
+        spy sp = {.s = {.curve = (synth_curve)c, .seed = 1}};
+        mdl_size_result *r = NULL;
+        sim_error err;
+        CHECK(mdl_size_run(&o, spy_sample, &sp, &r, &err) == SIM_OK, "exhaustive runs");
+        if (!r) continue;
+        CHECK(r->n_sampled == ng && sp.n == (int)ng, "exhaustive samples all %zu", ng);
+        CHECK(r->best >= 0, "exhaustive found a size");
+        double exh_cost = r->best >= 0 ? synth_true_price((synth_curve)c, &pc, r->points[r->best].memory_mb) : 0;
+        if (c == SYNTH_OOM)
+            CHECK(r->points[0].failed && !r->points[ng - 1].failed, "OOM sizes are marked failed");
+        mdl_size_result_destroy(r);
+
+        static const mdl_size_method ms[2] = {MDL_SIZE_BO, MDL_SIZE_PARAMETRIC};
+        for (int mi = 0; mi < 2; mi++) {
+            double samples = 0, worst = 0;
+            bool contract = true;
+            for (int seed = 1; seed <= 20; seed++) {
+                o.method = ms[mi];
+                spy s2 = {.s = {.curve = (synth_curve)c, .seed = (uint64_t)seed}};
+                r = NULL;
+                if (mdl_size_run(&o, spy_sample, &s2, &r, &err) != SIM_OK || r->best < 0) {
+                    CHECK(false, "%s on %s seed %d failed", mdl_size_method_name(ms[mi]),
+                          synth_names[c], seed);
+                    mdl_size_result_destroy(r);
+                    continue;
+                }
+                /* The method saw exactly the sizes it reports, each once. */
+                contract &= s2.n == (int)r->n_sampled;
+                for (int i = 0; i < s2.n; i++) {
+                    contract &= s2.asked[i] == r->sampled[i];
+                    for (int j = 0; j < i; j++) contract &= s2.asked[i] != s2.asked[j];
+                }
+                for (size_t i = 0; i < r->n; i++) {
+                    const mdl_size_point *p = &r->points[i];
+                    if (p->failed) continue;
+                    contract &= p->duration_lo <= p->duration_ms && p->duration_ms <= p->duration_hi;
+                }
+                double cost = synth_true_price((synth_curve)c, &pc, r->points[r->best].memory_mb);
+                worst = fmax(worst, cost / exh_cost - 1);
+                samples += (double)r->n_sampled;
+                mdl_size_result_destroy(r);
+            }
+            CHECK(contract, "%s on %s: sampler contract and bands", mdl_size_method_name(ms[mi]),
+                  synth_names[c]);
+            CHECK(worst <= 0.02, "%s on %s: worst cost %.2f%% above exhaustive's optimum",
+                  mdl_size_method_name(ms[mi]), synth_names[c], 100 * worst);
+            CHECK(samples / 20 <= 8, "%s on %s: %.2f sizes on average",
+                  mdl_size_method_name(ms[mi]), synth_names[c], samples / 20);
+            printf("# %s %-10s mean samples %.2f, worst %.3f%% vs exhaustive\n",
+                   mdl_size_method_name(ms[mi]), synth_names[c], samples / 20, 100 * worst);
+        }
+    }
+}
+
+static void test_errors(void)
+{
+    int bad[] = {64, 128};
+    mdl_size_price_ctx pc = {false, 1};
+    mdl_size_opts o;
+    mdl_size_opts_init(&o);
+    o.grid = bad;
+    o.n_grid = 2;
+    o.cost_fn = mdl_size_price_default;
+    o.cost_ctx = &pc;
+    synth_ctx s = {.curve = SYNTH_CPU1, .seed = 1};
+    mdl_size_result *r = NULL;
+    sim_error err;
+    CHECK(mdl_size_run(&o, synth_sample, &s, &r, &err) == SIM_EUSAGE && r == NULL &&
+              strstr(err.msg, "64 MB") != NULL, "grid below 128 MB: %s", err.msg);
+    int dec[] = {512, 256};
+    o.grid = dec;
+    CHECK(mdl_size_run(&o, synth_sample, &s, &r, &err) == SIM_EUSAGE, "decreasing grid");
+    o.n_grid = 1;
+    CHECK(mdl_size_run(&o, synth_sample, &s, &r, &err) == SIM_EUSAGE, "single size");
+    mdl_size_result_destroy(NULL);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    test_strategies();
+    test_pricer();
+    test_url();
+    test_suite();
+    test_errors();
+    return check_report("size");
+}
