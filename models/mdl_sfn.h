@@ -138,6 +138,22 @@ double mdl_sfn_exec_duration(const mdl_sfn_exec *e);
 uint64_t mdl_sfn_express_units(double duration_s);
 double mdl_sfn_express_gb_s(double duration_s, double memory_mb);
 
-/* `lambdasim stepfn run` lives in mdl_sfn_cmd.c (sim_cli.h). */
+/* ---- the standalone driver (mdl_sfn_cmd.c) ---------------------------------- */
+
+struct sim_json_doc;
+
+/* Check a mocks document: {"<resource>": {"result": X} | {"error": E,
+ * "cause": C} | [those...]}, each entry optionally with "duration_s". */
+sim_status mdl_sfn_mocks_check(const struct sim_json_doc *doc, sim_error *err);
+
+/* Run an execution to its end on a virtual clock, Task results taken from
+ * `mocks` (checked as above; NULL: every Task returns its input).  Lists are
+ * consumed one entry per call, the last one repeating.  *out is the finished
+ * execution (caller destroys).  `opt` NULL: defaults. */
+sim_status mdl_sfn_run_mocked(const mdl_sfn_machine *m, json_object *input,
+                              json_object *mocks, const mdl_sfn_options *opt,
+                              mdl_sfn_exec **out, sim_error *err);
+
+/* `lambdasim stepfn run` is mdl_cmd_stepfn (sim_cli.h), in mdl_sfn_cmd.c. */
 
 #endif /* MDL_SFN_H */

@@ -70,7 +70,7 @@ static sim_status check_mock_entry(const sim_json_doc *doc, json_object *m, cons
     return SIM_OK;
 }
 
-static sim_status check_mocks(const sim_json_doc *doc, sim_error *err)
+sim_status mdl_sfn_mocks_check(const sim_json_doc *doc, sim_error *err)
 {
     if (!json_object_is_type(doc->root, json_type_object))
         SIM_JSON_FAIL(err, SIM_ETYPE, doc, "", "mocks must be a JSON object keyed by Resource");
@@ -108,11 +108,13 @@ typedef struct pend {
     bool timed_out;
 } pend;
 
-static sim_status run_machine(const mdl_sfn_machine *m, json_object *input,
-                              const sim_json_doc *mocks, mdl_sfn_exec **out, sim_error *err)
+sim_status mdl_sfn_run_mocked(const mdl_sfn_machine *m, json_object *input,
+                              json_object *mocks, const mdl_sfn_options *o,
+                              mdl_sfn_exec **out, sim_error *err)
 {
     mdl_sfn_options opt;
-    mdl_sfn_options_default(&opt);
+    if (o) opt = *o;
+    else mdl_sfn_options_default(&opt);
     mdl_sfn_exec *e;
     SIM_TRY(mdl_sfn_exec_create(m, input, &opt, &e, err));
     json_object *calls = json_object_new_object(); /* resource -> calls so far */
@@ -136,7 +138,7 @@ static sim_status run_machine(const mdl_sfn_machine *m, json_object *input,
             q->t = r.at;
             if (r.kind == MDL_SFN_REQ_INVOKE) {
                 json_object *mk = NULL;
-                if (mocks && json_object_object_get_ex(mocks->root, r.resource, &mk) &&
+                if (mocks && json_object_object_get_ex(mocks, r.resource, &mk) &&
                     json_object_is_type(mk, json_type_array)) {
                     json_object *cnt;
                     int64_t k = json_object_object_get_ex(calls, r.resource, &cnt)
@@ -241,14 +243,14 @@ static int cmd_run(int argc, char **argv)
     }
     if (st == SIM_OK && mocks_path) {
         st = sim_json_doc_load(&mocks, mocks_path, &err);
-        if (st == SIM_OK) st = check_mocks(&mocks, &err);
+        if (st == SIM_OK) st = mdl_sfn_mocks_check(&mocks, &err);
         if (st == SIM_OK) {
             mock_ctx c = { &mocks, mocks.root, &err, SIM_OK };
             mdl_sfn_machine_each_task(m, mock_missing, &c);
             st = c.st;
         }
     }
-    if (st == SIM_OK) st = run_machine(m, in.root, mocks_path ? &mocks : NULL, &e, &err);
+    if (st == SIM_OK) st = mdl_sfn_run_mocked(m, in.root, mocks_path ? mocks.root : NULL, NULL, &e, &err);
     if (st != SIM_OK) {
         rc = sim_cli_fail(&err);
     } else {
