@@ -337,5 +337,5 @@ int main(void)
     test_jitter();
     test_express();
     test_embedding();
-    return check_report("test_stepfn");
+    return check_report("stepfn");
 }
