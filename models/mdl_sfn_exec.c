@@ -189,6 +189,14 @@ static json_object *make_ctx(mdl_sfn_exec *e, int bi, long map_index, json_objec
     return ctx;
 }
 
+/* A request id carries its branch's index in the high 32 bits, so a resume
+ * finds its branch in O(1) even in a Map over thousands of items. */
+static uint64_t new_req_id(mdl_sfn_exec *e, int bi)
+{
+    e->next_id++;
+    return ((uint64_t)(uint32_t)bi << 32) | (e->next_id & 0xffffffffu);
+}
+
 static void queue_push(mdl_sfn_exec *e, const mdl_sfn_request *r)
 {
     if (e->qhead == e->qn) e->qhead = e->qn = 0;
@@ -275,7 +283,7 @@ static void state_error(mdl_sfn_exec *e, int bi, const char *error, const char *
             e->transitions++; /* a retry is billed like a state entered */
             b->ph = PH_TIMER;
             b->retry_timer = true;
-            b->req = ++e->next_id;
+            b->req = new_req_id(e, bi);
             mdl_sfn_request rq = { MDL_SFN_REQ_WAIT, b->req, b->t + delay, b->name, NULL, NULL, 0 };
             queue_push(e, &rq);
             return;
@@ -368,10 +376,27 @@ static bool apply_output_path(json_object *st, json_object *v, json_object **out
     return mdl_sfn__path_get(str_field(st, "OutputPath"), v, NULL, out, f);
 }
 
+/* Step Functions' payload limit: 256 KiB of UTF-8 JSON per state input and
+ * output (aws-pricing.md §2.5). */
+#define SFN_PAYLOAD_MAX 262144
+
+static bool too_big(json_object *v)
+{
+    size_t n = 0;
+    json_object_to_json_string_length(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+    return n > SFN_PAYLOAD_MAX;
+}
+
 /* Go to Next, or end the branch with `output` (a reference is taken). */
 static void state_advance(mdl_sfn_exec *e, int bi, json_object *output)
 {
     branch *b = &e->b[bi];
+    if (too_big(output)) {
+        json_object_put(output);
+        state_error(e, bi, "States.DataLimitExceeded",
+                    "The state output exceeds the 262144-byte payload limit");
+        return;
+    }
     const char *next = str_field(b->st, "Next");
     set_ref(&b->eff, NULL);
     if (next) {
@@ -597,9 +622,14 @@ static void run_branch(mdl_sfn_exec *e, int bi)
                     continue;
                 }
             }
+            if (too_big(b->eff)) {
+                state_error(e, bi, "States.DataLimitExceeded",
+                            "The task input exceeds the 262144-byte payload limit");
+                continue;
+            }
             b->t += e->opt.task_latency_s;
             b->ph = PH_INVOKE;
-            b->req = ++e->next_id;
+            b->req = new_req_id(e, bi);
             b->issued_at = b->t;
             b->task_timeout = timeout;
             e->invocations++;
@@ -650,7 +680,7 @@ static void run_branch(mdl_sfn_exec *e, int bi)
             if (secs < 0) secs = 0;
             b->ph = PH_TIMER;
             b->retry_timer = false;
-            b->req = ++e->next_id;
+            b->req = new_req_id(e, bi);
             mdl_sfn_request rq = { MDL_SFN_REQ_WAIT, b->req, b->t + secs, b->name, NULL, NULL, 0 };
             queue_push(e, &rq);
         } else if (!strcmp(type, "Choice")) {
@@ -877,28 +907,27 @@ void mdl_sfn_exec_advance(mdl_sfn_exec *e, double now)
     pump(e);
 }
 
+static int find_waiting(const mdl_sfn_exec *e, uint64_t id, phase ph)
+{
+    if (e->status != MDL_SFN_RUNNING) return -1;
+    uint64_t bi = id >> 32;
+    if (bi >= (uint64_t)e->nb) return -1;
+    const branch *b = &e->b[bi];
+    return b->req == id && b->ph == ph ? (int)bi : -1;
+}
+
 bool mdl_sfn_exec_next_request(mdl_sfn_exec *e, mdl_sfn_request *out)
 {
     while (e->qhead < e->qn) {
         mdl_sfn_request *r = &e->q[e->qhead++];
         /* Skip requests whose branch was cancelled before they were taken. */
-        for (int i = 0; i < e->nb; i++) {
-            branch *b = &e->b[i];
-            if (b->req == r->id && (b->ph == PH_INVOKE || b->ph == PH_TIMER)) {
-                *out = *r;
-                return true;
-            }
+        phase ph = r->kind == MDL_SFN_REQ_INVOKE ? PH_INVOKE : PH_TIMER;
+        if (find_waiting(e, r->id, ph) >= 0) {
+            *out = *r;
+            return true;
         }
     }
     return false;
-}
-
-static int find_waiting(mdl_sfn_exec *e, uint64_t id, phase ph)
-{
-    if (e->status != MDL_SFN_RUNNING) return -1;
-    for (int i = 0; i < e->nb; i++)
-        if (e->b[i].req == id && e->b[i].ph == ph) return i;
-    return -1;
 }
 
 static bool check_deadline(mdl_sfn_exec *e, double now)
