@@ -74,6 +74,8 @@ struct mdl_sfn_exec {
     int nb, cap;
     mdl_sfn_request *q;
     size_t qhead, qn, qcap;
+    int *ready;           /* FIFO of branches made READY, so pumping costs */
+    size_t rhead, rn, rcap; /* O(work), not O(branches), per resume */
     uint64_t next_id, transitions, invocations;
     mdl_sfn_status status;
     json_object *output;
@@ -152,6 +154,48 @@ static void iso_time(double t, char *buf, size_t n)
         buf[n - 1] = '\0';
 }
 
+/* Whether a payload template reads the context object ("$$" in a path or
+ * an intrinsic's arguments): building $$ costs more than most states. */
+static bool uses_ctx(json_object *t)
+{
+    if (json_object_is_type(t, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(t); i++)
+            if (uses_ctx(json_object_array_get_idx(t, i))) return true;
+        return false;
+    }
+    if (!json_object_is_type(t, json_type_object)) return false;
+    json_object_object_foreach(t, k, v) {
+        size_t kl = strlen(k);
+        if (kl > 2 && !strcmp(k + kl - 2, ".$")) {
+            if (json_object_is_type(v, json_type_string) && strstr(json_object_get_string(v), "$$"))
+                return true;
+        } else if (uses_ctx(v)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Any string in v mentions "$$" (Choice rules: Variable and ...Path). */
+static bool any_ctx_string(json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_string: return strstr(json_object_get_string(v), "$$") != NULL;
+    case json_type_array:
+        for (size_t i = 0; i < json_object_array_length(v); i++)
+            if (any_ctx_string(json_object_array_get_idx(v, i))) return true;
+        return false;
+    case json_type_object: {
+        json_object_object_foreach(v, k, c) {
+            (void)k;
+            if (any_ctx_string(c)) return true;
+        }
+        return false;
+    }
+    default: return false;
+    }
+}
+
 /* The context object ($$) for an evaluation in branch bi. */
 static json_object *make_ctx(mdl_sfn_exec *e, int bi, long map_index, json_object *map_value)
 {
@@ -207,6 +251,17 @@ static void queue_push(mdl_sfn_exec *e, const mdl_sfn_request *r)
     e->q[e->qn++] = *r;
 }
 
+static void mark_ready(mdl_sfn_exec *e, int bi)
+{
+    e->b[bi].ph = PH_READY;
+    if (e->rhead == e->rn) e->rhead = e->rn = 0;
+    if (e->rn == e->rcap) {
+        e->rcap = e->rcap ? e->rcap * 2 : 16;
+        e->ready = sim_xrealloc(e->ready, e->rcap * sizeof *e->ready);
+    }
+    e->ready[e->rn++] = bi;
+}
+
 static int branch_new(mdl_sfn_exec *e, json_object *scope, json_object *input, int parent,
                       int slot, double t)
 {
@@ -221,11 +276,12 @@ static int branch_new(mdl_sfn_exec *e, json_object *scope, json_object *input, i
     b->name = str_field(scope, "StartAt");
     b->st = field(b->states, b->name);
     b->input = input;
-    b->ph = PH_READY;
+    mark_ready(e, bi);
     b->t = t;
     b->parent = parent;
     b->slot = slot;
     b->parent_gen = parent >= 0 ? e->b[parent].gen : 0;
+    mark_ready(e, bi);
     return bi;
 }
 
@@ -320,7 +376,7 @@ static void state_error(mdl_sfn_exec *e, int bi, const char *error, const char *
         b->st = field(b->states, next);
         set_ref(&b->input, out);
         b->entered = false;
-        b->ph = PH_READY;
+        mark_ready(e, bi);
         return;
     }
     b->failed = true;
@@ -351,7 +407,7 @@ static bool effective_input(mdl_sfn_exec *e, int bi, bool params, json_object **
     }
     json_object *p = params ? field(b->st, "Parameters") : NULL;
     if (p) {
-        json_object *ctx = make_ctx(e, bi, 0, NULL), *r;
+        json_object *ctx = uses_ctx(p) ? make_ctx(e, bi, 0, NULL) : NULL, *r;
         bool ok = mdl_sfn__template_eval(p, v, ctx, &r, f);
         json_object_put(ctx);
         json_object_put(v);
@@ -380,8 +436,34 @@ static bool apply_output_path(json_object *st, json_object *v, json_object **out
  * output (aws-pricing.md §2.5). */
 #define SFN_PAYLOAD_MAX 262144
 
+/* An upper bound of v's serialised size (a string char takes at most 6
+ * bytes escaped, a number at most 24), stopping once past `limit`: the
+ * exact size is only computed for payloads near the limit. */
+static size_t size_bound(json_object *v, size_t limit)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_string: return 6 * (size_t)json_object_get_string_len(v) + 2;
+    case json_type_object: {
+        size_t n = 2;
+        json_object_object_foreach(v, k, c) {
+            n += 6 * strlen(k) + 4 + size_bound(c, limit);
+            if (n > limit) return n;
+        }
+        return n;
+    }
+    case json_type_array: {
+        size_t n = 2, len = json_object_array_length(v);
+        for (size_t i = 0; i < len && n <= limit; i++)
+            n += 1 + size_bound(json_object_array_get_idx(v, i), limit);
+        return n;
+    }
+    default: return 24;
+    }
+}
+
 static bool too_big(json_object *v)
 {
+    if (size_bound(v, SFN_PAYLOAD_MAX) <= SFN_PAYLOAD_MAX) return false;
     size_t n = 0;
     json_object_to_json_string_length(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
     return n > SFN_PAYLOAD_MAX;
@@ -404,7 +486,7 @@ static void state_advance(mdl_sfn_exec *e, int bi, json_object *output)
         b->st = field(b->states, next);
         set_ref(&b->input, output);
         b->entered = false;
-        b->ph = PH_READY;
+        mark_ready(e, bi);
     } else {
         set_ref(&b->output, output);
         branch_done(e, bi);
@@ -419,7 +501,7 @@ static void state_result(mdl_sfn_exec *e, int bi, json_object *result)
     mdl_sfn__fault f;
     json_object *sel = field(b->st, "ResultSelector");
     if (sel) {
-        json_object *ctx = make_ctx(e, bi, 0, NULL), *r;
+        json_object *ctx = uses_ctx(sel) ? make_ctx(e, bi, 0, NULL) : NULL, *r;
         bool ok = mdl_sfn__template_eval(sel, result, ctx, &r, &f);
         json_object_put(ctx);
         json_object_put(result);
@@ -685,8 +767,8 @@ static void run_branch(mdl_sfn_exec *e, int bi)
             queue_push(e, &rq);
         } else if (!strcmp(type, "Choice")) {
             if (!effective_input(e, bi, false, &v, &f)) { state_fault(e, bi, &f); continue; }
-            json_object *ctx = make_ctx(e, bi, 0, NULL);
             json_object *choices = field(b->st, "Choices");
+            json_object *ctx = any_ctx_string(choices) ? make_ctx(e, bi, 0, NULL) : NULL;
             const char *next = NULL;
             int res = 0;
             for (size_t i = 0; i < json_object_array_length(choices) && !next; i++) {
@@ -826,7 +908,7 @@ static void branch_done(mdl_sfn_exec *e, int bi)
         char err_s[128], cause_s[512];
         snprintf(err_s, sizeof err_s, "%s", b->error);
         snprintf(cause_s, sizeof cause_s, "%s", b->cause);
-        p->ph = PH_READY; /* leaves PH_CHILDREN before state_error re-enters */
+        mark_ready(e, pi); /* leaves PH_CHILDREN before state_error re-enters */
         state_error(e, pi, err_s, cause_s);
         return;
     }
@@ -834,7 +916,7 @@ static void branch_done(mdl_sfn_exec *e, int bi)
     p->left--;
     p->running--;
     if (p->left == 0) {
-        p->ph = PH_READY;
+        mark_ready(e, pi);
         p->gen++; /* the finished children are no longer this state's */
         set_ref(&p->items, NULL);
         json_object *r = json_object_get(p->results);
@@ -847,15 +929,10 @@ static void branch_done(mdl_sfn_exec *e, int bi)
 
 static void pump(mdl_sfn_exec *e)
 {
-    bool again = true;
-    while (again && e->status == MDL_SFN_RUNNING) {
-        again = false;
-        for (int i = 0; i < e->nb && e->status == MDL_SFN_RUNNING; i++) {
-            if (e->b[i].ph == PH_READY) {
-                run_branch(e, i);
-                again = true;
-            }
-        }
+    while (e->rhead < e->rn && e->status == MDL_SFN_RUNNING) {
+        int bi = e->ready[e->rhead++];
+        /* A branch may be queued twice or cancelled since: run only READY. */
+        if (e->b[bi].ph == PH_READY) run_branch(e, bi);
     }
 }
 
@@ -892,6 +969,7 @@ void mdl_sfn_exec_destroy(mdl_sfn_exec *e)
     }
     free(e->b);
     free(e->q);
+    free(e->ready);
     json_object_put(e->exec_input);
     json_object_put(e->output);
     gsl_rng_free(e->rng);
@@ -950,12 +1028,12 @@ static void resume_invoke(mdl_sfn_exec *e, uint64_t id, double now, json_object 
         double at = b->issued_at + timeout;
         if (!check_deadline(e, at)) return;
         b->t = at;
-        b->ph = PH_READY;
+        mark_ready(e, bi);
         state_error(e, bi, "States.Timeout", "Task timed out");
     } else {
         if (!check_deadline(e, now)) return;
         if (b->t < now) b->t = now;
-        b->ph = PH_READY;
+        mark_ready(e, bi);
         if (error) state_error(e, bi, error, cause ? cause : "");
         else state_result(e, bi, json_object_get(result));
     }
@@ -980,7 +1058,7 @@ void mdl_sfn_exec_resume_wait(mdl_sfn_exec *e, uint64_t id, double now)
     if (!check_deadline(e, now)) return;
     branch *b = &e->b[bi];
     if (b->t < now) b->t = now;
-    b->ph = PH_READY;
+    mark_ready(e, bi);
     if (!b->retry_timer) {
         /* A Wait state: its output is its (InputPath-filtered) input. */
         mdl_sfn__fault f;
