@@ -56,6 +56,10 @@ void mdl_sfn_machine_each_task(const mdl_sfn_machine *m,
                                           const char *resource),
                                void *ctx);
 
+/* Standard: exactly-once, billed per transition, up to a year.  Express:
+ * billed per request and GB-s, up to 5 minutes.  (Express's at-least-once
+ * delivery is the embedding simulator's to model: an execution here runs
+ * each state once.) */
 typedef enum { MDL_SFN_STANDARD, MDL_SFN_EXPRESS } mdl_sfn_type;
 
 typedef struct mdl_sfn_options {
@@ -115,7 +119,8 @@ void mdl_sfn_exec_resume_error(mdl_sfn_exec *e, uint64_t id, double now,
 /* A WAIT request's time has come. */
 void mdl_sfn_exec_resume_wait(mdl_sfn_exec *e, uint64_t id, double now);
 
-/* The execution's TimeoutSeconds deadline (infinity when none).  A driver
+/* The execution's deadline: start + the definition's TimeoutSeconds, at
+ * most 5 minutes for Express and a year for Standard.  A driver
  * whose next event is later calls mdl_sfn_exec_time_out at the deadline. */
 double mdl_sfn_exec_deadline(const mdl_sfn_exec *e);
 void mdl_sfn_exec_time_out(mdl_sfn_exec *e, double now);

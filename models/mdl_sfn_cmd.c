@@ -20,6 +20,7 @@
 #include "sim/sim_json.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 static const char k_usage[] =
     "usage: lambdasim stepfn run --definition FILE.asl.json --input JSON|@FILE\n"
     "                            [--mocks FILE.json] [--format text|json]\n"
+    "                            [--type standard|express] [--task-latency-ms X] [--seed N]\n"
     "\n"
     "Validates and executes one Amazon States Language state machine.\n"
     "  --definition F  the state machine (ASL JSON)\n"
@@ -35,6 +37,9 @@ static const char k_usage[] =
     "                  without it a Task returns its input\n"
     "  --format        text (default) or json: {\"status\", \"output\", \"error\",\n"
     "                  \"cause\", \"transitions\", \"duration_s\", ...}\n"
+    "  --type          standard (default; runs up to a year) or express (up to 5 min)\n"
+    "  --task-latency-ms X  Step Functions overhead per Task attempt (default 18.8)\n"
+    "  --seed N        seed of the retry jitter stream (default 1)\n"
     "Exit 0 when the execution ran (SUCCEEDED or FAILED), 2 for a bad definition,\n"
     "input or mocks.\n";
 
@@ -198,7 +203,7 @@ sim_status mdl_sfn_run_mocked(const mdl_sfn_machine *m, json_object *input,
     return SIM_OK;
 }
 
-static json_object *result_json(const mdl_sfn_exec *e)
+static json_object *result_json(const mdl_sfn_exec *e, const mdl_sfn_options *opt)
 {
     json_object *o = json_object_new_object();
     bool ok = mdl_sfn_exec_status(e) == MDL_SFN_SUCCEEDED;
@@ -211,7 +216,10 @@ static json_object *result_json(const mdl_sfn_exec *e)
     double d = mdl_sfn_exec_duration(e);
     sim_json_add_double(o, "duration_s", d);
     sim_json_add_int(o, "express_billed_duration_ms", (int64_t)mdl_sfn_express_units(d) * 100);
-    sim_json_add_double(o, "express_billed_gb_s", mdl_sfn_express_gb_s(d, 64));
+    sim_json_add_double(o, "express_billed_gb_s", mdl_sfn_express_gb_s(d, opt->express_memory_mb));
+    sim_json_add_string(o, "type", opt->type == MDL_SFN_EXPRESS ? "express" : "standard");
+    sim_json_add_double(o, "task_latency_s", opt->task_latency_s);
+    sim_json_add_int(o, "seed", (int64_t)opt->seed);
     return o;
 }
 
@@ -220,17 +228,34 @@ static int cmd_run(int argc, char **argv)
     sim_error err;
     sim_error_clear(&err);
     const char *def = NULL, *input_s = "{}", *mocks_path = NULL, *format = "text", *v;
+    const char *type = "standard", *lat_s = NULL, *seed_s = NULL;
     for (int i = 2; i < argc; i++) {
         if (sim_cli_opt(argc, argv, &i, "--definition", &v, &err)) def = v;
         else if (sim_cli_opt(argc, argv, &i, "--input", &v, &err)) input_s = v;
         else if (sim_cli_opt(argc, argv, &i, "--mocks", &v, &err)) mocks_path = v;
         else if (sim_cli_opt(argc, argv, &i, "--format", &v, &err)) format = v;
+        else if (sim_cli_opt(argc, argv, &i, "--type", &v, &err)) type = v;
+        else if (sim_cli_opt(argc, argv, &i, "--task-latency-ms", &v, &err)) lat_s = v;
+        else if (sim_cli_opt(argc, argv, &i, "--seed", &v, &err)) seed_s = v;
         else return sim_cli_usage_error("stepfn run", "unknown option '%s'", argv[i]);
         if (err.code != SIM_OK) return sim_cli_usage_error("stepfn run", "%s", err.msg);
     }
     if (!def) return sim_cli_usage_error("stepfn run", "--definition is required");
     if (strcmp(format, "text") && strcmp(format, "json"))
         return sim_cli_usage_error("stepfn run", "--format must be text or json");
+    if (strcmp(type, "standard") && strcmp(type, "express"))
+        return sim_cli_usage_error("stepfn run", "--type must be standard or express");
+    mdl_sfn_options opt;
+    mdl_sfn_options_default(&opt);
+    opt.type = strcmp(type, "express") ? MDL_SFN_STANDARD : MDL_SFN_EXPRESS;
+    double lat_ms = opt.task_latency_s * 1000.0;
+    int64_t seed = 1;
+    if (lat_s && sim_cli_parse_double("--task-latency-ms", lat_s, 0, 1e7, &lat_ms, &err) != SIM_OK)
+        return sim_cli_fail(&err);
+    if (seed_s && sim_cli_parse_int("--seed", seed_s, 0, INT64_MAX, &seed, &err) != SIM_OK)
+        return sim_cli_fail(&err);
+    opt.task_latency_s = lat_ms / 1000.0;
+    opt.seed = (uint64_t)seed;
 
     mdl_sfn_machine *m = NULL;
     sim_json_doc in = { 0 }, mocks = { 0 };
@@ -250,11 +275,11 @@ static int cmd_run(int argc, char **argv)
             st = c.st;
         }
     }
-    if (st == SIM_OK) st = mdl_sfn_run_mocked(m, in.root, mocks_path ? mocks.root : NULL, NULL, &e, &err);
+    if (st == SIM_OK) st = mdl_sfn_run_mocked(m, in.root, mocks_path ? mocks.root : NULL, &opt, &e, &err);
     if (st != SIM_OK) {
         rc = sim_cli_fail(&err);
     } else {
-        json_object *o = result_json(e);
+        json_object *o = result_json(e, &opt);
         if (!strcmp(format, "json")) {
             char *s = sim_json_to_string(o);
             fputs(s, stdout);

@@ -80,7 +80,7 @@ struct mdl_sfn_exec {
     mdl_sfn_status status;
     json_object *output;
     char error[128], cause[512];
-    double end, deadline;
+    double end, deadline, timeout_s;
 };
 
 void mdl_sfn_options_default(mdl_sfn_options *o)
@@ -950,7 +950,12 @@ sim_status mdl_sfn_exec_create(const mdl_sfn_machine *m, json_object *input,
     e->rng = sim_rng_create(e->opt.seed, e->opt.replication, "sfn/jitter");
     e->exec_input = json_object_get(input);
     e->status = MDL_SFN_RUNNING;
-    e->deadline = m->timeout_s > 0 ? e->opt.start_time_s + m->timeout_s : INFINITY;
+    /* Standard runs up to a year, Express up to 5 minutes (aws-pricing.md
+     * §2.5); the definition's TimeoutSeconds can only shorten that. */
+    double limit = e->opt.type == MDL_SFN_EXPRESS ? 300.0 : 365.0 * 86400.0;
+    if (m->timeout_s > 0 && m->timeout_s < limit) limit = m->timeout_s;
+    e->timeout_s = limit;
+    e->deadline = e->opt.start_time_s + limit;
     branch_new(e, m->doc.root, json_object_get(input), -1, 0, e->opt.start_time_s);
     *out = e;
     return SIM_OK;
@@ -1084,7 +1089,7 @@ void mdl_sfn_exec_time_out(mdl_sfn_exec *e, double now)
     for (int i = 0; i < e->nb; i++) e->b[i].ph = PH_DEAD;
     e->status = MDL_SFN_FAILED;
     snprintf(e->error, sizeof e->error, "States.Timeout");
-    snprintf(e->cause, sizeof e->cause, "Execution timed out after %g s", e->m->timeout_s);
+    snprintf(e->cause, sizeof e->cause, "Execution timed out after %g s", e->timeout_s);
     e->end = now;
 }
 

@@ -43,6 +43,23 @@ expect_exit 0 "no mocks" -- "$L" stepfn run --definition tests/stepfn/task_uncau
     --input '{"a": 1}' --format json
 expect_grep '"a": 1' "$TMPD/out" "echo task"
 
+# Express runs at most 5 minutes; Standard waits 400 s happily.
+printf '{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 400, "End": true}}}\n' >"$TMPD/wait.json"
+expect_exit 0 "express limit" -- "$L" stepfn run --definition "$TMPD/wait.json" --type express --format json
+expect_grep '"error": "States.Timeout"' "$TMPD/out" "express 5-minute limit"
+expect_grep '"express_billed_duration_ms": 300000' "$TMPD/out" "express stops at 300 s"
+expect_exit 0 "standard long wait" -- "$L" stepfn run --definition "$TMPD/wait.json" --format json
+expect_grep '"status": "SUCCEEDED"' "$TMPD/out" "standard waits 400 s"
+expect_grep '"seed": 1' "$TMPD/out" "the seed is recorded"
+# The per-task overhead is configurable: without it the pipeline takes the 2 s back-off only.
+expect_exit 0 "task latency" -- "$L" stepfn run --definition "$P" --input @"$CASE/input.json" \
+    --mocks "$CASE/mocks.json" --format json --task-latency-ms 0
+expect_grep '"duration_s": 2,' "$TMPD/out" "no per-task overhead"
+expect_exit 2 "bad type" -- "$L" stepfn run --definition "$P" --type slow
+expect_grep "type must be standard or express" "$TMPD/err" "bad type message"
+expect_exit 2 "bad latency" -- "$L" stepfn run --definition "$P" --task-latency-ms -1
+expect_grep "task-latency-ms" "$TMPD/err" "bad latency message"
+
 # ---- bad input --------------------------------------------------------------------
 printf '{"StartAt": "A",\n "States": {\n  "A": {"Type": "Pass", "Next": "B"}\n }}\n' >"$TMPD/next.json"
 expect_exit 2 "unknown Next" -- "$L" stepfn run --definition "$TMPD/next.json" --input '{}'
