@@ -321,7 +321,8 @@ static void state_error(mdl_sfn_exec *e, int bi, const char *error, const char *
     branch *b = &e->b[bi];
     const char *type = str_field(b->st, "Type");
     bool is_task = !strcmp(type, "Task");
-    kill_children(e, bi);
+    /* Only a Parallel or Map has children to cancel (a scan of all branches). */
+    if (!strcmp(type, "Parallel") || !strcmp(type, "Map")) kill_children(e, bi);
     json_object *retry = field(b->st, "Retry");
     int r = match_list(retry, error, is_task);
     if (r >= 0 && r < 16) {
