@@ -23,7 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PATH_MAX_TOKS 64
+#define PATH_MAX_TOKS 32
+#define PATH_KEYS 1024
 #define KEY_MAX 256
 #define INTR_MAX_ARGS 32
 
@@ -110,22 +111,38 @@ typedef enum { TK_KEY, TK_INDEX, TK_WILD } tok_kind;
 
 typedef struct ptok {
     tok_kind kind;
-    char key[KEY_MAX];
+    const char *key; /* NUL-terminated, inside the owning ppath's keys[] */
     long index;
 } ptok;
 
+/* A parsed path lives on the caller's stack (about 2 KB): evaluating a
+ * path allocates nothing. */
 typedef struct ppath {
     bool ctx;       /* "$$": the context object */
     bool wild;      /* has a wildcard: the result is an array */
     int n;
     ptok t[PATH_MAX_TOKS];
+    char keys[PATH_KEYS];
+    size_t kused;
 } ppath;
+
+/* Copy a key into p->keys; false when the path is too long. */
+static bool key_store(ppath *p, ptok *t, const char *s, size_t len)
+{
+    if (p->kused + len + 1 > sizeof p->keys) return false;
+    memcpy(p->keys + p->kused, s, len);
+    p->keys[p->kused + len] = '\0';
+    t->key = p->keys + p->kused;
+    p->kused += len + 1;
+    return true;
+}
 
 static bool path_parse(const char *s, ppath *p, char *why, size_t wn)
 {
     p->n = 0;
     p->wild = false;
     p->ctx = false;
+    p->kused = 0;
     if (!s || s[0] != '$') {
         snprintf(why, wn, "a path must start with '$'");
         return false;
@@ -164,8 +181,10 @@ static bool path_parse(const char *s, ppath *p, char *why, size_t wn)
                         return false;
                     }
                 t->kind = TK_KEY;
-                memcpy(t->key, s + i, j - i);
-                t->key[j - i] = '\0';
+                if (!key_store(p, t, s + i, j - i)) {
+                    snprintf(why, wn, "path too long");
+                    return false;
+                }
             }
             i = j;
         } else if (s[i] == '[') {
@@ -197,8 +216,10 @@ static bool path_parse(const char *s, ppath *p, char *why, size_t wn)
                     return false;
                 }
                 t->kind = TK_KEY;
-                memcpy(t->key, s + i, j - i);
-                t->key[j - i] = '\0';
+                if (!key_store(p, t, s + i, j - i)) {
+                    snprintf(why, wn, "path too long");
+                    return false;
+                }
                 i = j + 2;
             } else {
                 snprintf(why, wn, "filters, negative indexes and slices are not supported");
@@ -215,13 +236,12 @@ static bool path_parse(const char *s, ppath *p, char *why, size_t wn)
 
 bool mdl_sfn__path_check(const char *path, bool reference, char *why, size_t n)
 {
-    ppath *p = sim_xmalloc(sizeof *p);
+    ppath pp, *p = &pp;
     bool ok = path_parse(path, p, why, n);
     if (ok && reference && p->wild) {
         snprintf(why, n, "a reference path cannot contain wildcards");
         ok = false;
     }
-    free(p);
     return ok;
 }
 
@@ -282,11 +302,10 @@ static json_object *path_walk(json_object *cur, const ppath *p, bool *found)
 bool mdl_sfn__path_get(const char *path, json_object *input, json_object *ctx,
                        json_object **out, mdl_sfn__fault *f)
 {
-    ppath *p = sim_xmalloc(sizeof *p);
+    ppath pp, *p = &pp;
     char why[256];
     bool ok = path_parse(path, p, why, sizeof why);
     if (!ok) {
-        free(p);
         return mdl_sfn__fault_set(f, "States.Runtime", "invalid path '%s': %s", path, why);
     }
     json_object *root = p->ctx ? ctx : input;
@@ -298,20 +317,18 @@ bool mdl_sfn__path_get(const char *path, json_object *input, json_object *ctx,
         bool found;
         json_object *v = path_walk(root, p, &found);
         if (!found) {
-            free(p);
             return mdl_sfn__fault_set(f, "States.Runtime",
                                       "The JSONPath '%s' could not be found in the input '%s'",
                                       path, compact(root));
         }
         *out = json_object_get(v);
     }
-    free(p);
     return true;
 }
 
 bool mdl_sfn__path_exists(const char *path, json_object *input, json_object *ctx)
 {
-    ppath *p = sim_xmalloc(sizeof *p);
+    ppath pp, *p = &pp;
     char why[256];
     bool found = false;
     if (path_parse(path, p, why, sizeof why)) {
@@ -325,22 +342,19 @@ bool mdl_sfn__path_exists(const char *path, json_object *input, json_object *ctx
             path_walk(root, p, &found);
         }
     }
-    free(p);
     return found;
 }
 
 bool mdl_sfn__path_put(const char *path, json_object *input, json_object *value,
                        json_object **out, mdl_sfn__fault *f)
 {
-    ppath *p = sim_xmalloc(sizeof *p);
+    ppath pp, *p = &pp;
     char why[256];
     if (!path_parse(path, p, why, sizeof why) || p->wild || p->ctx) {
-        free(p);
         return mdl_sfn__fault_set(f, "States.ResultPathMatchFailure",
                                   "invalid ResultPath '%s'", path);
     }
     if (p->n == 0) {
-        free(p);
         *out = json_object_get(value);
         return true;
     }
@@ -375,12 +389,10 @@ bool mdl_sfn__path_put(const char *path, json_object *input, json_object *value,
             }
         }
     }
-    free(p);
     *out = root;
     return true;
 mismatch:
     json_object_put(root);
-    free(p);
     return mdl_sfn__fault_set(f, "States.ResultPathMatchFailure",
                               "Unable to apply ResultPath '%s' to input '%s'", path,
                               compact(input));
