@@ -233,6 +233,17 @@ static json_object *make_ctx(mdl_sfn_exec *e, int bi, long map_index, json_objec
     return ctx;
 }
 
+/* Evaluate a path of branch bi's current state, building the context
+ * object only when the path reads it ("$$..."). */
+static bool exec_path_get(mdl_sfn_exec *e, int bi, const char *path, json_object *in,
+                          json_object **out, mdl_sfn__fault *f)
+{
+    json_object *ctx = strncmp(path, "$$", 2) == 0 ? make_ctx(e, bi, 0, NULL) : NULL;
+    bool ok = mdl_sfn__path_get(path, in, ctx, out, f);
+    json_object_put(ctx);
+    return ok;
+}
+
 /* A request id carries its branch's index in the high 32 bits, so a resume
  * finds its branch in O(1) even in a Map over thousands of items. */
 static uint64_t new_req_id(mdl_sfn_exec *e, int bi)
@@ -403,7 +414,7 @@ static bool effective_input(mdl_sfn_exec *e, int bi, bool params, json_object **
         v = json_object_get(b->input);
     } else if (!field(b->st, "InputPath")) {
         v = json_object_new_object();
-    } else if (!mdl_sfn__path_get(str_field(b->st, "InputPath"), b->input, NULL, &v, f)) {
+    } else if (!exec_path_get(e, bi, str_field(b->st, "InputPath"), b->input, &v, f)) {
         return false;
     }
     json_object *p = params ? field(b->st, "Parameters") : NULL;
@@ -419,7 +430,7 @@ static bool effective_input(mdl_sfn_exec *e, int bi, bool params, json_object **
     return true;
 }
 
-static bool apply_output_path(json_object *st, json_object *v, json_object **out,
+static bool apply_output_path(mdl_sfn_exec *e, int bi, json_object *st, json_object *v, json_object **out,
                               mdl_sfn__fault *f)
 {
     if (!has(st, "OutputPath")) {
@@ -430,7 +441,7 @@ static bool apply_output_path(json_object *st, json_object *v, json_object **out
         *out = json_object_new_object();
         return true;
     }
-    return mdl_sfn__path_get(str_field(st, "OutputPath"), v, NULL, out, f);
+    return exec_path_get(e, bi, str_field(st, "OutputPath"), v, out, f);
 }
 
 /* Step Functions' payload limit: 256 KiB of UTF-8 JSON per state input and
@@ -521,7 +532,7 @@ static void state_result(mdl_sfn_exec *e, int bi, json_object *result)
         if (!ok) { state_fault(e, bi, &f); return; }
     }
     json_object *out;
-    bool ok = apply_output_path(b->st, merged, &out, &f);
+    bool ok = apply_output_path(e, bi, b->st, merged, &out, &f);
     json_object_put(merged);
     if (!ok) { state_fault(e, bi, &f); return; }
     state_advance(e, bi, out);
@@ -693,7 +704,7 @@ static void run_branch(mdl_sfn_exec *e, int bi)
                 timeout = json_object_get_double(x);
             } else if ((x = field(b->st, "TimeoutSecondsPath"))) {
                 json_object *tv;
-                if (!mdl_sfn__path_get(json_object_get_string(x), b->input, NULL, &tv, &f)) {
+                if (!exec_path_get(e, bi, json_object_get_string(x), b->input, &tv, &f)) {
                     state_fault(e, bi, &f);
                     continue;
                 }
@@ -742,7 +753,7 @@ static void run_branch(mdl_sfn_exec *e, int bi)
                 bool is_secs = has(b->st, "SecondsPath");
                 const char *p = str_field(b->st, is_secs ? "SecondsPath" : "TimestampPath");
                 json_object *wv;
-                if (!mdl_sfn__path_get(p, v, NULL, &wv, &f)) { state_fault(e, bi, &f); continue; }
+                if (!exec_path_get(e, bi, p, v, &wv, &f)) { state_fault(e, bi, &f); continue; }
                 bool ok;
                 if (is_secs) {
                     ok = json_object_is_type(wv, json_type_int) && json_object_get_int64(wv) >= 0;
@@ -787,7 +798,7 @@ static void run_branch(mdl_sfn_exec *e, int bi)
                             "No Choice Rule matched and no Default was given");
                 continue;
             }
-            bool ok = apply_output_path(b->st, v, &out, &f);
+            bool ok = apply_output_path(e, bi, b->st, v, &out, &f);
             json_object_put(v);
             if (!ok) { state_fault(e, bi, &f); continue; }
             b->name = next;
@@ -796,7 +807,7 @@ static void run_branch(mdl_sfn_exec *e, int bi)
             b->entered = false;
         } else if (!strcmp(type, "Succeed")) {
             if (!effective_input(e, bi, false, &v, &f)) { state_fault(e, bi, &f); continue; }
-            bool ok = apply_output_path(b->st, v, &out, &f);
+            bool ok = apply_output_path(e, bi, b->st, v, &out, &f);
             json_object_put(v);
             if (!ok) { state_fault(e, bi, &f); continue; }
             set_ref(&b->output, out);
@@ -812,7 +823,7 @@ static void run_branch(mdl_sfn_exec *e, int bi)
                 const char *p = str_field(b->st, pf[k]);
                 if (!p) continue;
                 json_object *pv;
-                if (!(ok = mdl_sfn__path_get(p, b->input, NULL, &pv, &f))) break;
+                if (!(ok = exec_path_get(e, bi, p, b->input, &pv, &f))) break;
                 if (!json_object_is_type(pv, json_type_string)) {
                     mdl_sfn__fault_set(&f, "States.Runtime", "%s is not a string", pf[k]);
                     ok = false;
@@ -843,7 +854,7 @@ static void run_branch(mdl_sfn_exec *e, int bi)
         } else { /* Map */
             json_object *items;
             const char *ip = str_field(b->st, "ItemsPath");
-            if (!mdl_sfn__path_get(ip ? ip : "$", b->eff, NULL, &items, &f)) {
+            if (!exec_path_get(e, bi, ip ? ip : "$", b->eff, &items, &f)) {
                 state_fault(e, bi, &f);
                 continue;
             }
@@ -1070,7 +1081,7 @@ void mdl_sfn_exec_resume_wait(mdl_sfn_exec *e, uint64_t id, double now)
         mdl_sfn__fault f;
         json_object *out;
         json_object *v = json_object_get(b->eff);
-        bool ok = apply_output_path(b->st, v, &out, &f);
+        bool ok = apply_output_path(e, bi, b->st, v, &out, &f);
         json_object_put(v);
         if (ok) state_advance(e, bi, out);
         else state_fault(e, bi, &f);

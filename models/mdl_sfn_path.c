@@ -309,6 +309,8 @@ bool mdl_sfn__path_get(const char *path, json_object *input, json_object *ctx,
         return mdl_sfn__fault_set(f, "States.Runtime", "invalid path '%s': %s", path, why);
     }
     json_object *root = p->ctx ? ctx : input;
+    if (p->ctx && !ctx)
+        return mdl_sfn__fault_set(f, "States.Runtime", "'%s': no context object here", path);
     if (p->wild) {
         json_object *acc = json_object_new_array();
         path_collect(root, p, 0, acc);
