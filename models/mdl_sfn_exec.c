@@ -37,6 +37,9 @@
  * reproducible. */
 #define SFN_EPOCH 1767225600.0
 
+/* Inline Map concurrency ceiling (aws-pricing.md §2.5, docs state-map-inline). */
+#define SFN_INLINE_MAP_MAX 40
+
 typedef enum { PH_READY, PH_INVOKE, PH_TIMER, PH_CHILDREN, PH_DONE, PH_DEAD } phase;
 
 typedef struct branch {
@@ -872,7 +875,10 @@ static void run_branch(mdl_sfn_exec *e, int bi)
             b->next_item = 0;
             b->left = n;
             b->running = 0;
+            /* An inline Map runs at most 40 iterations at once, whatever
+             * MaxConcurrency says (0 = "as many as possible"; §2.5). */
             b->max_conc = x ? (size_t)json_object_get_int64(x) : 0;
+            if (b->max_conc == 0 || b->max_conc > SFN_INLINE_MAP_MAX) b->max_conc = SFN_INLINE_MAP_MAX;
             if (n == 0) {
                 json_object *r = json_object_get(b->results);
                 state_result(e, bi, r);

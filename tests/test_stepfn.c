@@ -370,6 +370,40 @@ static void test_payload_limit(void)
     mdl_sfn_machine_destroy(m);
 }
 
+/* An inline Map runs at most 40 iterations at once: 100 items of one
+ * 18.8 ms task each take three rounds, with or without MaxConcurrency 0. */
+static void test_map_ceiling(void)
+{
+    static const char *const defs[] = {
+        "{\"StartAt\": \"M\", \"States\": {\"M\": {\"Type\": \"Map\", \"End\": true, "
+        "\"ItemProcessor\": {\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\", "
+        "\"Resource\": \"f\", \"End\": true}}}}}}",
+        "{\"StartAt\": \"M\", \"States\": {\"M\": {\"Type\": \"Map\", \"End\": true, "
+        "\"MaxConcurrency\": 1000, \"ItemProcessor\": {\"StartAt\": \"T\", \"States\": {\"T\": "
+        "{\"Type\": \"Task\", \"Resource\": \"f\", \"End\": true}}}}}}",
+        "{\"StartAt\": \"M\", \"States\": {\"M\": {\"Type\": \"Map\", \"End\": true, "
+        "\"MaxConcurrency\": 10, \"ItemProcessor\": {\"StartAt\": \"T\", \"States\": {\"T\": "
+        "{\"Type\": \"Task\", \"Resource\": \"f\", \"End\": true}}}}}}",
+    };
+    static const double want[] = { 3 * 0.0188, 3 * 0.0188, 10 * 0.0188 };
+    json_object *items = json_object_new_array();
+    for (int i = 0; i < 100; i++) json_object_array_add(items, json_object_new_int(i));
+    for (int k = 0; k < 3; k++) {
+        mdl_sfn_machine *m = NULL;
+        sim_error err;
+        CHECK(mdl_sfn_machine_parse(defs[k], "map", &m, &err) == SIM_OK, "%s", err.msg);
+        mdl_sfn_exec *e = NULL;
+        mdl_sfn_run_mocked(m, items, NULL, NULL, &e, &err);
+        CHECK(mdl_sfn_exec_status(e) == MDL_SFN_SUCCEEDED, "map %d", k);
+        CHECK(mdl_sfn_exec_transitions(e) == 101, "1 + 100 iterations x 1 state");
+        CHECK_ABS(mdl_sfn_exec_duration(e), want[k], 1e-9, "map rounds");
+        CHECK(json_object_array_length(mdl_sfn_exec_output(e)) == 100, "100 results");
+        mdl_sfn_exec_destroy(e);
+        mdl_sfn_machine_destroy(m);
+    }
+    json_object_put(items);
+}
+
 int main(void)
 {
     test_cases();
@@ -378,5 +412,6 @@ int main(void)
     test_express();
     test_embedding();
     test_payload_limit();
+    test_map_ceiling();
     return check_report("stepfn");
 }
