@@ -126,9 +126,28 @@ fi
 valid=$(grep -c 'is valid' "$TMPD/v.out")
 [ "$n" -ge 20 ] && [ "$valid" -eq "$n" ] && ok || bad "asl-validator: $valid of $n definitions valid"
 echo "stepfn_cli: asl-validator accepted $valid of $n definitions"
-# The validator must really validate: it rejects what we reject.
-if "$V" --silent --json-path "$TMPD/next.json" >/dev/null 2>&1; then
-    bad "asl-validator accepted an unknown Next"; else ok; fi
+# Both validators reject the broken definitions of "bad input" above (one
+# node process, through asl-validator's API).
+printf '{"StartAt": "A", "States": {"A": {"Type": "Pass"}}}\n' >"$TMPD/noend.json"
+printf '{"States": {"A": {"Type": "Succeed"}}}\n' >"$TMPD/nostart.json"
+printf '{"StartAt": "A", "States": {"A": {"Type": "Succeed", "End": true}}}\n' >"$TMPD/succend.json"
+printf '{"StartAt": "A", "States": {"A": {"Type": "Pass", "InputPath": "a.b", "End": true}}}\n' >"$TMPD/inpath.json"
+nbad=0
+for f in next type intr unreach noend nostart succend inpath; do
+    expect_exit 2 "we reject $f" -- "$L" stepfn run --definition "$TMPD/$f.json"
+    nbad=$((nbad + 1))
+done
+node -e '
+const v = require(process.argv[1] + "/node_modules/asl-validator");
+const validate = v.default ?? v;
+const fs = require("fs");
+for (const f of process.argv.slice(2))
+  console.log(validate(JSON.parse(fs.readFileSync(f, "utf8"))).isValid ? "valid" : "invalid", f);
+' "$(pwd)/$TOOLS" "$TMPD"/next.json "$TMPD"/type.json "$TMPD"/intr.json "$TMPD"/unreach.json \
+    "$TMPD"/noend.json "$TMPD"/nostart.json "$TMPD"/succend.json "$TMPD"/inpath.json >"$TMPD/neg.out" 2>&1
+rej=$(grep -c '^invalid ' "$TMPD/neg.out")
+if [ "$rej" -eq "$nbad" ]; then ok; else
+    bad "asl-validator rejected $rej of our $nbad invalid definitions"; head -10 "$TMPD/neg.out"; fi
 
 node tests/stepfn_xcheck.mjs "$TOOLS" "$L" tests/stepfn/*/ >"$TMPD/x.out" 2>&1
 rc=$?
