@@ -35,7 +35,7 @@ static const char *const k_outcomes[MDL_OUT_COUNT] = {
 const char *mdl_outcome_name(mdl_outcome o) { return o < MDL_OUT_COUNT ? k_outcomes[o] : "?"; }
 
 static const char *const k_entry_types[] = { "direct", "function_url", "apigw_http",
-                                             "apigw_rest", "queue", "s3", NULL };
+                                             "apigw_rest", "queue", "s3", "stepfunctions", NULL };
 static const char *const k_queue_types[] = { "standard", "fifo", NULL };
 static const char *const k_poll[] = { "long", "short", "instant", NULL };
 static const char *const k_reuse[] = { "mru", "lru", "newest", "random", NULL };
@@ -57,6 +57,8 @@ static const struct { double mean_ms, timeout_s, payload_mb; } k_door_defaults[]
     [MDL_ENTRY_QUEUE] = { 0.0, 900.0, 1.0 },
     /* An S3 PUT of the photo: 5 GB single-PUT limit. */
     [MDL_ENTRY_S3] = { 0.0, 900.0, 5120.0 },
+    /* StartExecution: the 256 KiB state payload limit (aws-pricing.md §2.5). */
+    [MDL_ENTRY_STEPFUNCTIONS] = { 0.0, 900.0, 5120.0 },
 };
 
 /* Service latency assumptions (lognormal mean ms, cv) and transfer MB/s. */
@@ -90,6 +92,9 @@ void mdl_config_fini(mdl_config *cfg)
 {
     if (!cfg) return;
     for (int i = 0; i < cfg->nfn; i++) {
+        for (int k = 0; k < cfg->fn[i].nwarm_more; k++)
+            sim_dist_fini(&cfg->fn[i].warm_more[k]);
+        if (cfg->fn[i].result) json_object_put(cfg->fn[i].result);
         sim_dist_fini(&cfg->fn[i].warm);
         sim_dist_fini(&cfg->fn[i].cold);
         sim_dist_fini(&cfg->fn[i].init);
@@ -104,6 +109,7 @@ void mdl_config_fini(mdl_config *cfg)
     if (cfg->effective)
         json_object_put(cfg->effective);
     mdl_catalog_destroy(cfg->catalog);
+    mdl_sfn_machine_destroy(cfg->entry.machine);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -195,7 +201,7 @@ static sim_status parse_function(const sim_json_doc *doc, json_object *o, const 
     static const char *const keys[] = {
         "memory_mb", "arch", "ephemeral_storage_mb", "timeout_s", "keep_alive_s",
         "keep_alive_jitter_s", "reuse", "reserved_concurrency", "provisioned_concurrency",
-        "service_time", "init", "calls", "kernel", "package", NULL };
+        "service_time", "init", "calls", "kernel", "package", "result", NULL };
     static const char *const st_keys[] = { "warm", "cold", NULL };
     static const char *const pkg[] = { "zip", "image", NULL };
     memset(f, 0, sizeof *f);
@@ -246,9 +252,30 @@ static sim_status parse_function(const sim_json_doc *doc, json_object *o, const 
     sim_json_path(p, sizeof p, path, "service_time");
     SIM_TRY(sim_json_check_keys(doc, st, p, st_keys, err));
     bool has_warm = false;
-    SIM_TRY(dist_child(doc, st, p, "warm", &f->warm, &has_warm, err));
+    json_object *wa = NULL;
+    if (json_object_object_get_ex(st, "warm", &wa) && json_object_is_type(wa, json_type_array)) {
+        /* Several steps run one after the other (Solution 1: one Lambda doing
+         * CheckImage, Resize and Grayscale): the handler is their sum. */
+        char pw[512];
+        sim_json_path(pw, sizeof pw, p, "warm");
+        size_t n = json_object_array_length(wa);
+        if (n < 1 || n > 5)
+            SIM_JSON_FAIL(err, SIM_ERANGE, doc, pw, "give 1 to 5 step distributions");
+        for (size_t j = 0; j < n; j++) {
+            char pj[512];
+            sim_json_path_index(pj, sizeof pj, pw, j);
+            sim_dist *d = j == 0 ? &f->warm : &f->warm_more[f->nwarm_more++];
+            SIM_TRY(sim_dist_from_json(d, doc, json_object_array_get_idx(wa, j), pj, err));
+        }
+        has_warm = true;
+    } else {
+        SIM_TRY(dist_child(doc, st, p, "warm", &f->warm, &has_warm, err));
+    }
     if (!has_warm)
         SIM_JSON_FAIL(err, SIM_EMISSING, doc, p, "required key 'warm' is missing");
+    json_object *res = NULL;
+    if (json_object_object_get_ex(o, "result", &res) && res)
+        f->result = json_object_get(res);
     SIM_TRY(dist_child(doc, st, p, "cold", &f->cold, &f->has_cold, err));
     SIM_TRY(dist_child(doc, o, path, "init", &f->init, &f->has_init, err));
     json_object *calls = NULL;
@@ -264,7 +291,8 @@ static sim_status parse_entry(const sim_json_doc *doc, json_object *o, mdl_confi
 {
     static const char *const keys[] = { "type", "target", "invocation", "overhead",
                                         "timeout_s", "max_payload_mb", "routes", "cache",
-                                        "throttle", "notify", NULL };
+                                        "throttle", "notify", "definition", "workflow",
+                                        "task_latency_ms", "express_memory_mb", NULL };
     static const char *const inv[] = { "sync", "async", NULL };
     mdl_entry_cfg *e = &cfg->entry;
     const char *path = "entry";
@@ -295,6 +323,24 @@ static sim_status parse_entry(const sim_json_doc *doc, json_object *o, mdl_confi
     double mb = k_door_defaults[t].payload_mb;
     SIM_TRY(sim_json_get_number(doc, o, path, "max_payload_mb", false, 0, 1e6, &mb, NULL, err));
     e->max_payload_bytes = mb * 1024 * 1024;
+    if (e->type == MDL_ENTRY_STEPFUNCTIONS) {
+        static const char *const wf[] = { "standard", "express", NULL };
+        const char *def = "";
+        SIM_TRY(sim_json_get_string(doc, o, path, "definition", true, &def, NULL, err));
+        snprintf(e->definition, sizeof e->definition, "%s", def);
+        int w = 0;
+        SIM_TRY(sim_json_get_enum(doc, o, path, "workflow", false, wf, &w, NULL, err));
+        e->workflow = (mdl_sfn_type)w;
+        double tl = 18.8;
+        SIM_TRY(sim_json_get_number(doc, o, path, "task_latency_ms", false, 0, 1e6, &tl, NULL, err));
+        e->task_latency_s = tl / 1e3;
+        e->express_memory_mb = 64;
+        SIM_TRY(sim_json_get_number(doc, o, path, "express_memory_mb", false, 1, 1e6,
+                                    &e->express_memory_mb, NULL, err));
+        SIM_TRY(mdl_sfn_machine_load(e->definition, &e->machine, err));
+    } else if (json_object_object_get_ex(o, "definition", NULL)) {
+        SIM_JSON_FAIL(err, SIM_EUNSUPPORTED, doc, "entry.definition", "only a stepfunctions entry has a definition");
+    }
     json_object *notify = NULL;
     SIM_TRY(sim_json_get_child(doc, o, path, "notify", false, json_type_object, &notify, err));
     if (notify && e->type != MDL_ENTRY_S3)
@@ -500,6 +546,43 @@ static sim_status parse_queue(const sim_json_doc *doc, json_object *o, const cha
         q->wait_time_s = 20;
     }
     return SIM_OK;
+}
+
+/* Which simulated function a Task Resource names: a Lambda ARN
+ * ("arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]") or a bare
+ * name; -1 when none.  Service integrations are told apart by the caller. */
+int mdl_config_resource_function(const mdl_config *cfg, const char *resource)
+{
+    const char *p = strstr(resource, ":function:");
+    char name[MDL_NAME_MAX];
+    if (p) {
+        p += strlen(":function:");
+        size_t n = strcspn(p, ":");
+        if (n >= sizeof name) return -1;
+        memcpy(name, p, n);
+        name[n] = '\0';
+    } else {
+        snprintf(name, sizeof name, "%s", resource);
+    }
+    return mdl_config_find_function(cfg, name);
+}
+
+typedef struct sfn_check {
+    const mdl_config *cfg;
+    const sim_json_doc *doc;
+    sim_error *err;
+    sim_status st;
+} sfn_check;
+
+static void sfn_check_task(void *ctx, const char *state, const char *resource)
+{
+    sfn_check *c = ctx;
+    if (c->st != SIM_OK) return;
+    if (strncmp(resource, "arn:aws:states:::dynamodb:", 26) == 0) return;
+    if (mdl_config_resource_function(c->cfg, resource) >= 0) return;
+    c->st = SIM_ERR(c->err, SIM_EUNKNOWN, c->doc->input, sim_json_line(c->doc, "entry.definition"),
+                    "entry.definition", "state \"%s\": resource '%s' is neither a function of this "
+                    "config nor a supported integration (arn:aws:states:::dynamodb:*)", state, resource);
 }
 
 static sim_status parse_workload(const sim_json_doc *doc, json_object *o, mdl_config *cfg,
@@ -821,6 +904,14 @@ sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_err
             }
         }
     }
+    if (cfg->entry.type == MDL_ENTRY_STEPFUNCTIONS) {
+        sfn_check check = { cfg, doc, err, SIM_OK };
+        mdl_sfn_machine_each_task(cfg->entry.machine, sfn_check_task, &check);
+        if (check.st != SIM_OK) {
+            s = check.st;
+            goto fail;
+        }
+    }
     if (cfg->entry.type == MDL_ENTRY_QUEUE) {
         if (mdl_config_find_queue(cfg, cfg->entry.target) < 0) {
             s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, "entry.target"), "entry.target",
@@ -1015,6 +1106,12 @@ static json_object *effective_json(const mdl_config *cfg)
     json_object *e = json_object_new_object();
     sim_json_add_string(e, "type", k_entry_types[en->type]);
     if (en->target[0]) sim_json_add_string(e, "target", en->target);
+    if (en->type == MDL_ENTRY_STEPFUNCTIONS) {
+        sim_json_add_string(e, "definition", en->definition);
+        sim_json_add_string(e, "workflow", en->workflow == MDL_SFN_EXPRESS ? "express" : "standard");
+        sim_json_add_double(e, "task_latency_ms", en->task_latency_s * 1e3);
+        if (en->workflow == MDL_SFN_EXPRESS) sim_json_add_double(e, "express_memory_mb", en->express_memory_mb);
+    }
     if (en->type == MDL_ENTRY_S3) {
         json_object *n = json_object_new_object();
         if (en->notify_queue[0]) sim_json_add_string(n, "queue", en->notify_queue);
@@ -1091,7 +1188,16 @@ static json_object *effective_json(const mdl_config *cfg)
         sim_json_add_int(fo, "reserved_concurrency", f->reserved_concurrency);
         sim_json_add_int(fo, "provisioned_concurrency", f->provisioned_concurrency);
         json_object *st = json_object_new_object();
-        json_object_object_add(st, "warm", sim_dist_to_json(&f->warm));
+        if (f->nwarm_more) {
+            json_object *wa = json_object_new_array();
+            json_object_array_add(wa, sim_dist_to_json(&f->warm));
+            for (int k = 0; k < f->nwarm_more; k++)
+                json_object_array_add(wa, sim_dist_to_json(&f->warm_more[k]));
+            json_object_object_add(st, "warm", wa);
+        } else {
+            json_object_object_add(st, "warm", sim_dist_to_json(&f->warm));
+        }
+        if (f->result) json_object_object_add(fo, "result", json_object_get(f->result));
         if (f->has_cold) json_object_object_add(st, "cold", sim_dist_to_json(&f->cold));
         json_object_object_add(fo, "service_time", st);
         if (f->has_init) json_object_object_add(fo, "init", sim_dist_to_json(&f->init));

@@ -19,8 +19,8 @@
 enum { EV_ARRIVAL, EV_INVOKE, EV_DONE, EV_EXPIRE_SWEEP, EV_EXPIRE_ONE, EV_WARMUP,
        EV_Q_VISIBLE, EV_Q_VIS_TIMEOUT, EV_Q_POLL_TIMEOUT, EV_Q_RETENTION, EV_Q_RESEND,
        EV_W_DONE, EV_W_POLL, EV_W_BOOTED, EV_W_AUTOSCALE, EV_ESM_SCALE, EV_ESM_WINDOW,
-       EV_S3_NOTIFY, EV_SAMPLE };
-enum { ORIGIN_ENTRY, ORIGIN_ESM };
+       EV_S3_NOTIFY, EV_SAMPLE, EV_SFN_WAKE, EV_SFN_SERVICE, EV_SFN_DEADLINE };
+enum { ORIGIN_ENTRY, ORIGIN_ESM, ORIGIN_SFN };
 enum { INST_FREE, INST_BUSY, INST_IDLE };
 
 typedef struct req {
@@ -44,6 +44,12 @@ typedef struct req {
     uint16_t batch_n;     /* messages in an ESM batch (durations add up) */
     uint16_t queue;       /* ESM: the queue */
     int32_t slot;         /* ESM: the poller slot holding the batch */
+    /* Step Functions: an execution (entry request) or a Task's invocation */
+    void *sfn;            /* mdl_sfn_exec of an execution request */
+    uint8_t sfn_gen;      /* bumps per execution, to spot stale events */
+    int32_t parent;       /* SFN task: the execution's request */
+    uint64_t sfn_id;      /* SFN task, wait or service call: the interpreter's request id */
+    json_object *sfn_input; /* SFN task: its input (a reference) */
 } req;
 
 typedef struct inst {
@@ -124,6 +130,10 @@ struct mdl_scenario {
     int op_route[WL_OP_COUNT];  /* op -> function via entry.routes (-1: default) */
     sim_error src_err;
     bool src_failed;
+    /* Step Functions */
+    uint32_t comp_sfn;
+    uint64_t sfn_started, sfn_succeeded, sfn_failed, sfn_transitions, sfn_task_invocations;
+    sim_hist *sfn_ms;
     /* time series */
     double ts_interval;
     mdl_ts_row *ts;
@@ -141,6 +151,16 @@ void mdl__fn_invoke(mdl_scenario *s, fn_rt *f, int32_t ri);
 double mdl__calls_ms(mdl_scenario *s, const mdl_call *calls, int n, gsl_rng *rng,
                      double req_bytes);
 void mdl__meter_calls(mdl_scenario *s, const mdl_call *calls, int n, double req_bytes);
+
+void mdl__req_free(mdl_scenario *s, int32_t ri);
+
+/* Step Functions executions (mdl_sfn_sim.c). */
+void mdl__sfn_build(mdl_scenario *s);
+void mdl__sfn_start(mdl_scenario *s, int32_t ri);
+void mdl__sfn_task_done(mdl_scenario *s, int32_t child, mdl_outcome o);
+json_object *mdl__sfn_results(const mdl_scenario *s);
+void mdl__sfn_reset_stats(mdl_scenario *s);
+void mdl__sfn_destroy(mdl_scenario *s);
 
 /* Queues (mdl_sqs.c). */
 sim_status mdl__sqs_build(mdl_scenario *s, sim_error *err);

@@ -26,6 +26,7 @@
 #include "sim/sim_json.h"
 #include "sim/sim_rng.h"
 #include "models/mdl_pricing.h"
+#include "models/mdl_sfn.h"
 #include "sim/sim_status.h"
 #include "workloads/wl_azure.h"
 #include "workloads/wl_gen.h"
@@ -38,7 +39,7 @@
 
 typedef enum { MDL_ENTRY_DIRECT, MDL_ENTRY_FUNCTION_URL, MDL_ENTRY_APIGW_HTTP,
                MDL_ENTRY_APIGW_REST, MDL_ENTRY_QUEUE, MDL_ENTRY_S3,
-               MDL_ENTRY_TYPE_COUNT } mdl_entry_type;
+               MDL_ENTRY_STEPFUNCTIONS, MDL_ENTRY_TYPE_COUNT } mdl_entry_type;
 typedef enum { MDL_Q_STANDARD, MDL_Q_FIFO } mdl_queue_type;
 typedef enum { MDL_POLL_LONG, MDL_POLL_SHORT, MDL_POLL_INSTANT } mdl_poll;
 typedef enum { MDL_CONSUMER_NONE, MDL_CONSUMER_WORKERS, MDL_CONSUMER_LAMBDA } mdl_consumer_type;
@@ -63,7 +64,8 @@ typedef enum { MDL_TRACE_CSV, MDL_TRACE_AZURE2019, MDL_TRACE_AZURE2021 } mdl_tra
     X(ASYNC_DROPPED,    "async_dropped")      /* retries/age out */ \
     X(DEAD_LETTERED,    "dead_lettered")      /* SQS redrive */     \
     X(EXPIRED,          "expired")            /* SQS retention */   \
-    X(SEND_THROTTLED,   "send_throttled")     /* FIFO send cap */
+    X(SEND_THROTTLED,   "send_throttled")     /* FIFO send cap */   \
+    X(SFN_FAILED,       "execution_failed")   /* Step Functions */
 
 typedef enum {
 #define MDL__OUT_ENUM(n, s) MDL_OUT_##n,
@@ -94,6 +96,9 @@ typedef struct mdl_function_cfg {
     int reserved_concurrency;     /* -1: none */
     int provisioned_concurrency;
     sim_dist warm;                /* handler duration, ms */
+    sim_dist warm_more[4];        /* further steps of the handler, summed */
+    int nwarm_more;
+    json_object *result;          /* what a Step Functions Task gets back (owned; NULL: its input) */
     sim_dist cold;                /* whole first response, ms (has_cold) */
     sim_dist init;                /* Init Duration, ms (has_init) */
     bool has_cold, has_init;
@@ -116,6 +121,12 @@ typedef struct mdl_entry_cfg {
     char notify_queue[MDL_NAME_MAX];
     char notify_function[MDL_NAME_MAX];
     sim_dist notify_delay;        /* ms */
+    /* stepfunctions entry: each request starts an execution */
+    char definition[512];
+    mdl_sfn_machine *machine;     /* owned */
+    mdl_sfn_type workflow;
+    double task_latency_s;
+    double express_memory_mb;
     /* routes: op name -> function (from trace ops or the mix) */
     char route_op[MDL_MAX_ROUTES][16];
     char route_fn[MDL_MAX_ROUTES][MDL_NAME_MAX];
@@ -219,5 +230,8 @@ void mdl_config_fini(mdl_config *cfg);
 /* Index of a function / queue by name, or -1. */
 int mdl_config_find_function(const mdl_config *cfg, const char *name);
 int mdl_config_find_queue(const mdl_config *cfg, const char *name);
+/* The function a Step Functions Task Resource names (Lambda ARN or bare
+ * name), or -1. */
+int mdl_config_resource_function(const mdl_config *cfg, const char *resource);
 
 #endif /* MDL_PLATFORM_H */

@@ -38,17 +38,20 @@ int32_t mdl__req_alloc(mdl_scenario *s)
             s->rq = sim_xrealloc(s->rq, (size_t)s->caprq * sizeof *s->rq);
         }
         s->rq[s->nrq].next_free = -1;
+        s->rq[s->nrq].sfn_gen = 0;
         s->rq_free = s->nrq++;
     }
     int32_t i = s->rq_free;
     s->rq_free = s->rq[i].next_free;
+    uint8_t gen = s->rq[i].sfn_gen;   /* survives reuse: stale events spot it */
     memset(&s->rq[i], 0, sizeof s->rq[i]);
+    s->rq[i].sfn_gen = gen;
     s->rq[i].inst = -1;
     s->rq[i].trace_ms = NAN;
     return i;
 }
 
-static void req_free(mdl_scenario *s, int32_t i)
+void mdl__req_free(mdl_scenario *s, int32_t i)
 {
     s->rq[i].next_free = s->rq_free;
     s->rq_free = i;
@@ -313,7 +316,7 @@ void mdl__finish(mdl_scenario *s, int32_t ri, mdl_outcome o)
         }
         s->fn[r->fn].out[o]++;
     }
-    req_free(s, ri);
+    mdl__req_free(s, ri);
 }
 
 static void log_row(mdl_scenario *s, fn_rt *f, const req *r, double billed_ms,
@@ -340,6 +343,15 @@ static void fail_invocation(mdl_scenario *s, fn_rt *f, int32_t ri, bool throttle
 
 /* The handler's time for one invocation: one warm draw per message of an
  * ESM batch (processed one after the other), plus the service calls. */
+/* One draw of the handler: the warm distribution plus any further steps. */
+static double warm_draw(fn_rt *f)
+{
+    double ms = sim_dist_sample(&f->cfg->warm, f->r_warm);
+    for (int k = 0; k < f->cfg->nwarm_more; k++)
+        ms += sim_dist_sample(&f->cfg->warm_more[k], f->r_warm);
+    return ms;
+}
+
 static double handler_ms(mdl_scenario *s, fn_rt *f, const req *r)
 {
     if (!isnan(r->trace_ms))   /* the trace recorded (or drew) this invocation's time */
@@ -347,7 +359,7 @@ static double handler_ms(mdl_scenario *s, fn_rt *f, const req *r)
     int n = r->batch_n ? r->batch_n : 1;
     double ms = 0;
     for (int k = 0; k < n; k++)
-        ms += sim_dist_sample(&f->cfg->warm, f->r_warm) + calls_ms(s, f, r);
+        ms += warm_draw(f) + calls_ms(s, f, r);
     return ms;
 }
 
@@ -411,7 +423,7 @@ void mdl__fn_invoke(mdl_scenario *s, fn_rt *f, int32_t ri)
         if (measured) f->cold_starts++;
         double extra = calls_ms(s, f, r);
         for (int k = 1; k < r->batch_n; k++)   /* the rest of an ESM batch runs warm */
-            extra += sim_dist_sample(&f->cfg->warm, f->r_warm) + calls_ms(s, f, r);
+            extra += warm_draw(f) + calls_ms(s, f, r);
         if (f->cfg->has_cold) {
             /* SimFaaS semantics: the cold draw is the whole first response. */
             r->response_ms = sim_dist_sample(&f->cfg->cold, f->r_cold) + extra;
@@ -419,7 +431,7 @@ void mdl__fn_invoke(mdl_scenario *s, fn_rt *f, int32_t ri)
                 ? fmin(sim_dist_sample(&f->cfg->init, f->r_init), r->response_ms) : 0.0;
         } else {
             r->init_ms = f->cfg->has_init ? sim_dist_sample(&f->cfg->init, f->r_init) : 0.0;
-            double handler = isnan(r->trace_ms) ? sim_dist_sample(&f->cfg->warm, f->r_warm) : r->trace_ms;
+            double handler = isnan(r->trace_ms) ? warm_draw(f) : r->trace_ms;
             r->response_ms = r->init_ms + handler + extra;
         }
         r->duration_ms = r->response_ms - r->init_ms;
@@ -466,11 +478,16 @@ static void fn_done(mdl_scenario *s, fn_rt *f, int32_t ri)
     }
     inst_go_idle(s, f, ii);
     update_levels(s, f);
-    if ((r->counted || r->origin == ORIGIN_ESM) && now >= s->t_measure)
+    if ((r->counted || r->origin != ORIGIN_ENTRY) && now >= s->t_measure)
         sim_hist_add(f->lat_ms, r->response_ms);
     if (r->origin == ORIGIN_ESM) {
         log_row(s, f, r, billed, "ok");
         mdl__esm_complete(s, ri, MDL_OUT_OK);
+        return;
+    }
+    if (r->origin == ORIGIN_SFN) {
+        log_row(s, f, r, billed, "ok");
+        mdl__sfn_task_done(s, ri, MDL_OUT_OK);
         return;
     }
     /* The front door gave up at its timeout; Lambda ran on and billed. */
@@ -485,6 +502,8 @@ static void fail_invocation(mdl_scenario *s, fn_rt *f, int32_t ri, bool throttle
 {
     if (s->rq[ri].origin == ORIGIN_ESM)
         mdl__esm_complete(s, ri, o);
+    else if (s->rq[ri].origin == ORIGIN_SFN)
+        mdl__sfn_task_done(s, ri, o);
     else if (is_async(s))
         async_retry_or_drop(s, f, ri, throttled, o);
     else
@@ -535,6 +554,10 @@ static void entry_receive(mdl_scenario *s, int32_t ri, int fi)
     const mdl_entry_cfg *en = &s->cfg->entry;
     req *r = &s->rq[ri];
     double now = sim_engine_now(s->e);
+    if (en->type == MDL_ENTRY_STEPFUNCTIONS) {
+        mdl__sfn_start(s, ri);
+        return;
+    }
     if (en->type == MDL_ENTRY_QUEUE || en->type == MDL_ENTRY_S3) {
         if (r->bytes > en->max_payload_bytes) {
             mdl__finish(s, ri, MDL_OUT_PAYLOAD_TOO_LARGE);
@@ -790,6 +813,7 @@ static void ctl_on_event(sim_engine *e, void *self, const sim_event *ev)
     mdl_meter_reset(s->meter);
     s->s3_gb_month = 0;
     mdl__sqs_reset_stats(s, now);
+    mdl__sfn_reset_stats(s);
     s->ts_throttles = 0;
     s->ts_arrivals = s->ts_completed = s->ts_failed = 0;
 }
@@ -896,6 +920,7 @@ sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t re
                 s->op_route[k] = mdl_config_find_function(cfg, cfg->entry.route_fn[r]);
     }
     if (s->default_fn < 0) s->default_fn = 0;
+    mdl__sfn_build(s);
     sim_status st = source_open(s, seed, replication, err);
     if (st == SIM_OK) st = mdl__sqs_build(s, err);
     if (st != SIM_OK) {
@@ -915,6 +940,7 @@ void mdl_scenario_destroy(mdl_scenario *s)
         sim_hist_destroy(s->fn[i].dur_ms);
     }
     mdl__sqs_destroy(s);
+    mdl__sfn_destroy(s);
     wl_source_destroy(s->src);
     wl_az19_destroy(s->az);
     free(s->fn_map);
@@ -1106,6 +1132,8 @@ json_object *mdl_scenario_results(const mdl_scenario *s)
     json_object_object_add(root, "requests", rq);
     if (s->nq)
         json_object_object_add(root, "queues", mdl__sqs_results(s, t_end));
+    if (c->entry.type == MDL_ENTRY_STEPFUNCTIONS)
+        json_object_object_add(root, "stepfunctions", mdl__sfn_results(s));
     if (s->bill) {
         json_object *cost = mdl_bill_to_json(s->bill);
         sim_json_add_double(cost, "period_s", c->duration_s - s->t_measure);
