@@ -175,7 +175,8 @@ static double draw_heading(frame *f, const rpt_chart_spec *spec, const legend_it
     pl_ffontsize_r(pl, FONT_LEGEND);
     double x = f->left;
     for (int i = 0; i < n; i++) {
-        double tw = pl_flabelwidth_r(pl, it[i].name ? it[i].name : "");
+        /* Viewers substitute wider fonts for Helvetica (DejaVu Sans): leave room. */
+        double tw = 1.18 * pl_flabelwidth_r(pl, it[i].name ? it[i].name : "");
         if (x > f->left && x + 30 + tw > f->w - 10) {
             x = f->left;
             y -= 20;
