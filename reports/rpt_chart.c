@@ -218,10 +218,11 @@ static void draw_axes(frame *f, const rpt_chart_spec *spec, bool x_ticks)
     }
     if (x_ticks) {
         if (f->xlog) {
-            int decades = (int)ceil(f->x1 - 1e-9) - (int)floor(f->x0 + 1e-9);
+            /* 1-2-5 ticks over short spans, decades only over long ones. */
+            bool fine = f->x1 - f->x0 <= 2.5;
             for (int k = (int)floor(f->x0 + 1e-9); k <= (int)ceil(f->x1 - 1e-9); k++) {
                 static const double mult[] = { 1, 2, 5 };
-                for (int m = 0; m < (decades <= 2 ? 3 : 1); m++) {
+                for (int m = 0; m < (fine ? 3 : 1); m++) {
                     double lv = k + log10(mult[m]);
                     if (lv < f->x0 - 1e-9 || lv > f->x1 + 1e-9) continue;
                     double v = pow(10, lv), x = map_x(f, v);

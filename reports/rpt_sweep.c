@@ -10,9 +10,14 @@
  * Every numeric figure of a run's results (requests, functions, queues,
  * cost) is aggregated: mean and a Student-t 95% confidence interval across
  * replications.  Outputs: DIR/sweep.csv (one row per scenario and figure)
- * and DIR/sweep.json.
+ * and DIR/sweep.json, and DIR/charts/: the headline figures (latency,
+ * cost, cold starts, instances, duration) against the first grid key, with
+ * the 95% CI as a band, one line per combination of the other keys (bars
+ * when the first key's values are not numbers).
  */
 #include "models/mdl_scenario.h"
+#include "reports/rpt_chart.h"
+#include "reports/rpt_report.h"
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
 #include "sim/sim_stats.h"
@@ -34,8 +39,9 @@ static const char k_usage[] =
     "parallel (OpenMP, dynamic schedule, one engine per replication).  Writes\n"
     "DIR/sweep.csv and DIR/sweep.json: for every scenario and every figure of\n"
     "the run results, the mean and the 95%% confidence interval across\n"
-    "replications.  Output is identical whatever the thread count.  A progress\n"
-    "bar with an ETA shows on a terminal.\n";
+    "replications, and DIR/charts/*.svg: headline figures against the first grid\n"
+    "key with their 95%% CI bands.  Output is identical whatever the thread count.\n"
+    "A progress bar with an ETA shows on a terminal.\n";
 
 typedef struct grid_axis {
     char key[256];
@@ -116,16 +122,129 @@ static sim_status set_path(json_object *root, const char *path, const char *valu
     SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "--grid: empty key");
 }
 
-static void progress(int done, int total, double t0)
+/* The figures charted, by dotted path; "*" matches one function name. */
+static const struct { const char *pattern, *label; } k_chart_metrics[] = {
+    { "requests.latency_ms.p95", "client latency p95 (ms)" },
+    { "requests.latency_ms.mean", "client latency mean (ms)" },
+    { "cost.total_usd", "cost over the simulated span (USD)" },
+    { "functions.*.duration_ms.mean", "mean duration (ms)" },
+    { "functions.*.cold_start_probability", "P(cold start)" },
+    { "functions.*.avg_instances", "average instances (count)" },
+};
+
+static bool metric_match(const char *pattern, const char *name)
 {
-    double el = sim_wall_seconds() - t0;
-    double eta = done ? el * (total - done) / done : 0;
-    int w = 30, filled = total ? w * done / total : w;
-    fprintf(stderr, "\r[");
-    for (int i = 0; i < w; i++) fputc(i < filled ? '#' : '.', stderr);
-    fprintf(stderr, "] %d/%d  %.1fs elapsed  ETA %.1fs ", done, total, el, eta);
-    if (done == total) fputc('\n', stderr);
-    fflush(stderr);
+    const char *star = strchr(pattern, '*');
+    if (!star) return strcmp(pattern, name) == 0;
+    size_t pre = (size_t)(star - pattern), suf = strlen(star + 1);
+    size_t n = strlen(name);
+    return n > pre + suf && strncmp(name, pattern, pre) == 0 &&
+           strcmp(name + n - suf, star + 1) == 0 && !memchr(name + pre, '.', n - pre - suf);
+}
+
+static bool ci_of(const flat *res, int sc, int reps, const char *name, double *x, sim_ci *ci)
+{
+    int nx = 0;
+    for (int r = 0; r < reps; r++) {
+        const flat *f = &res[sc * reps + r];
+        for (int m = 0; m < f->n; m++)
+            if (strcmp(f->names[m], name) == 0) { x[nx++] = f->vals[m]; break; }
+    }
+    if (nx == 0) return false;
+    *ci = sim_ci_from_samples(x, (size_t)nx, 0.95);
+    if (nx < 2) ci->lo = ci->hi = ci->mean;
+    return true;
+}
+
+/* Charts of the headline figures against the first grid key.  Scenario
+ * sc = i * (nsc / n0) + r: i walks the first key, r the other keys. */
+static sim_status sweep_charts(const char *out, const grid_axis *ax, int nax, int nsc,
+                               const flat *res, int reps, int *ncharts, sim_error *err)
+{
+    *ncharts = 0;
+    if (nax == 0 || ax[0].n < 2) return SIM_OK;
+    char dir[1100];
+    snprintf(dir, sizeof dir, "%s/charts", out);
+    SIM_TRY(sim_mkdir_p(dir, err));
+    int n0 = ax[0].n, nser = nsc / n0;
+    bool numeric = true;
+    double *xv = sim_xcalloc((size_t)n0, sizeof *xv);
+    for (int i = 0; i < n0; i++) {
+        char *end;
+        xv[i] = strtod(ax[0].vals[i], &end);
+        numeric = numeric && *end == '\0' && end != ax[0].vals[i] && isfinite(xv[i]);
+    }
+    double xmin = INFINITY, xmax = -INFINITY;
+    for (int i = 0; i < n0 && numeric; i++) { xmin = fmin(xmin, xv[i]); xmax = fmax(xmax, xv[i]); }
+    bool xlog = numeric && xmin > 0 && xmax / xmin >= 8;
+    size_t np = (size_t)n0 * (size_t)nser;
+    double *y = sim_xcalloc(np, sizeof *y), *lo = sim_xcalloc(np, sizeof *lo),
+           *hi = sim_xcalloc(np, sizeof *hi), *x = sim_xcalloc((size_t)reps, sizeof *x);
+    rpt_series *s = sim_xcalloc((size_t)nser, sizeof *s);
+    rpt_bar_set *bars = sim_xcalloc((size_t)nser, sizeof *bars);
+    char (*names)[256] = sim_xcalloc((size_t)nser, sizeof *names);
+    for (int r = 0; r < nser; r++) {
+        /* The other keys' values of series r. */
+        int idx = r, k = 0;
+        const char *pv[MAX_GRID];
+        for (int a = nax - 1; a >= 1; a--) {
+            pv[a] = ax[a].vals[idx % ax[a].n];
+            idx /= ax[a].n;
+        }
+        names[r][0] = '\0';
+        for (int a = 1; a < nax; a++)
+            k += snprintf(names[r] + k, sizeof names[r] - (size_t)k, "%s%s=%s", a > 1 ? ", " : "",
+                          ax[a].key, pv[a]);
+        if (nax == 1) snprintf(names[r], sizeof names[r], "mean, 95%% CI band");
+    }
+    /* Candidate metric names from the first scenario's first replication. */
+    const flat *f0 = &res[0];
+    sim_status st = SIM_OK;
+    for (size_t c = 0; c < sizeof k_chart_metrics / sizeof k_chart_metrics[0] && st == SIM_OK; c++) {
+        for (int m = 0; m < f0->n && st == SIM_OK; m++) {
+            const char *name = f0->names[m];
+            if (!metric_match(k_chart_metrics[c].pattern, name)) continue;
+            bool any = false;
+            for (int r = 0; r < nser; r++) {
+                for (int i = 0; i < n0; i++) {
+                    sim_ci ci;
+                    size_t j = (size_t)r * (size_t)n0 + (size_t)i;
+                    if (ci_of(res, i * nser + r, reps, name, x, &ci)) {
+                        y[j] = ci.mean; lo[j] = ci.lo; hi[j] = ci.hi;
+                        any = true;
+                    } else {
+                        y[j] = lo[j] = hi[j] = NAN;
+                    }
+                }
+                s[r] = (rpt_series){ .name = names[r], .x = xv, .y = y + (size_t)r * n0,
+                                     .lo = lo + (size_t)r * n0, .hi = hi + (size_t)r * n0,
+                                     .n = (size_t)n0, .markers = true };
+                bars[r] = (rpt_bar_set){ names[r], y + (size_t)r * n0 };
+            }
+            if (!any) continue;
+            char path[1500], title[600], stem[300];
+            snprintf(stem, sizeof stem, "%s", name);
+            for (char *q = stem; *q; q++)
+                if (*q == '.' || *q == '/') *q = '_';
+            snprintf(path, sizeof path, "%s/%s.svg", dir, stem);
+            snprintf(title, sizeof title, "%s vs %s (%d replications)", name, ax[0].key, reps);
+            rpt_chart_spec spec = { .title = title, .xlabel = ax[0].key,
+                                    .ylabel = k_chart_metrics[c].label, .xlog = xlog, .y_zero = true };
+            if (numeric) st = rpt_chart_lines(path, &spec, s, nser, err);
+            else st = rpt_chart_bars(path, &spec, (const char *const *)ax[0].vals, n0, bars, nser,
+                                     false, err);
+            if (st == SIM_OK) (*ncharts)++;
+        }
+    }
+    free(names);
+    free(bars);
+    free(s);
+    free(x);
+    free(hi);
+    free(lo);
+    free(y);
+    free(xv);
+    return st;
 }
 
 int rpt_cmd_sweep(int argc, char **argv)
@@ -202,7 +321,7 @@ int rpt_cmd_sweep(int argc, char **argv)
         sim_status *st = sim_xcalloc((size_t)njobs, sizeof *st);
         sim_error *errs = sim_xcalloc((size_t)njobs, sizeof *errs);
         int nthreads = threads ? (int)threads : omp_get_max_threads();
-        bool tty = sim_isatty_stderr();
+        rpt_progress *bar = rpt_progress_create("sweep", njobs);
         int done_jobs = 0;
         double t0 = sim_wall_seconds();
 #pragma omp parallel for schedule(dynamic) num_threads(nthreads)
@@ -219,11 +338,10 @@ int rpt_cmd_sweep(int argc, char **argv)
                 json_object_put(jr);
             }
             mdl_scenario_destroy(s);
-            if (tty) {
 #pragma omp critical(sweep_progress)
-                progress(++done_jobs, njobs, t0);
-            }
+            rpt_progress_update(bar, ++done_jobs);
         }
+        rpt_progress_destroy(bar);
         for (int j = 0; j < njobs && rc == 0; j++)
             if (st[j] != SIM_OK) rc = sim_cli_fail(&errs[j]);
         if (rc == 0) {
@@ -297,9 +415,12 @@ int rpt_cmd_sweep(int argc, char **argv)
                 free(text);
             }
             json_object_put(doc);
+            int ncharts = 0;
+            if (rc == 0 && sweep_charts(out, ax, nax, nsc, res, (int)reps, &ncharts, &err) != SIM_OK)
+                rc = sim_cli_fail(&err);
             if (rc == 0)
-                printf("lambdasim sweep: %d scenarios x %d replications on %d threads in %.2f s; wrote %s/sweep.csv and %s/sweep.json\n",
-                       nsc, (int)reps, nthreads, sim_wall_seconds() - t0, out, out);
+                printf("lambdasim sweep: %d scenarios x %d replications on %d threads in %.2f s; wrote %s/sweep.csv, %s/sweep.json and %d charts in %s/charts\n",
+                       nsc, (int)reps, nthreads, sim_wall_seconds() - t0, out, out, ncharts, out);
         }
         for (int j = 0; j < njobs; j++) flat_free(&res[j]);
         free(res);

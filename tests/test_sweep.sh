@@ -14,6 +14,13 @@ expect_exit 0 "sweep 2 threads" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" \
     --replications 4 --threads 2 --out "$TMPD/s2"
 cmp -s "$TMPD/s1/sweep.csv" "$TMPD/s2/sweep.csv" && ok || bad "sweep.csv identical for 1 and 2 threads"
 cmp -s "$TMPD/s1/sweep.json" "$TMPD/s2/sweep.json" && ok || bad "sweep.json identical for 1 and 2 threads"
+# Charts: headline figures against the first grid key, identical for any thread count.
+for c in functions_f_cold_start_probability requests_latency_ms_p95 functions_f_avg_instances; do
+    [ -s "$TMPD/s1/charts/$c.svg" ] && grep -q '</svg>' "$TMPD/s1/charts/$c.svg" && ok || bad "chart $c.svg written"
+    cmp -s "$TMPD/s1/charts/$c.svg" "$TMPD/s2/charts/$c.svg" && ok || bad "chart $c.svg identical for 1 and 2 threads"
+done
+grep -q '>functions.f.memory_mb=128<' "$TMPD/s1/charts/functions_f_cold_start_probability.svg" \
+    && ok || bad "one line per value of the second grid key"
 expect_grep "scenario,functions.f.keep_alive_s,functions.f.memory_mb,metric,mean,ci95_low,ci95_high,n" \
     "$TMPD/s1/sweep.csv" "CSV header"
 n=$(grep -c ',functions.f.cold_start_probability,' "$TMPD/s1/sweep.csv")
