@@ -302,6 +302,10 @@ int main(void)
     golden_charts(dir, "tests/golden/demo_charts.txt");
     snprintf(p, sizeof p, "%s/report.html", dir);
     CHECK(has(p, "id=\"chart-latency_cdf\"") && has(p, "id=\"chart-instances\""), "demo charts inlined");
+    /* Self-contained: nothing to fetch (the only link is the data: icon). */
+    CHECK(!has(p, "src=") && !has(p, "href=\"http") && !has(p, "url(") && !has(p, "@import") &&
+          !has(p, "<script"), "report.html has no external asset");
+    CHECK(!has(p, "<?xml") && !has(p, "<!DOCTYPE svg"), "SVG prologues stripped when inlined");
 
     /* A small sweep: its CSV header and JSON keys. */
     snprintf(p, sizeof p, "%s/sw.json", tmp);
