@@ -16,9 +16,21 @@
 
 #include <math.h>
 #include <plot.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/sim_io.h"
+#include "workloads/wl_image.h"
+
+#ifdef __SANITIZE_ADDRESS__
+/* libplot 4.4 never frees some of its own allocations (a bare
+ * pl_newpl_r/pl_deletepl_r pair leaves ~29 blocks behind).  LeakSanitizer
+ * reads this hook at start-up; suppressing the library keeps `make asan`
+ * about our own leaks.  Compiled into sanitized builds only. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) { return "leak:libplot.so\n"; }
+#endif
 
 /* Okabe-Ito-like colours, readable for colour-blind readers, 16-bit RGB. */
 static const unsigned short k_palette[][3] = {
@@ -42,6 +54,11 @@ typedef struct frame {
     double x0, x1, y0, y1;       /* data ranges (log10 for a log x) */
     double xstep, ystep;
     bool xlog;
+    const char *path;
+    bool png;                    /* PNM drawn into mem, encoded at close */
+    FILE *memfp;
+    char *mem;
+    size_t memlen;
 } frame;
 
 static void set_colour(plPlotter *pl, int i, bool fill, double tint)
@@ -119,34 +136,77 @@ static sim_status plot_open(const char *path, const rpt_chart_spec *spec, sim_at
     memset(f, 0, sizeof *f);
     f->w = spec->width_px > 0 ? spec->width_px : 800;
     f->h = spec->height_px > 0 ? spec->height_px : 480;
-    SIM_TRY(sim_atomic_open(a, path, err));
+    f->path = path;
+    f->png = spec->format == RPT_CHART_PNG;
     plPlotterParams *p = pl_newplparams();
     char size[128];
-    if (spec->format == RPT_CHART_PNG) {
+    FILE *out;
+    if (f->png) {
+        /* libplot's own PNG driver leaks libpng structures; draw a PNM in
+         * memory and encode it with wl_image (libpng, atomic write). */
         snprintf(size, sizeof size, "%dx%d", (int)f->w, (int)f->h);
         pl_setplparam(p, "BITMAPSIZE", size);
+        f->memfp = out = open_memstream(&f->mem, &f->memlen);
+        if (!out) {
+            pl_deleteplparams(p);
+            SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "cannot open a memory stream");
+        }
     } else {
+        SIM_TRY(sim_atomic_open(a, path, err));
         /* 96 px per inch, the CSS pixel. */
         snprintf(size, sizeof size, "letter,xsize=%.4fin,ysize=%.4fin", f->w / 96, f->h / 96);
         pl_setplparam(p, "PAGESIZE", size);
+        out = a->fp;
     }
     pl_setplparam(p, "BG_COLOR", (void *)"white");
-    f->pl = pl_newpl_r(spec->format == RPT_CHART_PNG ? "png" : "svg", NULL, a->fp, stderr, p);
+    f->pl = pl_newpl_r(f->png ? "pnm" : "svg", NULL, out, stderr, p);
     if (!f->pl || pl_openpl_r(f->pl) < 0) {
         if (f->pl) pl_deletepl_r(f->pl);
         pl_deleteplparams(p);
-        sim_atomic_abort(a);
+        if (f->png) {
+            fclose(f->memfp);
+            free(f->mem);
+        } else {
+            sim_atomic_abort(a);
+        }
         SIM_FAIL(err, SIM_EIO, path, 0, NULL, "libplot could not open a %s plotter",
-                 spec->format == RPT_CHART_PNG ? "PNG" : "SVG");
+                 f->png ? "PNM" : "SVG");
     }
     *pp = p;
     pl_fspace_r(f->pl, 0, 0, f->w, f->h);
     pl_erase_r(f->pl);
     /* Bitmap plotters only have the vector Hershey fonts. */
-    pl_fontname_r(f->pl, spec->format == RPT_CHART_PNG ? "HersheySans" : "Helvetica");
+    pl_fontname_r(f->pl, f->png ? "HersheySans" : "Helvetica");
     pl_joinmod_r(f->pl, "round");
     pl_capmod_r(f->pl, "round");
     return SIM_OK;
+}
+
+/* The binary PPM libplot wrote: "P6", width, height, maxval (comments
+ * allowed between), one whitespace, then RGB bytes. */
+static sim_status ppm_to_png(const frame *f, sim_error *err)
+{
+    const char *p = f->mem, *end = f->mem + f->memlen;
+    long v[3];
+    if (f->memlen < 2 || p[0] != 'P' || p[1] != '6')
+        SIM_FAIL(err, SIM_EFORMAT, f->path, 0, NULL, "libplot wrote no binary PPM");
+    p += 2;
+    for (int k = 0; k < 3; k++) {
+        while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t' || *p == '#')) {
+            if (*p == '#') while (p < end && *p != '\n') p++;
+            else p++;
+        }
+        char *q;
+        v[k] = p < end ? strtol(p, &q, 10) : 0;
+        if (p >= end || q == p) SIM_FAIL(err, SIM_EFORMAT, f->path, 0, NULL, "bad PPM header");
+        p = q;
+    }
+    p++;
+    if (v[2] != 255 || v[0] <= 0 || v[1] <= 0 || end - p < (ptrdiff_t)(v[0] * v[1] * 3))
+        SIM_FAIL(err, SIM_EFORMAT, f->path, 0, NULL, "unexpected PPM %ldx%ld max %ld", v[0], v[1], v[2]);
+    wl_image img = { .data = (uint8_t *)(uintptr_t)p, .width = (int)v[0], .height = (int)v[1],
+                     .stride = (int)v[0] * 3, .channels = 3 };
+    return wl_image_save(&img, f->path, 90, err);
 }
 
 static sim_status plot_close(plPlotterParams *p, frame *f, sim_atomic *a, sim_error *err)
@@ -154,7 +214,12 @@ static sim_status plot_close(plPlotterParams *p, frame *f, sim_atomic *a, sim_er
     pl_closepl_r(f->pl);
     pl_deletepl_r(f->pl);  /* flushes the output */
     pl_deleteplparams(p);
-    return sim_atomic_commit(a, err);
+    if (!f->png) return sim_atomic_commit(a, err);
+    sim_status st = SIM_OK;
+    if (fclose(f->memfp) != 0) st = SIM_ERR(err, SIM_EIO, f->path, 0, NULL, "memory stream failed");
+    if (st == SIM_OK) st = ppm_to_png(f, err);
+    free(f->mem);
+    return st;
 }
 
 static void label(plPlotter *pl, double x, double y, int size, char hj, char vj, const char *s)

@@ -13,6 +13,7 @@
 
 #include "reports/rpt_chart.h"
 #include "sim/sim_io.h"
+#include "workloads/wl_image.h"
 
 /* Parse with libxml2 (no network, no DTD fetch); count elements by XPath. */
 static int xml_count(const char *path, const char *xpath)
@@ -111,6 +112,19 @@ int main(void)
     snprintf(path, sizeof path, "%s/lines.png", dir);
     CHECK(rpt_chart_lines(path, &spec, s, 2, &err) == SIM_OK, "png: %s", err.msg);
     CHECK(file_has(path, "PNG"), "PNG signature");
+    wl_image img;
+    CHECK(wl_image_load(path, &img, &err) == SIM_OK, "PNG decodes: %s", err.msg);
+    if (img.data) {
+        CHECK(img.width == 800 && img.height == 480, "PNG is 800x480: %dx%d", img.width, img.height);
+        long colour = 0;  /* the band and lines are coloured, the page white */
+        for (int yy = 0; yy < img.height; yy++)
+            for (int xx = 0; xx < img.width; xx++) {
+                const uint8_t *px = wl_image_row(&img, yy) + xx * img.channels;
+                colour += img.channels == 3 && (px[0] != px[1] || px[1] != px[2]);
+            }
+        CHECK(colour > 5000, "PNG has coloured pixels: %ld", colour);
+        wl_image_free(&img);
+    }
 
     /* An unwritable path fails, naming it. */
     spec.format = RPT_CHART_SVG;
