@@ -71,6 +71,15 @@ static void set_colour(plPlotter *pl, int i, bool fill, double tint)
     else pl_pencolor_r(pl, rgb[0], rgb[1], rgb[2]);
 }
 
+/* libplot's SVG driver ignores the named line modes; an explicit dash
+ * array comes out as stroke-dasharray. */
+static void set_dash(plPlotter *pl, bool dashed)
+{
+    static const double dash[2] = { 7, 5 };
+    if (dashed) pl_flinedash_r(pl, 2, dash, 0);
+    else pl_linemod_r(pl, "solid");
+}
+
 /* A 1-2-5 step that splits `range` into about `target` intervals. */
 static double nice_step(double range, int target)
 {
@@ -128,6 +137,7 @@ typedef struct legend_item {
     const char *name;
     int colour;
     bool box;                    /* a filled box (bars) or a line */
+    bool dashed;
 } legend_item;
 
 static sim_status plot_open(const char *path, const rpt_chart_spec *spec, sim_atomic *a,
@@ -242,7 +252,7 @@ static double draw_heading(frame *f, const rpt_chart_spec *spec, const legend_it
     for (int i = 0; i < n; i++) {
         /* Viewers substitute wider fonts for Helvetica (DejaVu Sans): leave room. */
         double tw = 1.18 * pl_flabelwidth_r(pl, it[i].name ? it[i].name : "");
-        if (x > f->left && x + 30 + tw > f->w - 10) {
+        if (x > f->left && x + 34 + tw > f->w - 10) {
             x = f->left;
             y -= 20;
         }
@@ -256,11 +266,13 @@ static double draw_heading(frame *f, const rpt_chart_spec *spec, const legend_it
         } else {
             set_colour(pl, it[i].colour, false, 0);
             pl_flinewidth_r(pl, 3);
-            pl_fline_r(pl, x, y, x + 22, y);
+            set_dash(pl, it[i].dashed);
+            pl_fline_r(pl, x, y, x + 26, y);
+            set_dash(pl, false);
         }
         pl_pencolorname_r(pl, "black");
-        label(pl, x + 28, y, FONT_LEGEND, 'l', 'c', it[i].name ? it[i].name : "");
-        x += 28 + tw + 22;
+        label(pl, x + 32, y, FONT_LEGEND, 'l', 'c', it[i].name ? it[i].name : "");
+        x += 32 + tw + 22;
     }
     return n > 0 ? y - 18 : y + 8;
 }
@@ -325,6 +337,11 @@ static void draw_axes(frame *f, const rpt_chart_spec *spec, bool x_ticks)
     }
 }
 
+static int series_colour(const rpt_series *s, int k)
+{
+    return s[k].colour > 0 ? s[k].colour - 1 : k;
+}
+
 static bool finite_pt(const rpt_series *s, size_t i, bool xlog)
 {
     return isfinite(s->x[i]) && isfinite(s->y[i]) && (!xlog || s->x[i] > 0);
@@ -355,6 +372,8 @@ sim_status rpt_chart_lines(const char *path, const rpt_chart_spec *spec, const r
         xh = spec->xlog ? log10(spec->xmax) : spec->xmax;
     }
     if (spec->y_zero) { yl = fmin(yl, 0); yh = fmax(yh, 0); }
+    /* Headroom, so a line at the maximum does not run along the frame. */
+    if (yh > yl) yh += 0.03 * (yh - yl);
     bool yfixed = spec->ymin < spec->ymax;
     if (yfixed) { yl = spec->ymin; yh = spec->ymax; }
 
@@ -369,7 +388,7 @@ sim_status rpt_chart_lines(const char *path, const rpt_chart_spec *spec, const r
     legend_item items[64];
     int ni = 0;
     for (int k = 0; k < ns && ni < 64; k++)
-        if (s[k].name) items[ni++] = (legend_item){ s[k].name, k, false };
+        if (s[k].name) items[ni++] = (legend_item){ s[k].name, series_colour(s, k), false, s[k].dashed };
     f.top = draw_heading(&f, spec, items, ni);
     if (spec->xlog) {
         if (!(xh > xl)) { xl -= 0.5; xh += 0.5; }
@@ -396,7 +415,7 @@ sim_status rpt_chart_lines(const char *path, const rpt_chart_spec *spec, const r
     /* Bands under every line. */
     for (int k = 0; k < ns; k++) {
         if (!s[k].lo || !s[k].hi || s[k].n < 2) continue;
-        set_colour(pl, k, true, 0.72);
+        set_colour(pl, series_colour(s, k), true, 0.72);
         pl_filltype_r(pl, 1);
         pl_pentype_r(pl, 0);
         bool open = false;
@@ -416,8 +435,9 @@ sim_status rpt_chart_lines(const char *path, const rpt_chart_spec *spec, const r
         pl_filltype_r(pl, 0);
     }
     for (int k = 0; k < ns; k++) {
-        set_colour(pl, k, false, 0);
+        set_colour(pl, series_colour(s, k), false, 0);
         pl_flinewidth_r(pl, 2.2);
+        set_dash(pl, s[k].dashed);
         bool open = false;
         double py = 0;
         for (size_t i = 0; i < s[k].n; i++) {
@@ -436,8 +456,9 @@ sim_status rpt_chart_lines(const char *path, const rpt_chart_spec *spec, const r
             py = y;
         }
         if (open) pl_endpath_r(pl);
+        set_dash(pl, false);
         if (s[k].markers) {
-            set_colour(pl, k, true, 0);
+            set_colour(pl, series_colour(s, k), true, 0);
             pl_filltype_r(pl, 1);
             for (size_t i = 0; i < s[k].n; i++)
                 if (finite_pt(&s[k], i, f.xlog))
@@ -478,7 +499,7 @@ sim_status rpt_chart_bars(const char *path, const rpt_chart_spec *spec,
     legend_item items[64];
     int ni = 0;
     for (int k = 0; k < nsets && ni < 64; k++)
-        if (sets[k].name) items[ni++] = (legend_item){ sets[k].name, k, true };
+        if (sets[k].name) items[ni++] = (legend_item){ sets[k].name, k, true, false };
     f.top = draw_heading(&f, spec, items, ni);
     f.x0 = 0;
     f.x1 = ncat > 0 ? ncat : 1;

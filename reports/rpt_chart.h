@@ -42,6 +42,8 @@ typedef struct rpt_series {
     size_t n;
     bool markers;              /* a dot at every point */
     bool step;                 /* hold y until the next x (counts over time) */
+    bool dashed;               /* a dashed line (a second figure of one design) */
+    int colour;                /* palette index + 1; 0: the series' position */
 } rpt_series;
 
 /* One set of bars: one value per category (a design, a service...). */

@@ -565,13 +565,14 @@ static sim_status timeseries_charts(chart_ctx *c, const rpt_design *d, int n, si
     if (st == SIM_OK) {
         ns = 0;
         for (int i = 0; i < n; i++) {
+            /* One colour per design: instances solid, running dashed. */
             snprintf(names[ns], sizeof names[ns], "%s: instances", d[i].name);
             s[ns] = (rpt_series){ .name = names[ns], .x = col[i * NC], .y = col[i * NC + 2],
-                                  .n = d[i].nts, .step = true };
+                                  .n = d[i].nts, .step = true, .colour = i + 1 };
             ns++;
             snprintf(names[ns], sizeof names[ns], "%s: running", d[i].name);
             s[ns] = (rpt_series){ .name = names[ns], .x = col[i * NC], .y = col[i * NC + 3],
-                                  .n = d[i].nts, .step = true };
+                                  .n = d[i].nts, .step = true, .dashed = true, .colour = i + 1 };
             ns++;
         }
         rpt_chart_spec si = { .title = "Execution environments and concurrency over time",
