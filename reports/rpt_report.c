@@ -331,17 +331,32 @@ static void table_md(FILE *fp, const char *corner, const char *const *cols, int 
     fputs("\n", fp);
 }
 
-/* Per-function table of one design: functions as columns. */
-static int build_functions(table *t, const rpt_design *d, const char **names, int max)
+typedef struct row_spec {
+    const char *label, *key;
+    int dec;
+} row_spec;
+
+/* A table of one results section (e.g. "functions"): its members as
+ * columns, the given figures as rows. */
+static int build_section(table *t, const rpt_design *d, const char *section,
+                         const row_spec *rows, size_t nrows, const char **names, int max)
 {
-    json_object *fns = jpath(d->results, "functions");
-    if (!json_object_is_type(fns, json_type_object)) return 0;
+    json_object *sec = jpath(d->results, section);
+    if (!json_object_is_type(sec, json_type_object)) return 0;
     int nf = 0;
-    json_object_object_foreach(fns, name, f) {
+    json_object_object_foreach(sec, name, f) {
         (void)f;
         if (nf < max && nf < 64) names[nf++] = name;
     }
-    static const struct { const char *label, *key; int dec; } rows[] = {
+    for (size_t k = 0; k < nrows; k++) {
+        row *r = table_add(t, rows[k].label, rows[k].dec);
+        for (int i = 0; i < nf; i++)
+            r->v[i] = rpt_json_number(json_object_object_get(sec, names[i]), rows[k].key);
+    }
+    return nf;
+}
+
+static const row_spec k_function_rows[] = {
         { "invocations", "invocations", 0 },
         { "cold starts", "cold_starts", 0 },
         { "P(cold start)", "cold_start_probability", 5 },
@@ -353,13 +368,50 @@ static int build_functions(table *t, const rpt_design *d, const char **names, in
         { "duration p50 (ms)", "duration_ms.p50", 1 },
         { "duration p99 (ms)", "duration_ms.p99", 1 },
         { "billed GB-s", "billed_gb_s", 2 },
-    };
-    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
-        row *r = table_add(t, rows[k].label, rows[k].dec);
-        for (int i = 0; i < nf; i++)
-            r->v[i] = rpt_json_number(json_object_object_get(fns, names[i]), rows[k].key);
+};
+
+static const row_spec k_queue_rows[] = {
+    { "sent", "sent", 0 },
+    { "received", "received", 0 },
+    { "deleted", "deleted", 0 },
+    { "to DLQ", "to_dlq", 0 },
+    { "expired", "expired", 0 },
+    { "wait p50 (ms)", "wait_ms.p50", 1 },
+    { "wait p95 (ms)", "wait_ms.p95", 1 },
+    { "wait p99 (ms)", "wait_ms.p99", 1 },
+    { "avg depth", "avg_depth", 2 },
+    { "max depth", "max_depth", 0 },
+    { "avg consumers", "consumer.avg_consumers", 2 },
+    { "max consumers", "consumer.max_consumers", 0 },
+};
+
+#define NROWS(a) (sizeof (a) / sizeof (a)[0])
+
+/* Per-design tables of a section, in HTML or Markdown. */
+static void section_tables(FILE *fp, bool html, const char *section, const char *id_prefix,
+                           const row_spec *rows, size_t nrows, const rpt_design *d, int n)
+{
+    for (int i = 0; i < n; i++) {
+        table t = { sim_xcalloc(MAX_ROWS, sizeof(row)), 0 };
+        const char *names[64];
+        int nf = build_section(&t, &d[i], section, rows, nrows, names, 64);
+        if (nf > 0) {
+            char id[96];
+            snprintf(id, sizeof id, "%s-%d", id_prefix, i);
+            if (html) table_html(fp, id, d[i].name, names, nf, &t);
+            else table_md(fp, d[i].name, names, nf, &t);
+        }
+        free(t.rows);
     }
-    return nf;
+}
+
+static bool any_section(const rpt_design *d, int n, const char *section)
+{
+    for (int i = 0; i < n; i++) {
+        json_object *o = jpath(d[i].results, section);
+        if (json_object_is_type(o, json_type_object) && json_object_object_length(o) > 0) return true;
+    }
+    return false;
 }
 
 /* ---- charts ------------------------------------------------------------ */
@@ -568,11 +620,11 @@ static sim_status timeseries_charts(chart_ctx *c, const rpt_design *d, int n, si
             /* One colour per design: instances solid, running dashed. */
             snprintf(names[ns], sizeof names[ns], "%s: instances", d[i].name);
             s[ns] = (rpt_series){ .name = names[ns], .x = col[i * NC], .y = col[i * NC + 2],
-                                  .n = d[i].nts, .step = true, .colour = i + 1 };
+                                  .n = d[i].nts, .step = true, .colour = n > 1 ? i + 1 : 0 };
             ns++;
             snprintf(names[ns], sizeof names[ns], "%s: running", d[i].name);
             s[ns] = (rpt_series){ .name = names[ns], .x = col[i * NC], .y = col[i * NC + 3],
-                                  .n = d[i].nts, .step = true, .dashed = true, .colour = i + 1 };
+                                  .n = d[i].nts, .step = true, .dashed = true, .colour = n > 1 ? i + 1 : 0 };
             ns++;
         }
         rpt_chart_spec si = { .title = "Execution environments and concurrency over time",
@@ -585,14 +637,20 @@ static sim_status timeseries_charts(chart_ctx *c, const rpt_design *d, int n, si
     if (st == SIM_OK && queues) {
         ns = 0;
         for (int i = 0; i < n; i++) {
-            snprintf(names[ns], sizeof names[ns], "%s", d[i].name);
+            snprintf(names[ns], sizeof names[ns], "%s: visible messages", d[i].name);
             s[ns] = (rpt_series){ .name = names[ns], .x = col[i * NC], .y = col[i * NC + 4],
-                                  .n = d[i].nts, .step = true };
+                                  .n = d[i].nts, .step = true, .colour = n > 1 ? i + 1 : 0 };
+            ns++;
+            snprintf(names[ns], sizeof names[ns], "%s: consumers", d[i].name);
+            s[ns] = (rpt_series){ .name = names[ns], .x = col[i * NC], .y = col[i * NC + 5],
+                                  .n = d[i].nts, .step = true, .dashed = true, .colour = n > 1 ? i + 1 : 0 };
             ns++;
         }
-        rpt_chart_spec sq = { .title = "Queue depth over time", .xlabel = "time (h)",
-                              .ylabel = "visible messages (count)", .y_zero = true };
-        st = chart_lines(c, "queue_depth", "Visible messages in all queues at the end of each minute.",
+        rpt_chart_spec sq = { .title = "Queue depth and consumers over time", .xlabel = "time (h)",
+                              .ylabel = "messages, consumers (count)", .y_zero = true };
+        st = chart_lines(c, "queue_depth",
+                         "Visible messages in all queues (solid) and consumers alive (dashed: "
+                         "workers or event-source-mapping pollers) at the end of each minute.",
                          sq, s, ns, err);
     }
     if (st == SIM_OK && throttles) {
@@ -715,14 +773,10 @@ static sim_status write_html(const char *dir, const rpt_report_opts *o, const rp
     }
     if (st == SIM_OK) {
         fputs("<h2>Functions</h2>\n", fp);
-        for (int i = 0; i < n; i++) {
-            table t = { sim_xcalloc(MAX_ROWS, sizeof(row)), 0 };
-            const char *fn[64];
-            int nf = build_functions(&t, &d[i], fn, 64);
-            char id[64];
-            snprintf(id, sizeof id, "functions-%d", i);
-            table_html(fp, id, d[i].name, fn, nf, &t);
-            free(t.rows);
+        section_tables(fp, true, "functions", "functions", k_function_rows, NROWS(k_function_rows), d, n);
+        if (any_section(d, n, "queues")) {
+            fputs("<h2>Queues</h2>\n", fp);
+            section_tables(fp, true, "queues", "queues", k_queue_rows, NROWS(k_queue_rows), d, n);
         }
         fputs("<h2>Effective configuration</h2>\n", fp);
         for (int i = 0; i < n; i++) {
@@ -766,12 +820,10 @@ static sim_status write_md(const char *dir, const rpt_report_opts *o, const rpt_
         fprintf(fp, "![%s](charts/%s.svg)\n\n%s\n\n", charts->refs[c].title, charts->refs[c].name,
                 charts->refs[c].caption);
     fputs("## Functions\n\n", fp);
-    for (int i = 0; i < n; i++) {
-        table t = { sim_xcalloc(MAX_ROWS, sizeof(row)), 0 };
-        const char *fn[64];
-        int nf = build_functions(&t, &d[i], fn, 64);
-        table_md(fp, d[i].name, fn, nf, &t);
-        free(t.rows);
+    section_tables(fp, false, "functions", "functions", k_function_rows, NROWS(k_function_rows), d, n);
+    if (any_section(d, n, "queues")) {
+        fputs("## Queues\n\n", fp);
+        section_tables(fp, false, "queues", "queues", k_queue_rows, NROWS(k_queue_rows), d, n);
     }
     free(cols);
     return sim_atomic_commit(&a, err);

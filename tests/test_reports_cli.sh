@@ -55,4 +55,11 @@ for f in compare.json summary.json report.html charts/latency_bars.svg; do
 done
 grep -c '<figure class="chart"' "$TMPD/c/report.html" | grep -q '^[4-9]' && ok || bad "compare report has its charts"
 expect_grep '<th>128</th><th>1024</th>' "$TMPD/c/report.html" "designs as columns"
+# A design with a queue: the queue chart and table; none without queues.
+expect_exit 0 "run sqs --out" -- "$LAMBDASIM" run --config data/architectures/gallery_sqs_workers.json --out "$TMPD/q"
+[ -s "$TMPD/q/charts/queue_depth.svg" ] && ok || bad "queue_depth chart for an SQS design"
+expect_grep '<table id="queues-0">' "$TMPD/q/report.html" "queues table"
+awk -F, 'NR > 1 && $9 > 0 { found = 1 } END { exit !found }' "$TMPD/q/timeseries.csv" \
+    && ok || bad "queue depth recorded in timeseries.csv"
+[ ! -e "$TMPD/r/charts/queue_depth.svg" ] && ok || bad "no queue chart without queues"
 report reports_cli
