@@ -32,16 +32,16 @@
 
 static const char k_usage[] =
     "usage: lambdasim sweep --config FILE.json --grid KEY=V1,V2,... [--grid ...]\n"
-    "                       [--replications N] [--threads N] [--seed N] --out DIR\n"
+    "                       [--replications N] [--threads N] [--seed N] --out DIR [--png]\n"
     "\n"
     "Runs every combination of the grid values (KEY is a dotted JSON path of the\n"
     "config, e.g. functions.f.memory_mb=512,1024) for N replications each, in\n"
     "parallel (OpenMP, dynamic schedule, one engine per replication).  Writes\n"
     "DIR/sweep.csv and DIR/sweep.json: for every scenario and every figure of\n"
-    "the run results, the mean and the 95%% confidence interval across\n"
+    "the run results, the mean and the 95% confidence interval across\n"
     "replications, and DIR/charts/*.svg: headline figures against the first grid\n"
-    "key with their 95%% CI bands.  Output is identical whatever the thread count.\n"
-    "A progress bar with an ETA shows on a terminal.\n";
+    "key with their 95% CI bands (--png adds PNG copies).  Output is identical\n"
+    "whatever the thread count.  A progress bar with an ETA shows on a terminal.\n";
 
 typedef struct grid_axis {
     char key[256];
@@ -159,7 +159,7 @@ static bool ci_of(const flat *res, int sc, int reps, const char *name, double *x
 /* Charts of the headline figures against the first grid key.  Scenario
  * sc = i * (nsc / n0) + r: i walks the first key, r the other keys. */
 static sim_status sweep_charts(const char *out, const grid_axis *ax, int nax, int nsc,
-                               const flat *res, int reps, int *ncharts, sim_error *err)
+                               const flat *res, int reps, bool png, int *ncharts, sim_error *err)
 {
     *ncharts = 0;
     if (nax == 0 || ax[0].n < 2) return SIM_OK;
@@ -226,13 +226,16 @@ static sim_status sweep_charts(const char *out, const grid_axis *ax, int nax, in
             snprintf(stem, sizeof stem, "%s", name);
             for (char *q = stem; *q; q++)
                 if (*q == '.' || *q == '/') *q = '_';
-            snprintf(path, sizeof path, "%s/%s.svg", dir, stem);
             snprintf(title, sizeof title, "%s vs %s (%d replications)", name, ax[0].key, reps);
             rpt_chart_spec spec = { .title = title, .xlabel = ax[0].key,
                                     .ylabel = k_chart_metrics[c].label, .xlog = xlog, .y_zero = true };
-            if (numeric) st = rpt_chart_lines(path, &spec, s, nser, err);
-            else st = rpt_chart_bars(path, &spec, (const char *const *)ax[0].vals, n0, bars, nser,
-                                     false, err);
+            for (int f = 0; f < (png ? 2 : 1) && st == SIM_OK; f++) {
+                spec.format = f ? RPT_CHART_PNG : RPT_CHART_SVG;
+                snprintf(path, sizeof path, "%s/%s.%s", dir, stem, f ? "png" : "svg");
+                if (numeric) st = rpt_chart_lines(path, &spec, s, nser, err);
+                else st = rpt_chart_bars(path, &spec, (const char *const *)ax[0].vals, n0, bars,
+                                         nser, false, err);
+            }
             if (st == SIM_OK) (*ncharts)++;
         }
     }
@@ -259,9 +262,11 @@ int rpt_cmd_sweep(int argc, char **argv)
     int64_t reps = 5, threads = 0, seed = -1;
     grid_axis *ax = sim_xcalloc(MAX_GRID, sizeof *ax);
     int nax = 0, rc = 0;
+    bool png = false;
     for (int i = 1; i < argc && rc == 0; i++) {
         if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) config = v;
         else if (sim_cli_opt(argc, argv, &i, "--out", &v, &err)) out = v;
+        else if (strcmp(argv[i], "--png") == 0) png = true;
         else if (sim_cli_opt(argc, argv, &i, "--replications", &v, &err)) {
             if (v && sim_cli_parse_int("--replications", v, 1, 100000, &reps, &err) != SIM_OK) rc = sim_cli_fail(&err);
         } else if (sim_cli_opt(argc, argv, &i, "--threads", &v, &err)) {
@@ -416,7 +421,7 @@ int rpt_cmd_sweep(int argc, char **argv)
             }
             json_object_put(doc);
             int ncharts = 0;
-            if (rc == 0 && sweep_charts(out, ax, nax, nsc, res, (int)reps, &ncharts, &err) != SIM_OK)
+            if (rc == 0 && sweep_charts(out, ax, nax, nsc, res, (int)reps, png, &ncharts, &err) != SIM_OK)
                 rc = sim_cli_fail(&err);
             if (rc == 0)
                 printf("lambdasim sweep: %d scenarios x %d replications on %d threads in %.2f s; wrote %s/sweep.csv, %s/sweep.json and %d charts in %s/charts\n",

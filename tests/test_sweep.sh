@@ -32,6 +32,11 @@ awk -v a="$c60" -v b="$c600" 'BEGIN { exit !(a > 5 * b) }' && ok || bad "P(cold)
 # CI brackets the mean and replications differ.
 awk -F, 'NR > 1 && $4 == "functions.f.avg_instances" { if (!($6 < $5 && $5 < $7)) exit 1 }' "$TMPD/s1/sweep.csv" \
     && ok || bad "CI brackets the mean"
+# --png adds PNG copies of the charts.
+expect_exit 0 "sweep --png" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" \
+    --grid functions.f.keep_alive_s=60,600 --replications 2 --out "$TMPD/s5" --png
+[ -s "$TMPD/s5/charts/functions_f_avg_instances.png" ] && ok || bad "PNG chart with --png"
+[ ! -e "$TMPD/s1/charts/functions_f_avg_instances.png" ] && ok || bad "no PNG without --png"
 # Bad input.
 expect_exit 2 "bad grid key" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" --grid functions.f.memory_mb=64 --out "$TMPD/s3"
 expect_grep "memory_mb" "$TMPD/err" "bad grid value named"
