@@ -434,6 +434,7 @@ int mdl_cmd_compare(int argc, char **argv)
         if (rc == 0 && strcmp(format, "text") == 0) {
             if (vary) printf("varying %s\n", vary);
             compare_text(stdout, d, n);
+            if (out) printf("report: %s/report.html\n", out);
         }
         json_object_put(doc);
     }

@@ -347,7 +347,7 @@ static bool finite_pt(const rpt_series *s, size_t i, bool xlog)
     return isfinite(s->x[i]) && isfinite(s->y[i]) && (!xlog || s->x[i] > 0);
 }
 
-sim_status rpt_chart_lines(const char *path, const rpt_chart_spec *spec, const rpt_series *s,
+sim_status rpt_chart_draw_lines(const char *path, const rpt_chart_spec *spec, const rpt_series *s,
                            int ns, sim_error *err)
 {
     SIM_ASSERT(spec && (ns == 0 || s));
@@ -469,7 +469,7 @@ sim_status rpt_chart_lines(const char *path, const rpt_chart_spec *spec, const r
     return plot_close(pp, &f, &a, err);
 }
 
-sim_status rpt_chart_bars(const char *path, const rpt_chart_spec *spec,
+sim_status rpt_chart_draw_bars(const char *path, const rpt_chart_spec *spec,
                           const char *const *categories, int ncat, const rpt_bar_set *sets,
                           int nsets, bool stacked, sim_error *err)
 {

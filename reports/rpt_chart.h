@@ -2,10 +2,10 @@
  *
  * Two generic chart kinds cover every picture the reports need, so the
  * Step Functions and sizing reports reuse them instead of drawing their own:
- *  - rpt_chart_lines: several series of (x, y) with an optional shaded band
+ *  - rpt_chart_draw_lines: several series of (x, y) with an optional shaded band
  *    (lo..hi, e.g. a 95% CI) per series, optional markers, optional steps.
  *    Latency CDFs, time series and metric-vs-parameter sweeps are all this.
- *  - rpt_chart_bars: categories x sets, grouped (side by side) or stacked
+ *  - rpt_chart_draw_bars: categories x sets, grouped (side by side) or stacked
  *    (e.g. cost by service per design).
  * The caller owns every array; the chart is drawn straight from them and
  * nothing is kept.  Output is SVG (vector, inlined in report.html) or PNG,
@@ -52,12 +52,12 @@ typedef struct rpt_bar_set {
     const double *v;           /* ncat values */
 } rpt_bar_set;
 
-sim_status rpt_chart_lines(const char *path, const rpt_chart_spec *spec,
+sim_status rpt_chart_draw_lines(const char *path, const rpt_chart_spec *spec,
                            const rpt_series *s, int ns, sim_error *err);
 
 /* Grouped bars (sets side by side in each category) or stacked bars (sets
  * piled up in each category, the total printed on top). */
-sim_status rpt_chart_bars(const char *path, const rpt_chart_spec *spec,
+sim_status rpt_chart_draw_bars(const char *path, const rpt_chart_spec *spec,
                           const char *const *categories, int ncat,
                           const rpt_bar_set *sets, int nsets, bool stacked,
                           sim_error *err);

@@ -86,7 +86,7 @@ static double cold_starts(json_object *r)
     if (json_object_object_get_ex(r, "functions", &fns)) {
         json_object_object_foreach(fns, k, f) {
             (void)k;
-            n += rpt_json_number(f, "cold_starts");
+            n += rpt_json_get_number(f, "cold_starts");
         }
     }
     return n;
@@ -96,26 +96,26 @@ static double cold_starts(json_object *r)
 static void demo_print(const demo_design *d, const char *trace, const char *out, double wall)
 {
     printf("lambdasim demo: photo gallery, %s (%.0f requests over %.0f h), seed %.0f\n", trace,
-           rpt_json_number(d[0].results, "requests.arrivals"),
-           rpt_json_number(d[0].results, "config.duration_s") / 3600,
-           rpt_json_number(d[0].results, "seed"));
+           rpt_json_get_number(d[0].results, "requests.arrivals"),
+           rpt_json_get_number(d[0].results, "config.duration_s") / 3600,
+           rpt_json_get_number(d[0].results, "seed"));
     printf("%-14s %9s %9s %9s %8s %6s %12s\n", "front door", "p50 ms", "p95 ms", "p99 ms",
            "failed", "cold", "cost USD");
     int best_lat = 0, best_cost = -1;
     for (int i = 0; i < NDESIGNS; i++) {
         json_object *r = d[i].results;
-        double cost = rpt_json_number(r, "cost.total_usd");
+        double cost = rpt_json_get_number(r, "cost.total_usd");
         char cbuf[32];
         if (isfinite(cost)) snprintf(cbuf, sizeof cbuf, "%.4f", cost);
         else snprintf(cbuf, sizeof cbuf, "-");
         printf("%-14s %9.1f %9.1f %9.1f %8.0f %6.0f %12s\n", k_designs[i].name,
-               rpt_json_number(r, "requests.latency_ms.p50"), rpt_json_number(r, "requests.latency_ms.p95"),
-               rpt_json_number(r, "requests.latency_ms.p99"), rpt_json_number(r, "requests.failed"),
+               rpt_json_get_number(r, "requests.latency_ms.p50"), rpt_json_get_number(r, "requests.latency_ms.p95"),
+               rpt_json_get_number(r, "requests.latency_ms.p99"), rpt_json_get_number(r, "requests.failed"),
                cold_starts(r), cbuf);
-        if (rpt_json_number(r, "requests.latency_ms.p95") <
-            rpt_json_number(d[best_lat].results, "requests.latency_ms.p95"))
+        if (rpt_json_get_number(r, "requests.latency_ms.p95") <
+            rpt_json_get_number(d[best_lat].results, "requests.latency_ms.p95"))
             best_lat = i;
-        if (isfinite(cost) && (best_cost < 0 || cost < rpt_json_number(d[best_cost].results, "cost.total_usd")))
+        if (isfinite(cost) && (best_cost < 0 || cost < rpt_json_get_number(d[best_cost].results, "cost.total_usd")))
             best_cost = i;
     }
     printf("lowest p95 latency: %s\n", k_designs[best_lat].name);

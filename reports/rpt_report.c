@@ -48,7 +48,7 @@ typedef struct table {
     int n;
 } table;
 
-double rpt_json_number(json_object *o, const char *path)
+double rpt_json_get_number(json_object *o, const char *path)
 {
     char buf[512];
     snprintf(buf, sizeof buf, "%s", path);
@@ -96,7 +96,7 @@ static bool lambda_rates(json_object *results, double *per_gb_s, double *per_req
             json_object *l = json_object_array_get_idx(lines, i), *u = NULL;
             if (!json_object_object_get_ex(l, "unit", &u)) continue;
             const char *unit = json_object_get_string(u);
-            double q = rpt_json_number(l, "quantity"), usd = rpt_json_number(l, "usd");
+            double q = rpt_json_get_number(l, "quantity"), usd = rpt_json_get_number(l, "usd");
             if (!isfinite(q) || !isfinite(usd)) continue;
             /* Provisioned concurrency is billed whether used or not: not a
              * per-use rate, so only on-demand GB-s lines count. */
@@ -113,7 +113,7 @@ static bool lambda_rates(json_object *results, double *per_gb_s, double *per_req
     return gq > 0 || rq > 0;
 }
 
-void rpt_timeseries_csv(FILE *fp, const rpt_design *d, int n)
+void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n)
 {
     bool priced = n > 0;
     for (int i = 0; i < n; i++) priced = priced && has_cost(&d[i]);
@@ -126,8 +126,8 @@ void rpt_timeseries_csv(FILE *fp, const rpt_design *d, int n)
         bool lines = false;
         if (priced) {
             lines = lambda_rates(d[i].results, &per_gb_s, &per_req);
-            double total = rpt_json_number(d[i].results, "cost.total_usd");
-            lambda_usd = rpt_json_number(d[i].results, "cost.services.lambda.total_usd");
+            double total = rpt_json_get_number(d[i].results, "cost.total_usd");
+            lambda_usd = rpt_json_get_number(d[i].results, "cost.services.lambda.total_usd");
             if (!isfinite(lambda_usd)) lambda_usd = 0;
             /* Fixed charges and the other services accrue with the requests. */
             rest = isfinite(total) ? total - lambda_usd : 0;
@@ -169,7 +169,7 @@ static void table_path(table *t, const rpt_design *d, int n, const char *label,
                        const char *path, int dec)
 {
     row *r = table_add(t, label, dec);
-    for (int i = 0; i < n; i++) r->v[i] = rpt_json_number(d[i].results, path);
+    for (int i = 0; i < n; i++) r->v[i] = rpt_json_get_number(d[i].results, path);
 }
 
 static double sum_functions(json_object *results, const char *key)
@@ -179,7 +179,7 @@ static double sum_functions(json_object *results, const char *key)
     double s = 0;
     json_object_object_foreach(fns, name, f) {
         (void)name;
-        double v = rpt_json_number(f, key);
+        double v = rpt_json_get_number(f, key);
         if (isfinite(v)) s += v;
     }
     return s;
@@ -214,7 +214,7 @@ static void build_summary(table *t, const rpt_design *d, int n)
         snprintf(p, sizeof p, "requests.failures.%s", keys[k]);
         double any = 0;
         for (int i = 0; i < n; i++) {
-            double v = rpt_json_number(d[i].results, p);
+            double v = rpt_json_get_number(d[i].results, p);
             if (isfinite(v)) any += v;
         }
         if (any <= 0) continue;
@@ -351,7 +351,7 @@ static int build_section(table *t, const rpt_design *d, const char *section,
     for (size_t k = 0; k < nrows; k++) {
         row *r = table_add(t, rows[k].label, rows[k].dec);
         for (int i = 0; i < nf; i++)
-            r->v[i] = rpt_json_number(json_object_object_get(sec, names[i]), rows[k].key);
+            r->v[i] = rpt_json_get_number(json_object_object_get(sec, names[i]), rows[k].key);
     }
     return nf;
 }
@@ -442,11 +442,11 @@ static sim_status chart_lines(chart_ctx *c, const char *name, const char *captio
     char path[1200];
     chart_new(c, name, spec.title, caption, path, sizeof path);
     spec.format = RPT_CHART_SVG;
-    SIM_TRY(rpt_chart_lines(path, &spec, s, ns, err));
+    SIM_TRY(rpt_chart_draw_lines(path, &spec, s, ns, err));
     if (c->png) {
         snprintf(path, sizeof path, "%s/charts/%s.png", c->dir, name);
         spec.format = RPT_CHART_PNG;
-        SIM_TRY(rpt_chart_lines(path, &spec, s, ns, err));
+        SIM_TRY(rpt_chart_draw_lines(path, &spec, s, ns, err));
     }
     return SIM_OK;
 }
@@ -458,11 +458,11 @@ static sim_status chart_bars(chart_ctx *c, const char *name, const char *caption
     char path[1200];
     chart_new(c, name, spec.title, caption, path, sizeof path);
     spec.format = RPT_CHART_SVG;
-    SIM_TRY(rpt_chart_bars(path, &spec, cats, ncat, sets, nsets, stacked, err));
+    SIM_TRY(rpt_chart_draw_bars(path, &spec, cats, ncat, sets, nsets, stacked, err));
     if (c->png) {
         snprintf(path, sizeof path, "%s/charts/%s.png", c->dir, name);
         spec.format = RPT_CHART_PNG;
-        SIM_TRY(rpt_chart_bars(path, &spec, cats, ncat, sets, nsets, stacked, err));
+        SIM_TRY(rpt_chart_draw_bars(path, &spec, cats, ncat, sets, nsets, stacked, err));
     }
     return SIM_OK;
 }
@@ -494,7 +494,7 @@ static sim_status latency_charts(chart_ctx *c, const rpt_design *d, int n, sim_e
             for (size_t j = 0; j < 4; j++) {
                 char path[64];
                 snprintf(path, sizeof path, "requests.latency_ms.%s", q[j].key);
-                x[k] = rpt_json_number(d[i].results, path);
+                x[k] = rpt_json_get_number(d[i].results, path);
                 p[k++] = q[j].p;
             }
         }
@@ -522,7 +522,7 @@ static sim_status latency_charts(chart_ctx *c, const rpt_design *d, int n, sim_e
         for (int q = 0; q < 4; q++) {
             char path[64];
             snprintf(path, sizeof path, "requests.latency_ms.%s", qn[q]);
-            v[i * 4 + q] = rpt_json_number(d[i].results, path);
+            v[i * 4 + q] = rpt_json_get_number(d[i].results, path);
         }
         sets[i] = (rpt_bar_set){ d[i].name, v + i * 4 };
     }
@@ -549,7 +549,7 @@ static sim_status cost_chart(chart_ctx *c, const rpt_design *d, int n, sim_error
         char path[160];
         snprintf(path, sizeof path, "cost.services.%s.total_usd", svc[k]);
         for (int i = 0; i < n; i++) {
-            double x = rpt_json_number(d[i].results, path);
+            double x = rpt_json_get_number(d[i].results, path);
             v[k * n + i] = isfinite(x) ? x : 0;
         }
         sets[k] = (rpt_bar_set){ svc[k], v + k * n };
@@ -842,7 +842,7 @@ sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts, const 
     if (!summary) {
         own = summary = json_object_new_object();
         sim_json_add_string(own, "title", opts->title);
-        double seed = rpt_json_number(d[0].results, "seed");
+        double seed = rpt_json_get_number(d[0].results, "seed");
         sim_json_add_int(own, "seed", isfinite(seed) ? (int64_t)seed : 1);
         json_object *arr = json_object_new_array();
         for (int i = 0; i < n; i++) {
@@ -867,7 +867,7 @@ sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts, const 
     snprintf(path, sizeof path, "%s/timeseries.csv", dir);
     sim_atomic a;
     SIM_TRY(sim_atomic_open(&a, path, err));
-    rpt_timeseries_csv(a.fp, d, n);
+    rpt_timeseries_write_csv(a.fp, d, n);
     SIM_TRY(sim_atomic_commit(&a, err));
 
     /* charts */

@@ -50,10 +50,10 @@ sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts,
  * "cost_accrued_usd" when every design's results carry the priced "cost"
  * section, else "lambda_cost_list_price_usd" (Lambda only, us-east-1 x86
  * list prices applied to the billed GB-s and requests). */
-void rpt_timeseries_csv(FILE *fp, const rpt_design *d, int n);
+void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n);
 
 /* A figure by dotted path ("requests.latency_ms.p95"); NaN when absent. */
-double rpt_json_number(json_object *o, const char *path);
+double rpt_json_get_number(json_object *o, const char *path);
 
 /* ---- progress bar ------------------------------------------------------- */
 

@@ -232,8 +232,8 @@ static sim_status sweep_charts(const char *out, const grid_axis *ax, int nax, in
             for (int f = 0; f < (png ? 2 : 1) && st == SIM_OK; f++) {
                 spec.format = f ? RPT_CHART_PNG : RPT_CHART_SVG;
                 snprintf(path, sizeof path, "%s/%s.%s", dir, stem, f ? "png" : "svg");
-                if (numeric) st = rpt_chart_lines(path, &spec, s, nser, err);
-                else st = rpt_chart_bars(path, &spec, (const char *const *)ax[0].vals, n0, bars,
+                if (numeric) st = rpt_chart_draw_lines(path, &spec, s, nser, err);
+                else st = rpt_chart_draw_bars(path, &spec, (const char *const *)ax[0].vals, n0, bars,
                                          nser, false, err);
             }
             if (st == SIM_OK) (*ncharts)++;

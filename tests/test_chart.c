@@ -66,7 +66,7 @@ int main(void)
     rpt_chart_spec spec = { .title = "Latency & <load>", .xlabel = "time (h)", .ylabel = "latency (ms)",
                             .y_zero = true };
     snprintf(path, sizeof path, "%s/lines.svg", dir);
-    CHECK(rpt_chart_lines(path, &spec, s, 2, &err) == SIM_OK, "lines: %s", err.msg);
+    CHECK(rpt_chart_draw_lines(path, &spec, s, 2, &err) == SIM_OK, "lines: %s", err.msg);
     CHECK(xml_count(path, "/s:svg") == 1, "lines.svg parses as SVG");
     CHECK(xml_count(path, "//s:text[contains(., 'Latency & <load>')]") == 1, "title escaped and present");
     CHECK(xml_count(path, "//s:text[. = 'function_url']") == 1, "legend entry 1");
@@ -85,10 +85,10 @@ int main(void)
     rpt_chart_spec sl = { .title = "Duration vs memory", .xlabel = "memory (MB)",
                           .ylabel = "duration (ms)", .xlog = true };
     snprintf(path, sizeof path, "%s/log.svg", dir);
-    CHECK(rpt_chart_lines(path, &sl, &sm, 1, &err) == SIM_OK, "log: %s", err.msg);
+    CHECK(rpt_chart_draw_lines(path, &sl, &sm, 1, &err) == SIM_OK, "log: %s", err.msg);
     CHECK(xml_count(path, "//s:text[. = '1000']") == 1, "decade tick 1000");
     snprintf(path, sizeof path, "%s/empty.svg", dir);
-    CHECK(rpt_chart_lines(path, &sl, NULL, 0, &err) == SIM_OK, "empty: %s", err.msg);
+    CHECK(rpt_chart_draw_lines(path, &sl, NULL, 0, &err) == SIM_OK, "empty: %s", err.msg);
     CHECK(xml_count(path, "//s:text[. = 'no data']") == 1, "empty chart says so");
 
     /* Stacked and grouped bars. */
@@ -97,20 +97,20 @@ int main(void)
     rpt_bar_set sets[] = { { "lambda", lam }, { "apigw", gw }, { "s3", s3 } };
     rpt_chart_spec sb = { .title = "Cost by service", .ylabel = "cost (USD)" };
     snprintf(path, sizeof path, "%s/stacked.svg", dir);
-    CHECK(rpt_chart_bars(path, &sb, cats, 3, sets, 3, true, &err) == SIM_OK, "stacked: %s", err.msg);
+    CHECK(rpt_chart_draw_bars(path, &sb, cats, 3, sets, 3, true, &err) == SIM_OK, "stacked: %s", err.msg);
     CHECK(xml_count(path, "/s:svg") == 1, "stacked.svg parses");
     CHECK(xml_count(path, "//s:text[. = '4.70']") == 1, "stacked total on top of apigw_rest");
     /* 3 legend boxes + 8 positive segments. */
     CHECK(xml_count(path, "//s:rect[@fill != 'white'] | //s:polygon") >= 11, "segments: %d",
           xml_count(path, "//s:rect[@fill != 'white'] | //s:polygon"));
     snprintf(path, sizeof path, "%s/grouped.svg", dir);
-    CHECK(rpt_chart_bars(path, &sb, cats, 3, sets, 3, false, &err) == SIM_OK, "grouped: %s", err.msg);
+    CHECK(rpt_chart_draw_bars(path, &sb, cats, 3, sets, 3, false, &err) == SIM_OK, "grouped: %s", err.msg);
     CHECK(xml_count(path, "/s:svg") == 1, "grouped.svg parses");
 
     /* PNG. */
     spec.format = RPT_CHART_PNG;
     snprintf(path, sizeof path, "%s/lines.png", dir);
-    CHECK(rpt_chart_lines(path, &spec, s, 2, &err) == SIM_OK, "png: %s", err.msg);
+    CHECK(rpt_chart_draw_lines(path, &spec, s, 2, &err) == SIM_OK, "png: %s", err.msg);
     CHECK(file_has(path, "PNG"), "PNG signature");
     wl_image img;
     CHECK(wl_image_load(path, &img, &err) == SIM_OK, "PNG decodes: %s", err.msg);
@@ -128,7 +128,7 @@ int main(void)
 
     /* An unwritable path fails, naming it. */
     spec.format = RPT_CHART_SVG;
-    CHECK(rpt_chart_lines("/nonexistent-dir/x.svg", &spec, s, 2, &err) != SIM_OK, "bad path fails");
+    CHECK(rpt_chart_draw_lines("/nonexistent-dir/x.svg", &spec, s, 2, &err) != SIM_OK, "bad path fails");
     CHECK(strstr(err.input, "/nonexistent-dir/x.svg") != NULL, "error names the file: %s", err.input);
 
     char cmd[300];

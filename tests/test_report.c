@@ -25,8 +25,6 @@
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
 
-static bool g_update;
-
 static char *slurp(const char *path)
 {
     char *t = NULL;
@@ -112,7 +110,7 @@ static void write_lines(const char *path, const strs *s)
 }
 
 /* Golden JSON keys: every golden key must be present. */
-static void golden_keys(const char *json_path, const char *golden)
+static void golden_keys(const char *json_path, const char *golden, bool update)
 {
     json_object *doc = json_object_from_file(json_path);
     CHECK(doc != NULL, "%s parses", json_path);
@@ -121,7 +119,7 @@ static void golden_keys(const char *json_path, const char *golden)
     key_paths(&k, doc, "");
     strs_sort_unique(&k);
     json_object_put(doc);
-    if (g_update) {
+    if (update) {
         write_lines(golden, &k);
         printf("wrote %s (%d keys)\n", golden, k.n);
         strs_free(&k);
@@ -143,14 +141,14 @@ static void golden_keys(const char *json_path, const char *golden)
 }
 
 /* Golden first line (CSV header): exact. */
-static void golden_header(const char *csv_path, const char *golden)
+static void golden_header(const char *csv_path, const char *golden, bool update)
 {
     char *t = slurp(csv_path);
     CHECK(t != NULL, "%s readable", csv_path);
     if (!t) return;
     char *nl = strchr(t, '\n');
     if (nl) nl[1] = '\0';
-    if (g_update) {
+    if (update) {
         sim_error err;
         sim_write_file_atomic(golden, t, strlen(t), &err);
         printf("wrote %s\n", golden);
@@ -163,7 +161,7 @@ static void golden_header(const char *csv_path, const char *golden)
 }
 
 /* Golden list of chart files in a report's charts/. */
-static void golden_charts(const char *dir, const char *golden)
+static void golden_charts(const char *dir, const char *golden, bool update)
 {
     char path[800];
     snprintf(path, sizeof path, "%s/charts", dir);
@@ -174,7 +172,7 @@ static void golden_charts(const char *dir, const char *golden)
         if (strstr(e->d_name, ".svg")) strs_add(&s, e->d_name);
     if (dp) closedir(dp);
     strs_sort_unique(&s);
-    if (g_update) {
+    if (update) {
         write_lines(golden, &s);
     } else {
         /* Charts may be added (e.g. cost once results are priced), never lost. */
@@ -282,7 +280,7 @@ static void test_cost(const char *tmp)
 
 int main(void)
 {
-    g_update = getenv("LAMBDASIM_UPDATE_GOLDEN") && atoi(getenv("LAMBDASIM_UPDATE_GOLDEN"));
+    bool update = getenv("LAMBDASIM_UPDATE_GOLDEN") && atoi(getenv("LAMBDASIM_UPDATE_GOLDEN"));
     char tmp[] = "/tmp/lambdasim-report.XXXXXX";
     if (!mkdtemp(tmp)) return 1;
     test_cost(tmp);
@@ -296,10 +294,10 @@ int main(void)
     fflush(stdout);
     CHECK(rpt_cmd_demo(3, av) == 0, "demo runs");
     snprintf(p, sizeof p, "%s/summary.json", dir);
-    golden_keys(p, "tests/golden/demo_summary_keys.txt");
+    golden_keys(p, "tests/golden/demo_summary_keys.txt", update);
     snprintf(p, sizeof p, "%s/timeseries.csv", dir);
-    golden_header(p, "tests/golden/timeseries_header.csv");
-    golden_charts(dir, "tests/golden/demo_charts.txt");
+    golden_header(p, "tests/golden/timeseries_header.csv", update);
+    golden_charts(dir, "tests/golden/demo_charts.txt", update);
     snprintf(p, sizeof p, "%s/report.html", dir);
     CHECK(has(p, "id=\"chart-latency_cdf\"") && has(p, "id=\"chart-instances\""), "demo charts inlined");
     /* Self-contained: nothing to fetch (the only link is the data: icon). */
@@ -323,9 +321,9 @@ int main(void)
     fflush(stdout);
     CHECK(rpt_cmd_sweep(11, sv) == 0, "sweep runs");
     snprintf(p, sizeof p, "%s/sweep/sweep.csv", tmp);
-    golden_header(p, "tests/golden/sweep_header.csv");
+    golden_header(p, "tests/golden/sweep_header.csv", update);
     snprintf(p, sizeof p, "%s/sweep/sweep.json", tmp);
-    golden_keys(p, "tests/golden/sweep_keys.txt");
+    golden_keys(p, "tests/golden/sweep_keys.txt", update);
 
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);

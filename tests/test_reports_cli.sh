@@ -50,6 +50,7 @@ cmp -s "$TMPD/out" "$TMPD/r2/summary.json" && ok || bad "stdout JSON equals summ
 # compare --out.
 expect_exit 0 "compare --out" -- "$LAMBDASIM" compare --config "$TMPD/small.json" \
     --vary functions.f.memory_mb=128,1024 --out "$TMPD/c"
+expect_grep "^report: $TMPD/c/report.html$" "$TMPD/out" "compare names report.html"
 for f in compare.json summary.json report.html charts/latency_bars.svg; do
     [ -s "$TMPD/c/$f" ] && ok || bad "compare wrote $f"
 done
