@@ -248,13 +248,25 @@ static double draw_heading(frame *f, const rpt_chart_spec *spec, const legend_it
     if (spec->title && spec->title[0]) label(pl, f->w / 2, y, FONT_TITLE, 'c', 'c', spec->title);
     y -= 26;
     pl_ffontsize_r(pl, FONT_LEGEND);
+    /* The legend may take at most a quarter of the height; entries that do
+     * not fit are counted in a last "+N more" entry, so the plot keeps its
+     * room. */
+    int max_rows = (int)(f->h / 4 / 20), row = 1;
+    char more[32];
     double x = f->left;
     for (int i = 0; i < n; i++) {
         /* Viewers substitute wider fonts for Helvetica (DejaVu Sans): leave room. */
         double tw = 1.18 * pl_flabelwidth_r(pl, it[i].name ? it[i].name : "");
         if (x > f->left && x + 34 + tw > f->w - 10) {
+            if (row == max_rows) {
+                snprintf(more, sizeof more, "+%d more", n - i);
+                pl_pencolorname_r(pl, "gray40");
+                label(pl, x, y, FONT_LEGEND, 'l', 'c', more);
+                break;
+            }
             x = f->left;
             y -= 20;
+            row++;
         }
         if (it[i].box) {
             set_colour(pl, it[i].colour, true, 0);

@@ -126,6 +126,33 @@ int main(void)
         wl_image_free(&img);
     }
 
+    /* Edge cases: NaN gaps, one point, a flat series, negative values, more
+     * series than colours, long labels, a fixed range narrower than the data. */
+    double ex[] = { 1, 2, 3, 4, 5 }, ey[] = { 1, NAN, 3, INFINITY, 5 }, flat[] = { 2, 2, 2, 2, 2 },
+           neg[] = { -3, -1, 0, 1, 3 };
+    rpt_series many[12];
+    for (int k = 0; k < 12; k++)
+        many[k] = (rpt_series){ .name = "a rather long series name to force legend wrapping",
+                                .x = ex, .y = k % 3 == 0 ? ey : k % 3 == 1 ? flat : neg, .n = 5,
+                                .step = k % 2, .dashed = k % 4 == 1 };
+    rpt_chart_spec se = { .title = "edge cases", .xlabel = "x", .ylabel = "y", .ymin = -1, .ymax = 2 };
+    snprintf(path, sizeof path, "%s/edge.svg", dir);
+    CHECK(rpt_chart_draw_lines(path, &se, many, 12, &err) == SIM_OK, "edge lines: %s", err.msg);
+    CHECK(xml_count(path, "/s:svg") == 1, "edge.svg parses");
+    CHECK(xml_count(path, "//s:text[. = '+6 more']") == 1, "a long legend is cut with a count");
+    rpt_series one = { .name = "one", .x = ex, .y = flat, .n = 1, .markers = true };
+    snprintf(path, sizeof path, "%s/one.svg", dir);
+    CHECK(rpt_chart_draw_lines(path, &sl, &one, 1, &err) == SIM_OK, "one point: %s", err.msg);
+    CHECK(xml_count(path, "//s:circle") == 1, "one point, one marker");
+    double bneg[] = { -2, NAN, 5 };
+    rpt_bar_set bs[] = { { "neg", bneg }, { "flat", flat } };
+    snprintf(path, sizeof path, "%s/bars_edge.svg", dir);
+    CHECK(rpt_chart_draw_bars(path, &sb, cats, 3, bs, 2, false, &err) == SIM_OK, "edge bars: %s", err.msg);
+    CHECK(xml_count(path, "/s:svg") == 1, "bars_edge.svg parses");
+    snprintf(path, sizeof path, "%s/bars_none.svg", dir);
+    CHECK(rpt_chart_draw_bars(path, &sb, NULL, 0, NULL, 0, true, &err) == SIM_OK, "no bars: %s", err.msg);
+    CHECK(xml_count(path, "/s:svg") == 1, "bars_none.svg parses");
+
     /* An unwritable path fails, naming it. */
     spec.format = RPT_CHART_SVG;
     CHECK(rpt_chart_draw_lines("/nonexistent-dir/x.svg", &spec, s, 2, &err) != SIM_OK, "bad path fails");
