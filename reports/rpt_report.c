@@ -1,10 +1,10 @@
 /* rpt_report.c - summary.json, timeseries.csv, charts, report.html, report.md.
  *
- * The tables are built once as rows of numbers (one column per design) and
- * printed twice, as HTML and as Markdown, so the two never disagree.  The
- * charts are written to DIR/charts/ first and then read back and inlined
- * into report.html (minus the XML prologue, with ids made unique), so the
- * page has no external asset and the SVG files stay usable on their own.
+ * The tables are built as rows of numbers (one column per design) and the
+ * page (rpt_page) prints them as HTML and as Markdown, so the two never
+ * disagree.  The charts are written to DIR/charts/ first; the page inlines
+ * them into report.html, so it has no external asset and the SVG files stay
+ * usable on their own.
  *
  * Nothing is estimated silently: the latency CDF is drawn from the
  * quantiles the results carry (p50, p95, p99, max) unless they carry a
@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "reports/rpt_chart.h"
+#include "reports/rpt_page.h"
 #include "sim/sim_io.h"
 #include "sim/sim_json.h"
 
@@ -250,87 +251,6 @@ static void build_summary(table *t, const rpt_design *d, int n)
     table_path(t, d, n, "seed", "seed", 0);
 }
 
-static void fmt_cell(char *buf, size_t n, double v, int dec)
-{
-    if (!isfinite(v)) snprintf(buf, n, "-");
-    else snprintf(buf, n, "%.*f", dec, v);
-}
-
-static void html_escape(FILE *fp, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", fp); break;
-        case '<': fputs("&lt;", fp); break;
-        case '>': fputs("&gt;", fp); break;
-        case '"': fputs("&quot;", fp); break;
-        default: fputc(*s, fp);
-        }
-    }
-}
-
-/* Markdown cells: pipes would split the cell. */
-static void md_escape(FILE *fp, const char *s)
-{
-    for (; s && *s; s++) {
-        if (*s == '|') fputs("\\|", fp);
-        else fputc(*s, fp);
-    }
-}
-
-static void table_html(FILE *fp, const char *id, const char *corner, const char *const *cols,
-                       int ncol, const table *t)
-{
-    fprintf(fp, "<table id=\"%s\"><thead><tr><th>", id);
-    html_escape(fp, corner);
-    fputs("</th>", fp);
-    for (int i = 0; i < ncol; i++) {
-        fputs("<th>", fp);
-        html_escape(fp, cols[i]);
-        fputs("</th>", fp);
-    }
-    fputs("</tr></thead><tbody>\n", fp);
-    char buf[64];
-    for (int r = 0; r < t->n; r++) {
-        const row *w = &t->rows[r];
-        bool sub = w->label[0] == ' ';
-        fprintf(fp, "<tr%s><th>", sub ? " class=\"sub\"" : "");
-        html_escape(fp, sub ? w->label + 2 : w->label);
-        fputs("</th>", fp);
-        for (int i = 0; i < ncol; i++) {
-            fmt_cell(buf, sizeof buf, w->v[i], w->dec);
-            fprintf(fp, "<td>%s</td>", buf);
-        }
-        fputs("</tr>\n", fp);
-    }
-    fputs("</tbody></table>\n", fp);
-}
-
-static void table_md(FILE *fp, const char *corner, const char *const *cols, int ncol,
-                     const table *t)
-{
-    fputs("| ", fp);
-    md_escape(fp, corner);
-    for (int i = 0; i < ncol; i++) {
-        fputs(" | ", fp);
-        md_escape(fp, cols[i]);
-    }
-    fputs(" |\n|---", fp);
-    for (int i = 0; i < ncol; i++) fputs("|---:", fp);
-    fputs("|\n", fp);
-    char buf[64];
-    for (int r = 0; r < t->n; r++) {
-        fputs("| ", fp);
-        md_escape(fp, t->rows[r].label[0] == ' ' ? t->rows[r].label + 1 : t->rows[r].label);
-        for (int i = 0; i < ncol; i++) {
-            fmt_cell(buf, sizeof buf, t->rows[r].v[i], t->rows[r].dec);
-            fprintf(fp, " | %s", buf);
-        }
-        fputs(" |\n", fp);
-    }
-    fputs("\n", fp);
-}
-
 typedef struct row_spec {
     const char *label, *key;
     int dec;
@@ -387,8 +307,26 @@ static const row_spec k_queue_rows[] = {
 
 #define NROWS(a) (sizeof (a) / sizeof (a)[0])
 
-/* Per-design tables of a section, in HTML or Markdown. */
-static void section_tables(FILE *fp, bool html, const char *section, const char *id_prefix,
+/* A table of rows (one value per column) onto the page. */
+static void page_table(rpt_page *pg, const char *id, const char *corner, const char *const *cols,
+                       int ncol, const table *t)
+{
+    const char **labels = sim_xcalloc((size_t)t->n + 1, sizeof *labels);
+    double *v = sim_xcalloc((size_t)t->n * (size_t)ncol + 1, sizeof *v);
+    int *dec = sim_xcalloc((size_t)t->n + 1, sizeof *dec);
+    for (int r = 0; r < t->n; r++) {
+        labels[r] = t->rows[r].label;
+        dec[r] = t->rows[r].dec;
+        for (int c = 0; c < ncol; c++) v[(size_t)r * (size_t)ncol + (size_t)c] = t->rows[r].v[c];
+    }
+    rpt_page_add_table(pg, id, corner, cols, ncol, labels, v, dec, t->n);
+    free(labels);
+    free(v);
+    free(dec);
+}
+
+/* Per-design tables of a section. */
+static void section_tables(rpt_page *pg, const char *section, const char *id_prefix,
                            const row_spec *rows, size_t nrows, const rpt_design *d, int n)
 {
     for (int i = 0; i < n; i++) {
@@ -398,8 +336,7 @@ static void section_tables(FILE *fp, bool html, const char *section, const char 
         if (nf > 0) {
             char id[96];
             snprintf(id, sizeof id, "%s-%d", id_prefix, i);
-            if (html) table_html(fp, id, d[i].name, names, nf, &t);
-            else table_md(fp, d[i].name, names, nf, &t);
+            page_table(pg, id, d[i].name, names, nf, &t);
         }
         free(t.rows);
     }
@@ -673,160 +610,52 @@ static sim_status timeseries_charts(chart_ctx *c, const rpt_design *d, int n, si
     return st;
 }
 
-/* ---- report.html ------------------------------------------------------- */
-
-/* Inline one chart file: drop the XML prologue, make the ids unique, size
- * it in CSS pixels. */
-static sim_status inline_svg(FILE *fp, const char *dir, const chart_ref *c, sim_error *err)
+/* report.html and report.md: summary, charts, per-function and per-queue
+ * tables, the effective configs. */
+static sim_status write_page(const char *dir, const rpt_report_opts *o, const rpt_design *d,
+                             int n, const chart_ctx *charts, const char *ts_col, sim_error *err)
 {
-    char path[1200];
-    snprintf(path, sizeof path, "%s/charts/%s.svg", dir, c->name);
-    char *text = NULL;
-    size_t len;
-    SIM_TRY(sim_read_file(path, &text, &len, err));
-    char *p = strstr(text, "<svg");
-    if (!p) {
-        free(text);
-        SIM_FAIL(err, SIM_EFORMAT, path, 0, NULL, "no <svg> element");
-    }
-    fprintf(fp, "<svg role=\"img\" aria-label=\"");
-    html_escape(fp, c->title);
-    fprintf(fp, "\" data-chart=\"%s\"", c->name);
-    p += 4;
-    /* Copy, renaming id= (libplot gives every chart the same ids) and
-     * replacing the physical size by pixels. */
-    while (*p) {
-        if (strncmp(p, " id=\"", 5) == 0) {
-            fprintf(fp, " id=\"%s-", c->name);
-            p += 5;
-        } else if (strncmp(p, " width=\"", 8) == 0 && strstr(p, "cm\"") && strchr(p, '>') > strstr(p, "cm\"")) {
-            fputs(" width=\"800\"", fp);
-            p = strchr(p + 8, '"') + 1;
-        } else if (strncmp(p, " height=\"", 9) == 0 && strstr(p, "cm\"") && strchr(p, '>') > strstr(p, "cm\"")) {
-            fputs(" height=\"480\"", fp);
-            p = strchr(p + 9, '"') + 1;
-        } else if (strncmp(p, "<title>SVG drawing</title>", 26) == 0) {
-            fputs("<title>", fp);
-            html_escape(fp, c->title);
-            fputs("</title>", fp);
-            p += 26;
-        } else {
-            fputc(*p++, fp);
-        }
-    }
-    free(text);
-    return SIM_OK;
-}
-
-static const char k_css[] =
-    "body{font-family:Helvetica,Arial,sans-serif;margin:2em auto;max-width:1100px;color:#222;"
-    "padding:0 1em}\n"
-    "h1{font-size:1.6em;margin-bottom:0.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}\n"
-    ".sub{color:#555}table{border-collapse:collapse;margin:0.8em 0}\n"
-    "th,td{padding:0.25em 0.8em;border-bottom:1px solid #eee;text-align:right}\n"
-    "thead th{border-bottom:2px solid #bbb}tbody th{text-align:left;font-weight:normal}\n"
-    "tr.sub th{padding-left:2em;color:#555}\n"
-    "figure.chart{margin:1em 0;overflow-x:auto}figcaption{color:#555;max-width:800px}\n"
-    "pre{background:#f6f6f6;padding:0.8em;overflow-x:auto;font-size:0.85em}\n"
-    "footer{margin-top:2em;color:#777;font-size:0.85em}\n";
-
-static sim_status write_html(const char *dir, const rpt_report_opts *o, const rpt_design *d,
-                             int n, const table *sum, const chart_ctx *charts, const char *ts_col,
-                             sim_error *err)
-{
-    char path[1200];
-    snprintf(path, sizeof path, "%s/report.html", dir);
-    sim_atomic a;
-    SIM_TRY(sim_atomic_open(&a, path, err));
-    FILE *fp = a.fp;
+    rpt_page *pg = rpt_page_create(o->title);
+    if (o->subtitle) rpt_page_add_text(pg, o->subtitle, true);
+    rpt_page_add_heading(pg, "Summary");
+    table sum = { sim_xcalloc(MAX_ROWS, sizeof(row)), 0 };
+    build_summary(&sum, d, n);
     const char **cols = sim_xcalloc((size_t)n, sizeof *cols);
     for (int i = 0; i < n; i++) cols[i] = d[i].name;
-    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", fp);
-    html_escape(fp, o->title);
-    fprintf(fp, "</title>\n<link rel=\"icon\" href=\"data:,\">\n<style>\n%s</style></head>\n<body>\n<h1>", k_css);
-    html_escape(fp, o->title);
-    fputs("</h1>\n", fp);
-    if (o->subtitle) {
-        fputs("<p class=\"sub\">", fp);
-        html_escape(fp, o->subtitle);
-        fputs("</p>\n", fp);
-    }
-    fputs("<h2>Summary</h2>\n", fp);
-    table_html(fp, "summary", "", cols, n, sum);
+    page_table(pg, "summary", "", cols, n, &sum);
+    free(cols);
+    free(sum.rows);
     bool priced = true;
     for (int i = 0; i < n; i++) priced = priced && has_cost(&d[i]);
     if (!priced)
-        fputs("<p class=\"sub\">Cost: these results carry no priced <code>cost</code> section, so "
-              "no cost is shown; the time series gives a Lambda-only estimate at us-east-1 x86 "
-              "list prices (column <code>lambda_cost_list_price_usd</code>).</p>\n", fp);
-    fputs("<h2>Charts</h2>\n", fp);
-    sim_status st = SIM_OK;
-    for (int c = 0; c < charts->n && st == SIM_OK; c++) {
-        const chart_ref *r = &charts->refs[c];
-        fprintf(fp, "<figure class=\"chart\" id=\"chart-%s\">\n", r->name);
-        st = inline_svg(fp, dir, r, err);
-        fputs("<figcaption>", fp);
-        html_escape(fp, r->caption);
-        fprintf(fp, " (<a href=\"charts/%s.svg\">charts/%s.svg</a>)</figcaption></figure>\n",
-                r->name, r->name);
-    }
-    if (st == SIM_OK) {
-        fputs("<h2>Functions</h2>\n", fp);
-        section_tables(fp, true, "functions", "functions", k_function_rows, NROWS(k_function_rows), d, n);
-        if (any_section(d, n, "queues")) {
-            fputs("<h2>Queues</h2>\n", fp);
-            section_tables(fp, true, "queues", "queues", k_queue_rows, NROWS(k_queue_rows), d, n);
-        }
-        fputs("<h2>Effective configuration</h2>\n", fp);
-        for (int i = 0; i < n; i++) {
-            json_object *cfg = jpath(d[i].results, "config");
-            fputs("<details><summary>", fp);
-            html_escape(fp, d[i].name);
-            fputs("</summary><pre>", fp);
-            if (cfg) html_escape(fp, json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PRETTY |
-                                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
-            fputs("</pre></details>\n", fp);
-        }
-        fprintf(fp, "<footer>Written by lambdasim. Files beside this page: summary.json (every "
-                    "figure, the effective config and the seed), timeseries.csv (per minute; cost "
-                    "column <code>%s</code>), report.md and charts/.</footer>\n</body></html>\n",
-                ts_col);
-    }
-    free(cols);
-    if (st != SIM_OK) {
-        sim_atomic_abort(&a);
-        return st;
-    }
-    return sim_atomic_commit(&a, err);
-}
-
-static sim_status write_md(const char *dir, const rpt_report_opts *o, const rpt_design *d, int n,
-                           const table *sum, const chart_ctx *charts, sim_error *err)
-{
-    char path[1200];
-    snprintf(path, sizeof path, "%s/report.md", dir);
-    sim_atomic a;
-    SIM_TRY(sim_atomic_open(&a, path, err));
-    FILE *fp = a.fp;
-    const char **cols = sim_xcalloc((size_t)n, sizeof *cols);
-    for (int i = 0; i < n; i++) cols[i] = d[i].name;
-    fprintf(fp, "# %s\n\n", o->title);
-    if (o->subtitle) fprintf(fp, "%s\n\n", o->subtitle);
-    fputs("## Summary\n\n", fp);
-    table_md(fp, "", cols, n, sum);
-    fputs("## Charts\n\n", fp);
+        rpt_page_add_text(pg, "Cost: these results carry no priced cost section, so no cost is "
+                              "shown; the time series gives a Lambda-only estimate at us-east-1 "
+                              "x86 list prices (column lambda_cost_list_price_usd).", true);
+    rpt_page_add_heading(pg, "Charts");
     for (int c = 0; c < charts->n; c++)
-        fprintf(fp, "![%s](charts/%s.svg)\n\n%s\n\n", charts->refs[c].title, charts->refs[c].name,
-                charts->refs[c].caption);
-    fputs("## Functions\n\n", fp);
-    section_tables(fp, false, "functions", "functions", k_function_rows, NROWS(k_function_rows), d, n);
+        rpt_page_add_chart(pg, charts->refs[c].name, charts->refs[c].title, charts->refs[c].caption);
+    rpt_page_add_heading(pg, "Functions");
+    section_tables(pg, "functions", "functions", k_function_rows, NROWS(k_function_rows), d, n);
     if (any_section(d, n, "queues")) {
-        fputs("## Queues\n\n", fp);
-        section_tables(fp, false, "queues", "queues", k_queue_rows, NROWS(k_queue_rows), d, n);
+        rpt_page_add_heading(pg, "Queues");
+        section_tables(pg, "queues", "queues", k_queue_rows, NROWS(k_queue_rows), d, n);
     }
-    free(cols);
-    return sim_atomic_commit(&a, err);
+    rpt_page_add_heading(pg, "Effective configuration");
+    for (int i = 0; i < n; i++) {
+        json_object *cfg = jpath(d[i].results, "config");
+        rpt_page_add_code(pg, d[i].name,
+                          cfg ? json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PRETTY |
+                                                                        JSON_C_TO_STRING_NOSLASHESCAPE)
+                              : "(not recorded)");
+    }
+    char foot[512];
+    snprintf(foot, sizeof foot, "Written by lambdasim. Files beside this page: summary.json (every "
+             "figure, the effective config and the seed), timeseries.csv (per minute; cost column "
+             "%s), report.md and charts/.", ts_col);
+    rpt_page_add_text(pg, foot, true);
+    sim_status st = rpt_page_write(pg, dir, err);
+    rpt_page_destroy(pg);
+    return st;
 }
 
 sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts, const rpt_design *d,
@@ -878,13 +707,7 @@ sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts, const 
     if (st == SIM_OK) st = cost_chart(charts, d, n, err);
     if (st == SIM_OK) st = timeseries_charts(charts, d, n, err);
 
-    table sum = { sim_xcalloc(MAX_ROWS, sizeof(row)), 0 };
-    if (st == SIM_OK) {
-        build_summary(&sum, d, n);
-        st = write_html(dir, opts, d, n, &sum, charts, ts_col, err);
-    }
-    if (st == SIM_OK) st = write_md(dir, opts, d, n, &sum, charts, err);
-    free(sum.rows);
+    if (st == SIM_OK) st = write_page(dir, opts, d, n, charts, ts_col, err);
     free(charts);
     return st;
 }

@@ -13,10 +13,12 @@
  * and DIR/sweep.json, and DIR/charts/: the headline figures (latency,
  * cost, cold starts, instances, duration) against the first grid key, with
  * the 95% CI as a band, one line per combination of the other keys (bars
- * when the first key's values are not numbers).
+ * when the first key's values are not numbers), and DIR/report.html and
+ * report.md: the headline figures per scenario and the charts.
  */
 #include "models/mdl_scenario.h"
 #include "reports/rpt_chart.h"
+#include "reports/rpt_page.h"
 #include "reports/rpt_report.h"
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
@@ -156,10 +158,76 @@ static bool ci_of(const flat *res, int sc, int reps, const char *name, double *x
     return true;
 }
 
+/* Short scenario labels: the grid values, comma-separated. */
+static void scenario_label(char *buf, size_t n, const grid_axis *ax, int nax, int sc)
+{
+    const char *pv[MAX_GRID];
+    int idx = sc;
+    for (int a = nax - 1; a >= 0; a--) {
+        pv[a] = ax[a].vals[idx % ax[a].n];
+        idx /= ax[a].n;
+    }
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int a = 0; a < nax && k < n; a++)
+        k += (size_t)snprintf(buf + k, n - k, "%s%s", a ? ", " : "", pv[a]);
+    if (nax == 0) snprintf(buf, n, "base");
+}
+
+/* The headline figures of every scenario: mean and CI half-width rows,
+ * scenarios as columns. */
+static void sweep_table(rpt_page *pg, const grid_axis *ax, int nax, int nsc, const flat *res,
+                        int reps)
+{
+    enum { MAXR = 64 };
+    const char *labels[MAXR];
+    char lab[MAXR][300];
+    int dec[MAXR], nr = 0;
+    double *v = sim_xcalloc((size_t)MAXR * (size_t)nsc, sizeof *v);
+    double *x = sim_xcalloc((size_t)reps, sizeof *x);
+    const flat *f0 = &res[0];
+    for (size_t c = 0; c < sizeof k_chart_metrics / sizeof k_chart_metrics[0]; c++) {
+        for (int m = 0; m < f0->n && nr + 2 <= MAXR; m++) {
+            if (!metric_match(k_chart_metrics[c].pattern, f0->names[m])) continue;
+            snprintf(lab[nr], sizeof lab[nr], "%s", f0->names[m]);
+            snprintf(lab[nr + 1], sizeof lab[nr + 1], "  +/- 95%% CI");
+            /* Enough decimals for small figures (probabilities, dollars). */
+            double mag = 0;
+            for (int sc = 0; sc < nsc; sc++) {
+                sim_ci ci;
+                bool ok = ci_of(res, sc, reps, f0->names[m], x, &ci);
+                v[(size_t)nr * nsc + sc] = ok ? ci.mean : NAN;
+                v[(size_t)(nr + 1) * nsc + sc] = ok ? (ci.hi - ci.lo) / 2 : NAN;
+                if (ok) mag = fmax(mag, fabs(ci.mean));
+            }
+            dec[nr] = dec[nr + 1] = mag >= 100 ? 1 : mag >= 1 ? 3 : 5;
+            nr += 2;
+        }
+    }
+    for (int r = 0; r < nr; r++) labels[r] = lab[r];
+    char (*cl)[200] = sim_xcalloc((size_t)nsc, sizeof *cl);
+    const char **cols = sim_xcalloc((size_t)nsc, sizeof *cols);
+    for (int sc = 0; sc < nsc; sc++) {
+        scenario_label(cl[sc], sizeof cl[sc], ax, nax, sc);
+        cols[sc] = cl[sc];
+    }
+    char corner[600];
+    size_t k = 0;
+    corner[0] = '\0';
+    for (int a = 0; a < nax && k < sizeof corner; a++)
+        k += (size_t)snprintf(corner + k, sizeof corner - k, "%s%s", a ? ", " : "", ax[a].key);
+    rpt_page_add_table(pg, "sweep", corner, cols, nsc, labels, v, dec, nr);
+    free(cols);
+    free(cl);
+    free(x);
+    free(v);
+}
+
 /* Charts of the headline figures against the first grid key.  Scenario
  * sc = i * (nsc / n0) + r: i walks the first key, r the other keys. */
 static sim_status sweep_charts(const char *out, const grid_axis *ax, int nax, int nsc,
-                               const flat *res, int reps, bool png, int *ncharts, sim_error *err)
+                               const flat *res, int reps, bool png, rpt_page *pg, int *ncharts,
+                               sim_error *err)
 {
     *ncharts = 0;
     if (nax == 0 || ax[0].n < 2) return SIM_OK;
@@ -236,7 +304,14 @@ static sim_status sweep_charts(const char *out, const grid_axis *ax, int nax, in
                 else st = rpt_chart_draw_bars(path, &spec, (const char *const *)ax[0].vals, n0, bars,
                                          nser, false, err);
             }
-            if (st == SIM_OK) (*ncharts)++;
+            if (st == SIM_OK) {
+                (*ncharts)++;
+                char caption[700];
+                snprintf(caption, sizeof caption, "Mean of %s over %d replications against %s; the "
+                         "shaded band is the 95%% confidence interval (Student t).%s", name, reps,
+                         ax[0].key, numeric ? "" : " Bars show the means; the intervals are in sweep.csv.");
+                rpt_page_add_chart(pg, stem, title, caption);
+            }
         }
     }
     free(names);
@@ -420,12 +495,33 @@ int rpt_cmd_sweep(int argc, char **argv)
                 free(text);
             }
             json_object_put(doc);
+            /* report.html / report.md: the headline table, then the charts. */
             int ncharts = 0;
-            if (rc == 0 && sweep_charts(out, ax, nax, nsc, res, (int)reps, png, &ncharts, &err) != SIM_OK)
+            char title[1200], sub[2048];
+            snprintf(title, sizeof title, "lambdasim sweep: %s", config);
+            size_t k = (size_t)snprintf(sub, sizeof sub, "%d scenarios x %d replications, seed %lld; grid:",
+                                        nsc, (int)reps, (long long)(seed >= 0 ? seed : (int64_t)(cfgs[0].seed ? cfgs[0].seed : 1)));
+            for (int a = 0; a < nax && k < sizeof sub; a++) {
+                k += (size_t)snprintf(sub + k, sizeof sub - k, " %s=", ax[a].key);
+                for (int b = 0; b < ax[a].n && k < sizeof sub; b++)
+                    k += (size_t)snprintf(sub + k, sizeof sub - k, "%s%s", b ? "," : "", ax[a].vals[b]);
+            }
+            if (k < sizeof sub)
+                snprintf(sub + k, sizeof sub - k, ". Every figure of every scenario is in sweep.csv and sweep.json.");
+            rpt_page *pg = rpt_page_create(title);
+            rpt_page_add_text(pg, sub, true);
+            rpt_page_add_heading(pg, "Headline figures (mean and 95% CI half-width)");
+            if (rc == 0) sweep_table(pg, ax, nax, nsc, res, (int)reps);
+            rpt_page_add_heading(pg, "Charts");
+            if (rc == 0 && sweep_charts(out, ax, nax, nsc, res, (int)reps, png, pg, &ncharts, &err) != SIM_OK)
                 rc = sim_cli_fail(&err);
+            if (rc == 0 && ncharts == 0)
+                rpt_page_add_text(pg, "No charts: they need a first --grid key with two or more values.", true);
+            if (rc == 0 && rpt_page_write(pg, out, &err) != SIM_OK) rc = sim_cli_fail(&err);
+            rpt_page_destroy(pg);
             if (rc == 0)
-                printf("lambdasim sweep: %d scenarios x %d replications on %d threads in %.2f s; wrote %s/sweep.csv, %s/sweep.json and %d charts in %s/charts\n",
-                       nsc, (int)reps, nthreads, sim_wall_seconds() - t0, out, out, ncharts, out);
+                printf("lambdasim sweep: %d scenarios x %d replications on %d threads in %.2f s; wrote %s/sweep.csv, %s/sweep.json, %s/report.html and %d charts in %s/charts\n",
+                       nsc, (int)reps, nthreads, sim_wall_seconds() - t0, out, out, out, ncharts, out);
         }
         for (int j = 0; j < njobs; j++) flat_free(&res[j]);
         free(res);

@@ -304,6 +304,8 @@ int main(void)
     CHECK(!has(p, "src=") && !has(p, "href=\"http") && !has(p, "url(") && !has(p, "@import") &&
           !has(p, "<script"), "report.html has no external asset");
     CHECK(!has(p, "<?xml") && !has(p, "<!DOCTYPE svg"), "SVG prologues stripped when inlined");
+    CHECK(has(p, "data-chart=\"latency_cdf\" version=\"1.1\" baseProfile=\"full\" id=\"latency_cdf-body\" "
+                 "width=\"800\" height=\"480\""), "inlined chart: unique ids, size in CSS pixels");
 
     /* A small sweep: its CSV header and JSON keys. */
     snprintf(p, sizeof p, "%s/sw.json", tmp);

@@ -32,6 +32,13 @@ awk -v a="$c60" -v b="$c600" 'BEGIN { exit !(a > 5 * b) }' && ok || bad "P(cold)
 # CI brackets the mean and replications differ.
 awk -F, 'NR > 1 && $4 == "functions.f.avg_instances" { if (!($6 < $5 && $5 < $7)) exit 1 }' "$TMPD/s1/sweep.csv" \
     && ok || bad "CI brackets the mean"
+# report.html / report.md: the headline table and the charts, thread-count independent.
+for f in report.html report.md; do
+    cmp -s "$TMPD/s1/$f" "$TMPD/s2/$f" && ok || bad "$f identical for 1 and 2 threads"
+done
+expect_grep '<table id="sweep">' "$TMPD/s1/report.html" "headline table"
+expect_grep '<figure class="chart" id="chart-functions_f_cold_start_probability">' "$TMPD/s1/report.html" "chart inlined"
+expect_grep '| functions.f.cold_start_probability |' "$TMPD/s1/report.md" "headline row in Markdown"
 # --png adds PNG copies of the charts.
 expect_exit 0 "sweep --png" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" \
     --grid functions.f.keep_alive_s=60,600 --replications 2 --out "$TMPD/s5" --png
