@@ -35,7 +35,7 @@ BIN      := $(BUILD)/lambdasim
 # Keep test objects: they carry the -MMD dependency files.
 .SECONDARY:
 
-.PHONY: all deps test demo bench asan install clean check-tests
+.PHONY: all deps test demo bench asan install clean check-tests golden
 all: $(BIN)
 
 deps:
@@ -61,6 +61,11 @@ check-tests: $(BIN) $(TEST_BIN)
 test: deps
 	@$(MAKE) --no-print-directory check-tests
 	@LAMBDASIM=$(BIN) BUILD=$(BUILD) sh tests/run_tests.sh
+
+# Rewrite tests/golden/ (report keys, CSV headers, chart set) from the
+# current output: only on purpose, after an intended format change.
+golden: $(BUILD)/tests/test_report
+	LAMBDASIM_UPDATE_GOLDEN=1 $(BUILD)/tests/test_report
 
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)

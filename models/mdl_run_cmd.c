@@ -6,6 +6,7 @@
  * which rewrites one JSON path per design (e.g. entry.type).
  */
 #include "models/mdl_scenario.h"
+#include "reports/rpt_report.h"
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
 
@@ -16,38 +17,49 @@
 
 static const char k_run_usage[] =
     "usage: lambdasim run --config FILE.json [--trace FILE.csv] [--seed N]\n"
-    "                     [--format text|json] [--out DIR] [--log FILE.csv]\n"
+    "                     [--format text|json] [--out DIR [--png]] [--log FILE.csv]\n"
     "\n"
     "Simulates an architecture (README \"Running a simulation\").\n"
     "  --config F   the run config (JSON)\n"
     "  --trace F    drive the run with our CSV trace F (replaces the workload)\n"
     "  --seed N     master seed (default: the config's seed, else 1)\n"
     "  --format     text (default) or json (one JSON document on stdout)\n"
-    "  --out DIR    also write DIR/summary.json\n"
+    "  --out DIR    also write the report into DIR: summary.json, timeseries.csv\n"
+    "               (per minute), report.html, report.md, charts/*.svg\n"
+    "  --png        with --out, also charts/*.png\n"
     "  --log F      one CSV row per invocation (Lambda REPORT fields)\n";
 
 static const char k_compare_usage[] =
     "usage: lambdasim compare --config A.json --config B.json [...]\n"
     "       lambdasim compare --config A.json --vary KEY=V1,V2[,...]\n"
-    "                         [--trace FILE.csv] [--seed N] [--format text|json] [--out DIR]\n"
+    "                         [--trace FILE.csv] [--seed N] [--format text|json]\n"
+    "                         [--out DIR [--png]]\n"
     "\n"
     "Simulates designs side by side with the same seed: latency p50/p95/p99,\n"
     "failures by cause, cold starts, cost by service.  KEY is a dotted JSON\n"
-    "path, e.g. entry.type=function_url,apigw_http,apigw_rest.\n";
+    "path, e.g. entry.type=function_url,apigw_http,apigw_rest.  --out DIR writes\n"
+    "compare.json and the report (summary.json, timeseries.csv, report.html,\n"
+    "report.md, charts/*.svg; --png adds PNG charts).\n";
 
 typedef struct design {
     char name[600];
     mdl_config cfg;
     json_object *results;
+    mdl_ts_row *ts;       /* per-minute time series, when a report is written */
+    size_t nts;
 } design;
 
-/* Run one config; results (caller owns) get the effective config attached. */
+/* Run one config; results (caller owns) get the effective config attached.
+ * With ts non-NULL the per-minute time series is recorded and copied out
+ * (caller frees *ts). */
 static sim_status run_config(const mdl_config *cfg, uint64_t seed, FILE *log,
-                             json_object **results, double *wall_s, sim_error *err)
+                             json_object **results, double *wall_s, mdl_ts_row **ts,
+                             size_t *nts, sim_error *err)
 {
     mdl_scenario *sc = NULL;
     SIM_TRY(mdl_scenario_create(cfg, seed, 0, &sc, err));
     if (log) mdl_scenario_set_log(sc, log);
+    if (ts) mdl_scenario_enable_timeseries(sc, RPT_TS_INTERVAL_S);
     double t0 = sim_wall_seconds();
     sim_status st = mdl_scenario_run(sc, err);
     if (wall_s) *wall_s = sim_wall_seconds() - t0;
@@ -55,6 +67,11 @@ static sim_status run_config(const mdl_config *cfg, uint64_t seed, FILE *log,
         json_object *r = mdl_scenario_results(sc);
         json_object_object_add(r, "config", json_object_get(cfg->effective));
         *results = r;
+        if (ts) {
+            const mdl_ts_row *rows = mdl_scenario_timeseries(sc, nts);
+            *ts = sim_xmalloc((*nts ? *nts : 1) * sizeof **ts);
+            if (*nts) memcpy(*ts, rows, *nts * sizeof **ts);
+        }
     }
     mdl_scenario_destroy(sc);
     return st;
@@ -150,8 +167,10 @@ int mdl_cmd_run(int argc, char **argv)
     const char *config = NULL, *format = "text", *out = NULL, *log_path = NULL, *seed_s = NULL;
     const char *trace = NULL;
     const char *v;
+    bool png = false;
     for (int i = 1; i < argc; i++) {
-        if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) config = v;
+        if (strcmp(argv[i], "--png") == 0) png = true;
+        else if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) config = v;
         else if (sim_cli_opt(argc, argv, &i, "--format", &v, &err)) format = v;
         else if (sim_cli_opt(argc, argv, &i, "--out", &v, &err)) out = v;
         else if (sim_cli_opt(argc, argv, &i, "--log", &v, &err)) log_path = v;
@@ -183,16 +202,34 @@ int mdl_cmd_run(int argc, char **argv)
     }
     json_object *r = NULL;
     double wall = 0;
-    sim_status st = run_config(&cfg, seed, log.fp, &r, &wall, &err);
+    mdl_ts_row *ts = NULL;
+    size_t nts = 0;
+    sim_status st = run_config(&cfg, seed, log.fp, &r, &wall, out ? &ts : NULL, &nts, &err);
     int rc = 0;
     if (st != SIM_OK) {
         sim_atomic_abort(&log);
         rc = sim_cli_fail(&err);
     } else {
         if (log_path && sim_atomic_commit(&log, &err) != SIM_OK) rc = sim_cli_fail(&err);
-        if (rc == 0) rc = emit_json(r, out, "summary.json", strcmp(format, "json") == 0, &err);
-        if (rc == 0 && strcmp(format, "text") == 0) print_run_text(stdout, config, r, wall);
+        if (rc == 0 && out) {
+            /* The report's summary.json is the results document itself. */
+            const char *base = strrchr(config, '/');
+            char title[700], name[600];
+            snprintf(title, sizeof title, "lambdasim run: %s", base ? base + 1 : config);
+            snprintf(name, sizeof name, "%s", base ? base + 1 : config);
+            char *dot = strrchr(name, '.');
+            if (dot && strcmp(dot, ".json") == 0) *dot = '\0';
+            rpt_design dd = { name, r, ts, nts };
+            rpt_report_opts ro = { .title = title, .summary = r, .png = png };
+            if (rpt_report_write(out, &ro, &dd, 1, &err) != SIM_OK) rc = sim_cli_fail(&err);
+        }
+        if (rc == 0) rc = emit_json(r, NULL, "summary.json", strcmp(format, "json") == 0, &err);
+        if (rc == 0 && strcmp(format, "text") == 0) {
+            print_run_text(stdout, config, r, wall);
+            if (out) printf("report: %s/report.html\n", out);
+        }
     }
+    free(ts);
     json_object_put(r);
     mdl_config_fini(&cfg);
     return rc;
@@ -286,8 +323,10 @@ int mdl_cmd_compare(int argc, char **argv)
     const char *configs[MAX_DESIGNS];
     int nconf = 0;
     const char *vary = NULL, *format = "text", *out = NULL, *seed_s = NULL, *trace = NULL, *v;
+    bool png = false;
     for (int i = 1; i < argc; i++) {
-        if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) {
+        if (strcmp(argv[i], "--png") == 0) png = true;
+        else if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) {
             if (v && nconf == MAX_DESIGNS)
                 return sim_cli_usage_error("compare", "at most %d configs", MAX_DESIGNS);
             if (v) configs[nconf++] = v;
@@ -355,11 +394,15 @@ int mdl_cmd_compare(int argc, char **argv)
     }
     for (int i = 0; i < n && rc == 0 && trace; i++)
         mdl_config_use_trace(&d[i].cfg, trace);
+    rpt_progress *bar = rc == 0 ? rpt_progress_create("compare", n) : NULL;
     for (int i = 0; i < n && rc == 0; i++) {
         uint64_t sd = has_seed ? (uint64_t)seed : (d[i].cfg.seed ? d[i].cfg.seed : 1);
-        if (run_config(&d[i].cfg, sd, NULL, &d[i].results, NULL, &err) != SIM_OK)
+        if (run_config(&d[i].cfg, sd, NULL, &d[i].results, NULL, out ? &d[i].ts : NULL,
+                       &d[i].nts, &err) != SIM_OK)
             rc = sim_cli_fail(&err);
+        rpt_progress_update(bar, i + 1);
     }
+    rpt_progress_destroy(bar);
     if (rc == 0) {
         json_object *doc = json_object_new_object();
         json_object *arr = json_object_new_array();
@@ -371,15 +414,27 @@ int mdl_cmd_compare(int argc, char **argv)
         }
         json_object_object_add(doc, "designs", arr);
         if (vary) sim_json_add_string(doc, "vary", vary);
-        rc = emit_json(doc, out, "compare.json", strcmp(format, "json") == 0, &err);
+        if (out) {
+            rpt_design *rd = sim_xcalloc((size_t)n, sizeof *rd);
+            for (int i = 0; i < n; i++) rd[i] = (rpt_design){ d[i].name, d[i].results, d[i].ts, d[i].nts };
+            char title[1200];
+            if (vary) snprintf(title, sizeof title, "lambdasim compare: %s", vary);
+            else snprintf(title, sizeof title, "lambdasim compare: %d designs", n);
+            rpt_report_opts ro = { .title = title, .summary = doc, .png = png };
+            if (rpt_report_write(out, &ro, rd, n, &err) != SIM_OK) rc = sim_cli_fail(&err);
+            free(rd);
+        }
+        if (rc == 0) rc = emit_json(doc, out, "compare.json", strcmp(format, "json") == 0, &err);
         if (rc == 0 && strcmp(format, "text") == 0) {
             if (vary) printf("varying %s\n", vary);
             compare_text(stdout, d, n);
+            if (out) printf("report: %s/report.html\n", out);
         }
         json_object_put(doc);
     }
     for (int i = 0; i < n; i++) {
         json_object_put(d[i].results);
+        free(d[i].ts);
         mdl_config_fini(&d[i].cfg);
     }
     free(d);

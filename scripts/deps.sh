@@ -11,7 +11,7 @@ libjpeg62-turbo-dev libpng-dev libxml2-dev opencv-data"
 for arg in "$@"; do
     case "$arg" in
         --bench) PKGS="$PKGS libvips-tools imagemagick" ;;
-        --test)  PKGS="$PKGS" ;;
+        --test)  PKGS="$PKGS chromium" ;;   # tests/test_browser.c renders report.html
         *) echo "deps.sh: unknown option '$arg'" >&2; exit 2 ;;
     esac
 done

@@ -1,5 +1,6 @@
 # bench_sweep.sh - parallel efficiency of `lambdasim sweep` on 2 threads:
-# T(1 thread) / (2 x T(2 threads)) over 16 jobs of SimFaaS set A (2e5 s).
+# T(1 thread) / (2 x T(2 threads)) over 16 jobs of SimFaaS set A (2e5 s),
+# best of 3 runs each.
 LAMBDASIM=${LAMBDASIM:-build/lambdasim}
 d=$(mktemp -d)
 cat > "$d/sw.json" <<'J'
@@ -15,6 +16,17 @@ t() {
     e=$(date +%s.%N)
     awk -v a="$s" -v b="$e" 'BEGIN { printf "%.4f", b - a }'
 }
-t1=$(t 1); t2=$(t 2)
+# Best of 3 for each thread count: the VM's 2 cores are shared, and a
+# neighbour's burst should not count against the sweep.
+best() {
+    b=
+    for k in 1 2 3; do
+        x=$(t "$1")
+        b=$(awk -v a="$b" -v c="$x" 'BEGIN { print (a == "" || c < a) ? c : a }')
+    done
+    echo "$b"
+}
+t1=$(best 1); t2=$(best 2)
+echo "sweep: best of 3, 1 thread $t1 s, 2 threads $t2 s" >&2
 awk -v a="$t1" -v b="$t2" 'BEGIN { printf "BENCH sweep_efficiency_2t %.3f x\n", a / (2 * b) }'
 rm -rf "$d"

@@ -1,0 +1,66 @@
+# test_reports_cli.sh - demo, run --out and compare --out from the command line.
+. tests/lib.sh
+# demo: about ten lines, the report path, the files.
+expect_exit 0 "demo --help" -- "$LAMBDASIM" demo --help
+expect_grep "lambdasim demo" "$TMPD/out" "demo usage"
+expect_exit 0 "demo" -- "$LAMBDASIM" demo --out "$TMPD/demo"
+n=$(wc -l < "$TMPD/out")
+[ "$n" -ge 8 ] && [ "$n" -le 12 ] && ok || bad "demo prints about ten lines, got $n"
+expect_grep "^report: $TMPD/demo/report.html$" "$TMPD/out" "demo names report.html"
+expect_grep "^function_url " "$TMPD/out" "Function URL row"
+expect_grep "^apigw_http " "$TMPD/out" "HTTP API row"
+for f in report.html report.md summary.json timeseries.csv charts/latency_cdf.svg charts/instances.svg; do
+    [ -s "$TMPD/demo/$f" ] && ok || bad "demo wrote $f"
+done
+# A day at one row a minute, per design (3 designs + header).
+rows=$(wc -l < "$TMPD/demo/timeseries.csv")
+[ "$rows" -eq $((3 * 1440 + 1)) ] && ok || bad "timeseries.csv: 3 x 1440 rows + header, got $rows"
+# Arrivals in the time series add up to the requests of the results.
+a=$(awk -F, '$1 == "function_url" { s += $3 } END { print s }' "$TMPD/demo/timeseries.csv")
+expect_grep "\"arrivals\": $a," "$TMPD/demo/summary.json" "time-series arrivals sum to requests.arrivals ($a)"
+# Same seed, same bytes.
+expect_exit 0 "demo again" -- "$LAMBDASIM" demo --out "$TMPD/demo2"
+for f in summary.json timeseries.csv report.html charts/latency_cdf.svg; do
+    cmp -s "$TMPD/demo/$f" "$TMPD/demo2/$f" && ok || bad "$f identical across runs"
+done
+expect_exit 2 "demo, bad data folder" -- "$LAMBDASIM" demo --data "$TMPD/nope" --out "$TMPD/demo3"
+expect_grep "$TMPD/nope/architectures/gallery_sync.json" "$TMPD/err" "missing config named"
+[ ! -e "$TMPD/demo3/report.html" ] && ok || bad "no report after bad input"
+expect_exit 2 "demo, unknown option" -- "$LAMBDASIM" demo --bogus
+expect_grep "unknown option '--bogus'" "$TMPD/err" "unknown option named"
+# run --out --png.
+cat > "$TMPD/small.json" <<'J'
+{ "duration_s": 3600, "workload": { "arrivals": { "process": "poisson", "rate_per_s": 0.5 } },
+  "entry": { "type": "direct" },
+  "functions": { "f": { "keep_alive_s": 600, "service_time": {
+      "warm": { "dist": "exponential", "mean_ms": 500 }, "cold": { "dist": "exponential", "mean_ms": 900 } } } } }
+J
+expect_exit 0 "run --out --png" -- "$LAMBDASIM" run --config "$TMPD/small.json" --out "$TMPD/r" --png
+expect_grep "^report: $TMPD/r/report.html$" "$TMPD/out" "run names report.html"
+for f in report.html report.md summary.json timeseries.csv charts/latency_cdf.svg charts/latency_cdf.png charts/instances.png; do
+    [ -s "$TMPD/r/$f" ] && ok || bad "run wrote $f"
+done
+rows=$(wc -l < "$TMPD/r/timeseries.csv")
+[ "$rows" -eq 61 ] && ok || bad "an hour is 60 rows + header, got $rows"
+expect_grep '"seed": 1' "$TMPD/r/summary.json" "summary.json records the seed"
+expect_grep '"config"' "$TMPD/r/summary.json" "summary.json carries the config"
+# --format json still prints exactly the results with --out.
+expect_exit 0 "run json --out" -- "$LAMBDASIM" run --config "$TMPD/small.json" --out "$TMPD/r2" --format json
+cmp -s "$TMPD/out" "$TMPD/r2/summary.json" && ok || bad "stdout JSON equals summary.json"
+# compare --out.
+expect_exit 0 "compare --out" -- "$LAMBDASIM" compare --config "$TMPD/small.json" \
+    --vary functions.f.memory_mb=128,1024 --out "$TMPD/c"
+expect_grep "^report: $TMPD/c/report.html$" "$TMPD/out" "compare names report.html"
+for f in compare.json summary.json report.html charts/latency_bars.svg; do
+    [ -s "$TMPD/c/$f" ] && ok || bad "compare wrote $f"
+done
+grep -c '<figure class="chart"' "$TMPD/c/report.html" | grep -q '^[4-9]' && ok || bad "compare report has its charts"
+expect_grep '<th>128</th><th>1024</th>' "$TMPD/c/report.html" "designs as columns"
+# A design with a queue: the queue chart and table; none without queues.
+expect_exit 0 "run sqs --out" -- "$LAMBDASIM" run --config data/architectures/gallery_sqs_workers.json --out "$TMPD/q"
+[ -s "$TMPD/q/charts/queue_depth.svg" ] && ok || bad "queue_depth chart for an SQS design"
+expect_grep '<table id="queues-0">' "$TMPD/q/report.html" "queues table"
+awk -F, 'NR > 1 && $9 > 0 { found = 1 } END { exit !found }' "$TMPD/q/timeseries.csv" \
+    && ok || bad "queue depth recorded in timeseries.csv"
+[ ! -e "$TMPD/r/charts/queue_depth.svg" ] && ok || bad "no queue chart without queues"
+report reports_cli
