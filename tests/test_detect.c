@@ -139,6 +139,21 @@ static void test_astronaut(void)
         CHECK(wl_detect_run(d, &img, &r2, &m2, &err) == SIM_OK, "run 2");
         CHECK(m1 == m2 && m1 >= 1 && memcmp(&first, &r2[0], sizeof first) == 0,
               "repeatable runs");
+        /* Re-planning for another size: wider but with fewer pixels (the
+         * buffers must follow width and height, not just the pixel count),
+         * then back to the first size. */
+        wl_image wide;
+        CHECK(wl_image_alloc(&wide, 600, 400, 3, &err) == SIM_OK, "wide alloc");
+        for (int y = 0; y < 400; y++) {
+            memcpy(wl_image_row(&wide, y), wl_image_row(&img, y + 50), 512 * 3);
+            memset(wl_image_row(&wide, y) + 512 * 3, 90, 88 * 3);
+        }
+        CHECK(wl_detect_run(d, &wide, &r2, &m2, &err) == SIM_OK, "wide run");
+        CHECK(m2 >= 1 && r2[0].y + 50 >= first.y - 4 && r2[0].y + 50 <= first.y + 4,
+              "face found in the shifted copy (%zu boxes)", m2);
+        CHECK(wl_detect_run(d, &img, &r2, &m2, &err) == SIM_OK && m2 == m1 &&
+              memcmp(&first, &r2[0], sizeof first) == 0, "back to the first size");
+        wl_image_free(&wide);
         wl_image bad = img;
         bad.stride = 0;
         CHECK(wl_detect_run(d, &bad, &r2, &m2, &err) == SIM_EUSAGE, "stride 0 refused");

@@ -173,6 +173,42 @@ static int is_integer(double x)
     return x == floor(x) && fabs(x) < 2147483648.0;
 }
 
+/* Decode nn nodes of one tree from its internalNodes numbers. */
+static sim_status fill_nodes(parse_ctx *pc, wl_cascade *c, const double *nv, int nn,
+                             int node_step, int lk, const xmlNode *in, const char *field)
+{
+    for (int j = 0; j < nn; j++) {
+        const double *q = nv + (size_t)j * (size_t)node_step;
+        wl__node *nd = &c->nodes[c->nnodes + j];
+        for (int m = 0; m < (c->lbp ? node_step : 3); m++)
+            if (!is_integer(q[m]))
+                SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(in), field,
+                         "node %d: value %d (%g) must be an integer", j, m, q[m]);
+        nd->left = (int)q[0];
+        nd->right = (int)q[1];
+        nd->feature = (int)q[2];
+        nd->threshold = c->lbp ? 0.0f : (float)q[3];
+        const int kids[2] = {nd->left, nd->right};
+        for (int m = 0; m < 2; m++) {
+            /* Internal children must come later in the tree, which rules
+             * out cycles; leaves must exist. */
+            int bad = kids[m] > 0 ? (kids[m] <= j || kids[m] >= nn) : (-kids[m] >= lk);
+            if (bad)
+                SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(in), field,
+                         "node %d: child %d is not a later node or an existing leaf", j,
+                         kids[m]);
+        }
+        if (nd->feature < 0)
+            SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(in), field,
+                     "node %d: negative feature index %d", j, nd->feature);
+        if (c->lbp)
+            for (int m = 0; m < c->subset_size; m++)
+                c->subsets[(size_t)(c->nnodes + j) * (size_t)c->subset_size + (size_t)m] =
+                    (int32_t)(int64_t)q[3 + m];
+    }
+    return SIM_OK;
+}
+
 static sim_status parse_stages(parse_ctx *pc, wl_cascade *c, const xmlNode *stages)
 {
     int nst = count_items(stages);
@@ -273,44 +309,11 @@ static sim_status parse_stages(parse_ctx *pc, wl_cascade *c, const xmlNode *stag
             wk->nnodes = nn;
             wk->leaf0 = c->nleaves;
             wk->nleaves = lk;
-            for (int j = 0; j < nn; j++) {
-                const double *q = nv + (size_t)j * (size_t)node_step;
-                wl__node *nd = &c->nodes[c->nnodes + j];
-                for (int m = 0; m < (c->lbp ? node_step : 3); m++)
-                    if (!is_integer(q[m])) {
-                        free(nv);
-                        free(lv);
-                        SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(in), field,
-                                 "node %d: value %d (%g) must be an integer", j, m, q[m]);
-                    }
-                nd->left = (int)q[0];
-                nd->right = (int)q[1];
-                nd->feature = (int)q[2];
-                nd->threshold = c->lbp ? 0.0f : (float)q[3];
-                const int kids[2] = {nd->left, nd->right};
-                for (int m = 0; m < 2; m++) {
-                    /* Internal children must come later in the tree, which
-                     * rules out cycles; leaves must exist. */
-                    int bad = kids[m] > 0 ? (kids[m] <= j || kids[m] >= nn)
-                                          : (-kids[m] >= lk);
-                    if (bad) {
-                        free(nv);
-                        free(lv);
-                        SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(in), field,
-                                 "node %d: child %d is not a later node or an existing leaf",
-                                 j, kids[m]);
-                    }
-                }
-                if (nd->feature < 0) {
-                    free(nv);
-                    free(lv);
-                    SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(in), field,
-                             "node %d: negative feature index %d", j, nd->feature);
-                }
-                if (c->lbp)
-                    for (int m = 0; m < c->subset_size; m++)
-                        c->subsets[(size_t)(c->nnodes + j) * (size_t)c->subset_size +
-                                   (size_t)m] = (int32_t)(int64_t)q[3 + m];
+            sim_status ns = fill_nodes(pc, c, nv, nn, node_step, lk, in, field);
+            if (ns != SIM_OK) {
+                free(nv);
+                free(lv);
+                return ns;
             }
             for (int j = 0; j < lk; j++)
                 c->leaves[c->nleaves + j] = (float)lv[j];

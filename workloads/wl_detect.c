@@ -99,7 +99,7 @@ struct wl_detector {
     uint8_t *gray;
     size_t gray_cap;
     workspace *ws;
-    size_t ws_pixels;      /* integral buffer entries allocated per workspace */
+    int ws_w, ws_h;        /* the input size workspaces are allocated for */
     hit *all;
     size_t nall, all_cap;
     int *labels;
@@ -283,24 +283,27 @@ static void plan_geometry(wl_detector *d, int W, int H)
     d->H = H;
     d->stride = W + 1;
     compile_features(d);
-    /* Workspaces are sized for level 0, the largest. */
-    size_t pix = (size_t)(W + 1) * (size_t)(H + 1);
-    if (pix > d->ws_pixels) {
+    /* Workspaces are sized for level 0, the largest, and only grow: width
+     * and height separately, since a wider image may have fewer pixels. */
+    if (W > d->ws_w || H > d->ws_h) {
+        int aw = W > d->ws_w ? W : d->ws_w, ah = H > d->ws_h ? H : d->ws_h;
+        size_t pix = (size_t)(aw + 1) * (size_t)(ah + 1);
         for (int t = 0; t < d->nthreads; t++) {
             workspace *w = &d->ws[t];
-            w->img = sim_xrealloc(w->img, (size_t)W * (size_t)H);
-            w->hrow[0] = sim_xrealloc(w->hrow[0], sizeof(int32_t) * (size_t)W);
-            w->hrow[1] = sim_xrealloc(w->hrow[1], sizeof(int32_t) * (size_t)W);
+            w->img = sim_xrealloc(w->img, (size_t)aw * (size_t)ah);
+            w->hrow[0] = sim_xrealloc(w->hrow[0], sizeof(int32_t) * (size_t)aw);
+            w->hrow[1] = sim_xrealloc(w->hrow[1], sizeof(int32_t) * (size_t)aw);
             w->sum = sim_xrealloc(w->sum, sizeof(uint32_t) * pix);
             if (!c->lbp)
                 w->sq = sim_xrealloc(w->sq, sizeof(uint32_t) * pix);
             if (c->any_tilted) {
                 w->tilt = sim_xrealloc(w->tilt, sizeof(uint32_t) * pix);
                 w->tscratch = sim_xrealloc(w->tscratch,
-                                           sizeof(uint32_t) * 3 * (size_t)(W + H + 4));
+                                           sizeof(uint32_t) * 3 * (size_t)(aw + ah + 4));
             }
         }
-        d->ws_pixels = pix;
+        d->ws_w = aw;
+        d->ws_h = ah;
     }
 }
 
@@ -482,7 +485,7 @@ static int eval_window(const wl_detector *d, const workspace *ws, size_t at)
                     const wl__node *nd = &c->nodes[ni];
                     int cat = lbp_calc(&d->lf[nd->feature], p);
                     const int32_t *sub = c->subsets + (size_t)ni * (size_t)c->subset_size;
-                    idx = (sub[cat >> 5] & (1 << (cat & 31))) ? nd->left : nd->right;
+                    idx = ((uint32_t)sub[cat >> 5] >> (cat & 31)) & 1u ? nd->left : nd->right;
                     if (idx <= 0)
                         break;
                 }
