@@ -67,6 +67,23 @@ typedef struct lbp_feat {
     int ofs[16];
 } lbp_feat;
 
+/* A Haar stump with its feature inlined, in cascade order: the stump fast
+ * path then streams through one array instead of chasing weak -> node ->
+ * feature -> leaves (OpenCV's Stump + OptFeature, fused). */
+typedef struct haar_stump {
+    int ofs[3][4];
+    float w[3];
+    float threshold;
+    float leaf[2];
+    int tilted;
+} haar_stump;
+
+typedef struct lbp_stump {
+    int ofs[16];
+    uint32_t subset[8];
+    float leaf[2];
+} lbp_stump;
+
 typedef struct hit {
     int lvl, x, y;
 } hit;
@@ -94,6 +111,8 @@ struct wl_detector {
     /* features compiled for `stride` */
     haar_feat *hf;
     lbp_feat *lf;
+    haar_stump *hs;        /* stump cascades: one per weak classifier */
+    lbp_stump *ls;
     int nofs[4];
     float norm_area;
     uint8_t *gray;
@@ -158,6 +177,8 @@ void wl_detector_destroy(wl_detector *d)
     free(d->xofs);
     free(d->xalpha);
     free(d->hf);
+    free(d->hs);
+    free(d->ls);
     free(d->lf);
     free(d->gray);
     free(d->all);
@@ -182,6 +203,21 @@ static void compile_features(wl_detector *d)
             for (int gy = 0; gy < 4; gy++)
                 for (int gx = 0; gx < 4; gx++)
                     d->lf[i].ofs[gy * 4 + gx] = (r->y + gy * r->h) * st + r->x + gx * r->w;
+        }
+        if (c->stumps && c->subset_size == 8) {
+            d->ls = sim_xrealloc(d->ls, sizeof *d->ls * (size_t)c->nweak);
+            for (int k = 0; k < c->nweak; k++) {
+                const wl__weak *wk = &c->weaks[k];
+                const wl__node *nd = &c->nodes[wk->node0];
+                lbp_stump *t = &d->ls[k];
+                memcpy(t->ofs, d->lf[nd->feature].ofs, sizeof t->ofs);
+                for (int m = 0; m < 8; m++)
+                    t->subset[m] = (uint32_t)c->subsets[(size_t)wk->node0 * 8 + (size_t)m];
+                /* bit set -> left child; a stump's children are leaves 0 and 1
+                 * in either order (left/right are <= 0). */
+                t->leaf[1] = c->leaves[wk->leaf0 - nd->left];
+                t->leaf[0] = c->leaves[wk->leaf0 - nd->right];
+            }
         }
         return;
     }
@@ -208,6 +244,21 @@ static void compile_features(wl_detector *d)
             }
         }
         /* An unused third rectangle has weight 0 and offsets 0. */
+    }
+    if (c->stumps) {
+        d->hs = sim_xrealloc(d->hs, sizeof *d->hs * (size_t)c->nweak);
+        for (int k = 0; k < c->nweak; k++) {
+            const wl__weak *wk = &c->weaks[k];
+            const wl__node *nd = &c->nodes[wk->node0];
+            const haar_feat *h = &d->hf[nd->feature];
+            haar_stump *t = &d->hs[k];
+            memcpy(t->ofs, h->ofs, sizeof t->ofs);
+            memcpy(t->w, h->w, sizeof t->w);
+            t->tilted = h->tilted;
+            t->threshold = nd->threshold;
+            t->leaf[0] = c->leaves[wk->leaf0 - nd->left];
+            t->leaf[1] = c->leaves[wk->leaf0 - nd->right];
+        }
     }
     /* normrect = (1, 1, win_w - 2, win_h - 2) */
     int ww = c->win_w, wh = c->win_h;
@@ -454,9 +505,8 @@ static inline float haar_calc(const haar_feat *f, const uint32_t *p, const uint3
     return v;
 }
 
-static inline int lbp_calc(const lbp_feat *f, const uint32_t *p)
+static inline int lbp_calc(const int *o, const uint32_t *p)
 {
-    const int *o = f->ofs;
 #define CELL(a, b, c2, e) ((int32_t)(p[o[a]] - p[o[b]] - p[o[c2]] + p[o[e]]))
     int32_t cv = CELL(5, 6, 9, 10);
     return (CELL(0, 1, 4, 5) >= cv ? 128 : 0) | (CELL(1, 2, 5, 6) >= cv ? 64 : 0) |
@@ -473,6 +523,20 @@ static int eval_window(const wl_detector *d, const workspace *ws, size_t at)
 {
     const wl_cascade *c = d->c;
     const uint32_t *p = ws->sum + at;
+    if (c->lbp && d->ls) {
+        const lbp_stump *t = d->ls;
+        for (int si = 0; si < c->nstages; si++) {
+            const wl__stage *S = &c->stages[si];
+            float acc = 0.0f;
+            for (int k = 0; k < S->nweak; k++, t++) {
+                int cat = lbp_calc(t->ofs, p);
+                acc += t->leaf[(t->subset[cat >> 5] >> (cat & 31)) & 1u];
+            }
+            if (acc < S->threshold)
+                return si == 0 ? 0 : -1;
+        }
+        return 1;
+    }
     if (c->lbp) {
         for (int si = 0; si < c->nstages; si++) {
             const wl__stage *S = &c->stages[si];
@@ -483,7 +547,7 @@ static int eval_window(const wl_detector *d, const workspace *ws, size_t at)
                 for (;;) {
                     int ni = wk->node0 + idx;
                     const wl__node *nd = &c->nodes[ni];
-                    int cat = lbp_calc(&d->lf[nd->feature], p);
+                    int cat = lbp_calc(d->lf[nd->feature].ofs, p);
                     const int32_t *sub = c->subsets + (size_t)ni * (size_t)c->subset_size;
                     idx = ((uint32_t)sub[cat >> 5] >> (cat & 31)) & 1u ? nd->left : nd->right;
                     if (idx <= 0)
@@ -508,14 +572,19 @@ static int eval_window(const wl_detector *d, const workspace *ws, size_t at)
     if (!(area * vnf < 1e-1))
         return -1;
     if (c->stumps) {
-        const wl__weak *wk = c->weaks;
+        const haar_stump *t = d->hs;
         for (int si = 0; si < c->nstages; si++) {
             const wl__stage *S = &c->stages[si];
             float acc = 0.0f;
-            for (int k = 0; k < S->nweak; k++, wk++) {
-                const wl__node *nd = &c->nodes[wk->node0];
-                float v = haar_calc(&d->hf[nd->feature], p, pt) * vnf;
-                acc += c->leaves[wk->leaf0 + (v < nd->threshold ? 0 : 1)];
+            for (int k = 0; k < S->nweak; k++, t++) {
+                const uint32_t *b = t->tilted ? pt : p;
+                /* Always three rectangles: an unused one has weight 0 and
+                 * offsets 0 (cached loads), which is cheaper than the
+                 * mispredicted branch on 2- versus 3-rectangle features. */
+                float v = t->w[0] * (float)rsum(b, t->ofs[0]) +
+                          t->w[1] * (float)rsum(b, t->ofs[1]) +
+                          t->w[2] * (float)rsum(b, t->ofs[2]);
+                acc += t->leaf[v * vnf < t->threshold ? 0 : 1];
             }
             if (acc < S->threshold)
                 return si == 0 ? 0 : -1;
