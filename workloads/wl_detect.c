@@ -333,7 +333,10 @@ static void plan_geometry(wl_detector *d, int W, int H)
     d->W = W;
     d->H = H;
     d->stride = W + 1;
-    compile_features(d);
+    /* Offsets reach win_h rows down; with no level the window does not fit
+     * and they could overflow an int, and would be unused anyway. */
+    if (d->nlevels > 0)
+        compile_features(d);
     /* Workspaces are sized for level 0, the largest, and only grow: width
      * and height separately, since a wider image may have fewer pixels. */
     if (W > d->ws_w || H > d->ws_h) {
