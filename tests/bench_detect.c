@@ -6,7 +6,8 @@
  * run, then the median wall time of 5 runs.  The figure is total megapixels
  * over the sum of medians:
  *   BENCH detect_mps <MP/s> MP/s
- * Decoding is not timed (the `kernel detect` command does not time it either).
+ * Decoding is not timed: this is the detector's own throughput, the part
+ * `kernel detect --format json` reports as kernel_wall_ms.
  */
 #include "sim/sim_io.h"
 #include "workloads/wl_detect.h"

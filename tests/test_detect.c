@@ -503,7 +503,9 @@ static void test_cli(void)
     CHECK(run_cli(5, ok, out, sizeof out, err, sizeof err) == 0, "astronaut exits 0: %s", err);
     CHECK(strstr(out, "\"boxes\"") && strstr(out, "\"x\"") && strstr(out, "\"cpu_ms\"") &&
           strstr(out, "\"wall_ms\"") && strstr(out, "\"width\": 512") &&
-          strstr(out, "\"megapixels\""), "json output: %s", out);
+          strstr(out, "\"megapixels\"") && strstr(out, "\"kernel_wall_ms\"") &&
+          strstr(out, "\"bytes\": 791555") && strstr(out, "\"detections\": 1"),
+          "json output: %s", out);
 
     const char *txt[] = {"detect", "--in", "data/images/coffee.png"};
     CHECK(run_cli(3, txt, out, sizeof out, err, sizeof err) == 0, "coffee exits 0");
