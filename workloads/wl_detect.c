@@ -34,7 +34,8 @@
  * workspace (level image, integral images, hit list).  Hits are sorted by
  * (level, y, x) before grouping, so the boxes do not depend on the thread
  * count.  Memory: per thread about 9 bytes per pixel of the input (13 with
- * tilted features), allocated on the first run and reused.
+ * tilted features), allocated on the first run and reused; so no more
+ * threads are used than there are levels or processors.
  */
 #include "workloads/wl_detect_internal.h"
 
@@ -95,6 +96,7 @@ typedef struct workspace {
     uint32_t *tscratch;
     hit *hits;
     size_t nhits, cap;
+    int aw, ah;            /* the input size the buffers are allocated for */
 } workspace;
 
 struct wl_detector {
@@ -118,7 +120,6 @@ struct wl_detector {
     uint8_t *gray;
     size_t gray_cap;
     workspace *ws;
-    int ws_w, ws_h;        /* the input size workspaces are allocated for */
     hit *all;
     size_t nall, all_cap;
     int *labels;
@@ -337,28 +338,29 @@ static void plan_geometry(wl_detector *d, int W, int H)
      * and they could overflow an int, and would be unused anyway. */
     if (d->nlevels > 0)
         compile_features(d);
-    /* Workspaces are sized for level 0, the largest, and only grow: width
-     * and height separately, since a wider image may have fewer pixels. */
-    if (W > d->ws_w || H > d->ws_h) {
-        int aw = W > d->ws_w ? W : d->ws_w, ah = H > d->ws_h ? H : d->ws_h;
-        size_t pix = (size_t)(aw + 1) * (size_t)(ah + 1);
-        for (int t = 0; t < d->nthreads; t++) {
-            workspace *w = &d->ws[t];
-            w->img = sim_xrealloc(w->img, (size_t)aw * (size_t)ah);
-            w->hrow[0] = sim_xrealloc(w->hrow[0], sizeof(int32_t) * (size_t)aw);
-            w->hrow[1] = sim_xrealloc(w->hrow[1], sizeof(int32_t) * (size_t)aw);
-            w->sum = sim_xrealloc(w->sum, sizeof(uint32_t) * pix);
-            if (!c->lbp)
-                w->sq = sim_xrealloc(w->sq, sizeof(uint32_t) * pix);
-            if (c->any_tilted) {
-                w->tilt = sim_xrealloc(w->tilt, sizeof(uint32_t) * pix);
-                w->tscratch = sim_xrealloc(w->tscratch,
-                                           sizeof(uint32_t) * 3 * (size_t)(aw + ah + 4));
-            }
-        }
-        d->ws_w = aw;
-        d->ws_h = ah;
+}
+
+/* Grow a workspace to hold level 0 of a W x H input (level 0 is the
+ * largest).  Width and height grow separately: a wider image may have fewer
+ * pixels, and the row buffers follow the width. */
+static void ws_reserve(const wl_cascade *c, workspace *w, int W, int H)
+{
+    if (W <= w->aw && H <= w->ah)
+        return;
+    int aw = W > w->aw ? W : w->aw, ah = H > w->ah ? H : w->ah;
+    size_t pix = (size_t)(aw + 1) * (size_t)(ah + 1);
+    w->img = sim_xrealloc(w->img, (size_t)aw * (size_t)ah);
+    w->hrow[0] = sim_xrealloc(w->hrow[0], sizeof(int32_t) * (size_t)aw);
+    w->hrow[1] = sim_xrealloc(w->hrow[1], sizeof(int32_t) * (size_t)aw);
+    w->sum = sim_xrealloc(w->sum, sizeof(uint32_t) * pix);
+    if (!c->lbp)
+        w->sq = sim_xrealloc(w->sq, sizeof(uint32_t) * pix);
+    if (c->any_tilted) {
+        w->tilt = sim_xrealloc(w->tilt, sizeof(uint32_t) * pix);
+        w->tscratch = sim_xrealloc(w->tscratch, sizeof(uint32_t) * 3 * (size_t)(aw + ah + 4));
     }
+    w->aw = aw;
+    w->ah = ah;
 }
 
 /* ---- per level: resize, integrals ---------------------------------------- */
@@ -814,8 +816,18 @@ sim_status wl_detect_run(wl_detector *d, const wl_image *img, const wl_box **box
     for (int t = 0; t < d->nthreads; t++)
         d->ws[t].nhits = 0;
 
-    int nl = d->nlevels;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(d->nthreads) if (d->nthreads > 1)
+    /* Each thread needs a full set of buffers, so use no more threads than
+     * there are levels or processors. */
+    int nl = d->nlevels, nt = d->nthreads;
+    if (nt > nl)
+        nt = nl > 0 ? nl : 1;
+#ifdef _OPENMP
+    if (nt > omp_get_num_procs())
+        nt = omp_get_num_procs();
+#endif
+    for (int t = 0; t < nt && nl > 0; t++)
+        ws_reserve(d->c, &d->ws[t], d->W, d->H);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nt > 1)
     for (int li = 0; li < nl; li++) {
 #ifdef _OPENMP
         int tid = omp_get_thread_num();
