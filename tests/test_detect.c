@@ -159,6 +159,30 @@ static void test_astronaut(void)
         CHECK(wl_detect_run(d, &bad, &r2, &m2, &err) == SIM_EUSAGE, "stride 0 refused");
         wl_detector_destroy(d);
     }
+    /* Size limits and a coarser pyramid: the 95-pixel face is outside
+     * [120, inf) and [0, 60], and still found with scale steps of 1.2. */
+    if (c) {
+        const struct { int min, max; double sf; int want; } k[] = {
+            {120, 0, 1.1, 0}, {0, 60, 1.1, 0}, {0, 0, 1.2, 1}, {80, 110, 1.1, 1}};
+        for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+            wl_detect_params p;
+            wl_detect_params_default(&p);
+            p.min_size = k[i].min;
+            p.max_size = k[i].max;
+            p.scale_factor = k[i].sf;
+            wl_detector *d = wl_detector_create(c, &p);
+            const wl_box *r;
+            size_t m;
+            CHECK(wl_detect_run(d, &img, &r, &m, &err) == SIM_OK, "params run %zu", i);
+            int found = best_iou(r, m, &k_face) >= 0.5;
+            CHECK(found == k[i].want, "min %d max %d sf %.1f: found %d, want %d (%zu boxes)",
+                  k[i].min, k[i].max, k[i].sf, found, k[i].want, m);
+            for (size_t j = 0; j < m; j++)
+                CHECK(r[j].w >= k[i].min && (k[i].max == 0 || r[j].w <= k[i].max + 2),
+                      "box %zu width %d outside [%d, %d]", j, r[j].w, k[i].min, k[i].max);
+            wl_detector_destroy(d);
+        }
+    }
     wl_cascade_destroy(c);
 
     /* The LBP cascade also finds her. */
