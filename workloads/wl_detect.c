@@ -90,7 +90,7 @@ typedef struct hit {
 } hit;
 
 typedef struct workspace {
-    uint8_t *img;          /* the level image, packed at width W */
+    uint8_t *img;          /* the level image, packed at the level width */
     int32_t *hrow[2];      /* horizontally resampled source rows */
     uint32_t *sum, *sq, *tilt;
     uint32_t *tscratch;
@@ -576,6 +576,24 @@ static int eval_window(const wl_detector *d, const workspace *ws, size_t at)
     float vnf = (float)(1.0 / sqrt(nf));
     if (!(area * vnf < 1e-1))
         return -1;
+    if (c->stumps && !c->any_tilted) {
+        /* The common case (every frontal face cascade): no tilted test. */
+        const haar_stump *t = d->hs;
+        for (int si = 0; si < c->nstages; si++) {
+            const wl__stage *S = &c->stages[si];
+            float acc = 0.0f;
+            for (int k = 0; k < S->nweak; k++, t++) {
+                float v = t->w[0] * (float)rsum(p, t->ofs[0]) +
+                          t->w[1] * (float)rsum(p, t->ofs[1]);
+                if (t->w[2] != 0.0f)
+                    v += t->w[2] * (float)rsum(p, t->ofs[2]);
+                acc += t->leaf[v * vnf < t->threshold ? 0 : 1];
+            }
+            if (acc < S->threshold)
+                return si == 0 ? 0 : -1;
+        }
+        return 1;
+    }
     if (c->stumps) {
         const haar_stump *t = d->hs;
         for (int si = 0; si < c->nstages; si++) {
