@@ -301,8 +301,9 @@ static void plan_geometry(wl_detector *d, int W, int H)
         L->scale = s;
         L->w = lw;
         L->h = lh;
-        L->win_w = iround(c->win_w * (double)s);
-        L->win_h = iround(c->win_h * (double)s);
+        /* int * float in float, then rounded, as OpenCV computes it. */
+        L->win_w = iround((float)c->win_w * s);
+        L->win_h = iround((float)c->win_h * s);
         L->step = s >= 2.0f ? 1 : 2;
         L->xtab = (int)xt;
         xt += (size_t)lw;
@@ -722,8 +723,8 @@ static void group_hits(wl_detector *d)
     wl_box *r = d->rects;
     for (size_t i = 0; i < n; i++) {
         const level *L = &d->levels[d->all[i].lvl];
-        r[i] = (wl_box){iround(d->all[i].x * (double)L->scale),
-                        iround(d->all[i].y * (double)L->scale), L->win_w, L->win_h, 1};
+        r[i] = (wl_box){iround((float)d->all[i].x * L->scale),
+                        iround((float)d->all[i].y * L->scale), L->win_w, L->win_h, 1};
     }
     if (d->p.min_neighbors <= 0) {
         for (size_t i = 0; i < n; i++)
