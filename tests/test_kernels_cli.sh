@@ -93,15 +93,17 @@ for k in '"resize"' '"grayscale"' '"threads": 2' '"cpu_ms"' '"wall_ms"' '"megapi
     expect_grep "$k" "$P" "profile has $k"
 done
 expect_grep "skipping .*truncated.jpg" "$TMPD/err" "profile warns about the skipped image"
-[ "$(grep -c '"threads": ' "$P")" -eq 12 ] && ok || bad "profile: want 2 kernels x 3 images x 2 threads runs"
+[ "$(grep -c '"threads": ' "$P")" -eq 18 ] && ok || bad "profile: want 3 kernels x 3 images x 2 threads runs"
 expect_exit 0 "profile one kernel" -- "$LAMBDASIM" profile --images "$TMPD/photos" --threads 1 \
     --repeat 1 --kernels grayscale --out "$TMPD/p1.json"
 grep -q '"resize"' "$TMPD/p1.json" && bad "profile ran an unrequested kernel" || ok
 expect_grep '"parallel_fraction": null' "$TMPD/p1.json" "no fraction with one thread"
 expect_exit 2 "profile no dir" -- "$LAMBDASIM" profile --images "$TMPD/none" --out "$TMPD/p.json"
 expect_grep "$TMPD/none" "$TMPD/err" "profile names the folder"
-expect_exit 2 "profile detect" -- "$LAMBDASIM" profile --images "$TMPD/photos" --kernels detect \
-    --out "$TMPD/p.json"
+expect_exit 0 "profile detect" -- "$LAMBDASIM" profile --images "$TMPD/photos" --kernels detect \
+    --repeat 1 --out "$TMPD/pd.json"
+expect_grep '"detect"' "$TMPD/pd.json" "profile times detect"
+expect_grep '"b_ms_per_mp"' "$TMPD/pd.json" "detect gets a fitted model"
 expect_exit 2 "profile bad kernel" -- "$LAMBDASIM" profile --images "$TMPD/photos" --kernels blur \
     --out "$TMPD/p.json"
 expect_exit 2 "profile no out" -- "$LAMBDASIM" profile --images "$TMPD/photos"
