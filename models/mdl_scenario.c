@@ -1128,7 +1128,21 @@ json_object *mdl_scenario_results(const mdl_scenario *s)
     sim_json_add_int(rq, "in_flight", (int64_t)in_flight);
     sim_json_add_int(rq, "cache_hits", (int64_t)s->cache_hits);
     json_object_object_add(rq, "failures", fail);
-    json_object_object_add(rq, "latency_ms", latency_json(s->lat_ms));
+    json_object *lat = latency_json(s->lat_ms);
+    if (sim_hist_count(s->lat_ms) > 0) {
+        /* The client-latency CDF at every percentile (and 99.9): charts draw
+         * the whole curve from it. */
+        json_object *cdf = json_object_new_array();
+        for (int q = 1; q <= 100; q++) {
+            double p = q == 100 ? 0.999 : q / 100.0;
+            json_object *pt = json_object_new_array();
+            json_object_array_add(pt, sim_json_double(sim_hist_quantile(s->lat_ms, p)));
+            json_object_array_add(pt, sim_json_double(p));
+            json_object_array_add(cdf, pt);
+        }
+        json_object_object_add(lat, "cdf", cdf);
+    }
+    json_object_object_add(rq, "latency_ms", lat);
     json_object_object_add(root, "requests", rq);
     if (s->nq)
         json_object_object_add(root, "queues", mdl__sqs_results(s, t_end));

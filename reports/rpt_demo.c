@@ -7,8 +7,10 @@
  * inline charts, summary.json, timeseries.csv, report.md, charts/) into
  * reports/out/demo/ (or --out) and prints a summary of about ten lines.
  * The designs run one after the other: each is a few milliseconds of
- * simulation, so threads would only add noise.  Solution 1 vs Solution 2
- * (Step Functions) joins the list of designs when that issue lands.
+ * simulation, so threads would only add noise.  A second comparison puts the
+ * seed's Solution 1 (one Lambda doing CheckImage, Resize and Grayscale)
+ * against Solution 2 (Step Functions orchestrating three Lambdas, the bundled
+ * ASL definition) for a simulated day; its report goes to DIR/pipeline/.
  */
 #include "models/mdl_scenario.h"
 #include "reports/rpt_report.h"
@@ -29,8 +31,10 @@ static const char k_usage[] =
     "(data/traces/gallery_day.csv) behind a Function URL, an HTTP API and a\n"
     "REST API, side by side, and writes the report into DIR (default\n"
     "reports/out/demo): report.html, summary.json, timeseries.csv, report.md,\n"
-    "charts/*.svg (--png adds PNG charts).  --data names the data folder\n"
-    "(default: $LAMBDASIM_DATA, else ./data); --seed the master seed (default 1).\n";
+    "charts/*.svg (--png adds PNG charts).  Then Solution 1 (one Lambda) against\n"
+    "Solution 2 (Step Functions) for the image pipeline, into DIR/pipeline/.\n"
+    "--data names the data folder (default: $LAMBDASIM_DATA, else ./data);\n"
+    "--seed the master seed (default 1).\n";
 
 /* The designs: one front door each. */
 static const struct { const char *name, *entry; } k_designs[] = {
@@ -58,12 +62,12 @@ static sim_status demo_run_one(demo_design *dd, const char *config, const char *
         sim_json_doc_fini(&doc);
         SIM_FAIL(err, SIM_EMISSING, config, 0, "entry", "the demo config needs an entry object");
     }
-    json_object_object_add(e, "type", json_object_new_string(entry));
+    if (entry) json_object_object_add(e, "type", json_object_new_string(entry));
     sim_status st = mdl_config_from_doc(&dd->cfg, &doc, err);
     sim_json_doc_fini(&doc);
     SIM_TRY(st);
     dd->loaded = true;
-    mdl_config_use_trace(&dd->cfg, trace);
+    if (trace) mdl_config_use_trace(&dd->cfg, trace);
     mdl_scenario *sc = NULL;
     SIM_TRY(mdl_scenario_create(&dd->cfg, seed, 0, &sc, err));
     mdl_scenario_enable_timeseries(sc, RPT_TS_INTERVAL_S);
@@ -77,6 +81,66 @@ static sim_status demo_run_one(demo_design *dd, const char *config, const char *
     }
     mdl_scenario_destroy(sc);
     return st;
+}
+
+static void demo_free(demo_design *d, int n)
+{
+    for (int i = 0; i < n; i++) {
+        json_object_put(d[i].results);
+        free(d[i].ts);
+        if (d[i].loaded) mdl_config_fini(&d[i].cfg);
+    }
+}
+
+/* Solution 1 vs Solution 2: its own report in out/pipeline, 3 lines. */
+static int demo_pipeline(const char *data, const char *out, uint64_t seed, bool png, sim_error *err)
+{
+    static const struct { const char *name, *file; } k_sol[] = {
+        { "solution1_one_lambda", "pipeline_solution1_one_lambda.json" },
+        { "solution2_stepfunctions", "pipeline_solution2_stepfunctions.json" },
+    };
+    demo_design d[2];
+    memset(d, 0, sizeof d);
+    char cfg[2][1024], dir[1100];
+    int rc = 0;
+    for (int i = 0; i < 2 && rc == 0; i++) {
+        snprintf(cfg[i], sizeof cfg[i], "%s/architectures/%s", data, k_sol[i].file);
+        if (demo_run_one(&d[i], cfg[i], NULL, NULL, seed, err) != SIM_OK) rc = sim_cli_fail(err);
+    }
+    if (rc == 0) {
+        json_object *doc = json_object_new_object();
+        sim_json_add_string(doc, "title", "lambdasim demo: Solution 1 (one Lambda) vs Solution 2 (Step Functions)");
+        sim_json_add_int(doc, "seed", (int64_t)seed);
+        json_object *arr = json_object_new_array();
+        rpt_design rd[2];
+        for (int i = 0; i < 2; i++) {
+            json_object *o = json_object_new_object();
+            sim_json_add_string(o, "name", k_sol[i].name);
+            sim_json_add_string(o, "config", cfg[i]);
+            json_object_object_add(o, "results", json_object_get(d[i].results));
+            json_object_array_add(arr, o);
+            rd[i] = (rpt_design){ k_sol[i].name, d[i].results, d[i].ts, d[i].nts };
+        }
+        json_object_object_add(doc, "designs", arr);
+        snprintf(dir, sizeof dir, "%s/pipeline", out);
+        rpt_report_opts ro = { .title = "Image pipeline: Solution 1 (one Lambda) vs Solution 2 (Step Functions)",
+                               .subtitle = "CheckImage, Resize and Grayscale for every upload over a simulated day; "
+                                           "Solution 2 runs Resize and Grayscale in parallel and pays per state transition.",
+                               .summary = doc, .png = png };
+        if (rpt_report_write(dir, &ro, rd, 2, err) != SIM_OK) rc = sim_cli_fail(err);
+        json_object_put(doc);
+    }
+    if (rc == 0) {
+        for (int i = 0; i < 2; i++)
+            printf("%-24s p50 %7.1f ms  p99 %7.1f ms  %.0f transitions  %8.2f USD/month\n", k_sol[i].name,
+                   rpt_json_get_number(d[i].results, "requests.latency_ms.p50"),
+                   rpt_json_get_number(d[i].results, "requests.latency_ms.p99"),
+                   i ? rpt_json_get_number(d[i].results, "stepfunctions.transitions") : 0.0,
+                   rpt_json_get_number(d[i].results, "cost.monthly_projection.total_usd"));
+        printf("pipeline report: %s/report.html\n", dir);
+    }
+    demo_free(d, 2);
+    return rc;
 }
 
 static double cold_starts(json_object *r)
@@ -118,10 +182,8 @@ static void demo_print(const demo_design *d, const char *trace, const char *out,
         if (isfinite(cost) && (best_cost < 0 || cost < rpt_json_get_number(d[best_cost].results, "cost.total_usd")))
             best_cost = i;
     }
-    printf("lowest p95 latency: %s\n", k_designs[best_lat].name);
-    if (best_cost >= 0) printf("lowest cost: %s\n", k_designs[best_cost].name);
-    else printf("cost: not priced in these results (see report.html)\n");
     /* The main failure cause, if any: the reader should know why. */
+    char why[160] = "";
     json_object *fail;
     if (json_object_object_get_ex(json_object_object_get(d[0].results, "requests"), "failures", &fail)) {
         const char *top = NULL;
@@ -129,9 +191,14 @@ static void demo_print(const demo_design *d, const char *trace, const char *out,
         json_object_object_foreach(fail, k, v) {
             if (json_object_get_double(v) > nt) { nt = json_object_get_double(v); top = k; }
         }
-        if (top) printf("failures (%s): mostly %s (%.0f)\n", k_designs[0].name, top, nt);
+        if (top) snprintf(why, sizeof why, "; failures mostly %s (%.0f)", top, nt);
     }
-    printf("simulated %d designs and wrote the report in %.2f s\n", NDESIGNS, wall);
+    if (best_cost >= 0)
+        printf("lowest p95: %s; lowest cost: %s%s\n", k_designs[best_lat].name,
+               k_designs[best_cost].name, why);
+    else
+        printf("lowest p95: %s; cost not priced%s\n", k_designs[best_lat].name, why);
+    printf("%d front doors simulated and reported in %.2f s\n", NDESIGNS, wall);
     printf("report: %s/report.html\n", out);
 }
 
@@ -192,10 +259,7 @@ int rpt_cmd_demo(int argc, char **argv)
         json_object_put(doc);
         if (rc == 0) demo_print(d, trace, out, sim_wall_seconds() - t0);
     }
-    for (int i = 0; i < NDESIGNS; i++) {
-        json_object_put(d[i].results);
-        free(d[i].ts);
-        if (d[i].loaded) mdl_config_fini(&d[i].cfg);
-    }
+    demo_free(d, NDESIGNS);
+    if (rc == 0) rc = demo_pipeline(data, out, (uint64_t)seed, png, &err);
     return rc;
 }
