@@ -242,13 +242,45 @@ static sim_status parse_function(const sim_json_doc *doc, json_object *o, const 
     SIM_TRY(sim_json_get_int(doc, o, path, "provisioned_concurrency", false, 0, 1000000, &v, NULL, err));
     f->provisioned_concurrency = (int)v;
     char p[512];
-    json_object *k = NULL;
-    if (json_object_object_get_ex(o, "kernel", &k))
-        SIM_JSON_FAIL(err, SIM_EUNSUPPORTED, doc, sim_json_path(p, sizeof p, path, "kernel"),
-                      "kernel-driven durations need the Lambda performance model (issue 6), "
-                      "not available yet: give service_time instead");
+    json_object *ko = NULL;
+    SIM_TRY(sim_json_get_child(doc, o, path, "kernel", false, json_type_object, &ko, err));
+    if (ko) {
+        /* {"name": "resize", "profile": F, "megapixels": N | "bytes_per_megapixel": B} */
+        static const char *const kk[] = { "name", "profile", "megapixels", "bytes_per_megapixel", NULL };
+        char kp[512];
+        sim_json_path(kp, sizeof kp, path, "kernel");
+        SIM_TRY(sim_json_check_keys(doc, ko, kp, kk, err));
+        const char *kn = "", *prof = "data/profiles/default.json";
+        SIM_TRY(sim_json_get_string(doc, ko, kp, "name", true, &kn, NULL, err));
+        SIM_TRY(sim_json_get_string(doc, ko, kp, "profile", false, &prof, NULL, err));
+        SIM_TRY(mdl_perf_profile_load(prof, kn, &f->kernel, err));
+        f->kernel_mp = f->kernel.megapixels;
+        bool hm = false, hb = false;
+        SIM_TRY(sim_json_get_number(doc, ko, kp, "megapixels", false, 1e-6, 1e4, &f->kernel_mp, &hm, err));
+        SIM_TRY(sim_json_get_number(doc, ko, kp, "bytes_per_megapixel", false, 1, 1e9,
+                                    &f->kernel_bytes_per_mp, &hb, err));
+        if (hm && hb)
+            SIM_JSON_FAIL(err, SIM_EUSAGE, doc, kp, "give megapixels or bytes_per_megapixel, not both");
+        if (hb) f->kernel_mp = 0;
+        f->has_kernel = true;
+    }
     json_object *st = NULL;
-    SIM_TRY(sim_json_get_child(doc, o, path, "service_time", true, json_type_object, &st, err));
+    SIM_TRY(sim_json_get_child(doc, o, path, "service_time", !ko, json_type_object, &st, err));
+    if (!st) {
+        /* The kernel gives the handler's time; a zero warm draw keeps the
+         * rest of the code uniform. */
+        sim_dist_deterministic(&f->warm, 0);
+        json_object *res0 = NULL;
+        if (json_object_object_get_ex(o, "result", &res0) && res0)
+            f->result = json_object_get(res0);
+        SIM_TRY(dist_child(doc, o, path, "init", &f->init, &f->has_init, err));
+        json_object *calls0 = NULL;
+        SIM_TRY(sim_json_get_child(doc, o, path, "calls", false, json_type_array, &calls0, err));
+        if (calls0)
+            SIM_TRY(parse_calls(doc, calls0, sim_json_path(p, sizeof p, path, "calls"), f->calls,
+                                &f->ncalls, err));
+        return SIM_OK;
+    }
     sim_json_path(p, sizeof p, path, "service_time");
     SIM_TRY(sim_json_check_keys(doc, st, p, st_keys, err));
     bool has_warm = false;
@@ -1198,6 +1230,20 @@ static json_object *effective_json(const mdl_config *cfg)
             json_object_object_add(st, "warm", sim_dist_to_json(&f->warm));
         }
         if (f->result) json_object_object_add(fo, "result", json_object_get(f->result));
+        if (f->has_kernel) {
+            json_object *kj = json_object_new_object();
+            sim_json_add_string(kj, "name", f->kernel.name);
+            if (f->kernel_mp > 0) sim_json_add_double(kj, "megapixels", f->kernel_mp);
+            else sim_json_add_double(kj, "bytes_per_megapixel", f->kernel_bytes_per_mp);
+            sim_json_add_double(kj, "cpu_ms_a", f->kernel.cpu_ms_a);
+            sim_json_add_double(kj, "cpu_ms_per_megapixel", f->kernel.cpu_ms_per_mp);
+            sim_json_add_double(kj, "parallel_fraction", f->kernel.parallel_fraction);
+            sim_json_add_int(kj, "threads", f->kernel.threads);
+            sim_json_add_double(kj, "io_ms", f->kernel.io_ms);
+            sim_json_add_double(kj, "working_set_mb", f->kernel.working_set_mb);
+            sim_json_add_double(kj, "working_set_mb_per_megapixel", f->kernel.working_set_mb_per_mp);
+            json_object_object_add(fo, "kernel", kj);
+        }
         if (f->has_cold) json_object_object_add(st, "cold", sim_dist_to_json(&f->cold));
         json_object_object_add(fo, "service_time", st);
         if (f->has_init) json_object_object_add(fo, "init", sim_dist_to_json(&f->init));

@@ -39,6 +39,7 @@ typedef struct req {
     uint8_t throttle_tries;
     uint8_t cold;
     uint8_t timed_out;
+    uint8_t oom;          /* the kernel's working set exceeds memory */
     uint8_t counted;      /* arrived after the warm-up */
     uint8_t origin;       /* ORIGIN_ENTRY or ORIGIN_ESM (a batch from a queue) */
     uint16_t batch_n;     /* messages in an ESM batch (durations add up) */

@@ -5,6 +5,7 @@
  * few hundred rows, searched linearly: it is read per size, not per event).
  */
 #include "models/mdl_perf.h"
+#include "sim/sim_json.h"
 
 #include <errno.h>
 #include <math.h>
@@ -210,3 +211,122 @@ void mdl_perf_fit_shape(const int *memory_mb, const double *duration_ms, size_t 
         rel_err[i] = mdl_perf_shape(fit->io_ms, fit->work_ms, fit->parallel_fraction, threads,
                                     memory_mb[i]) / duration_ms[i] - 1;
 }
+
+/* ---- profiles ------------------------------------------------------------ */
+
+/* A `lambdasim profile` output: take the kernel's fitted model (CPU ms =
+ * a + b * megapixels on one core of the profiling machine, taken as one
+ * Lambda vCPU, and the parallel fraction from its 1- and 2-thread runs).
+ * The profile measures CPU work only: I/O and the working set are not in
+ * it, so io_ms is 0 and the working set is a stated estimate (60 MB of
+ * runtime plus 12 MB per megapixel: decoded RGB, the output and the
+ * integral images), and the default input is the profile's median image. */
+static sim_status measured_profile(const sim_json_doc *doc, const char *path, const char *name,
+                                   mdl_perf_kernel *k, sim_error *err)
+{
+    json_object *ks = NULL, *ko = NULL, *mo = NULL;
+    char kp[256];
+    snprintf(kp, sizeof kp, "kernels.%s.model", name);
+    SIM_TRY(sim_json_get_child(doc, doc->root, "", "kernels", true, json_type_object, &ks, err));
+    if (!json_object_object_get_ex(ks, name, &ko))
+        SIM_FAIL(err, SIM_EUNKNOWN, path, sim_json_line(doc, "kernels"), "kernels",
+                 "no kernel '%s' in the profile", name);
+    char kk[256];
+    snprintf(kk, sizeof kk, "kernels.%s", name);
+    SIM_TRY(sim_json_get_child(doc, ko, kk, "model", true, json_type_object, &mo, err));
+    memset(k, 0, sizeof *k);
+    snprintf(k->name, sizeof k->name, "%s", name);
+    double a = 0, b = 0, pf = 0;
+    json_object *pfo = NULL;
+    SIM_TRY(sim_json_get_number(doc, mo, kp, "a_ms", true, -1e9, 1e9, &a, NULL, err));
+    SIM_TRY(sim_json_get_number(doc, mo, kp, "b_ms_per_mp", true, -1e9, 1e9, &b, NULL, err));
+    if (json_object_object_get_ex(mo, "parallel_fraction", &pfo) && pfo &&
+        !json_object_is_type(pfo, json_type_null))
+        SIM_TRY(sim_json_get_number(doc, mo, kp, "parallel_fraction", false, 0, 1, &pf, NULL, err));
+    /* A least-squares line can dip below zero at small images (the
+     * intercept) or slope down (noise); the model needs work >= 0. */
+    k->cpu_ms_a = a > 0 ? a : 0;
+    k->cpu_ms_per_mp = b > 0 ? b : 0;
+    k->parallel_fraction = pf;
+    k->threads = pf > 0 ? 2 : 1;
+    k->io_ms = 0;
+    k->working_set_mb = 60;
+    k->working_set_mb_per_mp = 12;
+    /* Our kernels are native code: a binary on the OS-only runtime, whose
+     * closest measured INIT is the Rust hello-world on provided.al2023. */
+    snprintf(k->runtime, sizeof k->runtime, "rust (prov.al2023)");
+    /* The median megapixels of the profiled images. */
+    json_object *samples = NULL;
+    double mp[4096];
+    size_t n = 0;
+    if (json_object_object_get_ex(ko, "samples", &samples) && json_object_is_type(samples, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(samples) && n < 4096; i++) {
+            json_object *m;
+            if (json_object_object_get_ex(json_object_array_get_idx(samples, i), "megapixels", &m))
+                mp[n++] = json_object_get_double(m);
+        }
+    }
+    if (n) {
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && mp[j] < mp[j - 1]; j--) {
+                double t = mp[j]; mp[j] = mp[j - 1]; mp[j - 1] = t;
+            }
+        k->megapixels = mp[n / 2];
+    } else {
+        k->megapixels = 1;
+    }
+    return SIM_OK;
+}
+
+sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_kernel *k,
+                                 sim_error *err)
+{
+    sim_json_doc doc;
+    SIM_TRY(sim_json_doc_load(&doc, path, err));
+    json_object *probe = NULL;
+    if (json_object_object_get_ex(doc.root, "images_dir", NULL) &&
+        json_object_object_get_ex(doc.root, "kernels", &probe)) {
+        sim_status ms = measured_profile(&doc, path, name, k, err);
+        sim_json_doc_fini(&doc);
+        return ms;
+    }
+    static const char *const top_keys[] = {"_comment", "units", "kernels", NULL};
+    static const char *const keys[] = {"cpu_ms_a", "cpu_ms_per_megapixel", "parallel_fraction",
+                                       "threads", "io_ms", "working_set_mb",
+                                       "working_set_mb_per_megapixel", "megapixels", "runtime",
+                                       NULL};
+    sim_status st;
+    json_object *ks = NULL, *ko = NULL;
+    char kp[256];
+    snprintf(kp, sizeof kp, "kernels.%s", name);
+    if ((st = sim_json_check_keys(&doc, doc.root, "", top_keys, err)) != SIM_OK) goto out;
+    if ((st = sim_json_get_child(&doc, doc.root, "", "kernels", true, json_type_object, &ks, err)) != SIM_OK)
+        goto out;
+    if (!json_object_object_get_ex(ks, name, &ko)) {
+        st = SIM_ERR(err, SIM_EUNKNOWN, path, sim_json_line(&doc, "kernels"), "kernels",
+                     "no kernel '%s' in the profile", name);
+        goto out;
+    }
+    if ((st = sim_json_check_keys(&doc, ko, kp, keys, err)) != SIM_OK) goto out;
+    memset(k, 0, sizeof *k);
+    snprintf(k->name, sizeof k->name, "%s", name);
+    int64_t threads = 1;
+    const char *rt = "python3.13";
+    k->megapixels = 1;
+    if ((st = sim_json_get_number(&doc, ko, kp, "cpu_ms_a", false, 0, 1e9, &k->cpu_ms_a, NULL, err)) ||
+        (st = sim_json_get_number(&doc, ko, kp, "cpu_ms_per_megapixel", true, 0, 1e9, &k->cpu_ms_per_mp, NULL, err)) ||
+        (st = sim_json_get_number(&doc, ko, kp, "parallel_fraction", false, 0, 1, &k->parallel_fraction, NULL, err)) ||
+        (st = sim_json_get_int(&doc, ko, kp, "threads", false, 1, 1024, &threads, NULL, err)) ||
+        (st = sim_json_get_number(&doc, ko, kp, "io_ms", false, 0, 1e9, &k->io_ms, NULL, err)) ||
+        (st = sim_json_get_number(&doc, ko, kp, "working_set_mb", false, 0, 1e6, &k->working_set_mb, NULL, err)) ||
+        (st = sim_json_get_number(&doc, ko, kp, "working_set_mb_per_megapixel", false, 0, 1e6, &k->working_set_mb_per_mp, NULL, err)) ||
+        (st = sim_json_get_number(&doc, ko, kp, "megapixels", false, 1e-6, 1e4, &k->megapixels, NULL, err)) ||
+        (st = sim_json_get_string(&doc, ko, kp, "runtime", false, &rt, NULL, err)))
+        goto out;
+    k->threads = (int)threads;
+    snprintf(k->runtime, sizeof k->runtime, "%s", rt);
+out:
+    sim_json_doc_fini(&doc);
+    return st;
+}
+

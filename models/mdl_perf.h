@@ -45,6 +45,13 @@ typedef struct mdl_perf_kernel {
 
 typedef enum { MDL_PERF_OK, MDL_PERF_OOM } mdl_perf_outcome;
 
+/* Load kernel `name` from a profile: the sizing format
+ * (data/profiles/default.json, README "Sizing") or the output of
+ * `lambdasim profile` (its fitted models; I/O and working set estimated, see
+ * mdl_perf.c).  Errors name the file, line and field. */
+sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_kernel *k,
+                                 sim_error *err);
+
 /* vCPU credits at m MB: m/1769, at most 6. */
 double mdl_perf_vcpu_share(int memory_mb);
 /* Visible cores at m MB (rwnx/lambda-cpuinfo bands, sizing.md §5.2). */

@@ -25,6 +25,7 @@
 
 #include "sim/sim_json.h"
 #include "sim/sim_rng.h"
+#include "models/mdl_perf.h"
 #include "models/mdl_pricing.h"
 #include "models/mdl_sfn.h"
 #include "sim/sim_status.h"
@@ -65,7 +66,8 @@ typedef enum { MDL_TRACE_CSV, MDL_TRACE_AZURE2019, MDL_TRACE_AZURE2021 } mdl_tra
     X(DEAD_LETTERED,    "dead_lettered")      /* SQS redrive */     \
     X(EXPIRED,          "expired")            /* SQS retention */   \
     X(SEND_THROTTLED,   "send_throttled")     /* FIFO send cap */   \
-    X(SFN_FAILED,       "execution_failed")   /* Step Functions */
+    X(SFN_FAILED,       "execution_failed")   /* Step Functions */ \
+    X(OUT_OF_MEMORY,    "out_of_memory")      /* kernel working set */
 
 typedef enum {
 #define MDL__OUT_ENUM(n, s) MDL_OUT_##n,
@@ -99,6 +101,11 @@ typedef struct mdl_function_cfg {
     sim_dist warm_more[4];        /* further steps of the handler, summed */
     int nwarm_more;
     json_object *result;          /* what a Step Functions Task gets back (owned; NULL: its input) */
+    /* kernel: the handler's time from the Lambda performance model */
+    bool has_kernel;
+    mdl_perf_kernel kernel;
+    double kernel_mp;             /* megapixels per invocation (0: from the request) */
+    double kernel_bytes_per_mp;   /* request bytes -> megapixels */
     sim_dist cold;                /* whole first response, ms (has_cold) */
     sim_dist init;                /* Init Duration, ms (has_init) */
     bool has_cold, has_init;

@@ -343,6 +343,21 @@ static void fail_invocation(mdl_scenario *s, fn_rt *f, int32_t ri, bool throttle
 
 /* The handler's time for one invocation: one warm draw per message of an
  * ESM batch (processed one after the other), plus the service calls. */
+/* The kernel's time for this request by the performance model (CPU work
+ * scaled by the memory's vCPU share, Amdahl for threads); OOM below the
+ * working set. */
+static double kernel_ms(const fn_rt *f, req *r)
+{
+    const mdl_function_cfg *c = f->cfg;
+    double mp = c->kernel_mp > 0 ? c->kernel_mp : r->bytes / c->kernel_bytes_per_mp;
+    double ms = 0;
+    if (mdl_perf_duration(&c->kernel, mp, c->memory_mb, &ms) == MDL_PERF_OOM) {
+        r->oom = 1;
+        return 0;
+    }
+    return ms;
+}
+
 /* One draw of the handler: the warm distribution plus any further steps. */
 static double warm_draw(fn_rt *f)
 {
@@ -352,8 +367,10 @@ static double warm_draw(fn_rt *f)
     return ms;
 }
 
-static double handler_ms(mdl_scenario *s, fn_rt *f, const req *r)
+static double handler_ms(mdl_scenario *s, fn_rt *f, req *r)
 {
+    if (f->cfg->has_kernel)
+        return kernel_ms(f, r) + warm_draw(f) + calls_ms(s, f, r);
     if (!isnan(r->trace_ms))   /* the trace recorded (or drew) this invocation's time */
         return r->trace_ms + calls_ms(s, f, r);
     int n = r->batch_n ? r->batch_n : 1;
@@ -431,7 +448,8 @@ void mdl__fn_invoke(mdl_scenario *s, fn_rt *f, int32_t ri)
                 ? fmin(sim_dist_sample(&f->cfg->init, f->r_init), r->response_ms) : 0.0;
         } else {
             r->init_ms = f->cfg->has_init ? sim_dist_sample(&f->cfg->init, f->r_init) : 0.0;
-            double handler = isnan(r->trace_ms) ? warm_draw(f) : r->trace_ms;
+            double handler = f->cfg->has_kernel ? kernel_ms(f, r) + warm_draw(f)
+                           : isnan(r->trace_ms) ? warm_draw(f) : r->trace_ms;
             r->response_ms = r->init_ms + handler + extra;
         }
         r->duration_ms = r->response_ms - r->init_ms;
@@ -465,6 +483,14 @@ static void fn_done(mdl_scenario *s, fn_rt *f, int32_t ri)
     if (now >= s->t_measure) {
         sim_hist_add(f->dur_ms, r->duration_ms);
         f->completed++;
+    }
+    if (r->oom) {
+        /* Out of memory: Lambda kills the runtime, the environment is gone. */
+        if (provisioned) inst_go_idle(s, f, ii); else inst_destroy(s, f, ii);
+        update_levels(s, f);
+        log_row(s, f, r, billed, "out_of_memory");
+        fail_invocation(s, f, ri, false, MDL_OUT_OUT_OF_MEMORY);
+        return;
     }
     if (r->timed_out) {
         /* After a timeout Lambda resets the environment: the next request

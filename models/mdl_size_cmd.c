@@ -233,51 +233,6 @@ static sim_status kernel_sample(void *ctx, int memory_mb, const double **d, size
     return SIM_OK;
 }
 
-static sim_status profile_load(const char *path, const char *name, mdl_perf_kernel *k,
-                               sim_error *err)
-{
-    sim_json_doc doc;
-    SIM_TRY(sim_json_doc_load(&doc, path, err));
-    static const char *const top_keys[] = {"_comment", "units", "kernels", NULL};
-    static const char *const keys[] = {"cpu_ms_a", "cpu_ms_per_megapixel", "parallel_fraction",
-                                       "threads", "io_ms", "working_set_mb",
-                                       "working_set_mb_per_megapixel", "megapixels", "runtime",
-                                       NULL};
-    sim_status st;
-    json_object *ks = NULL, *ko = NULL;
-    char kp[256];
-    snprintf(kp, sizeof kp, "kernels.%s", name);
-    if ((st = sim_json_check_keys(&doc, doc.root, "", top_keys, err)) != SIM_OK) goto out;
-    if ((st = sim_json_get_child(&doc, doc.root, "", "kernels", true, json_type_object, &ks, err)) != SIM_OK)
-        goto out;
-    if (!json_object_object_get_ex(ks, name, &ko)) {
-        st = SIM_ERR(err, SIM_EUNKNOWN, path, sim_json_line(&doc, "kernels"), "kernels",
-                     "no kernel '%s' in the profile", name);
-        goto out;
-    }
-    if ((st = sim_json_check_keys(&doc, ko, kp, keys, err)) != SIM_OK) goto out;
-    memset(k, 0, sizeof *k);
-    snprintf(k->name, sizeof k->name, "%s", name);
-    int64_t threads = 1;
-    const char *rt = "python3.13";
-    k->megapixels = 1;
-    if ((st = sim_json_get_number(&doc, ko, kp, "cpu_ms_a", false, 0, 1e9, &k->cpu_ms_a, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "cpu_ms_per_megapixel", true, 0, 1e9, &k->cpu_ms_per_mp, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "parallel_fraction", false, 0, 1, &k->parallel_fraction, NULL, err)) ||
-        (st = sim_json_get_int(&doc, ko, kp, "threads", false, 1, 1024, &threads, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "io_ms", false, 0, 1e9, &k->io_ms, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "working_set_mb", false, 0, 1e6, &k->working_set_mb, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "working_set_mb_per_megapixel", false, 0, 1e6, &k->working_set_mb_per_mp, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "megapixels", false, 1e-6, 1e4, &k->megapixels, NULL, err)) ||
-        (st = sim_json_get_string(&doc, ko, kp, "runtime", false, &rt, NULL, err)))
-        goto out;
-    k->threads = (int)threads;
-    snprintf(k->runtime, sizeof k->runtime, "%s", rt);
-out:
-    sim_json_doc_fini(&doc);
-    return st;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -451,6 +406,7 @@ typedef struct size_report {
     bool has_init;
     double init_ms;
     const char *runtime;
+    const char *catalog;       /* the price catalogue's path */
 } size_report;
 
 static json_object *report_json(const size_report *s)
@@ -478,7 +434,8 @@ static json_object *report_json(const size_report *s)
     sim_json_add_string(o, "source", s->source);
     sim_json_add_string(o, "arch", s->a->price.arm64 ? "arm64" : "x86_64");
     sim_json_add_int(o, "billing_granularity_ms", s->a->price.granularity_ms);
-    sim_json_add_string(o, "pricing", "default pricer: us-east-1 tier 1, request fee included");
+    sim_json_add_string(o, "pricing", "first-tier rate of the catalogue, request fee included");
+    sim_json_add_string(o, "catalog", s->catalog ? s->catalog : "");
     if (s->has_init) {
         json_object *in = json_object_new_object();
         sim_json_add_string(in, "runtime", s->runtime);
@@ -526,8 +483,9 @@ static void report_text(FILE *fp, const size_report *s)
     fprintf(fp, "lambdasim size: %s, method %s (model %s), strategy %s", s->source,
             mdl_size_method_name(r->method), r->model, mdl_size_strategy_name(r->strategy));
     if (r->strategy == MDL_SIZE_BALANCED) fprintf(fp, " (weight %g)", r->balanced_weight);
-    fprintf(fp, "\npricing: %s, %d-ms billing, request fee included (default us-east-1 pricer)\n",
-            s->a->price.arm64 ? "arm64" : "x86_64", s->a->price.granularity_ms);
+    fprintf(fp, "\npricing: %s, %d-ms billing, request fee included (%s, first tier)\n",
+            s->a->price.arm64 ? "arm64" : "x86_64", s->a->price.granularity_ms,
+            s->catalog ? s->catalog : "catalogue");
     fprintf(fp, "recommended: %d MB, %.1f ms [%.1f, %.1f], $%.6g per invocation (%s)\n",
             b->memory_mb, b->duration_ms, b->duration_lo, b->duration_hi, b->price_usd,
             b->measured ? "measured" : "predicted");
@@ -690,7 +648,7 @@ int mdl_cmd_size(int argc, char **argv)
         char prof[PATH_MAX];
         if (a.profile) snprintf(prof, sizeof prof, "%s", a.profile);
         else snprintf(prof, sizeof prof, "%s/profiles/default.json", data_dir());
-        if ((st = profile_load(prof, a.kernel, &ks.k, &err)) != SIM_OK) goto out;
+        if ((st = mdl_perf_profile_load(prof, a.kernel, &ks.k, &err)) != SIM_OK) goto out;
         if (a.threads) ks.k.threads = a.threads;
         if (a.images) {
             if ((st = images_load(a.images, &ks.mp, &ks.n_in, &err)) != SIM_OK) goto out;
@@ -738,6 +696,7 @@ int mdl_cmd_size(int argc, char **argv)
     }
     rep.r = r;
     rep.source = source;
+    rep.catalog = mdl_catalog_path(cat);
     if (it) {
         rep.runtime = ks.k.runtime;
         if ((st = mdl_perf_init_ms(it, ks.k.runtime, a.price.arm64 ? "arm64" : "x86_64",

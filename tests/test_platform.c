@@ -286,8 +286,44 @@ static void billing(void)
     free(t);
 }
 
+/* A function that names a kernel: the handler time comes from the Lambda
+ * performance model (data/profiles/default.json's resize: io 92.8 ms,
+ * 45.8 ms of CPU per megapixel at 1 vCPU, single-threaded, working set
+ * 90 MB + 6 MB per megapixel). */
+static void kernel_functions(void)
+{
+    static const struct { int mem; double mp, want_ms; } k_cases[] = {
+        { 1769, 2.0, 92.8 + 2 * 45.8 },                   /* one vCPU */
+        { 3538, 2.0, 92.8 + 2 * 45.8 },                   /* one thread cannot use two */
+        { 885, 2.0, 92.8 + 2 * 45.8 * 1769.0 / 885.0 },   /* half a vCPU: twice the CPU time */
+    };
+    for (size_t i = 0; i < sizeof k_cases / sizeof k_cases[0]; i++) {
+        char fn[512];
+        snprintf(fn, sizeof fn, "\"memory_mb\": %d, \"kernel\": {\"name\": \"resize\", \"megapixels\": %g}",
+                 k_cases[i].mem, k_cases[i].mp);
+        char *t = cfg_text("\"duration_s\": 100, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 1}},",
+                           "\"type\": \"direct\"", fn);
+        json_object *r = run_text(t, 1);
+        char what[64];
+        snprintf(what, sizeof what, "kernel duration at %d MB", k_cases[i].mem);
+        CHECK_REL(J(r, "functions.f.duration_ms.p50"), k_cases[i].want_ms, 0.006, what);
+        json_object_put(r);
+        free(t);
+    }
+    /* 10 MP needs 150 MB: at 128 MB every invocation fails out of memory. */
+    char *t = cfg_text("\"duration_s\": 100, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 1}},",
+                       "\"type\": \"direct\"",
+                       "\"memory_mb\": 128, \"kernel\": {\"name\": \"resize\", \"megapixels\": 10}");
+    json_object *r = run_text(t, 1);
+    CHECK(J(r, "requests.failures.out_of_memory") == J(r, "requests.arrivals") &&
+          J(r, "requests.arrivals") > 0, "OOM below the working set");
+    json_object_put(r);
+    free(t);
+}
+
 int main(void)
 {
+    kernel_functions();
     billing();
     timeseries();
     simfaas_a();
