@@ -135,6 +135,9 @@ struct mdl_scenario {
     uint32_t comp_sfn;
     uint64_t sfn_started, sfn_succeeded, sfn_failed, sfn_transitions, sfn_task_invocations;
     sim_hist *sfn_ms;
+    /* progress callback */
+    void (*progress)(void *ctx, double t, double end);
+    void *progress_ctx;
     /* time series */
     double ts_interval;
     mdl_ts_row *ts;

@@ -52,6 +52,12 @@ typedef struct design {
 /* Run one config; results (caller owns) get the effective config attached.
  * With ts non-NULL the per-minute time series is recorded and copied out
  * (caller frees *ts). */
+static void run_progress(void *ctx, double t, double end)
+{
+    (void)end;
+    rpt_progress_update(ctx, (long)(100.0 * t / end + 0.5));
+}
+
 static sim_status run_config(const mdl_config *cfg, uint64_t seed, FILE *log,
                              json_object **results, double *wall_s, mdl_ts_row **ts,
                              size_t *nts, sim_error *err)
@@ -60,8 +66,13 @@ static sim_status run_config(const mdl_config *cfg, uint64_t seed, FILE *log,
     SIM_TRY(mdl_scenario_create(cfg, seed, 0, &sc, err));
     if (log) mdl_scenario_set_log(sc, log);
     if (ts) mdl_scenario_enable_timeseries(sc, RPT_TS_INTERVAL_S);
+    /* A bar on a terminal only (percent of simulated time); the chunked run
+     * it needs changes no result. */
+    rpt_progress *bar = sim_isatty_stderr() ? rpt_progress_create("run", 100) : NULL;
+    if (bar) mdl_scenario_set_progress(sc, run_progress, bar);
     double t0 = sim_wall_seconds();
     sim_status st = mdl_scenario_run(sc, err);
+    rpt_progress_destroy(bar);
     if (wall_s) *wall_s = sim_wall_seconds() - t0;
     if (st == SIM_OK) {
         json_object *r = mdl_scenario_results(sc);

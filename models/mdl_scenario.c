@@ -980,6 +980,13 @@ void mdl_scenario_destroy(mdl_scenario *s)
     free(s);
 }
 
+void mdl_scenario_set_progress(mdl_scenario *s, void (*cb)(void *ctx, double t, double end),
+                               void *ctx)
+{
+    s->progress = cb;
+    s->progress_ctx = ctx;
+}
+
 void mdl_scenario_enable_timeseries(mdl_scenario *s, double interval_s)
 {
     SIM_ASSERT(interval_s > 0);
@@ -1016,7 +1023,15 @@ sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err)
     mdl__sqs_start(s);
     if (s->ts_interval > 0 && s->ts_interval <= c->duration_s)
         sim_engine_at(s->e, s->ts_interval, EV_SAMPLE, s->comp_ctl, 0);
-    sim_engine_run(s->e, c->duration_s);
+    if (s->progress) {
+        for (int k = 1; k <= 100 && !s->src_failed; k++) {
+            double t = k == 100 ? c->duration_s : c->duration_s * k / 100.0;
+            sim_engine_run(s->e, t);
+            s->progress(s->progress_ctx, t, c->duration_s);
+        }
+    } else {
+        sim_engine_run(s->e, c->duration_s);
+    }
     if (s->src_failed) {
         if (err) *err = s->src_err;
         return s->src_err.code ? s->src_err.code : SIM_EFORMAT;

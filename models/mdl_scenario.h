@@ -46,6 +46,12 @@ void mdl_scenario_enable_timeseries(mdl_scenario *s, double interval_s);
 /* The rows recorded (owned by the scenario). */
 const mdl_ts_row *mdl_scenario_timeseries(const mdl_scenario *s, size_t *n);
 
+/* Call cb(ctx, simulated time, end time) about 100 times during the run
+ * (for a progress bar).  The run is cut into chunks at those times, which
+ * changes no result: no event is added. */
+void mdl_scenario_set_progress(mdl_scenario *s, void (*cb)(void *ctx, double t, double end),
+                               void *ctx);
+
 /* Run to the config's duration, then bill it.  Errors: a trace that turns
  * out bad mid-run, a rate the region's catalogue lacks (named). */
 sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err);

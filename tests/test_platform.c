@@ -321,8 +321,46 @@ static void kernel_functions(void)
     free(t);
 }
 
+static void count_calls(void *ctx, double t, double end)
+{
+    (void)t;
+    (void)end;
+    (*(int *)ctx)++;
+}
+
+/* A progress callback cuts the run into chunks and changes no result. */
+static void progress_is_invisible(void)
+{
+    char *t = cfg_text(
+        "\"duration_s\": 50000, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 0.9}},",
+        "\"type\": \"direct\"",
+        "\"service_time\": {\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 1991}}");
+    json_object *plain = run_text(t, 4);
+    sim_json_doc doc;
+    sim_error err;
+    mdl_config cfg;
+    sim_json_doc_parse(&doc, t, "p.json", &err);
+    mdl_config_from_doc(&cfg, &doc, &err);
+    sim_json_doc_fini(&doc);
+    mdl_scenario *s;
+    mdl_scenario_create(&cfg, 4, 0, &s, &err);
+    int calls = 0;
+    mdl_scenario_set_progress(s, count_calls, &calls);
+    mdl_scenario_run(s, &err);
+    json_object *chunked = mdl_scenario_results(s);
+    CHECK(calls == 100, "100 progress calls (got %d)", calls);
+    CHECK(strcmp(json_object_to_json_string(plain), json_object_to_json_string(chunked)) == 0,
+          "identical results with and without progress");
+    json_object_put(plain);
+    json_object_put(chunked);
+    mdl_scenario_destroy(s);
+    mdl_config_fini(&cfg);
+    free(t);
+}
+
 int main(void)
 {
+    progress_is_invisible();
     kernel_functions();
     billing();
     timeseries();
