@@ -45,9 +45,8 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-# Link objects, not the archive: a module's strong command definition must
-# override the weak placeholder in sim/sim_cli_stubs.c, and archive look-up
-# would stop at whichever member it meets first.
+# Link the objects themselves (no archive step is needed for one binary and
+# a few test programs).
 $(BIN): $(MAIN_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB_OBJ) $(LDLIBS)
 

@@ -8,12 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sim_cli_not_landed(const char *cmd, const char *what)
-{
-    fprintf(stderr, "lambdasim %s: not available yet (%s)\n", cmd, what);
-    return 2;
-}
-
 bool sim_cli_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)

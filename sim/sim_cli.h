@@ -5,10 +5,9 @@
  * returns the process exit code: 0 ok, 1 run failed, 2 bad usage or input
  * (../shared/reference/cli.md).
  *
- * Commands that have not landed yet have weak placeholder definitions in
- * sim_cli_stubs.c that say so in one line and exit 2; a module defines the
- * strong symbol and the linker picks it, so landing a command touches no
- * shared file.
+ * Each module defines its command's function; sim_main.c's table maps
+ * names to them.  (While commands were landing one by one, weak placeholders
+ * stood in for the missing ones; every command has landed, so they are gone.)
  */
 #ifndef SIM_CLI_H
 #define SIM_CLI_H
@@ -31,9 +30,6 @@ int wl_cmd_profile(int argc, char **argv);
 int wl_cmd_kernel_detect(int argc, char **argv);
 int rpt_cmd_demo(int argc, char **argv);
 int rpt_cmd_sweep(int argc, char **argv);
-
-/* Print "lambdasim <cmd>: not available yet (<what> lands with issue N)". */
-int sim_cli_not_landed(const char *cmd, const char *what);
 
 /* True if argv[i] is --help or -h anywhere in argv. */
 bool sim_cli_wants_help(int argc, char **argv);
