@@ -623,7 +623,8 @@ static sim_status parse_workload(const sim_json_doc *doc, json_object *o, mdl_co
     static const char *const keys[] = { "arrivals", "mix", "payload_bytes", "payload_bytes_by_op",
                                         "trace", "generator", NULL };
     static const char *const akeys[] = { "process", "rate_per_s", NULL };
-    static const char *const tkeys[] = { "file", "format", "durations", "memory", "spread", NULL };
+    static const char *const tkeys[] = { "file", "format", "durations", "memory", "spread",
+                                         "function_template", NULL };
     static const char *const tformats[] = { "csv", "azure2019", "azure2021", NULL };
     mdl_workload_cfg *w = &cfg->workload;
     SIM_TRY(sim_json_check_keys(doc, o, "workload", keys, err));
@@ -649,6 +650,9 @@ static sim_status parse_workload(const sim_json_doc *doc, json_object *o, mdl_co
         SIM_TRY(sim_json_get_string(doc, tr, "workload.trace", "durations", false, &d, NULL, err));
         SIM_TRY(sim_json_get_string(doc, tr, "workload.trace", "memory", false, &m, NULL, err));
         SIM_TRY(sim_json_get_string(doc, tr, "workload.trace", "spread", false, &sp, NULL, err));
+        const char *tpl = "";
+        SIM_TRY(sim_json_get_string(doc, tr, "workload.trace", "function_template", false, &tpl, NULL, err));
+        snprintf(w->function_template, sizeof w->function_template, "%s", tpl);
         if (!wl_spread_parse(sp, &w->spread))
             SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, "workload.trace.spread", "expected poisson or uniform, got '%s'", sp);
         snprintf(w->trace_file, sizeof w->trace_file, "%s", f);
@@ -977,6 +981,13 @@ sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_err
                     "at least one function or queue is needed");
         goto fail;
     }
+    if (cfg->workload.function_template[0] &&
+        mdl_config_find_function(cfg, cfg->workload.function_template) < 0) {
+        s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, "workload.trace.function_template"),
+                    "workload.trace.function_template", "no function named '%s'",
+                    cfg->workload.function_template);
+        goto fail;
+    }
     /* Cross-references: targets and routes must name functions. */
     bool fn_entry = cfg->entry.type <= MDL_ENTRY_APIGW_REST;
     if (fn_entry && cfg->nfn == 0) {
@@ -1107,6 +1118,8 @@ static json_object *effective_json(const mdl_config *cfg)
         if (cfg->workload.durations_file[0]) sim_json_add_string(t, "durations", cfg->workload.durations_file);
         if (cfg->workload.memory_file[0]) sim_json_add_string(t, "memory", cfg->workload.memory_file);
         sim_json_add_string(t, "spread", cfg->workload.spread == WL_SPREAD_POISSON ? "poisson" : "uniform");
+        if (cfg->workload.function_template[0])
+            sim_json_add_string(t, "function_template", cfg->workload.function_template);
         json_object_object_add(w, "trace", t);
     } else if (cfg->workload.kind == MDL_WL_GENERATOR) {
         json_object *g = json_object_new_object();

@@ -22,6 +22,7 @@ enum { EV_ARRIVAL, EV_INVOKE, EV_DONE, EV_EXPIRE_SWEEP, EV_EXPIRE_ONE, EV_WARMUP
        EV_S3_NOTIFY, EV_SAMPLE, EV_SFN_WAKE, EV_SFN_SERVICE, EV_SFN_DEADLINE };
 enum { ORIGIN_ENTRY, ORIGIN_ESM, ORIGIN_SFN };
 enum { INST_FREE, INST_BUSY, INST_IDLE };
+#define MDL_NO_FN UINT16_MAX   /* req.fn of a request no function serves */
 
 typedef struct req {
     double t_arrival;     /* when the client sent it */
@@ -64,7 +65,11 @@ typedef struct inst {
 typedef struct fn_rt {
     struct mdl_scenario *s;
     const mdl_function_cfg *cfg;
+    mdl_function_cfg *own_cfg;          /* a template's copy (trace functions), owned */
+    char name[MDL_NAME_MAX];
     int index;
+    int meter_fn;                       /* the meter's registration */
+    bool init_billed;                   /* INIT billed this month */
     uint32_t comp;
     inst *in;
     int32_t nin, capin, free_head;
@@ -91,8 +96,9 @@ struct mdl_scenario {
     const mdl_config *cfg;
     sim_engine *e;
     uint32_t comp_source, comp_entry, comp_ctl;
-    fn_rt fn[MDL_MAX_FUNCTIONS];
-    int nfn;
+    fn_rt **fn;                         /* config functions, then trace functions */
+    int nfn, capfn;
+    int template_fn;                    /* config function cloned per trace function, -1 */
     int default_fn;
     int mix_fn[MDL_MAX_ROUTES];
     /* account */
@@ -111,9 +117,7 @@ struct mdl_scenario {
     sim_hist *lat_ms;                   /* client latency, ok requests */
     double t_measure;                   /* start of measurement */
     mdl_meter *meter;                   /* the bill's usage, metered per event */
-    int meter_fn[MDL_MAX_FUNCTIONS];    /* config function -> meter function */
     int meter_cache;                    /* REST cache registration, -1: none */
-    bool init_billed[MDL_MAX_FUNCTIONS];/* INIT billed this month, per function */
     double s3_gb_month;                 /* storage of objects PUT during the run */
     mdl_bill *bill;                     /* the simulated period */
     mdl_bill *bill_month;               /* usage scaled to a 730-hour month */

@@ -185,6 +185,7 @@ typedef struct mdl_workload_cfg {
     char durations_file[512];
     char memory_file[512];
     wl_spread spread;
+    char function_template[MDL_NAME_MAX];  /* clone per trace function ("" = none) */
     /* generator: a trace generator spec, run inline */
     wl_gen_spec gen;
     /* arrivals: the built-in Poisson / deterministic source */

@@ -47,6 +47,7 @@ int32_t mdl__req_alloc(mdl_scenario *s)
     memset(&s->rq[i], 0, sizeof s->rq[i]);
     s->rq[i].sfn_gen = gen;
     s->rq[i].inst = -1;
+    s->rq[i].fn = MDL_NO_FN;   /* set when a function serves the request */
     s->rq[i].trace_ms = NAN;
     return i;
 }
@@ -290,7 +291,7 @@ static void meter_calls(mdl_scenario *s, fn_rt *f, const req *r)
  * plus INIT when billed, rounded up to the granularity (1 or 100 ms). */
 static double billed_ms_of(const mdl_scenario *s, const fn_rt *f, const req *r)
 {
-    double ms = r->duration_ms + (r->cold && s->init_billed[f->index] ? r->init_ms : 0.0);
+    double ms = r->duration_ms + (r->cold && f->init_billed ? r->init_ms : 0.0);
     double g = s->cfg->granularity_ms;
     double b = ceil(ms / g - 1e-9) * g;
     return b < g ? g : b;
@@ -314,7 +315,7 @@ void mdl__finish(mdl_scenario *s, int32_t ri, mdl_outcome o)
         } else {
             s->failures[o]++;
         }
-        s->fn[r->fn].out[o]++;
+        if (r->fn != MDL_NO_FN) s->fn[r->fn]->out[o]++;
     }
     mdl__req_free(s, ri);
 }
@@ -405,7 +406,7 @@ static void async_retry_or_drop(mdl_scenario *s, fn_rt *f, int32_t ri, bool thro
         return;
     }
     (void)f;
-    sim_engine_after(s->e, delay, EV_INVOKE, s->fn[r->fn].comp, (uint64_t)ri);
+    sim_engine_after(s->e, delay, EV_INVOKE, s->fn[r->fn]->comp, (uint64_t)ri);
 }
 
 void mdl__fn_invoke(mdl_scenario *s, fn_rt *f, int32_t ri)
@@ -474,10 +475,10 @@ static void fn_done(mdl_scenario *s, fn_rt *f, int32_t ri)
     int32_t ii = r->inst;
     bool provisioned = f->in[ii].provisioned;
     double billed = billed_ms_of(s, f, r);
-    mdl_meter_lambda_invocation(s->meter, s->meter_fn[f->index], r->duration_ms,
+    mdl_meter_lambda_invocation(s->meter, f->meter_fn, r->duration_ms,
                                 r->cold ? r->init_ms : 0.0, provisioned);
     if (is_async(s) && r->bytes > 256 * 1024.0)
-        mdl_meter_lambda_async_payload(s->meter, s->meter_fn[f->index], r->bytes / 1024.0);
+        mdl_meter_lambda_async_payload(s->meter, f->meter_fn, r->bytes / 1024.0);
     meter_calls(s, f, r);
     concurrency_take(s, f, -1);
     if (now >= s->t_measure) {
@@ -635,9 +636,9 @@ static void entry_receive(mdl_scenario *s, int32_t ri, int fi)
         return;
     }
     if (ov > 0)
-        sim_engine_after(s->e, ov, EV_INVOKE, s->fn[fi].comp, (uint64_t)ri);
+        sim_engine_after(s->e, ov, EV_INVOKE, s->fn[fi]->comp, (uint64_t)ri);
     else
-        mdl__fn_invoke(s, &s->fn[fi], ri);
+        mdl__fn_invoke(s, s->fn[fi], ri);
 }
 
 static void entry_on_event(sim_engine *e, void *self, const sim_event *ev)
@@ -654,7 +655,7 @@ static void entry_on_event(sim_engine *e, void *self, const sim_event *ev)
             int fi = mdl_config_find_function(s->cfg, en->notify_function);
             s->rq[ri].fn = (uint16_t)fi;
             s->rq[ri].t_first = sim_engine_now(e);
-            mdl__fn_invoke(s, &s->fn[fi], ri);
+            mdl__fn_invoke(s, s->fn[fi], ri);
         }
         return;
     }
@@ -671,8 +672,12 @@ static double next_gap(mdl_scenario *s)
     return -log(gsl_rng_uniform_pos(s->r_arrival)) / w->rate_per_s;
 }
 
+static int fn_add(mdl_scenario *s, const mdl_function_cfg *cfg, mdl_function_cfg *own);
+
 /* Which function serves a trace arrival: a config function of the trace's
- * function name, else the route of its op, else the entry's target. */
+ * function name, else (with workload.trace.function_template) a function of
+ * its own cloned from the template, else the route of its op, else the
+ * entry's target. */
 static int trace_function(mdl_scenario *s, const wl_arrival *a)
 {
     if (a->function != WL_NO_FUNCTION) {
@@ -685,7 +690,22 @@ static int trace_function(mdl_scenario *s, const wl_arrival *a)
         }
         if (s->fn_map[a->function] == -2) {
             const char *name = wl_source_function_name(s->src, a->function);
-            s->fn_map[a->function] = name ? mdl_config_find_function(s->cfg, name) : -1;
+            int fi = name ? mdl_config_find_function(s->cfg, name) : -1;
+            if (fi < 0 && name && s->template_fn >= 0) {
+                /* A function of its own per trace function, like the
+                 * template but with the trace's memory when it gives one. */
+                mdl_function_cfg *c = sim_xmalloc(sizeof *c);
+                *c = s->cfg->fn[s->template_fn];   /* shares the template's dists */
+                snprintf(c->name, sizeof c->name, "%s", name);
+                c->reserved_concurrency = -1;
+                c->provisioned_concurrency = 0;
+                if (!isnan(a->memory_mb)) {
+                    double m = ceil(a->memory_mb);
+                    c->memory_mb = (int)(m < 128 ? 128 : m > 10240 ? 10240 : m);
+                }
+                fi = fn_add(s, c, c);
+            }
+            s->fn_map[a->function] = fi;
         }
         if (s->fn_map[a->function] >= 0) return s->fn_map[a->function];
     }
@@ -798,10 +818,10 @@ static void sample(mdl_scenario *s, double now)
     row->t_s = now;
     uint64_t thr = 0;
     for (int i = 0; i < s->nfn; i++) {
-        row->instances += s->fn[i].live;
-        row->running += s->fn[i].busy;
-        thr += s->fn[i].throttles;
-        const mdl_usage_fn *u = &mdl_meter_usage(s->meter)->fn[s->meter_fn[i]];
+        row->instances += s->fn[i]->live;
+        row->running += s->fn[i]->busy;
+        thr += s->fn[i]->throttles;
+        const mdl_usage_fn *u = &mdl_meter_usage(s->meter)->fn[s->fn[i]->meter_fn];
         row->gb_s += (u->billed_ms + u->pc_billed_ms) / 1000.0 * u->memory_mb / 1024.0;
         row->requests_billed += u->requests;
     }
@@ -830,7 +850,7 @@ static void ctl_on_event(sim_engine *e, void *self, const sim_event *ev)
     SIM_ENGINE_ASSERT(e, ev->type == EV_WARMUP);
     s->t_measure = now;
     for (int i = 0; i < s->nfn; i++) {
-        fn_rt *f = &s->fn[i];
+        fn_rt *f = s->fn[i];
         sim_twavg_reset(&f->tw_live, now);
         sim_twavg_reset(&f->tw_busy, now);
         sim_twavg_reset(&f->tw_idle, now);
@@ -851,6 +871,61 @@ static const sim_component_ops k_entry_ops = { "entry", entry_on_event };
 static const sim_component_ops k_source_ops = { "source", source_on_event };
 static const sim_component_ops k_ctl_ops = { "control", ctl_on_event };
 
+/* Build a function's runtime state: engine component, RNG streams (named
+ * after the function, so adding one never shifts another's draws), stats,
+ * provisioned environments, its meter registration.  `own` (may be NULL) is
+ * a config copy the function owns (a trace function cloned from the
+ * template).  Returns the index. */
+static int fn_add(mdl_scenario *s, const mdl_function_cfg *cfg, mdl_function_cfg *own)
+{
+    if (s->nfn == s->capfn) {
+        s->capfn = s->capfn ? 2 * s->capfn : 16;
+        s->fn = sim_xrealloc(s->fn, (size_t)s->capfn * sizeof *s->fn);
+    }
+    fn_rt *f = sim_xcalloc(1, sizeof *f);
+    s->fn[s->nfn] = f;
+    char name[MDL_NAME_MAX + 32];
+    f->s = s;
+    f->cfg = cfg;
+    f->own_cfg = own;
+    snprintf(f->name, sizeof f->name, "%s", cfg->name);
+    f->index = s->nfn++;
+    f->free_head = f->idle_head = f->idle_tail = f->pc_head = f->pc_tail = -1;
+    f->tokens = 1000;
+    f->comp = sim_engine_add_component(s->e, &k_fn_ops, f);
+#define STREAM(field, suffix) \
+    (snprintf(name, sizeof name, "functions.%s/%s", f->name, suffix), \
+     f->field = sim_engine_rng(s->e, name))
+    STREAM(r_warm, "warm");
+    STREAM(r_cold, "cold");
+    STREAM(r_init, "init");
+    STREAM(r_reuse, "reuse");
+    STREAM(r_keep, "keep_alive");
+    STREAM(r_calls, "calls");
+#undef STREAM
+    double now = sim_engine_now(s->e);
+    sim_twavg_init(&f->tw_live, now, 0);
+    sim_twavg_init(&f->tw_busy, now, 0);
+    sim_twavg_init(&f->tw_idle, now, 0);
+    f->lat_ms = sim_hist_create(1e-3);
+    f->dur_ms = sim_hist_create(1e-3);
+    sim_welford_init(&f->lifespan);
+    mdl_lambda_spec spec = { cfg->name, cfg->arch, cfg->memory_mb, cfg->ephemeral_storage_mb,
+                             cfg->image_package ? MDL_PACKAGE_IMAGE : MDL_PACKAGE_ZIP,
+                             cfg->provisioned_concurrency };
+    f->meter_fn = mdl_meter_add_function(s->meter, &spec);
+    /* Container images always paid INIT; ZIP functions since 2025-08. */
+    f->init_billed = cfg->image_package || mdl_meter_usage(s->meter)->init_billed_zip;
+    /* Provisioned environments exist, initialised, from the start. */
+    for (int k = 0; k < cfg->provisioned_concurrency; k++) {
+        int32_t ii = inst_alloc(f, now, true);
+        f->live++;
+        inst_go_idle(s, f, ii);
+    }
+    update_levels(s, f);
+    return f->index;
+}
+
 sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t replication,
                                mdl_scenario **out, sim_error *err)
 {
@@ -858,7 +933,6 @@ sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t re
     s->cfg = cfg;
     s->e = sim_engine_create(seed, replication);
     s->rq_free = -1;
-    s->nfn = cfg->nfn;
     s->lat_ms = sim_hist_create(1e-3);
     s->t_measure = cfg->warmup_s;
     s->comp_source = sim_engine_add_component(s->e, &k_source_ops, s);
@@ -869,41 +943,20 @@ sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t re
     s->r_overhead = sim_engine_rng(s->e, "entry/overhead");
     s->r_cache = sim_engine_rng(s->e, "entry/cache");
     s->r_notify = sim_engine_rng(s->e, "s3/notify");
+    /* The meter first: each function registers with it as it is built. */
+    mdl_meter_opts mo = { cfg->free_tier, cfg->granularity_ms, cfg->month[0] ? cfg->month : NULL };
+    sim_status mst = mdl_meter_create(cfg->catalog, &mo, &s->meter, err);
+    if (mst != SIM_OK) {
+        mdl_scenario_destroy(s);
+        return mst;
+    }
     int reserved = 0;
     for (int i = 0; i < cfg->nfn; i++) {
-        fn_rt *f = &s->fn[i];
-        char name[MDL_NAME_MAX + 32];
-        f->s = s;
-        f->cfg = &cfg->fn[i];
-        f->index = i;
-        f->free_head = f->idle_head = f->idle_tail = f->pc_head = f->pc_tail = -1;
-        f->tokens = 1000;
-        f->comp = sim_engine_add_component(s->e, &k_fn_ops, f);
-#define STREAM(field, suffix) \
-        (snprintf(name, sizeof name, "functions.%s/%s", f->cfg->name, suffix), \
-         f->field = sim_engine_rng(s->e, name))
-        STREAM(r_warm, "warm");
-        STREAM(r_cold, "cold");
-        STREAM(r_init, "init");
-        STREAM(r_reuse, "reuse");
-        STREAM(r_keep, "keep_alive");
-        STREAM(r_calls, "calls");
-#undef STREAM
-        sim_twavg_init(&f->tw_live, 0, 0);
-        sim_twavg_init(&f->tw_busy, 0, 0);
-        sim_twavg_init(&f->tw_idle, 0, 0);
-        f->lat_ms = sim_hist_create(1e-3);
-        f->dur_ms = sim_hist_create(1e-3);
-        sim_welford_init(&f->lifespan);
-        if (f->cfg->reserved_concurrency > 0) reserved += f->cfg->reserved_concurrency;
-        /* Provisioned environments exist, initialised, from the start. */
-        for (int k = 0; k < f->cfg->provisioned_concurrency; k++) {
-            int32_t ii = inst_alloc(f, 0, true);
-            f->live++;
-            inst_go_idle(s, f, ii);
-        }
-        update_levels(s, f);
+        fn_add(s, &cfg->fn[i], NULL);
+        if (cfg->fn[i].reserved_concurrency > 0) reserved += cfg->fn[i].reserved_concurrency;
     }
+    s->template_fn = cfg->workload.function_template[0]
+                         ? mdl_config_find_function(cfg, cfg->workload.function_template) : -1;
     s->unreserved_cap = cfg->account_concurrency - reserved;
     s->burst_tokens = cfg->burst_limit;
     s->door_tokens = cfg->entry.throttle_burst;
@@ -913,22 +966,6 @@ sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t re
         for (int r = 0; r < cfg->entry.nroutes; r++)
             if (strcmp(cfg->entry.route_op[r], cfg->workload.mix_op[i]) == 0)
                 s->mix_fn[i] = mdl_config_find_function(cfg, cfg->entry.route_fn[r]);
-    }
-    /* The meter: one registration per function, the REST cache. */
-    mdl_meter_opts mo = { cfg->free_tier, cfg->granularity_ms, cfg->month[0] ? cfg->month : NULL };
-    sim_status mst = mdl_meter_create(cfg->catalog, &mo, &s->meter, err);
-    if (mst != SIM_OK) {
-        mdl_scenario_destroy(s);
-        return mst;
-    }
-    for (int i = 0; i < cfg->nfn; i++) {
-        const mdl_function_cfg *fc = &cfg->fn[i];
-        mdl_lambda_spec spec = { fc->name, fc->arch, fc->memory_mb, fc->ephemeral_storage_mb,
-                                 fc->image_package ? MDL_PACKAGE_IMAGE : MDL_PACKAGE_ZIP,
-                                 fc->provisioned_concurrency };
-        s->meter_fn[i] = mdl_meter_add_function(s->meter, &spec);
-        /* Container images always paid INIT; ZIP functions since 2025-08. */
-        s->init_billed[i] = fc->image_package || mdl_meter_usage(s->meter)->init_billed_zip;
     }
     s->meter_cache = -1;
     if (cfg->entry.type == MDL_ENTRY_APIGW_REST && cfg->entry.cache_hit_ratio > 0) {
@@ -961,10 +998,13 @@ void mdl_scenario_destroy(mdl_scenario *s)
 {
     if (!s) return;
     for (int i = 0; i < s->nfn; i++) {
-        free(s->fn[i].in);
-        sim_hist_destroy(s->fn[i].lat_ms);
-        sim_hist_destroy(s->fn[i].dur_ms);
+        free(s->fn[i]->in);
+        sim_hist_destroy(s->fn[i]->lat_ms);
+        sim_hist_destroy(s->fn[i]->dur_ms);
+        free(s->fn[i]->own_cfg);
+        free(s->fn[i]);
     }
+    free(s->fn);
     mdl__sqs_destroy(s);
     mdl__sfn_destroy(s);
     wl_source_destroy(s->src);
@@ -1041,8 +1081,8 @@ sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err)
     if (s->meter_cache >= 0)
         mdl_meter_rest_cache_hours(s->meter, s->meter_cache, span / 3600.0);
     for (int i = 0; i < s->nfn; i++)
-        if (s->fn[i].cfg->provisioned_concurrency > 0)
-            mdl_meter_lambda_provisioned(s->meter, s->meter_fn[i], span);
+        if (s->fn[i]->cfg->provisioned_concurrency > 0)
+            mdl_meter_lambda_provisioned(s->meter, s->fn[i]->meter_fn, span);
     if (s->s3_gb_month > 0)
         mdl_meter_s3_storage(s->meter, s->s3_gb_month);
     SIM_TRY(mdl__sqs_meter_end(s, err));
@@ -1131,7 +1171,7 @@ json_object *mdl_scenario_results(const mdl_scenario *s)
     json_object *root = json_object_new_object();
     json_object *fns = json_object_new_object();
     for (int i = 0; i < s->nfn; i++) {
-        const fn_rt *f = &s->fn[i];
+        const fn_rt *f = s->fn[i];
         json_object *o = json_object_new_object();
         double inv = (double)f->invocations;
         sim_json_add_int(o, "invocations", (int64_t)f->invocations);
@@ -1147,10 +1187,10 @@ json_object *mdl_scenario_results(const mdl_scenario *s)
         sim_json_add_double(o, "avg_lifespan_s", f->lifespan.n ? f->lifespan.mean : 0);
         json_object_object_add(o, "latency_ms", latency_json(f->lat_ms));
         json_object_object_add(o, "duration_ms", latency_json(f->dur_ms));
-        const mdl_usage_fn *u = &mdl_meter_usage(s->meter)->fn[s->meter_fn[i]];
+        const mdl_usage_fn *u = &mdl_meter_usage(s->meter)->fn[s->fn[i]->meter_fn];
         sim_json_add_double(o, "billed_requests", u->requests);
         sim_json_add_double(o, "billed_gb_s", (u->billed_ms + u->pc_billed_ms) / 1000.0 * u->memory_mb / 1024.0);
-        json_object_object_add(fns, f->cfg->name, o);
+        json_object_object_add(fns, f->name, o);
     }
     json_object_object_add(root, "functions", fns);
     json_object *rq = json_object_new_object();

@@ -101,7 +101,7 @@ static void drive(mdl_scenario *s, int32_t ri)
         c->fn = (uint16_t)fi;
         c->bytes = r->bytes;
         c->t_arrival = c->t_first = at;
-        sim_engine_at(s->e, at, EV_INVOKE, s->fn[fi].comp, (uint64_t)ci);
+        sim_engine_at(s->e, at, EV_INVOKE, s->fn[fi]->comp, (uint64_t)ci);
     }
     if (mdl_sfn_exec_status(e) != MDL_SFN_RUNNING)
         finish_execution(s, ri);
@@ -153,7 +153,7 @@ void mdl__sfn_task_done(mdl_scenario *s, int32_t ci, mdl_outcome o)
     if (p->sfn && p->sfn_gen == c->sfn_gen) {
         mdl_sfn_exec *e = p->sfn;
         if (o == MDL_OUT_OK) {
-            json_object *res = s->cfg->fn[c->fn].result ? s->cfg->fn[c->fn].result : c->sfn_input;
+            json_object *res = s->fn[c->fn]->cfg->result ? s->fn[c->fn]->cfg->result : c->sfn_input;
             mdl_sfn_exec_resume_result(e, c->sfn_id, now, res);
         } else if (o == MDL_OUT_THROTTLED) {
             mdl_sfn_exec_resume_error(e, c->sfn_id, now, "Lambda.TooManyRequestsException",

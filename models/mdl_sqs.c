@@ -616,7 +616,7 @@ static void esm_invoke(sqs_queue *q, int ci)
     for (int k = 0; k < c->nbatch; k++) bytes += q->m[(int32_t)(c->batch[k] >> 32)].bytes;
     r->bytes = bytes;
     levels_changed(q);
-    mdl__fn_invoke(s, &s->fn[q->cfg->fn_index], ri);
+    mdl__fn_invoke(s, s->fn[q->cfg->fn_index], ri);
 }
 
 void mdl__esm_complete(mdl_scenario *s, int32_t ri, mdl_outcome o)

@@ -358,8 +358,36 @@ static void progress_is_invisible(void)
     free(t);
 }
 
+/* An Azure 2019 trace with a function template: every trace function gets
+ * environments of its own, and every invocation is served. */
+static void azure_template(void)
+{
+    const char *t =
+        "{ \"duration_s\": 86400,"
+        "  \"workload\": { \"trace\": { \"format\": \"azure2019\", \"function_template\": \"tpl\","
+        "     \"file\": \"../shared/data/azure-format-fixtures/azure2019_invocations.csv\","
+        "     \"durations\": \"../shared/data/azure-format-fixtures/azure2019_durations.csv\" } },"
+        "  \"entry\": { \"type\": \"direct\", \"target\": \"tpl\" },"
+        "  \"functions\": { \"tpl\": { \"service_time\": { \"warm\": { \"dist\": \"exponential\", \"mean_ms\": 100 } } } } }";
+    json_object *r = run_text(t, 1);
+    json_object *fns = json_object_object_get(r, "functions");
+    int n = 0;
+    double inv = 0;
+    json_object_object_foreach(fns, name, f) {
+        (void)name;
+        n++;
+        inv += json_object_get_double(json_object_object_get(f, "invocations"));
+    }
+    CHECK(n == 5, "the template plus the trace's 4 functions (got %d)", n);
+    CHECK(J(r, "functions.tpl.invocations") == 0, "the template itself serves nothing");
+    CHECK(J(r, "requests.arrivals") == 4525 && inv == 4525,
+          "all 4525 trace invocations served by their own functions (%g)", inv);
+    json_object_put(r);
+}
+
 int main(void)
 {
+    azure_template();
     progress_is_invisible();
     kernel_functions();
     billing();
