@@ -8,9 +8,10 @@
  * only at the sizes it chooses to sample; the caller counts them.  Prices are
  * never computed here from a catalogue: every method takes a cost model
  * (mdl_size_cost_fn) mapping (memory, duration) to the USD price of one
- * invocation.  The one built-in pricer, mdl_size_price_default, exists so the
- * command and the tests work before the price catalogue lands; it is replaced
- * by the catalogue pricer at merge and is kept in one function for that.
+ * invocation.  `lambdasim size` prices with the region's catalogue
+ * (mdl_price_lambda_invocation); the built-in mdl_size_price_default keeps
+ * the synthetic test suite free of data files, and tests/test_size_price.c
+ * checks that the two agree for us-east-1.
  *
  * Summaries follow Power Tuning exactly: the duration of a size is the mean
  * after discarding floor(0.2 n) values at each end, and its price is the same
@@ -47,8 +48,8 @@ typedef struct mdl_size_price_ctx {
 /* mdl_size_price_default - us-east-1 first-tier on-demand price of one
  * invocation (aws-pricing.md §1.1, sizing.md §5.4/5.5): $0.20 per 1M requests
  * plus $0.0000166667 (x86_64) or $0.0000133334 (arm64) per GB-s on the
- * duration rounded up to the granularity.  The price catalogue's pricer
- * replaces this at merge; ctx is a mdl_size_price_ctx. */
+ * duration rounded up to the granularity; ctx is a mdl_size_price_ctx.  Used
+ * by the synthetic suite; the command uses the catalogue (see above). */
 double mdl_size_price_default(void *ctx, int memory_mb, double duration_ms);
 
 /* Sampler: the durations (ms) of every invocation at one memory size.
