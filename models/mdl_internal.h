@@ -137,6 +137,7 @@ struct mdl_scenario {
     bool src_failed;
     /* Step Functions */
     uint32_t comp_sfn;
+    gsl_rng *r_sfn;                     /* service-integration latencies */
     uint64_t sfn_started, sfn_succeeded, sfn_failed, sfn_transitions, sfn_task_invocations;
     sim_hist *sfn_ms;
     /* progress callback */
@@ -179,7 +180,6 @@ void mdl__sqs_send(mdl_scenario *s, int qi, int32_t ri);
 /* The function finished (or was throttled on) an ESM batch. */
 void mdl__esm_complete(mdl_scenario *s, int32_t ri, mdl_outcome o);
 /* End of run: usage and results. */
-void mdl__sqs_finish(mdl_scenario *s, double t_end);
 void mdl__sqs_reset_stats(mdl_scenario *s, double now);
 json_object *mdl__sqs_results(const mdl_scenario *s, double t_end);
 /* End of run: worker hours to the meter (EC2 types registered at build). */

@@ -1076,7 +1076,6 @@ sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err)
         if (err) *err = s->src_err;
         return s->src_err.code ? s->src_err.code : SIM_EFORMAT;
     }
-    mdl__sqs_finish(s, c->duration_s);
     double span = c->duration_s - s->t_measure;
     if (s->meter_cache >= 0)
         mdl_meter_rest_cache_hours(s->meter, s->meter_cache, span / 3600.0);

@@ -85,7 +85,7 @@ static void drive(mdl_scenario *s, int32_t ri)
             /* A direct service integration: one DynamoDB call, no Lambda. */
             bool read = strstr(q.resource, ":getItem") != NULL;
             mdl_call_op op = read ? MDL_CALL_DDB_READ : MDL_CALL_DDB_WRITE;
-            double ms = sim_dist_sample(&s->cfg->svc_latency[op], s->r_notify);
+            double ms = sim_dist_sample(&s->cfg->svc_latency[op], s->r_sfn);
             mdl_call call = { op, 0, 1 };
             if (at >= s->t_measure) mdl__meter_calls(s, &call, 1, 0);
             int32_t ci = child_new(s, ri, q.id);
@@ -199,6 +199,7 @@ static const sim_component_ops k_sfn_ops = { "stepfunctions", sfn_on_event };
 void mdl__sfn_build(mdl_scenario *s)
 {
     s->comp_sfn = sim_engine_add_component(s->e, &k_sfn_ops, s);
+    s->r_sfn = sim_engine_rng(s->e, "stepfunctions/service");
     s->sfn_ms = sim_hist_create(1e-3);
 }
 

@@ -928,12 +928,6 @@ void mdl__sqs_reset_stats(mdl_scenario *s, double now)
     }
 }
 
-void mdl__sqs_finish(mdl_scenario *s, double t_end)
-{
-    (void)s;
-    (void)t_end;
-}
-
 sim_status mdl__sqs_meter_end(mdl_scenario *s, sim_error *err)
 {
     (void)err;

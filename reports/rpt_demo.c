@@ -133,10 +133,10 @@ static int demo_pipeline(const char *data, const char *out, uint64_t seed, bool 
     if (rc == 0) {
         for (int i = 0; i < 2; i++)
             printf("%-24s p50 %7.1f ms  p99 %7.1f ms  %.0f transitions  %8.2f USD/month\n", k_sol[i].name,
-                   rpt_json_get_number(d[i].results, "requests.latency_ms.p50"),
-                   rpt_json_get_number(d[i].results, "requests.latency_ms.p99"),
-                   i ? rpt_json_get_number(d[i].results, "stepfunctions.transitions") : 0.0,
-                   rpt_json_get_number(d[i].results, "cost.monthly_projection.total_usd"));
+                   sim_json_number_at(d[i].results, "requests.latency_ms.p50"),
+                   sim_json_number_at(d[i].results, "requests.latency_ms.p99"),
+                   i ? sim_json_number_at(d[i].results, "stepfunctions.transitions") : 0.0,
+                   sim_json_number_at(d[i].results, "cost.monthly_projection.total_usd"));
         printf("pipeline report: %s/report.html\n", dir);
     }
     demo_free(d, 2);
@@ -150,7 +150,7 @@ static double cold_starts(json_object *r)
     if (json_object_object_get_ex(r, "functions", &fns)) {
         json_object_object_foreach(fns, k, f) {
             (void)k;
-            n += rpt_json_get_number(f, "cold_starts");
+            n += sim_json_number_at(f, "cold_starts");
         }
     }
     return n;
@@ -160,26 +160,26 @@ static double cold_starts(json_object *r)
 static void demo_print(const demo_design *d, const char *trace, const char *out, double wall)
 {
     printf("lambdasim demo: photo gallery, %s (%.0f requests over %.0f h), seed %.0f\n", trace,
-           rpt_json_get_number(d[0].results, "requests.arrivals"),
-           rpt_json_get_number(d[0].results, "config.duration_s") / 3600,
-           rpt_json_get_number(d[0].results, "seed"));
+           sim_json_number_at(d[0].results, "requests.arrivals"),
+           sim_json_number_at(d[0].results, "config.duration_s") / 3600,
+           sim_json_number_at(d[0].results, "seed"));
     printf("%-14s %9s %9s %9s %8s %6s %12s\n", "front door", "p50 ms", "p95 ms", "p99 ms",
            "failed", "cold", "cost USD");
     int best_lat = 0, best_cost = -1;
     for (int i = 0; i < NDESIGNS; i++) {
         json_object *r = d[i].results;
-        double cost = rpt_json_get_number(r, "cost.total_usd");
+        double cost = sim_json_number_at(r, "cost.total_usd");
         char cbuf[32];
         if (isfinite(cost)) snprintf(cbuf, sizeof cbuf, "%.4f", cost);
         else snprintf(cbuf, sizeof cbuf, "-");
         printf("%-14s %9.1f %9.1f %9.1f %8.0f %6.0f %12s\n", k_designs[i].name,
-               rpt_json_get_number(r, "requests.latency_ms.p50"), rpt_json_get_number(r, "requests.latency_ms.p95"),
-               rpt_json_get_number(r, "requests.latency_ms.p99"), rpt_json_get_number(r, "requests.failed"),
+               sim_json_number_at(r, "requests.latency_ms.p50"), sim_json_number_at(r, "requests.latency_ms.p95"),
+               sim_json_number_at(r, "requests.latency_ms.p99"), sim_json_number_at(r, "requests.failed"),
                cold_starts(r), cbuf);
-        if (rpt_json_get_number(r, "requests.latency_ms.p95") <
-            rpt_json_get_number(d[best_lat].results, "requests.latency_ms.p95"))
+        if (sim_json_number_at(r, "requests.latency_ms.p95") <
+            sim_json_number_at(d[best_lat].results, "requests.latency_ms.p95"))
             best_lat = i;
-        if (isfinite(cost) && (best_cost < 0 || cost < rpt_json_get_number(d[best_cost].results, "cost.total_usd")))
+        if (isfinite(cost) && (best_cost < 0 || cost < sim_json_number_at(d[best_cost].results, "cost.total_usd")))
             best_cost = i;
     }
     /* The main failure cause, if any: the reader should know why. */

@@ -49,39 +49,9 @@ typedef struct table {
     int n;
 } table;
 
-double rpt_json_get_number(json_object *o, const char *path)
-{
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", path);
-    json_object *cur = o;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ".", &save); tok; tok = strtok_r(NULL, ".", &save)) {
-        if (!json_object_is_type(cur, json_type_object) ||
-            !json_object_object_get_ex(cur, tok, &cur))
-            return NAN;
-    }
-    if (json_object_is_type(cur, json_type_int) || json_object_is_type(cur, json_type_double))
-        return json_object_get_double(cur);
-    return NAN;
-}
-
-static json_object *jpath(json_object *o, const char *path)
-{
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", path);
-    json_object *cur = o;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ".", &save); tok; tok = strtok_r(NULL, ".", &save)) {
-        if (!json_object_is_type(cur, json_type_object) ||
-            !json_object_object_get_ex(cur, tok, &cur))
-            return NULL;
-    }
-    return cur;
-}
-
 static bool has_cost(const rpt_design *d)
 {
-    return json_object_is_type(jpath(d->results, "cost.services"), json_type_object);
+    return json_object_is_type(sim_json_at(d->results, "cost.services"), json_type_object);
 }
 
 /* ---- time series ------------------------------------------------------- */
@@ -90,14 +60,14 @@ static bool has_cost(const rpt_design *d)
  * false when the lines do not say. */
 static bool lambda_rates(json_object *results, double *per_gb_s, double *per_req)
 {
-    json_object *lines = jpath(results, "cost.services.lambda.lines");
+    json_object *lines = sim_json_at(results, "cost.services.lambda.lines");
     double gq = 0, gu = 0, rq = 0, ru = 0;
     if (json_object_is_type(lines, json_type_array)) {
         for (size_t i = 0; i < json_object_array_length(lines); i++) {
             json_object *l = json_object_array_get_idx(lines, i), *u = NULL;
             if (!json_object_object_get_ex(l, "unit", &u)) continue;
             const char *unit = json_object_get_string(u);
-            double q = rpt_json_get_number(l, "quantity"), usd = rpt_json_get_number(l, "usd");
+            double q = sim_json_number_at(l, "quantity"), usd = sim_json_number_at(l, "usd");
             if (!isfinite(q) || !isfinite(usd)) continue;
             /* Provisioned concurrency is billed whether used or not: not a
              * per-use rate, so only on-demand GB-s lines count. */
@@ -127,8 +97,8 @@ void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n)
         bool lines = false;
         if (priced) {
             lines = lambda_rates(d[i].results, &per_gb_s, &per_req);
-            double total = rpt_json_get_number(d[i].results, "cost.total_usd");
-            lambda_usd = rpt_json_get_number(d[i].results, "cost.services.lambda.total_usd");
+            double total = sim_json_number_at(d[i].results, "cost.total_usd");
+            lambda_usd = sim_json_number_at(d[i].results, "cost.services.lambda.total_usd");
             if (!isfinite(lambda_usd)) lambda_usd = 0;
             /* Fixed charges and the other services accrue with the requests. */
             rest = isfinite(total) ? total - lambda_usd : 0;
@@ -170,17 +140,17 @@ static void table_path(table *t, const rpt_design *d, int n, const char *label,
                        const char *path, int dec)
 {
     row *r = table_add(t, label, dec);
-    for (int i = 0; i < n; i++) r->v[i] = rpt_json_get_number(d[i].results, path);
+    for (int i = 0; i < n; i++) r->v[i] = sim_json_number_at(d[i].results, path);
 }
 
 static double sum_functions(json_object *results, const char *key)
 {
-    json_object *fns = jpath(results, "functions");
+    json_object *fns = sim_json_at(results, "functions");
     if (!json_object_is_type(fns, json_type_object)) return NAN;
     double s = 0;
     json_object_object_foreach(fns, name, f) {
         (void)name;
-        double v = rpt_json_get_number(f, key);
+        double v = sim_json_number_at(f, key);
         if (isfinite(v)) s += v;
     }
     return s;
@@ -191,7 +161,7 @@ static int union_keys(const rpt_design *d, int n, const char *path, const char *
 {
     int k = 0;
     for (int i = 0; i < n; i++) {
-        json_object *o = jpath(d[i].results, path);
+        json_object *o = sim_json_at(d[i].results, path);
         if (!json_object_is_type(o, json_type_object)) continue;
         json_object_object_foreach(o, key, v) {
             (void)v;
@@ -215,7 +185,7 @@ static void build_summary(table *t, const rpt_design *d, int n)
         snprintf(p, sizeof p, "requests.failures.%s", keys[k]);
         double any = 0;
         for (int i = 0; i < n; i++) {
-            double v = rpt_json_get_number(d[i].results, p);
+            double v = sim_json_number_at(d[i].results, p);
             if (isfinite(v)) any += v;
         }
         if (any <= 0) continue;
@@ -261,7 +231,7 @@ typedef struct row_spec {
 static int build_section(table *t, const rpt_design *d, const char *section,
                          const row_spec *rows, size_t nrows, const char **names, int max)
 {
-    json_object *sec = jpath(d->results, section);
+    json_object *sec = sim_json_at(d->results, section);
     if (!json_object_is_type(sec, json_type_object)) return 0;
     int nf = 0;
     json_object_object_foreach(sec, name, f) {
@@ -271,7 +241,7 @@ static int build_section(table *t, const rpt_design *d, const char *section,
     for (size_t k = 0; k < nrows; k++) {
         row *r = table_add(t, rows[k].label, rows[k].dec);
         for (int i = 0; i < nf; i++)
-            r->v[i] = rpt_json_get_number(json_object_object_get(sec, names[i]), rows[k].key);
+            r->v[i] = sim_json_number_at(json_object_object_get(sec, names[i]), rows[k].key);
     }
     return nf;
 }
@@ -345,7 +315,7 @@ static void section_tables(rpt_page *pg, const char *section, const char *id_pre
 static bool any_section(const rpt_design *d, int n, const char *section)
 {
     for (int i = 0; i < n; i++) {
-        json_object *o = jpath(d[i].results, section);
+        json_object *o = sim_json_at(d[i].results, section);
         if (json_object_is_type(o, json_type_object) && json_object_object_length(o) > 0) return true;
     }
     return false;
@@ -416,7 +386,7 @@ static sim_status latency_charts(chart_ctx *c, const rpt_design *d, int n, sim_e
     for (int i = 0; i < n; i++) {
         double *x = xs + (size_t)i * MAXP, *p = ps + (size_t)i * MAXP;
         size_t k = 0;
-        json_object *cdf = jpath(d[i].results, "requests.latency_ms.cdf");
+        json_object *cdf = sim_json_at(d[i].results, "requests.latency_ms.cdf");
         if (json_object_is_type(cdf, json_type_array)) {
             for (size_t j = 0; j < json_object_array_length(cdf) && k < MAXP; j++) {
                 json_object *pt = json_object_array_get_idx(cdf, j);
@@ -431,7 +401,7 @@ static sim_status latency_charts(chart_ctx *c, const rpt_design *d, int n, sim_e
             for (size_t j = 0; j < 4; j++) {
                 char path[64];
                 snprintf(path, sizeof path, "requests.latency_ms.%s", q[j].key);
-                x[k] = rpt_json_get_number(d[i].results, path);
+                x[k] = sim_json_number_at(d[i].results, path);
                 p[k++] = q[j].p;
             }
         }
@@ -459,7 +429,7 @@ static sim_status latency_charts(chart_ctx *c, const rpt_design *d, int n, sim_e
         for (int q = 0; q < 4; q++) {
             char path[64];
             snprintf(path, sizeof path, "requests.latency_ms.%s", qn[q]);
-            v[i * 4 + q] = rpt_json_get_number(d[i].results, path);
+            v[i * 4 + q] = sim_json_number_at(d[i].results, path);
         }
         sets[i] = (rpt_bar_set){ d[i].name, v + i * 4 };
     }
@@ -486,7 +456,7 @@ static sim_status cost_chart(chart_ctx *c, const rpt_design *d, int n, sim_error
         char path[160];
         snprintf(path, sizeof path, "cost.services.%s.total_usd", svc[k]);
         for (int i = 0; i < n; i++) {
-            double x = rpt_json_get_number(d[i].results, path);
+            double x = sim_json_number_at(d[i].results, path);
             v[k * n + i] = isfinite(x) ? x : 0;
         }
         sets[k] = (rpt_bar_set){ svc[k], v + k * n };
@@ -515,7 +485,7 @@ static sim_status timeseries_charts(chart_ctx *c, const rpt_design *d, int n, si
                 same_arrivals = false;
         }
         if (i > 0 && d[i].nts != d[0].nts) same_arrivals = false;
-        queues = queues || jpath(d[i].results, "config.queues") != NULL;
+        queues = queues || sim_json_at(d[i].results, "config.queues") != NULL;
     }
     if (total == 0) return SIM_OK;
     /* Columns per design: hours, arrivals/min, instances, running, queue, consumers, throttles. */
@@ -642,7 +612,7 @@ static sim_status write_page(const char *dir, const rpt_report_opts *o, const rp
     }
     rpt_page_add_heading(pg, "Effective configuration");
     for (int i = 0; i < n; i++) {
-        json_object *cfg = jpath(d[i].results, "config");
+        json_object *cfg = sim_json_at(d[i].results, "config");
         rpt_page_add_code(pg, d[i].name,
                           cfg ? json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PRETTY |
                                                                         JSON_C_TO_STRING_NOSLASHESCAPE)
@@ -671,7 +641,7 @@ sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts, const 
     if (!summary) {
         own = summary = json_object_new_object();
         sim_json_add_string(own, "title", opts->title);
-        double seed = rpt_json_get_number(d[0].results, "seed");
+        double seed = sim_json_number_at(d[0].results, "seed");
         sim_json_add_int(own, "seed", isfinite(seed) ? (int64_t)seed : 1);
         json_object *arr = json_object_new_array();
         for (int i = 0; i < n; i++) {

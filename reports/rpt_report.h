@@ -52,8 +52,6 @@ sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts,
  * list prices applied to the billed GB-s and requests). */
 void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n);
 
-/* A figure by dotted path ("requests.latency_ms.p95"); NaN when absent. */
-double rpt_json_get_number(json_object *o, const char *path);
 
 /* ---- progress bar ------------------------------------------------------- */
 

@@ -324,6 +324,28 @@ sim_status sim_json_get_child(const sim_json_doc *doc, json_object *obj,
     return SIM_OK;
 }
 
+json_object *sim_json_at(json_object *o, const char *path)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", path);
+    json_object *cur = o;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ".", &save); tok; tok = strtok_r(NULL, ".", &save)) {
+        if (!json_object_is_type(cur, json_type_object) ||
+            !json_object_object_get_ex(cur, tok, &cur))
+            return NULL;
+    }
+    return cur;
+}
+
+double sim_json_number_at(json_object *o, const char *path)
+{
+    json_object *v = sim_json_at(o, path);
+    if (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double))
+        return json_object_get_double(v);
+    return NAN;
+}
+
 sim_status sim_json_set_path(json_object *root, const char *path, const char *value,
                              sim_error *err)
 {

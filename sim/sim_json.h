@@ -89,6 +89,12 @@ sim_status sim_json_get_child(const sim_json_doc *doc, json_object *obj,
 sim_status sim_json_as_number(const sim_json_doc *doc, json_object *v,
                               const char *path, double *out, sim_error *err);
 
+/* The value at a dotted path of objects ("cost.services.lambda.total_usd"),
+ * or NULL when any step is missing or not an object. */
+json_object *sim_json_at(json_object *o, const char *path);
+/* The number there, or NaN when missing or not a number. */
+double sim_json_number_at(json_object *o, const char *path);
+
 /* Set the value at a dotted path ("functions.f.memory_mb"), creating
  * objects on the way, from command-line text: an integer, a number,
  * true/false, or else a string.  Used by compare --vary and sweep --grid. */

@@ -9,24 +9,38 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Run a config text with a seed; the results JSON (caller owns).  A config
- * error is printed and gives an empty object, so checks on it fail. */
-static json_object *run_text(const char *text, uint64_t seed)
+/* Build a scenario from a config text (cfg is the caller's, fini it after
+ * destroying the scenario); NULL and a message on a config error. */
+static mdl_scenario *build_text(const char *text, uint64_t seed, mdl_config *cfg)
 {
     sim_json_doc doc;
     sim_error err;
-    mdl_config cfg;
     if (sim_json_doc_parse(&doc, text, "test.json", &err) != SIM_OK ||
-        mdl_config_from_doc(&cfg, &doc, &err) != SIM_OK) {
+        mdl_config_from_doc(cfg, &doc, &err) != SIM_OK) {
         char buf[2048];
         sim_error_format(&err, buf, sizeof buf);
         printf("config error: %s\n", buf);
         sim_json_doc_fini(&doc);
-        return json_object_new_object();
+        return NULL;
     }
     sim_json_doc_fini(&doc);
-    mdl_scenario *s;
-    mdl_scenario_create(&cfg, seed, 0, &s, &err);
+    mdl_scenario *s = NULL;
+    if (mdl_scenario_create(cfg, seed, 0, &s, &err) != SIM_OK) {
+        printf("scenario error: %s\n", err.msg);
+        mdl_config_fini(cfg);
+        return NULL;
+    }
+    return s;
+}
+
+/* Run a config text with a seed; the results JSON (caller owns).  A config
+ * error is printed and gives an empty object, so checks on it fail. */
+static json_object *run_text(const char *text, uint64_t seed)
+{
+    mdl_config cfg;
+    sim_error err;
+    mdl_scenario *s = build_text(text, seed, &cfg);
+    if (!s) return json_object_new_object();
     mdl_scenario_run(s, &err);
     json_object *r = mdl_scenario_results(s);
     mdl_scenario_destroy(s);
@@ -37,15 +51,9 @@ static json_object *run_text(const char *text, uint64_t seed)
 /* The number at a dotted path, NaN (and a message) when missing. */
 static double J(json_object *o, const char *path)
 {
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    json_object *cur = o;
-    for (char *t = strtok(buf, "."); t; t = strtok(NULL, "."))
-        if (!json_object_object_get_ex(cur, t, &cur)) {
-            printf("missing JSON path %s\n", path);
-            return NAN;
-        }
-    return json_object_get_double(cur);
+    double v = sim_json_number_at(o, path);
+    if (isnan(v)) printf("missing JSON path %s\n", path);
+    return v;
 }
 
 #endif /* PLATFORM_UTIL_H */

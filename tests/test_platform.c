@@ -221,14 +221,10 @@ static void timeseries(void)
         "\"duration_s\": 3600, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 50}},",
         "\"type\": \"direct\"",
         "\"service_time\": {\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 200}}");
-    sim_json_doc doc;
     sim_error err;
     mdl_config cfg;
-    sim_json_doc_parse(&doc, t, "ts.json", &err);
-    mdl_config_from_doc(&cfg, &doc, &err);
-    sim_json_doc_fini(&doc);
-    mdl_scenario *s;
-    mdl_scenario_create(&cfg, 1, 0, &s, &err);
+    mdl_scenario *s = build_text(t, 1, &cfg);
+    SIM_ASSERT(s);
     mdl_scenario_enable_timeseries(s, 60);
     mdl_scenario_run(s, &err);
     size_t n;
@@ -336,14 +332,10 @@ static void progress_is_invisible(void)
         "\"type\": \"direct\"",
         "\"service_time\": {\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 1991}}");
     json_object *plain = run_text(t, 4);
-    sim_json_doc doc;
     sim_error err;
     mdl_config cfg;
-    sim_json_doc_parse(&doc, t, "p.json", &err);
-    mdl_config_from_doc(&cfg, &doc, &err);
-    sim_json_doc_fini(&doc);
-    mdl_scenario *s;
-    mdl_scenario_create(&cfg, 4, 0, &s, &err);
+    mdl_scenario *s = build_text(t, 4, &cfg);
+    SIM_ASSERT(s);
     int calls = 0;
     mdl_scenario_set_progress(s, count_calls, &calls);
     mdl_scenario_run(s, &err);
