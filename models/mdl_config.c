@@ -195,6 +195,28 @@ static sim_status parse_calls(const sim_json_doc *doc, json_object *arr, const c
     return SIM_OK;
 }
 
+/* A kernel reference: {"name": "resize", "profile": F, "megapixels": N |
+ * "bytes_per_megapixel": B}; *mp is 0 when megapixels come from the bytes. */
+static sim_status parse_kernel(const sim_json_doc *doc, json_object *ko, const char *kp,
+                               mdl_perf_kernel *k, double *mp, double *bytes_per_mp,
+                               sim_error *err)
+{
+    static const char *const kk[] = { "name", "profile", "megapixels", "bytes_per_megapixel", NULL };
+    SIM_TRY(sim_json_check_keys(doc, ko, kp, kk, err));
+    const char *kn = "", *prof = "data/profiles/default.json";
+    SIM_TRY(sim_json_get_string(doc, ko, kp, "name", true, &kn, NULL, err));
+    SIM_TRY(sim_json_get_string(doc, ko, kp, "profile", false, &prof, NULL, err));
+    SIM_TRY(mdl_perf_profile_load(prof, kn, k, err));
+    *mp = k->megapixels;
+    bool hm = false, hb = false;
+    SIM_TRY(sim_json_get_number(doc, ko, kp, "megapixels", false, 1e-6, 1e4, mp, &hm, err));
+    SIM_TRY(sim_json_get_number(doc, ko, kp, "bytes_per_megapixel", false, 1, 1e9, bytes_per_mp, &hb, err));
+    if (hm && hb)
+        SIM_JSON_FAIL(err, SIM_EUSAGE, doc, kp, "give megapixels or bytes_per_megapixel, not both");
+    if (hb) *mp = 0;
+    return SIM_OK;
+}
+
 static sim_status parse_function(const sim_json_doc *doc, json_object *o, const char *path,
                                  const char *name, mdl_function_cfg *f, sim_error *err)
 {
@@ -245,70 +267,48 @@ static sim_status parse_function(const sim_json_doc *doc, json_object *o, const 
     json_object *ko = NULL;
     SIM_TRY(sim_json_get_child(doc, o, path, "kernel", false, json_type_object, &ko, err));
     if (ko) {
-        /* {"name": "resize", "profile": F, "megapixels": N | "bytes_per_megapixel": B} */
-        static const char *const kk[] = { "name", "profile", "megapixels", "bytes_per_megapixel", NULL };
         char kp[512];
-        sim_json_path(kp, sizeof kp, path, "kernel");
-        SIM_TRY(sim_json_check_keys(doc, ko, kp, kk, err));
-        const char *kn = "", *prof = "data/profiles/default.json";
-        SIM_TRY(sim_json_get_string(doc, ko, kp, "name", true, &kn, NULL, err));
-        SIM_TRY(sim_json_get_string(doc, ko, kp, "profile", false, &prof, NULL, err));
-        SIM_TRY(mdl_perf_profile_load(prof, kn, &f->kernel, err));
-        f->kernel_mp = f->kernel.megapixels;
-        bool hm = false, hb = false;
-        SIM_TRY(sim_json_get_number(doc, ko, kp, "megapixels", false, 1e-6, 1e4, &f->kernel_mp, &hm, err));
-        SIM_TRY(sim_json_get_number(doc, ko, kp, "bytes_per_megapixel", false, 1, 1e9,
-                                    &f->kernel_bytes_per_mp, &hb, err));
-        if (hm && hb)
-            SIM_JSON_FAIL(err, SIM_EUSAGE, doc, kp, "give megapixels or bytes_per_megapixel, not both");
-        if (hb) f->kernel_mp = 0;
+        SIM_TRY(parse_kernel(doc, ko, sim_json_path(kp, sizeof kp, path, "kernel"), &f->kernel,
+                             &f->kernel_mp, &f->kernel_bytes_per_mp, err));
         f->has_kernel = true;
     }
     json_object *st = NULL;
     SIM_TRY(sim_json_get_child(doc, o, path, "service_time", !ko, json_type_object, &st, err));
+    bool has_warm = false;
     if (!st) {
         /* The kernel gives the handler's time; a zero warm draw keeps the
          * rest of the code uniform. */
         sim_dist_deterministic(&f->warm, 0);
-        json_object *res0 = NULL;
-        if (json_object_object_get_ex(o, "result", &res0) && res0)
-            f->result = json_object_get(res0);
-        SIM_TRY(dist_child(doc, o, path, "init", &f->init, &f->has_init, err));
-        json_object *calls0 = NULL;
-        SIM_TRY(sim_json_get_child(doc, o, path, "calls", false, json_type_array, &calls0, err));
-        if (calls0)
-            SIM_TRY(parse_calls(doc, calls0, sim_json_path(p, sizeof p, path, "calls"), f->calls,
-                                &f->ncalls, err));
-        return SIM_OK;
-    }
-    sim_json_path(p, sizeof p, path, "service_time");
-    SIM_TRY(sim_json_check_keys(doc, st, p, st_keys, err));
-    bool has_warm = false;
-    json_object *wa = NULL;
-    if (json_object_object_get_ex(st, "warm", &wa) && json_object_is_type(wa, json_type_array)) {
-        /* Several steps run one after the other (Solution 1: one Lambda doing
-         * CheckImage, Resize and Grayscale): the handler is their sum. */
-        char pw[512];
-        sim_json_path(pw, sizeof pw, p, "warm");
-        size_t n = json_object_array_length(wa);
-        if (n < 1 || n > 5)
-            SIM_JSON_FAIL(err, SIM_ERANGE, doc, pw, "give 1 to 5 step distributions");
-        for (size_t j = 0; j < n; j++) {
-            char pj[512];
-            sim_json_path_index(pj, sizeof pj, pw, j);
-            sim_dist *d = j == 0 ? &f->warm : &f->warm_more[f->nwarm_more++];
-            SIM_TRY(sim_dist_from_json(d, doc, json_object_array_get_idx(wa, j), pj, err));
-        }
         has_warm = true;
     } else {
-        SIM_TRY(dist_child(doc, st, p, "warm", &f->warm, &has_warm, err));
+        sim_json_path(p, sizeof p, path, "service_time");
+        SIM_TRY(sim_json_check_keys(doc, st, p, st_keys, err));
+        json_object *wa = NULL;
+        if (json_object_object_get_ex(st, "warm", &wa) && json_object_is_type(wa, json_type_array)) {
+            /* Several steps run one after the other (Solution 1: one Lambda doing
+             * CheckImage, Resize and Grayscale): the handler is their sum. */
+            char pw[512];
+            sim_json_path(pw, sizeof pw, p, "warm");
+            size_t n = json_object_array_length(wa);
+            if (n < 1 || n > 5)
+                SIM_JSON_FAIL(err, SIM_ERANGE, doc, pw, "give 1 to 5 step distributions");
+            for (size_t j = 0; j < n; j++) {
+                char pj[512];
+                sim_json_path_index(pj, sizeof pj, pw, j);
+                sim_dist *d = j == 0 ? &f->warm : &f->warm_more[f->nwarm_more++];
+                SIM_TRY(sim_dist_from_json(d, doc, json_object_array_get_idx(wa, j), pj, err));
+            }
+            has_warm = true;
+        } else {
+            SIM_TRY(dist_child(doc, st, p, "warm", &f->warm, &has_warm, err));
+        }
+        if (!has_warm)
+            SIM_JSON_FAIL(err, SIM_EMISSING, doc, p, "required key 'warm' is missing");
+        SIM_TRY(dist_child(doc, st, p, "cold", &f->cold, &f->has_cold, err));
     }
-    if (!has_warm)
-        SIM_JSON_FAIL(err, SIM_EMISSING, doc, p, "required key 'warm' is missing");
     json_object *res = NULL;
     if (json_object_object_get_ex(o, "result", &res) && res)
         f->result = json_object_get(res);
-    SIM_TRY(dist_child(doc, st, p, "cold", &f->cold, &f->has_cold, err));
     SIM_TRY(dist_child(doc, o, path, "init", &f->init, &f->has_init, err));
     json_object *calls = NULL;
     SIM_TRY(sim_json_get_child(doc, o, path, "calls", false, json_type_array, &calls, err));
@@ -453,7 +453,7 @@ static sim_status parse_queue(const sim_json_doc *doc, json_object *o, const cha
     static const char *const ckeys[] = {
         "type", "count", "poll", "wait_time_s", "poll_interval_s", "batch_size", "service_time",
         "instance_type", "autoscale", "function", "batching_window_s", "maximum_concurrency",
-        "failure_probability", "calls", NULL };
+        "failure_probability", "calls", "kernel", "vcpus", NULL };
     static const char *const ctypes[] = { "none", "workers", "lambda", NULL };
     memset(q, 0, sizeof *q);
     SIM_TRY(name_ok(doc, path, name, err));
@@ -521,9 +521,21 @@ static sim_status parse_queue(const sim_json_doc *doc, json_object *o, const cha
         v = 1;
         SIM_TRY(sim_json_get_int(doc, c, cp, "count", false, 0, 100000, &v, NULL, err));
         q->workers = (int)v;
-        json_object *st = NULL;
-        SIM_TRY(sim_json_get_child(doc, c, cp, "service_time", true, json_type_object, &st, err));
-        SIM_TRY(sim_dist_from_json(&q->service_time, doc, st, sim_json_path(p, sizeof p, cp, "service_time"), err));
+        json_object *ko = NULL, *st = NULL;
+        SIM_TRY(sim_json_get_child(doc, c, cp, "kernel", false, json_type_object, &ko, err));
+        if (ko) {
+            SIM_TRY(parse_kernel(doc, ko, sim_json_path(p, sizeof p, cp, "kernel"), &q->kernel,
+                                 &q->kernel_mp, &q->kernel_bytes_per_mp, err));
+            q->has_kernel = true;
+        }
+        int64_t vc = 2;
+        SIM_TRY(sim_json_get_int(doc, c, cp, "vcpus", false, 1, 192, &vc, NULL, err));
+        q->vcpus = (int)vc;
+        SIM_TRY(sim_json_get_child(doc, c, cp, "service_time", !ko, json_type_object, &st, err));
+        if (st)
+            SIM_TRY(sim_dist_from_json(&q->service_time, doc, st, sim_json_path(p, sizeof p, cp, "service_time"), err));
+        else
+            sim_dist_deterministic(&q->service_time, 0);
         json_object *wc = NULL;
         SIM_TRY(sim_json_get_child(doc, c, cp, "calls", false, json_type_array, &wc, err));
         if (wc)
@@ -1305,6 +1317,14 @@ static json_object *effective_json(const mdl_config *cfg)
                 sim_json_add_int(c, "batch_size", q->batch_size);
                 json_object_object_add(c, "service_time", sim_dist_to_json(&q->service_time));
                 sim_json_add_string(c, "instance_type", q->instance_type);
+                sim_json_add_int(c, "vcpus", q->vcpus);
+                if (q->has_kernel) {
+                    json_object *kj = json_object_new_object();
+                    sim_json_add_string(kj, "name", q->kernel.name);
+                    if (q->kernel_mp > 0) sim_json_add_double(kj, "megapixels", q->kernel_mp);
+                    else sim_json_add_double(kj, "bytes_per_megapixel", q->kernel_bytes_per_mp);
+                    json_object_object_add(c, "kernel", kj);
+                }
                 if (q->autoscale) {
                     json_object *asj = json_object_new_object();
                     sim_json_add_int(asj, "min", q->as_min);

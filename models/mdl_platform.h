@@ -167,6 +167,10 @@ typedef struct mdl_queue_cfg {
     bool autoscale;
     mdl_call calls[MDL_MAX_CALLS];  /* service calls per message */
     int ncalls;
+    bool has_kernel;              /* per-message time from the performance model */
+    mdl_perf_kernel kernel;
+    double kernel_mp, kernel_bytes_per_mp;
+    int vcpus;                    /* the worker's vCPUs (the model's CPU share) */
     int as_min, as_max;
     double as_target_depth, as_interval_s, as_cooldown_s, as_boot_s;
     /* lambda event-source mapping */

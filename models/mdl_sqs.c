@@ -456,6 +456,17 @@ static void start_batch(sqs_queue *q, int ci)
             double bytes = q->m[(int32_t)(c->batch[k] >> 32)].bytes;
             ms += sim_dist_sample(&q->cfg->service_time, q->r_svc) +
                   mdl__calls_ms(q->s, q->cfg->calls, q->cfg->ncalls, q->r_svc, bytes);
+            if (q->cfg->has_kernel) {
+                /* The kernel model at the worker's vCPUs (memory of the same
+                 * CPU share; an EC2 worker's RAM never binds here). */
+                double mp = q->cfg->kernel_mp > 0 ? q->cfg->kernel_mp : bytes / q->cfg->kernel_bytes_per_mp;
+                mdl_perf_kernel kern = q->cfg->kernel;
+                kern.working_set_mb = 0;
+                kern.working_set_mb_per_mp = 0;
+                double kms = 0;
+                mdl_perf_duration(&kern, mp, (int)(q->cfg->vcpus * MDL_PERF_MB_PER_VCPU), &kms);
+                ms += kms;
+            }
             if (measuring(q)) mdl__meter_calls(q->s, q->cfg->calls, q->cfg->ncalls, bytes);
         }
         sim_engine_after(q->s->e, ms / 1e3, EV_W_DONE, q->comp, consumer_arg(q, ci));

@@ -192,8 +192,26 @@ static void esm(void)
     json_object_put(r);
 }
 
+/* Workers with a kernel: one message of 2 MP of resize work at 2 vCPUs
+ * (data/profiles/default.json: io 92.8 ms + 45.8 ms/MP of single-threaded
+ * CPU: a second vCPU does not help) takes 184.4 ms, so 10 msg/s keep
+ * 10 x 0.1844 = 1.84 workers busy. */
+static void worker_kernel(void)
+{
+    const char *t =
+        "{ \"duration_s\": 20000,"
+        "  \"workload\": { \"arrivals\": { \"process\": \"poisson\", \"rate_per_s\": 10 } },"
+        "  \"entry\": { \"type\": \"queue\", \"target\": \"q\" },"
+        "  \"queues\": { \"q\": { \"consumer\": { \"type\": \"workers\", \"count\": 6, \"poll\": \"instant\","
+        "     \"vcpus\": 2, \"kernel\": { \"name\": \"resize\", \"megapixels\": 2 } } } } }";
+    json_object *r = run_text(t, 5);
+    CHECK_REL(J(r, "queues.q.consumer.avg_busy"), 10 * 0.1844, 0.02, "busy workers = rate x kernel time");
+    json_object_put(r);
+}
+
 int main(void)
 {
+    worker_kernel();
     erlang_c(8, 0.409180, 0.204590, 500000);
     erlang_c(9, 0.668732, 0.668732, 1000000);
     losses();
