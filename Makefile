@@ -1,9 +1,12 @@
 # lambdasim - plain GNU make.
 #
-# Every .c under sim/ models/ workloads/ reports/ goes into build/liblambdasim.a
-# (so a new module needs no Makefile edit); sim/sim_main.c is the CLI entry.
+# Every .c under sim/ workloads/ models/ reports/ (subfolders included) is
+# compiled into build/obj and linked into build/lambdasim, so a new module
+# needs no Makefile edit; reports/cli/rpt_main.c is the entry point.
 # tests/test_*.c become test programs, tests/bench_*.c benchmark programs.
 # Variants build into their own directory: `make asan` uses build/asan/.
+# The build runs on every core unless you pass -j yourself; it prints one
+# short line per step (V=1 prints the commands).
 
 BUILD    ?= build
 PREFIX   ?= /usr/local
@@ -11,21 +14,38 @@ CC       ?= cc
 OPT      ?= -O2 -g
 SAN      ?=
 
-PKGS     := gsl json-c libpng
+# Parallel by default: as many jobs as cores, unless the caller chose -j.
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
+MAKEFLAGS += --no-print-directory
+
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2)
+endif
+
+# Every library with a pkg-config file goes through pkg-config; libcsv and
+# GNU libplot ship none on Debian 12, so they are named directly.
+PKGS       := gsl json-c libpng libjpeg libxml-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wpointer-arith -Wwrite-strings -Wformat=2 -Wvla -Werror
-CPPFLAGS += -I. -D_POSIX_C_SOURCE=200809L $(PKG_CFLAGS) -I/usr/include/libxml2
+CPPFLAGS += -I. -D_POSIX_C_SOURCE=200809L $(PKG_CFLAGS)
 CFLAGS   += -std=c11 $(WARN) $(OPT) $(SAN) -fopenmp -MMD -MP
 LDFLAGS  += $(SAN) -fopenmp
-LDLIBS   += $(PKG_LIBS) -lcsv -lplot -ljpeg -lxml2 -lm
+LDLIBS   += $(PKG_LIBS) -lcsv -lplot -lm
 
-MODULE_DIRS := sim models workloads reports
-LIB_SRC  := $(filter-out sim/sim_main.c,$(foreach d,$(MODULE_DIRS),$(wildcard $(d)/*.c)))
+MODULE_DIRS := sim workloads models reports
+MAIN_SRC := reports/cli/rpt_main.c
+LIB_SRC  := $(filter-out $(MAIN_SRC),$(sort $(shell find $(MODULE_DIRS) -name '*.c')))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
-MAIN_OBJ := $(BUILD)/obj/sim/sim_main.o
+MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 BENCH_SRC:= $(wildcard tests/bench_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -35,7 +55,7 @@ BIN      := $(BUILD)/lambdasim
 # Keep test objects: they carry the -MMD dependency files.
 .SECONDARY:
 
-.PHONY: all deps test demo bench asan install clean check-tests golden
+.PHONY: all deps test demo bench asan install clean check-tests check-layers golden
 all: $(BIN)
 
 deps:
@@ -43,22 +63,31 @@ deps:
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 # Link the objects themselves (no archive step is needed for one binary and
 # a few test programs).
 $(BIN): $(MAIN_OBJ) $(LIB_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB_OBJ) $(LDLIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB_OBJ) $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
 check-tests: $(BIN) $(TEST_BIN)
 
+# Includes point one way: sim <- workloads <- models <- reports/{chart,page}
+# <- reports/cli.  Fails naming the file and line of an upward include.
+check-layers:
+	@sh scripts/check-layers.sh
+
 # The runner prints one line per suite and ends with "N passed, M failed".
 test: deps
-	@$(MAKE) --no-print-directory check-tests
+	@$(MAKE) check-tests
+	@sh scripts/check-layers.sh
 	@LAMBDASIM=$(BIN) BUILD=$(BUILD) sh tests/run_tests.sh
 
 # Rewrite tests/golden/ (report keys, CSV headers, chart set) from the
@@ -67,17 +96,17 @@ golden: $(BUILD)/tests/test_report
 	LAMBDASIM_UPDATE_GOLDEN=1 $(BUILD)/tests/test_report
 
 demo: deps
-	@$(MAKE) --no-print-directory $(BIN)
+	@$(MAKE) $(BIN)
 	$(BIN) demo
 
 bench:
 	@sh scripts/deps.sh --bench
-	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN)
+	@$(MAKE) $(BIN) $(BENCH_BIN)
 	@LAMBDASIM=$(BIN) BUILD=$(BUILD) sh tests/run_bench.sh
 
 # AddressSanitizer + UBSan over the whole suite, in its own build directory.
 asan: deps
-	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" \
+	@$(MAKE) BUILD=build/asan OPT="-O1 -g" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    check-tests
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \

@@ -1,13 +1,11 @@
-/* sim_cli.h - the command-line entry points and small argument helpers.
+/* sim_cli.h - small command-line helpers: option matching, number parsing,
+ * error reporting.
  *
- * Each command is one function `int <prefix>_cmd_<name>(int argc, char **argv)`
- * living in the module it belongs to (argv[0] is the command name).  It
- * returns the process exit code: 0 ok, 1 run failed, 2 bad usage or input
- * (../shared/reference/cli.md).
- *
- * Each module defines its command's function; sim_main.c's table maps
- * names to them.  (While commands were landing one by one, weak placeholders
- * stood in for the missing ones; every command has landed, so they are gone.)
+ * The bottom layer knows no command: the command table and every command
+ * live in reports/cli/ (rpt_cmd.h).  These helpers only turn argv strings
+ * into values and errors into "lambdasim: <file>:<line>[:<field>]: <message>"
+ * lines with the exit code the status maps to (0 ok, 1 run failed, 2 bad
+ * usage or input).
  */
 #ifndef SIM_CLI_H
 #define SIM_CLI_H
@@ -16,20 +14,6 @@
 #include <stdint.h>
 
 #include "sim/sim_status.h"
-
-int mdl_cmd_cost(int argc, char **argv);
-int mdl_cmd_size(int argc, char **argv);
-int mdl_cmd_run(int argc, char **argv);
-int mdl_cmd_compare(int argc, char **argv);
-int mdl_cmd_stepfn(int argc, char **argv);
-int wl_cmd_trace(int argc, char **argv);
-int wl_cmd_kernel(int argc, char **argv);
-int wl_cmd_profile(int argc, char **argv);
-/* `lambdasim kernel detect ...` (argv[0] is "detect"), called by wl_cmd_kernel;
- * separate so the detector can land on its own. */
-int wl_cmd_kernel_detect(int argc, char **argv);
-int rpt_cmd_demo(int argc, char **argv);
-int rpt_cmd_sweep(int argc, char **argv);
 
 /* True if argv[i] is --help or -h anywhere in argv. */
 bool sim_cli_wants_help(int argc, char **argv);

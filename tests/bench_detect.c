@@ -10,8 +10,8 @@
  * `kernel detect --format json` reports as kernel_wall_ms.
  */
 #include "sim/sim_io.h"
-#include "workloads/wl_detect.h"
-#include "workloads/wl_image.h"
+#include "workloads/image/wl_detect.h"
+#include "workloads/image/wl_image.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -20,9 +20,9 @@
  * resize_kernel_mps is the Lanczos3 resampler alone, 12 MP -> 128x96.
  */
 #include "sim/sim_io.h"
-#include "workloads/wl_gray.h"
-#include "workloads/wl_kernel.h"
-#include "workloads/wl_resize.h"
+#include "workloads/image/wl_gray.h"
+#include "workloads/image/wl_kernel.h"
+#include "workloads/image/wl_resize.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
  * a Function URL, 200 ms lognormal handler.  lambda_events_per_s is the
  * engine rate over that hour.  Best of 3 runs (the machine is shared).
  */
-#include "models/mdl_scenario.h"
+#include "models/scenario/mdl_scenario.h"
 #include "sim/sim_io.h"
 
 #include <stdio.h>

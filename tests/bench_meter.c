@@ -6,9 +6,9 @@
  * invocations (cold and warm), API Gateway requests and SQS calls over
  * 8 functions, then the bill of the month.  Prints BENCH lines.
  */
-#include "models/mdl_bill.h"
-#include "models/mdl_meter.h"
-#include "models/mdl_pricing.h"
+#include "models/pricing/mdl_bill.h"
+#include "models/pricing/mdl_meter.h"
+#include "models/pricing/mdl_pricing.h"
 #include "sim/sim_io.h"
 
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * polling workers, exponential 40 ms service (utilisation 0.8): 86.4 M
  * messages, each sent, received and deleted.  One run (it is long).
  */
-#include "models/mdl_scenario.h"
+#include "models/scenario/mdl_scenario.h"
 #include "sim/sim_io.h"
 
 #include <stdio.h>

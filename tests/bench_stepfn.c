@@ -6,7 +6,7 @@
  * with mocks, and a 20,000-item Map with a Task per item (checks that the
  * per-request bookkeeping stays linear).  Best of 3.
  */
-#include "models/mdl_sfn.h"
+#include "models/stepfn/mdl_sfn.h"
 #include "sim/sim_io.h"
 #include "sim/sim_json.h"
 

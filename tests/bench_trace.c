@@ -11,9 +11,9 @@
  * Run from the repository root (the data is read from ../shared/data).
  */
 #include "sim/sim_io.h"
-#include "workloads/wl_azure.h"
-#include "workloads/wl_csv.h"
-#include "workloads/wl_gen.h"
+#include "workloads/trace/wl_azure.h"
+#include "workloads/trace/wl_csv.h"
+#include "workloads/trace/wl_gen.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 #ifndef PLATFORM_UTIL_H
 #define PLATFORM_UTIL_H
 
-#include "models/mdl_scenario.h"
+#include "models/scenario/mdl_scenario.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -16,7 +16,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "models/mdl_size.h"
+#include "models/sizing/mdl_size.h"
 #include "sim/sim_rng.h"
 
 #define SYNTH_ROWS 5

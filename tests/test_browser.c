@@ -17,10 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "reports/rpt_report.h"
+#include "reports/page/rpt_report.h"
+#include "reports/cli/rpt_cmd.h"
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
-#include "workloads/wl_image.h"
+#include "workloads/image/wl_image.h"
 
 static char *slurp(const char *path)
 {

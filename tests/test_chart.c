@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "reports/rpt_chart.h"
+#include "reports/chart/rpt_chart.h"
 #include "sim/sim_io.h"
-#include "workloads/wl_image.h"
+#include "workloads/image/wl_image.h"
 
 /* Parse with libxml2 (no network, no DTD fetch); count elements by XPath. */
 static int xml_count(const char *path, const char *xpath)

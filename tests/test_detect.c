@@ -1,15 +1,16 @@
 /* test_detect.c - the cascade detector: loading, detection, grouping, errors, CLI.
  *
  * Uses the real opencv-data cascades and the skimage photos in data/images.
- * The CLI part calls wl_cmd_kernel_detect in-process with stdout/stderr
+ * The CLI part calls rpt_cmd_kernel_detect in-process with stdout/stderr
  * redirected to files, so it does not depend on the `kernel` dispatcher.
  */
 #include "tests/check.h"
 
+#include "reports/cli/rpt_cmd.h"
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
-#include "workloads/wl_detect_internal.h"
-#include "workloads/wl_image.h"
+#include "workloads/image/wl_detect_internal.h"
+#include "workloads/image/wl_image.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -493,7 +494,7 @@ static int run_cli(int argc, const char **argv, char *out, size_t on, char *errb
     int fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(fo, 1);
     dup2(fe, 2);
-    int rc = wl_cmd_kernel_detect(argc, (char **)argv);
+    int rc = rpt_cmd_kernel_detect(argc, (char **)argv);
     fflush(stdout);
     fflush(stderr);
     dup2(so, 1);

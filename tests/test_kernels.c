@@ -9,11 +9,11 @@
 #include "check.h"
 
 #include "sim/sim_io.h"
-#include "workloads/wl_check.h"
-#include "workloads/wl_gray.h"
-#include "workloads/wl_image.h"
-#include "workloads/wl_kernel.h"
-#include "workloads/wl_resize.h"
+#include "workloads/image/wl_check.h"
+#include "workloads/image/wl_gray.h"
+#include "workloads/image/wl_image.h"
+#include "workloads/image/wl_kernel.h"
+#include "workloads/image/wl_resize.h"
 
 #include <math.h>
 #include <stdlib.h>

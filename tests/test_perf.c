@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/mdl_perf.h"
+#include "models/sizing/mdl_perf.h"
 #include "sim/sim_io.h"
 #include "tests/check.h"
 

@@ -5,7 +5,7 @@
  * timeouts, function timeouts, conservation, determinism, provisioned and
  * reserved concurrency, the scaling rate and async retries.
  */
-#include "models/mdl_scenario.h"
+#include "models/scenario/mdl_scenario.h"
 #include "tests/check.h"
 #include "tests/platform_util.h"
 

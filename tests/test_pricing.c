@@ -8,10 +8,10 @@
  * Then the metering edge cases of issue 3 and the dated rules.  Runs from
  * the repository root (data/prices/).
  */
-#include "models/mdl_bill.h"
-#include "models/mdl_cost.h"
-#include "models/mdl_meter.h"
-#include "models/mdl_pricing.h"
+#include "models/pricing/mdl_bill.h"
+#include "models/pricing/mdl_usage.h"
+#include "models/pricing/mdl_meter.h"
+#include "models/pricing/mdl_pricing.h"
 #include "sim/sim_json.h"
 #include "tests/check.h"
 

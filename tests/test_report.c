@@ -21,7 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "reports/rpt_report.h"
+#include "reports/page/rpt_report.h"
+#include "reports/cli/rpt_cmd.h"
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
 

@@ -8,7 +8,7 @@
  * after 3 transitions and counts as a failed execution.  Parallel branches
  * overlap: an execution is shorter than the sum of its tasks.
  */
-#include "models/mdl_scenario.h"
+#include "models/scenario/mdl_scenario.h"
 #include "tests/check.h"
 #include "tests/platform_util.h"
 

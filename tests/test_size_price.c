@@ -2,8 +2,8 @@
  * would if it priced exactly: the synthetic suite's built-in pricer
  * (mdl_size_price_default) must agree with the us-east-1 catalogue's
  * mdl_price_lambda_invocation, which `lambdasim size` uses. */
-#include "models/mdl_pricing.h"
-#include "models/mdl_size.h"
+#include "models/pricing/mdl_pricing.h"
+#include "models/sizing/mdl_size.h"
 #include "tests/check.h"
 
 int main(void)

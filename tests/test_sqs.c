@@ -7,7 +7,7 @@
  * cap; the closed form for empty receives of idle long-polling consumers; the
  * event-source mapping draining a queue through a concurrency-limited function.
  */
-#include "models/mdl_scenario.h"
+#include "models/scenario/mdl_scenario.h"
 #include "tests/check.h"
 #include "tests/platform_util.h"
 

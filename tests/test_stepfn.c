@@ -9,7 +9,7 @@
  */
 #include "check.h"
 
-#include "models/mdl_sfn.h"
+#include "models/stepfn/mdl_sfn.h"
 #include "sim/sim_io.h"
 #include "sim/sim_json.h"
 

@@ -7,10 +7,10 @@
  */
 #include "tests/check.h"
 #include "sim/sim_rng.h"
-#include "workloads/wl_azure.h"
-#include "workloads/wl_csv.h"
-#include "workloads/wl_gen.h"
-#include "workloads/wl_trace.h"
+#include "workloads/trace/wl_azure.h"
+#include "workloads/trace/wl_csv.h"
+#include "workloads/trace/wl_gen.h"
+#include "workloads/trace/wl_trace.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>

@@ -1,0 +1,249 @@
+/* mdl_config.h - the run config: the simulated AWS platform as plain data.
+ *
+ * A scenario is built from a run config (mdl_config_load) into one engine
+ * per replication (mdl_scenario_create).  Components:
+ *   source    pulls arrivals (Poisson or a trace) and hands each request to
+ *   entry     the front door (direct | function_url | apigw_http | apigw_rest),
+ *             which adds its overhead, enforces payload, throttle and timeout
+ *             rules, then invokes
+ *   function  a Lambda function: execution environments (initializing, busy,
+ *             idle), warm reuse, keep-alive expiry, the account and reserved
+ *             concurrency limits, provisioned concurrency, the scaling rate,
+ *             function timeouts, async retries.
+ * Service calls a function makes (S3, DynamoDB, Rekognition, EFS) add
+ * latency to its duration and usage to the bill.
+ *
+ * The config structs are plain data, filled and validated once by
+ * mdl_config_load; the simulation never sees json-c.
+ */
+#ifndef MDL_PLATFORM_H
+#define MDL_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/sim_json.h"
+#include "sim/sim_rng.h"
+#include "models/sizing/mdl_perf.h"
+#include "models/pricing/mdl_pricing.h"
+#include "models/stepfn/mdl_sfn.h"
+#include "sim/sim_status.h"
+#include "workloads/trace/wl_azure.h"
+#include "workloads/trace/wl_gen.h"
+
+#define MDL_NAME_MAX 64
+#define MDL_MAX_FUNCTIONS 64
+#define MDL_MAX_CALLS 16
+#define MDL_MAX_ROUTES 16
+#define MDL_MAX_QUEUES 16
+
+typedef enum { MDL_ENTRY_DIRECT, MDL_ENTRY_FUNCTION_URL, MDL_ENTRY_APIGW_HTTP,
+               MDL_ENTRY_APIGW_REST, MDL_ENTRY_QUEUE, MDL_ENTRY_S3,
+               MDL_ENTRY_STEPFUNCTIONS, MDL_ENTRY_TYPE_COUNT } mdl_entry_type;
+typedef enum { MDL_Q_STANDARD, MDL_Q_FIFO } mdl_queue_type;
+typedef enum { MDL_POLL_LONG, MDL_POLL_SHORT, MDL_POLL_INSTANT } mdl_poll;
+typedef enum { MDL_CONSUMER_NONE, MDL_CONSUMER_WORKERS, MDL_CONSUMER_LAMBDA } mdl_consumer_type;
+typedef enum { MDL_REUSE_MRU, MDL_REUSE_LRU, MDL_REUSE_NEWEST, MDL_REUSE_RANDOM } mdl_reuse;
+typedef enum { MDL_SCALING_2023, MDL_SCALING_BURST } mdl_scaling;
+typedef enum { MDL_CALL_S3_GET, MDL_CALL_S3_PUT, MDL_CALL_DDB_READ, MDL_CALL_DDB_WRITE,
+               MDL_CALL_REKOGNITION, MDL_CALL_EFS_READ, MDL_CALL_EFS_WRITE,
+               MDL_CALL_COUNT } mdl_call_op;
+typedef enum { MDL_ARRIVALS_POISSON, MDL_ARRIVALS_DETERMINISTIC } mdl_arrival_process;
+typedef enum { MDL_WL_ARRIVALS, MDL_WL_TRACE, MDL_WL_GENERATOR } mdl_workload_kind;
+typedef enum { MDL_TRACE_CSV, MDL_TRACE_AZURE2019, MDL_TRACE_AZURE2021 } mdl_trace_format;
+
+/* Outcomes of a request, as the client sees them.  X-macro: the names are
+ * the JSON keys of failures.<cause>. */
+#define MDL_OUTCOME_LIST(X)                                         \
+    X(OK,               "ok")                                       \
+    X(THROTTLED,        "throttled")          /* 429 from Lambda */ \
+    X(ENTRY_THROTTLED,  "entry_throttled")    /* API GW 429 */      \
+    X(FUNCTION_TIMEOUT, "function_timeout")                         \
+    X(ENTRY_TIMEOUT,    "entry_timeout")      /* 504 at the door */ \
+    X(PAYLOAD_TOO_LARGE,"payload_too_large")                        \
+    X(ASYNC_DROPPED,    "async_dropped")      /* retries/age out */ \
+    X(DEAD_LETTERED,    "dead_lettered")      /* SQS redrive */     \
+    X(EXPIRED,          "expired")            /* SQS retention */   \
+    X(SEND_THROTTLED,   "send_throttled")     /* FIFO send cap */   \
+    X(SFN_FAILED,       "execution_failed")   /* Step Functions */ \
+    X(OUT_OF_MEMORY,    "out_of_memory")      /* kernel working set */
+
+typedef enum {
+#define MDL__OUT_ENUM(n, s) MDL_OUT_##n,
+    MDL_OUTCOME_LIST(MDL__OUT_ENUM)
+#undef MDL__OUT_ENUM
+    MDL_OUT_COUNT
+} mdl_outcome;
+
+const char *mdl_outcome_name(mdl_outcome o);
+
+/* One call a function makes per invocation. */
+typedef struct mdl_call {
+    mdl_call_op op;
+    double bytes;          /* payload moved; <0 = the request's bytes */
+    double item_kb;        /* DynamoDB item size */
+} mdl_call;
+
+typedef struct mdl_function_cfg {
+    char name[MDL_NAME_MAX];
+    int memory_mb;
+    mdl_arch arch;
+    bool image_package;           /* container image: INIT billing rule differs */
+    int ephemeral_storage_mb;
+    double timeout_s;
+    double keep_alive_s;
+    double keep_alive_jitter_s;   /* expiry uniform in [T - j, T + j] */
+    mdl_reuse reuse;
+    int reserved_concurrency;     /* -1: none */
+    int provisioned_concurrency;
+    sim_dist warm;                /* handler duration, ms */
+    sim_dist warm_more[4];        /* further steps of the handler, summed */
+    int nwarm_more;
+    json_object *result;          /* what a Step Functions Task gets back (owned; NULL: its input) */
+    /* kernel: the handler's time from the Lambda performance model */
+    bool has_kernel;
+    mdl_perf_kernel kernel;
+    double kernel_mp;             /* megapixels per invocation (0: from the request) */
+    double kernel_bytes_per_mp;   /* request bytes -> megapixels */
+    sim_dist cold;                /* whole first response, ms (has_cold) */
+    sim_dist init;                /* Init Duration, ms (has_init) */
+    bool has_cold, has_init;
+    mdl_call calls[MDL_MAX_CALLS];
+    int ncalls;
+} mdl_function_cfg;
+
+typedef struct mdl_entry_cfg {
+    mdl_entry_type type;
+    bool async;                   /* direct only: event (async) invocation */
+    char target[MDL_NAME_MAX];    /* default function */
+    sim_dist overhead;            /* ms added per request */
+    double timeout_s;             /* client gives up (door) */
+    double max_payload_bytes;
+    /* apigw_rest */
+    double cache_hit_ratio;       /* 0 = no cache */
+    double cache_gb;
+    double throttle_rps, throttle_burst;
+    /* s3 entry: where the bucket notifies */
+    char notify_queue[MDL_NAME_MAX];
+    char notify_function[MDL_NAME_MAX];
+    sim_dist notify_delay;        /* ms */
+    /* stepfunctions entry: each request starts an execution */
+    char definition[512];
+    mdl_sfn_machine *machine;     /* owned */
+    mdl_sfn_type workflow;
+    double task_latency_s;
+    double express_memory_mb;
+    /* routes: op name -> function (from trace ops or the mix) */
+    char route_op[MDL_MAX_ROUTES][16];
+    char route_fn[MDL_MAX_ROUTES][MDL_NAME_MAX];
+    int nroutes;
+} mdl_entry_cfg;
+
+/* A queue and its consumer (README "Queues and workers"). */
+typedef struct mdl_queue_cfg {
+    char name[MDL_NAME_MAX];
+    mdl_queue_type type;
+    double visibility_timeout_s;
+    int max_receive_count;        /* 0: no redrive */
+    char dlq[MDL_NAME_MAX];
+    int dlq_index;                /* -1: none */
+    double duplicate_probability; /* standard: a delivery is duplicated */
+    double duplicate_send_probability; /* the producer resends after 1 s */
+    double retention_s;
+    double delay_s;
+    bool high_throughput;         /* FIFO */
+    int send_batch_size;          /* producer batching: FIFO cap x this */
+    int message_groups;           /* FIFO: groups drawn uniformly */
+    mdl_consumer_type consumer;
+    /* workers */
+    int workers;
+    mdl_poll poll;
+    double wait_time_s;
+    double poll_interval_s;
+    int batch_size;
+    sim_dist service_time;        /* per message, ms */
+    char instance_type[32];
+    bool autoscale;
+    mdl_call calls[MDL_MAX_CALLS];  /* service calls per message */
+    int ncalls;
+    bool has_kernel;              /* per-message time from the performance model */
+    mdl_perf_kernel kernel;
+    double kernel_mp, kernel_bytes_per_mp;
+    int vcpus;                    /* the worker's vCPUs (the model's CPU share) */
+    int as_min, as_max;
+    double as_target_depth, as_interval_s, as_cooldown_s, as_boot_s;
+    /* lambda event-source mapping */
+    char function[MDL_NAME_MAX];
+    int fn_index;
+    double batching_window_s;
+    int maximum_concurrency;      /* 0: not set (up to 1,250) */
+    double failure_probability;   /* per message (ReportBatchItemFailures) */
+} mdl_queue_cfg;
+
+typedef struct mdl_workload_cfg {
+    mdl_workload_kind kind;
+    /* trace: a file read as a stream (README "Workloads and traces") */
+    char trace_file[512];
+    mdl_trace_format trace_format;
+    char durations_file[512];
+    char memory_file[512];
+    wl_spread spread;
+    char function_template[MDL_NAME_MAX];  /* clone per trace function ("" = none) */
+    /* generator: a trace generator spec, run inline */
+    wl_gen_spec gen;
+    /* arrivals: the built-in Poisson / deterministic source */
+    mdl_arrival_process process;
+    double rate_per_s;
+    /* op mix for the built-in generator: names and weights */
+    char mix_op[MDL_MAX_ROUTES][16];
+    double mix_w[MDL_MAX_ROUTES];
+    double mix_bytes[MDL_MAX_ROUTES];   /* payload per op (default payload_bytes) */
+    int nmix;
+    sim_dist bytes;               /* request payload bytes (has_bytes) */
+    bool has_bytes;
+} mdl_workload_cfg;
+
+typedef struct mdl_config {
+    double duration_s;
+    double warmup_s;
+    uint64_t seed;
+    mdl_workload_cfg workload;
+    mdl_entry_cfg entry;
+    int account_concurrency;
+    mdl_scaling scaling;
+    double burst_limit;           /* pre-2023 model: initial burst */
+    /* billing: the meter's options and the catalogue of the region */
+    mdl_free_tier free_tier;
+    int granularity_ms;           /* 1 (since 2020-12) or 100 (legacy) */
+    char month[8];                /* "YYYY-MM" billed (dated rules), "" = catalogue's */
+    mdl_catalog *catalog;         /* owned; loaded for `region` (or billing.catalog) */
+    char region[32];
+    double async_max_event_age_s;
+    int async_max_retries;
+    sim_dist svc_latency[MDL_CALL_COUNT];   /* per service call, ms */
+    double svc_mbps[MDL_CALL_COUNT];        /* transfer rate for payload bytes */
+    mdl_function_cfg fn[MDL_MAX_FUNCTIONS];
+    int nfn;
+    mdl_queue_cfg q[MDL_MAX_QUEUES];
+    int nq;
+    json_object *effective;       /* the effective config, for reports (owned) */
+} mdl_config;
+
+/* Replace the workload with our CSV trace FILE (the run --trace option). */
+void mdl_config_use_trace(mdl_config *cfg, const char *path);
+
+/* Load and validate a run config.  Errors name file, line and JSON path. */
+sim_status mdl_config_load(mdl_config *cfg, const char *path, sim_error *err);
+/* Same from an already-parsed document. */
+sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_error *err);
+void mdl_config_fini(mdl_config *cfg);
+
+/* Index of a function / queue by name, or -1. */
+int mdl_config_find_function(const mdl_config *cfg, const char *name);
+int mdl_config_find_queue(const mdl_config *cfg, const char *name);
+/* The function a Step Functions Task Resource names (Lambda ARN or bare
+ * name), or -1. */
+int mdl_config_resource_function(const mdl_config *cfg, const char *resource);
+
+#endif /* MDL_PLATFORM_H */

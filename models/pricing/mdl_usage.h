@@ -1,0 +1,24 @@
+/* mdl_usage.h - usage files: one month's usage, metered.
+ *
+ * A usage file (cli.md, "lambdasim cost") describes a month with averages, as
+ * the AWS Pricing Calculator does.  mdl_usage_from_json validates it and
+ * replays it into a meter through the bulk calls, so the command and the
+ * simulator share one metering and billing path.
+ */
+#ifndef MDL_USAGE_H
+#define MDL_USAGE_H
+
+#include "models/pricing/mdl_meter.h"
+#include "models/pricing/mdl_pricing.h"
+#include "sim/sim_json.h"
+#include "sim/sim_status.h"
+
+/* Validate a usage document and meter it.  The catalogue is `catalog_path`
+ * when given (its region must agree with the file's "region", if any),
+ * else data/prices/<region>.json.  On success the caller owns *cat and
+ * *meter (destroy the meter first); on failure both are NULL and err names
+ * the file, line and field. */
+sim_status mdl_usage_from_json(const sim_json_doc *doc, const char *catalog_path,
+                               mdl_catalog **cat, mdl_meter **meter, sim_error *err);
+
+#endif /* MDL_USAGE_H */

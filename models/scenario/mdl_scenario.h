@@ -1,0 +1,68 @@
+/* mdl_scenario.h - one replication of a run config on its own engine.
+ *
+ * mdl_scenario_create builds the components (source, entry, functions)
+ * on a fresh sim_engine seeded from (seed, replication); mdl_scenario_run
+ * runs to duration_s; mdl_scenario_results serialises every figure
+ * (cli.md `run --format json`).  Nothing is shared between scenarios, so
+ * sweeps may run many at once on different threads.
+ */
+#ifndef MDL_SCENARIO_H
+#define MDL_SCENARIO_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "models/pricing/mdl_bill.h"
+#include "models/pricing/mdl_meter.h"
+#include "models/config/mdl_config.h"
+
+typedef struct mdl_scenario mdl_scenario;
+
+
+sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t replication,
+                               mdl_scenario **out, sim_error *err);
+void mdl_scenario_destroy(mdl_scenario *s);
+
+/* Write one CSV row per finished invocation (Lambda REPORT fields) to fp,
+ * which the caller owns.  Call before run. */
+void mdl_scenario_set_log(mdl_scenario *s, FILE *fp);
+
+/* One row of the time series: the state at the end of each interval. */
+typedef struct mdl_ts_row {
+    double t_s;               /* end of the interval */
+    double arrivals;          /* arrivals in the interval */
+    double completed, failed; /* finished in the interval */
+    double throttles;         /* throttles in the interval (all functions) */
+    double instances;         /* execution environments alive (all functions) */
+    double running;           /* busy environments */
+    double queue_depth;       /* visible messages (all queues) */
+    double consumers;         /* workers / ESM pollers alive */
+    double gb_s;              /* Lambda GB-s billed so far (cumulative) */
+    double requests_billed;   /* Lambda requests billed so far (cumulative) */
+} mdl_ts_row;
+
+/* Sample the time series every interval_s seconds (call before run). */
+void mdl_scenario_enable_timeseries(mdl_scenario *s, double interval_s);
+/* The rows recorded (owned by the scenario). */
+const mdl_ts_row *mdl_scenario_timeseries(const mdl_scenario *s, size_t *n);
+
+/* Call cb(ctx, simulated time, end time) about 100 times during the run
+ * (for a progress bar).  The run is cut into chunks at those times, which
+ * changes no result: no event is added. */
+void mdl_scenario_set_progress(mdl_scenario *s, void (*cb)(void *ctx, double t, double end),
+                               void *ctx);
+
+/* Run to the config's duration, then bill it.  Errors: a trace that turns
+ * out bad mid-run, a rate the region's catalogue lacks (named). */
+sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err);
+
+/* Every figure, as cli.md specifies for `run --format json` (caller owns). */
+json_object *mdl_scenario_results(const mdl_scenario *s);
+
+/* What the run metered (the meter's usage, reset at the end of the warm-up)
+ * and its bill, computed at the end of the run (NULL before). */
+const mdl_usage *mdl_scenario_usage(const mdl_scenario *s);
+const mdl_bill *mdl_scenario_bill(const mdl_scenario *s);
+uint64_t mdl_scenario_events(const mdl_scenario *s);
+
+#endif /* MDL_SCENARIO_H */

@@ -1,0 +1,1027 @@
+/* mdl_sqs.c - SQS queues, worker pools and the Lambda event-source mapping.
+ *
+ * A queue holds messages in a pool with a free list.  Standard queues keep
+ * visible messages on one FIFO list (best-effort order); FIFO queues keep a
+ * list per message group and a ring of groups that may deliver (non-empty and
+ * with nothing in flight), so order within a group holds and one batch per
+ * group is in flight at a time.
+ *
+ * Receipt handles are generation counters: a receive bumps the message's
+ * generation and arms its visibility timeout with it; a delete or a timeout
+ * carrying an older generation is stale and ignored, exactly like a delete
+ * with an outdated receipt handle.
+ *
+ * Consumers (EC2 workers or ESM poller slots) poll in one of three ways:
+ *  - long: ReceiveMessage waits up to WaitTimeSeconds; an empty wait is a
+ *    billed empty receive, then the consumer polls again;
+ *  - short: returns at once; an empty receive is billed and the consumer
+ *    sleeps poll_interval_s;
+ *  - instant: an idealised consumer that is handed a message the moment it
+ *    is visible, with no API calls (M/M/c validation).
+ * Waiting consumers sit in a FIFO ring; entries carry the consumer's
+ * generation so a consumer that stopped waiting leaves a stale entry behind.
+ *
+ * Requests: a message carries the request that produced it; the request
+ * completes when its message is first deleted, and fails when the message is
+ * dead-lettered or expires.  Duplicate copies carry no request.
+ */
+#include "models/scenario/mdl_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MSG_FREE, MSG_DELAYED, MSG_VISIBLE, MSG_INFLIGHT };
+enum { C_OFF, C_BOOTING, C_WAITING, C_SLEEPING, C_BUSY, C_GATHER };
+enum { K_WORKER, K_ESM };
+
+#define FIFO_MAX_INFLIGHT 20000
+#define STD_MAX_INFLIGHT 120000
+#define CHUNK_BYTES 65536.0
+
+typedef struct sqs_msg {
+    double t_sent, t_visible;
+    double bytes;
+    int32_t req;           /* -1: a duplicate copy */
+    int32_t next, prev;
+    uint32_t gen;
+    uint32_t receive_count;
+    uint32_t seq;          /* FIFO: order within the group */
+    int32_t group;
+    uint8_t state;
+    uint8_t received;      /* delivered at least once (or a copy) */
+} sqs_msg;
+
+typedef struct sqs_group {
+    int32_t head, tail;
+    int inflight;
+    uint32_t next_seq;
+    int64_t last_seq;      /* last deleted seq, for the order check */
+    bool in_ring;
+} sqs_group;
+
+typedef struct consumer {
+    uint8_t kind, state;
+    bool stop_after;
+    uint32_t gen;
+    uint64_t *batch;       /* (msg << 32) | gen */
+    int nbatch;
+    double started;
+} consumer;
+
+typedef struct sqs_queue {
+    mdl_scenario *s;
+    const mdl_queue_cfg *cfg;
+    int index;
+    uint32_t comp;
+    sqs_msg *m;
+    int32_t nm, capm, free_head;
+    int32_t vis_head, vis_tail;
+    sqs_group *g;
+    int ng;
+    int32_t *ring;          /* FIFO groups ready to deliver */
+    int ring_head, ring_n, ring_cap;
+    uint64_t *waiters;      /* (consumer << 32) | gen */
+    int *gather;            /* ESM slots filling a batch within its window */
+    int gather_n, gather_cap;
+    int w_head, w_n, w_cap;
+    int64_t nvisible, ninflight, ndelayed;
+    consumer *c;
+    int nc;
+    int live;               /* workers running or booting; ESM slots active */
+    int busy;
+    double last_scale;
+    int esm_limit, esm_cap;
+    uint64_t recv_window;   /* messages received since the last ESM scaling tick */
+    int busy_peak;          /* most busy consumers since that tick */
+    double send_tokens, t_send;
+    gsl_rng *r_dup, *r_svc, *r_group, *r_fail;
+    struct sqs_queue *dlq;
+    /* statistics after the warm-up */
+    uint64_t sent, received, deleted, duplicates, to_dlq, expired, empty_receives;
+    uint64_t deduplicated, send_throttled, order_violations, over_limit, first_receives;
+    uint64_t waited;
+    sim_hist *wait_ms;
+    sim_twavg depth, tw_live, tw_busy;
+    double api_requests;
+    int send_batch_n;        /* messages in the producer's open batch */
+    double send_batch_bytes;
+    int ec2_type;            /* meter registration of the workers' type */
+} sqs_queue;
+
+static double now_of(const sqs_queue *q) { return sim_engine_now(q->s->e); }
+static bool measuring(const sqs_queue *q) { return now_of(q) >= q->s->t_measure; }
+
+static void api_call(sqs_queue *q, double bytes)
+{
+    /* Every API action is billed per 64 KB chunk of payload, at least 1
+     * (the meter applies the rule; api_requests counts for the report). */
+    double chunks = bytes > CHUNK_BYTES ? ceil(bytes / CHUNK_BYTES) : 1.0;
+    if (measuring(q)) {
+        q->api_requests += chunks;
+        mdl_meter_sqs_call(q->s->meter, q->cfg->type == MDL_Q_FIFO, bytes / 1024.0);
+    }
+}
+
+static void depth_changed(sqs_queue *q)
+{
+    sim_twavg_set(&q->depth, now_of(q), (double)q->nvisible);
+}
+
+static void levels_changed(sqs_queue *q)
+{
+    double t = now_of(q);
+    if (q->busy > q->busy_peak) q->busy_peak = q->busy;
+    sim_twavg_set(&q->tw_live, t, q->live);
+    sim_twavg_set(&q->tw_busy, t, q->busy);
+}
+
+/* ---- messages ------------------------------------------------------------- */
+
+static int32_t msg_alloc(sqs_queue *q)
+{
+    if (q->free_head < 0) {
+        if (q->nm == q->capm) {
+            q->capm = q->capm ? 2 * q->capm : 1024;
+            q->m = sim_xrealloc(q->m, (size_t)q->capm * sizeof *q->m);
+        }
+        q->m[q->nm].gen = 0;
+        q->m[q->nm].next = -1;
+        q->free_head = q->nm++;
+    }
+    int32_t i = q->free_head;
+    sqs_msg *x = &q->m[i];
+    q->free_head = x->next;
+    uint32_t gen = x->gen + 1;
+    memset(x, 0, sizeof *x);
+    x->gen = gen;
+    x->next = x->prev = -1;
+    x->req = -1;
+    return i;
+}
+
+static void msg_free(sqs_queue *q, int32_t i)
+{
+    sqs_msg *x = &q->m[i];
+    x->state = MSG_FREE;
+    x->gen++;
+    x->next = q->free_head;
+    q->free_head = i;
+}
+
+static void ring_push(sqs_queue *q, int32_t g)
+{
+    if (q->g[g].in_ring) return;
+    if (q->ring_n == q->ring_cap) {
+        int ncap = q->ring_cap ? 2 * q->ring_cap : 64;
+        int32_t *nr = sim_xmalloc((size_t)ncap * sizeof *nr);
+        for (int k = 0; k < q->ring_n; k++) nr[k] = q->ring[(q->ring_head + k) % q->ring_cap];
+        free(q->ring);
+        q->ring = nr;
+        q->ring_head = 0;
+        q->ring_cap = ncap;
+    }
+    q->ring[(q->ring_head + q->ring_n++) % q->ring_cap] = g;
+    q->g[g].in_ring = true;
+}
+
+/* Make a message visible: standard at the tail; FIFO in its group, at the
+ * head when it comes back (order), at the tail when new. */
+static void make_visible(sqs_queue *q, int32_t i, bool returning)
+{
+    sqs_msg *x = &q->m[i];
+    x->state = MSG_VISIBLE;
+    q->nvisible++;
+    if (q->cfg->type == MDL_Q_STANDARD) {
+        x->prev = q->vis_tail;
+        x->next = -1;
+        if (q->vis_tail >= 0) q->m[q->vis_tail].next = i; else q->vis_head = i;
+        q->vis_tail = i;
+    } else {
+        sqs_group *g = &q->g[x->group];
+        if (returning) {
+            /* Back into its place by sequence number, so a batch that timed
+             * out returns in order whatever order its timeouts fire in. */
+            int32_t after = -1, cur = g->head;
+            while (cur >= 0 && q->m[cur].seq < x->seq) {
+                after = cur;
+                cur = q->m[cur].next;
+            }
+            x->prev = after;
+            x->next = cur;
+            if (after >= 0) q->m[after].next = i; else g->head = i;
+            if (cur >= 0) q->m[cur].prev = i; else g->tail = i;
+        } else {
+            x->next = -1;
+            x->prev = g->tail;
+            if (g->tail >= 0) q->m[g->tail].next = i; else g->head = i;
+            g->tail = i;
+        }
+        if (g->inflight == 0) ring_push(q, x->group);
+    }
+    depth_changed(q);
+}
+
+static void unlink_visible(sqs_queue *q, int32_t i)
+{
+    sqs_msg *x = &q->m[i];
+    int32_t *head, *tail;
+    if (q->cfg->type == MDL_Q_STANDARD) {
+        head = &q->vis_head;
+        tail = &q->vis_tail;
+    } else {
+        head = &q->g[x->group].head;
+        tail = &q->g[x->group].tail;
+    }
+    if (x->prev >= 0) q->m[x->prev].next = x->next; else *head = x->next;
+    if (x->next >= 0) q->m[x->next].prev = x->prev; else *tail = x->prev;
+    x->prev = x->next = -1;
+    q->nvisible--;
+    depth_changed(q);
+}
+
+static void wake(sqs_queue *q);
+
+/* Put a message into q (send, DLQ redrive, duplicate copy). */
+static void enqueue(sqs_queue *q, double bytes, int32_t rqi, bool copy, int32_t group)
+{
+    int32_t i = msg_alloc(q);
+    sqs_msg *x = &q->m[i];
+    double now = now_of(q);
+    x->t_sent = now;
+    x->bytes = bytes;
+    x->req = rqi;
+    x->received = copy;
+    x->group = group;
+    if (q->cfg->type == MDL_Q_FIFO) x->seq = q->g[group].next_seq++;
+    if (measuring(q)) q->sent++;
+    if (q->cfg->delay_s > 0) {
+        x->state = MSG_DELAYED;
+        q->ndelayed++;
+        sim_engine_after(q->s->e, q->cfg->delay_s, EV_Q_VISIBLE, q->comp,
+                         ((uint64_t)(uint32_t)i << 32) | x->gen);
+        return;
+    }
+    x->t_visible = now;
+    make_visible(q, i, false);
+    wake(q);
+}
+
+static void request_done(sqs_queue *q, sqs_msg *x, mdl_outcome o)
+{
+    if (x->req >= 0) {
+        mdl__finish(q->s, x->req, o);
+        x->req = -1;
+    }
+}
+
+/* Take the next deliverable message (retention checked), or -1. */
+static int32_t next_deliverable(sqs_queue *q, int32_t *group_out)
+{
+    double now = now_of(q);
+    for (;;) {
+        int32_t i = -1;
+        if (q->cfg->type == MDL_Q_STANDARD) {
+            i = q->vis_head;
+        } else if (*group_out >= 0) {
+            i = q->g[*group_out].head;     /* more from the same group */
+        } else {
+            while (q->ring_n) {
+                int32_t g = q->ring[q->ring_head];
+                q->ring_head = (q->ring_head + 1) % q->ring_cap;
+                q->ring_n--;
+                q->g[g].in_ring = false;
+                if (q->g[g].head >= 0 && q->g[g].inflight == 0) {
+                    *group_out = g;
+                    i = q->g[g].head;
+                    break;
+                }
+            }
+        }
+        if (i < 0) return -1;
+        sqs_msg *x = &q->m[i];
+        unlink_visible(q, i);
+        if (now - x->t_sent > q->cfg->retention_s) {
+            /* Past the retention period: SQS deletes it, lost. */
+            if (measuring(q)) q->expired++;
+            request_done(q, x, MDL_OUT_EXPIRED);
+            msg_free(q, i);
+            continue;
+        }
+        return i;
+    }
+}
+
+/* ReceiveMessage for consumer ci: up to max messages.  Returns the count. */
+static int receive(sqs_queue *q, int ci, int max)
+{
+    consumer *c = &q->c[ci];
+    double now = now_of(q);
+    int64_t limit = q->cfg->type == MDL_Q_FIFO ? FIFO_MAX_INFLIGHT : STD_MAX_INFLIGHT;
+    if (q->ninflight >= limit) {
+        if (measuring(q)) q->over_limit++;
+        return 0;
+    }
+    int32_t group = -1;
+    int got = 0;
+    double bytes = 0;
+    while (got < max && q->ninflight < limit) {
+        int32_t i = next_deliverable(q, &group);
+        if (i < 0) break;
+        sqs_msg *x = &q->m[i];
+        x->state = MSG_INFLIGHT;
+        x->receive_count++;
+        x->gen++;
+        q->ninflight++;
+        if (q->cfg->type == MDL_Q_FIFO) {
+            sqs_group *g = &q->g[x->group];
+            g->inflight++;
+        }
+        if (measuring(q)) {
+            q->received++;
+            if (x->received) {
+                q->duplicates++;
+            } else {
+                double w = (now - x->t_visible) * 1e3;
+                q->first_receives++;
+                sim_hist_add(q->wait_ms, w);
+                if (w > 0) q->waited++;
+            }
+        }
+        x->received = 1;
+        q->recv_window++;
+        bytes += x->bytes;
+        sim_engine_after(q->s->e, q->cfg->visibility_timeout_s, EV_Q_VIS_TIMEOUT, q->comp,
+                         ((uint64_t)(uint32_t)i << 32) | x->gen);
+        /* At-least-once: now and then SQS delivers a message twice. */
+        if (q->cfg->duplicate_probability > 0 &&
+            gsl_rng_uniform(q->r_dup) < q->cfg->duplicate_probability)
+            enqueue(q, x->bytes, -1, true, x->group);
+        c->batch[c->nbatch++] = ((uint64_t)(uint32_t)i << 32) | x->gen;
+        got++;
+    }
+    return got;
+}
+
+/* DeleteMessage with a receipt handle (msg, gen). */
+static void delete_msg(sqs_queue *q, uint64_t handle)
+{
+    int32_t i = (int32_t)(handle >> 32);
+    uint32_t gen = (uint32_t)handle;
+    sqs_msg *x = &q->m[i];
+    if (x->state != MSG_INFLIGHT || x->gen != gen) return;   /* stale receipt */
+    q->ninflight--;
+    if (measuring(q)) q->deleted++;
+    if (q->cfg->type == MDL_Q_FIFO) {
+        /* Processing order: within a group, completions must follow the
+         * send order. */
+        sqs_group *g = &q->g[x->group];
+        if ((int64_t)x->seq < g->last_seq && measuring(q)) q->order_violations++;
+        g->last_seq = x->seq;
+    }
+    request_done(q, x, MDL_OUT_OK);
+    int32_t g = x->group;
+    msg_free(q, i);
+    if (q->cfg->type == MDL_Q_FIFO && --q->g[g].inflight == 0 && q->g[g].head >= 0) {
+        ring_push(q, g);
+        wake(q);
+    }
+}
+
+static void on_vis_timeout(sqs_queue *q, int32_t i, uint32_t gen)
+{
+    sqs_msg *x = &q->m[i];
+    if (x->state != MSG_INFLIGHT || x->gen != gen) return;
+    q->ninflight--;
+    x->gen++;
+    if (q->cfg->type == MDL_Q_FIFO) q->g[x->group].inflight--;
+    if (q->cfg->max_receive_count > 0 && q->dlq &&
+        x->receive_count >= (uint32_t)q->cfg->max_receive_count) {
+        /* Redrive: the message moves to the dead-letter queue. */
+        if (measuring(q)) q->to_dlq++;
+        request_done(q, x, MDL_OUT_DEAD_LETTERED);
+        enqueue(q->dlq, x->bytes, -1, false, x->group < q->dlq->ng ? x->group : 0);
+        int32_t g = x->group;
+        msg_free(q, i);
+        if (q->cfg->type == MDL_Q_FIFO && q->g[g].inflight == 0 && q->g[g].head >= 0)
+            ring_push(q, g);
+    } else {
+        make_visible(q, i, true);
+    }
+    wake(q);
+}
+
+/* ---- consumers ------------------------------------------------------------ */
+
+static void poll(sqs_queue *q, int ci);
+
+static void waiter_push(sqs_queue *q, int ci)
+{
+    if (q->w_n == q->w_cap) {
+        int ncap = q->w_cap ? 2 * q->w_cap : 64;
+        uint64_t *nw = sim_xmalloc((size_t)ncap * sizeof *nw);
+        for (int k = 0; k < q->w_n; k++) nw[k] = q->waiters[(q->w_head + k) % q->w_cap];
+        free(q->waiters);
+        q->waiters = nw;
+        q->w_head = 0;
+        q->w_cap = ncap;
+    }
+    q->waiters[(q->w_head + q->w_n++) % q->w_cap] = ((uint64_t)(uint32_t)ci << 32) | q->c[ci].gen;
+}
+
+static uint64_t consumer_arg(const sqs_queue *q, int ci)
+{
+    return ((uint64_t)(uint32_t)ci << 32) | q->c[ci].gen;
+}
+
+static void set_busy(sqs_queue *q, consumer *c, bool busy)
+{
+    bool was = c->state == C_BUSY || c->state == C_GATHER;
+    if (busy && !was) q->busy++;
+    if (!busy && was) q->busy--;
+}
+
+static void esm_invoke(sqs_queue *q, int ci);
+
+/* Start work on a received batch. */
+static void start_batch(sqs_queue *q, int ci)
+{
+    consumer *c = &q->c[ci];
+    c->gen++;                          /* stale any poll timeout */
+    if (c->kind == K_WORKER) {
+        set_busy(q, c, true);
+        c->state = C_BUSY;
+        double ms = 0;
+        for (int k = 0; k < c->nbatch; k++) {
+            double bytes = q->m[(int32_t)(c->batch[k] >> 32)].bytes;
+            ms += sim_dist_sample(&q->cfg->service_time, q->r_svc) +
+                  mdl__calls_ms(q->s, q->cfg->calls, q->cfg->ncalls, q->r_svc, bytes);
+            if (q->cfg->has_kernel) {
+                /* The kernel model at the worker's vCPUs (memory of the same
+                 * CPU share; an EC2 worker's RAM never binds here). */
+                double mp = q->cfg->kernel_mp > 0 ? q->cfg->kernel_mp : bytes / q->cfg->kernel_bytes_per_mp;
+                mdl_perf_kernel kern = q->cfg->kernel;
+                kern.working_set_mb = 0;
+                kern.working_set_mb_per_mp = 0;
+                double kms = 0;
+                mdl_perf_duration(&kern, mp, (int)(q->cfg->vcpus * MDL_PERF_MB_PER_VCPU), &kms);
+                ms += kms;
+            }
+            if (measuring(q)) mdl__meter_calls(q->s, q->cfg->calls, q->cfg->ncalls, bytes);
+        }
+        sim_engine_after(q->s->e, ms / 1e3, EV_W_DONE, q->comp, consumer_arg(q, ci));
+        levels_changed(q);
+        return;
+    }
+    /* ESM: fill the batch within the batching window, else invoke now. */
+    if (c->nbatch < q->cfg->batch_size && q->cfg->batching_window_s > 0 && c->state != C_GATHER) {
+        set_busy(q, c, true);
+        c->state = C_GATHER;
+        sim_engine_after(q->s->e, q->cfg->batching_window_s, EV_ESM_WINDOW, q->comp,
+                         consumer_arg(q, ci));
+        if (q->gather_n == q->gather_cap) {
+            q->gather_cap = q->gather_cap ? 2 * q->gather_cap : 16;
+            q->gather = sim_xrealloc(q->gather, (size_t)q->gather_cap * sizeof *q->gather);
+        }
+        q->gather[q->gather_n++] = ci;
+        levels_changed(q);
+        return;
+    }
+    esm_invoke(q, ci);
+}
+
+static void gather_remove(sqs_queue *q, int ci)
+{
+    for (int k = 0; k < q->gather_n; k++)
+        if (q->gather[k] == ci) {
+            q->gather[k] = q->gather[--q->gather_n];
+            return;
+        }
+}
+
+/* Hand visible messages first to ESM batches being gathered (so batches
+ * fill up within their window), then to waiting consumers, oldest first. */
+static void wake(sqs_queue *q)
+{
+    while (q->gather_n && q->nvisible > 0) {
+        int ci = q->gather[0];
+        consumer *c = &q->c[ci];
+        int got = receive(q, ci, q->cfg->batch_size - c->nbatch);
+        if (got == 0) break;
+        api_call(q, 0);
+        if (c->nbatch >= q->cfg->batch_size) esm_invoke(q, ci);
+    }
+    while (q->w_n && q->nvisible > 0) {
+        uint64_t w = q->waiters[q->w_head];
+        q->w_head = (q->w_head + 1) % q->w_cap;
+        q->w_n--;
+        int ci = (int)(w >> 32);
+        consumer *c = &q->c[ci];
+        if (c->gen != (uint32_t)w || c->state != C_WAITING) continue;
+        int room = q->cfg->batch_size - c->nbatch;
+        int got = receive(q, ci, room);
+        if (got == 0) {
+            waiter_push(q, ci);       /* nothing deliverable after all (FIFO locks) */
+            break;
+        }
+        if (q->cfg->poll != MDL_POLL_INSTANT) api_call(q, 0);
+        start_batch(q, ci);
+    }
+}
+
+static void consumer_stop(sqs_queue *q, int ci)
+{
+    consumer *c = &q->c[ci];
+    set_busy(q, c, false);
+    c->state = C_OFF;
+    c->gen++;
+    c->stop_after = false;
+    q->live--;
+    levels_changed(q);
+}
+
+/* A consumer looks for work. */
+static void poll(sqs_queue *q, int ci)
+{
+    consumer *c = &q->c[ci];
+    set_busy(q, c, false);
+    c->state = C_SLEEPING;   /* not busy until a batch starts */
+    c->nbatch = 0;
+    c->gen++;
+    if (c->stop_after || (c->kind == K_ESM && q->live > q->esm_limit)) {
+        consumer_stop(q, ci);
+        return;
+    }
+    int got = receive(q, ci, q->cfg->batch_size);
+    if (got > 0) {
+        if (q->cfg->poll != MDL_POLL_INSTANT) api_call(q, 0);
+        start_batch(q, ci);
+        return;
+    }
+    switch (q->cfg->poll) {
+    case MDL_POLL_INSTANT:
+        c->state = C_WAITING;
+        waiter_push(q, ci);
+        break;
+    case MDL_POLL_LONG:
+        c->state = C_WAITING;
+        waiter_push(q, ci);
+        sim_engine_after(q->s->e, q->cfg->wait_time_s, EV_Q_POLL_TIMEOUT, q->comp, consumer_arg(q, ci));
+        break;
+    case MDL_POLL_SHORT:
+        api_call(q, 0);
+        if (measuring(q)) q->empty_receives++;
+        c->state = C_SLEEPING;
+        sim_engine_after(q->s->e, q->cfg->poll_interval_s, EV_W_POLL, q->comp, consumer_arg(q, ci));
+        break;
+    }
+    levels_changed(q);
+}
+
+static int consumer_add(sqs_queue *q, int kind, double boot_s)
+{
+    int ci = -1;
+    for (int k = 0; k < q->nc; k++)
+        if (q->c[k].state == C_OFF) { ci = k; break; }
+    if (ci < 0) {
+        q->c = sim_xrealloc(q->c, (size_t)(q->nc + 1) * sizeof *q->c);
+        ci = q->nc++;
+        memset(&q->c[ci], 0, sizeof q->c[ci]);
+        q->c[ci].batch = sim_xmalloc((size_t)q->cfg->batch_size * sizeof(uint64_t));
+    }
+    consumer *c = &q->c[ci];
+    c->kind = (uint8_t)kind;
+    c->stop_after = false;
+    c->gen++;
+    c->started = now_of(q);
+    q->live++;
+    if (boot_s > 0) {
+        c->state = C_BOOTING;
+        sim_engine_after(q->s->e, boot_s, EV_W_BOOTED, q->comp, consumer_arg(q, ci));
+        levels_changed(q);
+    } else {
+        poll(q, ci);
+    }
+    return ci;
+}
+
+/* ---- the Lambda event-source mapping -------------------------------------- */
+
+static void esm_invoke(sqs_queue *q, int ci)
+{
+    consumer *c = &q->c[ci];
+    mdl_scenario *s = q->s;
+    if (c->state == C_GATHER) gather_remove(q, ci);
+    set_busy(q, c, true);
+    c->state = C_BUSY;
+    c->gen++;
+    int32_t ri = mdl__req_alloc(s);
+    req *r = &s->rq[ri];
+    r->t_arrival = r->t_first = now_of(q);
+    r->origin = ORIGIN_ESM;
+    r->batch_n = (uint16_t)(c->nbatch > 65535 ? 65535 : c->nbatch);
+    r->queue = (uint16_t)q->index;
+    r->slot = ci;
+    r->fn = (uint16_t)q->cfg->fn_index;
+    double bytes = 0;
+    for (int k = 0; k < c->nbatch; k++) bytes += q->m[(int32_t)(c->batch[k] >> 32)].bytes;
+    r->bytes = bytes;
+    levels_changed(q);
+    mdl__fn_invoke(s, s->fn[q->cfg->fn_index], ri);
+}
+
+void mdl__esm_complete(mdl_scenario *s, int32_t ri, mdl_outcome o)
+{
+    req *r = &s->rq[ri];
+    sqs_queue *q = s->q[r->queue];
+    int ci = r->slot;
+    consumer *c = &q->c[ci];
+    if (o == MDL_OUT_OK) {
+        /* ReportBatchItemFailures: failed items stay and come back after
+         * the visibility timeout; the rest are deleted in one batch call. */
+        for (int k = 0; k < c->nbatch; k++)
+            if (!(q->cfg->failure_probability > 0 &&
+                  gsl_rng_uniform(q->r_fail) < q->cfg->failure_probability))
+                delete_msg(q, c->batch[k]);
+        api_call(q, 0);
+    }
+    /* Throttled or failed: the whole batch returns after its visibility
+     * timeout; the slot backs off for a second before polling again. */
+    r->next_free = s->rq_free;
+    s->rq_free = ri;
+    c->nbatch = 0;
+    if (o == MDL_OUT_OK) {
+        poll(q, ci);
+    } else {
+        set_busy(q, c, false);
+        c->state = C_SLEEPING;
+        c->gen++;
+        sim_engine_after(s->e, 1.0, EV_W_POLL, q->comp, consumer_arg(q, ci));
+        levels_changed(q);
+    }
+}
+
+/* Every minute: scale up by 300 concurrent batches while there is a
+ * backlog (up to 1,250 or MaximumConcurrency), as AWS documents; back to 5
+ * after a minute without messages.  In between AWS only says it scales
+ * down as pollers go idle; we assume it settles at the minute's peak of
+ * busy batches plus 5 (our assumption, stated in the README). */
+static void esm_scale(sqs_queue *q)
+{
+    int floor5 = q->esm_cap < 5 ? q->esm_cap : 5;
+    if (q->nvisible > 0) {
+        q->esm_limit += 300;
+        if (q->esm_limit > q->esm_cap) q->esm_limit = q->esm_cap;
+    } else if (q->recv_window == 0) {
+        q->esm_limit = floor5;
+    } else {
+        int target = q->busy_peak + 5;
+        if (target < floor5) target = floor5;
+        if (target > q->esm_cap) target = q->esm_cap;
+        if (target < q->esm_limit) q->esm_limit = target;
+    }
+    q->recv_window = 0;
+    q->busy_peak = q->busy;
+    while (q->live < q->esm_limit) consumer_add(q, K_ESM, 0);
+    sim_engine_after(q->s->e, 60.0, EV_ESM_SCALE, q->comp, 0);
+}
+
+/* ---- worker autoscaling ---------------------------------------------------- */
+
+static void autoscale(sqs_queue *q)
+{
+    const mdl_queue_cfg *cfg = q->cfg;
+    double now = now_of(q);
+    int desired = (int)ceil((double)q->nvisible / cfg->as_target_depth);
+    if (desired < cfg->as_min) desired = cfg->as_min;
+    if (desired > cfg->as_max) desired = cfg->as_max;
+    int current = 0;
+    for (int k = 0; k < q->nc; k++)
+        if (q->c[k].state != C_OFF && !q->c[k].stop_after) current++;
+    if (desired != current && now - q->last_scale >= cfg->as_cooldown_s) {
+        q->last_scale = now;
+        for (int k = current; k < desired; k++) consumer_add(q, K_WORKER, cfg->as_boot_s);
+        for (int k = desired; k < current; k++) {
+            /* Stop an idle worker now, else a busy one after its batch. */
+            int pick = -1;
+            for (int j = 0; j < q->nc && pick < 0; j++)
+                if ((q->c[j].state == C_WAITING || q->c[j].state == C_SLEEPING ||
+                     q->c[j].state == C_BOOTING) && !q->c[j].stop_after) pick = j;
+            for (int j = 0; j < q->nc && pick < 0; j++)
+                if (q->c[j].state == C_BUSY && !q->c[j].stop_after) pick = j;
+            if (pick < 0) break;
+            if (q->c[pick].state == C_BUSY) q->c[pick].stop_after = true;
+            else consumer_stop(q, pick);
+        }
+    }
+    sim_engine_after(q->s->e, cfg->as_interval_s, EV_W_AUTOSCALE, q->comp, 0);
+}
+
+/* ---- the queue component --------------------------------------------------- */
+
+static void q_on_event(sim_engine *e, void *self, const sim_event *ev)
+{
+    sqs_queue *q = self;
+    int ci = (int)(ev->arg >> 32);
+    uint32_t gen = (uint32_t)ev->arg;
+    switch (ev->type) {
+    case EV_Q_VISIBLE: {
+        int32_t i = ci;
+        sqs_msg *x = &q->m[i];
+        if (x->state != MSG_DELAYED || x->gen != gen) break;
+        q->ndelayed--;
+        x->t_visible = sim_engine_now(e);
+        make_visible(q, i, false);
+        wake(q);
+        break;
+    }
+    case EV_Q_VIS_TIMEOUT:
+        on_vis_timeout(q, ci, gen);
+        break;
+    case EV_Q_POLL_TIMEOUT:
+        if (q->c[ci].gen != gen || q->c[ci].state != C_WAITING) break;
+        api_call(q, 0);
+        if (measuring(q)) q->empty_receives++;
+        poll(q, ci);
+        break;
+    case EV_W_POLL:
+    case EV_W_BOOTED:
+        if (q->c[ci].gen != gen) break;
+        poll(q, ci);
+        break;
+    case EV_W_DONE: {
+        consumer *c = &q->c[ci];
+        if (c->gen != gen) break;
+        for (int k = 0; k < c->nbatch; k++) delete_msg(q, c->batch[k]);
+        api_call(q, 0);   /* one DeleteMessage(Batch) call */
+        poll(q, ci);
+        break;
+    }
+    case EV_ESM_WINDOW:
+        if (q->c[ci].gen != gen || q->c[ci].state != C_GATHER) break;
+        esm_invoke(q, ci);
+        break;
+    case EV_ESM_SCALE:
+        esm_scale(q);
+        break;
+    case EV_W_AUTOSCALE:
+        autoscale(q);
+        break;
+    case EV_Q_RESEND:
+        /* The producer's retry of a send that had in fact succeeded. */
+        api_call(q, (double)ev->arg);
+        enqueue(q, (double)ev->arg, -1, true, 0);
+        break;
+    case EV_Q_RETENTION: {
+        /* Sweep expired messages off the head of the visible list(s). */
+        double now = sim_engine_now(e);
+        if (q->cfg->type == MDL_Q_STANDARD) {
+            while (q->vis_head >= 0 && now - q->m[q->vis_head].t_sent > q->cfg->retention_s) {
+                int32_t i = q->vis_head;
+                unlink_visible(q, i);
+                if (measuring(q)) q->expired++;
+                request_done(q, &q->m[i], MDL_OUT_EXPIRED);
+                msg_free(q, i);
+            }
+        } else {
+            for (int g = 0; g < q->ng; g++) {
+                while (q->g[g].head >= 0 && now - q->m[q->g[g].head].t_sent > q->cfg->retention_s) {
+                    int32_t i = q->g[g].head;
+                    unlink_visible(q, i);
+                    if (measuring(q)) q->expired++;
+                    request_done(q, &q->m[i], MDL_OUT_EXPIRED);
+                    msg_free(q, i);
+                }
+            }
+        }
+        double step = fmin(3600.0, fmax(1.0, q->cfg->retention_s / 10));
+        sim_engine_after(e, step, EV_Q_RETENTION, q->comp, 0);
+        break;
+    }
+    default:
+        SIM_ENGINE_ASSERT(e, !"unknown queue event");
+    }
+}
+
+/* ---- producers ------------------------------------------------------------- */
+
+void mdl__sqs_send(mdl_scenario *s, int qi, int32_t ri)
+{
+    sqs_queue *q = s->q[qi];
+    req *r = &s->rq[ri];
+    double now = now_of(q);
+    if (r->bytes > 1024.0 * 1024.0) {     /* 1 MiB maximum message */
+        mdl__finish(s, ri, MDL_OUT_PAYLOAD_TOO_LARGE);
+        return;
+    }
+    int32_t group = 0;
+    if (q->cfg->type == MDL_Q_FIFO) {
+        /* 300 calls/s per action, x10 messages with batching; far more in
+         * high-throughput mode (aws-pricing.md §2.4, 70,000 is [L]). */
+        double rate = (q->cfg->high_throughput ? 70000.0 : 300.0) * q->cfg->send_batch_size;
+        q->send_tokens = fmin(rate, q->send_tokens + (now - q->t_send) * rate);
+        q->t_send = now;
+        if (q->send_tokens < 1.0) {
+            if (measuring(q)) q->send_throttled++;
+            mdl__finish(s, ri, MDL_OUT_SEND_THROTTLED);
+            return;
+        }
+        q->send_tokens -= 1.0;
+        group = (int32_t)gsl_rng_uniform_int(q->r_group, (unsigned long)q->ng);
+    }
+    /* Batched sends share one call among send_batch_size messages (bytes
+     * add up within the call): one billed call per full batch. */
+    if (measuring(q)) {
+        q->send_batch_bytes += r->bytes;
+        if (++q->send_batch_n >= q->cfg->send_batch_size) {
+            api_call(q, q->send_batch_bytes);
+            q->send_batch_n = 0;
+            q->send_batch_bytes = 0;
+        }
+    }
+    enqueue(q, r->bytes, ri, false, group);
+    if (q->cfg->duplicate_send_probability > 0 &&
+        gsl_rng_uniform(q->r_dup) < q->cfg->duplicate_send_probability) {
+        if (q->cfg->type == MDL_Q_FIFO) {
+            /* Same deduplication id within 5 minutes: accepted, dropped. */
+            api_call(q, r->bytes);
+            if (measuring(q)) q->deduplicated++;
+        } else {
+            sim_engine_after(s->e, 1.0, EV_Q_RESEND, q->comp, (uint64_t)r->bytes);
+        }
+    }
+}
+
+/* ---- lifecycle --------------------------------------------------------------- */
+
+static const sim_component_ops k_q_ops = { "sqs", q_on_event };
+
+sim_status mdl__sqs_build(mdl_scenario *s, sim_error *err)
+{
+    const mdl_config *cfg = s->cfg;
+    s->nq = cfg->nq;
+    for (int i = 0; i < cfg->nq; i++) {
+        sqs_queue *q = sim_xcalloc(1, sizeof *q);
+        char name[MDL_NAME_MAX + 32];
+        q->s = s;
+        q->cfg = &cfg->q[i];
+        q->index = i;
+        q->free_head = q->vis_head = q->vis_tail = -1;
+        q->comp = sim_engine_add_component(s->e, &k_q_ops, q);
+        q->ng = q->cfg->type == MDL_Q_FIFO ? q->cfg->message_groups : 1;
+        q->g = sim_xcalloc((size_t)q->ng, sizeof *q->g);
+        for (int g = 0; g < q->ng; g++) {
+            q->g[g].head = q->g[g].tail = -1;
+            q->g[g].last_seq = -1;
+        }
+#define STREAM(field, suffix) \
+        (snprintf(name, sizeof name, "queues.%s/%s", q->cfg->name, suffix), \
+         q->field = sim_engine_rng(s->e, name))
+        STREAM(r_dup, "duplicates");
+        STREAM(r_svc, "service");
+        STREAM(r_group, "groups");
+        STREAM(r_fail, "failures");
+#undef STREAM
+        q->wait_ms = sim_hist_create(1e-3);
+        sim_twavg_init(&q->depth, 0, 0);
+        sim_twavg_init(&q->tw_live, 0, 0);
+        sim_twavg_init(&q->tw_busy, 0, 0);
+        q->send_tokens = 300.0 * q->cfg->send_batch_size;
+        q->esm_cap = q->cfg->maximum_concurrency ? q->cfg->maximum_concurrency : 1250;
+        s->q[i] = q;
+        q->ec2_type = -1;
+        if (q->cfg->consumer == MDL_CONSUMER_WORKERS) {
+            char field[MDL_NAME_MAX + 40];
+            snprintf(field, sizeof field, "queues.%s.consumer.instance_type", q->cfg->name);
+            SIM_TRY(mdl_meter_add_instance_type(s->meter, q->cfg->instance_type, "", 0, field,
+                                                &q->ec2_type, err));
+        }
+    }
+    for (int i = 0; i < cfg->nq; i++)
+        if (cfg->q[i].dlq_index >= 0) s->q[i]->dlq = s->q[cfg->q[i].dlq_index];
+    return SIM_OK;
+}
+
+void mdl__sqs_start(mdl_scenario *s)
+{
+    for (int i = 0; i < s->nq; i++) {
+        sqs_queue *q = s->q[i];
+        const mdl_queue_cfg *c = q->cfg;
+        if (c->consumer == MDL_CONSUMER_WORKERS) {
+            for (int k = 0; k < c->workers; k++) consumer_add(q, K_WORKER, 0);
+            if (c->autoscale)
+                sim_engine_after(s->e, c->as_interval_s, EV_W_AUTOSCALE, q->comp, 0);
+        } else if (c->consumer == MDL_CONSUMER_LAMBDA) {
+            q->esm_limit = q->esm_cap < 5 ? q->esm_cap : 5;
+            for (int k = 0; k < q->esm_limit; k++) consumer_add(q, K_ESM, 0);
+            sim_engine_after(s->e, 60.0, EV_ESM_SCALE, q->comp, 0);
+        }
+        if (c->retention_s < s->cfg->duration_s)
+            sim_engine_after(s->e, fmin(3600.0, fmax(1.0, c->retention_s / 10)), EV_Q_RETENTION,
+                             q->comp, 0);
+    }
+}
+
+void mdl__sqs_reset_stats(mdl_scenario *s, double now)
+{
+    for (int i = 0; i < s->nq; i++) {
+        sqs_queue *q = s->q[i];
+        q->sent = q->received = q->deleted = q->duplicates = q->to_dlq = q->expired = 0;
+        q->empty_receives = q->deduplicated = q->send_throttled = q->order_violations = 0;
+        q->over_limit = q->first_receives = q->waited = 0;
+        q->api_requests = 0;
+        q->send_batch_n = 0;
+        q->send_batch_bytes = 0;
+        sim_hist_clear(q->wait_ms);
+        sim_twavg_reset(&q->depth, now);
+        sim_twavg_reset(&q->tw_live, now);
+        sim_twavg_reset(&q->tw_busy, now);
+    }
+}
+
+sim_status mdl__sqs_meter_end(mdl_scenario *s, sim_error *err)
+{
+    (void)err;
+    double t_end = sim_engine_now(s->e);
+    for (int i = 0; i < s->nq; i++) {
+        sqs_queue *q = s->q[i];
+        if (q->send_batch_n > 0)      /* the producer's last, partial batch */
+            api_call(q, q->send_batch_bytes);
+        if (q->cfg->consumer == MDL_CONSUMER_WORKERS)
+            /* Worker hours (booting included): the integral of live workers. */
+            mdl_meter_ec2_hours(s->meter, q->ec2_type, sim_twavg_area(&q->tw_live, t_end) / 3600.0);
+    }
+    return SIM_OK;
+}
+
+json_object *mdl__sqs_results(const mdl_scenario *s, double t_end)
+{
+    json_object *root = json_object_new_object();
+    for (int i = 0; i < s->nq; i++) {
+        const sqs_queue *q = s->q[i];
+        json_object *o = json_object_new_object();
+        sim_json_add_string(o, "type", q->cfg->type == MDL_Q_FIFO ? "fifo" : "standard");
+        sim_json_add_int(o, "sent", (int64_t)q->sent);
+        sim_json_add_int(o, "received", (int64_t)q->received);
+        sim_json_add_int(o, "deleted", (int64_t)q->deleted);
+        sim_json_add_int(o, "duplicates", (int64_t)q->duplicates);
+        sim_json_add_int(o, "to_dlq", (int64_t)q->to_dlq);
+        sim_json_add_int(o, "expired", (int64_t)q->expired);
+        sim_json_add_int(o, "empty_receives", (int64_t)q->empty_receives);
+        sim_json_add_int(o, "deduplicated", (int64_t)q->deduplicated);
+        sim_json_add_int(o, "send_throttled", (int64_t)q->send_throttled);
+        sim_json_add_int(o, "order_violations", (int64_t)q->order_violations);
+        sim_json_add_int(o, "over_limit_receives", (int64_t)q->over_limit);
+        json_object *w = json_object_new_object();
+        bool any = sim_hist_count(q->wait_ms) > 0;
+        sim_json_add_double(w, "mean", any ? sim_hist_mean(q->wait_ms) : 0);
+        sim_json_add_double(w, "p50", any ? sim_hist_quantile(q->wait_ms, 0.5) : 0);
+        sim_json_add_double(w, "p95", any ? sim_hist_quantile(q->wait_ms, 0.95) : 0);
+        sim_json_add_double(w, "p99", any ? sim_hist_quantile(q->wait_ms, 0.99) : 0);
+        json_object_object_add(o, "wait_ms", w);
+        sim_json_add_double(o, "prob_wait", q->first_receives ? (double)q->waited / (double)q->first_receives : 0);
+        sim_json_add_double(o, "avg_depth", sim_twavg_mean(&q->depth, t_end));
+        sim_json_add_double(o, "max_depth", q->depth.max);
+        sim_json_add_int(o, "visible_at_end", q->nvisible);
+        sim_json_add_int(o, "in_flight_at_end", q->ninflight);
+        sim_json_add_int(o, "delayed_at_end", q->ndelayed);
+        sim_json_add_double(o, "api_requests", q->api_requests);
+        if (q->cfg->consumer != MDL_CONSUMER_NONE) {
+            json_object *c = json_object_new_object();
+            sim_json_add_string(c, "type", q->cfg->consumer == MDL_CONSUMER_WORKERS ? "workers" : "lambda");
+            sim_json_add_double(c, "avg_consumers", sim_twavg_mean(&q->tw_live, t_end));
+            sim_json_add_double(c, "avg_busy", sim_twavg_mean(&q->tw_busy, t_end));
+            sim_json_add_double(c, "max_consumers", q->tw_live.max);
+            json_object_object_add(o, "consumer", c);
+        }
+        json_object_object_add(root, q->cfg->name, o);
+    }
+    return root;
+}
+
+void mdl__sqs_destroy(mdl_scenario *s)
+{
+    for (int i = 0; i < s->nq; i++) {
+        sqs_queue *q = s->q[i];
+        if (!q) continue;
+        for (int k = 0; k < q->nc; k++) free(q->c[k].batch);
+        free(q->c);
+        free(q->m);
+        free(q->g);
+        free(q->ring);
+        free(q->waiters);
+        free(q->gather);
+        sim_hist_destroy(q->wait_ms);
+        free(q);
+        s->q[i] = NULL;
+    }
+}
+
+void mdl__sqs_levels(const mdl_scenario *s, double *depth, double *consumers)
+{
+    *depth = *consumers = 0;
+    for (int i = 0; i < s->nq; i++) {
+        *depth += (double)s->q[i]->nvisible;
+        *consumers += s->q[i]->live;
+    }
+}

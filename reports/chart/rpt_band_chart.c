@@ -1,0 +1,232 @@
+/* rpt_band_chart.c - SVG band charts with GNU libplot (see rpt_band_chart.h).
+ *
+ * Layout in libplot user coordinates: a 1000 x 700 page, the plot area at
+ * [110, 960] x [90, 620].  Ticks use the 1-2-5 rule on the data range (the
+ * y axis starts at 0, so shapes are not exaggerated).  libplot writes the
+ * SVG to a FILE*, which is the temporary file of a sim_atomic write.
+ */
+#include "reports/chart/rpt_band_chart.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <plot.h>
+
+#include "sim/sim_io.h"
+
+#define X0 110.0
+#define X1 960.0
+#define Y0 90.0
+#define Y1 620.0
+
+typedef struct frame {
+    double xmin, xmax, ymin, ymax;
+} frame;
+
+static double px(const frame *f, double x) { return X0 + (x - f->xmin) / (f->xmax - f->xmin) * (X1 - X0); }
+static double py(const frame *f, double y) { return Y0 + (y - f->ymin) / (f->ymax - f->ymin) * (Y1 - Y0); }
+
+/* A 1-2-5 tick step giving about `target` intervals over `range`. */
+static double nice_step(double range, int target)
+{
+    double raw = range / target;
+    double mag = pow(10, floor(log10(raw)));
+    double r = raw / mag;
+    return (r < 1.5 ? 1 : r < 3.5 ? 2 : r < 7.5 ? 5 : 10) * mag;
+}
+
+static void fmt_tick(char *buf, size_t n, double v, double step)
+{
+    if (fabs(v) < step * 1e-9) v = 0;
+    if (step >= 1 && fabs(v) < 1e7) snprintf(buf, n, "%.0f", v);
+    else snprintf(buf, n, "%.3g", v);
+}
+
+static void draw(plPlotter *p, const rpt_band_chart *c)
+{
+    frame f = {c->x[0], c->x[c->n - 1], 0, 0};
+    for (size_t i = 0; i < c->n; i++) {
+        double v = c->hi && isfinite(c->hi[i]) ? c->hi[i] : c->y[i];
+        if (isfinite(v)) f.ymax = fmax(f.ymax, v);
+    }
+    if (f.xmax <= f.xmin) f.xmax = f.xmin + 1;
+    if (f.ymax <= 0) f.ymax = 1;
+    double ystep = nice_step(f.ymax, 6);
+    f.ymax = ceil(f.ymax / ystep) * ystep;
+    double xstep = nice_step(f.xmax - f.xmin, 8);
+
+    pl_fspace_r(p, 0, 0, 1000, 700);
+    pl_erase_r(p);
+    pl_fontname_r(p, "Helvetica");
+    pl_flinewidth_r(p, 1);
+
+    /* Shaded region (sizes that cannot run), under everything else. */
+    if (isfinite(c->shade_to_x) && c->shade_to_x > f.xmin) {
+        pl_pencolorname_r(p, "#e0e0e0");
+        pl_fillcolorname_r(p, "#e0e0e0");
+        pl_filltype_r(p, 1);
+        pl_fbox_r(p, X0, Y0, px(&f, fmin(c->shade_to_x, f.xmax)), Y1);
+        pl_filltype_r(p, 0);
+        if (c->shade_label) {
+            pl_pencolorname_r(p, "#606060");
+            pl_ffontsize_r(p, 15);
+            pl_fmove_r(p, (X0 + px(&f, fmin(c->shade_to_x, f.xmax))) / 2, Y1 - 15);
+            pl_textangle_r(p, 90);
+            pl_alabel_r(p, 'r', 'c', c->shade_label);
+            pl_textangle_r(p, 0);
+        }
+    }
+
+    /* Band: the polygon lo(x) forward, hi(x) backward, per unbroken run. */
+    if (c->lo && c->hi) {
+        pl_pencolorname_r(p, "#c6dbef");
+        pl_fillcolorname_r(p, "#c6dbef");
+        pl_filltype_r(p, 1);
+        size_t i = 0;
+        while (i < c->n) {
+            while (i < c->n && !(isfinite(c->lo[i]) && isfinite(c->hi[i]))) i++;
+            size_t j = i;
+            while (j < c->n && isfinite(c->lo[j]) && isfinite(c->hi[j])) j++;
+            if (j > i + 1) {
+                pl_fmove_r(p, px(&f, c->x[i]), py(&f, fmin(c->lo[i], f.ymax)));
+                for (size_t k = i + 1; k < j; k++) pl_fcont_r(p, px(&f, c->x[k]), py(&f, fmin(c->lo[k], f.ymax)));
+                for (size_t k = j; k-- > i;) pl_fcont_r(p, px(&f, c->x[k]), py(&f, fmin(c->hi[k], f.ymax)));
+                pl_closepath_r(p);
+                pl_endpath_r(p);
+            }
+            i = j;
+        }
+        pl_filltype_r(p, 0);
+    }
+
+    /* Axes, ticks, grid labels. */
+    pl_pencolorname_r(p, "black");
+    pl_fbox_r(p, X0, Y0, X1, Y1);
+    pl_ffontsize_r(p, 16);
+    char buf[64];
+    for (double v = 0; v <= f.ymax + ystep * 1e-9; v += ystep) {
+        pl_fline_r(p, X0 - 6, py(&f, v), X0, py(&f, v));
+        pl_fmove_r(p, X0 - 10, py(&f, v));
+        fmt_tick(buf, sizeof buf, v, ystep);
+        pl_alabel_r(p, 'r', 'c', buf);
+    }
+    for (double v = ceil(f.xmin / xstep) * xstep; v <= f.xmax + 1e-9; v += xstep) {
+        pl_fline_r(p, px(&f, v), Y0 - 6, px(&f, v), Y0);
+        pl_fmove_r(p, px(&f, v), Y0 - 10);
+        fmt_tick(buf, sizeof buf, v, xstep);
+        pl_alabel_r(p, 'c', 't', buf);
+    }
+    pl_ffontsize_r(p, 18);
+    pl_fmove_r(p, (X0 + X1) / 2, Y0 - 45);
+    pl_alabel_r(p, 'c', 't', c->x_label);
+    pl_fmove_r(p, 25, (Y0 + Y1) / 2);
+    pl_textangle_r(p, 90);
+    pl_alabel_r(p, 'c', 'c', c->y_label);
+    pl_textangle_r(p, 0);
+    pl_ffontsize_r(p, 20);
+    pl_fmove_r(p, (X0 + X1) / 2, 665);
+    pl_alabel_r(p, 'c', 'c', c->title);
+
+    /* Recommendation. */
+    if (isfinite(c->highlight_x)) {
+        pl_pencolorname_r(p, "#2ca02c");
+        pl_linemod_r(p, "longdashed");
+        pl_fline_r(p, px(&f, c->highlight_x), Y0, px(&f, c->highlight_x), Y1);
+        pl_linemod_r(p, "solid");
+    }
+
+    /* Curve, broken at NaN. */
+    pl_pencolorname_r(p, "#1f4e9c");
+    pl_flinewidth_r(p, 2.5);
+    bool down = false;
+    for (size_t i = 0; i < c->n; i++) {
+        if (!isfinite(c->y[i])) {
+            if (down) pl_endpath_r(p);
+            down = false;
+            continue;
+        }
+        double yy = py(&f, fmin(c->y[i], f.ymax));
+        if (!down) pl_fmove_r(p, px(&f, c->x[i]), yy);
+        else pl_fcont_r(p, px(&f, c->x[i]), yy);
+        down = true;
+    }
+    if (down) pl_endpath_r(p);
+    pl_flinewidth_r(p, 1);
+
+    /* Markers. */
+    if (c->marked) {
+        pl_pencolorname_r(p, "#d62728");
+        pl_fillcolorname_r(p, "#d62728");
+        for (size_t i = 0; i < c->n; i++)
+            if (c->marked[i] && isfinite(c->y[i]))
+                pl_fmarker_r(p, px(&f, c->x[i]), py(&f, fmin(c->y[i], f.ymax)), 16, 9);
+    }
+
+    /* Legend, top right inside the plot area. */
+    double lx = X1 - 300, ly = Y1 - 25;
+    pl_ffontsize_r(p, 15);
+    if (c->curve_label) {
+        pl_pencolorname_r(p, "#1f4e9c");
+        pl_flinewidth_r(p, 2.5);
+        pl_fline_r(p, lx, ly, lx + 30, ly);
+        pl_flinewidth_r(p, 1);
+        pl_pencolorname_r(p, "black");
+        pl_fmove_r(p, lx + 40, ly);
+        pl_alabel_r(p, 'l', 'c', c->curve_label);
+        ly -= 24;
+    }
+    if (c->band_label && c->lo) {
+        pl_pencolorname_r(p, "#c6dbef");
+        pl_fillcolorname_r(p, "#c6dbef");
+        pl_filltype_r(p, 1);
+        pl_fbox_r(p, lx, ly - 7, lx + 30, ly + 7);
+        pl_filltype_r(p, 0);
+        pl_pencolorname_r(p, "black");
+        pl_fmove_r(p, lx + 40, ly);
+        pl_alabel_r(p, 'l', 'c', c->band_label);
+        ly -= 24;
+    }
+    if (c->marker_label && c->marked) {
+        pl_pencolorname_r(p, "#d62728");
+        pl_fmarker_r(p, lx + 15, ly, 16, 9);
+        pl_pencolorname_r(p, "black");
+        pl_fmove_r(p, lx + 40, ly);
+        pl_alabel_r(p, 'l', 'c', c->marker_label);
+        ly -= 24;
+    }
+    if (c->highlight_label && isfinite(c->highlight_x)) {
+        pl_pencolorname_r(p, "#2ca02c");
+        pl_linemod_r(p, "longdashed");
+        pl_fline_r(p, lx, ly, lx + 30, ly);
+        pl_linemod_r(p, "solid");
+        pl_pencolorname_r(p, "black");
+        pl_fmove_r(p, lx + 40, ly);
+        pl_alabel_r(p, 'l', 'c', c->highlight_label);
+    }
+}
+
+
+sim_status rpt_band_chart_svg(const rpt_band_chart *c, const char *path, sim_error *err)
+{
+    SIM_ASSERT(c->n >= 1);
+    sim_atomic a;
+    SIM_TRY(sim_atomic_open(&a, path, err));
+    plPlotterParams *pp = pl_newplparams();
+    /* libplot takes the values as void *, hence writable copies. */
+    char page[] = "a4,xsize=10in,ysize=7in", bg[] = "white";
+    pl_setplparam(pp, "PAGESIZE", page);
+    pl_setplparam(pp, "BG_COLOR", bg);
+    plPlotter *p = pl_newpl_r("svg", NULL, a.fp, stderr, pp);
+    if (!p || pl_openpl_r(p) < 0) {
+        if (p) pl_deletepl_r(p);
+        pl_deleteplparams(pp);
+        sim_atomic_abort(&a);
+        SIM_FAIL(err, SIM_ERUN, path, 0, NULL, "libplot could not open an SVG plotter");
+    }
+    draw(p, c);
+    pl_closepl_r(p);
+    pl_deletepl_r(p);
+    pl_deleteplparams(pp);
+    return sim_atomic_commit(&a, err);
+}

@@ -1,0 +1,68 @@
+/* rpt_main.c - the lambdasim command-line entry point and the command table. */
+#include "reports/cli/rpt_cmd.h"
+
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define LAMBDASIM_VERSION "0.1.0"
+
+typedef struct command {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+} command;
+
+static const command k_commands[] = {
+    { "cost",    rpt_cmd_cost,    "estimate one month's AWS bill from a usage file" },
+    { "run",     rpt_cmd_run,     "simulate an architecture against a workload" },
+    { "compare", rpt_cmd_compare, "simulate designs side by side" },
+    { "size",    rpt_cmd_size,    "recommend a Lambda memory size" },
+    { "trace",   rpt_cmd_trace,    "describe, convert or generate workload traces" },
+    { "kernel",  rpt_cmd_kernel,   "run one image kernel on one file" },
+    { "profile", rpt_cmd_profile,  "time the image kernels on a photo set" },
+    { "stepfn",  rpt_cmd_stepfn,  "execute one Step Functions state machine" },
+    { "sweep",   rpt_cmd_sweep,   "run scenarios x replications in parallel" },
+    { "demo",    rpt_cmd_demo,    "run the photo-gallery demo and write a report" },
+};
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: lambdasim <command> [options]\n"
+            "\n"
+            "Cost, latency and sizing of serverless image pipelines on AWS.\n"
+            "\n"
+            "commands:\n");
+    for (size_t i = 0; i < sizeof k_commands / sizeof k_commands[0]; i++)
+        fprintf(fp, "  %-8s  %s\n", k_commands[i].name, k_commands[i].summary);
+    fprintf(fp,
+            "\n"
+            "Every command takes --help.  Exit codes: 0 ok, 1 run failed,\n"
+            "2 bad usage or input.  See README.md.\n");
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL's default handler aborts; we check every status ourselves. */
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("lambdasim %s\n", LAMBDASIM_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof k_commands / sizeof k_commands[0]; i++)
+        if (strcmp(cmd, k_commands[i].name) == 0)
+            return k_commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "lambdasim: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return 2;
+}
