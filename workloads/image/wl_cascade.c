@@ -209,6 +209,130 @@ static sim_status fill_nodes(parse_ctx *pc, wl_cascade *c, const double *nv, int
     return SIM_OK;
 }
 
+/* Capacities of the cascade's growing arrays while stages are parsed. */
+typedef struct caps {
+    int w, n, l;          /* weaks, nodes (and LBP subsets), leaves */
+} caps;
+
+/* Room for one more weak classifier of nn nodes and lk leaves. */
+static void grow_for(wl_cascade *c, caps *cp, int nn, int lk)
+{
+    if (c->nweak == cp->w) {
+        cp->w *= 2;
+        c->weaks = sim_xrealloc(c->weaks, sizeof *c->weaks * (size_t)cp->w);
+    }
+    while (c->nnodes + nn > cp->n) {
+        cp->n *= 2;
+        c->nodes = sim_xrealloc(c->nodes, sizeof *c->nodes * (size_t)cp->n);
+        if (c->lbp)
+            c->subsets = sim_xrealloc(c->subsets, sizeof *c->subsets *
+                                      (size_t)cp->n * (size_t)c->subset_size);
+    }
+    while (c->nleaves + lk > cp->l) {
+        cp->l *= 2;
+        c->leaves = sim_xrealloc(c->leaves, sizeof *c->leaves * (size_t)cp->l);
+    }
+}
+
+/* Append the weak classifier wn (internalNodes + leafValues) at wpath. */
+static sim_status parse_weak(parse_ctx *pc, wl_cascade *c, caps *cp, const xmlNode *wn,
+                             const char *wpath)
+{
+    int node_step = c->lbp ? 3 + c->subset_size : 4;
+    sim_status st = SIM_OK;
+    xmlNode *in = require(pc, wn, "internalNodes", wpath, &st);
+    if (!in)
+        return st;
+    xmlNode *ln = require(pc, wn, "leafValues", wpath, &st);
+    if (!ln)
+        return st;
+    double *nv, *lv;
+    int nk, lk;
+    char field[320], lfield[320];
+    snprintf(field, sizeof field, "%s.internalNodes", wpath);
+    SIM_TRY(parse_numbers(pc, in, field, &nv, &nk));
+    if (nk == 0 || nk % node_step != 0) {
+        free(nv);
+        SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(in), field,
+                 "%d numbers is not a whole number of %d-number %s nodes", nk,
+                 node_step, c->lbp ? "LBP" : "Haar");
+    }
+    int nn = nk / node_step;
+    snprintf(lfield, sizeof lfield, "%s.leafValues", wpath);
+    sim_status ps = parse_numbers(pc, ln, lfield, &lv, &lk);
+    if (ps != SIM_OK) {
+        free(nv);
+        return ps;
+    }
+    if (lk < 2) {
+        free(nv);
+        free(lv);
+        SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(ln), lfield,
+                 "want at least 2 leaf values, got %d", lk);
+    }
+    if (nn > 1)
+        c->stumps = 0;
+    grow_for(c, cp, nn, lk);
+    wl__weak *wk = &c->weaks[c->nweak];
+    wk->node0 = c->nnodes;
+    wk->nnodes = nn;
+    wk->leaf0 = c->nleaves;
+    wk->nleaves = lk;
+    sim_status ns = fill_nodes(pc, c, nv, nn, node_step, lk, in, field);
+    if (ns == SIM_OK) {
+        for (int j = 0; j < lk; j++)
+            c->leaves[c->nleaves + j] = (float)lv[j];
+        c->nnodes += nn;
+        c->nleaves += lk;
+        c->nweak++;
+    }
+    free(nv);
+    free(lv);
+    return ns;
+}
+
+/* Parse stage sn (its threshold and weak classifiers) into c->stages[si]. */
+static sim_status parse_stage(parse_ctx *pc, wl_cascade *c, caps *cp, const xmlNode *sn, int si)
+{
+    char path[256], field[320];
+    snprintf(path, sizeof path, "stages[%d]", si);
+    sim_status st = SIM_OK;
+    xmlNode *thr = require(pc, sn, "stageThreshold", path, &st);
+    if (!thr)
+        return st;
+    double *v;
+    int k;
+    snprintf(field, sizeof field, "%s.stageThreshold", path);
+    SIM_TRY(parse_numbers(pc, thr, field, &v, &k));
+    double t = k == 1 ? v[0] : NAN;
+    free(v);
+    if (k != 1)
+        SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(thr), field,
+                 "want one number, got %d", k);
+    xmlNode *wcs = require(pc, sn, "weakClassifiers", path, &st);
+    if (!wcs)
+        return st;
+    wl__stage *stage = &c->stages[si];
+    stage->threshold = (float)t - WL__THRESHOLD_EPS;
+    stage->weak0 = c->nweak;
+    int wi = 0;
+    for (xmlNode *wn = wcs->children; wn; wn = wn->next) {
+        if (wn->type != XML_ELEMENT_NODE)
+            continue;
+        char wpath[300];
+        snprintf(wpath, sizeof wpath, "%s.weakClassifiers[%d]", path, wi);
+        SIM_TRY(parse_weak(pc, c, cp, wn, wpath));
+        wi++;
+    }
+    if (wi == 0) {
+        snprintf(field, sizeof field, "%s.weakClassifiers", path);
+        SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(wcs), field,
+                 "stage has no weak classifiers");
+    }
+    stage->nweak = wi;
+    return SIM_OK;
+}
+
 static sim_status parse_stages(parse_ctx *pc, wl_cascade *c, const xmlNode *stages)
 {
     int nst = count_items(stages);
@@ -216,120 +340,18 @@ static sim_status parse_stages(parse_ctx *pc, wl_cascade *c, const xmlNode *stag
         SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(stages), "stages",
                  "the cascade has no stages");
     c->stages = sim_xcalloc((size_t)nst, sizeof *c->stages);
-    int cap_w = 64, cap_n = 64, cap_l = 128;
-    c->weaks = sim_xmalloc(sizeof *c->weaks * (size_t)cap_w);
-    c->nodes = sim_xmalloc(sizeof *c->nodes * (size_t)cap_n);
-    c->leaves = sim_xmalloc(sizeof *c->leaves * (size_t)cap_l);
+    caps cp = { 64, 64, 128 };
+    c->weaks = sim_xmalloc(sizeof *c->weaks * (size_t)cp.w);
+    c->nodes = sim_xmalloc(sizeof *c->nodes * (size_t)cp.n);
+    c->leaves = sim_xmalloc(sizeof *c->leaves * (size_t)cp.l);
     if (c->lbp)
-        c->subsets = sim_xmalloc(sizeof *c->subsets * (size_t)cap_n * (size_t)c->subset_size);
-    int node_step = c->lbp ? 3 + c->subset_size : 4;
+        c->subsets = sim_xmalloc(sizeof *c->subsets * (size_t)cp.n * (size_t)c->subset_size);
     c->stumps = 1;
-
     int si = 0;
     for (xmlNode *sn = stages->children; sn; sn = sn->next) {
         if (sn->type != XML_ELEMENT_NODE)
             continue;
-        char path[256], field[320];
-        snprintf(path, sizeof path, "stages[%d]", si);
-        sim_status st = SIM_OK;
-        xmlNode *thr = require(pc, sn, "stageThreshold", path, &st);
-        if (!thr)
-            return st;
-        double *v;
-        int k;
-        snprintf(field, sizeof field, "%s.stageThreshold", path);
-        SIM_TRY(parse_numbers(pc, thr, field, &v, &k));
-        double t = k == 1 ? v[0] : NAN;
-        free(v);
-        if (k != 1)
-            SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(thr), field,
-                     "want one number, got %d", k);
-        xmlNode *wcs = require(pc, sn, "weakClassifiers", path, &st);
-        if (!wcs)
-            return st;
-        wl__stage *stage = &c->stages[si];
-        stage->threshold = (float)t - WL__THRESHOLD_EPS;
-        stage->weak0 = c->nweak;
-        int wi = 0;
-        for (xmlNode *wn = wcs->children; wn; wn = wn->next) {
-            if (wn->type != XML_ELEMENT_NODE)
-                continue;
-            char wpath[300];
-            snprintf(wpath, sizeof wpath, "%s.weakClassifiers[%d]", path, wi);
-            xmlNode *in = require(pc, wn, "internalNodes", wpath, &st);
-            if (!in)
-                return st;
-            xmlNode *ln = require(pc, wn, "leafValues", wpath, &st);
-            if (!ln)
-                return st;
-            double *nv, *lv;
-            int nk, lk;
-            snprintf(field, sizeof field, "%s.internalNodes", wpath);
-            SIM_TRY(parse_numbers(pc, in, field, &nv, &nk));
-            if (nk == 0 || nk % node_step != 0) {
-                free(nv);
-                SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(in), field,
-                         "%d numbers is not a whole number of %d-number %s nodes", nk,
-                         node_step, c->lbp ? "LBP" : "Haar");
-            }
-            int nn = nk / node_step;
-            char lfield[320];
-            snprintf(lfield, sizeof lfield, "%s.leafValues", wpath);
-            sim_status ps = parse_numbers(pc, ln, lfield, &lv, &lk);
-            if (ps != SIM_OK) {
-                free(nv);
-                return ps;
-            }
-            if (lk < 2) {
-                free(nv);
-                free(lv);
-                SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(ln), lfield,
-                         "want at least 2 leaf values, got %d", lk);
-            }
-            if (nn > 1)
-                c->stumps = 0;
-            /* grow arrays */
-            if (c->nweak == cap_w) {
-                cap_w *= 2;
-                c->weaks = sim_xrealloc(c->weaks, sizeof *c->weaks * (size_t)cap_w);
-            }
-            while (c->nnodes + nn > cap_n) {
-                cap_n *= 2;
-                c->nodes = sim_xrealloc(c->nodes, sizeof *c->nodes * (size_t)cap_n);
-                if (c->lbp)
-                    c->subsets = sim_xrealloc(c->subsets, sizeof *c->subsets *
-                                              (size_t)cap_n * (size_t)c->subset_size);
-            }
-            while (c->nleaves + lk > cap_l) {
-                cap_l *= 2;
-                c->leaves = sim_xrealloc(c->leaves, sizeof *c->leaves * (size_t)cap_l);
-            }
-            wl__weak *wk = &c->weaks[c->nweak];
-            wk->node0 = c->nnodes;
-            wk->nnodes = nn;
-            wk->leaf0 = c->nleaves;
-            wk->nleaves = lk;
-            sim_status ns = fill_nodes(pc, c, nv, nn, node_step, lk, in, field);
-            if (ns != SIM_OK) {
-                free(nv);
-                free(lv);
-                return ns;
-            }
-            for (int j = 0; j < lk; j++)
-                c->leaves[c->nleaves + j] = (float)lv[j];
-            c->nnodes += nn;
-            c->nleaves += lk;
-            c->nweak++;
-            wi++;
-            free(nv);
-            free(lv);
-        }
-        if (wi == 0) {
-            snprintf(field, sizeof field, "%s.weakClassifiers", path);
-            SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(wcs), field,
-                     "stage has no weak classifiers");
-        }
-        stage->nweak = wi;
+        SIM_TRY(parse_stage(pc, c, &cp, sn, si));
         si++;
     }
     c->nstages = nst;
