@@ -1,6 +1,6 @@
 /* test_platform.c - the Lambda platform against known answers.
  *
- * ../shared/reference/simulators.md: SimFaaS sets A and B, Little's law,
+ * README "Reference facts", Queueing: SimFaaS sets A and B, Little's law,
  * the low-load limit exp(-lambda T), Erlang B insensitivity; plus front-door
  * timeouts, function timeouts, conservation, determinism, provisioned and
  * reserved concurrency, the scaling rate and async retries.
@@ -265,7 +265,8 @@ static void billing(void)
         "\"memory_mb\": 1024, \"service_time\": {\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 100}}");
     json_object *r = run_text(t, 1);
     CHECK(J(r, "requests.completed") == 1000, "1000 requests completed");
-    /* $0.20 per 1M requests + 100 GB-s x $0.0000166667 (aws-pricing.md §1.1). */
+    /* $0.20 per 1M requests + 100 GB-s x $0.0000166667 (README "Reference
+     * facts", Lambda: prices). */
     CHECK_ABS(J(r, "cost.services.lambda.total_usd"), 1000 * 0.2e-6 + 100 * 0.0000166667, 1e-9,
               "Lambda: requests + GB-s at the exact rate");
     CHECK_ABS(J(r, "cost.services.apigw.total_usd"), 1000 * 1.0e-6, 1e-12, "HTTP API: $1 per million");

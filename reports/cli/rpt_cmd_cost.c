@@ -22,7 +22,7 @@ static void cost_usage(FILE *fp)
             "every line shows quantity, unit, rate, amount, the calculation and the\n"
             "rate's source.  The catalogue is data/prices/<region>.json unless --catalog.\n"
             "\n"
-            "  --usage FILE               usage file (JSON; keys in ../shared/reference/cli.md)\n"
+            "  --usage FILE               usage file (JSON; keys in README, Costing)\n"
             "  --catalog FILE             price catalogue to use instead of the region's\n"
             "  --format text|json         output format (default text)\n"
             "  --plot-lambda-price FILE   SVG chart of Lambda's price per 100 ms vs memory\n");

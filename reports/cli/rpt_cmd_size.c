@@ -467,7 +467,8 @@ static json_object *report_json(const size_report *s)
     json_object_object_add(o, "stats", st);
     json_object *sm = json_object_new_object();
     /* What Power Tuning's state machine would have cost to sample these
-     * sizes: 0.000025 USD x (6 + 3N) transitions (sizing.md §2.2). */
+     * sizes: 0.000025 USD x (6 + 3N) transitions (README "Reference facts",
+     * Sizing). */
     sim_json_add_double(sm, "executionCost", 0.000025 * (6.0 + 3.0 * (double)r->n_sampled));
     sim_json_add_double(sm, "lambdaCost", mdl_size_result_lambda_cost(r));
     char *url = mdl_size_visualization_url(r->points, r->n);
