@@ -3,8 +3,8 @@
 # `make install` into a fresh temporary prefix (no DESTDIR, so the data
 # folder compiled into the binary is the real one), then, from /, with
 # LAMBDASIM_DATA unset: the demo (--out and its default ./lambdasim-demo/),
-# a bundled config, `size --kernel`, the man page through MANPATH and the
-# bash completion; then `make uninstall` leaves no file behind, and a DESTDIR
+# a bundled config, `size --kernel`, every other command on installed files,
+# the man page through MANPATH and the bash completion; then `make uninstall` leaves no file behind, and a DESTDIR
 # install stages everything under DESTDIR.  Each failure names its step.
 # Run by `make check-install` and, as one suite, by `make test`.  The tree's
 # objects are copied (timestamps kept), so only the object that embeds the
@@ -75,6 +75,21 @@ fi
 if step 0 "size --kernel resize" -- "$L" size --kernel resize; then
     expect_grep '^recommended: [0-9]* MB' "$TMPD/out" "size --kernel resize recommends a size"
 fi
+
+# Every other command, from /, on installed files.
+A=$DATA/architectures
+step 0 "cost" -- "$L" cost --usage "$DATA/usage/photo-gallery.json"
+step 0 "compare" -- "$L" compare --config "$A/pow_function_url.json" --config "$A/pow_apigw.json"
+step 0 "sweep" -- "$L" sweep --config "$A/pow_function_url.json" --grid functions.pow.memory_mb=128,256 \
+    --replications 1 --out "$TMPD/sweep"
+step 0 "size --oracle" -- "$L" size --oracle "$DATA/sizing/sebs_411_warm_oracle.csv"
+step 0 "trace stats" -- "$L" trace stats "$DATA/traces/gallery_day.csv"
+step 0 "kernel resize" -- "$L" kernel resize --in "$DATA/images/rocket.jpg" --out "$TMPD/thumb.jpg"
+step 0 "kernel detect" -- "$L" kernel detect --in "$DATA/images/astronaut.png"
+mkdir -p "$TMPD/img" && cp "$DATA/images/rocket.jpg" "$TMPD/img/"
+step 0 "profile" -- "$L" profile --images "$TMPD/img" --kernels resize --threads 1 --repeat 1 \
+    --out "$TMPD/profile.json"
+step 0 "stepfn run" -- "$L" stepfn run --definition "$DATA/statemachines/image_pipeline.asl.json"
 
 # The man page: found through MANPATH, rendered, every command in it.
 if command -v man >/dev/null 2>&1; then

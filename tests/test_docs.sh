@@ -76,6 +76,29 @@ if [ -s "$TMPD/man.txt" ]; then
     [ "$n" -ge 8 ] && ok || bad "man page: only $n examples found"
 fi
 
+# ---- citations of README "Reference facts" ---------------------------------
+# Code, tests and the README cite a subsection by the first words of its
+# title ("Reference facts", Lambda: prices); each must name one.  Comments
+# may break a citation across lines, so each file is read as one line.
+awk '/^## Reference facts/ { on = 1; next } /^## / { on = 0 } on && /^### / { sub(/^### /, ""); print }' \
+    README.md >"$TMPD/facts"
+[ "$(wc -l <"$TMPD/facts")" -ge 8 ] && ok || bad "README \"Reference facts\" has too few subsections"
+ncite=0
+files=$(git ls-files 2>/dev/null)   # outside a git checkout (a tarball): every file
+[ -n "$files" ] || files=$(find sim workloads models reports tests doc scripts README.md -type f)
+for f in $(printf '%s\n' "$files" | grep -E '\.(c|h|sh|md)$'); do
+    tr '\n' ' ' <"$f" | sed 's|[[:space:]]*\*[[:space:]]| |g; s|[[:space:]][[:space:]]*| |g' |
+        grep -o '"Reference facts", [A-Z][A-Za-z]*\(: [a-z][a-z]*\)\{0,1\}' | sed 's/^"Reference facts", //' |
+        while read -r c; do
+            if grep -q "^$c" "$TMPD/facts"; then echo ok; else echo "bad $f: \"Reference facts\", $c"; fi
+        done
+done >"$TMPD/cites"
+ncite=$(grep -c '^ok$' "$TMPD/cites")
+[ "$ncite" -ge 40 ] && ok || bad "only $ncite citations of README \"Reference facts\" found"
+if grep -q '^bad ' "$TMPD/cites"; then
+    bad "citations of no README \"Reference facts\" subsection:"; grep '^bad ' "$TMPD/cites" | head -5
+else ok; fi
+
 # ---- the bash completion -----------------------------------------------------
 if command -v bash >/dev/null 2>&1; then
     cat >"$TMPD/comp.bash" <<'EOF'
