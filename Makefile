@@ -157,11 +157,15 @@ install: $(BIN) $(MAN)
 	$(Q)install -m 644 README.md $(DESTDIR)$(DOCDIR)/README.md
 	$(Q)install -m 644 doc/lambdasim.bash $(DESTDIR)$(BASHCOMPDIR)/lambdasim
 
+# Only the files install copied, then the folders that left empty: a DATADIR
+# or DOCDIR shared with other software keeps everything else.
 uninstall:
 	$(call say,RM,$(DESTDIR)$(PREFIX))
 	$(Q)rm -f $(DESTDIR)$(BINDIR)/lambdasim $(DESTDIR)$(MANDIR)/man1/lambdasim.1 \
-	    $(DESTDIR)$(BASHCOMPDIR)/lambdasim
-	$(Q)rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
+	    $(DESTDIR)$(BASHCOMPDIR)/lambdasim $(DESTDIR)$(DOCDIR)/README.md
+	$(Q)cd data && find . -type f | while read -r f; do rm -f "$(DESTDIR)$(DATADIR)/$$f"; done
+	$(Q)for d in $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR); do \
+	    [ ! -d "$$d" ] || find "$$d" -depth -type d -empty -delete; done
 
 check-install:
 	@BUILD=$(BUILD) sh tests/check_install.sh
