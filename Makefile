@@ -119,7 +119,7 @@ asan: deps
 # `make install [PREFIX=/usr/local] [DESTDIR=stage]` installs the binary, the
 # data folder (DATADIR, compiled into DATADIR_OBJ), the man page lambdasim(1)
 # (generated from every command's --help into doc/lambdasim.1.in), the bash
-# completion and the README; `make uninstall` removes exactly those.
+# completion and the README; `make uninstall` removes what install copied.
 # `make check-install` installs into a temporary prefix and runs the tool
 # from / (tests/check_install.sh; `make test` runs it too).
 BINDIR      ?= $(PREFIX)/bin
