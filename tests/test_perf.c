@@ -58,7 +58,7 @@ static void calibrate(const char *bench, int col, const char *what, int threads,
 
 int main(void)
 {
-    /* CPU share and cores (sizing.md §5.2). */
+    /* CPU share and cores (README "Reference facts", Lambda: limits). */
     CHECK_ABS(mdl_perf_vcpu_share(1769), 1.0, 1e-12, "1 vCPU at 1769 MB");
     CHECK_ABS(mdl_perf_vcpu_share(10240), 10240 / 1769.0, 1e-12, "share at 10240");
     CHECK(mdl_perf_visible_cores(128) == 2 && mdl_perf_visible_cores(3008) == 2, "2 cores to 3008");
@@ -115,7 +115,7 @@ int main(void)
               strstr(err.input, "no-such.csv") != NULL, "missing file named");
     mdl_perf_init_table_destroy(NULL);
 
-    /* INIT billing date rule (sizing.md §5.3). */
+    /* INIT billing date rule (README "Reference facts", Lambda: prices). */
     CHECK(!mdl_perf_init_billed("2025-07-31", false), "ZIP INIT free before 2025-08-01");
     CHECK(mdl_perf_init_billed("2025-08-01", false), "billed from 2025-08-01");
     CHECK(mdl_perf_init_billed("2024-01-01", true), "images/custom runtimes always billed");

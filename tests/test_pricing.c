@@ -1,7 +1,7 @@
 /* test_pricing.c - the catalogue, meter and bill against published numbers.
  *
- * Every worked example of ../shared/reference/aws-pricing.md §3 (the AWS
- * pages, the Step Functions workshop, the infracost goldens) is priced from a
+ * Every worked example of README "Reference facts", Pricing Calculator (the
+ * AWS pages, the Step Functions workshop, the infracost goldens) is priced from a
  * usage document through the same path as `lambdasim cost` and checked to
  * within half a cent (HALF_CENT).  Where a published figure was computed
  * with a rounded rate, the test checks the exact-rate value and says why.
@@ -114,7 +114,7 @@ static void test_catalogues(void)
           "%s", err.msg);
 }
 
-/* aws-pricing.md §3.2: AWS-published examples. */
+/* AWS-published examples (README "Reference facts", Pricing Calculator). */
 static void test_aws_examples(void)
 {
     /* Lambda Example 1.  The page says compute $18.34 and total $18.74 because
@@ -215,7 +215,8 @@ static void test_aws_examples(void)
         CHECK_ABS(mdl_bill_total_usd(p.b), 18.79, HALF_CENT, "5M REST + DTO");
     done(&p);
 
-    /* §2.5 photo-gallery example: 5 transitions x 1M - 4,000 = $124.90;
+    /* Photo-gallery example (README "Reference facts", Step Functions):
+     * 5 transitions x 1M - 4,000 = $124.90;
      * as Express, 64 MB x 1.2 s: $1.00 + 75,000 GB-s x $0.00001667 = $2.25. */
     p = price("{\"free_tier\":\"always_free\",\"stepfunctions\":[{\"type\":\"standard\","
               "\"executions\":1000000,\"transitions_per_execution\":5}]}");
@@ -228,14 +229,15 @@ static void test_aws_examples(void)
         CHECK_ABS(mdl_bill_total_usd(p.b), 2.25, HALF_CENT, "gallery express");
     done(&p);
 
-    /* §1.7: "2,000,000 images = $1,800". */
+    /* "2,000,000 images = $1,800" (README "Reference facts", S3). */
     p = price("{\"rekognition\":{\"images\":2000000}}");
     if (p.b)
         CHECK_ABS(mdl_bill_total_usd(p.b), 1800.00, HALF_CENT, "Rekognition 2M images");
     done(&p);
 }
 
-/* aws-pricing.md §3.3: infracost golden files (no free tier). */
+/* infracost golden files, no free tier (README "Reference facts", Pricing
+ * Calculator). */
 static void test_infracost(void)
 {
     priced p = price("{\"lambda\":[{\"memory_mb\":128,\"requests\":100000,"
@@ -345,7 +347,8 @@ static void test_edges(void)
 
     /* Express: 100 ms rounding, 64 MB chunks.  Exactly 11,300 ms is 113
      * units; any 11.3 s execution measured above 11,300 ms (AWS meters below
-     * the millisecond) is the 114 units of aws-pricing.md §3.2. */
+     * the millisecond) is the 114 units of the workshop example (README
+     * "Reference facts", Pricing Calculator). */
     CHECK(mdl_meter_sfn_express_units(m, 11300, 64) == 113, "11300 ms");
     CHECK(mdl_meter_sfn_express_units(m, 11300.4, 64) == 114, "11.3 s measured above 11300 ms");
     CHECK(mdl_meter_sfn_express_units(m, 11300.4, 65) == 228, "65 MB is two 64 MB chunks");

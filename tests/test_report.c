@@ -7,7 +7,8 @@
  *    named as such.
  * 2. Golden files (tests/golden/): the CSV headers must match exactly; the
  *    JSON key paths of golden files must all still be present (new keys are
- *    allowed, cli.md: fields may be added, never renamed or removed); the
+ *    allowed: README "Commands", fields may be added, never renamed or
+ *    removed); the
  *    demo's golden charts must all be drawn.  LAMBDASIM_UPDATE_GOLDEN=1 (make golden)
  *    rewrites them instead of checking.
  * 3. The demo's SVG charts parse as XML (libxml2).

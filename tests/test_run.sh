@@ -2,7 +2,7 @@
 . tests/lib.sh
 A=tests/fixtures/simfaas_a.json
 
-# A short run in JSON has the cli.md fields and the seed.
+# A short run in JSON has the fields of README "What it reports" and the seed.
 cat > "$TMPD/small.json" <<'J'
 { "duration_s": 20000, "workload": { "arrivals": { "process": "poisson", "rate_per_s": 0.9 } },
   "entry": { "type": "direct", "target": "f" },

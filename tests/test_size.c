@@ -69,14 +69,15 @@ static void test_strategies(void)
 static void test_pricer(void)
 {
     mdl_size_price_ctx x86 = {false, 1}, arm = {true, 1}, legacy = {false, 100};
-    /* sizing.md §5.5: 128 MB, 37,003 ms x86 -> 7.709e-5 compute + 2e-7 request. */
+    /* 128 MB, 37,003 ms x86 -> 7.709e-5 compute + 2e-7 request (README
+     * "Reference facts", Lambda: prices). */
     double want = 0.0000166667 * 0.125 * 37.003 + 2e-7;
     CHECK_REL(mdl_size_price_default(&x86, 128, 37003), want, 1e-12, "x86 1 ms");
     CHECK_REL(mdl_size_price_default(&x86, 128, 37002.2), want, 1e-12, "rounded up to 1 ms");
     CHECK_REL(mdl_size_price_default(&legacy, 128, 37003), 0.0000166667 * 0.125 * 37.1 + 2e-7,
               1e-12, "100-ms billing");
     CHECK_REL(mdl_size_price_default(&arm, 1024, 1000), 0.0000133334 + 2e-7, 1e-12, "arm64 GB-s");
-    /* SeBS 411 at 512 MB, billed 1900 ms: $1.603e-5 (sizing.md §5.5). */
+    /* SeBS 411 at 512 MB, billed 1900 ms: $1.603e-5 (same section). */
     CHECK_REL(mdl_size_price_default(&legacy, 512, 1894.3), 1.603e-5, 1e-3, "SeBS 411 vector");
 }
 
@@ -116,7 +117,7 @@ static size_t decode_url(const char *url, int *pw, float *du, float *co, size_t 
 
 static void test_url(void)
 {
-    /* Power Tuning's README example (sizing.md §2.4). */
+    /* Power Tuning's README example (README "Reference facts", Sizing). */
     const char *ex = "https://lambda-power-tuning.show/#gAAAAQACAAQABsAL;"
                      "ZooQR4yvkUa/pQRGRC5zRaADHUVjOftE;QdWhOEMkoziDT5Q4xhiIOMYYiDi6RNc4";
     int pw[200];

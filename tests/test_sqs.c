@@ -1,7 +1,8 @@
 /* test_sqs.c - SQS queues, worker pools and the Lambda ESM.
  *
  * Erlang C for Poisson arrivals into a standard queue served by N workers
- * with exponential service and instant polling (simulators.md §4.2); loss
+ * with exponential service and instant polling (README "Reference facts",
+ * Queueing); loss
  * accounting (duplicates from a short visibility timeout, redrive to a DLQ,
  * retention expiry, conservation); FIFO order within groups and the FIFO send
  * cap; the closed form for empty receives of idle long-polling consumers; the

@@ -5,18 +5,18 @@
  * are filled here, once, so the simulator reads only mdl_config.  The
  * effective config (defaults included) is rebuilt as JSON for reports.
  *
- * Defaults and where they come from (../shared/reference/aws-pricing.md §2):
+ * Defaults and where they come from (README "Reference facts", Lambda: limits):
  *  - account concurrency 1000, scaling 1000 new environments / 10 s / function
  *    (Nov 2023 rule); the pre-2023 burst model is `"scaling": "burst"`.
  *  - function timeout 900 s when not given (the maximum: a simulator should
  *    not silently kill a user's long requests with the console's 3 s default).
- *  - keep-alive 600 s (SimFaaS and the measured ~10 min of AWS, simulators.md §3).
+ *  - keep-alive 600 s (SimFaaS and the measured ~10 min of AWS, same section).
  *  - async: 2 retries, 6 h maximum event age.
  *  - billing: no free tier, 1 ms granularity, the catalogue's month (which
  *    decides dated rules such as INIT billing for ZIP functions since
  *    2025-08-01); the catalogue is data/prices/<region>.json.
  *  - front-door overheads and service latencies: see k_door_defaults and
- *    k_svc_defaults below; the reference only has anecdotal figures (5-20 ms
+ *    k_svc_defaults below; the only published figures are anecdotal (5-20 ms
  *    for API Gateway), so they are documented assumptions, meant to be
  *    overridden.
  */
@@ -44,10 +44,10 @@ static const char *const k_scaling[] = { "2023", "burst", NULL };
 static const char *const k_process[] = { "poisson", "deterministic", NULL };
 
 /* Per front door: mean overhead ms (lognormal, cv 0.5), timeout s, payload MB.
- * Timeouts and payloads: aws-pricing.md §2.2-2.3 (Function URL: the function's
- * own timeout up to 15 min, 6 MB buffered; HTTP API 30 s hard, 10 MB; REST
- * 29 s default, 10 MB).  Overheads: assumption inside the reported 5-20 ms
- * API Gateway range; a Function URL has no gateway hop. */
+ * Timeouts and payloads (README "Reference facts", API Gateway): Function
+ * URL: the function's own timeout up to 15 min, 6 MB buffered; HTTP API 30 s
+ * hard, 10 MB; REST 29 s default, 10 MB.  Overheads: assumption inside the
+ * reported 5-20 ms API Gateway range; a Function URL has no gateway hop. */
 static const struct { double mean_ms, timeout_s, payload_mb; } k_door_defaults[] = {
     [MDL_ENTRY_DIRECT] = { 0.0, 900.0, 6.0 },
     [MDL_ENTRY_FUNCTION_URL] = { 4.0, 900.0, 6.0 },
@@ -57,7 +57,8 @@ static const struct { double mean_ms, timeout_s, payload_mb; } k_door_defaults[]
     [MDL_ENTRY_QUEUE] = { 0.0, 900.0, 1.0 },
     /* An S3 PUT of the photo: 5 GB single-PUT limit. */
     [MDL_ENTRY_S3] = { 0.0, 900.0, 5120.0 },
-    /* StartExecution: the 256 KiB state payload limit (aws-pricing.md §2.5). */
+    /* StartExecution: the 256 KiB state payload limit (README "Reference facts", Step
+     * Functions). */
     [MDL_ENTRY_STEPFUNCTIONS] = { 0.0, 900.0, 5120.0 },
 };
 
@@ -392,7 +393,7 @@ static sim_status parse_entry(const sim_json_doc *doc, json_object *o, mdl_confi
         snprintf(e->notify_function, sizeof e->notify_function, "%s", nf);
         SIM_TRY(dist_child(doc, notify, "entry.notify", "delay", &e->notify_delay, &hd, err));
         /* "Typically ... in seconds but can sometimes take a minute or longer"
-         * (aws-pricing.md §2.6): an assumed lognormal, mean 1 s, cv 1. */
+         * (README "Reference facts", S3): an assumed lognormal, mean 1 s, cv 1. */
         if (!hd) sim_dist_lognormal_mean_cv(&e->notify_delay, 1000, 1.0);
     }
     json_object *routes = NULL;
@@ -427,7 +428,8 @@ static sim_status parse_entry(const sim_json_doc *doc, json_object *o, mdl_confi
         SIM_TRY(sim_json_get_number(doc, cache, "entry.cache", "size_gb", false, 0.5, 237,
                                     &e->cache_gb, NULL, err));
     }
-    /* Token bucket of the API Gateway account throttle (§2.2). */
+    /* Token bucket of the API Gateway account throttle (README "Reference facts", API
+     * Gateway). */
     e->throttle_rps = 10000;
     e->throttle_burst = 5000;
     json_object *thr = NULL;
@@ -975,7 +977,7 @@ sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_err
             goto fail;
         }
         if (cfg->q[qi].type == MDL_Q_FIFO) {
-            /* aws-pricing.md §2.4: S3 cannot notify a FIFO queue. */
+            /* S3 cannot notify a FIFO queue (README "Reference facts", SQS). */
             s = SIM_ERR(err, SIM_EUNSUPPORTED, doc->input, sim_json_line(doc, "entry.notify.queue"), "entry.notify.queue",
                         "S3 event notifications cannot target a FIFO queue ('%s'); use a standard queue "
                         "(or EventBridge)", cfg->entry.notify_queue);

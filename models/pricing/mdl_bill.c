@@ -198,8 +198,8 @@ static sim_status bill_lambda(mdl_bill *b, const mdl_usage *u, sim_error *err)
         double gb = f->memory_mb / 1024.0;
         double gbs = f->billed_ms / 1000.0 * gb;
         used[f->arch] = true;
-        /* aws-pricing.md §1.1: the free tier does not apply to functions
-         * with provisioned concurrency. */
+        /* The free tier does not apply to functions with provisioned
+         * concurrency (README "Reference facts", Lambda: prices). */
         if (f->provisioned > 0) {
             gbs_no_free[f->arch] += gbs;
             req_no_free += f->requests;
@@ -299,7 +299,7 @@ static sim_status bill_sfn(mdl_bill *b, const mdl_usage *u, sim_error *err)
     if (u->sfn_express_requests > 0) {
         SIM_TRY(add_flat(b, MDL_SVC_STEPFUNCTIONS, "express requests", NULL,
                          MDL_SFN_EXPRESS_REQUESTS, u->sfn_express_requests, 0, NULL, err));
-        /* Express has no free tier (aws-pricing.md §1.4). */
+        /* Express has no free tier (README "Reference facts", Step Functions). */
         double gbs = u->sfn_express_units *
                      (mdl_catalog_number(b->cat, MDL_RULE_SFN_EXPRESS_MS) / 1000.0) *
                      (mdl_catalog_number(b->cat, MDL_RULE_SFN_EXPRESS_MB) / 1024.0);
@@ -422,7 +422,7 @@ static sim_status bill_dto(mdl_bill *b, const mdl_usage *u, sim_error *err)
 static sim_status bill_function_url(mdl_bill *b, const mdl_usage *u, sim_error *err)
 {
     /* Listed so the bill shows the front door is free; Lambda bills the
-     * invocations (aws-pricing.md §2.3). */
+     * invocations (README "Reference facts", API Gateway). */
     return add_flat(b, MDL_SVC_FUNCTION_URL, "requests", "no charge; Lambda bills the invocation",
                     MDL_FURL_REQUESTS, u->function_url_requests, 0, NULL, err);
 }

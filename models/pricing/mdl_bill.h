@@ -58,8 +58,9 @@ double mdl_bill_item_usd(const mdl_bill *b, mdl_service s, const char *item,
 double mdl_bill_item_quantity(const mdl_bill *b, mdl_service s, const char *item,
                               const char *detail_prefix);
 
-/* The bill as cli.md's JSON: region, total_usd, services.<svc>.{total_usd,
- * lines[]}, plus the catalogue, modes and month.  Caller puts the object. */
+/* The bill as `cost --format json` prints it (README "Costing"): region,
+ * total_usd, services.<svc>.{total_usd, lines[]}, plus the catalogue, modes
+ * and month.  Caller puts the object. */
 json_object *mdl_bill_to_json(const mdl_bill *b);
 
 /* A readable table of the same content. */

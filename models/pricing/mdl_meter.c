@@ -240,8 +240,8 @@ void mdl_meter_lambda_async_payload(mdl_meter *m, int fn, double payload_kb)
 {
     mdl_usage_fn *f = fn_at(m, fn);
     SIM_ASSERT(payload_kb >= 0);
-    /* aws-pricing.md §1.1: 1 request for the first 256 KB, then 1 more per
-     * 64 KB chunk up to the 1 MB async limit. */
+    /* 1 request for the first 256 KB, then 1 more per 64 KB chunk up to the
+     * 1 MB async limit (README "Reference facts", Lambda: prices). */
     if (payload_kb > 256) {
         double kb = payload_kb < 1024 ? payload_kb : 1024;
         f->requests += ceil((kb - 256) / 64 - 1e-9);

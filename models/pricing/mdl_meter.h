@@ -49,8 +49,8 @@ typedef enum {
 const char *mdl_service_name(mdl_service s);
 
 /* How a Lambda function is packaged: decides whether INIT is billed
- * (aws-pricing.md §1.1: ZIP on managed runtimes from 2025-08-01; container
- * images and custom runtimes always). */
+ * (ZIP on managed runtimes from 2025-08-01; container images and custom
+ * runtimes always: README "Reference facts", Lambda: prices). */
 typedef enum { MDL_PACKAGE_ZIP, MDL_PACKAGE_IMAGE } mdl_package;
 
 /* One registered Lambda function and what it used. */

@@ -497,7 +497,7 @@ sim_status mdl_catalog_need(const mdl_catalog *cat, mdl_entry_id id, const char 
     if (mdl_catalog_has(cat, id))
         return SIM_OK;
     SIM_FAIL(err, SIM_EMISSING, cat->path, 0, k_defs[id].name,
-             "the %s catalogue has no rate '%s' (the reference gives no %s figure for this "
+             "the %s catalogue has no rate '%s' (its sources give no %s figure for this "
              "region), so %s cannot be priced; a missing rate is never taken as zero",
              cat->region, k_defs[id].name, k_defs[id].service, why);
 }
@@ -572,8 +572,8 @@ sim_status mdl_catalog_tier_split(const mdl_catalog *cat, mdl_entry_id id, doubl
         from = e->upto[i];
     }
     SIM_FAIL(err, SIM_EMISSING, cat->path, 0, k_defs[id].name,
-             "the %s catalogue lists '%s' only up to %.10g %s, and %s needs %.10g; the "
-             "reference gives no higher tier for this region", cat->region, k_defs[id].name,
+             "the %s catalogue lists '%s' only up to %.10g %s, and %s needs %.10g; its "
+             "sources give no higher tier for this region", cat->region, k_defs[id].name,
              e->upto[e->n - 1], k_defs[id].unit, why, quantity);
 }
 

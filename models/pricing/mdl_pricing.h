@@ -9,7 +9,7 @@
  * cannot disagree about names or units.  Unknown keys, negative numbers,
  * wrong units and unordered tiers are load errors naming file and field.
  *
- * A region may lack entries: the reference simply has no figure for it.  An
+ * A region may lack entries: its sources simply have no figure for it.  An
  * absent entry is never read as zero: asking for it (mdl_catalog_need) is an
  * error that names the rate, the file and what needed it.  us-east-1 is
  * complete (mdl_catalog_missing_count() == 0, checked by the tests).
@@ -108,7 +108,7 @@ typedef enum {
 
 typedef enum { MDL_ARCH_X86_64, MDL_ARCH_ARM64, MDL_ARCH_COUNT } mdl_arch;
 
-/* Which free allowances apply (aws-pricing.md §1.10). */
+/* Which free allowances apply (README "Reference facts", Free tiers). */
 typedef enum {
     MDL_FREE_NONE,        /* no allowance at all                               */
     MDL_FREE_ALWAYS,      /* the allowances that never expire                  */

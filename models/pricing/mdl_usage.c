@@ -138,7 +138,8 @@ static sim_status read_sqs(reader *r, json_object *arr)
         SIM_TRY(sim_json_check_keys(r->doc, o, p, keys, r->err));
         SIM_TRY(sim_json_get_enum(r->doc, o, p, "type", false, types, &t, NULL, r->err));
         SIM_TRY(num(r, o, p, "requests", 0, MAX_COUNT, &req));
-        /* 1 MiB: the SQS message limit since 2025-08 (aws-pricing.md §2.4). */
+        /* 1 MiB: the SQS message limit since 2025-08 (README "Reference facts",
+         * SQS). */
         SIM_TRY(num(r, o, p, "avg_payload_kb", 0, 1024, &kb));
         mdl_meter_sqs_bulk(r->m, t == 1, req, kb);
     }
@@ -172,8 +173,8 @@ static sim_status read_sfn(reader *r, json_object *arr)
         } else {
             double req = 0, dur = 0, mem = 64;
             SIM_TRY(num(r, o, p, "requests", 0, MAX_COUNT, &req));
-            /* An Express execution runs at most 5 minutes (aws-pricing.md
-             * §2.5), but the limit accepted is one hour: the infracost
+            /* An Express execution runs at most 5 minutes (README "Reference
+             * facts", Step Functions), but the limit accepted is one hour: the infracost
              * tier vectors are reproduced with 17.1 s x 64 MB averages and
              * other published totals may need longer equivalents. */
             SIM_TRY(num(r, o, p, "avg_duration_ms", 0, 3600000, &dur));

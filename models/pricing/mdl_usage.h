@@ -1,6 +1,6 @@
 /* mdl_usage.h - usage files: one month's usage, metered.
  *
- * A usage file (cli.md, "lambdasim cost") describes a month with averages, as
+ * A usage file (README "Costing") describes a month with averages, as
  * the AWS Pricing Calculator does.  mdl_usage_from_json validates it and
  * replays it into a meter through the bulk calls, so the command and the
  * simulator share one metering and billing path.

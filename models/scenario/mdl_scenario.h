@@ -3,7 +3,7 @@
  * mdl_scenario_create builds the components (source, entry, functions)
  * on a fresh sim_engine seeded from (seed, replication); mdl_scenario_run
  * runs to duration_s; mdl_scenario_results serialises every figure
- * (cli.md `run --format json`).  Nothing is shared between scenarios, so
+ * (README "What it reports").  Nothing is shared between scenarios, so
  * sweeps may run many at once on different threads.
  */
 #ifndef MDL_SCENARIO_H
@@ -56,7 +56,7 @@ void mdl_scenario_set_progress(mdl_scenario *s, void (*cb)(void *ctx, double t, 
  * out bad mid-run, a rate the region's catalogue lacks (named). */
 sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err);
 
-/* Every figure, as cli.md specifies for `run --format json` (caller owns). */
+/* Every figure of `run --format json` (README "What it reports"; caller owns). */
 json_object *mdl_scenario_results(const mdl_scenario *s);
 
 /* What the run metered (the meter's usage, reset at the end of the warm-up)

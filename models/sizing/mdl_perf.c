@@ -21,7 +21,7 @@ double mdl_perf_vcpu_share(int memory_mb)
 
 int mdl_perf_visible_cores(int memory_mb)
 {
-    /* sizing.md §5.2 (rwnx/lambda-cpuinfo; hakk.gg). */
+    /* rwnx/lambda-cpuinfo; hakk.gg (README "Reference facts", Lambda: limits). */
     if (memory_mb <= 3008) return 2;
     if (memory_mb <= 5307) return 3;
     if (memory_mb <= 7076) return 4;

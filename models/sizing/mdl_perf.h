@@ -3,11 +3,11 @@
  *
  * Design.  Lambda sells CPU by memory: a function gets m/1769 vCPU of
  * credits (one vCPU at 1,769 MB, at most 6 at 10,240 MB) and sees 2 to 6
- * cores by memory band (sizing.md §5.2).  A kernel is described by plain
- * parameters, independent of how they were measured: CPU time at one vCPU
- * as a + b x megapixels, the parallel fraction of that work (Amdahl), the
- * threads it uses, a memory-independent I/O time and a working set.  Its
- * duration at m MB is
+ * cores by memory band (README "Reference facts", Lambda: limits).  A
+ * kernel is described by plain parameters, independent of how they were
+ * measured: CPU time at one vCPU as a + b x megapixels, the parallel
+ * fraction of that work (Amdahl), the threads it uses, a memory-independent
+ * I/O time and a working set.  Its duration at m MB is
  *     io + W (1 - p) / min(1, s) + W p / min(s, threads, cores(m))
  * with s the vCPU share: the serial part cannot use more than one vCPU and
  * the parallel part no more vCPU than it has threads or visible cores.
@@ -17,7 +17,7 @@
  *
  * INIT durations come from maxday/lambda-perf (runtime x arch x memory, the
  * medians of hello-world ZIP functions); whether INIT is billed follows the
- * 2025-08-01 rule (sizing.md §5.3).
+ * 2025-08-01 rule (README "Reference facts", Lambda: prices).
  */
 #ifndef MDL_PERF_H
 #define MDL_PERF_H
@@ -54,7 +54,8 @@ sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_ke
 
 /* vCPU credits at m MB: m/1769, at most 6. */
 double mdl_perf_vcpu_share(int memory_mb);
-/* Visible cores at m MB (rwnx/lambda-cpuinfo bands, sizing.md §5.2). */
+/* Visible cores at m MB (rwnx/lambda-cpuinfo bands; README "Reference facts", Lambda:
+ * limits). */
 int mdl_perf_visible_cores(int memory_mb);
 
 /* Duration (ms) of one invocation on an input of `megapixels`; OOM when the

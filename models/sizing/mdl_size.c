@@ -33,7 +33,7 @@ struct mdl_size__run {
 double mdl_size_price_default(void *ctx, int memory_mb, double duration_ms)
 {
     const mdl_size_price_ctx *c = ctx;
-    /* aws-pricing.md §1.1 / sizing.md §5.4, us-east-1 tier 1. */
+    /* us-east-1 tier 1 (README "Reference facts", Lambda: prices). */
     const double per_gbs = c->arm64 ? 0.0000133334 : 0.0000166667;
     const double request = 0.20 / 1e6;
     double g = c->granularity_ms > 0 ? c->granularity_ms : 1;

@@ -31,7 +31,8 @@
 
 #include "sim/sim_status.h"
 
-/* Lambda's memory range (configuration-memory doc, sizing.md §5.1). */
+/* Lambda's memory range (configuration-memory doc; README "Reference facts", Lambda:
+ * limits). */
 #define MDL_SIZE_MIN_MB 128
 #define MDL_SIZE_MAX_MB 10240
 
@@ -46,7 +47,7 @@ typedef struct mdl_size_price_ctx {
 } mdl_size_price_ctx;
 
 /* mdl_size_price_default - us-east-1 first-tier on-demand price of one
- * invocation (aws-pricing.md §1.1, sizing.md §5.4/5.5): $0.20 per 1M requests
+ * invocation (README "Reference facts", Lambda: prices): $0.20 per 1M requests
  * plus $0.0000166667 (x86_64) or $0.0000133334 (arm64) per GB-s on the
  * duration rounded up to the granularity; ctx is a mdl_size_price_ctx.  Used
  * by the synthetic suite; the command uses the catalogue (see above). */

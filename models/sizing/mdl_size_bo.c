@@ -44,7 +44,8 @@
 #include <gsl/gsl_randist.h>
 
 #define BO_DEFAULT_INIT 4
-#define BO_DEFAULT_EI 0.05 /* COSE: "EI threshold 0.05" (sizing.md §1.1) */
+/* COSE: "EI threshold 0.05" (README "Reference facts", Sizing). */
+#define BO_DEFAULT_EI 0.05
 
 /* Hyperparameter grid (standardised targets, x in log2 MB). */
 static const double k_len[] = {0.35, 0.5, 0.7, 1.0, 1.4, 2.0, 2.8, 4.0, 5.6, 8.0};

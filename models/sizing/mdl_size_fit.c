@@ -5,9 +5,10 @@
  * on log(duration) so that every size weighs by its relative error:
  *  - "exp":       t(m) = a0 + a1 exp(-m / a2)   (Parrotfish, SoCC'23)
  *  - "cpu-share": t(m) = a0 + a1 * 1769 / min(m, 1769) + a2 * 1769 / m
- *    (sizing.md §5.2: I/O time a0, single-threaded CPU work a1 that stops
- *    speeding up at one vCPU, and parallel work a2 that keeps scaling with
- *    the share: Amdahl's law under the CPU-share law).
+ *    (README "Reference facts", Lambda: limits: I/O time a0, single-
+ *    threaded CPU work a1 that stops speeding up at one vCPU, and parallel
+ *    work a2 that keeps scaling with the share: Amdahl's law under the
+ *    CPU-share law).
  * Parameters are fitted as logarithms so they stay positive.  Each family
  * is fitted from several starts; the family with the smaller residual wins
  * (ties go to cpu-share, the physical law).  The 95% band comes from the

@@ -817,7 +817,7 @@ void mdl__sqs_send(mdl_scenario *s, int qi, int32_t ri)
     int32_t group = 0;
     if (q->cfg->type == MDL_Q_FIFO) {
         /* 300 calls/s per action, x10 messages with batching; far more in
-         * high-throughput mode (aws-pricing.md §2.4, 70,000 is [L]). */
+         * high-throughput mode (README "Reference facts", SQS; 70,000 is [L]). */
         double rate = (q->cfg->high_throughput ? 70000.0 : 300.0) * q->cfg->send_batch_size;
         q->send_tokens = fmin(rate, q->send_tokens + (now - q->t_send) * rate);
         q->t_send = now;

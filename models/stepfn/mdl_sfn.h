@@ -19,8 +19,8 @@
  *
  * Billing: `transitions` counts what Standard workflows bill: one per state
  * entered (in every branch and Map iteration) plus one per retry
- * (../shared/reference/aws-pricing.md §2.5).  The execution's duration gives
- * the Express metering (100 ms units, 64 MB memory chunks, §1.4).
+ * (README "Reference facts", Step Functions).  The execution's duration gives
+ * the Express metering (100 ms units, 64 MB memory chunks, same section).
  *
  * Errors in the definition are sim_status errors naming the state and
  * field; errors while executing are ASL errors (States.Timeout, ...) that

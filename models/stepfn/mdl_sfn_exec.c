@@ -37,7 +37,8 @@
  * reproducible. */
 #define SFN_EPOCH 1767225600.0
 
-/* Inline Map concurrency ceiling (aws-pricing.md §2.5, docs state-map-inline). */
+/* Inline Map concurrency ceiling (docs state-map-inline; README "Reference facts", Step
+ * Functions). */
 #define SFN_INLINE_MAP_MAX 40
 
 typedef enum { PH_READY, PH_INVOKE, PH_TIMER, PH_CHILDREN, PH_DONE, PH_DEAD } phase;
@@ -448,7 +449,7 @@ static bool apply_output_path(mdl_sfn_exec *e, int bi, json_object *st, json_obj
 }
 
 /* Step Functions' payload limit: 256 KiB of UTF-8 JSON per state input and
- * output (aws-pricing.md §2.5). */
+ * output (README "Reference facts", Step Functions). */
 #define SFN_PAYLOAD_MAX 262144
 
 /* An upper bound of v's serialised size (a string char takes at most 6
@@ -876,7 +877,8 @@ static void run_branch(mdl_sfn_exec *e, int bi)
             b->left = n;
             b->running = 0;
             /* An inline Map runs at most 40 iterations at once, whatever
-             * MaxConcurrency says (0 = "as many as possible"; §2.5). */
+             * MaxConcurrency says (0 = "as many as possible"; README
+             * "Reference facts", Step Functions). */
             b->max_conc = x ? (size_t)json_object_get_int64(x) : 0;
             if (b->max_conc == 0 || b->max_conc > SFN_INLINE_MAP_MAX) b->max_conc = SFN_INLINE_MAP_MAX;
             if (n == 0) {
@@ -968,8 +970,9 @@ sim_status mdl_sfn_exec_create(const mdl_sfn_machine *m, json_object *input,
     e->rng = sim_rng_create(e->opt.seed, e->opt.replication, "sfn/jitter");
     e->exec_input = json_object_get(input);
     e->status = MDL_SFN_RUNNING;
-    /* Standard runs up to a year, Express up to 5 minutes (aws-pricing.md
-     * §2.5); the definition's TimeoutSeconds can only shorten that. */
+    /* Standard runs up to a year, Express up to 5 minutes (README "Reference
+     * facts", Step Functions); the definition's TimeoutSeconds can only
+     * shorten that. */
     double limit = e->opt.type == MDL_SFN_EXPRESS ? 300.0 : 365.0 * 86400.0;
     if (m->timeout_s > 0 && m->timeout_s < limit) limit = m->timeout_s;
     e->timeout_s = limit;

@@ -20,9 +20,10 @@ static void cost_usage(FILE *fp)
             "\n"
             "One month's AWS bill, line by line, from a usage file (see README, Costing):\n"
             "every line shows quantity, unit, rate, amount, the calculation and the\n"
-            "rate's source.  The catalogue is data/prices/<region>.json unless --catalog.\n"
+            "rate's source.  The catalogue is prices/<region>.json of the data folder\n"
+            "($LAMBDASIM_DATA, ./data or the installed share/lambdasim) unless --catalog.\n"
             "\n"
-            "  --usage FILE               usage file (JSON; keys in ../shared/reference/cli.md)\n"
+            "  --usage FILE               usage file (JSON; keys in README, Costing)\n"
             "  --catalog FILE             price catalogue to use instead of the region's\n"
             "  --format text|json         output format (default text)\n"
             "  --plot-lambda-price FILE   SVG chart of Lambda's price per 100 ms vs memory\n");

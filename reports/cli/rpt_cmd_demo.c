@@ -5,7 +5,9 @@
  * bundled day trace, behind a Function URL, an HTTP API and a REST API,
  * same seed, side by side.  It writes the full report (report.html with
  * inline charts, summary.json, timeseries.csv, report.md, charts/) into
- * reports/out/demo/ (or --out) and prints a summary of about ten lines.
+ * ./lambdasim-demo/ (or --out) and prints a summary of about ten lines.  The
+ * configs and the trace come from the data folder (rpt_tmp_datadir.h), so
+ * an installed lambdasim runs the demo from any folder.
  * The designs run one after the other: each is a few milliseconds of
  * simulation, so threads would only add noise.  A second comparison puts the
  * seed's Solution 1 (one Lambda doing CheckImage, Resize and Grayscale)
@@ -13,6 +15,7 @@
  * ASL definition) for a simulated day; its report goes to DIR/pipeline/.
  */
 #include "reports/cli/rpt_cmd.h"
+#include "reports/cli/rpt_tmp_datadir.h"
 #include "models/scenario/mdl_scenario.h"
 #include "reports/page/rpt_report.h"
 #include "sim/sim_cli.h"
@@ -29,13 +32,17 @@ static const char k_usage[] =
     "\n"
     "Runs the photo-gallery demo: the synchronous gallery path (view and upload\n"
     "through the API, with S3 and DynamoDB) on the bundled day trace\n"
-    "(data/traces/gallery_day.csv) behind a Function URL, an HTTP API and a\n"
-    "REST API, side by side, and writes the report into DIR (default\n"
-    "reports/out/demo): report.html, summary.json, timeseries.csv, report.md,\n"
-    "charts/*.svg (--png adds PNG charts).  Then Solution 1 (one Lambda) against\n"
-    "Solution 2 (Step Functions) for the image pipeline, into DIR/pipeline/.\n"
-    "--data names the data folder (default: $LAMBDASIM_DATA, else ./data);\n"
-    "--seed the master seed (default 1).\n";
+    "(traces/gallery_day.csv of the data folder) behind a Function URL, an\n"
+    "HTTP API and a REST API, side by side, and writes the report into DIR\n"
+    "(default ./lambdasim-demo): report.html, summary.json, timeseries.csv,\n"
+    "report.md, charts/*.svg (--png adds PNG charts).  Then Solution 1 (one\n"
+    "Lambda) against Solution 2 (Step Functions) for the image pipeline, into\n"
+    "DIR/pipeline/.\n"
+    "  --out DIR    where the report goes (default ./lambdasim-demo)\n"
+    "  --data DIR   the data folder (default: $LAMBDASIM_DATA, else the\n"
+    "               installed share/lambdasim, else ./data)\n"
+    "  --seed N     the master seed (default 1)\n"
+    "  --png        also charts/*.png\n";
 
 /* The designs: one front door each. */
 static const struct { const char *name, *entry; } k_designs[] = {
@@ -53,8 +60,25 @@ typedef struct demo_design {
     size_t nts;
 } demo_design;
 
-static sim_status demo_run_one(demo_design *dd, const char *config, const char *entry,
-                               const char *trace, uint64_t seed, sim_error *err)
+/* TEMPORARY (issue 14), until config paths resolve against the config's
+ * folder (config branch): the bundled configs name the state machine as
+ * "data/statemachines/...", relative to a checkout; read it from the data
+ * folder instead, so an installed demo runs from any folder.  With the data
+ * folder "data" the path is unchanged. */
+static void demo_tmp_rebase(json_object *entry, const char *data)
+{
+    json_object *d = NULL;
+    if (!json_object_object_get_ex(entry, "definition", &d) || !json_object_is_type(d, json_type_string))
+        return;
+    const char *p = json_object_get_string(d);
+    if (strncmp(p, "data/", 5) != 0) return;
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%s/%s", data, p + 5);
+    json_object_object_add(entry, "definition", json_object_new_string(buf));
+}
+
+static sim_status demo_run_one(demo_design *dd, const char *config, const char *data,
+                               const char *entry, const char *trace, uint64_t seed, sim_error *err)
 {
     sim_json_doc doc;
     SIM_TRY(sim_json_doc_load(&doc, config, err));
@@ -64,6 +88,7 @@ static sim_status demo_run_one(demo_design *dd, const char *config, const char *
         SIM_FAIL(err, SIM_EMISSING, config, 0, "entry", "the demo config needs an entry object");
     }
     if (entry) json_object_object_add(e, "type", json_object_new_string(entry));
+    demo_tmp_rebase(e, data);
     sim_status st = mdl_config_from_doc(&dd->cfg, &doc, err);
     sim_json_doc_fini(&doc);
     SIM_TRY(st);
@@ -106,7 +131,7 @@ static int demo_pipeline(const char *data, const char *out, uint64_t seed, bool 
     int rc = 0;
     for (int i = 0; i < 2 && rc == 0; i++) {
         snprintf(cfg[i], sizeof cfg[i], "%s/architectures/%s", data, k_sol[i].file);
-        if (demo_run_one(&d[i], cfg[i], NULL, NULL, seed, err) != SIM_OK) rc = sim_cli_fail(err);
+        if (demo_run_one(&d[i], cfg[i], data, NULL, NULL, seed, err) != SIM_OK) rc = sim_cli_fail(err);
     }
     if (rc == 0) {
         json_object *doc = json_object_new_object();
@@ -211,9 +236,8 @@ int rpt_cmd_demo(int argc, char **argv)
     }
     sim_error err;
     sim_error_clear(&err);
-    const char *out = "reports/out/demo", *data = getenv("LAMBDASIM_DATA"), *v, *seed_s = NULL;
+    const char *out = "lambdasim-demo", *data = NULL, *v, *seed_s = NULL;
     bool png = false;
-    if (!data || !data[0]) data = "data";
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--png") == 0) png = true;
         else if (sim_cli_opt(argc, argv, &i, "--out", &v, &err)) out = v;
@@ -225,6 +249,7 @@ int rpt_cmd_demo(int argc, char **argv)
     int64_t seed = 1;
     if (seed_s && sim_cli_parse_int("--seed", seed_s, 0, INT64_MAX, &seed, &err) != SIM_OK)
         return sim_cli_fail(&err);
+    data = rpt_tmp_datadir(data, "architectures/gallery_sync.json");
     char config[1024], trace[1024];
     snprintf(config, sizeof config, "%s/architectures/gallery_sync.json", data);
     snprintf(trace, sizeof trace, "%s/traces/gallery_day.csv", data);
@@ -233,7 +258,7 @@ int rpt_cmd_demo(int argc, char **argv)
     memset(d, 0, sizeof d);
     int rc = 0;
     for (int i = 0; i < NDESIGNS && rc == 0; i++)
-        if (demo_run_one(&d[i], config, k_designs[i].entry, trace, (uint64_t)seed, &err) != SIM_OK)
+        if (demo_run_one(&d[i], config, data, k_designs[i].entry, trace, (uint64_t)seed, &err) != SIM_OK)
             rc = sim_cli_fail(&err);
     if (rc == 0) {
         json_object *doc = json_object_new_object();

@@ -42,8 +42,8 @@ static const char k_usage[] =
     "after a warm-up run.  A run is what a Lambda does: check, decode, kernel,\n"
     "encode, from bytes in memory.  Writes per-image CPU and wall times,\n"
     "megapixels and bytes, and per kernel the fit time_ms = a + b * MP and the\n"
-    "parallel fraction from the 1- and 2-thread runs.  Default kernels: those\n"
-    "available in this build (resize, grayscale).\n";
+    "parallel fraction from the 1- and 2-thread runs.  Default kernels: resize,\n"
+    "grayscale and detect.\n";
 
 #define WL__MAX_IMAGES 4096
 #define WL__MAX_THREADS 64

@@ -17,6 +17,7 @@
  * written atomically.
  */
 #include "reports/cli/rpt_cmd.h"
+#include "reports/cli/rpt_tmp_datadir.h"
 #include "models/sizing/mdl_perf.h"
 #include "models/pricing/mdl_pricing.h"
 #include "models/sizing/mdl_size.h"
@@ -43,7 +44,7 @@ static const char k_usage[] =
     "                      [--arch x86_64|arm64] [--billing-granularity-ms 1|100]\n"
     "                      [--region R | --catalog FILE.json]\n"
     "                      [--budget N] [--profile FILE.json] [--bo-mean constant|parametric]\n"
-    "                      [--format text|json] [--out DIR]\n"
+    "                      [--format text|json] [--out DIR] [--data DIR]\n"
     "\n"
     "Recommends a Lambda memory size (README \"Sizing\").\n"
     "  --oracle F      measured durations, CSV header memory_mb,duration_ms; a method\n"
@@ -52,8 +53,11 @@ static const char k_usage[] =
     "  --kernel NAME   lambdasim's performance model for a kernel of the profile\n"
     "  --images DIR    kernel mode: one invocation per JPEG/PNG in DIR\n"
     "  --threads N     kernel mode: override the kernel's thread count\n"
-    "  --profile F     kernel parameters (default $LAMBDASIM_DATA or ./data,\n"
-    "                  profiles/default.json)\n"
+    "  --profile F     kernel parameters (default profiles/default.json of the\n"
+    "                  data folder)\n"
+    "  --data DIR      kernel mode: the data folder, for the default profile and\n"
+    "                  the INIT table (default: $LAMBDASIM_DATA, else the installed\n"
+    "                  share/lambdasim, else ./data)\n"
     "  --method        exhaustive (Power Tuning), bo (COSE GP + EI), parametric\n"
     "                  (Parrotfish fit)\n"
     "  --strategy      cost (default), speed or balanced, as in Power Tuning\n"
@@ -280,7 +284,7 @@ static sim_status images_load(const char *dir, double **mp, size_t *n, sim_error
 /* ---- options ------------------------------------------------------------ */
 
 typedef struct size_args {
-    const char *oracle, *kernel, *images, *profile, *out;
+    const char *oracle, *kernel, *images, *profile, *out, *data;
     int threads;           /* 0: the profile's */
     int gmin, gmax, gstep;
     bool json;
@@ -347,6 +351,7 @@ static sim_status parse_args(int argc, char **argv, size_args *a, sim_error *err
         else if (sim_cli_opt(argc, argv, &i, "--kernel", &v, err)) a->kernel = v;
         else if (sim_cli_opt(argc, argv, &i, "--images", &v, err)) a->images = v;
         else if (sim_cli_opt(argc, argv, &i, "--profile", &v, err)) a->profile = v;
+        else if (sim_cli_opt(argc, argv, &i, "--data", &v, err)) a->data = v;
         else if (sim_cli_opt(argc, argv, &i, "--out", &v, err)) a->out = v;
         else if (sim_cli_opt(argc, argv, &i, "--region", &v, err)) a->region = v;
         else if (sim_cli_opt(argc, argv, &i, "--catalog", &v, err)) a->catalog = v;
@@ -467,7 +472,8 @@ static json_object *report_json(const size_report *s)
     json_object_object_add(o, "stats", st);
     json_object *sm = json_object_new_object();
     /* What Power Tuning's state machine would have cost to sample these
-     * sizes: 0.000025 USD x (6 + 3N) transitions (sizing.md §2.2). */
+     * sizes: 0.000025 USD x (6 + 3N) transitions (README "Reference facts",
+     * Sizing). */
     sim_json_add_double(sm, "executionCost", 0.000025 * (6.0 + 3.0 * (double)r->n_sampled));
     sim_json_add_double(sm, "lambdaCost", mdl_size_result_lambda_cost(r));
     char *url = mdl_size_visualization_url(r->points, r->n);
@@ -597,12 +603,6 @@ static sim_status write_outputs(const size_report *s, sim_error *err)
 
 /* ---- the command --------------------------------------------------------- */
 
-static const char *data_dir(void)
-{
-    const char *d = getenv("LAMBDASIM_DATA");
-    return d && *d ? d : "data";
-}
-
 int rpt_cmd_size(int argc, char **argv)
 {
     if (sim_cli_wants_help(argc, argv)) {
@@ -646,9 +646,10 @@ int rpt_cmd_size(int argc, char **argv)
         ctx = &orc;
         snprintf(source, sizeof source, "oracle %s", a.oracle);
     } else {
+        const char *data = rpt_tmp_datadir(a.data, "profiles/default.json");
         char prof[PATH_MAX];
         if (a.profile) snprintf(prof, sizeof prof, "%s", a.profile);
-        else snprintf(prof, sizeof prof, "%s/profiles/default.json", data_dir());
+        else snprintf(prof, sizeof prof, "%s/profiles/default.json", data);
         if ((st = mdl_perf_profile_load(prof, a.kernel, &ks.k, &err)) != SIM_OK) goto out;
         if (a.threads) ks.k.threads = a.threads;
         if (a.images) {
@@ -665,7 +666,7 @@ int rpt_cmd_size(int argc, char **argv)
             goto out;
         }
         char ip[PATH_MAX];
-        snprintf(ip, sizeof ip, "%s/sizing/lambda_cold_start_maxday_2026-08-22.csv", data_dir());
+        snprintf(ip, sizeof ip, "%s/sizing/lambda_cold_start_maxday_2026-08-22.csv", data);
         if ((st = mdl_perf_init_table_load(ip, &it, &err)) != SIM_OK) goto out;
         fn = kernel_sample;
         ctx = &ks;

@@ -6,7 +6,7 @@
  * the execution's simulated duration (Step Functions' per-task overhead
  * included) besides its output and billable transitions.
  *
- * Mocks (../shared/reference/cli.md): {"<resource>": {"result": <json>}},
+ * Mocks (README "Step Functions"): {"<resource>": {"result": <json>}},
  * {"<resource>": {"error": "Name", "cause": "..."}}, or a list of those
  * consumed one per call; the last entry of a list repeats once the list is
  * used up.  One extension: "duration_s" (default 0), how long the call

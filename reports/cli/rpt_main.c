@@ -39,7 +39,7 @@ static void usage(FILE *fp)
     fprintf(fp,
             "\n"
             "Every command takes --help.  Exit codes: 0 ok, 1 run failed,\n"
-            "2 bad usage or input.  See README.md.\n");
+            "2 bad usage or input.  See man lambdasim and README.md.\n");
 }
 
 int main(int argc, char **argv)

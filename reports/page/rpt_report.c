@@ -27,8 +27,8 @@
 #define MAX_ROWS 128
 #define MAX_SVC 32
 
-/* us-east-1 x86 list prices (../shared/reference/aws_price_catalog.csv,
- * tier 1), used only for the labelled estimate when results are unpriced. */
+/* us-east-1 x86 list prices (tier 1; README "Reference facts", Lambda:
+ * prices), used only for the labelled estimate when results are unpriced. */
 static const double k_list_usd_per_gb_s = 0.0000166667;
 static const double k_list_usd_per_request = 0.0000002;
 
