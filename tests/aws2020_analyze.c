@@ -68,6 +68,35 @@ static void print_npmle(const char *what, const mdl_lcd_npmle *e, const double *
     printf("\n");
 }
 
+/* The estimate as a `percentiles` distribution (README "Distributions"),
+ * values in ms: the CDF at the edges of the bins that hold mass (> 1e-6).
+ * Mass is uniform within a bin, so this is the estimate itself; after an
+ * empty stretch the inverse CDF jumps, kept as a 0.01-point step because
+ * probabilities must increase strictly.  The aws-2020 preset holds these
+ * tables (models/lambda/mdl_lifecycle.c). */
+static void print_percentiles(const mdl_lcd_npmle *e, double to_ms)
+{
+    printf("  as a distribution: {\"dist\": \"percentiles\", \"percentiles\": [");
+    double c = 0, last_p = -1, last_v = -1;
+    const char *sep = "";
+    for (size_t j = 0; j < e->nbins; j++) {
+        double w = e->mass[j];
+        if (w > 1e-6 && isfinite(e->edge[j + 1])) {
+            if (e->edge[j] > last_v) {
+                double pc = fmax(c * 100, last_p + 0.01);
+                printf("%s[%.2f, %.0f]", sep, pc, e->edge[j] * to_ms);
+                sep = ", ";
+                last_p = pc;
+            }
+            last_p = fmax(fmin(100, (c + w) * 100), last_p + 0.01);
+            last_v = e->edge[j + 1];
+            printf("%s[%.2f, %.0f]", sep, last_p, last_v * to_ms);
+        }
+        c += w;
+    }
+    printf("]}\n");
+}
+
 static void print_q(const char *what, const double *q)
 {
     printf("%s (ms):", what);
@@ -94,9 +123,11 @@ static void print_pooled(const mdl_lcd_pooled *p, const mdl_lcd_opts *o)
     static const double kx[] = { 620, 640, 660, 700, 800, 900, 1000, 1200, 1400, 1600, 2000 };
     print_npmle("keep-alive in a pool, s", &p->pool_keep_alive, kx, (int)(sizeof kx / sizeof kx[0]),
                 "s");
+    print_percentiles(&p->pool_keep_alive, 1e3);
     static const double lx[] = { 10, 30, 60, 90, 100, 110, 115, 118, 120, 122, 124, 126 };
     print_npmle("maximum lifetime, minutes from the first use", &p->max_lifetime, lx,
                 (int)(sizeof lx / sizeof lx[0]), "min");
+    print_percentiles(&p->max_lifetime, 60e3);
     printf("recycles: %zu deaths with a bound < %g s; %zu pre-warmed colds\n", p->planned_deaths,
            o->planned_gap_s, p->prewarmed_colds);
     print_q("warm client time", p->warm_client_q);

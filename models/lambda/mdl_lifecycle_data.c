@@ -440,7 +440,17 @@ double mdl_lcd_npmle_survival(const mdl_lcd_npmle *est, double x)
 
 double mdl_lcd_npmle_quantile(const mdl_lcd_npmle *est, double p)
 {
-    SIM_ASSERT(p > 0 && p < 1);
+    SIM_ASSERT(est && p >= 0 && p <= 1);
+    const double eps = 1e-6;    /* what the EM leaves in bins it is emptying */
+    if (p == 0 || p == 1) {
+        double v = NAN;
+        for (size_t j = 0; j < est->nbins; j++)
+            if (est->mass[j] > eps) {
+                if (p == 0) return est->edge[j];
+                v = est->edge[j + 1];
+            }
+        return v;
+    }
     double c = 0;
     for (size_t j = 0; j < est->nbins; j++) {
         double w = est->mass[j];

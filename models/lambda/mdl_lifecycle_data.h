@@ -126,7 +126,8 @@ void mdl_lcd_npmle_fit(mdl_lcd_npmle *est, const double *edge, size_t nbins, con
 void mdl_lcd_npmle_free(mdl_lcd_npmle *est);
 /* P(X > x) from the estimate (mass spread uniformly within a bin). */
 double mdl_lcd_npmle_survival(const mdl_lcd_npmle *est, double x);
-/* The p-quantile (0 < p < 1; linear within a bin; INFINITY if in an open bin). */
+/* The p-quantile (linear within a bin; INFINITY if in an open bin); p = 0
+ * and p = 1 give the ends of the support (bins holding more than 1e-6). */
 double mdl_lcd_npmle_quantile(const mdl_lcd_npmle *est, double p);
 
 /* Pooled over runs: what the aws-2020 preset is made of. */
