@@ -103,7 +103,7 @@ demo: deps
 
 bench:
 	@sh scripts/deps.sh --bench
-	@$(MAKE) $(BIN) $(BENCH_BIN)
+	@$(MAKE) $(BIN) $(BENCH_BIN) $(TOOL_BIN)
 	@LAMBDASIM=$(BIN) BUILD=$(BUILD) sh tests/run_bench.sh
 
 # AddressSanitizer + UBSan over the whole suite, in its own build directory.

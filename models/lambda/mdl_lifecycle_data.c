@@ -27,7 +27,7 @@
 
 const double mdl_lcd_qprobs[MDL_LCD_NQ] = { 0.0, 0.10, 0.50, 0.90, 1.0 };
 const double mdl_lcd_sprobs[MDL_LCD_NSQ] = { 0.0, 0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90,
-                                             0.95, 0.99, 1.0 };
+                                             0.95, 0.99, 0.999, 1.0 };
 
 mdl_lcd_opts mdl_lcd_opts_default(void)
 {

@@ -84,7 +84,7 @@ mdl_lcd_opts mdl_lcd_opts_default(void);
  * the finer set of the pooled client times (for a percentiles config). */
 #define MDL_LCD_NQ 5
 extern const double mdl_lcd_qprobs[MDL_LCD_NQ];
-#define MDL_LCD_NSQ 11
+#define MDL_LCD_NSQ 12
 extern const double mdl_lcd_sprobs[MDL_LCD_NSQ];
 
 typedef struct mdl_lcd_stats {
