@@ -1,7 +1,10 @@
 /* aws2020_analyze.c - print what per-invocation Lambda measurements say
  * about the life of execution environments (issue 22).
  *
- * Usage: aws2020_analyze [--tsv] [--keep-alive S] RUN.csv...
+ * Usage: aws2020_analyze [--tsv] [--keep-alive S] [--margin S] RUN.csv...
+ *   --keep-alive  the final idle time assumed for mean instances (640 s)
+ *   --margin      how long before a request an environment must be free to
+ *                 count as a routing choice (0.2 s)
  *
  * RUN.csv is the compact per-invocation form of data/aws_lambda_2020/
  * (models/lambda/mdl_lifecycle_data.h says what each figure means).  The
@@ -111,10 +114,12 @@ static void print_pooled(const mdl_lcd_pooled *p, const mdl_lcd_opts *o)
            "environment (%.2f%%)\n", p->route_mru, p->route_choices,
            p->route_choices ? 100.0 * (double)p->route_mru / (double)p->route_choices : NAN);
     printf("cold penalty: warm %.1f ms, cold %.1f ms (%+.3f s); slow colds %.1f ms (%+.3f s); "
-           "%zu of %zu colds pre-warmed (client - Duration < %g ms)\n", p->warm_client_ms,
-           p->cold_client_ms, (p->cold_client_ms - p->warm_client_ms) / 1e3,
-           p->slow_cold_client_ms, (p->slow_cold_client_ms - p->warm_client_ms) / 1e3,
-           p->prewarmed_colds, p->colds, o->prewarm_overhead_ms);
+           "pre-warmed colds %.1f ms (%+.3f s); %zu of %zu colds pre-warmed (client - Duration "
+           "< %g ms)\n", p->warm_client_ms, p->cold_client_ms,
+           (p->cold_client_ms - p->warm_client_ms) / 1e3, p->slow_cold_client_ms,
+           (p->slow_cold_client_ms - p->warm_client_ms) / 1e3, p->prewarmed_client_ms,
+           (p->prewarmed_client_ms - p->warm_client_ms) / 1e3, p->prewarmed_colds, p->colds,
+           o->prewarm_overhead_ms);
     printf("lone keep-alive: survived idle gaps up to %.1f s (%zu of %zu lone gaps over 600 s); "
            "gone after %.1f s at the earliest (%zu lone deaths with a bound >= %g s)\n",
            p->lone_survived_max_s, p->lone_gaps_over_600, p->lone_gaps, p->lone_died_min_s,
@@ -133,11 +138,18 @@ static void print_pooled(const mdl_lcd_pooled *p, const mdl_lcd_opts *o)
     print_q("warm client time", p->warm_client_q);
     print_q("cold client time", p->cold_client_q);
     print_q("slow cold client time", p->slow_cold_client_q);
+    print_q("warm client time - Duration", p->warm_overhead_q);
+    print_q("cold client time - Duration", p->cold_overhead_q);
+    printf("microVM uptime at a cold start (s), p0/p10/p50/p90/p100: slow %.0f/%.0f/%.0f/%.0f/%.0f, "
+           "pre-warmed %.0f/%.0f/%.0f/%.0f/%.0f\n", p->slow_uptime_q[0], p->slow_uptime_q[1],
+           p->slow_uptime_q[2], p->slow_uptime_q[3], p->slow_uptime_q[4], p->prewarmed_uptime_q[0],
+           p->prewarmed_uptime_q[1], p->prewarmed_uptime_q[2], p->prewarmed_uptime_q[3],
+           p->prewarmed_uptime_q[4]);
 }
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: aws2020_analyze [--tsv] [--keep-alive S] RUN.csv...\n");
+    fprintf(stderr, "usage: aws2020_analyze [--tsv] [--keep-alive S] [--margin S] RUN.csv...\n");
     return 2;
 }
 
@@ -150,9 +162,11 @@ int main(int argc, char **argv)
         if (strcmp(argv[first], "--tsv") == 0) tsv = true;
         else if (strcmp(argv[first], "--keep-alive") == 0 && first + 1 < argc)
             o.keep_alive_s = atof(argv[++first]);
+        else if (strcmp(argv[first], "--margin") == 0 && first + 1 < argc)
+            o.route_margin_s = atof(argv[++first]);
         else return usage();
     }
-    if (first >= argc || !(o.keep_alive_s > 0)) return usage();
+    if (first >= argc || !(o.keep_alive_s > 0) || !(o.route_margin_s >= 0)) return usage();
     size_t n = (size_t)(argc - first);
     mdl_lcd_run *runs = calloc(n, sizeof *runs);
     mdl_lcd_stats *st = calloc(n, sizeof *st);
@@ -168,7 +182,7 @@ int main(int argc, char **argv)
     }
     if (rc == 0 && tsv) {
         for (size_t i = 0; i < n; i++)
-            printf("%s\t%zu\t%zu\t%.6f\t%.4f\t%.4f\t%.3f\t%.6f\n", runs[i].name, st[i].requests,
+            printf("%s\t%zu\t%zu\t%.6f\t%.6f\t%.6f\t%.3f\t%.6f\n", runs[i].name, st[i].requests,
                    st[i].cold, st[i].p_cold, st[i].mean_inst, st[i].mean_inst_hi, st[i].span_s,
                    st[i].rate_per_s);
     } else if (rc == 0) {

@@ -142,8 +142,12 @@ typedef struct mdl_lcd_pooled {
     mdl_lcd_npmle max_lifetime;     /* minutes since the first use, slow colds only */
     size_t planned_deaths, prewarmed_colds, colds, slow_colds;
     size_t route_choices, route_mru;
-    double warm_client_ms, slow_cold_client_ms, cold_client_ms;
+    double warm_client_ms, slow_cold_client_ms, cold_client_ms, prewarmed_client_ms;
     double warm_client_q[MDL_LCD_NSQ], cold_client_q[MDL_LCD_NSQ], slow_cold_client_q[MDL_LCD_NSQ];
+    /* client time minus Duration (ms), warm and cold: where the 250 ms comes from */
+    double warm_overhead_q[MDL_LCD_NSQ], cold_overhead_q[MDL_LCD_NSQ];
+    /* the microVM's uptime at a cold start (s), slow and pre-warmed */
+    double slow_uptime_q[MDL_LCD_NQ], prewarmed_uptime_q[MDL_LCD_NQ];
 } mdl_lcd_pooled;
 
 void mdl_lcd_pool(const mdl_lcd_run *runs, size_t nruns, const mdl_lcd_opts *o,
