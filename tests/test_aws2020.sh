@@ -41,4 +41,4 @@ expect_exit 0 "validate" -- sh scripts/aws2020_validate.sh --reps 1 data/archite
 [ "$(grep -c '^| run-2020' "$TMPD/out")" -eq 16 ] && ok || bad "validate: want 11 + 5 run rows"
 expect_grep "MAPE over 11 runs: P(cold)" "$TMPD/out" "validate MAPE line"
 expect_grep "simfaas on the same 5 runs" "$TMPD/out" "validate SimFaaS comparison"
-report test_aws2020
+report aws2020

@@ -409,5 +409,5 @@ int main(void)
     test_simfaas();
     test_aws2020_draws();
     test_overrides();
-    return check_report("test_lifecycle");
+    return check_report("lifecycle");
 }
