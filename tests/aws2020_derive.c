@@ -57,18 +57,6 @@ static int cmp_row(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static sim_status header_columns(wl_rows *r, long col[C_N], sim_error *err)
-{
-    for (int k = 0; k < C_N; k++) {
-        col[k] = -1;
-        for (size_t i = 0; i < r->nfields; i++)
-            if (strcmp(wl_rows_field(r, i), k_cols[k]) == 0) col[k] = (long)i;
-        if (col[k] < 0)
-            SIM_FAIL(err, SIM_EFORMAT, r->path, r->row_line, k_cols[k], "missing column");
-    }
-    return SIM_OK;
-}
-
 static sim_status number(wl_rows *r, long c, const char *name, double *out, sim_error *err)
 {
     const char *s = wl_rows_field(r, (size_t)c);
@@ -106,7 +94,7 @@ static sim_status read_raw(const char *path, raw_run *run, sim_error *err)
     bool got;
     sim_status st = wl_rows_next(&r, &got, err);
     if (st == SIM_OK && !got) st = SIM_ERR(err, SIM_EFORMAT, path, 1, NULL, "empty file");
-    if (st == SIM_OK) st = header_columns(&r, col, err);
+    if (st == SIM_OK) st = wl_rows_find_columns(&r, k_cols, C_N, col, err);
     while (st == SIM_OK && (st = wl_rows_next(&r, &got, err)) == SIM_OK && got) {
         if (run->n == run->cap) {
             run->cap = run->cap ? 2 * run->cap : 1024;

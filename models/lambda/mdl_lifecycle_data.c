@@ -43,18 +43,6 @@ static const char *const k_cols[COL_N] = {
     "arrival_s", "env", "cold", "start_ms", "handler_ms", "client_ms", "aws_ms", "uptime_s"
 };
 
-static sim_status read_header(wl_rows *r, long col[COL_N], sim_error *err)
-{
-    for (int k = 0; k < COL_N; k++) {
-        col[k] = -1;
-        for (size_t i = 0; i < r->nfields; i++)
-            if (strcmp(wl_rows_field(r, i), k_cols[k]) == 0) col[k] = (long)i;
-        if (col[k] < 0)
-            SIM_FAIL(err, SIM_EFORMAT, r->path, r->row_line, k_cols[k], "missing column");
-    }
-    return SIM_OK;
-}
-
 static sim_status read_row(wl_rows *r, const long col[COL_N], const mdl_lcd_run *run,
                            mdl_lcd_inv *x, sim_error *err)
 {
@@ -108,7 +96,7 @@ sim_status mdl_lcd_read(mdl_lcd_run *run, const char *path, sim_error *err)
     size_t cap = 0;
     sim_status st = wl_rows_next(&r, &got, err);
     if (st == SIM_OK && !got) st = SIM_ERR(err, SIM_EFORMAT, path, 1, NULL, "empty file");
-    if (st == SIM_OK) st = read_header(&r, col, err);
+    if (st == SIM_OK) st = wl_rows_find_columns(&r, k_cols, COL_N, col, err);
     while (st == SIM_OK && (st = wl_rows_next(&r, &got, err)) == SIM_OK && got) {
         if (run->n == cap) {
             cap = cap ? 2 * cap : 256;
