@@ -50,6 +50,8 @@ TEST_SRC := $(wildcard tests/test_*.c)
 BENCH_SRC:= $(wildcard tests/bench_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN:= $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
+# Tools beside the tests (data/aws_lambda_2020/README.md): built by `make test`.
+TOOL_BIN := $(BUILD)/tests/aws2020_analyze $(BUILD)/tests/aws2020_derive
 BIN      := $(BUILD)/lambdasim
 
 # Keep test objects: they carry the -MMD dependency files.
@@ -77,7 +79,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(LIB_OBJ)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
-check-tests: $(BIN) $(TEST_BIN)
+check-tests: $(BIN) $(TEST_BIN) $(TOOL_BIN)
 
 # Includes point one way: sim <- workloads <- models <- reports/{chart,page}
 # <- reports/cli.  Fails naming the file and line of an upward include.
@@ -103,7 +105,7 @@ demo: deps
 
 bench:
 	@sh scripts/deps.sh --bench
-	@$(MAKE) $(BIN) $(BENCH_BIN)
+	@$(MAKE) $(BIN) $(BENCH_BIN) $(TOOL_BIN)
 	@LAMBDASIM=$(BIN) BUILD=$(BUILD) sh tests/run_bench.sh
 
 # AddressSanitizer + UBSan over the whole suite, in its own build directory.
@@ -175,3 +177,4 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SRC:tests/%.c=$(BUILD)/obj/tests/%.d) $(BENCH_SRC:tests/%.c=$(BUILD)/obj/tests/%.d)
+-include $(TOOL_BIN:$(BUILD)/tests/%=$(BUILD)/obj/tests/%.d)
