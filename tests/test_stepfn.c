@@ -9,6 +9,8 @@
  */
 #include "check.h"
 
+#include "models/pricing/mdl_meter.h"
+#include "models/pricing/mdl_pricing.h"
 #include "models/stepfn/mdl_sfn.h"
 #include "sim/sim_io.h"
 #include "sim/sim_json.h"
@@ -260,15 +262,26 @@ static void test_jitter(void)
     CHECK(a < 69.999, "jitter had no effect (%g)", a);
 }
 
+/* The Express rule is the catalogue's, through the meter (one source). */
 static void test_express(void)
 {
-    CHECK(mdl_sfn_express_units(0.3) == 3, "0.3 s -> %llu", (unsigned long long)mdl_sfn_express_units(0.3));
-    CHECK(mdl_sfn_express_units(0.30001) == 4, "0.30001 s");
-    CHECK(mdl_sfn_express_units(0) == 1, "minimum one unit");
+    mdl_catalog *cat = NULL;
+    mdl_meter *mt = NULL;
+    sim_error err;
+    CHECK(mdl_catalog_load_region("us-east-1", NULL, 0, NULL, &cat, &err) == SIM_OK, "%s", err.msg);
+    mdl_meter_opts mo = { MDL_FREE_NONE, 1, NULL };
+    CHECK(mdl_meter_create(cat, &mo, &mt, &err) == SIM_OK, "%s", err.msg);
+    if (!mt) return;
+    CHECK(mdl_meter_sfn_express_billed_ms(mt, 300) == 300, "0.3 s -> %g", mdl_meter_sfn_express_billed_ms(mt, 300));
+    CHECK(mdl_meter_sfn_express_billed_ms(mt, 300.01) == 400, "0.30001 s");
+    CHECK(mdl_meter_sfn_express_billed_ms(mt, 0) == 100, "minimum one unit");
     /* Workshop module 13: 11.3 s -> 113 units; 64 MB: 113 * 0.1 * 0.0625 GB-s. */
-    CHECK(mdl_sfn_express_units(11.3) == 113, "11.3 s");
-    CHECK_REL(mdl_sfn_express_gb_s(11.3, 64), 0.70625, 1e-12, "11.3 s at 64 MB");
-    CHECK_REL(mdl_sfn_express_gb_s(1.2, 65), 1.2 * 0.125, 1e-12, "65 MB bills 128 MB");
+    CHECK(mdl_meter_sfn_express_billed_ms(mt, 11300) == 11300, "11.3 s");
+    CHECK_REL(mdl_meter_sfn_express_gb_s(mt, 11300, 64), 0.70625, 1e-12, "11.3 s at 64 MB");
+    CHECK_REL(mdl_meter_sfn_express_gb_s(mt, 1200, 65), 1.2 * 0.125, 1e-12, "65 MB bills 128 MB");
+    CHECK_REL(mdl_meter_sfn_express_units(mt, 11300, 65), 226, 1e-12, "units: 113 x 2 chunks");
+    mdl_meter_destroy(mt);
+    mdl_catalog_destroy(cat);
 }
 
 /* The embedding API: a Parallel with two Tasks whose results come back in
@@ -297,8 +310,9 @@ static void test_embedding(void)
     CHECK(!strcmp(r1.resource, "fa") && !strcmp(r2.resource, "fb"), "resources %s %s", r1.resource, r2.resource);
     CHECK_ABS(r1.at, 100.0188, 1e-12, "invoke start includes the task overhead");
     CHECK_ABS(r2.timeout_s, 5, 0, "TimeoutSeconds reported");
-    json_object *x;
-    CHECK(json_object_object_get_ex(r1.input, "k", &x) && json_object_get_int(x) == 1, "input");
+    json_object *x, *in1 = mdl_sfn_exec_request_input(e, r1.id);
+    CHECK(json_object_object_get_ex(in1, "k", &x) && json_object_get_int(x) == 1, "input");
+    json_object_put(in1);
     json_object *rb = json_object_new_string("b"), *ra = json_object_new_string("a");
     mdl_sfn_exec_resume_result(e, r2.id, 101, rb);
     CHECK(mdl_sfn_exec_status(e) == MDL_SFN_RUNNING, "still waiting for A");
