@@ -308,7 +308,7 @@ static void test_embedding(void)
     CHECK(mdl_sfn_exec_next_request(e, &r2) && r2.kind == MDL_SFN_REQ_INVOKE, "second request");
     CHECK(!mdl_sfn_exec_next_request(e, &r3), "only two requests");
     CHECK(!strcmp(r1.resource, "fa") && !strcmp(r2.resource, "fb"), "resources %s %s", r1.resource, r2.resource);
-    CHECK_ABS(r1.at, 100.0188, 1e-12, "invoke start includes the task overhead");
+    CHECK_ABS(r1.at, 100.0198, 1e-12, "invoke start: the Parallel's 1 ms, then the task overhead");
     CHECK_ABS(r2.timeout_s, 5, 0, "TimeoutSeconds reported");
     json_object *x, *in1 = mdl_sfn_exec_request_input(e, r1.id);
     CHECK(json_object_object_get_ex(in1, "k", &x) && json_object_get_int(x) == 1, "input");
@@ -329,7 +329,7 @@ static void test_embedding(void)
     mdl_sfn_exec_destroy(e);
 
     /* B answers after its TimeoutSeconds: States.Timeout fails the Parallel
-     * at 100.0188 + 5 and A's later result is dropped. */
+     * at 100.0198 + 5 and A's later result is dropped. */
     mdl_sfn_exec_create(m, in, &o, &e, &err);
     mdl_sfn_exec_advance(e, 100);
     mdl_sfn_exec_next_request(e, &r1);
@@ -337,7 +337,7 @@ static void test_embedding(void)
     mdl_sfn_exec_resume_result(e, r2.id, 200, rb);
     CHECK(mdl_sfn_exec_status(e) == MDL_SFN_FAILED, "timed out");
     CHECK(!strcmp(mdl_sfn_exec_error(e), "States.Timeout"), "error %s", mdl_sfn_exec_error(e));
-    CHECK_ABS(mdl_sfn_exec_duration(e), 5.0188, 1e-9, "fails at the timeout, not at the late answer");
+    CHECK_ABS(mdl_sfn_exec_duration(e), 5.0198, 1e-9, "fails at the timeout, not at the late answer");
     mdl_sfn_exec_resume_result(e, r1.id, 201, ra);
     mdl_sfn_exec_destroy(e);
     mdl_sfn_exec_destroy(NULL);
@@ -385,7 +385,8 @@ static void test_payload_limit(void)
 }
 
 /* An inline Map runs at most 40 iterations at once: 100 items of one
- * 18.8 ms task each take three rounds, with or without MaxConcurrency 0. */
+ * 18.8 ms task each take three rounds (after the Map's own 1 ms), with or
+ * without MaxConcurrency 0. */
 static void test_map_ceiling(void)
 {
     static const char *const defs[] = {
@@ -399,7 +400,7 @@ static void test_map_ceiling(void)
         "\"MaxConcurrency\": 10, \"ItemProcessor\": {\"StartAt\": \"T\", \"States\": {\"T\": "
         "{\"Type\": \"Task\", \"Resource\": \"f\", \"End\": true}}}}}}",
     };
-    static const double want[] = { 3 * 0.0188, 3 * 0.0188, 10 * 0.0188 };
+    static const double want[] = { 0.001 + 3 * 0.0188, 0.001 + 3 * 0.0188, 0.001 + 10 * 0.0188 };
     json_object *items = json_object_new_array();
     for (int i = 0; i < 100; i++) json_object_array_add(items, json_object_new_int(i));
     for (int k = 0; k < 3; k++) {

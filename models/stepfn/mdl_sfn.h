@@ -62,7 +62,7 @@ typedef struct mdl_sfn_pool mdl_sfn_pool;
  * 3.8 ms per Choice state of a Standard loop, floci-io/floci#2734), and
  * enough that a loop without Tasks ends (Express: 5 min / 1 ms = 300,000
  * states per branch). */
-#define MDL_SFN_MIN_STATE_LATENCY_S 0.0
+#define MDL_SFN_MIN_STATE_LATENCY_S 0.001
 
 /* Load, validate and compile a definition file.  Errors name the file,
  * line, state and field (e.g. "States.Check.Next: unknown state \"Chek\""). */
