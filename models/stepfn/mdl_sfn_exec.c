@@ -423,24 +423,49 @@ void mdl_sfn_pool_destroy(mdl_sfn_pool *p)
     free(p);
 }
 
-/* The input converted and checked; false (execution FAILED) when it is over
- * AWS's limits. */
+/* An upper bound of j's compact size (the value rule of mdl_sfn__v_seal),
+ * given up once past `limit`: a huge input costs a partial walk, not a
+ * conversion.  Recursion as deep as the JSON reader nests. */
+static size_t json_bound(json_object *j, size_t limit)
+{
+    size_t n = 2;
+    switch (json_object_get_type(j)) {
+    case json_type_string: return 6 * (size_t)json_object_get_string_len(j) + 2;
+    case json_type_array:
+        for (size_t i = 0; i < json_object_array_length(j) && n <= limit; i++)
+            n += 1 + json_bound(json_object_array_get_idx(j, i), limit);
+        return n;
+    case json_type_object: {
+        json_object_object_foreach(j, k, c) {
+            n += 6 * strlen(k) + 4 + json_bound(c, limit);
+            if (n > limit) return n;
+        }
+        return n;
+    }
+    default: return 24;
+    }
+}
+
+/* The input checked and converted; false (execution FAILED) when it is
+ * over AWS's payload limit (StartExecution would refuse it). */
 static bool take_input(mdl_sfn_exec *e, json_object *input)
 {
     e->input_json = json_object_get(input);
-    e->input = mdl_sfn__v_from_json((sfn_alloc){ &e->heap, NULL }, input);
-    if (!e->input) {
-        e->input = mdl_sfn__v_null();
-        finish(e, e->opt.start_time_s, "States.Runtime",
-               "The execution input is nested deeper than 1000 levels");
-        return false;
-    }
-    if (mdl_sfn__v_too_big(e->input)) {
+    size_t len = 0;
+    if (json_bound(input, SFN_PAYLOAD_MAX) > SFN_PAYLOAD_MAX)
+        json_object_to_json_string_length(
+            input, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+    if (len > SFN_PAYLOAD_MAX) {
         char cause[160];
         snprintf(cause, sizeof cause,
-                 "The execution input of %zu bytes exceeds the 262144-byte payload limit",
-                 mdl_sfn__v_write(e->input, NULL, 0));
+                 "The execution input of %zu bytes exceeds the 262144-byte payload limit", len);
         finish(e, e->opt.start_time_s, "States.DataLimitExceeded", cause);
+        return false;
+    }
+    e->input = mdl_sfn__v_from_json((sfn_alloc){ &e->heap, NULL }, input);
+    if (!e->input) {
+        finish(e, e->opt.start_time_s, "States.Runtime",
+               "The execution input is nested deeper than 1000 levels");
         return false;
     }
     return true;

@@ -663,6 +663,12 @@ void mdl_sfn__run_branch(mdl_sfn_exec *e, int bi)
             memset(b->retry_count, 0, sizeof b->retry_count);
             if (st->type != SFN_T_TASK) b->t += e->state_lat;
         }
+        /* States that never wait (a Pass loop) run here without returning
+         * to the driver: the execution's time limit is checked here too. */
+        if (b->t > e->deadline) {
+            mdl_sfn_exec_time_out(e, e->deadline);
+            return;
+        }
         k_run[st->type](e, bi, st);
     }
 }
