@@ -655,12 +655,11 @@ static void test_intrinsic_limits(void)
     reject("{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Parameters\": "
            "{\"x.$\": \"States.MathAdd(9223372036854775808, 1)\"}, \"End\": true}}}",
            "States.A.Parameters.x.$", "integer literal out of the 64-bit range");
-    char def[1024], call[600] = "$.a";
-    for (int i = 0; i < 11; i++) {
-        char inner[600];
-        snprintf(inner, sizeof inner, "States.Array(%s)", call);
-        snprintf(call, sizeof call, "%s", inner);
-    }
+    /* States.Array(States.Array(... $.a ...)): 11 calls in one field. */
+    char def[2048], call[600] = "";
+    for (int i = 0; i < 11; i++) strcat(call, "States.Array(");
+    strcat(call, "$.a");
+    for (int i = 0; i < 11; i++) strcat(call, ")");
     snprintf(def, sizeof def, "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", "
              "\"Parameters\": {\"x.$\": \"%s\"}, \"End\": true}}}", call);
     reject(def, "States.A.Parameters.x.$", "more than 10 intrinsic functions");

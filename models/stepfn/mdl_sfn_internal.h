@@ -149,8 +149,15 @@ static inline sfn_val *sfn_ref(sfn_val *v)
     /* (a freed value has kind SV_FREED: mdl_sfn__unref asserts on it) */
     return v;
 }
-/* Drop a reference (NULL is fine); frees iteratively, whatever the depth. */
-void mdl_sfn__unref(sfn_heap *h, sfn_val *v);
+/* Free v, whose last reference is dropped: iteratively, whatever the depth. */
+void mdl_sfn__unref_last(sfn_heap *h, sfn_val *v);
+/* Drop a reference (NULL is fine). */
+static inline void mdl_sfn__unref(sfn_heap *h, sfn_val *v)
+{
+    if (!v || v->refs == SFN_IMMORTAL) return;
+    if (v->refs > 1) v->refs--;
+    else mdl_sfn__unref_last(h, v);
+}
 
 /* Immortal constants. */
 sfn_val *mdl_sfn__v_null(void);

@@ -25,7 +25,6 @@
 
 #include "sim/sim_status.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -185,9 +184,9 @@ static void dec_push(sfn_val *c, sfn_val **stack)
     *stack = c;
 }
 
-void mdl_sfn__unref(sfn_heap *h, sfn_val *v)
+void mdl_sfn__unref_last(sfn_heap *h, sfn_val *v)
 {
-    if (!v) return;
+    SIM_ASSERT(v->kind != SV_FREED && v->refs == 1);
     sfn_val *stack = NULL;
     dec_push(v, &stack);
     /* Iterative: a value nested a thousand deep frees in constant stack. */
@@ -342,21 +341,25 @@ void mdl_sfn__v_seal(sfn_val *v)
     v->depth = d + 1 > UINT16_MAX ? UINT16_MAX : (uint16_t)(d + 1);
 }
 
+/* Key equality; the first byte decides most misses without a call. */
+static inline bool key_is(const sfn_val *k, const char *key, uint32_t klen)
+{
+    return k->n == klen && (klen == 0 || (k->u.s[0] == key[0] && memcmp(k->u.s, key, klen) == 0));
+}
+
 sfn_val *mdl_sfn__v_get(const sfn_val *o, const char *key, uint32_t klen, uint32_t hash)
 {
     if (o->kind != SV_OBJ) return NULL;
     if (o->n < SFN_OBJ_INDEX_MIN) {
-        for (uint32_t i = 0; i < o->n; i++) {
-            const sfn_val *k = o->u.mem[i].key;
-            if (k->n == klen && memcmp(k->u.s, key, klen) == 0) return o->u.mem[i].val;
-        }
+        for (uint32_t i = 0; i < o->n; i++)
+            if (key_is(o->u.mem[i].key, key, klen)) return o->u.mem[i].val;
         return NULL;
     }
     size_t cap = index_cap(o->n);
     const uint32_t *ix = obj_index(o);
     for (size_t h = hash & (cap - 1); ix[h]; h = (h + 1) & (cap - 1)) {
         const sfn_mem *m = &o->u.mem[ix[h] - 1];
-        if (m->key->n == klen && memcmp(m->key->u.s, key, klen) == 0) return m->val;
+        if (key_is(m->key, key, klen)) return m->val;
     }
     return NULL;
 }
@@ -579,18 +582,29 @@ static void put_double(wbuf *w, const sfn_val *v)
     put(w, buf, strlen(buf));
 }
 
+/* Decimal digits of u, as "%" PRIu64 writes them (snprintf is a third of
+ * a States.Format otherwise). */
+static void put_uint(wbuf *w, uint64_t u, bool neg)
+{
+    char num[24];
+    size_t k = sizeof num;
+    do {
+        num[--k] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (neg) num[--k] = '-';
+    put(w, num + k, sizeof num - k);
+}
+
 static void write_val(wbuf *w, const sfn_val *v)
 {
-    char num[32];
     switch (v->kind) {
     case SV_NULL: put(w, "null", 4); break;
     case SV_BOOL: v->u.b ? put(w, "true", 4) : put(w, "false", 5); break;
     case SV_INT:
-        if (v->j.src)
-            snprintf(num, sizeof num, "%" PRIu64, json_object_get_uint64(v->j.src));
-        else
-            snprintf(num, sizeof num, "%" PRId64, v->u.i);
-        put(w, num, strlen(num));
+        if (v->j.src) put_uint(w, json_object_get_uint64(v->j.src), false); /* above INT64_MAX */
+        else if (v->u.i < 0) put_uint(w, 0 - (uint64_t)v->u.i, true);
+        else put_uint(w, (uint64_t)v->u.i, false);
         break;
     case SV_DBL: put_double(w, v); break;
     case SV_STR:
