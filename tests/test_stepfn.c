@@ -2,10 +2,13 @@
  *
  * Runs every case folder under tests/stepfn/ (definition, input, mocks,
  * expected: status, output, error, cause, transitions, invocations and the
- * simulated duration, each checked exactly when given), then unit checks
- * the parts a folder cannot show: validation messages, jitter determinism,
- * Express metering, and the embedding API with requests answered out of
- * order.
+ * simulated duration, each checked exactly when given; then again twice
+ * through a runner, which must agree), then unit checks the parts a folder
+ * cannot show: validation messages, jitter determinism, Express metering
+ * (the meter's rule), the embedding API with requests answered out of
+ * order, and AWS's limits on generated inputs (issue 15: a 100,000-state
+ * chain on a 1 MB stack, deep nesting, history and duration limits,
+ * retrier ranges, payloads, a million-item input, the JSON writer).
  */
 #include "check.h"
 
