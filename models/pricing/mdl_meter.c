@@ -305,6 +305,19 @@ double mdl_meter_sfn_express_units(const mdl_meter *m, double duration_ms, doubl
     return units_of(duration_ms, m->sfn_ms) * units_of(memory_mb, m->sfn_mb);
 }
 
+double mdl_meter_sfn_express_billed_ms(const mdl_meter *m, double duration_ms)
+{
+    SIM_ASSERT(duration_ms >= 0);
+    return units_of(duration_ms, m->sfn_ms) * m->sfn_ms;
+}
+
+double mdl_meter_sfn_express_gb_s(const mdl_meter *m, double duration_ms, double memory_mb)
+{
+    SIM_ASSERT(memory_mb >= 0);
+    return mdl_meter_sfn_express_billed_ms(m, duration_ms) / 1e3 *
+           units_of(memory_mb, m->sfn_mb) * m->sfn_mb / 1024.0;
+}
+
 void mdl_meter_sfn_express(mdl_meter *m, double duration_ms, double memory_mb)
 {
     m->u.sfn_express_requests += 1;

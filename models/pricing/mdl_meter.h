@@ -197,6 +197,10 @@ void mdl_meter_sfn_transitions(mdl_meter *m, double n);
 void mdl_meter_sfn_express(mdl_meter *m, double duration_ms, double memory_mb);
 /* Billing units of one Express execution: (100 ms units) x (64 MB chunks). */
 double mdl_meter_sfn_express_units(const mdl_meter *m, double duration_ms, double memory_mb);
+/* The same rule, spelled out: billed duration (rounded up to the unit,
+ * one unit at least) and GB-s at the memory rounded up to its chunks. */
+double mdl_meter_sfn_express_billed_ms(const mdl_meter *m, double duration_ms);
+double mdl_meter_sfn_express_gb_s(const mdl_meter *m, double duration_ms, double memory_mb);
 
 void mdl_meter_s3_put(mdl_meter *m, double n);
 void mdl_meter_s3_get(mdl_meter *m, double n);

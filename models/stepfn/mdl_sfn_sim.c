@@ -97,7 +97,6 @@ static void drive(mdl_scenario *s, int32_t ri)
         int32_t ci = child_new(s, ri, q.id);
         r = &s->rq[ri];                      /* the pool may have moved */
         req *c = &s->rq[ci];
-        c->sfn_input = json_object_get(q.input);
         c->fn = (uint16_t)fi;
         c->bytes = r->bytes;
         c->t_arrival = c->t_first = at;
@@ -153,8 +152,9 @@ void mdl__sfn_task_done(mdl_scenario *s, int32_t ci, mdl_outcome o)
     if (p->sfn && p->sfn_gen == c->sfn_gen) {
         mdl_sfn_exec *e = p->sfn;
         if (o == MDL_OUT_OK) {
-            json_object *res = s->fn[c->fn]->cfg->result ? s->fn[c->fn]->cfg->result : c->sfn_input;
-            mdl_sfn_exec_resume_result(e, c->sfn_id, now, res);
+            json_object *res = s->fn[c->fn]->cfg->result;
+            if (res) mdl_sfn_exec_resume_result(e, c->sfn_id, now, res);
+            else mdl_sfn_exec_resume_echo(e, c->sfn_id, now); /* returns its input */
         } else if (o == MDL_OUT_THROTTLED) {
             mdl_sfn_exec_resume_error(e, c->sfn_id, now, "Lambda.TooManyRequestsException",
                                       "Rate Exceeded.");
