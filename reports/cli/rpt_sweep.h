@@ -62,6 +62,9 @@ void rpt_sweep_def_fini(rpt_sweep_def *d);
 sim_status rpt_sweep_def_add_axis(rpt_sweep_def *d, const char *spec, sim_error *err);
 /* The grid values of scenario sc, one per axis (borrowed). */
 void rpt_sweep_scenario_values(const rpt_sweep_def *d, int sc, const char **pv);
+/* Add "config", "replications", "seed" and "grid" ({key: [values]}) to o:
+ * the head of sweep.json and of a store's manifest. */
+void rpt_sweep_def_to_json(const rpt_sweep_def *d, json_object *o);
 /* The sweep id in hex ("0123456789abcdef"), buf of at least 17 bytes. */
 const char *rpt_sweep_id_hex(uint64_t id, char *buf);
 

@@ -74,23 +74,6 @@ static void scenario_label(char *buf, size_t n, const rpt_sweep_def *d, int sc)
 
 /* ---- sweep.csv and sweep.json ------------------------------------------------ */
 
-static json_object *def_json(const rpt_sweep_def *d)
-{
-    json_object *doc = json_object_new_object();
-    sim_json_add_string(doc, "config", d->config);
-    sim_json_add_int(doc, "replications", d->reps);
-    sim_json_add_int(doc, "seed", d->seed);
-    json_object *grid = json_object_new_object();
-    for (int a = 0; a < d->nax; a++) {
-        json_object *vals = json_object_new_array();
-        for (int k = 0; k < d->ax[a].n; k++)
-            json_object_array_add(vals, json_object_new_string(d->ax[a].vals[k]));
-        json_object_object_add(grid, d->ax[a].key, vals);
-    }
-    json_object_object_add(doc, "grid", grid);
-    return doc;
-}
-
 /* Scenario sc: its CSV rows and its sweep.json entry. */
 static json_object *scenario_stats(FILE *csv, const rpt_sweep_def *d, const rpt_sweep_result *res,
                                    int sc, double *x)
@@ -135,7 +118,8 @@ static sim_status write_tables(const char *dir, const rpt_sweep_def *d,
     fprintf(csv.fp, "scenario");
     for (int a = 0; a < d->nax; a++) fprintf(csv.fp, ",%s", d->ax[a].key);
     fprintf(csv.fp, ",metric,mean,ci95_low,ci95_high,n\n");
-    json_object *doc = def_json(d), *scs = json_object_new_array();
+    json_object *doc = json_object_new_object(), *scs = json_object_new_array();
+    rpt_sweep_def_to_json(d, doc);
     double *x = sim_xcalloc((size_t)d->reps, sizeof *x);
     for (int sc = 0; sc < d->nsc; sc++) json_object_array_add(scs, scenario_stats(csv.fp, d, res, sc, x));
     free(x);

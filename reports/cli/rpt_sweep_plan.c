@@ -52,6 +52,21 @@ void rpt_sweep_scenario_values(const rpt_sweep_def *d, int sc, const char **pv)
     }
 }
 
+void rpt_sweep_def_to_json(const rpt_sweep_def *d, json_object *o)
+{
+    sim_json_add_string(o, "config", d->config);
+    sim_json_add_int(o, "replications", d->reps);
+    sim_json_add_int(o, "seed", d->seed);
+    json_object *grid = json_object_new_object();
+    for (int a = 0; a < d->nax; a++) {
+        json_object *vals = json_object_new_array();
+        for (int k = 0; k < d->ax[a].n; k++)
+            json_object_array_add(vals, json_object_new_string(d->ax[a].vals[k]));
+        json_object_object_add(grid, d->ax[a].key, vals);
+    }
+    json_object_object_add(o, "grid", grid);
+}
+
 const char *rpt_sweep_id_hex(uint64_t id, char *buf)
 {
     snprintf(buf, 17, "%016" PRIx64, id);

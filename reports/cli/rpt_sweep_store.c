@@ -146,17 +146,7 @@ static json_object *manifest_json(const rpt_sweep_def *d, const rpt_sweep_shard 
     json_object *m = json_object_new_object();
     sim_json_add_string(m, "format", MANIFEST_FORMAT);
     sim_json_add_string(m, "sweep_id", rpt_sweep_id_hex(d->id, hex));
-    sim_json_add_string(m, "config", d->config);
-    sim_json_add_int(m, "seed", d->seed);
-    sim_json_add_int(m, "replications", d->reps);
-    json_object *grid = json_object_new_object();
-    for (int a = 0; a < d->nax; a++) {
-        json_object *vals = json_object_new_array();
-        for (int k = 0; k < d->ax[a].n; k++)
-            json_object_array_add(vals, json_object_new_string(d->ax[a].vals[k]));
-        json_object_object_add(grid, d->ax[a].key, vals);
-    }
-    json_object_object_add(m, "grid", grid);
+    rpt_sweep_def_to_json(d, m);
     sim_json_add_int(m, "tasks_total", rpt_sweep_ntasks(d));
     if (sh && sh->count > 0) {
         json_object *so = json_object_new_object();
@@ -215,7 +205,7 @@ static sim_status read_shard(const sim_json_doc *doc, json_object *so, int ntask
 {
     int64_t idx, cnt;
     json_object *ts;
-    SIM_TRY(sim_json_get_int(doc, so, "shard", "count", true, 1, ntasks, &cnt, NULL, err));
+    SIM_TRY(sim_json_get_int(doc, so, "shard", "count", true, 1, 1000000, &cnt, NULL, err));
     SIM_TRY(sim_json_get_int(doc, so, "shard", "index", true, 0, cnt - 1, &idx, NULL, err));
     SIM_TRY(sim_json_get_child(doc, so, "shard", "tasks", true, json_type_array, &ts, err));
     size_t n = json_object_array_length(ts);
