@@ -166,7 +166,9 @@ static const struct { const char *size, *rank; } k_launchers[] = {
     { "PMI_SIZE", "PMI_RANK" },                           /* MPICH's hydra, Slurm's PMI-2 */
 };
 
-/* The launcher's process count (0 when none started us) and our rank. */
+/* The launcher's process count and our rank; 0 when no launcher started
+ * us, or only this process: one process needs no MPI (a Slurm array task
+ * sees PMI_SIZE=1, and should not depend on MPI starting there). */
 static int launcher(int *rank)
 {
     *rank = 0;
@@ -175,7 +177,7 @@ static int launcher(int *rank)
         if (!s) continue;
         *rank = r ? atoi(r) : 0;
         int n = atoi(s);
-        return n > 0 ? n : 0;
+        return n > 1 ? n : 0;
     }
     return 0;
 }
