@@ -103,6 +103,9 @@ mkdir -p "$TMPD/keep" && echo mine > "$TMPD/keep/notes.txt" && echo old > "$TMPD
 expect_exit 0 "sweep into a folder with other files" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" $GRID --out "$TMPD/keep"
 [ "$(cat "$TMPD/keep/notes.txt")" = mine ] && ok || bad "other files kept"
 cmp -s "$TMPD/ref/sweep.csv" "$TMPD/keep/sweep.csv" && ok || bad "old output replaced"
+: > "$TMPD/afile"
+expect_exit 2 "--out names a file" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" $GRID --out "$TMPD/afile"
+[ ! -e "$TMPD/.afile.partial" ] && ok || bad "nothing run or stored when --out is a file"
 expect_exit 2 "--out ." -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" $GRID --out .
 expect_exit 2 "bad --shard" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" $GRID --shard 4/4 --out "$TMPD/x"
 

@@ -277,6 +277,8 @@ static sim_status prepare(const sweep_opts *o, sweep_state *s, sim_error *err)
     }
     SIM_TRY(rpt_sweep_staging_path(o->out, ".partial", s->staging, sizeof s->staging, err));
     struct stat sb;
+    if (stat(o->out, &sb) == 0 && !S_ISDIR(sb.st_mode))
+        SIM_FAIL(err, SIM_EUSAGE, o->out, 0, NULL, "--out names a file, not a folder");
     if (stat(s->staging, &sb) == 0) {
         SIM_TRY(resume_store(o, s, err));
     } else {
