@@ -98,6 +98,9 @@ static uint64_t fnv_str(uint64_t h, const char *s) { return fnv_field(h, s, strl
  * it when a change makes old task results unusable for a resume or merge. */
 static const char k_id_version[] = "lambdasim sweep 1";
 
+/* Every input that changes a task's figures must be hashed here (a new
+ * option that edits the scenarios, such as config overrides, too), or a
+ * resume or merge could mix the results of two different sweeps. */
 static sim_status sweep_id(const rpt_sweep_plan *p, uint64_t *id, sim_error *err)
 {
     char *text = NULL;
