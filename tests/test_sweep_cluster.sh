@@ -87,17 +87,24 @@ same_outputs "$TMPD/lref" "$TMPD/r" "killed and resumed"
 [ "$(json_int "$TMPD/r/run_info.json" tasks_resumed)" = "$done_before" ] && ok || bad "resume reused the $done_before stored tasks"
 [ "$(json_int "$TMPD/r/run_info.json" tasks_run)" = $((16 - done_before)) ] && ok || bad "resume ran only the missing tasks"
 [ ! -e "$TMPD/.r.partial" ] && ok || bad "staging folder gone after the resume"
-# A resume refuses another sweep's results, and names a damaged task file.
+# A resume refuses another sweep's results, and runs a damaged task again.
 mkdir -p "$TMPD/.r2.partial" && cp -r "$TMPD/sh/shard-1/." "$TMPD/.r2.partial/"
 expect_exit 2 "resume another sweep" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" $GRID --out "$TMPD/r2" --resume
 expect_grep "holds the results of shard 1/4 of sweep .*, not of this sweep" "$TMPD/err" "foreign staging refused"
 cp -r "$TMPD/sh/shard-1" "$TMPD/sh1copy"
 f=$(ls "$TMPD"/sh1copy/tasks/*.txt | head -1)
 head -c 300 "$f" > "$f.cut" && mv "$f.cut" "$f"
+cp "$f" "$TMPD/damaged.txt"
 mv "$TMPD/sh1copy" "$TMPD/.s1.partial"
-expect_exit 2 "resume with a damaged task file" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" $GRID \
+expect_exit 0 "resume with a damaged task file" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" $GRID \
     --shard 1/4 --out "$TMPD/s1" --resume
-expect_grep "$(basename "$f"):[0-9]*: .*damaged task result: remove the file" "$TMPD/err" "damaged task file named"
+expect_grep "1 damaged task result removed, to run again (.*$(basename "$f"):[0-9]*: " "$TMPD/err" "damaged task file named"
+cmp -s "$TMPD/s1/tasks/$(basename "$f")" "$TMPD/sh/shard-1/tasks/$(basename "$f")" && ok || bad "damaged task run again"
+[ "$(json_int "$TMPD/s1/run_info.json" tasks_run)" = 1 ] && ok || bad "only the damaged task run again"
+cp -r "$TMPD/sh/shard-1" "$TMPD/dmg-1" && cp "$TMPD/damaged.txt" "$TMPD/dmg-1/tasks/$(basename "$f")"
+expect_exit 2 "merge a shard with a damaged task file" -- "$LAMBDASIM" sweep merge "$TMPD/sh/shard-0" \
+    "$TMPD/dmg-1" "$TMPD/sh/shard-2" "$TMPD/sh/shard-3" --out "$TMPD/m1"
+expect_grep "dmg-1/tasks/$(basename "$f"):[0-9]*: .*(a damaged task result)" "$TMPD/err" "merge names a damaged task file"
 # The output folder is replaced as a whole; what else it holds is kept.
 mkdir -p "$TMPD/keep" && echo mine > "$TMPD/keep/notes.txt" && echo old > "$TMPD/keep/sweep.csv"
 expect_exit 0 "sweep into a folder with other files" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" $GRID --out "$TMPD/keep"

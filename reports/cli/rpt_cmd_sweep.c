@@ -258,7 +258,16 @@ static sim_status resume_store(const sweep_opts *o, sweep_state *s, sim_error *e
                  a, b);
     s->store = (rpt_sweep_store){ .id = o->plan.def.id };
     snprintf(s->store.dir, sizeof s->store.dir, "%s", s->staging);
-    return rpt_sweep_store_load(&s->store, rpt_sweep_ntasks(&o->plan.def), s->res, &s->nresumed, err);
+    rpt_sweep_loaded got;
+    SIM_TRY(rpt_sweep_store_load(&s->store, rpt_sweep_ntasks(&o->plan.def), s->res, true, &got, err));
+    s->nresumed = got.loaded;
+    if (got.damaged) {
+        char why[1500];
+        sim_error_format(&got.first_damage, why, sizeof why);
+        fprintf(stderr, "lambdasim sweep: %d damaged task result%s removed, to run again (%s)\n",
+                got.damaged, got.damaged == 1 ? "" : "s", why);
+    }
+    return SIM_OK;
 }
 
 /* Rank 0: the task slice, the store (new or resumed) and the tasks to run. */

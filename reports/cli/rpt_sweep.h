@@ -136,10 +136,19 @@ sim_status rpt_sweep_store_create(rpt_sweep_store *s, const char *dir, const rpt
 /* Write task t's figures (thread-safe: one file per task). */
 sim_status rpt_sweep_store_put(const rpt_sweep_store *s, int t, const rpt_sweep_result *r,
                                sim_error *err);
-/* Load every stored task of 0..ntasks-1 into res (done set); *nloaded
- * counts them.  Leftover temporary files of a killed writer are removed. */
+/* What a load found. */
+typedef struct rpt_sweep_loaded {
+    int loaded;            /* task results loaded */
+    int damaged;           /* damaged task files removed (drop_damaged) */
+    sim_error first_damage;   /* why the first of them was damaged */
+} rpt_sweep_loaded;
+
+/* Load every stored task of 0..ntasks-1 into res (done set).  Leftover
+ * temporary files of a killed writer are removed.  A damaged task file (a
+ * node that crashed before the data reached the disk) is an error naming
+ * it, or with drop_damaged removed and counted, so its task runs again. */
 sim_status rpt_sweep_store_load(const rpt_sweep_store *s, int ntasks, rpt_sweep_result *res,
-                                int *nloaded, sim_error *err);
+                                bool drop_damaged, rpt_sweep_loaded *out, sim_error *err);
 /* Read a store's manifest: its definition (caller finis), shard (tasks
  * malloc'd into *tasks, caller frees) and id. */
 sim_status rpt_sweep_store_read_manifest(const char *dir, rpt_sweep_def *d, rpt_sweep_shard *sh,

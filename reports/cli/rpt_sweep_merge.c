@@ -89,7 +89,9 @@ static sim_status load_shards(const shard_in *in, int n, rpt_sweep_result *res, 
             if (owner[in[i].tasks[k]]++)
                 st = SIM_ERR(err, SIM_EFORMAT, in[i].dir, 0, NULL, "task %d is in two shards",
                              in[i].tasks[k]);
-        if (st == SIM_OK) st = rpt_sweep_store_load(&s, ntasks, res, &by_shard[i], err);
+        rpt_sweep_loaded got;
+        if (st == SIM_OK) st = rpt_sweep_store_load(&s, ntasks, res, false, &got, err);
+        if (st == SIM_OK) by_shard[i] = got.loaded;
         for (int k = 0; k < in[i].sh.ntasks && st == SIM_OK; k++)
             if (!res[in[i].tasks[k]].done)
                 st = SIM_ERR(err, SIM_EFORMAT, in[i].dir, 0, NULL, "shard %d/%d has no result for "

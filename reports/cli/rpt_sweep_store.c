@@ -361,7 +361,8 @@ static int task_of_name(const char *name)
 }
 
 static sim_status load_one(const rpt_sweep_store *s, const char *name, int ntasks,
-                           rpt_sweep_result *res, int *nloaded, sim_error *err)
+                           rpt_sweep_result *res, bool drop_damaged, rpt_sweep_loaded *out,
+                           sim_error *err)
 {
     char path[1700];
     snprintf(path, sizeof path, "%s/tasks/%s", s->dir, name);
@@ -371,30 +372,37 @@ static sim_status load_one(const rpt_sweep_store *s, const char *name, int ntask
         SIM_FAIL(err, SIM_EFORMAT, path, 0, NULL, "not a task file of this sweep (%d tasks)", ntasks);
     char *text = NULL;
     SIM_TRY(sim_read_file(path, &text, NULL, err));
+    sim_error why;
+    sim_error_clear(&why);
     rpt_sweep_result_fini(&res[t]);
-    sim_status st = parse_task(path, text, s, t, &res[t], err);
+    sim_status st = parse_task(path, text, s, t, &res[t], &why);
     free(text);
-    if (st != SIM_OK) {
-        rpt_sweep_result_fini(&res[t]);
-        size_t k = strlen(err->msg);
-        snprintf(err->msg + k, sizeof err->msg - k, " (a damaged task result: remove the file to "
-                 "run task %d again)", t);
+    if (st == SIM_OK) {
+        out->loaded++;
+        return SIM_OK;
     }
-    else (*nloaded)++;
-    return st;
+    rpt_sweep_result_fini(&res[t]);
+    if (!drop_damaged) {
+        *err = why;
+        size_t k = strlen(err->msg);
+        snprintf(err->msg + k, sizeof err->msg - k, " (a damaged task result)");
+        return st;
+    }
+    if (out->damaged++ == 0) out->first_damage = why;
+    return rpt_sweep_rmtree(path, err);
 }
 
 sim_status rpt_sweep_store_load(const rpt_sweep_store *s, int ntasks, rpt_sweep_result *res,
-                                int *nloaded, sim_error *err)
+                                bool drop_damaged, rpt_sweep_loaded *out, sim_error *err)
 {
     char path[1400];
     snprintf(path, sizeof path, "%s/tasks", s->dir);
-    *nloaded = 0;
+    memset(out, 0, sizeof *out);
     DIR *dp = opendir(path);
     if (!dp) SIM_FAIL(err, SIM_EIO, path, 0, NULL, "cannot open directory: %s", strerror(errno));
     sim_status st = SIM_OK;
     for (struct dirent *e; st == SIM_OK && (e = readdir(dp));)
-        if (e->d_name[0] != '.') st = load_one(s, e->d_name, ntasks, res, nloaded, err);
+        if (e->d_name[0] != '.') st = load_one(s, e->d_name, ntasks, res, drop_damaged, out, err);
     closedir(dp);
     return st;
 }
