@@ -34,12 +34,33 @@ PKGS       := gsl json-c libpng libjpeg libxml-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
+# MPI (README "Running on a cluster"): when mpicc is on the PATH the sweep's
+# MPI variant is built (make MPI=1 insists, MPI=0 builds without).  Only
+# reports/cli/rpt_sweep_mpi.c sees MPI's headers and LAMBDASIM_MPI; without
+# MPI it compiles a one-process stand-in and the program is unchanged.
+MPICC ?= mpicc
+MPI   ?= $(if $(shell command -v $(MPICC) 2>/dev/null),1,0)
+ifeq ($(MPI),1)
+MPI_PKG    := $(if $(shell pkg-config --exists ompi-c 2>/dev/null && echo y),ompi-c,mpich)
+MPI_CFLAGS := -DLAMBDASIM_MPI $(shell pkg-config --cflags $(MPI_PKG) 2>/dev/null)
+MPI_LIBS   := $(shell pkg-config --libs $(MPI_PKG) 2>/dev/null)
+ifeq ($(MPI_LIBS),)
+$(error MPI=1 but pkg-config knows no ompi-c or mpich: install Open MPI (sh scripts/deps.sh) or build with MPI=0)
+endif
+endif
+MPI_OBJ := $(BUILD)/obj/reports/cli/rpt_sweep_mpi.o
+# The MPI object is rebuilt when the MPI choice changes (the flags are kept
+# in a file that is rewritten only when they differ).
+MPI_FLAGS_FILE := $(BUILD)/mpi.flags
+$(shell mkdir -p $(BUILD) && echo 'MPI=$(MPI) $(MPI_CFLAGS)' | cmp -s - $(MPI_FLAGS_FILE) 2>/dev/null \
+        || echo 'MPI=$(MPI) $(MPI_CFLAGS)' > $(MPI_FLAGS_FILE))
+
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wpointer-arith -Wwrite-strings -Wformat=2 -Wvla -Werror
 CPPFLAGS += -I. -D_POSIX_C_SOURCE=200809L $(PKG_CFLAGS)
 CFLAGS   += -std=c11 $(WARN) $(OPT) $(SAN) -fopenmp -MMD -MP
 LDFLAGS  += $(SAN) -fopenmp
-LDLIBS   += $(PKG_LIBS) -lcsv -lplot -lm
+LDLIBS   += $(PKG_LIBS) $(MPI_LIBS) -lcsv -lplot -lm
 
 MODULE_DIRS := sim workloads models reports
 MAIN_SRC := reports/cli/rpt_main.c
@@ -68,6 +89,9 @@ $(BUILD)/obj/%.o: %.c
 	$(call say,CC,$<)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
+$(MPI_OBJ): CPPFLAGS += $(MPI_CFLAGS)
+$(MPI_OBJ): $(MPI_FLAGS_FILE)
+
 # Link the objects themselves (no archive step is needed for one binary and
 # a few test programs).
 $(BIN): $(MAIN_OBJ) $(LIB_OBJ)
@@ -92,7 +116,7 @@ check-layers:
 test: deps
 	@$(MAKE) check-tests
 	@sh scripts/check-layers.sh
-	@LAMBDASIM=$(BIN) BUILD=$(BUILD) CHECK_INSTALL=1 sh tests/run_tests.sh
+	@LAMBDASIM=$(BIN) BUILD=$(BUILD) CHECK_INSTALL=1 LAMBDASIM_MPI=$(MPI) sh tests/run_tests.sh
 
 # Rewrite tests/golden/ (report keys, CSV headers, chart set) from the
 # current output: only on purpose, after an intended format change.
@@ -114,7 +138,7 @@ asan: deps
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    check-tests
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
-	    LAMBDASIM=build/asan/lambdasim BUILD=build/asan \
+	    LAMBDASIM=build/asan/lambdasim BUILD=build/asan LAMBDASIM_MPI=$(MPI) \
 	    LAMBDASIM_SANITIZED=1 sh tests/run_tests.sh
 
 # ---- install (issue 14) ----------------------------------------------------

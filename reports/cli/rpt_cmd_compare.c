@@ -202,26 +202,19 @@ int rpt_cmd_compare(int argc, char **argv)
     }
     rpt_progress_destroy(bar);
     if (rc == 0) {
+        rpt_design *rd = sim_xcalloc((size_t)n, sizeof *rd);
+        for (int i = 0; i < n; i++) rd[i] = (rpt_design){ d[i].name, d[i].results, d[i].ts, d[i].nts };
         json_object *doc = json_object_new_object();
-        json_object *arr = json_object_new_array();
-        for (int i = 0; i < n; i++) {
-            json_object *o = json_object_new_object();
-            sim_json_add_string(o, "name", d[i].name);
-            json_object_object_add(o, "results", json_object_get(d[i].results));
-            json_object_array_add(arr, o);
-        }
-        json_object_object_add(doc, "designs", arr);
+        rpt_report_add_designs(doc, rd, n, NULL);
         if (vary) sim_json_add_string(doc, "vary", vary);
         if (out) {
-            rpt_design *rd = sim_xcalloc((size_t)n, sizeof *rd);
-            for (int i = 0; i < n; i++) rd[i] = (rpt_design){ d[i].name, d[i].results, d[i].ts, d[i].nts };
             char title[1200];
             if (vary) snprintf(title, sizeof title, "lambdasim compare: %s", vary);
             else snprintf(title, sizeof title, "lambdasim compare: %d designs", n);
             rpt_report_opts ro = { .title = title, .summary = doc, .png = png };
             if (rpt_report_write(out, &ro, rd, n, &err) != SIM_OK) rc = sim_cli_fail(&err);
-            free(rd);
         }
+        free(rd);
         if (rc == 0) rc = rpt_cli_emit_json(doc, out, "compare.json", strcmp(format, "json") == 0, &err);
         if (rc == 0 && strcmp(format, "text") == 0) {
             if (vary) printf("varying %s\n", vary);

@@ -137,17 +137,13 @@ static int demo_pipeline(const char *data, const char *out, uint64_t seed, bool 
         json_object *doc = json_object_new_object();
         sim_json_add_string(doc, "title", "lambdasim demo: Solution 1 (one Lambda) vs Solution 2 (Step Functions)");
         sim_json_add_int(doc, "seed", (int64_t)seed);
-        json_object *arr = json_object_new_array();
         rpt_design rd[2];
+        const char *cfgs[2];
         for (int i = 0; i < 2; i++) {
-            json_object *o = json_object_new_object();
-            sim_json_add_string(o, "name", k_sol[i].name);
-            sim_json_add_string(o, "config", cfg[i]);
-            json_object_object_add(o, "results", json_object_get(d[i].results));
-            json_object_array_add(arr, o);
             rd[i] = (rpt_design){ k_sol[i].name, d[i].results, d[i].ts, d[i].nts };
+            cfgs[i] = cfg[i];
         }
-        json_object_object_add(doc, "designs", arr);
+        rpt_report_add_designs(doc, rd, 2, cfgs);
         snprintf(dir, sizeof dir, "%s/pipeline", out);
         rpt_report_opts ro = { .title = "Image pipeline: Solution 1 (one Lambda) vs Solution 2 (Step Functions)",
                                .subtitle = "CheckImage, Resize and Grayscale for every upload over a simulated day; "
@@ -266,16 +262,10 @@ int rpt_cmd_demo(int argc, char **argv)
         sim_json_add_string(doc, "config", config);
         sim_json_add_string(doc, "trace", trace);
         sim_json_add_int(doc, "seed", seed);
-        json_object *arr = json_object_new_array();
         rpt_design rd[NDESIGNS];
-        for (int i = 0; i < NDESIGNS; i++) {
-            json_object *o = json_object_new_object();
-            sim_json_add_string(o, "name", k_designs[i].name);
-            json_object_object_add(o, "results", json_object_get(d[i].results));
-            json_object_array_add(arr, o);
+        for (int i = 0; i < NDESIGNS; i++)
             rd[i] = (rpt_design){ k_designs[i].name, d[i].results, d[i].ts, d[i].nts };
-        }
-        json_object_object_add(doc, "designs", arr);
+        rpt_report_add_designs(doc, rd, NDESIGNS, NULL);
         char sub[2300];
         snprintf(sub, sizeof sub, "The synchronous gallery path (%s) on the day trace %s, seed %lld: "
                  "Function URL vs HTTP API vs REST API.", config, trace, (long long)seed);

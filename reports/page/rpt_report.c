@@ -628,6 +628,21 @@ static sim_status write_page(const char *dir, const rpt_report_opts *o, const rp
     return st;
 }
 
+void rpt_report_add_designs(json_object *doc, const rpt_design *d, int n,
+                            const char *const *configs)
+{
+    SIM_ASSERT(doc && d && n >= 0);
+    json_object *arr = json_object_new_array();
+    for (int i = 0; i < n; i++) {
+        json_object *o = json_object_new_object();
+        sim_json_add_string(o, "name", d[i].name);
+        if (configs) sim_json_add_string(o, "config", configs[i]);
+        json_object_object_add(o, "results", json_object_get(d[i].results));
+        json_object_array_add(arr, o);
+    }
+    json_object_object_add(doc, "designs", arr);
+}
+
 sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts, const rpt_design *d,
                             int n, sim_error *err)
 {
@@ -643,14 +658,7 @@ sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts, const 
         sim_json_add_string(own, "title", opts->title);
         double seed = sim_json_number_at(d[0].results, "seed");
         sim_json_add_int(own, "seed", isfinite(seed) ? (int64_t)seed : 1);
-        json_object *arr = json_object_new_array();
-        for (int i = 0; i < n; i++) {
-            json_object *o = json_object_new_object();
-            sim_json_add_string(o, "name", d[i].name);
-            json_object_object_add(o, "results", json_object_get(d[i].results));
-            json_object_array_add(arr, o);
-        }
-        json_object_object_add(own, "designs", arr);
+        rpt_report_add_designs(own, d, n, NULL);
     }
     char *text = sim_json_to_string(summary);
     snprintf(path, sizeof path, "%s/summary.json", dir);

@@ -42,6 +42,14 @@ typedef struct rpt_report_opts {
     bool png;                  /* also write charts/NAME.png */
 } rpt_report_opts;
 
+/* The results document's design list, one builder for every command that
+ * writes one (run, compare, demo, the default summary.json): adds
+ * "designs": [{"name", "config" (when configs is not NULL), "results"}] to
+ * doc, in the order given.  Results are shared (reference counted), not
+ * copied; configs, when given, holds n config paths. */
+void rpt_report_add_designs(json_object *doc, const rpt_design *d, int n,
+                            const char *const *configs);
+
 /* Write the report files into dir (created if needed). */
 sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts,
                             const rpt_design *d, int n, sim_error *err);
