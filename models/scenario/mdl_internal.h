@@ -19,10 +19,21 @@
 enum { EV_ARRIVAL, EV_INVOKE, EV_DONE, EV_EXPIRE_SWEEP, EV_EXPIRE_ONE, EV_WARMUP,
        EV_Q_VISIBLE, EV_Q_VIS_TIMEOUT, EV_Q_POLL_TIMEOUT, EV_Q_RETENTION, EV_Q_RESEND,
        EV_W_DONE, EV_W_POLL, EV_W_BOOTED, EV_W_AUTOSCALE, EV_ESM_SCALE, EV_ESM_WINDOW,
-       EV_S3_NOTIFY, EV_SAMPLE, EV_SFN_WAKE, EV_SFN_SERVICE, EV_SFN_DEADLINE };
-enum { ORIGIN_ENTRY, ORIGIN_ESM, ORIGIN_SFN };
+       EV_S3_NOTIFY, EV_SAMPLE };
 enum { INST_FREE, INST_BUSY, INST_IDLE };
 #define MDL_NO_FN UINT16_MAX   /* req.fn of a request no function serves */
+
+/* Who is told when a request finishes: mdl__req_finish calls the done hook
+ * of the request's origin.  Origin 0 is the client (an entry's arrival); the
+ * services that send work of their own (the SQS event-source mapping, Step
+ * Functions Tasks) register theirs at build time. */
+typedef void (*mdl_done_fn)(void *ctx, int32_t ri, mdl_outcome o);
+typedef struct mdl_origin {
+    mdl_done_fn done;
+    void *ctx;
+} mdl_origin;
+#define MDL_ORIGIN_CLIENT 0
+#define MDL_MAX_ORIGINS 8
 
 typedef struct req {
     double t_arrival;     /* when the client sent it */
@@ -33,25 +44,20 @@ typedef struct req {
     double duration_ms;   /* handler Duration (REPORT) */
     double init_ms;
     double trace_ms;      /* handler duration from the trace (NaN: draw it) */
+    double timeout_s;     /* the caller gives up after this (INFINITY: nobody waits) */
     int32_t next_free;
     int32_t inst;
     uint16_t fn;
+    uint16_t batch_n;     /* messages in an ESM batch (durations add up) */
     uint8_t attempts;     /* async: error retries used */
     uint8_t throttle_tries;
     uint8_t cold;
     uint8_t timed_out;
     uint8_t oom;          /* the kernel's working set exceeds memory */
-    uint8_t counted;      /* arrived after the warm-up */
-    uint8_t origin;       /* ORIGIN_ENTRY or ORIGIN_ESM (a batch from a queue) */
-    uint16_t batch_n;     /* messages in an ESM batch (durations add up) */
-    uint16_t queue;       /* ESM: the queue */
-    int32_t slot;         /* ESM: the poller slot holding the batch */
-    /* Step Functions: an execution (entry request) or a Task's invocation */
-    void *sfn;            /* mdl_sfn_exec of an execution request */
-    uint8_t sfn_gen;      /* bumps per execution, to spot stale events */
-    int32_t parent;       /* SFN task: the execution's request */
-    uint64_t sfn_id;      /* SFN task, wait or service call: the interpreter's request id */
-    json_object *sfn_input; /* SFN task: its input (a reference) */
+    uint8_t async;        /* an event invocation: Lambda retries it, nobody waits */
+    uint8_t counted;      /* a client's request that arrived after the warm-up */
+    uint8_t origin;       /* whom mdl__req_finish tells (MDL_ORIGIN_CLIENT, ...) */
+    uint64_t origin_arg;  /* the origin's own: an ESM batch's (queue, slot), a Task */
 } req;
 
 typedef struct inst {
@@ -82,7 +88,6 @@ typedef struct fn_rt {
     gsl_rng *r_warm, *r_cold, *r_init, *r_reuse, *r_keep, *r_calls;
     /* statistics (after warm-up) */
     uint64_t invocations, cold_starts, throttles, timeouts, completed;
-    uint64_t out[MDL_OUT_COUNT];
     sim_twavg tw_live, tw_busy, tw_idle;
     sim_hist *lat_ms;                   /* function response time, ok requests */
     sim_hist *dur_ms;                   /* handler duration */
@@ -91,6 +96,7 @@ typedef struct fn_rt {
 } fn_rt;
 
 struct sqs_queue;
+struct mdl_sfn_sim;
 
 struct mdl_scenario {
     const mdl_config *cfg;
@@ -104,7 +110,9 @@ struct mdl_scenario {
     /* account */
     int unreserved_cap, unreserved_busy;
     double burst_tokens, t_burst;
-    /* entry */
+    /* entry: its targets, resolved when built */
+    int entry_queue;                    /* queue entry: the queue */
+    int notify_queue, notify_fn;        /* s3 entry: where the bucket notifies (-1: not there) */
     double door_tokens, t_door;
     gsl_rng *r_arrival, *r_mix, *r_overhead, *r_cache;
     /* requests */
@@ -125,6 +133,7 @@ struct mdl_scenario {
     uint64_t next_req_id;
     struct sqs_queue *q[MDL_MAX_QUEUES];
     int nq;
+    uint8_t esm_origin;                 /* origin of the ESM's invocations */
     gsl_rng *r_notify;
     /* a trace or generator source, and its pending arrival */
     wl_source *src;
@@ -135,11 +144,11 @@ struct mdl_scenario {
     int op_route[WL_OP_COUNT];  /* op -> function via entry.routes (-1: default) */
     sim_error src_err;
     bool src_failed;
-    /* Step Functions */
-    uint32_t comp_sfn;
-    gsl_rng *r_sfn;                     /* service-integration latencies */
-    uint64_t sfn_started, sfn_succeeded, sfn_failed, sfn_transitions, sfn_task_invocations;
-    sim_hist *sfn_ms;
+    /* who is told when a request finishes */
+    mdl_origin origin[MDL_MAX_ORIGINS];
+    int norigin;
+    /* Step Functions (mdl_sfn_sim.c) */
+    struct mdl_sfn_sim *sfn;
     /* progress callback */
     void (*progress)(void *ctx, double t, double end);
     void *progress_ctx;
@@ -153,7 +162,16 @@ struct mdl_scenario {
 
 /* Shared helpers (mdl_scenario.c). */
 int32_t mdl__req_alloc(mdl_scenario *s);
+/* The client's request ri finished (origin MDL_ORIGIN_CLIENT). */
 void mdl__finish(mdl_scenario *s, int32_t ri, mdl_outcome o);
+/* A new origin (its index for req.origin). */
+uint8_t mdl__add_origin(mdl_scenario *s, mdl_done_fn done, void *ctx);
+/* Request ri finished: tell its origin. */
+static inline void mdl__req_finish(mdl_scenario *s, int32_t ri, mdl_outcome o)
+{
+    const mdl_origin *og = &s->origin[s->rq[ri].origin];
+    og->done(og->ctx, ri, o);
+}
 void mdl__fn_invoke(mdl_scenario *s, fn_rt *f, int32_t ri);
 /* Latency (ms) of a list of service calls, and their metering (S3 storage,
  * DynamoDB units, ...); `req_bytes` stands for "bytes": "request". */
@@ -166,7 +184,6 @@ void mdl__req_free(mdl_scenario *s, int32_t ri);
 /* Step Functions executions (mdl_sfn_sim.c). */
 void mdl__sfn_build(mdl_scenario *s);
 void mdl__sfn_start(mdl_scenario *s, int32_t ri);
-void mdl__sfn_task_done(mdl_scenario *s, int32_t child, mdl_outcome o);
 json_object *mdl__sfn_results(const mdl_scenario *s);
 void mdl__sfn_reset_stats(mdl_scenario *s);
 void mdl__sfn_destroy(mdl_scenario *s);
@@ -177,8 +194,6 @@ void mdl__sqs_destroy(mdl_scenario *s);
 void mdl__sqs_start(mdl_scenario *s);
 /* A producer sends request ri (its bytes) to queue qi. */
 void mdl__sqs_send(mdl_scenario *s, int qi, int32_t ri);
-/* The function finished (or was throttled on) an ESM batch. */
-void mdl__esm_complete(mdl_scenario *s, int32_t ri, mdl_outcome o);
 /* End of run: usage and results. */
 void mdl__sqs_reset_stats(mdl_scenario *s, double now);
 json_object *mdl__sqs_results(const mdl_scenario *s, double t_end);

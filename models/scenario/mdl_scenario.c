@@ -38,17 +38,15 @@ int32_t mdl__req_alloc(mdl_scenario *s)
             s->rq = sim_xrealloc(s->rq, (size_t)s->caprq * sizeof *s->rq);
         }
         s->rq[s->nrq].next_free = -1;
-        s->rq[s->nrq].sfn_gen = 0;
         s->rq_free = s->nrq++;
     }
     int32_t i = s->rq_free;
     s->rq_free = s->rq[i].next_free;
-    uint8_t gen = s->rq[i].sfn_gen;   /* survives reuse: stale events spot it */
     memset(&s->rq[i], 0, sizeof s->rq[i]);
-    s->rq[i].sfn_gen = gen;
     s->rq[i].inst = -1;
     s->rq[i].fn = MDL_NO_FN;   /* set when a function serves the request */
     s->rq[i].trace_ms = NAN;
+    s->rq[i].timeout_s = INFINITY;
     return i;
 }
 
@@ -56,6 +54,13 @@ void mdl__req_free(mdl_scenario *s, int32_t i)
 {
     s->rq[i].next_free = s->rq_free;
     s->rq_free = i;
+}
+
+uint8_t mdl__add_origin(mdl_scenario *s, mdl_done_fn done, void *ctx)
+{
+    SIM_ASSERT(done && s->norigin < MDL_MAX_ORIGINS);
+    s->origin[s->norigin] = (mdl_origin){ done, ctx };
+    return (uint8_t)s->norigin++;
 }
 
 /* ---- instances ------------------------------------------------------------ */
@@ -315,7 +320,6 @@ void mdl__finish(mdl_scenario *s, int32_t ri, mdl_outcome o)
         } else {
             s->failures[o]++;
         }
-        if (r->fn != MDL_NO_FN) s->fn[r->fn]->out[o]++;
     }
     mdl__req_free(s, ri);
 }
@@ -332,13 +336,8 @@ static void log_row(mdl_scenario *s, fn_rt *f, const req *r, double billed_ms,
 
 /* ---- the function component -------------------------------------------------- */
 
-/* Event (async) invocations: a direct async entry, or S3 notifying a function. */
-static bool is_async(const mdl_scenario *s)
-{
-    return s->cfg->entry.async || s->cfg->entry.type == MDL_ENTRY_S3;
-}
-
-/* Throttle or failure: ESM batches go back to their queue's poller. */
+/* Throttle or failure: an event invocation is retried, other requests go
+ * back to their origin (the client, an ESM batch's poller, a Task). */
 static void fail_invocation(mdl_scenario *s, fn_rt *f, int32_t ri, bool throttled,
                             mdl_outcome o);
 
@@ -395,14 +394,14 @@ static void async_retry_or_drop(mdl_scenario *s, fn_rt *f, int32_t ri, bool thro
     } else {
         /* Function errors: MaximumRetryAttempts, about 1 then 2 minutes. */
         if (r->attempts >= s->cfg->async_max_retries) {
-            mdl__finish(s, ri, final);
+            mdl__req_finish(s, ri, final);
             return;
         }
         delay = 60.0 * (r->attempts + 1);
         r->attempts++;
     }
     if (now + delay - r->t_first > s->cfg->async_max_event_age_s) {
-        mdl__finish(s, ri, MDL_OUT_ASYNC_DROPPED);
+        mdl__req_finish(s, ri, MDL_OUT_ASYNC_DROPPED);
         return;
     }
     (void)f;
@@ -477,7 +476,7 @@ static void fn_done(mdl_scenario *s, fn_rt *f, int32_t ri)
     double billed = billed_ms_of(s, f, r);
     mdl_meter_lambda_invocation(s->meter, f->meter_fn, r->duration_ms,
                                 r->cold ? r->init_ms : 0.0, provisioned);
-    if (is_async(s) && r->bytes > 256 * 1024.0)
+    if (r->async && r->bytes > 256 * 1024.0)
         mdl_meter_lambda_async_payload(s->meter, f->meter_fn, r->bytes / 1024.0);
     meter_calls(s, f, r);
     concurrency_take(s, f, -1);
@@ -505,36 +504,22 @@ static void fn_done(mdl_scenario *s, fn_rt *f, int32_t ri)
     }
     inst_go_idle(s, f, ii);
     update_levels(s, f);
-    if ((r->counted || r->origin != ORIGIN_ENTRY) && now >= s->t_measure)
+    if ((r->counted || r->origin != MDL_ORIGIN_CLIENT) && now >= s->t_measure)
         sim_hist_add(f->lat_ms, r->response_ms);
-    if (r->origin == ORIGIN_ESM) {
-        log_row(s, f, r, billed, "ok");
-        mdl__esm_complete(s, ri, MDL_OUT_OK);
-        return;
-    }
-    if (r->origin == ORIGIN_SFN) {
-        log_row(s, f, r, billed, "ok");
-        mdl__sfn_task_done(s, ri, MDL_OUT_OK);
-        return;
-    }
-    /* The front door gave up at its timeout; Lambda ran on and billed. */
-    bool door_timeout = !is_async(s) &&
-                        now - r->t_arrival > s->cfg->entry.timeout_s + 1e-12;
+    /* The caller (a front door) gave up at its timeout; Lambda ran on and
+     * billed. */
+    bool door_timeout = now - r->t_arrival > r->timeout_s + 1e-12;
     log_row(s, f, r, billed, door_timeout ? "entry_timeout" : "ok");
-    mdl__finish(s, ri, door_timeout ? MDL_OUT_ENTRY_TIMEOUT : MDL_OUT_OK);
+    mdl__req_finish(s, ri, door_timeout ? MDL_OUT_ENTRY_TIMEOUT : MDL_OUT_OK);
 }
 
 static void fail_invocation(mdl_scenario *s, fn_rt *f, int32_t ri, bool throttled,
                             mdl_outcome o)
 {
-    if (s->rq[ri].origin == ORIGIN_ESM)
-        mdl__esm_complete(s, ri, o);
-    else if (s->rq[ri].origin == ORIGIN_SFN)
-        mdl__sfn_task_done(s, ri, o);
-    else if (is_async(s))
+    if (s->rq[ri].async)
         async_retry_or_drop(s, f, ri, throttled, o);
     else
-        mdl__finish(s, ri, o);
+        mdl__req_finish(s, ri, o);
 }
 
 static void fn_on_event(sim_engine *e, void *self, const sim_event *ev)
@@ -591,7 +576,7 @@ static void entry_receive(mdl_scenario *s, int32_t ri, int fi)
             return;
         }
         if (en->type == MDL_ENTRY_QUEUE) {
-            mdl__sqs_send(s, mdl_config_find_queue(s->cfg, en->target), ri);
+            mdl__sqs_send(s, s->entry_queue, ri);
         } else {
             /* The upload lands in S3 pending/; the bucket notifies later. */
             mdl_meter_s3_put(s->meter, 1);
@@ -603,6 +588,8 @@ static void entry_receive(mdl_scenario *s, int32_t ri, int fi)
     }
     r->fn = (uint16_t)fi;
     r->t_first = now;
+    r->async = en->async;
+    if (!en->async) r->timeout_s = en->timeout_s;   /* the client waits at the door */
     double payload = r->bytes > r->resp_bytes ? r->bytes : r->resp_bytes;
     if (payload > en->max_payload_bytes ||
         (!en->async && payload > 6.0 * 1024 * 1024) ||
@@ -646,15 +633,16 @@ static void entry_on_event(sim_engine *e, void *self, const sim_event *ev)
     mdl_scenario *s = self;
     int32_t ri = (int32_t)ev->arg;
     if (ev->type == EV_S3_NOTIFY) {
-        const mdl_entry_cfg *en = &s->cfg->entry;
-        if (en->notify_queue[0]) {
+        if (s->notify_queue >= 0) {
             /* The notification message is a small JSON record, not the photo. */
             s->rq[ri].bytes = 1500;
-            mdl__sqs_send(s, mdl_config_find_queue(s->cfg, en->notify_queue), ri);
+            mdl__sqs_send(s, s->notify_queue, ri);
         } else {
-            int fi = mdl_config_find_function(s->cfg, en->notify_function);
+            /* S3 invokes the function asynchronously (an event). */
+            int fi = s->notify_fn;
             s->rq[ri].fn = (uint16_t)fi;
             s->rq[ri].t_first = sim_engine_now(e);
+            s->rq[ri].async = 1;
             mdl__fn_invoke(s, s->fn[fi], ri);
         }
         return;
@@ -866,6 +854,8 @@ static void ctl_on_event(sim_engine *e, void *self, const sim_event *ev)
 
 /* ---- lifecycle ---------------------------------------------------------------- */
 
+static void client_done(void *ctx, int32_t ri, mdl_outcome o) { mdl__finish(ctx, ri, o); }
+
 static const sim_component_ops k_fn_ops = { "lambda", fn_on_event };
 static const sim_component_ops k_entry_ops = { "entry", entry_on_event };
 static const sim_component_ops k_source_ops = { "source", source_on_event };
@@ -938,6 +928,8 @@ sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t re
     s->comp_source = sim_engine_add_component(s->e, &k_source_ops, s);
     s->comp_entry = sim_engine_add_component(s->e, &k_entry_ops, s);
     s->comp_ctl = sim_engine_add_component(s->e, &k_ctl_ops, s);
+    s->norigin = 1;                     /* MDL_ORIGIN_CLIENT: mdl__finish */
+    s->origin[MDL_ORIGIN_CLIENT] = (mdl_origin){ client_done, s };
     s->r_arrival = sim_engine_rng(s->e, "workload/arrivals");
     s->r_mix = sim_engine_rng(s->e, "workload/mix");
     s->r_overhead = sim_engine_rng(s->e, "entry/overhead");
@@ -983,6 +975,16 @@ sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t re
                 s->op_route[k] = mdl_config_find_function(cfg, cfg->entry.route_fn[r]);
     }
     if (s->default_fn < 0) s->default_fn = 0;
+    /* The entry's targets, resolved once (the config checked the names). */
+    s->entry_queue = cfg->entry.type == MDL_ENTRY_QUEUE ? mdl_config_find_queue(cfg, cfg->entry.target) : -1;
+    s->notify_queue = s->notify_fn = -1;
+    if (cfg->entry.type == MDL_ENTRY_S3) {
+        if (cfg->entry.notify_queue[0])
+            s->notify_queue = mdl_config_find_queue(cfg, cfg->entry.notify_queue);
+        else
+            s->notify_fn = mdl_config_find_function(cfg, cfg->entry.notify_function);
+        SIM_ASSERT(s->notify_queue >= 0 || s->notify_fn >= 0);
+    }
     mdl__sfn_build(s);
     sim_status st = source_open(s, seed, replication, err);
     if (st == SIM_OK) st = mdl__sqs_build(s, err);

@@ -270,7 +270,7 @@ static void enqueue(sqs_queue *q, double bytes, int32_t rqi, bool copy, int32_t 
 static void request_done(sqs_queue *q, sqs_msg *x, mdl_outcome o)
 {
     if (x->req >= 0) {
-        mdl__finish(q->s, x->req, o);
+        mdl__req_finish(q->s, x->req, o);
         x->req = -1;
     }
 }
@@ -618,10 +618,9 @@ static void esm_invoke(sqs_queue *q, int ci)
     int32_t ri = mdl__req_alloc(s);
     req *r = &s->rq[ri];
     r->t_arrival = r->t_first = now_of(q);
-    r->origin = ORIGIN_ESM;
+    r->origin = s->esm_origin;
+    r->origin_arg = ((uint64_t)(uint32_t)q->index << 32) | (uint32_t)ci;
     r->batch_n = (uint16_t)(c->nbatch > 65535 ? 65535 : c->nbatch);
-    r->queue = (uint16_t)q->index;
-    r->slot = ci;
     r->fn = (uint16_t)q->cfg->fn_index;
     double bytes = 0;
     for (int k = 0; k < c->nbatch; k++) bytes += q->m[(int32_t)(c->batch[k] >> 32)].bytes;
@@ -630,11 +629,14 @@ static void esm_invoke(sqs_queue *q, int ci)
     mdl__fn_invoke(s, s->fn[q->cfg->fn_index], ri);
 }
 
-void mdl__esm_complete(mdl_scenario *s, int32_t ri, mdl_outcome o)
+/* The function finished (or was throttled on) an ESM batch: the origin's
+ * done hook of the mapping's invocations. */
+static void esm_complete(void *ctx, int32_t ri, mdl_outcome o)
 {
+    mdl_scenario *s = ctx;
     req *r = &s->rq[ri];
-    sqs_queue *q = s->q[r->queue];
-    int ci = r->slot;
+    sqs_queue *q = s->q[r->origin_arg >> 32];
+    int ci = (int)(uint32_t)r->origin_arg;
     consumer *c = &q->c[ci];
     if (o == MDL_OUT_OK) {
         /* ReportBatchItemFailures: failed items stay and come back after
@@ -647,8 +649,7 @@ void mdl__esm_complete(mdl_scenario *s, int32_t ri, mdl_outcome o)
     }
     /* Throttled or failed: the whole batch returns after its visibility
      * timeout; the slot backs off for a second before polling again. */
-    r->next_free = s->rq_free;
-    s->rq_free = ri;
+    mdl__req_free(s, ri);
     c->nbatch = 0;
     if (o == MDL_OUT_OK) {
         poll(q, ci);
@@ -811,7 +812,7 @@ void mdl__sqs_send(mdl_scenario *s, int qi, int32_t ri)
     req *r = &s->rq[ri];
     double now = now_of(q);
     if (r->bytes > 1024.0 * 1024.0) {     /* 1 MiB maximum message */
-        mdl__finish(s, ri, MDL_OUT_PAYLOAD_TOO_LARGE);
+        mdl__req_finish(s, ri, MDL_OUT_PAYLOAD_TOO_LARGE);
         return;
     }
     int32_t group = 0;
@@ -823,7 +824,7 @@ void mdl__sqs_send(mdl_scenario *s, int qi, int32_t ri)
         q->t_send = now;
         if (q->send_tokens < 1.0) {
             if (measuring(q)) q->send_throttled++;
-            mdl__finish(s, ri, MDL_OUT_SEND_THROTTLED);
+            mdl__req_finish(s, ri, MDL_OUT_SEND_THROTTLED);
             return;
         }
         q->send_tokens -= 1.0;
@@ -860,6 +861,7 @@ sim_status mdl__sqs_build(mdl_scenario *s, sim_error *err)
 {
     const mdl_config *cfg = s->cfg;
     s->nq = cfg->nq;
+    s->esm_origin = mdl__add_origin(s, esm_complete, s);
     for (int i = 0; i < cfg->nq; i++) {
         sqs_queue *q = sim_xcalloc(1, sizeof *q);
         char name[MDL_NAME_MAX + 32];

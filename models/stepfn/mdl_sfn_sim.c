@@ -10,11 +10,18 @@
  * when the execution ends its request finishes and the workflow is metered
  * (Standard: transitions; Express: requests and GB-s).
  *
- * Every interpreter request (Lambda task, service call, wait) gets a child
- * request slot holding its id and the execution's 8-bit generation; events
- * carry the child's index.  A child whose execution has ended (or whose slot
- * was reused by a later execution) is recognised by the generation and
- * dropped.
+ * Executions and the interpreter requests in flight (Lambda tasks, service
+ * calls, waits, the deadline) live in two pools of this service with free
+ * lists, so nothing allocates per execution here once the pools are warm.
+ * An execution slot carries a generation that bumps when the execution
+ * ends; a task records it, so a task whose execution has ended (or whose
+ * slot was reused by a later execution) is recognised and dropped.
+ *
+ * Task resources are resolved once, when the service is built: each Task's
+ * Resource string becomes an action (invoke function i, a DynamoDB read or
+ * write).  At run time a request's resource is matched by pointer (the
+ * interpreter hands out its definition's strings); text is compared only
+ * if the pointer is not one of them.
  */
 #include "models/scenario/mdl_internal.h"
 
@@ -22,30 +29,148 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A child slot for interpreter request `id` of execution ri. */
-static int32_t child_new(mdl_scenario *s, int32_t ri, uint64_t id)
+enum { EV_SFN_WAKE, EV_SFN_SERVICE, EV_SFN_DEADLINE };
+
+/* What a Task's Resource does in the simulation. */
+typedef enum { ACT_FUNCTION, ACT_DDB_READ, ACT_DDB_WRITE } act_kind;
+
+typedef struct sfn_action {
+    const char *resource;   /* the definition's string (borrowed from the machine) */
+    act_kind kind;
+    int fn;                 /* ACT_FUNCTION: the config function */
+} sfn_action;
+
+typedef struct sfn_run {    /* an execution */
+    mdl_sfn_exec *x;        /* NULL: the slot is free */
+    int32_t req;            /* the request that started it */
+    uint32_t gen;           /* bumps when it ends: its tasks go stale */
+    int32_t next_free;
+} sfn_run;
+
+typedef struct sfn_task {   /* an interpreter request in flight */
+    int32_t run;
+    uint32_t gen;           /* the execution's generation when asked */
+    uint64_t id;            /* the interpreter's request id (0: the deadline) */
+    json_object *input;     /* Lambda task: its input (a reference) */
+    json_object *result;    /* Lambda task: the function's configured result (borrowed) */
+    int32_t next_free;
+} sfn_task;
+
+struct mdl_sfn_sim {
+    mdl_scenario *s;
+    uint32_t comp;
+    uint8_t origin;         /* of the Tasks' Lambda invocations */
+    gsl_rng *r_svc;         /* service-integration latencies */
+    sfn_action *act;
+    int nact, capact;
+    sfn_run *run;
+    int32_t nrun, caprun, run_free;
+    sfn_task *task;
+    int32_t ntask, captask, task_free;
+    uint64_t started, succeeded, failed, transitions, task_invocations;
+    sim_hist *ms;
+};
+
+/* ---- pools -------------------------------------------------------------------- */
+
+static int32_t run_alloc(struct mdl_sfn_sim *f)
 {
-    int32_t ci = mdl__req_alloc(s);
-    req *c = &s->rq[ci];
-    c->origin = ORIGIN_SFN;
-    c->parent = ri;
-    c->sfn_id = id;
-    c->sfn_gen = s->rq[ri].sfn_gen;
-    return ci;
+    if (f->run_free < 0) {
+        if (f->nrun == f->caprun) {
+            f->caprun = f->caprun ? 2 * f->caprun : 64;
+            f->run = sim_xrealloc(f->run, (size_t)f->caprun * sizeof *f->run);
+        }
+        f->run[f->nrun] = (sfn_run){ NULL, -1, 0, -1 };
+        f->run_free = f->nrun++;
+    }
+    int32_t i = f->run_free;
+    f->run_free = f->run[i].next_free;
+    return i;
 }
 
-/* The execution's request if the child still belongs to a live one. */
-static bool child_live(const mdl_scenario *s, int32_t ci)
+static void run_free(struct mdl_sfn_sim *f, int32_t i)
 {
-    const req *c = &s->rq[ci];
-    const req *p = &s->rq[c->parent];
-    return p->sfn != NULL && p->sfn_gen == c->sfn_gen;
+    f->run[i].x = NULL;
+    f->run[i].gen++;
+    f->run[i].next_free = f->run_free;
+    f->run_free = i;
 }
 
-static void finish_execution(mdl_scenario *s, int32_t ri)
+/* A task slot for interpreter request `id` of execution `run`. */
+static int32_t task_new(struct mdl_sfn_sim *f, int32_t run, uint64_t id)
 {
-    req *r = &s->rq[ri];
-    mdl_sfn_exec *e = r->sfn;
+    if (f->task_free < 0) {
+        if (f->ntask == f->captask) {
+            f->captask = f->captask ? 2 * f->captask : 64;
+            f->task = sim_xrealloc(f->task, (size_t)f->captask * sizeof *f->task);
+        }
+        f->task[f->ntask].next_free = -1;
+        f->task_free = f->ntask++;
+    }
+    int32_t i = f->task_free;
+    f->task_free = f->task[i].next_free;
+    f->task[i] = (sfn_task){ run, f->run[run].gen, id, NULL, NULL, -1 };
+    return i;
+}
+
+static void task_free(struct mdl_sfn_sim *f, int32_t i)
+{
+    json_object_put(f->task[i].input);
+    f->task[i].input = NULL;
+    f->task[i].next_free = f->task_free;
+    f->task_free = i;
+}
+
+/* Does the task still belong to a live execution? */
+static bool task_live(const struct mdl_sfn_sim *f, int32_t ti)
+{
+    const sfn_run *r = &f->run[f->task[ti].run];
+    return r->x != NULL && r->gen == f->task[ti].gen;
+}
+
+/* ---- resources -------------------------------------------------------------- */
+
+static void add_action(void *ctx, const char *state, const char *resource)
+{
+    struct mdl_sfn_sim *f = ctx;
+    (void)state;
+    for (int k = 0; k < f->nact; k++)
+        if (f->act[k].resource == resource) return;
+    if (f->nact == f->capact) {
+        f->capact = f->capact ? 2 * f->capact : 8;
+        f->act = sim_xrealloc(f->act, (size_t)f->capact * sizeof *f->act);
+    }
+    sfn_action *a = &f->act[f->nact++];
+    a->resource = resource;
+    a->fn = -1;
+    if (strncmp(resource, "arn:aws:states:::dynamodb:", 26) == 0) {
+        /* A direct service integration: one DynamoDB call, no Lambda. */
+        a->kind = strstr(resource, ":getItem") ? ACT_DDB_READ : ACT_DDB_WRITE;
+    } else {
+        a->kind = ACT_FUNCTION;
+        a->fn = mdl_config_resource_function(f->s->cfg, resource);
+        SIM_ASSERT(a->fn >= 0);   /* checked when the config loaded */
+    }
+}
+
+/* The action of a request's resource: by pointer, else by text. */
+static const sfn_action *action_of(const struct mdl_sfn_sim *f, const char *resource)
+{
+    for (int k = 0; k < f->nact; k++)
+        if (f->act[k].resource == resource) return &f->act[k];
+    for (int k = 0; k < f->nact; k++)
+        if (strcmp(f->act[k].resource, resource) == 0) return &f->act[k];
+    SIM_ASSERT(!"a Task resource the definition does not have");
+    return NULL;
+}
+
+/* ---- executions ------------------------------------------------------------- */
+
+static void finish_execution(struct mdl_sfn_sim *f, int32_t run)
+{
+    mdl_scenario *s = f->s;
+    mdl_sfn_exec *e = f->run[run].x;
+    int32_t ri = f->run[run].req;
     const mdl_entry_cfg *en = &s->cfg->entry;
     double now = sim_engine_now(s->e);
     bool ok = mdl_sfn_exec_status(e) == MDL_SFN_SUCCEEDED;
@@ -55,62 +180,69 @@ static void finish_execution(mdl_scenario *s, int32_t ri)
             mdl_meter_sfn_transitions(s->meter, (double)tr);
         else
             mdl_meter_sfn_express(s->meter, mdl_sfn_exec_duration(e) * 1e3, en->express_memory_mb);
-        s->sfn_transitions += tr;
-        s->sfn_task_invocations += mdl_sfn_exec_invocations(e);
-        if (ok) s->sfn_succeeded++; else s->sfn_failed++;
-        sim_hist_add(s->sfn_ms, mdl_sfn_exec_duration(e) * 1e3);
+        f->transitions += tr;
+        f->task_invocations += mdl_sfn_exec_invocations(e);
+        if (ok) f->succeeded++; else f->failed++;
+        sim_hist_add(f->ms, mdl_sfn_exec_duration(e) * 1e3);
     }
     mdl_sfn_exec_destroy(e);
-    r->sfn = NULL;
-    r->sfn_gen++;
-    mdl__finish(s, ri, ok ? MDL_OUT_OK : MDL_OUT_SFN_FAILED);
+    run_free(f, run);
+    mdl__req_finish(s, ri, ok ? MDL_OUT_OK : MDL_OUT_SFN_FAILED);
+}
+
+/* A Lambda Task: invoke the simulated function at `at`. */
+static void invoke_task(struct mdl_sfn_sim *f, int32_t run, const mdl_sfn_request *q,
+                        const sfn_action *a, double at)
+{
+    mdl_scenario *s = f->s;
+    int32_t ti = task_new(f, run, q->id);
+    f->task[ti].input = json_object_get(q->input);
+    f->task[ti].result = s->cfg->fn[a->fn].result;
+    int32_t ri = mdl__req_alloc(s);
+    req *c = &s->rq[ri];
+    c->origin = f->origin;
+    c->origin_arg = (uint64_t)ti;
+    c->fn = (uint16_t)a->fn;
+    c->bytes = s->rq[f->run[run].req].bytes;
+    c->t_arrival = c->t_first = at;
+    sim_engine_at(s->e, at, EV_INVOKE, s->fn[a->fn]->comp, (uint64_t)ri);
 }
 
 /* Advance the execution and simulate what it asks for. */
-static void drive(mdl_scenario *s, int32_t ri)
+static void drive(struct mdl_sfn_sim *f, int32_t run)
 {
-    req *r = &s->rq[ri];
-    mdl_sfn_exec *e = r->sfn;
+    mdl_scenario *s = f->s;
+    mdl_sfn_exec *e = f->run[run].x;
     double now = sim_engine_now(s->e);
     mdl_sfn_exec_advance(e, now);
     mdl_sfn_request q;
     while (mdl_sfn_exec_next_request(e, &q)) {
         double at = q.at < now ? now : q.at;
         if (q.kind == MDL_SFN_REQ_WAIT) {
-            int32_t ci = child_new(s, ri, q.id);
-            sim_engine_at(s->e, at, EV_SFN_WAKE, s->comp_sfn, (uint64_t)ci);
+            int32_t ti = task_new(f, run, q.id);
+            sim_engine_at(s->e, at, EV_SFN_WAKE, f->comp, (uint64_t)ti);
             continue;
         }
-        if (strncmp(q.resource, "arn:aws:states:::dynamodb:", 26) == 0) {
-            /* A direct service integration: one DynamoDB call, no Lambda. */
-            bool read = strstr(q.resource, ":getItem") != NULL;
-            mdl_call_op op = read ? MDL_CALL_DDB_READ : MDL_CALL_DDB_WRITE;
-            double ms = sim_dist_sample(&s->cfg->svc_latency[op], s->r_sfn);
-            mdl_call call = { op, 0, 1 };
-            if (at >= s->t_measure) mdl__meter_calls(s, &call, 1, 0);
-            int32_t ci = child_new(s, ri, q.id);
-            sim_engine_at(s->e, at + ms / 1e3, EV_SFN_SERVICE, s->comp_sfn, (uint64_t)ci);
+        const sfn_action *a = action_of(f, q.resource);
+        if (a->kind == ACT_FUNCTION) {
+            invoke_task(f, run, &q, a, at);
             continue;
         }
-        int fi = mdl_config_resource_function(s->cfg, q.resource);
-        SIM_ENGINE_ASSERT(s->e, fi >= 0);   /* checked when the config loaded */
-        int32_t ci = child_new(s, ri, q.id);
-        r = &s->rq[ri];                      /* the pool may have moved */
-        req *c = &s->rq[ci];
-        c->sfn_input = json_object_get(q.input);
-        c->fn = (uint16_t)fi;
-        c->bytes = r->bytes;
-        c->t_arrival = c->t_first = at;
-        sim_engine_at(s->e, at, EV_INVOKE, s->fn[fi]->comp, (uint64_t)ci);
+        mdl_call_op op = a->kind == ACT_DDB_READ ? MDL_CALL_DDB_READ : MDL_CALL_DDB_WRITE;
+        double ms = sim_dist_sample(&s->cfg->svc_latency[op], f->r_svc);
+        mdl_call call = { op, 0, 1 };
+        if (at >= s->t_measure) mdl__meter_calls(s, &call, 1, 0);
+        int32_t ti = task_new(f, run, q.id);
+        sim_engine_at(s->e, at + ms / 1e3, EV_SFN_SERVICE, f->comp, (uint64_t)ti);
     }
     if (mdl_sfn_exec_status(e) != MDL_SFN_RUNNING)
-        finish_execution(s, ri);
+        finish_execution(f, run);
 }
 
 void mdl__sfn_start(mdl_scenario *s, int32_t ri)
 {
+    struct mdl_sfn_sim *f = s->sfn;
     const mdl_entry_cfg *en = &s->cfg->entry;
-    req *r = &s->rq[ri];
     double now = sim_engine_now(s->e);
     mdl_sfn_options opt;
     mdl_sfn_options_default(&opt);
@@ -124,61 +256,64 @@ void mdl__sfn_start(mdl_scenario *s, int32_t ri)
      * handler would pass it. */
     json_object *in = json_object_new_object();
     char key[64];
-    snprintf(key, sizeof key, "photos/%08llu.jpg", (unsigned long long)(s->sfn_started + 1));
+    snprintf(key, sizeof key, "photos/%08llu.jpg", (unsigned long long)(f->started + 1));
     sim_json_add_string(in, "bucket", "gallery");
     sim_json_add_string(in, "key", key);
-    sim_json_add_double(in, "bytes", r->bytes);
+    sim_json_add_double(in, "bytes", s->rq[ri].bytes);
     mdl_sfn_exec *e = NULL;
     sim_error err;
     sim_status st = mdl_sfn_exec_create(en->machine, in, &opt, &e, &err);
     json_object_put(in);
-    s->sfn_started++;
+    f->started++;
     if (st != SIM_OK) {
-        mdl__finish(s, ri, MDL_OUT_SFN_FAILED);
+        mdl__req_finish(s, ri, MDL_OUT_SFN_FAILED);
         return;
     }
-    r->sfn = e;
+    int32_t run = run_alloc(f);
+    f->run[run].x = e;
+    f->run[run].req = ri;
     double deadline = mdl_sfn_exec_deadline(e);
     if (deadline <= s->cfg->duration_s)
-        sim_engine_at(s->e, deadline, EV_SFN_DEADLINE, s->comp_sfn, (uint64_t)child_new(s, ri, 0));
-    drive(s, ri);
+        sim_engine_at(s->e, deadline, EV_SFN_DEADLINE, f->comp, (uint64_t)task_new(f, run, 0));
+    drive(f, run);
 }
 
-void mdl__sfn_task_done(mdl_scenario *s, int32_t ci, mdl_outcome o)
+/* A Task's function finished: the origin's done hook of its invocation. */
+static void task_done(void *ctx, int32_t ri, mdl_outcome o)
 {
-    req *c = &s->rq[ci];
-    int32_t pi = c->parent;
-    req *p = &s->rq[pi];
-    double now = sim_engine_now(s->e);
-    if (p->sfn && p->sfn_gen == c->sfn_gen) {
-        mdl_sfn_exec *e = p->sfn;
+    struct mdl_sfn_sim *f = ctx;
+    mdl_scenario *s = f->s;
+    int32_t ti = (int32_t)s->rq[ri].origin_arg;
+    sfn_task *t = &f->task[ti];
+    int32_t run = t->run;
+    bool live = task_live(f, ti);
+    if (live) {
+        mdl_sfn_exec *e = f->run[run].x;
+        double now = sim_engine_now(s->e);
         if (o == MDL_OUT_OK) {
-            json_object *res = s->fn[c->fn]->cfg->result ? s->fn[c->fn]->cfg->result : c->sfn_input;
-            mdl_sfn_exec_resume_result(e, c->sfn_id, now, res);
+            mdl_sfn_exec_resume_result(e, t->id, now, t->result ? t->result : t->input);
         } else if (o == MDL_OUT_THROTTLED) {
-            mdl_sfn_exec_resume_error(e, c->sfn_id, now, "Lambda.TooManyRequestsException",
+            mdl_sfn_exec_resume_error(e, t->id, now, "Lambda.TooManyRequestsException",
                                       "Rate Exceeded.");
         } else {
-            mdl_sfn_exec_resume_error(e, c->sfn_id, now, "States.TaskFailed", "Task timed out");
+            mdl_sfn_exec_resume_error(e, t->id, now, "States.TaskFailed", "Task timed out");
         }
     }
-    json_object_put(c->sfn_input);
-    c->sfn_input = NULL;
-    bool alive = p->sfn && p->sfn_gen == c->sfn_gen;
-    mdl__req_free(s, ci);
-    if (alive) drive(s, pi);
+    task_free(f, ti);
+    mdl__req_free(s, ri);
+    if (live) drive(f, run);
 }
 
 static void sfn_on_event(sim_engine *e, void *self, const sim_event *ev)
 {
-    mdl_scenario *s = self;
-    int32_t ci = (int32_t)ev->arg;
-    int32_t ri = s->rq[ci].parent;
-    uint64_t id = s->rq[ci].sfn_id;
-    bool live = child_live(s, ci);
-    mdl__req_free(s, ci);
+    struct mdl_sfn_sim *f = self;
+    int32_t ti = (int32_t)ev->arg;
+    int32_t run = f->task[ti].run;
+    uint64_t id = f->task[ti].id;
+    bool live = task_live(f, ti);
+    task_free(f, ti);
     if (!live) return;                      /* the execution has ended */
-    mdl_sfn_exec *x = s->rq[ri].sfn;
+    mdl_sfn_exec *x = f->run[run].x;
     double now = sim_engine_now(e);
     switch (ev->type) {
     case EV_SFN_WAKE: mdl_sfn_exec_resume_wait(x, id, now); break;
@@ -191,53 +326,67 @@ static void sfn_on_event(sim_engine *e, void *self, const sim_event *ev)
     case EV_SFN_DEADLINE: mdl_sfn_exec_time_out(x, now); break;
     default: SIM_ENGINE_ASSERT(e, !"unknown Step Functions event");
     }
-    drive(s, ri);
+    drive(f, run);
 }
 
 static const sim_component_ops k_sfn_ops = { "stepfunctions", sfn_on_event };
 
 void mdl__sfn_build(mdl_scenario *s)
 {
-    s->comp_sfn = sim_engine_add_component(s->e, &k_sfn_ops, s);
-    s->r_sfn = sim_engine_rng(s->e, "stepfunctions/service");
-    s->sfn_ms = sim_hist_create(1e-3);
+    struct mdl_sfn_sim *f = sim_xcalloc(1, sizeof *f);
+    s->sfn = f;
+    f->s = s;
+    f->run_free = f->task_free = -1;
+    f->comp = sim_engine_add_component(s->e, &k_sfn_ops, f);
+    f->origin = mdl__add_origin(s, task_done, f);
+    f->r_svc = sim_engine_rng(s->e, "stepfunctions/service");
+    f->ms = sim_hist_create(1e-3);
+    if (s->cfg->entry.type == MDL_ENTRY_STEPFUNCTIONS && s->cfg->entry.machine)
+        mdl_sfn_machine_each_task(s->cfg->entry.machine, add_action, f);
 }
 
 void mdl__sfn_reset_stats(mdl_scenario *s)
 {
-    s->sfn_succeeded = s->sfn_failed = s->sfn_transitions = s->sfn_task_invocations = 0;
-    sim_hist_clear(s->sfn_ms);
+    struct mdl_sfn_sim *f = s->sfn;
+    f->succeeded = f->failed = f->transitions = f->task_invocations = 0;
+    sim_hist_clear(f->ms);
 }
 
 json_object *mdl__sfn_results(const mdl_scenario *s)
 {
+    const struct mdl_sfn_sim *f = s->sfn;
     json_object *o = json_object_new_object();
     const mdl_entry_cfg *en = &s->cfg->entry;
-    uint64_t done = s->sfn_succeeded + s->sfn_failed;
+    uint64_t done = f->succeeded + f->failed;
     sim_json_add_string(o, "workflow", en->workflow == MDL_SFN_EXPRESS ? "express" : "standard");
     sim_json_add_int(o, "executions", (int64_t)done);
-    sim_json_add_int(o, "succeeded", (int64_t)s->sfn_succeeded);
-    sim_json_add_int(o, "failed", (int64_t)s->sfn_failed);
-    sim_json_add_int(o, "transitions", (int64_t)s->sfn_transitions);
-    sim_json_add_double(o, "transitions_per_execution", done ? (double)s->sfn_transitions / (double)done : 0);
-    sim_json_add_int(o, "task_invocations", (int64_t)s->sfn_task_invocations);
+    sim_json_add_int(o, "succeeded", (int64_t)f->succeeded);
+    sim_json_add_int(o, "failed", (int64_t)f->failed);
+    sim_json_add_int(o, "transitions", (int64_t)f->transitions);
+    sim_json_add_double(o, "transitions_per_execution", done ? (double)f->transitions / (double)done : 0);
+    sim_json_add_int(o, "task_invocations", (int64_t)f->task_invocations);
     json_object *d = json_object_new_object();
-    bool any = sim_hist_count(s->sfn_ms) > 0;
-    sim_json_add_double(d, "p50", any ? sim_hist_quantile(s->sfn_ms, 0.5) : 0);
-    sim_json_add_double(d, "p99", any ? sim_hist_quantile(s->sfn_ms, 0.99) : 0);
-    sim_json_add_double(d, "mean", any ? sim_hist_mean(s->sfn_ms) : 0);
+    bool any = sim_hist_count(f->ms) > 0;
+    sim_json_add_double(d, "p50", any ? sim_hist_quantile(f->ms, 0.5) : 0);
+    sim_json_add_double(d, "p99", any ? sim_hist_quantile(f->ms, 0.99) : 0);
+    sim_json_add_double(d, "mean", any ? sim_hist_mean(f->ms) : 0);
     json_object_object_add(o, "duration_ms", d);
     return o;
 }
 
 void mdl__sfn_destroy(mdl_scenario *s)
 {
+    struct mdl_sfn_sim *f = s->sfn;
+    if (!f) return;
     /* Executions still running at the end, and their tasks' inputs. */
-    for (int32_t i = 0; i < s->nrq; i++) {
-        if (s->rq[i].sfn) mdl_sfn_exec_destroy(s->rq[i].sfn);
-        if (s->rq[i].sfn_input) json_object_put(s->rq[i].sfn_input);
-        s->rq[i].sfn = NULL;
-        s->rq[i].sfn_input = NULL;
-    }
-    sim_hist_destroy(s->sfn_ms);
+    for (int32_t i = 0; i < f->nrun; i++)
+        if (f->run[i].x) mdl_sfn_exec_destroy(f->run[i].x);
+    for (int32_t i = 0; i < f->ntask; i++)
+        json_object_put(f->task[i].input);
+    free(f->run);
+    free(f->task);
+    free(f->act);
+    sim_hist_destroy(f->ms);
+    free(f);
+    s->sfn = NULL;
 }
