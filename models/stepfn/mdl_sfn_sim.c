@@ -23,7 +23,8 @@
  * interpreter hands out its definition's strings); text is compared only
  * if the pointer is not one of them.
  */
-#include "models/scenario/mdl_internal.h"
+#include "models/stepfn/mdl_sfn_sim.h"
+#include "models/lambda/mdl_lambda.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -40,8 +41,17 @@ typedef struct sfn_action {
     int fn;                 /* ACT_FUNCTION: the config function */
 } sfn_action;
 
+/* A state machine of the config, and how its executions are billed. */
+typedef struct sfn_machine {
+    const mdl_sfn_machine *m;
+    mdl_sfn_type workflow;
+    double task_latency_s;
+    double express_memory_mb;
+} sfn_machine;
+
 typedef struct sfn_run {    /* an execution */
     mdl_sfn_exec *x;        /* NULL: the slot is free */
+    int machine;
     int32_t req;            /* the request that started it */
     uint32_t gen;           /* bumps when it ends: its tasks go stale */
     int32_t next_free;
@@ -57,7 +67,10 @@ typedef struct sfn_task {   /* an interpreter request in flight */
 } sfn_task;
 
 struct mdl_sfn_sim {
-    mdl_scenario *s;
+    mdl_core *core;
+    mdl_lambda *lambda;     /* Tasks invoke its functions */
+    sfn_machine machine[1]; /* the stepfunctions entry's */
+    int nmachine;
     uint32_t comp;
     uint8_t origin;         /* of the Tasks' Lambda invocations */
     gsl_rng *r_svc;         /* service-integration latencies */
@@ -73,14 +86,14 @@ struct mdl_sfn_sim {
 
 /* ---- pools -------------------------------------------------------------------- */
 
-static int32_t run_alloc(struct mdl_sfn_sim *f)
+static int32_t run_alloc(mdl_sfn_sim *f)
 {
     if (f->run_free < 0) {
         if (f->nrun == f->caprun) {
             f->caprun = f->caprun ? 2 * f->caprun : 64;
             f->run = sim_xrealloc(f->run, (size_t)f->caprun * sizeof *f->run);
         }
-        f->run[f->nrun] = (sfn_run){ NULL, -1, 0, -1 };
+        f->run[f->nrun] = (sfn_run){ NULL, 0, -1, 0, -1 };
         f->run_free = f->nrun++;
     }
     int32_t i = f->run_free;
@@ -88,7 +101,7 @@ static int32_t run_alloc(struct mdl_sfn_sim *f)
     return i;
 }
 
-static void run_free(struct mdl_sfn_sim *f, int32_t i)
+static void run_free(mdl_sfn_sim *f, int32_t i)
 {
     f->run[i].x = NULL;
     f->run[i].gen++;
@@ -97,7 +110,7 @@ static void run_free(struct mdl_sfn_sim *f, int32_t i)
 }
 
 /* A task slot for interpreter request `id` of execution `run`. */
-static int32_t task_new(struct mdl_sfn_sim *f, int32_t run, uint64_t id)
+static int32_t task_new(mdl_sfn_sim *f, int32_t run, uint64_t id)
 {
     if (f->task_free < 0) {
         if (f->ntask == f->captask) {
@@ -113,7 +126,7 @@ static int32_t task_new(struct mdl_sfn_sim *f, int32_t run, uint64_t id)
     return i;
 }
 
-static void task_free(struct mdl_sfn_sim *f, int32_t i)
+static void task_free(mdl_sfn_sim *f, int32_t i)
 {
     json_object_put(f->task[i].input);
     f->task[i].input = NULL;
@@ -122,7 +135,7 @@ static void task_free(struct mdl_sfn_sim *f, int32_t i)
 }
 
 /* Does the task still belong to a live execution? */
-static bool task_live(const struct mdl_sfn_sim *f, int32_t ti)
+static bool task_live(const mdl_sfn_sim *f, int32_t ti)
 {
     const sfn_run *r = &f->run[f->task[ti].run];
     return r->x != NULL && r->gen == f->task[ti].gen;
@@ -132,7 +145,7 @@ static bool task_live(const struct mdl_sfn_sim *f, int32_t ti)
 
 static void add_action(void *ctx, const char *state, const char *resource)
 {
-    struct mdl_sfn_sim *f = ctx;
+    mdl_sfn_sim *f = ctx;
     (void)state;
     for (int k = 0; k < f->nact; k++)
         if (f->act[k].resource == resource) return;
@@ -148,13 +161,13 @@ static void add_action(void *ctx, const char *state, const char *resource)
         a->kind = strstr(resource, ":getItem") ? ACT_DDB_READ : ACT_DDB_WRITE;
     } else {
         a->kind = ACT_FUNCTION;
-        a->fn = mdl_config_resource_function(f->s->cfg, resource);
+        a->fn = mdl_config_resource_function(f->core->cfg, resource);
         SIM_ASSERT(a->fn >= 0);   /* checked when the config loaded */
     }
 }
 
 /* The action of a request's resource: by pointer, else by text. */
-static const sfn_action *action_of(const struct mdl_sfn_sim *f, const char *resource)
+static const sfn_action *action_of(const mdl_sfn_sim *f, const char *resource)
 {
     for (int k = 0; k < f->nact; k++)
         if (f->act[k].resource == resource) return &f->act[k];
@@ -166,20 +179,19 @@ static const sfn_action *action_of(const struct mdl_sfn_sim *f, const char *reso
 
 /* ---- executions ------------------------------------------------------------- */
 
-static void finish_execution(struct mdl_sfn_sim *f, int32_t run)
+static void finish_execution(mdl_sfn_sim *f, int32_t run)
 {
-    mdl_scenario *s = f->s;
+    mdl_core *core = f->core;
     mdl_sfn_exec *e = f->run[run].x;
     int32_t ri = f->run[run].req;
-    const mdl_entry_cfg *en = &s->cfg->entry;
-    double now = sim_engine_now(s->e);
+    const sfn_machine *mc = &f->machine[f->run[run].machine];
     bool ok = mdl_sfn_exec_status(e) == MDL_SFN_SUCCEEDED;
-    if (now >= s->t_measure) {
+    if (mdl_core_measuring(core)) {
         uint64_t tr = mdl_sfn_exec_transitions(e);
-        if (en->workflow == MDL_SFN_STANDARD)
-            mdl_meter_sfn_transitions(s->meter, (double)tr);
+        if (mc->workflow == MDL_SFN_STANDARD)
+            mdl_meter_sfn_transitions(core->meter, (double)tr);
         else
-            mdl_meter_sfn_express(s->meter, mdl_sfn_exec_duration(e) * 1e3, en->express_memory_mb);
+            mdl_meter_sfn_express(core->meter, mdl_sfn_exec_duration(e) * 1e3, mc->express_memory_mb);
         f->transitions += tr;
         f->task_invocations += mdl_sfn_exec_invocations(e);
         if (ok) f->succeeded++; else f->failed++;
@@ -187,40 +199,39 @@ static void finish_execution(struct mdl_sfn_sim *f, int32_t run)
     }
     mdl_sfn_exec_destroy(e);
     run_free(f, run);
-    mdl__req_finish(s, ri, ok ? MDL_OUT_OK : MDL_OUT_SFN_FAILED);
+    mdl_req_finish(core, ri, ok ? MDL_OUT_OK : MDL_OUT_SFN_FAILED);
 }
 
 /* A Lambda Task: invoke the simulated function at `at`. */
-static void invoke_task(struct mdl_sfn_sim *f, int32_t run, const mdl_sfn_request *q,
+static void invoke_task(mdl_sfn_sim *f, int32_t run, const mdl_sfn_request *q,
                         const sfn_action *a, double at)
 {
-    mdl_scenario *s = f->s;
+    mdl_core *core = f->core;
     int32_t ti = task_new(f, run, q->id);
     f->task[ti].input = json_object_get(q->input);
-    f->task[ti].result = s->cfg->fn[a->fn].result;
-    int32_t ri = mdl__req_alloc(s);
-    req *c = &s->rq[ri];
+    f->task[ti].result = core->cfg->fn[a->fn].result;
+    int32_t ri = mdl_req_alloc(core);
+    mdl_req *c = mdl_req_at(core, ri);
     c->origin = f->origin;
     c->origin_arg = (uint64_t)ti;
-    c->fn = (uint16_t)a->fn;
-    c->bytes = s->rq[f->run[run].req].bytes;
+    c->bytes = mdl_req_at(core, f->run[run].req)->bytes;
     c->t_arrival = c->t_first = at;
-    sim_engine_at(s->e, at, EV_INVOKE, s->fn[a->fn]->comp, (uint64_t)ri);
+    mdl_lambda_invoke_at(f->lambda, a->fn, ri, at);
 }
 
 /* Advance the execution and simulate what it asks for. */
-static void drive(struct mdl_sfn_sim *f, int32_t run)
+static void drive(mdl_sfn_sim *f, int32_t run)
 {
-    mdl_scenario *s = f->s;
+    mdl_core *core = f->core;
     mdl_sfn_exec *e = f->run[run].x;
-    double now = sim_engine_now(s->e);
+    double now = sim_engine_now(core->e);
     mdl_sfn_exec_advance(e, now);
     mdl_sfn_request q;
     while (mdl_sfn_exec_next_request(e, &q)) {
         double at = q.at < now ? now : q.at;
         if (q.kind == MDL_SFN_REQ_WAIT) {
             int32_t ti = task_new(f, run, q.id);
-            sim_engine_at(s->e, at, EV_SFN_WAKE, f->comp, (uint64_t)ti);
+            sim_engine_at(core->e, at, EV_SFN_WAKE, f->comp, (uint64_t)ti);
             continue;
         }
         const sfn_action *a = action_of(f, q.resource);
@@ -229,67 +240,73 @@ static void drive(struct mdl_sfn_sim *f, int32_t run)
             continue;
         }
         mdl_call_op op = a->kind == ACT_DDB_READ ? MDL_CALL_DDB_READ : MDL_CALL_DDB_WRITE;
-        double ms = sim_dist_sample(&s->cfg->svc_latency[op], f->r_svc);
+        double ms = sim_dist_sample(&core->cfg->svc_latency[op], f->r_svc);
         mdl_call call = { op, 0, 1 };
-        if (at >= s->t_measure) mdl__meter_calls(s, &call, 1, 0);
+        if (at >= core->t_measure) mdl_calls_meter(core, &call, 1, 0);
         int32_t ti = task_new(f, run, q.id);
-        sim_engine_at(s->e, at + ms / 1e3, EV_SFN_SERVICE, f->comp, (uint64_t)ti);
+        sim_engine_at(core->e, at + ms / 1e3, EV_SFN_SERVICE, f->comp, (uint64_t)ti);
     }
     if (mdl_sfn_exec_status(e) != MDL_SFN_RUNNING)
         finish_execution(f, run);
 }
 
-void mdl__sfn_start(mdl_scenario *s, int32_t ri)
+/* The execution input: where the uploaded photo is, as an S3 event
+ * handler would pass it. */
+static json_object *execution_input(const mdl_sfn_sim *f, double bytes)
 {
-    struct mdl_sfn_sim *f = s->sfn;
-    const mdl_entry_cfg *en = &s->cfg->entry;
-    double now = sim_engine_now(s->e);
-    mdl_sfn_options opt;
-    mdl_sfn_options_default(&opt);
-    opt.type = en->workflow;
-    opt.task_latency_s = en->task_latency_s;
-    opt.start_time_s = now;
-    opt.seed = sim_engine_seed(s->e);
-    opt.replication = sim_engine_replication(s->e);
-    opt.express_memory_mb = en->express_memory_mb;
-    /* The execution input: where the uploaded photo is, as an S3 event
-     * handler would pass it. */
     json_object *in = json_object_new_object();
     char key[64];
     snprintf(key, sizeof key, "photos/%08llu.jpg", (unsigned long long)(f->started + 1));
     sim_json_add_string(in, "bucket", "gallery");
     sim_json_add_string(in, "key", key);
-    sim_json_add_double(in, "bytes", s->rq[ri].bytes);
+    sim_json_add_double(in, "bytes", bytes);
+    return in;
+}
+
+void mdl_sfn_sim_start(mdl_sfn_sim *f, int machine, int32_t ri)
+{
+    SIM_ASSERT(machine >= 0 && machine < f->nmachine);
+    mdl_core *core = f->core;
+    const sfn_machine *mc = &f->machine[machine];
+    mdl_sfn_options opt;
+    mdl_sfn_options_default(&opt);
+    opt.type = mc->workflow;
+    opt.task_latency_s = mc->task_latency_s;
+    opt.start_time_s = sim_engine_now(core->e);
+    opt.seed = sim_engine_seed(core->e);
+    opt.replication = sim_engine_replication(core->e);
+    opt.express_memory_mb = mc->express_memory_mb;
+    json_object *in = execution_input(f, mdl_req_at(core, ri)->bytes);
     mdl_sfn_exec *e = NULL;
     sim_error err;
-    sim_status st = mdl_sfn_exec_create(en->machine, in, &opt, &e, &err);
+    sim_status st = mdl_sfn_exec_create(mc->m, in, &opt, &e, &err);
     json_object_put(in);
     f->started++;
     if (st != SIM_OK) {
-        mdl__req_finish(s, ri, MDL_OUT_SFN_FAILED);
+        mdl_req_finish(core, ri, MDL_OUT_SFN_FAILED);
         return;
     }
     int32_t run = run_alloc(f);
     f->run[run].x = e;
+    f->run[run].machine = machine;
     f->run[run].req = ri;
     double deadline = mdl_sfn_exec_deadline(e);
-    if (deadline <= s->cfg->duration_s)
-        sim_engine_at(s->e, deadline, EV_SFN_DEADLINE, f->comp, (uint64_t)task_new(f, run, 0));
+    if (deadline <= core->cfg->duration_s)
+        sim_engine_at(core->e, deadline, EV_SFN_DEADLINE, f->comp, (uint64_t)task_new(f, run, 0));
     drive(f, run);
 }
 
 /* A Task's function finished: the origin's done hook of its invocation. */
 static void task_done(void *ctx, int32_t ri, mdl_outcome o)
 {
-    struct mdl_sfn_sim *f = ctx;
-    mdl_scenario *s = f->s;
-    int32_t ti = (int32_t)s->rq[ri].origin_arg;
+    mdl_sfn_sim *f = ctx;
+    int32_t ti = (int32_t)mdl_req_at(f->core, ri)->origin_arg;
     sfn_task *t = &f->task[ti];
     int32_t run = t->run;
     bool live = task_live(f, ti);
     if (live) {
         mdl_sfn_exec *e = f->run[run].x;
-        double now = sim_engine_now(s->e);
+        double now = sim_engine_now(f->core->e);
         if (o == MDL_OUT_OK) {
             mdl_sfn_exec_resume_result(e, t->id, now, t->result ? t->result : t->input);
         } else if (o == MDL_OUT_THROTTLED) {
@@ -300,13 +317,13 @@ static void task_done(void *ctx, int32_t ri, mdl_outcome o)
         }
     }
     task_free(f, ti);
-    mdl__req_free(s, ri);
+    mdl_req_free(f->core, ri);
     if (live) drive(f, run);
 }
 
 static void sfn_on_event(sim_engine *e, void *self, const sim_event *ev)
 {
-    struct mdl_sfn_sim *f = self;
+    mdl_sfn_sim *f = self;
     int32_t ti = (int32_t)ev->arg;
     int32_t run = f->task[ti].run;
     uint64_t id = f->task[ti].id;
@@ -331,34 +348,45 @@ static void sfn_on_event(sim_engine *e, void *self, const sim_event *ev)
 
 static const sim_component_ops k_sfn_ops = { "stepfunctions", sfn_on_event };
 
-void mdl__sfn_build(mdl_scenario *s)
+static sim_status sfn_build(mdl_core *core, void **self, sim_error *err)
 {
-    struct mdl_sfn_sim *f = sim_xcalloc(1, sizeof *f);
-    s->sfn = f;
-    f->s = s;
+    (void)err;
+    const mdl_entry_cfg *en = &core->cfg->entry;
+    mdl_sfn_sim *f = sim_xcalloc(1, sizeof *f);
+    *self = f;
+    f->core = core;
+    f->lambda = mdl_core_service(core, MDL_SID_LAMBDA);
+    SIM_ASSERT(f->lambda);   /* built before Step Functions */
     f->run_free = f->task_free = -1;
-    f->comp = sim_engine_add_component(s->e, &k_sfn_ops, f);
-    f->origin = mdl__add_origin(s, task_done, f);
-    f->r_svc = sim_engine_rng(s->e, "stepfunctions/service");
+    f->comp = sim_engine_add_component(core->e, &k_sfn_ops, f);
+    f->origin = mdl_core_add_origin(core, task_done, f);
+    f->r_svc = sim_engine_rng(core->e, "stepfunctions/service");
     f->ms = sim_hist_create(1e-3);
-    if (s->cfg->entry.type == MDL_ENTRY_STEPFUNCTIONS && s->cfg->entry.machine)
-        mdl_sfn_machine_each_task(s->cfg->entry.machine, add_action, f);
+    if (en->type == MDL_ENTRY_STEPFUNCTIONS && en->machine) {
+        f->machine[0] = (sfn_machine){ en->machine, en->workflow, en->task_latency_s,
+                                       en->express_memory_mb };
+        f->nmachine = 1;
+        mdl_sfn_machine_each_task(en->machine, add_action, f);
+    }
+    return SIM_OK;
 }
 
-void mdl__sfn_reset_stats(mdl_scenario *s)
+static void sfn_reset_stats(void *self, double now)
 {
-    struct mdl_sfn_sim *f = s->sfn;
+    (void)now;
+    mdl_sfn_sim *f = self;
     f->succeeded = f->failed = f->transitions = f->task_invocations = 0;
     sim_hist_clear(f->ms);
 }
 
-json_object *mdl__sfn_results(const mdl_scenario *s)
+static void sfn_results(const void *self, json_object *root, double t_end)
 {
-    const struct mdl_sfn_sim *f = s->sfn;
+    (void)t_end;
+    const mdl_sfn_sim *f = self;
+    if (!f->nmachine) return;
     json_object *o = json_object_new_object();
-    const mdl_entry_cfg *en = &s->cfg->entry;
     uint64_t done = f->succeeded + f->failed;
-    sim_json_add_string(o, "workflow", en->workflow == MDL_SFN_EXPRESS ? "express" : "standard");
+    sim_json_add_string(o, "workflow", f->machine[0].workflow == MDL_SFN_EXPRESS ? "express" : "standard");
     sim_json_add_int(o, "executions", (int64_t)done);
     sim_json_add_int(o, "succeeded", (int64_t)f->succeeded);
     sim_json_add_int(o, "failed", (int64_t)f->failed);
@@ -371,13 +399,12 @@ json_object *mdl__sfn_results(const mdl_scenario *s)
     sim_json_add_double(d, "p99", any ? sim_hist_quantile(f->ms, 0.99) : 0);
     sim_json_add_double(d, "mean", any ? sim_hist_mean(f->ms) : 0);
     json_object_object_add(o, "duration_ms", d);
-    return o;
+    json_object_object_add(root, "stepfunctions", o);
 }
 
-void mdl__sfn_destroy(mdl_scenario *s)
+static void sfn_destroy(void *self)
 {
-    struct mdl_sfn_sim *f = s->sfn;
-    if (!f) return;
+    mdl_sfn_sim *f = self;
     /* Executions still running at the end, and their tasks' inputs. */
     for (int32_t i = 0; i < f->nrun; i++)
         if (f->run[i].x) mdl_sfn_exec_destroy(f->run[i].x);
@@ -388,5 +415,8 @@ void mdl__sfn_destroy(mdl_scenario *s)
     free(f->act);
     sim_hist_destroy(f->ms);
     free(f);
-    s->sfn = NULL;
 }
+
+const mdl_service_ops mdl_sfn_sim_service = {
+    "stepfunctions", sfn_build, NULL, sfn_reset_stats, NULL, NULL, sfn_results, sfn_destroy,
+};
