@@ -280,12 +280,13 @@ static void enqueue(sqs_queue *q, double bytes, int32_t rqi, bool copy, int32_t 
     wake(q);
 }
 
+/* The message's request (if any) is done.  The message lets go of it first:
+ * the origin told may send more work (the message pool may move). */
 static void request_done(sqs_queue *q, sqs_msg *x, mdl_outcome o)
 {
-    if (x->req >= 0) {
-        mdl_req_finish(q->core, x->req, o);
-        x->req = -1;
-    }
+    int32_t ri = x->req;
+    x->req = -1;
+    if (ri >= 0) mdl_req_finish(q->core, ri, o);
 }
 
 /* Take the next deliverable message (retention checked), or -1. */
@@ -393,7 +394,7 @@ static void delete_msg(sqs_queue *q, uint64_t handle)
         g->last_seq = x->seq;
     }
     request_done(q, x, MDL_OUT_OK);
-    int32_t g = x->group;
+    int32_t g = q->m[i].group;
     msg_free(q, i);
     if (q->cfg->type == MDL_Q_FIFO && --q->g[g].inflight == 0 && q->g[g].head >= 0) {
         ring_push(q, g);
@@ -413,8 +414,9 @@ static void on_vis_timeout(sqs_queue *q, int32_t i, uint32_t gen)
         /* Redrive: the message moves to the dead-letter queue. */
         if (measuring(q)) q->to_dlq++;
         request_done(q, x, MDL_OUT_DEAD_LETTERED);
+        x = &q->m[i];
         enqueue(q->dlq, x->bytes, -1, false, x->group < q->dlq->ng ? x->group : 0);
-        int32_t g = x->group;
+        int32_t g = q->m[i].group;
         msg_free(q, i);
         if (q->cfg->type == MDL_Q_FIFO && q->g[g].inflight == 0 && q->g[g].head >= 0)
             ring_push(q, g);
@@ -732,25 +734,61 @@ static void autoscale(sqs_queue *q)
 
 /* ---- the queue component --------------------------------------------------- */
 
+/* A delayed message becomes visible. */
+static void on_delay_over(sqs_queue *q, int32_t i, uint32_t gen)
+{
+    sqs_msg *x = &q->m[i];
+    if (x->state != MSG_DELAYED || x->gen != gen) return;
+    q->ndelayed--;
+    x->t_visible = now_of(q);
+    make_visible(q, i, false);
+    wake(q);
+}
+
+/* A worker finished its batch: delete it (one DeleteMessage(Batch) call). */
+static void on_worker_done(sqs_queue *q, int ci, uint32_t gen)
+{
+    consumer *c = &q->c[ci];
+    if (c->gen != gen) return;
+    for (int k = 0; k < c->nbatch; k++) delete_msg(q, c->batch[k]);
+    api_call(q, 0);
+    poll(q, ci);
+}
+
+/* Expire the visible messages at the head of list `head` that are past
+ * the retention period. */
+static void expire_head(sqs_queue *q, int32_t *head, double now)
+{
+    while (*head >= 0 && now - q->m[*head].t_sent > q->cfg->retention_s) {
+        int32_t i = *head;
+        unlink_visible(q, i);
+        if (measuring(q)) q->expired++;
+        request_done(q, &q->m[i], MDL_OUT_EXPIRED);
+        msg_free(q, i);
+    }
+}
+
+/* Sweep expired messages off the head of the visible list(s); again later. */
+static void retention_sweep(sqs_queue *q)
+{
+    double now = now_of(q);
+    if (q->cfg->type == MDL_Q_STANDARD) {
+        expire_head(q, &q->vis_head, now);
+    } else {
+        for (int g = 0; g < q->ng; g++) expire_head(q, &q->g[g].head, now);
+    }
+    double step = fmin(3600.0, fmax(1.0, q->cfg->retention_s / 10));
+    sim_engine_after(q->core->e, step, EV_Q_RETENTION, q->comp, 0);
+}
+
 static void q_on_event(sim_engine *e, void *self, const sim_event *ev)
 {
     sqs_queue *q = self;
-    int ci = (int)(ev->arg >> 32);
+    int ci = (int)(ev->arg >> 32);      /* a consumer, or a message */
     uint32_t gen = (uint32_t)ev->arg;
     switch (ev->type) {
-    case EV_Q_VISIBLE: {
-        int32_t i = ci;
-        sqs_msg *x = &q->m[i];
-        if (x->state != MSG_DELAYED || x->gen != gen) break;
-        q->ndelayed--;
-        x->t_visible = sim_engine_now(e);
-        make_visible(q, i, false);
-        wake(q);
-        break;
-    }
-    case EV_Q_VIS_TIMEOUT:
-        on_vis_timeout(q, ci, gen);
-        break;
+    case EV_Q_VISIBLE: on_delay_over(q, ci, gen); break;
+    case EV_Q_VIS_TIMEOUT: on_vis_timeout(q, ci, gen); break;
     case EV_Q_POLL_TIMEOUT:
         if (q->c[ci].gen != gen || q->c[ci].state != C_WAITING) break;
         api_call(q, 0);
@@ -759,60 +797,21 @@ static void q_on_event(sim_engine *e, void *self, const sim_event *ev)
         break;
     case EV_W_POLL:
     case EV_W_BOOTED:
-        if (q->c[ci].gen != gen) break;
-        poll(q, ci);
+        if (q->c[ci].gen == gen) poll(q, ci);
         break;
-    case EV_W_DONE: {
-        consumer *c = &q->c[ci];
-        if (c->gen != gen) break;
-        for (int k = 0; k < c->nbatch; k++) delete_msg(q, c->batch[k]);
-        api_call(q, 0);   /* one DeleteMessage(Batch) call */
-        poll(q, ci);
-        break;
-    }
+    case EV_W_DONE: on_worker_done(q, ci, gen); break;
     case EV_ESM_WINDOW:
-        if (q->c[ci].gen != gen || q->c[ci].state != C_GATHER) break;
-        esm_invoke(q, ci);
+        if (q->c[ci].gen == gen && q->c[ci].state == C_GATHER) esm_invoke(q, ci);
         break;
-    case EV_ESM_SCALE:
-        esm_scale(q);
-        break;
-    case EV_W_AUTOSCALE:
-        autoscale(q);
-        break;
+    case EV_ESM_SCALE: esm_scale(q); break;
+    case EV_W_AUTOSCALE: autoscale(q); break;
     case EV_Q_RESEND:
         /* The producer's retry of a send that had in fact succeeded. */
         api_call(q, (double)ev->arg);
         enqueue(q, (double)ev->arg, -1, true, 0);
         break;
-    case EV_Q_RETENTION: {
-        /* Sweep expired messages off the head of the visible list(s). */
-        double now = sim_engine_now(e);
-        if (q->cfg->type == MDL_Q_STANDARD) {
-            while (q->vis_head >= 0 && now - q->m[q->vis_head].t_sent > q->cfg->retention_s) {
-                int32_t i = q->vis_head;
-                unlink_visible(q, i);
-                if (measuring(q)) q->expired++;
-                request_done(q, &q->m[i], MDL_OUT_EXPIRED);
-                msg_free(q, i);
-            }
-        } else {
-            for (int g = 0; g < q->ng; g++) {
-                while (q->g[g].head >= 0 && now - q->m[q->g[g].head].t_sent > q->cfg->retention_s) {
-                    int32_t i = q->g[g].head;
-                    unlink_visible(q, i);
-                    if (measuring(q)) q->expired++;
-                    request_done(q, &q->m[i], MDL_OUT_EXPIRED);
-                    msg_free(q, i);
-                }
-            }
-        }
-        double step = fmin(3600.0, fmax(1.0, q->cfg->retention_s / 10));
-        sim_engine_after(e, step, EV_Q_RETENTION, q->comp, 0);
-        break;
-    }
-    default:
-        SIM_ENGINE_ASSERT(e, !"unknown queue event");
+    case EV_Q_RETENTION: retention_sweep(q); break;
+    default: SIM_ENGINE_ASSERT(e, !"unknown queue event");
     }
 }
 
