@@ -14,7 +14,6 @@
 #include <string.h>
 
 static sim_engine *engine_of(const mdl_lambda *l) { return l->core->e; }
-static bool measuring(const mdl_lambda *l) { return mdl_core_measuring(l->core); }
 
 /* ---- concurrency and scaling ------------------------------------------------ */
 
@@ -35,10 +34,9 @@ static void concurrency_take(mdl_lambda *l, fn_rt *f, int delta)
 /* May a new execution environment start now?  2023 rule: 1,000 per 10 s per
  * function, refilled continuously, no carry-over beyond 1,000.  Pre-2023:
  * an account burst, then +500 per minute. */
-static bool scaling_token(mdl_lambda *l, fn_rt *f)
+static bool scaling_token(mdl_lambda *l, fn_rt *f, double now)
 {
     const mdl_config *c = l->core->cfg;
-    double now = sim_engine_now(engine_of(l));
     if (c->scaling == MDL_SCALING_2023) {
         f->tokens = fmin(1000.0, f->tokens + (now - f->t_tokens) * 100.0);
         f->t_tokens = now;
@@ -55,9 +53,11 @@ static bool scaling_token(mdl_lambda *l, fn_rt *f)
 
 /* ---- durations ------------------------------------------------------------------ */
 
-static double calls_ms(const fn_rt *f, const mdl_req *r)
+/* The handler's service calls (none: no call, 0 ms, no draw). */
+static inline double calls_ms(const fn_rt *f, const mdl_req *r)
 {
-    return mdl_calls_ms(f->l->core, f->cfg->calls, f->cfg->ncalls, f->r_calls, r->bytes);
+    if (!f->cfg->ncalls) return 0.0;
+    return mdl_calls_ms(f->core, f->cfg->calls, f->cfg->ncalls, f->r_calls, r->bytes);
 }
 
 /* Billed duration of one invocation, as its REPORT line says: the handler
@@ -65,7 +65,7 @@ static double calls_ms(const fn_rt *f, const mdl_req *r)
 static double billed_ms_of(const fn_rt *f, const mdl_req *r)
 {
     double ms = r->duration_ms + (r->cold && f->init_billed ? r->init_ms : 0.0);
-    double g = f->l->core->cfg->granularity_ms;
+    double g = f->core->cfg->granularity_ms;
     double b = ceil(ms / g - 1e-9) * g;
     return b < g ? g : b;
 }
@@ -131,23 +131,21 @@ static void cold_times(fn_rt *f, mdl_req *r)
 
 /* ---- outcomes ------------------------------------------------------------------ */
 
+/* The invocation's REPORT row (call only with a log). */
 static void log_row(fn_rt *f, const mdl_req *r, double billed_ms, const char *outcome)
 {
-    mdl_lambda *l = f->l;
-    FILE *log = l->core->log;
-    if (!log) return;
-    fprintf(log, "%llu,%s,%.6f,%.3f,%.0f,%.3f,%d,%s,%s\n",
-            (unsigned long long)l->next_req_id++, f->cfg->name,
-            sim_engine_now(engine_of(l)) - r->response_ms / 1e3, r->duration_ms, billed_ms,
+    fprintf(f->core->log, "%llu,%s,%.6f,%.3f,%.0f,%.3f,%d,%s,%s\n",
+            (unsigned long long)f->l->next_req_id++, f->cfg->name,
+            sim_engine_now(f->e) - r->response_ms / 1e3, r->duration_ms, billed_ms,
             r->init_ms, f->cfg->memory_mb, r->cold ? "cold" : "warm", outcome);
 }
 
 /* An event invocation that failed: Lambda's own retry queue. */
 static void async_retry_or_drop(fn_rt *f, int32_t ri, bool throttled, mdl_outcome final)
 {
-    mdl_core *core = f->l->core;
+    mdl_core *core = f->core;
     mdl_req *r = mdl_req_at(core, ri);
-    double now = sim_engine_now(core->e);
+    double now = sim_engine_now(f->e);
     double delay;
     if (throttled) {
         /* Throttles go back to the internal queue: backoff from 1 s doubling to
@@ -167,24 +165,25 @@ static void async_retry_or_drop(fn_rt *f, int32_t ri, bool throttled, mdl_outcom
         mdl_req_finish(core, ri, MDL_OUT_ASYNC_DROPPED);
         return;
     }
-    sim_engine_after(core->e, delay, EV_INVOKE, f->comp, (uint64_t)ri);
+    sim_engine_after(f->e, delay, EV_INVOKE, f->comp, (uint64_t)ri);
 }
 
 /* Throttle or failure: an event invocation is retried, other requests go
  * back to their origin (the client, an ESM batch's poller, a Task). */
 static void fail_invocation(fn_rt *f, int32_t ri, bool throttled, mdl_outcome o)
 {
-    if (mdl_req_at(f->l->core, ri)->async)
+    if (mdl_req_at(f->core, ri)->async)
         async_retry_or_drop(f, ri, throttled, o);
     else
-        mdl_req_finish(f->l->core, ri, o);
+        mdl_req_finish(f->core, ri, o);
 }
 
 static void invoke(fn_rt *f, int32_t ri)
 {
     mdl_lambda *l = f->l;
-    mdl_req *r = mdl_req_at(l->core, ri);
-    bool measured = measuring(l);
+    mdl_req *r = mdl_req_at(f->core, ri);
+    double now = sim_engine_now(f->e);
+    bool measured = now >= f->core->t_measure;
     if (measured) f->invocations++;
     if (!concurrency_free(l, f)) {
         if (measured) f->throttles++;
@@ -198,12 +197,12 @@ static void invoke(fn_rt *f, int32_t ri)
         r->duration_ms = handler_ms(f, r);
         r->response_ms = r->duration_ms;
     } else {
-        if (!scaling_token(l, f)) {
+        if (!scaling_token(l, f, now)) {
             if (measured) f->throttles++;
             fail_invocation(f, ri, true, MDL_OUT_THROTTLED);
             return;
         }
-        ii = mdl__env_alloc(f, sim_engine_now(engine_of(l)), false);
+        ii = mdl__env_alloc(f, now, false);
         f->live++;
         r->cold = 1;
         if (measured) f->cold_starts++;
@@ -219,7 +218,7 @@ static void invoke(fn_rt *f, int32_t ri)
         r->duration_ms = limit_ms;
         r->response_ms = r->init_ms + limit_ms;
     }
-    sim_engine_after(engine_of(l), r->response_ms / 1e3, EV_DONE, f->comp, (uint64_t)ri);
+    sim_engine_after(f->e, r->response_ms / 1e3, EV_DONE, f->comp, (uint64_t)ri);
 }
 
 /* The handler was killed (out of memory, timeout): the environment goes
@@ -228,22 +227,22 @@ static void killed(fn_rt *f, int32_t ri, int32_t ii, double billed, mdl_outcome 
 {
     if (f->in[ii].provisioned) mdl__env_go_idle(f, ii); else mdl__env_destroy(f, ii);
     mdl__env_levels(f);
-    log_row(f, mdl_req_at(f->l->core, ri), billed, mdl_outcome_name(o));
+    if (f->core->log) log_row(f, mdl_req_at(f->core, ri), billed, mdl_outcome_name(o));
     fail_invocation(f, ri, false, o);
 }
 
 static void done(fn_rt *f, int32_t ri)
 {
-    mdl_core *core = f->l->core;
+    mdl_core *core = f->core;
     mdl_req *r = mdl_req_at(core, ri);
-    double now = sim_engine_now(core->e);
+    double now = sim_engine_now(f->e);
     int32_t ii = r->inst;
     double billed = billed_ms_of(f, r);
     mdl_meter_lambda_invocation(core->meter, f->meter_fn, r->duration_ms,
                                 r->cold ? r->init_ms : 0.0, f->in[ii].provisioned);
     if (r->async && r->bytes > 256 * 1024.0)
         mdl_meter_lambda_async_payload(core->meter, f->meter_fn, r->bytes / 1024.0);
-    mdl_calls_meter(core, f->cfg->calls, f->cfg->ncalls, r->bytes);
+    if (f->cfg->ncalls) mdl_calls_meter(core, f->cfg->calls, f->cfg->ncalls, r->bytes);
     concurrency_take(f->l, f, -1);
     if (now >= core->t_measure) {
         sim_hist_add(f->dur_ms, r->duration_ms);
@@ -268,7 +267,7 @@ static void done(fn_rt *f, int32_t ri)
     /* The caller (a front door) gave up at its timeout; Lambda ran on and
      * billed. */
     bool door_timeout = now - r->t_arrival > r->timeout_s + 1e-12;
-    log_row(f, r, billed, door_timeout ? "entry_timeout" : "ok");
+    if (core->log) log_row(f, r, billed, door_timeout ? "entry_timeout" : "ok");
     mdl_req_finish(core, ri, door_timeout ? MDL_OUT_ENTRY_TIMEOUT : MDL_OUT_OK);
 }
 
@@ -342,6 +341,8 @@ static int fn_add(mdl_lambda *l, const mdl_function_cfg *cfg, mdl_function_cfg *
     fn_rt *f = sim_xcalloc(1, sizeof *f);
     l->fn[l->nfn] = f;
     f->l = l;
+    f->core = core;
+    f->e = core->e;
     f->cfg = cfg;
     f->own_cfg = own;
     snprintf(f->name, sizeof f->name, "%s", cfg->name);

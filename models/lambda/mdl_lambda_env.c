@@ -53,11 +53,9 @@ static void list_unlink(fn_rt *f, int32_t *head, int32_t *tail, int32_t i)
     x->prev = x->next = -1;
 }
 
-static sim_engine *engine_of(const fn_rt *f) { return f->l->core->e; }
-
 void mdl__env_levels(fn_rt *f)
 {
-    double now = sim_engine_now(engine_of(f));
+    double now = sim_engine_now(f->e);
     sim_twavg_set(&f->tw_live, now, f->live);
     sim_twavg_set(&f->tw_busy, now, f->busy);
     sim_twavg_set(&f->tw_idle, now, f->live - f->busy);
@@ -67,8 +65,8 @@ void mdl__env_levels(fn_rt *f)
 void mdl__env_destroy(fn_rt *f, int32_t i)
 {
     inst *x = &f->in[i];
-    double now = sim_engine_now(engine_of(f));
-    if (now >= f->l->core->t_measure)
+    double now = sim_engine_now(f->e);
+    if (now >= f->core->t_measure)
         sim_welford_add(&f->lifespan, now - x->created);
     x->state = INST_FREE;
     x->gen++;
@@ -81,7 +79,7 @@ void mdl__env_destroy(fn_rt *f, int32_t i)
 static void sweep_arm(fn_rt *f)
 {
     if (f->sweep_armed || f->idle_head < 0) return;
-    sim_engine *e = engine_of(f);
+    sim_engine *e = f->e;
     double t = f->in[f->idle_head].idle_since + f->cfg->keep_alive_s;
     double now = sim_engine_now(e);
     f->sweep_armed = true;
@@ -91,7 +89,7 @@ static void sweep_arm(fn_rt *f)
 void mdl__env_go_idle(fn_rt *f, int32_t i)
 {
     inst *x = &f->in[i];
-    sim_engine *e = engine_of(f);
+    sim_engine *e = f->e;
     x->state = INST_IDLE;
     x->idle_since = sim_engine_now(e);
     x->gen++;
@@ -161,7 +159,7 @@ void mdl__env_expire_sweep(fn_rt *f, uint32_t gen)
 {
     if (gen != f->sweep_gen) return;    /* stale timer */
     f->sweep_armed = false;
-    double now = sim_engine_now(engine_of(f));
+    double now = sim_engine_now(f->e);
     /* Expire every head whose keep-alive has run out (ties included). */
     while (f->idle_head >= 0 &&
            f->in[f->idle_head].idle_since + f->cfg->keep_alive_s <= now + 1e-9) {

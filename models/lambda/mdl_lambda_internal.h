@@ -24,6 +24,8 @@ typedef struct inst {       /* an execution environment */
 
 typedef struct fn_rt {
     mdl_lambda *l;
+    mdl_core *core;                     /* l->core and its engine, kept at hand: */
+    sim_engine *e;                      /* every event of the function reads them */
     const mdl_function_cfg *cfg;
     mdl_function_cfg *own_cfg;          /* a template's copy (trace functions), owned */
     char name[MDL_NAME_MAX];

@@ -62,7 +62,7 @@ void mdl_entry_receive(mdl_entry *en, int32_t ri, int fn)
 {
     mdl_core *core = en->core;
     mdl_req *r = mdl_req_at(core, ri);
-    r->counted = mdl_core_measuring(core);
+    r->counted = r->t_arrival >= core->t_measure;   /* arrived after the warm-up */
     if (r->counted) {
         en->arrivals++;
         en->live_counted++;
@@ -91,7 +91,7 @@ static void client_done(void *ctx, int32_t ri, mdl_outcome o)
     mdl_entry *en = ctx;
     mdl_core *core = en->core;
     const mdl_req *r = mdl_req_at(core, ri);
-    if (en->door) mdl_door_respond(en->door, ri, o);
+    if (en->door && r->resp_bytes > 0) mdl_door_respond(en->door, ri, o);
     if (r->counted) {
         en->live_counted--;
         if (o == MDL_OUT_OK) {
