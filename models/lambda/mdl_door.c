@@ -55,7 +55,7 @@ void mdl_door_receive(mdl_door *d, int32_t ri, int fn)
     const mdl_entry_cfg *en = d->cfg;
     mdl_core *core = d->core;
     mdl_req *r = mdl_req_at(core, ri);
-    double now = sim_engine_now(core->e);
+    double now = r->t_arrival;   /* the door sees the request as it arrives */
     r->t_first = now;
     r->async = en->async;
     if (!en->async) r->timeout_s = en->timeout_s;   /* the client waits at the door */

@@ -29,7 +29,7 @@ sim_status mdl_door_create(mdl_core *core, const mdl_entry_cfg *en, const char *
                            mdl_door **out, sim_error *err);
 void mdl_door_destroy(mdl_door *d);
 
-/* Client request ri, for function fn. */
+/* Client request ri, for function fn, as it arrives (its t_arrival is now). */
 void mdl_door_receive(mdl_door *d, int32_t ri, int fn);
 /* Request ri finished with outcome o (before it is freed). */
 void mdl_door_respond(mdl_door *d, int32_t ri, mdl_outcome o);

@@ -19,8 +19,8 @@ typedef struct mdl_entry mdl_entry;
 
 extern const mdl_service_ops mdl_entry_service;
 
-/* The source made client request ri (arrival time and payload set); fn is
- * the function its route chose (used by door entries). */
+/* Client request ri arrives now: the source set its t_arrival (now) and
+ * payload; fn is the function its route chose (used by door entries). */
 void mdl_entry_receive(mdl_entry *en, int32_t ri, int fn);
 
 #endif /* MDL_ENTRY_H */
