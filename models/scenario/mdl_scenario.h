@@ -1,10 +1,10 @@
 /* mdl_scenario.h - one replication of a run config on its own engine.
  *
- * mdl_scenario_create builds the components (source, entry, functions)
- * on a fresh sim_engine seeded from (seed, replication); mdl_scenario_run
- * runs to duration_s; mdl_scenario_results serialises every figure
- * (README "What it reports").  Nothing is shared between scenarios, so
- * sweeps may run many at once on different threads.
+ * mdl_scenario_create builds the services (Lambda, the entry and its
+ * source, SQS, Step Functions: mdl_service.h) on a fresh sim_engine seeded
+ * from (seed, replication); mdl_scenario_run runs to duration_s;
+ * mdl_scenario_results serialises every figure (README "What it reports").  Nothing is shared between scenarios, so sweeps may run many at
+ * once on different threads.
  */
 #ifndef MDL_SCENARIO_H
 #define MDL_SCENARIO_H
@@ -24,7 +24,8 @@ sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t re
 void mdl_scenario_destroy(mdl_scenario *s);
 
 /* Write one CSV row per finished invocation (Lambda REPORT fields) to fp,
- * which the caller owns.  Call before run. */
+ * which the caller owns, after a header row written when the run starts.
+ * Call before run. */
 void mdl_scenario_set_log(mdl_scenario *s, FILE *fp);
 
 /* One row of the time series: the state at the end of each interval. */

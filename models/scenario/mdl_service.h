@@ -1,0 +1,212 @@
+/* mdl_service.h - how a simulated service plugs into the scenario core.
+ *
+ * The core (models/scenario/) owns one replication's engine, the meter, the
+ * request pool and the run's timeline: warm-up, time series, the end of the
+ * run and the results document.  Each service owns its state and its engine
+ * components, in its own folder: Lambda (models/lambda/: functions,
+ * execution environments, front doors), the entries (models/scenario/
+ * mdl_entry.c: arrivals, client accounting), SQS (models/sqs/), Step
+ * Functions (models/stepfn/mdl_sfn_sim.c).
+ *
+ * A service is a table of hooks (mdl_service_ops) and one line in
+ * MDL_SCENARIO_SERVICES; the core calls the hooks of every service in that order
+ * (build, start, warm-up, time-series levels, meter, results) and destroys
+ * them in reverse.  Adding a service touches its folder and that line.
+ *
+ * Services talk to each other only through narrow functions declared in the
+ * callee's header (mdl_lambda_invoke, mdl_sqs_send, mdl_sfn_sim_start), never
+ * through each other's structs, and through the core:
+ *  - requests: any service may take a request from the pool (mdl_req_alloc)
+ *    and hand it to another service; the pool index is the handle.  The
+ *    request's `origin` says whom mdl_req_finish tells when the work is done:
+ *    MDL_ORIGIN_CLIENT (an entry's arrival) or an origin a service
+ *    registered (an SQS batch, a Step Functions Task), with `origin_arg` the
+ *    origin's own data.  Work that services send each other (a function's
+ *    calls, a flow's root) adds origins, not new wiring.
+ *  - the core's state (mdl_core): the engine, the config, the meter, the
+ *    start of measurement.  Services read it; they change it only through
+ *    the functions below.
+ *
+ * This is the only header of models/scenario/ that a service folder may
+ * include (scripts/check-layers.sh enforces it).
+ *
+ * Cost: every helper here is O(1) and allocation-free except mdl_req_alloc
+ * when the pool grows (capacity doubles, never shrinks).
+ */
+#ifndef MDL_SERVICE_H
+#define MDL_SERVICE_H
+
+#include <stdio.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "models/config/mdl_config.h"
+#include "models/pricing/mdl_meter.h"
+#include "sim/sim_engine.h"
+
+/* The services, in the order the core calls them.  Order matters where a
+ * service uses another while it builds (Lambda first: the others invoke its
+ * functions) and for the results document (its sections in this order). */
+#define MDL_SCENARIO_SERVICES(X)                                                             \
+    X(LAMBDA, mdl_lambda_service)    /* models/lambda: functions, environments, doors */ \
+    X(ENTRY,  mdl_entry_service)     /* models/scenario/mdl_entry.c: arrivals, clients */ \
+    X(SQS,    mdl_sqs_service)       /* models/sqs: queues, workers, event-source maps */ \
+    X(SFN,    mdl_sfn_sim_service)   /* models/stepfn/mdl_sfn_sim.c: executions */
+
+typedef enum {
+#define MDL__SID_ENUM(id, ops) MDL_SID_##id,
+    MDL_SCENARIO_SERVICES(MDL__SID_ENUM)
+#undef MDL__SID_ENUM
+    MDL_SID_COUNT
+} mdl_service_id;
+
+/* ---- requests -------------------------------------------------------------- */
+
+#define MDL_NO_FN UINT16_MAX   /* mdl_req.fn of a request no function serves */
+
+/* One unit of work in flight: a client's request, an SQS batch handed to a
+ * function, a Step Functions Task's invocation.  Plain data in the core's
+ * pool; events carry its index. */
+typedef struct mdl_req {
+    /* the work, as its sender made it */
+    double t_arrival;     /* when it was sent */
+    double t_first;       /* first invocation attempt (async event age) */
+    double bytes;         /* request payload */
+    double resp_bytes;    /* response payload (a viewed photo) */
+    double trace_ms;      /* handler duration from the trace (NaN: draw it) */
+    double timeout_s;     /* the caller gives up after this (INFINITY: nobody waits) */
+    /* while a function serves it (models/lambda) */
+    double response_ms;   /* function response time (for the done event) */
+    double duration_ms;   /* handler Duration (REPORT) */
+    double init_ms;
+    int32_t inst;         /* its execution environment */
+    uint16_t fn;          /* the function serving it (MDL_NO_FN: none yet) */
+    uint16_t batch_n;     /* messages in an ESM batch (durations add up) */
+    uint8_t attempts;     /* async: error retries used */
+    uint8_t throttle_tries;
+    uint8_t cold;
+    uint8_t timed_out;
+    uint8_t oom;          /* the kernel's working set exceeds memory */
+    uint8_t async;        /* an event invocation: Lambda retries it, nobody waits */
+    /* bookkeeping */
+    uint8_t counted;      /* a client's request that arrived after the warm-up */
+    uint8_t origin;       /* whom mdl_req_finish tells */
+    uint64_t origin_arg;  /* the origin's own: an ESM batch's (queue, slot), a Task */
+    int32_t next_free;    /* the pool's free list */
+} mdl_req;
+
+/* Told when a request of its origin finishes with outcome o.  It owns the
+ * request from then on (frees it, or hands it on). */
+typedef void (*mdl_done_fn)(void *ctx, int32_t ri, mdl_outcome o);
+
+typedef struct mdl_origin {
+    mdl_done_fn done;
+    void *ctx;
+} mdl_origin;
+
+#define MDL_ORIGIN_CLIENT 0   /* a client's request: the entries' accounting */
+#define MDL_MAX_ORIGINS 16
+
+/* ---- the core's state, as services see it ------------------------------------ */
+
+typedef struct mdl_core {
+    sim_engine *e;
+    const mdl_config *cfg;
+    mdl_meter *meter;            /* the bill's usage, metered per event */
+    FILE *log;                   /* one CSV row per finished invocation (NULL: none) */
+    double t_measure;            /* start of measurement: the end of the warm-up */
+    double s3_gb_month;          /* storage of objects PUT during the run (mdl_s3_store) */
+    mdl_req *rq;                 /* the request pool; moves when it grows */
+    int32_t nrq, caprq, rq_free;
+    mdl_origin origin[MDL_MAX_ORIGINS];
+    int norigin;
+    void *svc[MDL_SID_COUNT];    /* each service's state, once built */
+} mdl_core;
+
+/* A request by index.  The pointer is valid until the next mdl_req_alloc. */
+static inline mdl_req *mdl_req_at(const mdl_core *c, int32_t ri) { return &c->rq[ri]; }
+
+/* A fresh request: zeroed, no function, no environment, no trace duration,
+ * nobody waiting, origin MDL_ORIGIN_CLIENT. */
+int32_t mdl_req_alloc(mdl_core *c);
+
+static inline void mdl_req_free(mdl_core *c, int32_t ri)
+{
+    c->rq[ri].next_free = c->rq_free;
+    c->rq_free = ri;
+}
+
+/* Request ri finished: tell its origin (which then owns it). */
+static inline void mdl_req_finish(mdl_core *c, int32_t ri, mdl_outcome o)
+{
+    const mdl_origin *og = &c->origin[c->rq[ri].origin];
+    og->done(og->ctx, ri, o);
+}
+
+/* Register an origin (at build); returns the value for mdl_req.origin.
+ * The client's origin is set by the entries (mdl_core_set_client). */
+uint8_t mdl_core_add_origin(mdl_core *c, mdl_done_fn done, void *ctx);
+void mdl_core_set_client(mdl_core *c, mdl_done_fn done, void *ctx);
+
+/* Is the run past its warm-up (statistics and usage count)? */
+static inline bool mdl_core_measuring(const mdl_core *c)
+{
+    return sim_engine_now(c->e) >= c->t_measure;
+}
+
+/* Another service's state (NULL before it is built: a service may use the
+ * services listed before it from its build hook, any service from start). */
+static inline void *mdl_core_service(const mdl_core *c, mdl_service_id id) { return c->svc[id]; }
+
+/* Bad input found mid-run (a trace line): stop the engine; mdl_scenario_run
+ * returns this error.  The first failure wins. */
+void mdl_core_fail(mdl_core *c, const sim_error *err);
+
+/* ---- service calls (S3, DynamoDB, Rekognition, EFS), mdl_calls.c ---------------- */
+
+/* Latency (ms) of a list of service calls, drawn from rng; `req_bytes`
+ * stands for "bytes": "request". */
+double mdl_calls_ms(const mdl_core *c, const mdl_call *calls, int n, gsl_rng *rng,
+                    double req_bytes);
+/* Their usage on the meter (S3 requests and storage, DynamoDB units, ...). */
+void mdl_calls_meter(mdl_core *c, const mdl_call *calls, int n, double req_bytes);
+/* An object PUT now is stored until the end of the run (S3 GB-month). */
+void mdl_s3_store(mdl_core *c, double bytes);
+
+/* ---- the hooks ------------------------------------------------------------------ */
+
+/* A time-series sample: every service adds its levels (cumulative counts
+ * since the warm-up, and current levels). */
+typedef struct mdl_levels {
+    uint64_t arrivals, completed, failed;   /* client requests */
+    uint64_t throttles;                     /* Lambda throttles */
+    double instances, running;              /* execution environments alive, busy */
+    double queue_depth, consumers;          /* visible messages; workers and pollers */
+    double gb_s, requests_billed;           /* Lambda usage so far */
+} mdl_levels;
+
+/* The latency object of the results ({p50, p95, p99, mean, max}, ms). */
+json_object *mdl_latency_json(const sim_hist *h);
+
+/* Any hook may be NULL. */
+typedef struct mdl_service_ops {
+    const char *name;
+    /* Build from core->cfg: state, engine components, RNG streams (named,
+     * so no service shifts another's draws), meter registrations, origins.
+     * Schedules nothing.  On error *self may be set: the core destroys it. */
+    sim_status (*build)(mdl_core *core, void **self, sim_error *err);
+    /* The run starts: schedule the first events. */
+    void (*start)(void *self);
+    /* The warm-up ended at `now`: forget what was counted so far (the meter
+     * is reset by the core). */
+    void (*reset_stats)(void *self, double now);
+    void (*levels)(const void *self, mdl_levels *acc);
+    /* The run ended after `span_s` measured seconds: meter what accrues over
+     * time (provisioned concurrency, cache and worker hours). */
+    sim_status (*meter_end)(void *self, double span_s, sim_error *err);
+    /* Add the service's sections to the results document. */
+    void (*results)(const void *self, json_object *root, double t_end);
+    void (*destroy)(void *self);
+} mdl_service_ops;
+
+#endif /* MDL_SERVICE_H */
