@@ -52,6 +52,9 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN:= $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/lambdasim
 
+# The installed data directory, the resolver's third choice (rpt_cli_data.h).
+$(BUILD)/obj/reports/cli/rpt_cli_data.o: CPPFLAGS += -DLAMBDASIM_DATADIR='"$(PREFIX)/share/lambdasim"'
+
 # Keep test objects: they carry the -MMD dependency files.
 .SECONDARY:
 

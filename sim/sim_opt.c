@@ -254,12 +254,13 @@ static sim_status read_object(const sim_opt_ctx *c, const sim_opt *r, json_objec
     SIM_TRY(sim_json_get_child(c->doc, obj, path, r->key, obj && (r->flags & SIM_OPT_REQUIRED),
                                json_type_object, &v, c->err));
     sim_opt_path(p, sizeof p, path, r);
+    void *sub = base ? (char *)base + r->off : NULL;   /* the nested struct */
     if (r->variant) {
         int k;
-        return v ? sim_opt_parse_variant(c, r->variant, v, p, base, &k) : SIM_OK;
+        return v ? sim_opt_parse_variant(c, r->variant, v, p, sub, &k) : SIM_OK;
     }
     if (!r->sub || (!v && (r->flags & SIM_OPT_KEEP))) return SIM_OK;
-    return sim_opt_parse(c, r->sub, v, p, base);
+    return sim_opt_parse(c, r->sub, v, p, sub);
 }
 
 sim_status sim_opt_read(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
@@ -349,7 +350,7 @@ json_object *sim_opt_write_value(const sim_opt *r, const void *base, const void 
     case SIM_OPT_OBJECT: {
         if (!r->sub) return NULL;
         json_object *o = json_object_new_object();
-        sim_opt_write(r->sub, base, user, o);
+        sim_opt_write(r->sub, (const char *)base + r->off, user, o);
         return o;
     }
     case SIM_OPT_MAP:

@@ -116,7 +116,8 @@ struct sim_opt {
     const char *def_doc;           /* the default as the docs say it, when def is not it */
     const char *doc;
     sim_opt_store store;
-    size_t off, size;              /* where it lands; size of a CHARS buffer */
+    size_t off, size;              /* where it lands; size of a CHARS buffer.  OBJECT:
+                                    * where its struct is (sub-rows are relative to it) */
     double per;                    /* JSON value = stored value x per (0: 1) */
     size_t has_off;                /* SIM_OPT_PRESENT: where the bool goes */
     const sim_opt_table *sub;      /* OBJECT keys; MAP/ARRAY value keys */

@@ -34,7 +34,7 @@ static priced price(const char *json)
     sim_error_clear(&err);
     sim_status s = sim_json_doc_parse(&doc, json, "usage", &err);
     if (s == SIM_OK) {
-        s = mdl_usage_from_json(&doc, NULL, &p.cat, &p.m, &err);
+        s = mdl_usage_from_json(&doc, NULL, NULL, &p.cat, &p.m, &err);
         sim_json_doc_fini(&doc);
     }
     if (s == SIM_OK)
@@ -59,7 +59,7 @@ static sim_error price_error(const char *json)
     sim_error_clear(&err);
     sim_status s = sim_json_doc_parse(&doc, json, "usage", &err);
     if (s == SIM_OK) {
-        s = mdl_usage_from_json(&doc, NULL, &p.cat, &p.m, &err);
+        s = mdl_usage_from_json(&doc, NULL, NULL, &p.cat, &p.m, &err);
         sim_json_doc_fini(&doc);
     }
     if (s == SIM_OK)
@@ -108,7 +108,7 @@ static void test_catalogues(void)
     }
     /* Unknown region names the usage file's field. */
     cat = NULL;
-    CHECK(mdl_catalog_load_region("mars-1", "u.json", 3, "region", &cat, &err) == SIM_EUNKNOWN,
+    CHECK(mdl_catalog_load_region(NULL, "mars-1", "u.json", 3, "region", &cat, &err) == SIM_EUNKNOWN,
           "unknown region");
     CHECK(strcmp(err.field, "region") == 0 && err.line == 3 && strstr(err.msg, "mars-1"),
           "%s", err.msg);

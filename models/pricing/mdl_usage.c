@@ -343,8 +343,9 @@ static sim_status read_services(reader *r, json_object *root)
     return SIM_OK;
 }
 
-sim_status mdl_usage_from_json(const sim_json_doc *doc, const char *catalog_path,
-                               mdl_catalog **cat_out, mdl_meter **meter_out, sim_error *err)
+sim_status mdl_usage_from_json(const sim_json_doc *doc, const char *data_dir,
+                               const char *catalog_path, mdl_catalog **cat_out,
+                               mdl_meter **meter_out, sim_error *err)
 {
     static const char *const top[] = {
         "region", "free_tier", "billing_granularity_ms", "month", "lambda", "function_url",
@@ -386,7 +387,7 @@ sim_status mdl_usage_from_json(const sim_json_doc *doc, const char *catalog_path
             return s;
         }
     } else {
-        SIM_TRY(mdl_catalog_load_region(has_region ? region : "us-east-1", doc->input,
+        SIM_TRY(mdl_catalog_load_region(data_dir, has_region ? region : "us-east-1", doc->input,
                                         has_region ? sim_json_line(doc, "region") : 0,
                                         has_region ? "region" : NULL, &cat, err));
     }

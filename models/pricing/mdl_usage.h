@@ -15,10 +15,11 @@
 
 /* Validate a usage document and meter it.  The catalogue is `catalog_path`
  * when given (its region must agree with the file's "region", if any),
- * else data/prices/<region>.json.  On success the caller owns *cat and
- * *meter (destroy the meter first); on failure both are NULL and err names
- * the file, line and field. */
-sim_status mdl_usage_from_json(const sim_json_doc *doc, const char *catalog_path,
-                               mdl_catalog **cat, mdl_meter **meter, sim_error *err);
+ * else DATA_DIR/prices/<region>.json (data_dir NULL: "data").  On success
+ * the caller owns *cat and *meter (destroy the meter first); on failure
+ * both are NULL and err names the file, line and field. */
+sim_status mdl_usage_from_json(const sim_json_doc *doc, const char *data_dir,
+                               const char *catalog_path, mdl_catalog **cat, mdl_meter **meter,
+                               sim_error *err);
 
 #endif /* MDL_USAGE_H */

@@ -13,6 +13,7 @@
  * ASL definition) for a simulated day; its report goes to DIR/pipeline/.
  */
 #include "reports/cli/rpt_cmd.h"
+#include "reports/cli/rpt_cli_data.h"
 #include "models/scenario/mdl_scenario.h"
 #include "reports/page/rpt_report.h"
 #include "sim/sim_cli.h"
@@ -34,7 +35,8 @@ static const char k_usage[] =
     "reports/out/demo): report.html, summary.json, timeseries.csv, report.md,\n"
     "charts/*.svg (--png adds PNG charts).  Then Solution 1 (one Lambda) against\n"
     "Solution 2 (Step Functions) for the image pipeline, into DIR/pipeline/.\n"
-    "--data names the data folder (default: $LAMBDASIM_DATA, else ./data);\n"
+    "--data names the data folder (default: $LAMBDASIM_DATA, else the installed\n"
+    "share/lambdasim, else ./data);\n"
     "--seed the master seed (default 1).\n";
 
 /* The designs: one front door each. */
@@ -53,8 +55,9 @@ typedef struct demo_design {
     size_t nts;
 } demo_design;
 
-static sim_status demo_run_one(demo_design *dd, const char *config, const char *entry,
-                               const char *trace, uint64_t seed, sim_error *err)
+static sim_status demo_run_one(demo_design *dd, const char *data, const char *config,
+                               const char *entry, const char *trace, uint64_t seed,
+                               sim_error *err)
 {
     sim_json_doc doc;
     SIM_TRY(sim_json_doc_load(&doc, config, err));
@@ -64,7 +67,8 @@ static sim_status demo_run_one(demo_design *dd, const char *config, const char *
         SIM_FAIL(err, SIM_EMISSING, config, 0, "entry", "the demo config needs an entry object");
     }
     if (entry) json_object_object_add(e, "type", json_object_new_string(entry));
-    sim_status st = mdl_config_from_doc(&dd->cfg, &doc, err);
+    mdl_config_opts opts = { .data_dir = data };
+    sim_status st = mdl_config_from_doc(&dd->cfg, &doc, &opts, err);
     sim_json_doc_fini(&doc);
     SIM_TRY(st);
     dd->loaded = true;
@@ -106,7 +110,7 @@ static int demo_pipeline(const char *data, const char *out, uint64_t seed, bool 
     int rc = 0;
     for (int i = 0; i < 2 && rc == 0; i++) {
         snprintf(cfg[i], sizeof cfg[i], "%s/architectures/%s", data, k_sol[i].file);
-        if (demo_run_one(&d[i], cfg[i], NULL, NULL, seed, err) != SIM_OK) rc = sim_cli_fail(err);
+        if (demo_run_one(&d[i], data, cfg[i], NULL, NULL, seed, err) != SIM_OK) rc = sim_cli_fail(err);
     }
     if (rc == 0) {
         json_object *doc = json_object_new_object();
@@ -211,9 +215,8 @@ int rpt_cmd_demo(int argc, char **argv)
     }
     sim_error err;
     sim_error_clear(&err);
-    const char *out = "reports/out/demo", *data = getenv("LAMBDASIM_DATA"), *v, *seed_s = NULL;
+    const char *out = "reports/out/demo", *data = NULL, *v, *seed_s = NULL;
     bool png = false;
-    if (!data || !data[0]) data = "data";
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--png") == 0) png = true;
         else if (sim_cli_opt(argc, argv, &i, "--out", &v, &err)) out = v;
@@ -223,7 +226,8 @@ int rpt_cmd_demo(int argc, char **argv)
         if (err.code) return sim_cli_usage_error("demo", "%s", err.msg);
     }
     int64_t seed = 1;
-    if (seed_s && sim_cli_parse_int("--seed", seed_s, 0, INT64_MAX, &seed, &err) != SIM_OK)
+    if ((seed_s && sim_cli_parse_int("--seed", seed_s, 0, INT64_MAX, &seed, &err) != SIM_OK) ||
+        rpt_cli_data_dir(data, &data, &err) != SIM_OK)
         return sim_cli_fail(&err);
     char config[1024], trace[1024];
     snprintf(config, sizeof config, "%s/architectures/gallery_sync.json", data);
@@ -233,7 +237,7 @@ int rpt_cmd_demo(int argc, char **argv)
     memset(d, 0, sizeof d);
     int rc = 0;
     for (int i = 0; i < NDESIGNS && rc == 0; i++)
-        if (demo_run_one(&d[i], config, k_designs[i].entry, trace, (uint64_t)seed, &err) != SIM_OK)
+        if (demo_run_one(&d[i], data, config, k_designs[i].entry, trace, (uint64_t)seed, &err) != SIM_OK)
             rc = sim_cli_fail(&err);
     if (rc == 0) {
         json_object *doc = json_object_new_object();

@@ -17,6 +17,7 @@
  * written atomically.
  */
 #include "reports/cli/rpt_cmd.h"
+#include "reports/cli/rpt_cli_data.h"
 #include "models/sizing/mdl_perf.h"
 #include "models/pricing/mdl_pricing.h"
 #include "models/sizing/mdl_size.h"
@@ -43,6 +44,7 @@ static const char k_usage[] =
     "                      [--arch x86_64|arm64] [--billing-granularity-ms 1|100]\n"
     "                      [--region R | --catalog FILE.json]\n"
     "                      [--budget N] [--profile FILE.json] [--bo-mean constant|parametric]\n"
+    "                      [--data DIR]\n"
     "                      [--format text|json] [--out DIR]\n"
     "\n"
     "Recommends a Lambda memory size (README \"Sizing\").\n"
@@ -52,8 +54,9 @@ static const char k_usage[] =
     "  --kernel NAME   lambdasim's performance model for a kernel of the profile\n"
     "  --images DIR    kernel mode: one invocation per JPEG/PNG in DIR\n"
     "  --threads N     kernel mode: override the kernel's thread count\n"
-    "  --profile F     kernel parameters (default $LAMBDASIM_DATA or ./data,\n"
-    "                  profiles/default.json)\n"
+    "  --profile F     kernel parameters (default DATA/profiles/default.json)\n"
+    "  --data DIR      the data directory DATA (default $LAMBDASIM_DATA, else the\n"
+    "                  installed share/lambdasim, else ./data)\n"
     "  --method        exhaustive (Power Tuning), bo (COSE GP + EI), parametric\n"
     "                  (Parrotfish fit)\n"
     "  --strategy      cost (default), speed or balanced, as in Power Tuning\n"
@@ -287,6 +290,7 @@ typedef struct size_args {
     mdl_size_opts opts;
     mdl_size_price_ctx price;
     const char *region, *catalog;
+    const char *data;      /* --data DIR, resolved (rpt_cli_data.h) */
 } size_args;
 
 /* The catalogue pricer: one invocation at the first-tier rate of the arch.
@@ -350,6 +354,7 @@ static sim_status parse_args(int argc, char **argv, size_args *a, sim_error *err
         else if (sim_cli_opt(argc, argv, &i, "--out", &v, err)) a->out = v;
         else if (sim_cli_opt(argc, argv, &i, "--region", &v, err)) a->region = v;
         else if (sim_cli_opt(argc, argv, &i, "--catalog", &v, err)) a->catalog = v;
+        else if (sim_cli_opt(argc, argv, &i, "--data", &v, err)) a->data = v;
         else if (sim_cli_opt(argc, argv, &i, "--threads", &v, err)) {
             if (v) SIM_TRY(sim_cli_parse_int("--threads", v, 1, 1024, &iv, err));
             a->threads = v ? (int)iv : 0;
@@ -395,7 +400,7 @@ static sim_status parse_args(int argc, char **argv, size_args *a, sim_error *err
         SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "give exactly one of --oracle FILE.csv or --kernel NAME");
     if (a->oracle && (a->images || a->threads || a->profile))
         SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "--images, --threads and --profile go with --kernel");
-    return SIM_OK;
+    return rpt_cli_data_dir(a->data, &a->data, err);
 }
 
 /* ---- outputs ------------------------------------------------------------ */
@@ -597,12 +602,6 @@ static sim_status write_outputs(const size_report *s, sim_error *err)
 
 /* ---- the command --------------------------------------------------------- */
 
-static const char *data_dir(void)
-{
-    const char *d = getenv("LAMBDASIM_DATA");
-    return d && *d ? d : "data";
-}
-
 int rpt_cmd_size(int argc, char **argv)
 {
     if (sim_cli_wants_help(argc, argv)) {
@@ -648,7 +647,7 @@ int rpt_cmd_size(int argc, char **argv)
     } else {
         char prof[PATH_MAX];
         if (a.profile) snprintf(prof, sizeof prof, "%s", a.profile);
-        else snprintf(prof, sizeof prof, "%s/profiles/default.json", data_dir());
+        else snprintf(prof, sizeof prof, "%s/profiles/default.json", a.data);
         if ((st = mdl_perf_profile_load(prof, a.kernel, &ks.k, &err)) != SIM_OK) goto out;
         if (a.threads) ks.k.threads = a.threads;
         if (a.images) {
@@ -665,7 +664,7 @@ int rpt_cmd_size(int argc, char **argv)
             goto out;
         }
         char ip[PATH_MAX];
-        snprintf(ip, sizeof ip, "%s/sizing/lambda_cold_start_maxday_2026-08-22.csv", data_dir());
+        snprintf(ip, sizeof ip, "%s/sizing/lambda_cold_start_maxday_2026-08-22.csv", a.data);
         if ((st = mdl_perf_init_table_load(ip, &it, &err)) != SIM_OK) goto out;
         fn = kernel_sample;
         ctx = &ks;
@@ -675,7 +674,8 @@ int rpt_cmd_size(int argc, char **argv)
     a.opts.grid = grid;
     a.opts.n_grid = ng;
     if (a.catalog) st = mdl_catalog_load(a.catalog, &cat, &err);
-    else st = mdl_catalog_load_region(a.region ? a.region : "us-east-1", "--region", 0, NULL, &cat, &err);
+    else st = mdl_catalog_load_region(a.data, a.region ? a.region : "us-east-1", "--region", 0, NULL,
+                                      &cat, &err);
     if (st != SIM_OK) goto out;
     cp.cat = cat;
     cp.arch = a.price.arm64 ? MDL_ARCH_ARM64 : MDL_ARCH_X86_64;

@@ -17,6 +17,7 @@
  * report.md: the headline figures per scenario and the charts.
  */
 #include "reports/cli/rpt_cmd.h"
+#include "reports/cli/rpt_cli_data.h"
 #include "models/scenario/mdl_scenario.h"
 #include "reports/chart/rpt_chart.h"
 #include "reports/page/rpt_page.h"
@@ -36,6 +37,11 @@
 static const char k_usage[] =
     "usage: lambdasim sweep --config FILE.json --grid KEY=V1,V2,... [--grid ...]\n"
     "                       [--replications N] [--threads N] [--seed N] --out DIR [--png]\n"
+    "                       [--set KEY=VALUE ...] [--data DIR]\n"
+    "\n"
+    "--set overrides a key of every scenario (after the grid's; V is JSON if it\n"
+    "parses, else a string; repeatable); --data DIR is the data directory\n"
+    "(default $LAMBDASIM_DATA, else the installed share/lambdasim, else ./data).\n"
     "\n"
     "Runs every combination of the grid values (KEY is a dotted JSON path of the\n"
     "config, e.g. functions.f.memory_mb=512,1024) for N replications each, in\n"
@@ -300,13 +306,17 @@ int rpt_cmd_sweep(int argc, char **argv)
     }
     sim_error err;
     sim_error_clear(&err);
-    const char *config = NULL, *out = NULL, *v;
+    const char *config = NULL, *out = NULL, *v, *data = NULL;
+    const char **sets = sim_xcalloc((size_t)argc, sizeof *sets);
+    size_t nset = 0;
     int64_t reps = 5, threads = 0, seed = -1;
     grid_axis *ax = sim_xcalloc(MAX_GRID, sizeof *ax);
     int nax = 0, rc = 0;
     bool png = false;
     for (int i = 1; i < argc && rc == 0; i++) {
         if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) config = v;
+        else if (sim_cli_opt(argc, argv, &i, "--set", &v, &err)) { if (v) sets[nset++] = v; }
+        else if (sim_cli_opt(argc, argv, &i, "--data", &v, &err)) data = v;
         else if (sim_cli_opt(argc, argv, &i, "--out", &v, &err)) out = v;
         else if (strcmp(argv[i], "--png") == 0) png = true;
         else if (sim_cli_opt(argc, argv, &i, "--replications", &v, &err)) {
@@ -335,6 +345,8 @@ int rpt_cmd_sweep(int argc, char **argv)
     }
     if (rc == 0 && !config) rc = sim_cli_usage_error("sweep", "--config is required");
     if (rc == 0 && !out) rc = sim_cli_usage_error("sweep", "--out is required");
+    if (rc == 0 && rpt_cli_data_dir(data, &data, &err) != SIM_OK) rc = sim_cli_fail(&err);
+    mdl_config_opts opts = { .data_dir = data, .set = sets, .nset = nset };
     int nsc = 1;
     for (int a = 0; a < nax; a++) nsc *= ax[a].n;
     mdl_config *cfgs = NULL;
@@ -351,7 +363,7 @@ int rpt_cmd_sweep(int argc, char **argv)
                     rc = sim_cli_fail(&err);
                 idx /= ax[a].n;
             }
-            if (rc == 0 && mdl_config_from_doc(&cfgs[sc], &doc, &err) != SIM_OK) {
+            if (rc == 0 && mdl_config_from_doc(&cfgs[sc], &doc, &opts, &err) != SIM_OK) {
                 char buf[2048];
                 sim_error_format(&err, buf, sizeof buf);
                 rc = sim_cli_fail(&err);
@@ -501,5 +513,6 @@ done:
     for (int a = 0; a < nax; a++)
         for (int k = 0; k < ax[a].n; k++) free(ax[a].vals[k]);
     free(ax);
+    free(sets);
     return rc;
 }
