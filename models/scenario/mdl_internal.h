@@ -184,9 +184,6 @@ void mdl__sqs_reset_stats(mdl_scenario *s, double now);
 json_object *mdl__sqs_results(const mdl_scenario *s, double t_end);
 /* End of run: worker hours to the meter (EC2 types registered at build). */
 sim_status mdl__sqs_meter_end(mdl_scenario *s, sim_error *err);
-/* Usage times k (deep copy), for the monthly projection. */
-void mdl__usage_scaled(const mdl_usage *u, double k, mdl_usage *out);
-void mdl__usage_scaled_free(mdl_usage *u);
 /* Visible messages and live consumers over all queues, now. */
 void mdl__sqs_levels(const mdl_scenario *s, double *depth, double *consumers);
 
