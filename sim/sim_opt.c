@@ -231,8 +231,8 @@ static sim_status read_container(const sim_opt_ctx *c, const sim_opt *r, json_ob
     if (!v) return SIM_OK;
     sim_opt_path(p, sizeof p, path, r);
     size_t n = is_map ? (size_t)json_object_object_length(v) : json_object_array_length(v);
-    if (r->max > 0 && (double)n > r->max)
-        SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, p, "at most %g entries", r->max);
+    if (r->max_n > 0 && n > r->max_n)
+        SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, p, "at most %zu entries", r->max_n);
     if (is_map) {
         json_object_object_foreach(v, name, e) {
             snprintf(pe, sizeof pe, "%s.%s", p, name);

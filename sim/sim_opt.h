@@ -108,12 +108,15 @@ struct sim_opt {
     const char *key;
     sim_opt_type type;
     unsigned flags;
-    double def, min, max;          /* NUMBER/INT/BOOL/ENUM (index) default; range.
-                                    * MAP/ARRAY: max = most entries (0: no limit) */
+    double def, min, max;          /* NUMBER/INT/BOOL/ENUM (index) default; range
+                                    * (MAP/ARRAY of scalars: the values' range) */
+    size_t max_n;                  /* MAP/ARRAY: most entries (0: no limit) */
     const char *def_str;           /* STRING default */
     const char *const *choices;    /* ENUM: NULL-terminated */
     const char *unit;              /* of the JSON value ("ms", "MB") */
     const char *def_doc;           /* the default as the docs say it, when def is not it */
+    const char *type_doc;          /* the type as the docs say it (hooks' own types) */
+    const char *pattern;           /* STRING: the schema's pattern (the reader checks it) */
     const char *doc;
     sim_opt_store store;
     size_t off, size;              /* where it lands; size of a CHARS buffer.  OBJECT:

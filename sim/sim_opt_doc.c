@@ -24,6 +24,7 @@ static json_object *typed(const char *type, bool nullable)
 
 static void add_bound(json_object *o, const char *key, double v, bool integer)
 {
+    if (!isfinite(v)) return;   /* no bound */
     if (integer) sim_json_add_int(o, key, v >= 9.2e18 ? INT64_MAX : (int64_t)v);
     else sim_json_add_double(o, key, v);
 }
@@ -77,6 +78,7 @@ static json_object *base_schema(const sim_opt *r)
     case SIM_OPT_PATH:
         o = typed("string", nul);
         if (r->store == SIM_OPT_ST_CHARS) sim_json_add_int(o, "maxLength", (int64_t)r->size - 1);
+        if (r->pattern) sim_json_add_string(o, "pattern", r->pattern);
         return o;
     case SIM_OPT_ENUM:
         o = typed("string", nul);
@@ -92,12 +94,12 @@ static json_object *base_schema(const sim_opt *r)
     case SIM_OPT_MAP:
         o = typed("object", nul);
         json_object_object_add(o, "additionalProperties", entry_schema(r));
-        if (r->max > 0) sim_json_add_int(o, "maxProperties", (int64_t)r->max);
+        if (r->max_n > 0) sim_json_add_int(o, "maxProperties", (int64_t)r->max_n);
         return o;
     case SIM_OPT_ARRAY:
         o = typed("array", nul);
         json_object_object_add(o, "items", entry_schema(r));
-        if (r->max > 0) sim_json_add_int(o, "maxItems", (int64_t)r->max);
+        if (r->max_n > 0) sim_json_add_int(o, "maxItems", (int64_t)r->max_n);
         return o;
     case SIM_OPT_ANY: break;
     }
@@ -273,7 +275,10 @@ static void md_values(FILE *fp, const sim_opt *r)
         return;
     case SIM_OPT_MAP:
     case SIM_OPT_ARRAY:
-        if (r->max > 0) fprintf(fp, "up to %g", r->max);
+        if (r->max_n > 0) fprintf(fp, "up to %zu", r->max_n);
+        if (!r->sub && !r->variant && r->item == SIM_OPT_NUMBER)
+            fprintf(fp, "%snumbers ≥ %g%s%s", r->max_n ? "; " : "", r->min, r->unit ? " " : "",
+                    r->unit ? r->unit : "");
         return;
     default:
         if (r->unit) fputs(r->unit, fp);
@@ -283,7 +288,7 @@ static void md_values(FILE *fp, const sim_opt *r)
 
 static void md_row(FILE *fp, const sim_opt *r, const char *key, const char *only)
 {
-    fprintf(fp, "| `%s` | %s | ", key, type_name(r));
+    fprintf(fp, "| `%s` | %s | ", key, r->type_doc ? r->type_doc : type_name(r));
     md_default(fp, r);
     fputs(" | ", fp);
     md_values(fp, r);

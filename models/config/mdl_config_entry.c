@@ -223,7 +223,7 @@ static const sim_opt k_entry_rows[] = {
       .def_fn = door_payload, .def_doc = "by `type` (below)", .min = 0, .max = 1e6, .unit = "MB",
       .doc = "the door's payload limit (Lambda's 6 MB sync / 1 MB async limits apply too)" },
     { "routes", .type = SIM_OPT_MAP, .item = SIM_OPT_STRING, .item_name = "op",
-      .max = MDL_MAX_ROUTES, .parse = parse_routes, .write = write_routes, .when = has_routes,
+      .max_n = MDL_MAX_ROUTES, .parse = parse_routes, .write = write_routes, .when = has_routes,
       .doc = "`{\"op\": \"function\"}`: the function of each op (trace ops or `workload.mix`)" },
     { "cache", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_KEEP, .sub = &k_cache,
       .def_doc = "none", .parse = parse_only_for, .when = is_rest,

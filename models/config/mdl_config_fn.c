@@ -135,7 +135,8 @@ static const sim_opt k_call_rows[] = {
                     .flags = SIM_OPT_REQUIRED, .doc = "the AWS service called" },
     [C_OP] = { "op", .type = SIM_OPT_STRING, .def_doc = "required (not rekognition)",
                .doc = "`s3`: `get` or `put`; `dynamodb` and `efs`: `read` or `write`" },
-    [C_BYTES] = { "bytes", .type = SIM_OPT_ANY, .def_doc = "0", .unit = "B",
+    [C_BYTES] = { "bytes", .type = SIM_OPT_ANY, .type_doc = "number or string", .def_doc = "0",
+                  .unit = "B",
                   .schema = schema_bytes,
                   .doc = "payload moved (0 to 5e12), or `\"request\"`: the request's own bytes" },
     [C_ITEM] = { "item_kb", .type = SIM_OPT_NUMBER, .def = 1, .min = 0, .max = 400, .unit = "KB",
@@ -389,7 +390,7 @@ static const sim_opt k_function_rows[] = {
     { "init", MDL__DIST(mdl_function_cfg, init), .flags = SIM_OPT_PRESENT,
       .has_off = offsetof(mdl_function_cfg, has_init), .def_doc = "none (0)", .unit = "ms",
       .doc = "Init Duration of a cold start; without `cold`, a cold response is init + warm" },
-    { "calls", .type = SIM_OPT_ARRAY, .sub = &mdl__call_table, .max = MDL_MAX_CALLS,
+    { "calls", .type = SIM_OPT_ARRAY, .sub = &mdl__call_table, .max_n = MDL_MAX_CALLS,
       .parse = parse_fn_calls, .write = write_fn_calls, .when = has_calls,
       .doc = "service calls of each invocation: their latency adds to its duration, their "
              "usage to the bill" },

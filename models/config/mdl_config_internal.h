@@ -65,6 +65,7 @@ typedef struct mdl__door { double mean_ms, timeout_s, payload_mb; } mdl__door;
 /* Root rows with structure of their own. */
 sim_status mdl__parse_workload(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
                                const char *path, void *base);
+json_object *mdl__schema_workload(const sim_opt *r);
 sim_status mdl__parse_functions(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
                                 const char *path, void *base);
 json_object *mdl__write_functions(const sim_opt *r, const void *base, const void *user);

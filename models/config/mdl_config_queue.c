@@ -211,7 +211,7 @@ static const sim_opt k_consumer_rows[] = {
       .doc = "`lambda`: a message fails (ReportBatchItemFailures: it alone returns after the "
              "visibility timeout)" },
     { "calls", .type = SIM_OPT_ARRAY, .flags = SIM_OPT_INPUT_ONLY, .sub = &mdl__call_table,
-      .max = MDL_MAX_CALLS, .parse = parse_worker_calls,
+      .max_n = MDL_MAX_CALLS, .parse = parse_worker_calls,
       .doc = "`workers`: service calls per message (as functions' `calls`)" },
 };
 static const sim_opt_table k_consumer = SIM_OPT_TABLE("consumer", k_consumer_rows, check_consumer);

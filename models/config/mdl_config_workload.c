@@ -96,7 +96,7 @@ static const sim_opt k_workload_rows[] = {
     { "arrivals", .type = SIM_OPT_OBJECT, .sub = &k_arrivals, .when = is_arr,
       .doc = "the built-in arrival process" },
     { "mix", .type = SIM_OPT_MAP, .item = SIM_OPT_NUMBER, .min = 0, .max = INFINITY,
-      .item_name = "op", .when = has_mix, .write = write_by_op,
+      .item_name = "op", .max_n = MDL_MAX_ROUTES, .when = has_mix, .write = write_by_op,
       .doc = "with `arrivals`: op weights (`{\"view\": 0.9, \"upload\": 0.1}`), normalised; "
              "ops are routed by `entry.routes`" },
     { "payload_bytes_by_op", .type = SIM_OPT_MAP, .item = SIM_OPT_NUMBER, .min = 0,
@@ -171,6 +171,21 @@ static sim_status parse_arrivals(const sim_opt_ctx *c, json_object *o, json_obje
     SIM_TRY(sim_json_get_child(c->doc, o, "workload", "payload_bytes_by_op", false,
                                json_type_object, &by, c->err));
     return by ? parse_bytes_by_op(c, by, w) : SIM_OK;
+}
+
+/* The keys, and exactly one of the three sources. */
+json_object *mdl__schema_workload(const sim_opt *r)
+{
+    static const char *const sources[] = { "trace", "generator", "arrivals" };
+    json_object *o = sim_opt_schema(r->sub), *one = json_object_new_array();
+    for (int i = 0; i < 3; i++) {
+        json_object *req = json_object_new_object(), *a = json_object_new_array();
+        json_object_array_add(a, json_object_new_string(sources[i]));
+        json_object_object_add(req, "required", a);
+        json_object_array_add(one, req);
+    }
+    json_object_object_add(o, "oneOf", one);
+    return o;
 }
 
 sim_status mdl__parse_workload(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,

@@ -414,9 +414,13 @@ sim_status mdl_catalog_load_region(const char *data_dir, const char *region, con
                 snprintf(list + u, sizeof list - u, "%s%s", u ? ", " : "", k_known_regions[i]);
             }
         }
+        if (!list[0])   /* not the region: the data directory */
+            SIM_FAIL(err, SIM_ENOENT, input, line, field,
+                     "no price catalogue %s: the data directory '%s' has none (pass --data DIR "
+                     "or set LAMBDASIM_DATA)", path, data_dir);
         SIM_FAIL(err, SIM_EUNKNOWN, input, line, field,
                  "unknown region '%s': no price catalogue %s (catalogues: %s; or pass "
-                 "--catalog FILE)", region, path, list[0] ? list : "none found");
+                 "--catalog FILE)", region, path, list);
     }
     return mdl_catalog_load(path, out, err);
 }

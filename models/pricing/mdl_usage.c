@@ -491,6 +491,7 @@ static const sim_opt k_top_rows[] = {
       .doc = "1 (since 2020-12) or 100 (legacy, behind the \"price per 100 ms\" figures)" },
     { "month", .type = SIM_OPT_STRING, .store = SIM_OPT_ST_CHARS, .off = offsetof(u_top, month),
       .size = 32, .flags = SIM_OPT_PRESENT, .has_off = offsetof(u_top, has_month),
+      .pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$",
       .def_doc = "the catalogue's", .parse = check_month,
       .doc = "`YYYY-MM` billed: drives the dated rules" },
     { "lambda", .type = SIM_OPT_ARRAY, .sub = &k_lambda, .parse = read_lambda,

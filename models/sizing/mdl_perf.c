@@ -398,6 +398,15 @@ json_object *mdl_perf_profile_schema(void)
     return o;
 }
 
+void mdl_perf_profile_markdown(FILE *fp)
+{
+    sim_opt_markdown_header(fp);
+    sim_opt_markdown(&k_sizing, "", fp);
+    fputs("\nThe output of `lambdasim profile`:\n\n", fp);
+    sim_opt_markdown_header(fp);
+    sim_opt_markdown(&k_measured, "", fp);
+}
+
 sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_kernel *k,
                                  sim_error *err)
 {
