@@ -48,8 +48,8 @@ const sim_opt_table mdl__kernel_table = SIM_OPT_TABLE("kernel", k_kernel_rows, N
 
 /* {"name": "resize", "profile": F, "megapixels": N | "bytes_per_megapixel":
  * B}; *mp is 0 when megapixels come from the bytes. */
-sim_status mdl__parse_kernel(const sim_opt_ctx *c, json_object *ko, const char *kp,
-                             mdl_perf_kernel *k, double *mp, double *bytes_per_mp)
+static sim_status parse_kernel(const sim_opt_ctx *c, json_object *ko, const char *kp,
+                               mdl_perf_kernel *k, double *mp, double *bytes_per_mp)
 {
     const mdl__cfg_ctx *uc = c->user;
     const char *kn = "", *given = NULL;
@@ -75,18 +75,25 @@ sim_status mdl__parse_kernel(const sim_opt_ctx *c, json_object *ko, const char *
     return SIM_OK;
 }
 
-static sim_status parse_fn_kernel(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
-                                  const char *path, void *base)
+sim_status mdl__parse_kernel(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                             const char *path, mdl_perf_kernel *k, double *mp,
+                             double *bytes_per_mp, bool *has)
 {
-    mdl_function_cfg *f = base;
     json_object *ko = NULL;
     char kp[512];
     SIM_TRY(sim_json_get_child(c->doc, obj, path, r->key, false, json_type_object, &ko, c->err));
     if (!ko) return SIM_OK;
-    SIM_TRY(mdl__parse_kernel(c, ko, sim_opt_path(kp, sizeof kp, path, r), &f->kernel,
-                              &f->kernel_mp, &f->kernel_bytes_per_mp));
-    f->has_kernel = true;
+    SIM_TRY(parse_kernel(c, ko, sim_opt_path(kp, sizeof kp, path, r), k, mp, bytes_per_mp));
+    *has = true;
     return SIM_OK;
+}
+
+static sim_status parse_fn_kernel(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                                  const char *path, void *base)
+{
+    mdl_function_cfg *f = base;
+    return mdl__parse_kernel(c, r, obj, path, &f->kernel, &f->kernel_mp, &f->kernel_bytes_per_mp,
+                             &f->has_kernel);
 }
 
 /* The kernel as the model runs it: the reference plus the profile's numbers. */
@@ -188,9 +195,14 @@ static sim_status parse_call(const sim_opt_ctx *c, json_object *co, const char *
     return sim_opt_get_number(c, &k_call_rows[C_ITEM], co, p, &call->item_kb, NULL);
 }
 
-sim_status mdl__parse_calls(const sim_opt_ctx *c, json_object *arr, const char *path,
-                            mdl_call *calls, int *ncalls)
+sim_status mdl__parse_calls(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                            const char *path, mdl_call *calls, int *ncalls)
 {
+    json_object *arr = NULL;
+    char pc[512];
+    SIM_TRY(sim_json_get_child(c->doc, obj, path, r->key, false, json_type_array, &arr, c->err));
+    if (!arr) return SIM_OK;
+    path = sim_opt_path(pc, sizeof pc, path, r);
     size_t n = json_object_array_length(arr);
     if (n > MDL_MAX_CALLS)
         SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, path, "at most %d calls per function",
@@ -207,11 +219,7 @@ static sim_status parse_fn_calls(const sim_opt_ctx *c, const sim_opt *r, json_ob
                                  const char *path, void *base)
 {
     mdl_function_cfg *f = base;
-    json_object *calls = NULL;
-    char p[512];
-    SIM_TRY(sim_json_get_child(c->doc, obj, path, r->key, false, json_type_array, &calls, c->err));
-    if (!calls) return SIM_OK;
-    return mdl__parse_calls(c, calls, sim_opt_path(p, sizeof p, path, r), f->calls, &f->ncalls);
+    return mdl__parse_calls(c, r, obj, path, f->calls, &f->ncalls);
 }
 
 static json_object *write_fn_calls(const sim_opt *r, const void *base, const void *user)

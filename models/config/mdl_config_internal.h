@@ -73,11 +73,13 @@ sim_status mdl__parse_queues(const sim_opt_ctx *c, const sim_opt *r, json_object
                              const char *path, void *base);
 json_object *mdl__write_queues(const sim_opt *r, const void *base, const void *user);
 
-/* Shared by functions and queue workers. */
-sim_status mdl__parse_kernel(const sim_opt_ctx *c, json_object *ko, const char *kp,
-                             mdl_perf_kernel *k, double *mp, double *bytes_per_mp);
-sim_status mdl__parse_calls(const sim_opt_ctx *c, json_object *arr, const char *path,
-                            mdl_call *calls, int *ncalls);
+/* Shared by functions and queue workers: row r of obj (a kernel object; a
+ * list of calls), when present. */
+sim_status mdl__parse_kernel(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                             const char *path, mdl_perf_kernel *k, double *mp,
+                             double *bytes_per_mp, bool *has);
+sim_status mdl__parse_calls(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                            const char *path, mdl_call *calls, int *ncalls);
 /* A function or queue name: 1 to MDL_NAME_MAX - 1 characters. */
 sim_status mdl__name_ok(const sim_opt_ctx *c, const char *path, const char *name);
 

@@ -106,14 +106,8 @@ static sim_status parse_worker_kernel(const sim_opt_ctx *c, const sim_opt *r, js
                                       const char *path, void *base)
 {
     mdl_queue_cfg *q = base;
-    json_object *ko = NULL;
-    char kp[512];
-    SIM_TRY(sim_json_get_child(c->doc, obj, path, r->key, false, json_type_object, &ko, c->err));
-    if (!ko) return SIM_OK;
-    SIM_TRY(mdl__parse_kernel(c, ko, sim_opt_path(kp, sizeof kp, path, r), &q->kernel,
-                              &q->kernel_mp, &q->kernel_bytes_per_mp));
-    q->has_kernel = true;
-    return SIM_OK;
+    return mdl__parse_kernel(c, r, obj, path, &q->kernel, &q->kernel_mp, &q->kernel_bytes_per_mp,
+                             &q->has_kernel);
 }
 
 static json_object *write_worker_kernel(const sim_opt *r, const void *base, const void *user)
@@ -132,11 +126,7 @@ static sim_status parse_worker_calls(const sim_opt_ctx *c, const sim_opt *r, jso
                                      const char *path, void *base)
 {
     mdl_queue_cfg *q = base;
-    json_object *calls = NULL;
-    char p[512];
-    SIM_TRY(sim_json_get_child(c->doc, obj, path, r->key, false, json_type_array, &calls, c->err));
-    if (!calls) return SIM_OK;
-    return mdl__parse_calls(c, calls, sim_opt_path(p, sizeof p, path, r), q->calls, &q->ncalls);
+    return mdl__parse_calls(c, r, obj, path, q->calls, &q->ncalls);
 }
 
 /* Long polling needs a wait; a Lambda mapping's rules; its pollers

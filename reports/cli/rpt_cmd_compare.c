@@ -1,6 +1,7 @@
-/* rpt_cmd_compare.c - `lambdasim compare`: several designs side by side,
- * either several --config files or one config with --vary key=v1,v2,...
- * which rewrites one JSON path per design (e.g. entry.type). */
+/* rpt_cmd_compare.c - `lambdasim compare`: several designs side by side:
+ * several --config files, or each config with each value of --vary
+ * key=v1,v2,... (which rewrites one JSON path per design, e.g. entry.type);
+ * --set overrides apply to every design. */
 #include "reports/cli/rpt_cmd.h"
 #include "reports/cli/rpt_cli_data.h"
 #include "reports/cli/rpt_cli_run.h"
