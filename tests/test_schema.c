@@ -19,6 +19,7 @@
 #include "models/pricing/mdl_usage.h"
 #include "models/sizing/mdl_perf.h"
 #include "sim/sim_io.h"
+#include "sim/sim_opt.h"
 #include "sim/sim_json.h"
 
 #include <dirent.h>
@@ -466,8 +467,45 @@ static void bounds(json_object *schema)
     CHECK(total > 60, "bounds tried (%d)", total);
 }
 
+/* The helpers under the tables: path resolution and command-line values. */
+static void helpers(void)
+{
+    static const struct { const char *base, *rel, *want; } k[] = {
+        { "data/architectures", "../statemachines/a.json", "data/statemachines/a.json" },
+        { "", "data/x.json", "data/x.json" },
+        { NULL, "./a/./b/../c", "a/c" },
+        { "a", "/abs/../x", "/x" },
+        { "a/b", "../../..", ".." },
+        { ".", "x", "x" },
+        { "/", "../x", "/x" },
+    };
+    char buf[256];
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+        CHECK(sim_path_resolve(k[i].base, k[i].rel, buf, sizeof buf) && strcmp(buf, k[i].want) == 0,
+              "resolve %s + %s = %s (got %s)", k[i].base ? k[i].base : "NULL", k[i].rel, k[i].want, buf);
+    CHECK(!sim_path_resolve("a", "bcdefgh", buf, 4), "a path that does not fit is refused");
+    sim_path_dir("data/architectures/x.json", buf, sizeof buf);
+    CHECK(strcmp(buf, "data/architectures") == 0, "dir of a path");
+    sim_path_dir("x.json", buf, sizeof buf);
+    CHECK(strcmp(buf, "") == 0, "dir of a bare name");
+    static const struct { const char *text; json_type type; } v[] = {
+        { "1024", json_type_int }, { "1.5", json_type_double }, { "true", json_type_boolean },
+        { "apigw_rest", json_type_string }, { "\"2023\"", json_type_string },
+        { "{\"dist\": \"exponential\"}", json_type_object }, { "[1, 2]", json_type_array },
+        { "1 2", json_type_string }, { "12abc", json_type_string }, { "", json_type_string },
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        json_object *o = sim_json_parse_value(v[i].text);
+        CHECK(json_object_is_type(o, v[i].type), "'%s' reads as %s", v[i].text,
+              json_type_to_name(v[i].type));
+        json_object_put(o);
+    }
+    CHECK(sim_json_parse_value("null") == NULL, "null reads as null");
+}
+
 int main(void)
 {
+    helpers();
     json_object *config = mdl_config_schema(), *usage = mdl_usage_schema();
     json_object *profile = mdl_perf_profile_schema();
     bundled(config, usage, profile);
