@@ -52,14 +52,20 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN:= $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/lambdasim
 
-# The installed data directory, the resolver's third choice (rpt_cli_data.h).
-$(BUILD)/obj/reports/cli/rpt_cli_data.o: CPPFLAGS += -DLAMBDASIM_DATADIR='"$(PREFIX)/share/lambdasim"'
-
 # Keep test objects: they carry the -MMD dependency files.
 .SECONDARY:
 
 .PHONY: all deps test demo bench asan install clean check-tests check-layers golden
 all: $(BIN)
+
+# The installed data directory, the resolver's third choice (rpt_cli_data.h),
+# compiled in; $(BUILD)/prefix changes with PREFIX, so the object follows it.
+$(BUILD)/obj/reports/cli/rpt_cli_data.o: CPPFLAGS += -DLAMBDASIM_DATADIR='"$(PREFIX)/share/lambdasim"'
+$(BUILD)/obj/reports/cli/rpt_cli_data.o: $(BUILD)/prefix
+$(BUILD)/prefix: FORCE
+	@mkdir -p $(BUILD); echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+.PHONY: FORCE
+FORCE:
 
 deps:
 	@sh scripts/deps.sh
