@@ -416,19 +416,19 @@ static void meter_furl(mdl_meter *m, const void *base)
 }
 
 /* Object sections: a struct by the table, then its meter calls. */
-static sim_status read_object(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
-                              const char *path, void *base)
-{
-    (void)path;
-    (void)base;
-    union { u_s3 s3; u_rek rek; u_efs efs; u_furl furl; } u;
-    memset(&u, 0, sizeof u);
-    if (r->sub == &k_s3) return section(c, r, obj, &u.s3, meter_s3);
-    if (r->sub == &k_rek) return section(c, r, obj, &u.rek, meter_rek);
-    if (r->sub == &k_furl) return section(c, r, obj, &u.furl, meter_furl);
-    u.efs.hm = 730;
-    return section(c, r, obj, &u.efs, meter_efs);
-}
+#define OBJECT_READER(fn, T, meter, ...)                                              \
+    static sim_status fn(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,    \
+                         const char *path, void *base)                                \
+    {                                                                                 \
+        (void)path;                                                                   \
+        (void)base;                                                                   \
+        T u = { __VA_ARGS__ };                                                        \
+        return section(c, r, obj, &u, meter);                                         \
+    }
+OBJECT_READER(read_s3, u_s3, meter_s3, 0)
+OBJECT_READER(read_rek, u_rek, meter_rek, 0)
+OBJECT_READER(read_furl, u_furl, meter_furl, 0)
+OBJECT_READER(read_efs, u_efs, meter_efs, .hm = 730)
 
 static sim_status read_dto(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
                            const char *path, void *base)
@@ -496,19 +496,19 @@ static const sim_opt k_top_rows[] = {
       .doc = "`YYYY-MM` billed: drives the dated rules" },
     { "lambda", .type = SIM_OPT_ARRAY, .sub = &k_lambda, .parse = read_lambda,
       .doc = "Lambda functions" },
-    { "function_url", .type = SIM_OPT_OBJECT, .sub = &k_furl, .parse = read_object,
+    { "function_url", .type = SIM_OPT_OBJECT, .sub = &k_furl, .parse = read_furl,
       .doc = "Function URLs" },
     { "apigw", .type = SIM_OPT_ARRAY, .variant = &k_apigw, .parse = read_apigw,
       .doc = "API Gateway APIs: `http` or `rest`" },
     { "sqs", .type = SIM_OPT_ARRAY, .sub = &k_sqs, .parse = read_sqs, .doc = "SQS queues" },
     { "stepfunctions", .type = SIM_OPT_ARRAY, .variant = &k_sfn, .parse = read_sfn,
       .doc = "state machines: `standard` or `express`" },
-    { "s3", .type = SIM_OPT_OBJECT, .sub = &k_s3, .parse = read_object, .doc = "S3" },
+    { "s3", .type = SIM_OPT_OBJECT, .sub = &k_s3, .parse = read_s3, .doc = "S3" },
     { "dynamodb", .type = SIM_OPT_OBJECT, .variant = &k_ddb, .parse = read_ddb,
       .doc = "DynamoDB: `on_demand` or `provisioned`" },
-    { "rekognition", .type = SIM_OPT_OBJECT, .sub = &k_rek, .parse = read_object,
+    { "rekognition", .type = SIM_OPT_OBJECT, .sub = &k_rek, .parse = read_rek,
       .doc = "Rekognition" },
-    { "efs", .type = SIM_OPT_OBJECT, .sub = &k_efs, .parse = read_object, .doc = "EFS" },
+    { "efs", .type = SIM_OPT_OBJECT, .sub = &k_efs, .parse = read_efs, .doc = "EFS" },
     { "ec2", .type = SIM_OPT_ARRAY, .sub = &k_ec2, .parse = read_ec2,
       .doc = "EC2 instances (on demand)" },
     { "data_transfer_out_gb", .type = SIM_OPT_NUMBER, .min = 0, .max = MAX_COUNT, .unit = "GB",
