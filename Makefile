@@ -156,10 +156,11 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 MAN         := $(BUILD)/lambdasim.1
 # The man page is built with the binary, so the suite checks it too.
 all check-tests: $(MAN)
-# The one object that embeds DATADIR.  Its stamp changes only when DATADIR
+# The one object that embeds DATADIR: the data-directory resolver's third
+# choice (reports/cli/rpt_cli_data.h).  Its stamp changes only when DATADIR
 # does, so `make install PREFIX=...` after a plain `make` recompiles that
 # object alone, and an unchanged prefix recompiles nothing.
-DATADIR_OBJ := $(BUILD)/obj/reports/cli/rpt_tmp_datadir.o
+DATADIR_OBJ := $(BUILD)/obj/reports/cli/rpt_cli_data.o
 $(DATADIR_OBJ): CPPFLAGS += -DLAMBDASIM_DATADIR='"$(DATADIR)"'
 $(DATADIR_OBJ): $(BUILD)/datadir.stamp
 $(BUILD)/datadir.stamp: FORCE

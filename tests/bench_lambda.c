@@ -31,7 +31,7 @@ static double run(const char *text, uint64_t *events)
     sim_error err;
     mdl_config cfg;
     if (sim_json_doc_parse(&doc, text, "bench", &err) != SIM_OK ||
-        mdl_config_from_doc(&cfg, &doc, &err) != SIM_OK) {
+        mdl_config_from_doc(&cfg, &doc, NULL, &err) != SIM_OK) {
         sim_error_print(&err, stderr);
         return -1;
     }

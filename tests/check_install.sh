@@ -62,11 +62,6 @@ rc=$?
 if [ "$rc" -eq 0 ]; then
     ok
     expect_grep '"transitions"' "$TMPD/out" "bundled config: Step Functions results"
-elif grep -q '"definition": "data/' "$C"; then
-    # TEMPORARY (issue 14): config paths resolve against the working folder
-    # until the config branch lands (paths relative to the config file); the
-    # coordinator removes this branch of the test at that merge.
-    skip "run --config $C from / (exit $rc: $(head -1 "$TMPD/err")): the bundled config names its state machine relative to a checkout; config-relative paths come with the config branch"
 else
     bad "run --config $C from /: exit $rc"; sed 's/^/    stderr: /' "$TMPD/err" | head -5
 fi

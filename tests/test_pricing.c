@@ -34,7 +34,7 @@ static priced price(const char *json)
     sim_error_clear(&err);
     sim_status s = sim_json_doc_parse(&doc, json, "usage", &err);
     if (s == SIM_OK) {
-        s = mdl_usage_from_json(&doc, NULL, &p.cat, &p.m, &err);
+        s = mdl_usage_from_json(&doc, NULL, NULL, &p.cat, &p.m, &err);
         sim_json_doc_fini(&doc);
     }
     if (s == SIM_OK)
@@ -59,7 +59,7 @@ static sim_error price_error(const char *json)
     sim_error_clear(&err);
     sim_status s = sim_json_doc_parse(&doc, json, "usage", &err);
     if (s == SIM_OK) {
-        s = mdl_usage_from_json(&doc, NULL, &p.cat, &p.m, &err);
+        s = mdl_usage_from_json(&doc, NULL, NULL, &p.cat, &p.m, &err);
         sim_json_doc_fini(&doc);
     }
     if (s == SIM_OK)
@@ -108,7 +108,7 @@ static void test_catalogues(void)
     }
     /* Unknown region names the usage file's field. */
     cat = NULL;
-    CHECK(mdl_catalog_load_region("mars-1", "u.json", 3, "region", &cat, &err) == SIM_EUNKNOWN,
+    CHECK(mdl_catalog_load_region(NULL, "mars-1", "u.json", 3, "region", &cat, &err) == SIM_EUNKNOWN,
           "unknown region");
     CHECK(strcmp(err.field, "region") == 0 && err.line == 3 && strstr(err.msg, "mars-1"),
           "%s", err.msg);
@@ -578,8 +578,52 @@ static void test_rules(void)
     CHECK(e.code == SIM_ERANGE, "granularity 10");
 }
 
+/* mdl_usage_scale: every accumulated field (the X-macro lists) times k,
+ * identity and configuration kept, the source untouched; reset zeroes the
+ * same fields. */
+static void test_usage_scale(void)
+{
+    sim_json_doc doc;
+    sim_error err;
+    mdl_catalog *cat = NULL;
+    mdl_meter *m = NULL;
+    CHECK(sim_json_doc_load(&doc, "data/usage/photo-gallery.json", &err) == SIM_OK, "%s", err.msg);
+    CHECK(mdl_usage_from_json(&doc, NULL, NULL, &cat, &m, &err) == SIM_OK, "%s", err.msg);
+    sim_json_doc_fini(&doc);
+    if (!m) return;
+    const mdl_usage *u = mdl_meter_usage(m);
+    mdl_usage s;
+    mdl_usage_scale(u, 2.5, &s);
+    int nonzero = 0;
+#define SAME_X(rec, src, f) CHECK((rec).f == 2.5 * (src).f, #f " scaled: %g vs %g", (rec).f, (src).f); \
+    nonzero += (src).f != 0;
+#define SC_U(f, unit) SAME_X(s, *u, f)
+    MDL_USAGE_FIELDS(SC_U)
+    for (size_t i = 0; i < u->n_fn; i++) {
+#define SC_F(f, unit) SAME_X(s.fn[i], u->fn[i], f)
+        MDL_USAGE_FN_FIELDS(SC_F)
+        CHECK(s.fn[i].memory_mb == u->fn[i].memory_mb && strcmp(s.fn[i].name, u->fn[i].name) == 0,
+              "function %zu kept", i);
+    }
+    for (size_t i = 0; i < u->n_ec2; i++) {
+#define SC_E(f, unit) SAME_X(s.ec2[i], u->ec2[i], f)
+        MDL_USAGE_EC2_FIELDS(SC_E)
+    }
+    CHECK(s.fn != u->fn && s.n_fn == u->n_fn && s.n_ec2 == u->n_ec2, "registries copied");
+    CHECK(nonzero > 10, "the file exercises the fields (%d non-zero)", nonzero);
+    mdl_usage_scale_free(&s);
+    mdl_meter_reset(m);
+#define ZERO_U(f, unit) CHECK(u->f == 0, #f " reset");
+    MDL_USAGE_FIELDS(ZERO_U)
+    CHECK(u->n_fn > 0 && u->fn[0].requests == 0 && u->fn[0].memory_mb > 0,
+          "reset keeps registrations");
+    mdl_meter_destroy(m);
+    mdl_catalog_destroy(cat);
+}
+
 int main(void)
 {
+    test_usage_scale();
     test_catalogues();
     test_aws_examples();
     test_infracost();

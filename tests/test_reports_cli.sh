@@ -24,7 +24,10 @@ for f in summary.json timeseries.csv report.html charts/latency_cdf.svg; do
     cmp -s "$TMPD/demo/$f" "$TMPD/demo2/$f" && ok || bad "$f identical across runs"
 done
 expect_exit 2 "demo, bad data folder" -- "$LAMBDASIM" demo --data "$TMPD/nope" --out "$TMPD/demo3"
-expect_grep "$TMPD/nope/architectures/gallery_sync.json" "$TMPD/err" "missing config named"
+expect_grep "--data: '$TMPD/nope' is not a directory" "$TMPD/err" "missing data folder named"
+mkdir -p "$TMPD/empty"
+expect_exit 2 "demo, empty data folder" -- "$LAMBDASIM" demo --data "$TMPD/empty" --out "$TMPD/demo3"
+expect_grep "$TMPD/empty/architectures/gallery_sync.json" "$TMPD/err" "missing config named"
 [ ! -e "$TMPD/demo3/report.html" ] && ok || bad "no report after bad input"
 expect_exit 2 "demo, unknown option" -- "$LAMBDASIM" demo --bogus
 expect_grep "unknown option '--bogus'" "$TMPD/err" "unknown option named"

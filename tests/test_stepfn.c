@@ -295,7 +295,7 @@ static void test_express(void)
     mdl_catalog *cat = NULL;
     mdl_meter *mt = NULL;
     sim_error err;
-    CHECK(mdl_catalog_load_region("us-east-1", NULL, 0, NULL, &cat, &err) == SIM_OK, "%s", err.msg);
+    CHECK(mdl_catalog_load_region("data", "us-east-1", NULL, 0, NULL, &cat, &err) == SIM_OK, "%s", err.msg);
     mdl_meter_opts mo = { MDL_FREE_NONE, 1, NULL };
     CHECK(mdl_meter_create(cat, &mo, &mt, &err) == SIM_OK, "%s", err.msg);
     if (!mt) return;

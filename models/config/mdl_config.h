@@ -14,7 +14,15 @@
  * latency to its duration and usage to the bill.
  *
  * The config structs are plain data, filled and validated once by
- * mdl_config_load; the simulation never sees json-c.
+ * mdl_config_load; the simulation never sees json-c.  Every key is a row
+ * of an option table (models/config/mdl_config_*.c, sim/sim_opt.h): the
+ * same rows drive the parser, the effective config written into reports,
+ * the JSON Schema (`lambdasim schema config`) and the README's key table.
+ *
+ * Files named in a config (a trace, a state machine definition, a kernel
+ * profile, a price catalogue) are relative to the config file's folder;
+ * bundled data (prices/<region>.json, profiles/default.json) comes from the
+ * data directory the caller passes in mdl_config_opts.
  */
 #ifndef MDL_PLATFORM_H
 #define MDL_PLATFORM_H
@@ -22,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sim/sim_json.h"
 #include "sim/sim_rng.h"
@@ -217,6 +226,7 @@ typedef struct mdl_config {
     mdl_free_tier free_tier;
     int granularity_ms;           /* 1 (since 2020-12) or 100 (legacy) */
     char month[8];                /* "YYYY-MM" billed (dated rules), "" = catalogue's */
+    char catalog_file[512];       /* billing.catalog, resolved ("" = the region's) */
     mdl_catalog *catalog;         /* owned; loaded for `region` (or billing.catalog) */
     char region[32];
     double async_max_event_age_s;
@@ -233,11 +243,38 @@ typedef struct mdl_config {
 /* Replace the workload with our CSV trace FILE (the run --trace option). */
 void mdl_config_use_trace(mdl_config *cfg, const char *path);
 
-/* Load and validate a run config.  Errors name file, line and JSON path. */
-sim_status mdl_config_load(mdl_config *cfg, const char *path, sim_error *err);
-/* Same from an already-parsed document. */
-sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_error *err);
+/* How a config is read.  All fields may be NULL/0 (a NULL opts too). */
+typedef struct mdl_config_opts {
+    const char *data_dir;      /* bundled data: prices/<region>.json and
+                                * profiles/default.json; NULL: "data" */
+    const char *base_dir;      /* what relative paths in the config are
+                                * relative to; NULL: the config file's folder
+                                * (the folder of doc->input) */
+    const char *const *set;    /* overrides "KEY=VALUE" (--set), applied to the
+                                * document before validation, in order */
+    size_t nset;
+} mdl_config_opts;
+
+/* Load and validate a run config.  Errors name file, line and JSON path;
+ * an error in a key an override set names "--set" instead of the file. */
+sim_status mdl_config_load(mdl_config *cfg, const char *path, const mdl_config_opts *opts,
+                           sim_error *err);
+/* Same from an already-parsed document (whose tree the overrides modify). */
+sim_status mdl_config_from_doc(mdl_config *cfg, sim_json_doc *doc, const mdl_config_opts *opts,
+                               sim_error *err);
 void mdl_config_fini(mdl_config *cfg);
+
+/* Apply overrides "KEY=VALUE" (a dotted path, "a.b[2].c"; the value is
+ * JSON when it parses as JSON, else a string) to a document.  Errors name
+ * the override. */
+sim_status mdl_config_apply_sets(sim_json_doc *doc, const char *const *set, size_t nset,
+                                 sim_error *err);
+
+/* JSON Schema (draft 2020-12) of a run config, from the parser's tables
+ * (caller owns). */
+json_object *mdl_config_schema(void);
+/* The README's key tables (every key, then the front-door defaults). */
+void mdl_config_markdown(FILE *fp);
 
 /* Index of a function / queue by name, or -1. */
 int mdl_config_find_function(const mdl_config *cfg, const char *name);

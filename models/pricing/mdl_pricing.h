@@ -130,16 +130,13 @@ typedef struct mdl_catalog mdl_catalog;
  * names the file, line and field. */
 sim_status mdl_catalog_load(const char *path, mdl_catalog **out, sim_error *err);
 
-/* Find data/prices/<region>.json (see mdl_data_path) and load it.  An
- * unknown region is EUNKNOWN, reported against `input`/`field` (the usage
- * file and key that named the region), listing the regions available. */
-sim_status mdl_catalog_load_region(const char *region, const char *input, long line,
-                                   const char *field, mdl_catalog **out, sim_error *err);
-
-/* Resolve a file under lambdasim's data directory into buf: $LAMBDASIM_DATA,
- * then ./data, then <exe>/../data, then <exe>/../share/lambdasim.  Returns
- * false (buf holds the ./data candidate) if no candidate exists. */
-bool mdl_data_path(const char *rel, char *buf, size_t n);
+/* Load DATA_DIR/prices/<region>.json (data_dir NULL: "data"; the command
+ * layer resolves the data directory, rpt_cli_data.h).  An unknown region is
+ * EUNKNOWN, reported against `input`/`field` (the file and key that named
+ * the region), listing the regions available. */
+sim_status mdl_catalog_load_region(const char *data_dir, const char *region, const char *input,
+                                   long line, const char *field, mdl_catalog **out,
+                                   sim_error *err);
 
 void mdl_catalog_destroy(mdl_catalog *cat);
 

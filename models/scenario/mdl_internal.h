@@ -29,8 +29,5 @@ struct mdl_scenario {
     mdl_levels ts_last;                 /* the counts at the last sample */
 };
 
-/* Usage times k (deep copy), for the monthly projection. */
-void mdl__usage_scaled(const mdl_usage *u, double k, mdl_usage *out);
-void mdl__usage_scaled_free(mdl_usage *u);
 
 #endif /* MDL_INTERNAL_H */

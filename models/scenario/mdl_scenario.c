@@ -245,9 +245,9 @@ static sim_status bill_run(mdl_scenario *s, sim_error *err)
     SIM_TRY(mdl_bill_compute(c->cfg->catalog, mdl_meter_usage(c->meter), &s->bill, err));
     if (span > 0) {
         mdl_usage scaled;
-        mdl__usage_scaled(mdl_meter_usage(c->meter), 730.0 * 3600.0 / span, &scaled);
+        mdl_usage_scale(mdl_meter_usage(c->meter), 730.0 * 3600.0 / span, &scaled);
         sim_status bs = mdl_bill_compute(c->cfg->catalog, &scaled, &s->bill_month, err);
-        mdl__usage_scaled_free(&scaled);
+        mdl_usage_scale_free(&scaled);
         SIM_TRY(bs);
     }
     return SIM_OK;
@@ -274,53 +274,6 @@ sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err)
 const mdl_usage *mdl_scenario_usage(const mdl_scenario *s) { return mdl_meter_usage(s->core.meter); }
 const mdl_bill *mdl_scenario_bill(const mdl_scenario *s) { return s->bill; }
 
-/* Copy of a usage with every accumulated quantity times k (registrations
- * and modes kept).  Free with mdl__usage_scaled_free. */
-void mdl__usage_scaled(const mdl_usage *u, double k, mdl_usage *out)
-{
-    *out = *u;
-    out->fn = sim_xmalloc((u->n_fn ? u->n_fn : 1) * sizeof *out->fn);
-    out->cache = sim_xmalloc((u->n_cache ? u->n_cache : 1) * sizeof *out->cache);
-    out->ec2 = sim_xmalloc((u->n_ec2 ? u->n_ec2 : 1) * sizeof *out->ec2);
-    out->cap_fn = u->n_fn;
-    out->cap_cache = u->n_cache;
-    out->cap_ec2 = u->n_ec2;
-    for (size_t i = 0; i < u->n_fn; i++) {
-        mdl_usage_fn *f = &out->fn[i];
-        *f = u->fn[i];
-        f->requests *= k;
-        f->invocations *= k;
-        f->cold_starts *= k;
-        f->billed_ms *= k;
-        f->pc_billed_ms *= k;
-        f->pc_configured_s *= k;
-    }
-    for (size_t i = 0; i < u->n_cache; i++) {
-        out->cache[i] = u->cache[i];
-        out->cache[i].hours *= k;
-    }
-    for (size_t i = 0; i < u->n_ec2; i++) {
-        out->ec2[i] = u->ec2[i];
-        out->ec2[i].hours *= k;
-    }
-    double *scalars[] = {
-        &out->function_url_requests, &out->apigw_http_requests, &out->apigw_rest_requests,
-        &out->sqs_standard_requests, &out->sqs_fifo_requests, &out->sfn_transitions,
-        &out->sfn_express_requests, &out->sfn_express_units, &out->s3_storage_gb_month,
-        &out->s3_put, &out->s3_get, &out->ddb_wru, &out->ddb_rru, &out->ddb_wcu_hours,
-        &out->ddb_rcu_hours, &out->ddb_storage_gb_month, &out->rek_group1, &out->rek_group2,
-        &out->efs_standard_gb_month, &out->efs_ia_gb_month, &out->efs_archive_gb_month,
-        &out->efs_read_gb, &out->efs_write_gb, &out->dto_gb };
-    for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)
-        *scalars[i] *= k;
-}
-
-void mdl__usage_scaled_free(mdl_usage *u)
-{
-    free(u->fn);
-    free(u->cache);
-    free(u->ec2);
-}
 uint64_t mdl_scenario_events(const mdl_scenario *s) { return sim_engine_events(s->core.e); }
 
 /* The bill's sections: the simulated period, and the monthly projection. */

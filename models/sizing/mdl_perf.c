@@ -6,6 +6,7 @@
  */
 #include "models/sizing/mdl_perf.h"
 #include "sim/sim_json.h"
+#include "sim/sim_opt.h"
 
 #include <errno.h>
 #include <math.h>
@@ -278,54 +279,156 @@ static sim_status measured_profile(const sim_json_doc *doc, const char *path, co
     return SIM_OK;
 }
 
+/* ---- the profile formats, as option tables -------------------------------- */
+
+#define K_NUM(key, f, lo, hi, u, d) \
+    { key, .type = SIM_OPT_NUMBER, .store = SIM_OPT_ST_DOUBLE, \
+      .off = offsetof(mdl_perf_kernel, f), .min = lo, .max = hi, .unit = u, .doc = d }
+
+/* The sizing format (data/profiles/default.json): one kernel's parameters. */
+static const sim_opt k_kernel_rows[] = {
+    K_NUM("cpu_ms_a", cpu_ms_a, 0, 1e9, "ms", "CPU time at 1 vCPU: a + b x megapixels; this is a"),
+    { "cpu_ms_per_megapixel", .type = SIM_OPT_NUMBER, .store = SIM_OPT_ST_DOUBLE,
+      .off = offsetof(mdl_perf_kernel, cpu_ms_per_mp), .flags = SIM_OPT_REQUIRED, .min = 0,
+      .max = 1e9, .unit = "ms per megapixel", .doc = "b: CPU ms at 1 vCPU per megapixel" },
+    K_NUM("parallel_fraction", parallel_fraction, 0, 1, NULL, "p of Amdahl's law"),
+    { "threads", .type = SIM_OPT_INT, .store = SIM_OPT_ST_INT, .off = offsetof(mdl_perf_kernel, threads),
+      .def = 1, .min = 1, .max = 1024, .doc = "threads the kernel runs" },
+    K_NUM("io_ms", io_ms, 0, 1e9, "ms", "memory-independent time (S3, network)"),
+    K_NUM("working_set_mb", working_set_mb, 0, 1e6, "MB", "memory needed: base"),
+    K_NUM("working_set_mb_per_megapixel", working_set_mb_per_mp, 0, 1e6, "MB per megapixel",
+          "memory needed per megapixel"),
+    { "megapixels", .type = SIM_OPT_NUMBER, .store = SIM_OPT_ST_DOUBLE,
+      .off = offsetof(mdl_perf_kernel, megapixels), .def = 1, .min = 1e-6, .max = 1e4,
+      .doc = "default input size" },
+    { "runtime", .type = SIM_OPT_STRING, .store = SIM_OPT_ST_CHARS,
+      .off = offsetof(mdl_perf_kernel, runtime), .size = sizeof(((mdl_perf_kernel *)0)->runtime),
+      .def_str = "python3.13", .doc = "the INIT table's runtime" },
+};
+static const sim_opt_table k_kernel = SIM_OPT_TABLE("kernel", k_kernel_rows, NULL);
+
+static const sim_opt k_sizing_rows[] = {
+    { "_comment", .type = SIM_OPT_STRING, .doc = "where the numbers come from" },
+    { "units", .type = SIM_OPT_MAP, .item = SIM_OPT_STRING, .item_name = "key",
+      .doc = "the unit of each key, for readers" },
+    { "kernels", .type = SIM_OPT_MAP, .flags = SIM_OPT_REQUIRED, .sub = &k_kernel,
+      .doc = "kernel parameters by name" },
+};
+static const sim_opt_table k_sizing = SIM_OPT_TABLE("profile", k_sizing_rows, NULL);
+
+/* The `lambdasim profile` format (measured; validated, then read by
+ * measured_profile). */
+static const sim_opt k_image_rows[] = {
+    { "image", .type = SIM_OPT_STRING, .flags = SIM_OPT_REQUIRED, .doc = "file name" },
+    { "format", .type = SIM_OPT_STRING, .doc = "jpeg or png" },
+    { "width", .type = SIM_OPT_INT, .min = 1, .max = 1e9, .doc = "pixels" },
+    { "height", .type = SIM_OPT_INT, .min = 1, .max = 1e9, .doc = "pixels" },
+    { "megapixels", .type = SIM_OPT_NUMBER, .min = 0, .max = 1e6, .doc = "width x height / 1e6" },
+    { "bytes", .type = SIM_OPT_INT, .min = 0, .max = 1e15, .doc = "file size" },
+};
+static const sim_opt k_skipped_rows[] = {
+    { "image", .type = SIM_OPT_STRING, .flags = SIM_OPT_REQUIRED, .doc = "file name" },
+    { "error", .type = SIM_OPT_STRING, .doc = "why it was skipped" },
+};
+static const sim_opt k_run_rows[] = {
+    { "threads", .type = SIM_OPT_INT, .flags = SIM_OPT_REQUIRED, .min = 1, .max = 1024, .doc = "threads" },
+    { "cpu_ms", .type = SIM_OPT_NUMBER, .min = 0, .max = 1e12, .unit = "ms", .doc = "CPU time (median)" },
+    { "wall_ms", .type = SIM_OPT_NUMBER, .min = 0, .max = 1e12, .unit = "ms", .doc = "wall time (median)" },
+    { "kernel_wall_ms", .type = SIM_OPT_NUMBER, .min = 0, .max = 1e12, .unit = "ms",
+      .doc = "the kernel alone (median)" },
+};
+static const sim_opt_table k_run = SIM_OPT_TABLE("run", k_run_rows, NULL);
+static const sim_opt k_sample_rows[] = {
+    { "image", .type = SIM_OPT_STRING, .flags = SIM_OPT_REQUIRED, .doc = "file name" },
+    { "megapixels", .type = SIM_OPT_NUMBER, .flags = SIM_OPT_REQUIRED, .min = 0, .max = 1e6,
+      .doc = "the image's size" },
+    { "bytes", .type = SIM_OPT_INT, .min = 0, .max = 1e15, .doc = "file size" },
+    { "runs", .type = SIM_OPT_ARRAY, .sub = &k_run, .doc = "one per thread count" },
+};
+static const sim_opt_table k_sample = SIM_OPT_TABLE("sample", k_sample_rows, NULL);
+static const sim_opt k_model_rows[] = {
+    { "method", .type = SIM_OPT_STRING, .doc = "how the line was fitted" },
+    { "a_ms", .type = SIM_OPT_NUMBER, .flags = SIM_OPT_REQUIRED, .min = -1e9, .max = 1e9,
+      .unit = "ms", .doc = "wall ms at 1 thread = a + b x megapixels" },
+    { "b_ms_per_mp", .type = SIM_OPT_NUMBER, .flags = SIM_OPT_REQUIRED, .min = -1e9, .max = 1e9,
+      .unit = "ms per megapixel", .doc = "b" },
+    { "r2", .type = SIM_OPT_NUMBER, .min = -1e9, .max = 1, .doc = "the fit's R squared" },
+    { "n", .type = SIM_OPT_INT, .min = 0, .max = 1e9, .doc = "images fitted" },
+    { "parallel_fraction", .type = SIM_OPT_NUMBER, .flags = SIM_OPT_NULLABLE, .min = 0, .max = 1,
+      .doc = "from the 1- and 2-thread runs (null: one thread only)" },
+    { "speedup_2_threads", .type = SIM_OPT_NUMBER, .min = 0, .max = 1e9, .doc = "1-thread / 2-thread wall" },
+    { "kernel_parallel_fraction", .type = SIM_OPT_NUMBER, .flags = SIM_OPT_NULLABLE, .min = 0,
+      .max = 1, .doc = "the same for the kernel alone" },
+};
+static const sim_opt_table k_model = SIM_OPT_TABLE("model", k_model_rows, NULL);
+static const sim_opt k_measured_kernel_rows[] = {
+    { "samples", .type = SIM_OPT_ARRAY, .sub = &k_sample, .doc = "one per image" },
+    { "model", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_REQUIRED, .sub = &k_model,
+      .doc = "the fitted model the simulator uses" },
+};
+static const sim_opt_table k_measured_kernel = SIM_OPT_TABLE("kernel", k_measured_kernel_rows, NULL);
+static const sim_opt_table k_image = SIM_OPT_TABLE("image", k_image_rows, NULL);
+static const sim_opt_table k_skipped = SIM_OPT_TABLE("skipped", k_skipped_rows, NULL);
+static const sim_opt k_measured_rows[] = {
+    { "_comment", .type = SIM_OPT_STRING, .doc = "notes" },
+    { "images_dir", .type = SIM_OPT_STRING, .flags = SIM_OPT_REQUIRED, .doc = "the photos timed" },
+    { "threads_max", .type = SIM_OPT_INT, .min = 1, .max = 1024, .doc = "most threads run" },
+    { "repeat", .type = SIM_OPT_INT, .min = 1, .max = 1e6, .doc = "runs per measurement (median)" },
+    { "run", .type = SIM_OPT_STRING, .doc = "what one run does" },
+    { "images", .type = SIM_OPT_ARRAY, .sub = &k_image, .doc = "the photos" },
+    { "skipped", .type = SIM_OPT_ARRAY, .sub = &k_skipped, .doc = "files that are not photos" },
+    { "kernels", .type = SIM_OPT_MAP, .flags = SIM_OPT_REQUIRED, .sub = &k_measured_kernel,
+      .doc = "measurements and model by kernel" },
+};
+static const sim_opt_table k_measured = SIM_OPT_TABLE("profile", k_measured_rows, NULL);
+
+json_object *mdl_perf_profile_schema(void)
+{
+    json_object *o = json_object_new_object(), *one = json_object_new_array();
+    sim_json_add_string(o, "$schema", "https://json-schema.org/draft/2020-12/schema");
+    sim_json_add_string(o, "$id", "urn:lambdasim:schema:profile");
+    sim_json_add_string(o, "title", "lambdasim kernel profile");
+    sim_json_add_string(o, "description",
+                        "Kernel parameters for the Lambda performance model: the sizing format "
+                        "(data/profiles/default.json) or the output of `lambdasim profile`.  "
+                        "Generated from the loader's tables.");
+    json_object_array_add(one, sim_opt_schema(&k_sizing));
+    json_object_array_add(one, sim_opt_schema(&k_measured));
+    json_object_object_add(o, "oneOf", one);
+    return o;
+}
+
+void mdl_perf_profile_markdown(FILE *fp)
+{
+    sim_opt_markdown_header(fp);
+    sim_opt_markdown(&k_sizing, "", fp);
+    fputs("\nThe output of `lambdasim profile`:\n\n", fp);
+    sim_opt_markdown_header(fp);
+    sim_opt_markdown(&k_measured, "", fp);
+}
+
 sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_kernel *k,
                                  sim_error *err)
 {
     sim_json_doc doc;
     SIM_TRY(sim_json_doc_load(&doc, path, err));
-    json_object *probe = NULL;
-    if (json_object_object_get_ex(doc.root, "images_dir", NULL) &&
-        json_object_object_get_ex(doc.root, "kernels", &probe)) {
-        sim_status ms = measured_profile(&doc, path, name, k, err);
-        sim_json_doc_fini(&doc);
-        return ms;
-    }
-    static const char *const top_keys[] = {"_comment", "units", "kernels", NULL};
-    static const char *const keys[] = {"cpu_ms_a", "cpu_ms_per_megapixel", "parallel_fraction",
-                                       "threads", "io_ms", "working_set_mb",
-                                       "working_set_mb_per_megapixel", "megapixels", "runtime",
-                                       NULL};
-    sim_status st;
-    json_object *ks = NULL, *ko = NULL;
+    sim_opt_ctx c = { &doc, NULL, NULL, err };
+    bool measured = json_object_object_get_ex(doc.root, "images_dir", NULL) &&
+                    json_object_object_get_ex(doc.root, "kernels", NULL);
+    sim_status st = sim_opt_parse(&c, measured ? &k_measured : &k_sizing, doc.root, "", NULL);
+    json_object *ko = NULL;
     char kp[256];
     snprintf(kp, sizeof kp, "kernels.%s", name);
-    if ((st = sim_json_check_keys(&doc, doc.root, "", top_keys, err)) != SIM_OK) goto out;
-    if ((st = sim_json_get_child(&doc, doc.root, "", "kernels", true, json_type_object, &ks, err)) != SIM_OK)
-        goto out;
-    if (!json_object_object_get_ex(ks, name, &ko)) {
+    if (st == SIM_OK && measured) {
+        st = measured_profile(&doc, path, name, k, err);
+    } else if (st == SIM_OK && !json_object_object_get_ex(sim_json_at(doc.root, "kernels"), name, &ko)) {
         st = SIM_ERR(err, SIM_EUNKNOWN, path, sim_json_line(&doc, "kernels"), "kernels",
                      "no kernel '%s' in the profile", name);
-        goto out;
+    } else if (st == SIM_OK) {
+        memset(k, 0, sizeof *k);
+        snprintf(k->name, sizeof k->name, "%s", name);
+        st = sim_opt_parse(&c, &k_kernel, ko, kp, k);
     }
-    if ((st = sim_json_check_keys(&doc, ko, kp, keys, err)) != SIM_OK) goto out;
-    memset(k, 0, sizeof *k);
-    snprintf(k->name, sizeof k->name, "%s", name);
-    int64_t threads = 1;
-    const char *rt = "python3.13";
-    k->megapixels = 1;
-    if ((st = sim_json_get_number(&doc, ko, kp, "cpu_ms_a", false, 0, 1e9, &k->cpu_ms_a, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "cpu_ms_per_megapixel", true, 0, 1e9, &k->cpu_ms_per_mp, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "parallel_fraction", false, 0, 1, &k->parallel_fraction, NULL, err)) ||
-        (st = sim_json_get_int(&doc, ko, kp, "threads", false, 1, 1024, &threads, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "io_ms", false, 0, 1e9, &k->io_ms, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "working_set_mb", false, 0, 1e6, &k->working_set_mb, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "working_set_mb_per_megapixel", false, 0, 1e6, &k->working_set_mb_per_mp, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "megapixels", false, 1e-6, 1e4, &k->megapixels, NULL, err)) ||
-        (st = sim_json_get_string(&doc, ko, kp, "runtime", false, &rt, NULL, err)))
-        goto out;
-    k->threads = (int)threads;
-    snprintf(k->runtime, sizeof k->runtime, "%s", rt);
-out:
     sim_json_doc_fini(&doc);
     return st;
 }

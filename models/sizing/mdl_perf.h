@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sim/sim_status.h"
 
@@ -51,6 +52,11 @@ typedef enum { MDL_PERF_OK, MDL_PERF_OOM } mdl_perf_outcome;
  * mdl_perf.c).  Errors name the file, line and field. */
 sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_kernel *k,
                                  sim_error *err);
+/* JSON Schema (draft 2020-12) of a profile: oneOf the two formats, from the
+ * loader's tables (caller owns). */
+struct json_object *mdl_perf_profile_schema(void);
+/* Both formats' key tables, in Markdown. */
+void mdl_perf_profile_markdown(FILE *fp);
 
 /* vCPU credits at m MB: m/1769, at most 6. */
 double mdl_perf_vcpu_share(int memory_mb);

@@ -6,7 +6,7 @@
  * same seed, side by side.  It writes the full report (report.html with
  * inline charts, summary.json, timeseries.csv, report.md, charts/) into
  * ./lambdasim-demo/ (or --out) and prints a summary of about ten lines.  The
- * configs and the trace come from the data folder (rpt_tmp_datadir.h), so
+ * configs and the trace come from the data folder (rpt_cli_data.h), so
  * an installed lambdasim runs the demo from any folder.
  * The designs run one after the other: each is a few milliseconds of
  * simulation, so threads would only add noise.  A second comparison puts the
@@ -15,7 +15,7 @@
  * ASL definition) for a simulated day; its report goes to DIR/pipeline/.
  */
 #include "reports/cli/rpt_cmd.h"
-#include "reports/cli/rpt_tmp_datadir.h"
+#include "reports/cli/rpt_cli_data.h"
 #include "models/scenario/mdl_scenario.h"
 #include "reports/page/rpt_report.h"
 #include "sim/sim_cli.h"
@@ -60,25 +60,9 @@ typedef struct demo_design {
     size_t nts;
 } demo_design;
 
-/* TEMPORARY (issue 14), until config paths resolve against the config's
- * folder (config branch): the bundled configs name the state machine as
- * "data/statemachines/...", relative to a checkout; read it from the data
- * folder instead, so an installed demo runs from any folder.  With the data
- * folder "data" the path is unchanged. */
-static void demo_tmp_rebase(json_object *entry, const char *data)
-{
-    json_object *d = NULL;
-    if (!json_object_object_get_ex(entry, "definition", &d) || !json_object_is_type(d, json_type_string))
-        return;
-    const char *p = json_object_get_string(d);
-    if (strncmp(p, "data/", 5) != 0) return;
-    char buf[2048];
-    snprintf(buf, sizeof buf, "%s/%s", data, p + 5);
-    json_object_object_add(entry, "definition", json_object_new_string(buf));
-}
-
-static sim_status demo_run_one(demo_design *dd, const char *config, const char *data,
-                               const char *entry, const char *trace, uint64_t seed, sim_error *err)
+static sim_status demo_run_one(demo_design *dd, const char *data, const char *config,
+                               const char *entry, const char *trace, uint64_t seed,
+                               sim_error *err)
 {
     sim_json_doc doc;
     SIM_TRY(sim_json_doc_load(&doc, config, err));
@@ -88,8 +72,8 @@ static sim_status demo_run_one(demo_design *dd, const char *config, const char *
         SIM_FAIL(err, SIM_EMISSING, config, 0, "entry", "the demo config needs an entry object");
     }
     if (entry) json_object_object_add(e, "type", json_object_new_string(entry));
-    demo_tmp_rebase(e, data);
-    sim_status st = mdl_config_from_doc(&dd->cfg, &doc, err);
+    mdl_config_opts opts = { .data_dir = data };
+    sim_status st = mdl_config_from_doc(&dd->cfg, &doc, &opts, err);
     sim_json_doc_fini(&doc);
     SIM_TRY(st);
     dd->loaded = true;
@@ -131,7 +115,7 @@ static int demo_pipeline(const char *data, const char *out, uint64_t seed, bool 
     int rc = 0;
     for (int i = 0; i < 2 && rc == 0; i++) {
         snprintf(cfg[i], sizeof cfg[i], "%s/architectures/%s", data, k_sol[i].file);
-        if (demo_run_one(&d[i], cfg[i], data, NULL, NULL, seed, err) != SIM_OK) rc = sim_cli_fail(err);
+        if (demo_run_one(&d[i], data, cfg[i], NULL, NULL, seed, err) != SIM_OK) rc = sim_cli_fail(err);
     }
     if (rc == 0) {
         json_object *doc = json_object_new_object();
@@ -243,9 +227,9 @@ int rpt_cmd_demo(int argc, char **argv)
         if (err.code) return sim_cli_usage_error("demo", "%s", err.msg);
     }
     int64_t seed = 1;
-    if (seed_s && sim_cli_parse_int("--seed", seed_s, 0, INT64_MAX, &seed, &err) != SIM_OK)
+    if ((seed_s && sim_cli_parse_int("--seed", seed_s, 0, INT64_MAX, &seed, &err) != SIM_OK) ||
+        rpt_cli_data_dir(data, &data, &err) != SIM_OK)
         return sim_cli_fail(&err);
-    data = rpt_tmp_datadir(data, "architectures/gallery_sync.json");
     char config[1024], trace[1024];
     snprintf(config, sizeof config, "%s/architectures/gallery_sync.json", data);
     snprintf(trace, sizeof trace, "%s/traces/gallery_day.csv", data);
@@ -254,7 +238,7 @@ int rpt_cmd_demo(int argc, char **argv)
     memset(d, 0, sizeof d);
     int rc = 0;
     for (int i = 0; i < NDESIGNS && rc == 0; i++)
-        if (demo_run_one(&d[i], config, data, k_designs[i].entry, trace, (uint64_t)seed, &err) != SIM_OK)
+        if (demo_run_one(&d[i], data, config, k_designs[i].entry, trace, (uint64_t)seed, &err) != SIM_OK)
             rc = sim_cli_fail(&err);
     if (rc == 0) {
         json_object *doc = json_object_new_object();

@@ -1,6 +1,7 @@
 /* rpt_cmd_run.c - `lambdasim run`: one config, one replication, JSON or a
  * text summary (+ the report in --out, + an invocation log). */
 #include "reports/cli/rpt_cmd.h"
+#include "reports/cli/rpt_cli_data.h"
 #include "reports/cli/rpt_cli_run.h"
 #include "reports/page/rpt_report.h"
 #include "sim/sim_cli.h"
@@ -11,18 +12,26 @@
 #include <string.h>
 
 static const char k_run_usage[] =
-    "usage: lambdasim run --config FILE.json [--trace FILE.csv] [--seed N]\n"
-    "                     [--format text|json] [--out DIR [--png]] [--log FILE.csv]\n"
+    "usage: lambdasim run --config FILE.json [--set KEY=VALUE ...] [--trace FILE.csv]\n"
+    "                     [--seed N] [--format text|json] [--out DIR [--png]]\n"
+    "                     [--log FILE.csv] [--data DIR]\n"
     "\n"
     "Simulates an architecture (README \"Running a simulation\").\n"
-    "  --config F   the run config (JSON)\n"
+    "  --config F   the run config (JSON; keys: README \"Config keys\", `lambdasim schema config`);\n"
+    "               files it names are relative to its folder\n"
+    "  --set K=V    override the config's key K (a dotted path, e.g.\n"
+    "               functions.f.memory_mb=1024); V is JSON if it parses, else a\n"
+    "               string; repeatable\n"
     "  --trace F    drive the run with our CSV trace F (replaces the workload)\n"
     "  --seed N     master seed (default: the config's seed, else 1)\n"
     "  --format     text (default) or json (one JSON document on stdout)\n"
     "  --out DIR    also write the report into DIR: summary.json, timeseries.csv\n"
     "               (per minute), report.html, report.md, charts/*.svg\n"
     "  --png        with --out, also charts/*.png\n"
-    "  --log F      one CSV row per invocation (Lambda REPORT fields)\n";
+    "  --log F      one CSV row per invocation (Lambda REPORT fields)\n"
+    "  --data DIR   bundled data: price catalogues, the default kernel profile\n"
+    "               (default $LAMBDASIM_DATA, else the installed share/lambdasim,\n"
+    "               else ./data)\n";
 
 
 static void print_run_text(FILE *fp, const char *label, json_object *r, double wall_s)
@@ -72,81 +81,114 @@ static void print_run_text(FILE *fp, const char *label, json_object *r, double w
     }
 }
 
+/* The command line of `run`. */
+typedef struct run_args {
+    const char *config, *format, *out, *log_path, *seed_s, *trace, *data;
+    const char **sets;    /* --set KEY=VALUE, in order */
+    size_t nset;
+    bool png;
+} run_args;
+
+static int parse_run_args(int argc, char **argv, run_args *a)
+{
+    sim_error err;
+    sim_error_clear(&err);
+    const char *v;
+    a->format = "text";
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--png") == 0) a->png = true;
+        else if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) a->config = v;
+        else if (sim_cli_opt(argc, argv, &i, "--set", &v, &err)) { if (v) a->sets[a->nset++] = v; }
+        else if (sim_cli_opt(argc, argv, &i, "--format", &v, &err)) a->format = v;
+        else if (sim_cli_opt(argc, argv, &i, "--out", &v, &err)) a->out = v;
+        else if (sim_cli_opt(argc, argv, &i, "--log", &v, &err)) a->log_path = v;
+        else if (sim_cli_opt(argc, argv, &i, "--seed", &v, &err)) a->seed_s = v;
+        else if (sim_cli_opt(argc, argv, &i, "--trace", &v, &err)) a->trace = v;
+        else if (sim_cli_opt(argc, argv, &i, "--data", &v, &err)) a->data = v;
+        else return sim_cli_usage_error("run", "unknown option '%s'", argv[i]);
+        if (err.code) return sim_cli_usage_error("run", "%s", err.msg);
+    }
+    if (!a->config) return sim_cli_usage_error("run", "--config is required");
+    if (strcmp(a->format, "text") && strcmp(a->format, "json"))
+        return sim_cli_usage_error("run", "--format must be text or json");
+    if (rpt_cli_data_dir(a->data, &a->data, &err) != SIM_OK) return sim_cli_fail(&err);
+    return 0;
+}
+
+/* The report in --out, the JSON on stdout, or the text summary. */
+static int run_outputs(const run_args *a, json_object *r, mdl_ts_row *ts, size_t nts, double wall,
+                       sim_error *err)
+{
+    int rc = 0;
+    if (a->out) {
+        /* The report's summary.json is the results document itself. */
+        const char *base = strrchr(a->config, '/');
+        char title[700], name[600];
+        snprintf(title, sizeof title, "lambdasim run: %s", base ? base + 1 : a->config);
+        snprintf(name, sizeof name, "%s", base ? base + 1 : a->config);
+        char *dot = strrchr(name, '.');
+        if (dot && strcmp(dot, ".json") == 0) *dot = '\0';
+        rpt_design dd = { name, r, ts, nts };
+        rpt_report_opts ro = { .title = title, .summary = r, .png = a->png };
+        if (rpt_report_write(a->out, &ro, &dd, 1, err) != SIM_OK) rc = sim_cli_fail(err);
+    }
+    if (rc == 0) rc = rpt_cli_emit_json(r, NULL, "summary.json", strcmp(a->format, "json") == 0, err);
+    if (rc == 0 && strcmp(a->format, "text") == 0) {
+        print_run_text(stdout, a->config, r, wall);
+        if (a->out) printf("report: %s/report.html\n", a->out);
+    }
+    return rc;
+}
+
+static int run_main(const run_args *a)
+{
+    sim_error err;
+    sim_error_clear(&err);
+    mdl_config cfg;
+    mdl_config_opts opts = { .data_dir = a->data, .set = a->sets, .nset = a->nset };
+    if (mdl_config_load(&cfg, a->config, &opts, &err) != SIM_OK) return sim_cli_fail(&err);
+    if (a->trace) mdl_config_use_trace(&cfg, a->trace);
+    uint64_t seed = cfg.seed ? cfg.seed : 1;
+    int64_t x = 0;
+    sim_atomic log;
+    memset(&log, 0, sizeof log);
+    if ((a->seed_s && sim_cli_parse_int("--seed", a->seed_s, 0, INT64_MAX, &x, &err) != SIM_OK) ||
+        (a->log_path && sim_atomic_open(&log, a->log_path, &err) != SIM_OK)) {
+        mdl_config_fini(&cfg);
+        return sim_cli_fail(&err);
+    }
+    if (a->seed_s) seed = (uint64_t)x;
+    json_object *r = NULL;
+    double wall = 0;
+    mdl_ts_row *ts = NULL;
+    size_t nts = 0;
+    sim_status st = rpt_cli_run_config(&cfg, seed, log.fp, &r, &wall, a->out ? &ts : NULL, &nts,
+                                       &err);
+    int rc = 0;
+    if (st != SIM_OK) {
+        sim_atomic_abort(&log);
+        rc = sim_cli_fail(&err);
+    } else {
+        if (a->log_path && sim_atomic_commit(&log, &err) != SIM_OK) rc = sim_cli_fail(&err);
+        if (rc == 0) rc = run_outputs(a, r, ts, nts, wall, &err);
+    }
+    free(ts);
+    json_object_put(r);
+    mdl_config_fini(&cfg);
+    return rc;
+}
+
 int rpt_cmd_run(int argc, char **argv)
 {
     if (sim_cli_wants_help(argc, argv)) {
         fputs(k_run_usage, stdout);
         return 0;
     }
-    sim_error err;
-    sim_error_clear(&err);
-    const char *config = NULL, *format = "text", *out = NULL, *log_path = NULL, *seed_s = NULL;
-    const char *trace = NULL;
-    const char *v;
-    bool png = false;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--png") == 0) png = true;
-        else if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) config = v;
-        else if (sim_cli_opt(argc, argv, &i, "--format", &v, &err)) format = v;
-        else if (sim_cli_opt(argc, argv, &i, "--out", &v, &err)) out = v;
-        else if (sim_cli_opt(argc, argv, &i, "--log", &v, &err)) log_path = v;
-        else if (sim_cli_opt(argc, argv, &i, "--seed", &v, &err)) seed_s = v;
-        else if (sim_cli_opt(argc, argv, &i, "--trace", &v, &err)) trace = v;
-        else return sim_cli_usage_error("run", "unknown option '%s'", argv[i]);
-        if (err.code) return sim_cli_usage_error("run", "%s", err.msg);
-    }
-    if (!config) return sim_cli_usage_error("run", "--config is required");
-    if (strcmp(format, "text") && strcmp(format, "json"))
-        return sim_cli_usage_error("run", "--format must be text or json");
-    mdl_config cfg;
-    if (mdl_config_load(&cfg, config, &err) != SIM_OK) return sim_cli_fail(&err);
-    if (trace) mdl_config_use_trace(&cfg, trace);
-    uint64_t seed = cfg.seed ? cfg.seed : 1;
-    if (seed_s) {
-        int64_t x;
-        if (sim_cli_parse_int("--seed", seed_s, 0, INT64_MAX, &x, &err) != SIM_OK) {
-            mdl_config_fini(&cfg);
-            return sim_cli_fail(&err);
-        }
-        seed = (uint64_t)x;
-    }
-    sim_atomic log;
-    memset(&log, 0, sizeof log);
-    if (log_path && sim_atomic_open(&log, log_path, &err) != SIM_OK) {
-        mdl_config_fini(&cfg);
-        return sim_cli_fail(&err);
-    }
-    json_object *r = NULL;
-    double wall = 0;
-    mdl_ts_row *ts = NULL;
-    size_t nts = 0;
-    sim_status st = rpt_cli_run_config(&cfg, seed, log.fp, &r, &wall, out ? &ts : NULL, &nts, &err);
-    int rc = 0;
-    if (st != SIM_OK) {
-        sim_atomic_abort(&log);
-        rc = sim_cli_fail(&err);
-    } else {
-        if (log_path && sim_atomic_commit(&log, &err) != SIM_OK) rc = sim_cli_fail(&err);
-        if (rc == 0 && out) {
-            /* The report's summary.json is the results document itself. */
-            const char *base = strrchr(config, '/');
-            char title[700], name[600];
-            snprintf(title, sizeof title, "lambdasim run: %s", base ? base + 1 : config);
-            snprintf(name, sizeof name, "%s", base ? base + 1 : config);
-            char *dot = strrchr(name, '.');
-            if (dot && strcmp(dot, ".json") == 0) *dot = '\0';
-            rpt_design dd = { name, r, ts, nts };
-            rpt_report_opts ro = { .title = title, .summary = r, .png = png };
-            if (rpt_report_write(out, &ro, &dd, 1, &err) != SIM_OK) rc = sim_cli_fail(&err);
-        }
-        if (rc == 0) rc = rpt_cli_emit_json(r, NULL, "summary.json", strcmp(format, "json") == 0, &err);
-        if (rc == 0 && strcmp(format, "text") == 0) {
-            print_run_text(stdout, config, r, wall);
-            if (out) printf("report: %s/report.html\n", out);
-        }
-    }
-    free(ts);
-    json_object_put(r);
-    mdl_config_fini(&cfg);
+    run_args a;
+    memset(&a, 0, sizeof a);
+    a.sets = sim_xcalloc((size_t)argc, sizeof *a.sets);
+    int rc = parse_run_args(argc, argv, &a);
+    if (rc == 0) rc = run_main(&a);
+    free(a.sets);
     return rc;
 }

@@ -17,7 +17,7 @@
  * written atomically.
  */
 #include "reports/cli/rpt_cmd.h"
-#include "reports/cli/rpt_tmp_datadir.h"
+#include "reports/cli/rpt_cli_data.h"
 #include "models/sizing/mdl_perf.h"
 #include "models/pricing/mdl_pricing.h"
 #include "models/sizing/mdl_size.h"
@@ -44,7 +44,8 @@ static const char k_usage[] =
     "                      [--arch x86_64|arm64] [--billing-granularity-ms 1|100]\n"
     "                      [--region R | --catalog FILE.json]\n"
     "                      [--budget N] [--profile FILE.json] [--bo-mean constant|parametric]\n"
-    "                      [--format text|json] [--out DIR] [--data DIR]\n"
+    "                      [--data DIR]\n"
+    "                      [--format text|json] [--out DIR]\n"
     "\n"
     "Recommends a Lambda memory size (README \"Sizing\").\n"
     "  --oracle F      measured durations, CSV header memory_mb,duration_ms; a method\n"
@@ -53,11 +54,9 @@ static const char k_usage[] =
     "  --kernel NAME   lambdasim's performance model for a kernel of the profile\n"
     "  --images DIR    kernel mode: one invocation per JPEG/PNG in DIR\n"
     "  --threads N     kernel mode: override the kernel's thread count\n"
-    "  --profile F     kernel parameters (default profiles/default.json of the\n"
-    "                  data folder)\n"
-    "  --data DIR      kernel mode: the data folder, for the default profile and\n"
-    "                  the INIT table (default: $LAMBDASIM_DATA, else the installed\n"
-    "                  share/lambdasim, else ./data)\n"
+    "  --profile F     kernel parameters (default DATA/profiles/default.json)\n"
+    "  --data DIR      the data directory DATA (default $LAMBDASIM_DATA, else the\n"
+    "                  installed share/lambdasim, else ./data)\n"
     "  --method        exhaustive (Power Tuning), bo (COSE GP + EI), parametric\n"
     "                  (Parrotfish fit)\n"
     "  --strategy      cost (default), speed or balanced, as in Power Tuning\n"
@@ -284,13 +283,14 @@ static sim_status images_load(const char *dir, double **mp, size_t *n, sim_error
 /* ---- options ------------------------------------------------------------ */
 
 typedef struct size_args {
-    const char *oracle, *kernel, *images, *profile, *out, *data;
+    const char *oracle, *kernel, *images, *profile, *out;
     int threads;           /* 0: the profile's */
     int gmin, gmax, gstep;
     bool json;
     mdl_size_opts opts;
     mdl_size_price_ctx price;
     const char *region, *catalog;
+    const char *data;      /* --data DIR, resolved (rpt_cli_data.h) */
 } size_args;
 
 /* The catalogue pricer: one invocation at the first-tier rate of the arch.
@@ -400,7 +400,7 @@ static sim_status parse_args(int argc, char **argv, size_args *a, sim_error *err
         SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "give exactly one of --oracle FILE.csv or --kernel NAME");
     if (a->oracle && (a->images || a->threads || a->profile))
         SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "--images, --threads and --profile go with --kernel");
-    return SIM_OK;
+    return rpt_cli_data_dir(a->data, &a->data, err);
 }
 
 /* ---- outputs ------------------------------------------------------------ */
@@ -646,10 +646,9 @@ int rpt_cmd_size(int argc, char **argv)
         ctx = &orc;
         snprintf(source, sizeof source, "oracle %s", a.oracle);
     } else {
-        const char *data = rpt_tmp_datadir(a.data, "profiles/default.json");
         char prof[PATH_MAX];
         if (a.profile) snprintf(prof, sizeof prof, "%s", a.profile);
-        else snprintf(prof, sizeof prof, "%s/profiles/default.json", data);
+        else snprintf(prof, sizeof prof, "%s/profiles/default.json", a.data);
         if ((st = mdl_perf_profile_load(prof, a.kernel, &ks.k, &err)) != SIM_OK) goto out;
         if (a.threads) ks.k.threads = a.threads;
         if (a.images) {
@@ -666,7 +665,7 @@ int rpt_cmd_size(int argc, char **argv)
             goto out;
         }
         char ip[PATH_MAX];
-        snprintf(ip, sizeof ip, "%s/sizing/lambda_cold_start_maxday_2026-08-22.csv", data);
+        snprintf(ip, sizeof ip, "%s/sizing/lambda_cold_start_maxday_2026-08-22.csv", a.data);
         if ((st = mdl_perf_init_table_load(ip, &it, &err)) != SIM_OK) goto out;
         fn = kernel_sample;
         ctx = &ks;
@@ -676,7 +675,8 @@ int rpt_cmd_size(int argc, char **argv)
     a.opts.grid = grid;
     a.opts.n_grid = ng;
     if (a.catalog) st = mdl_catalog_load(a.catalog, &cat, &err);
-    else st = mdl_catalog_load_region(a.region ? a.region : "us-east-1", "--region", 0, NULL, &cat, &err);
+    else st = mdl_catalog_load_region(a.data, a.region ? a.region : "us-east-1", "--region", 0, NULL,
+                                      &cat, &err);
     if (st != SIM_OK) goto out;
     cp.cat = cat;
     cp.arch = a.price.arm64 ? MDL_ARCH_ARM64 : MDL_ARCH_X86_64;

@@ -11,6 +11,7 @@
  * prints the run, its Express bill by the price catalogue's rule.
  */
 #include "reports/cli/rpt_cmd.h"
+#include "reports/cli/rpt_cli_data.h"
 #include "models/pricing/mdl_meter.h"
 #include "models/pricing/mdl_pricing.h"
 #include "models/stepfn/mdl_sfn.h"
@@ -29,6 +30,7 @@ static const char k_usage[] =
     "usage: lambdasim stepfn run --definition FILE.asl.json --input JSON|@FILE\n"
     "                            [--mocks FILE.json] [--format text|json]\n"
     "                            [--type standard|express] [--task-latency-ms X] [--seed N]\n"
+    "                            [--data DIR]\n"
     "\n"
     "Validates and executes one Amazon States Language state machine.\n"
     "  --definition F  the state machine (ASL JSON)\n"
@@ -41,6 +43,9 @@ static const char k_usage[] =
     "  --task-latency-ms X  Step Functions overhead per Task attempt (default 18.8;\n"
     "                  every state takes at least 1 ms)\n"
     "  --seed N        seed of the retry jitter stream (default 1)\n"
+    "  --data DIR      the data directory, for the Express billing rule of the\n"
+    "                  us-east-1 price catalogue (default $LAMBDASIM_DATA, else the\n"
+    "                  installed share/lambdasim, else ./data)\n"
     "Exit 0 when the execution ran (SUCCEEDED or FAILED), 2 for a bad definition,\n"
     "input or mocks.\n";
 
@@ -136,7 +141,7 @@ static int cmd_run(int argc, char **argv)
     sim_error err;
     sim_error_clear(&err);
     const char *def = NULL, *input_s = "{}", *mocks_path = NULL, *format = "text", *v;
-    const char *type = "standard", *lat_s = NULL, *seed_s = NULL;
+    const char *type = "standard", *lat_s = NULL, *seed_s = NULL, *data = NULL;
     for (int i = 2; i < argc; i++) {
         if (sim_cli_opt(argc, argv, &i, "--definition", &v, &err)) def = v;
         else if (sim_cli_opt(argc, argv, &i, "--input", &v, &err)) input_s = v;
@@ -145,6 +150,7 @@ static int cmd_run(int argc, char **argv)
         else if (sim_cli_opt(argc, argv, &i, "--type", &v, &err)) type = v;
         else if (sim_cli_opt(argc, argv, &i, "--task-latency-ms", &v, &err)) lat_s = v;
         else if (sim_cli_opt(argc, argv, &i, "--seed", &v, &err)) seed_s = v;
+        else if (sim_cli_opt(argc, argv, &i, "--data", &v, &err)) data = v;
         else return sim_cli_usage_error("stepfn run", "unknown option '%s'", argv[i]);
         if (err.code != SIM_OK) return sim_cli_usage_error("stepfn run", "%s", err.msg);
     }
@@ -162,6 +168,7 @@ static int cmd_run(int argc, char **argv)
         return sim_cli_fail(&err);
     if (seed_s && sim_cli_parse_int("--seed", seed_s, 0, INT64_MAX, &seed, &err) != SIM_OK)
         return sim_cli_fail(&err);
+    if (rpt_cli_data_dir(data, &data, &err) != SIM_OK) return sim_cli_fail(&err);
     /* The interpreter's floor applies to the Task overhead too; print what ran. */
     opt.task_latency_s = fmax(lat_ms / 1000.0, MDL_SFN_MIN_STATE_LATENCY_S);
     opt.seed = (uint64_t)seed;
@@ -175,7 +182,7 @@ static int cmd_run(int argc, char **argv)
     if (st == SIM_OK) st = load_inputs(m, input_s, mocks_path, &in, &mocks, &err);
     /* The Express rule (100 ms, 64 MB units) is the catalogue's, through
      * the meter, as in `run` and `cost`. */
-    if (st == SIM_OK) st = mdl_catalog_load_region("us-east-1", NULL, 0, NULL, &cat, &err);
+    if (st == SIM_OK) st = mdl_catalog_load_region(data, "us-east-1", NULL, 0, NULL, &cat, &err);
     if (st == SIM_OK) {
         mdl_meter_opts mo = { MDL_FREE_NONE, 1, NULL };
         st = mdl_meter_create(cat, &mo, &meter, &err);

@@ -11,6 +11,7 @@
  * rpt_sweep.h; the outputs are byte-identical whatever ran the tasks.
  */
 #include "reports/cli/rpt_cmd.h"
+#include "reports/cli/rpt_cli_data.h"
 #include "reports/cli/rpt_sweep.h"
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
@@ -23,7 +24,7 @@
 static const char k_usage[] =
     "usage: lambdasim sweep --config FILE.json --grid KEY=V1,V2,... [--grid ...]\n"
     "                       [--replications N] [--threads N] [--seed N] --out DIR [--png]\n"
-    "                       [--shard I/N] [--resume]\n"
+    "                       [--shard I/N] [--resume] [--set KEY=VALUE ...] [--data DIR]\n"
     "       lambdasim sweep merge SHARD_DIR... --out DIR [--png]\n"
     "\n"
     "Runs every combination of the grid values (KEY is a dotted JSON path of the\n"
@@ -42,13 +43,19 @@ static const char k_usage[] =
     "  --shard I/N --out DIR/shard-I      run the I-th of N slices (0 <= I < N), for\n"
     "                                     job arrays; then `sweep merge DIR/shard-* --out DIR`\n"
     "  --resume                           finish an interrupted sweep: results are kept\n"
-    "                                     per task in DIR's staging folder .DIR.partial\n";
+    "                                     per task in DIR's staging folder .DIR.partial\n"
+    "  --set KEY=VALUE                    override a key of every scenario (after the\n"
+    "                                     grid's; VALUE is JSON if it parses, else a\n"
+    "                                     string; repeatable; part of the sweep id)\n"
+    "  --data DIR                         the data directory (default $LAMBDASIM_DATA,\n"
+    "                                     else the installed share/lambdasim, else ./data)\n";
 
 /* ---- options: one table drives the parser ---------------------------------------- */
 
 typedef struct sweep_opts {
     rpt_sweep_plan plan;   /* def.config, axes, reps and seed_opt */
     const char *out;
+    const char *data;      /* --data, resolved into plan.data_dir */
     int64_t threads;       /* 0: OpenMP's default */
     bool png, resume;
     int shard_index, shard_count;   /* count 0: the whole sweep */
@@ -67,6 +74,18 @@ static sim_status opt_out(sweep_opts *o, const char *v, sim_error *err)
 {
     (void)err;
     o->out = v;
+    return SIM_OK;
+}
+
+static sim_status opt_set(sweep_opts *o, const char *v, sim_error *err)
+{
+    return rpt_sweep_def_add_set(&o->plan.def, v, err);
+}
+
+static sim_status opt_data(sweep_opts *o, const char *v, sim_error *err)
+{
+    (void)err;
+    o->data = v;
     return SIM_OK;
 }
 
@@ -131,6 +150,8 @@ static const struct sweep_option {
     { "--config", false, opt_config },
     { "--out", false, opt_out },
     { "--grid", false, opt_grid },
+    { "--set", false, opt_set },
+    { "--data", false, opt_data },
     { "--replications", false, opt_reps },
     { "--threads", false, opt_threads },
     { "--seed", false, opt_seed },
@@ -155,7 +176,7 @@ static sim_status parse_options(int argc, char **argv, sweep_opts *o, sim_error 
     }
     if (!o->plan.def.config[0]) SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "--config is required");
     if (!o->out) SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "--out is required");
-    return SIM_OK;
+    return rpt_cli_data_dir(o->data, &o->plan.data_dir, err);
 }
 
 /* ---- the MPI launcher, from the environment -------------------------------------- */

@@ -24,6 +24,7 @@ static const command k_commands[] = {
     { "stepfn",  rpt_cmd_stepfn,  "execute one Step Functions state machine" },
     { "sweep",   rpt_cmd_sweep,   "run scenarios x replications in parallel" },
     { "demo",    rpt_cmd_demo,    "run the photo-gallery demo and write a report" },
+    { "schema",  rpt_cmd_schema,  "print the JSON Schema of a config, usage file or profile" },
 };
 
 static void usage(FILE *fp)

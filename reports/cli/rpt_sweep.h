@@ -34,6 +34,7 @@
 
 #define RPT_SWEEP_MAX_GRID 8     /* --grid options */
 #define RPT_SWEEP_MAX_VALUES 64  /* values of one --grid */
+#define RPT_SWEEP_MAX_SET 32     /* --set options */
 
 typedef struct rpt_sweep_axis {
     char key[256];
@@ -51,6 +52,8 @@ typedef struct rpt_sweep_def {
     int reps;              /* replications per scenario */
     int64_t seed;          /* the seed reported: --seed, else the first
                             * scenario's config seed, else 1 */
+    char *set[RPT_SWEEP_MAX_SET];  /* --set KEY=VALUE overrides, in order (owned) */
+    int nset;
     uint64_t id;           /* the sweep id (rpt_sweep_plan_build) */
 } rpt_sweep_def;
 
@@ -58,11 +61,14 @@ static inline int rpt_sweep_ntasks(const rpt_sweep_def *d) { return d->nsc * d->
 
 /* Free the axis values. */
 void rpt_sweep_def_fini(rpt_sweep_def *d);
+/* Add a --set KEY=VALUE override; EUSAGE when there are too many. */
+sim_status rpt_sweep_def_add_set(rpt_sweep_def *d, const char *spec, sim_error *err);
 /* Add a --grid KEY=V1,V2,... axis; EUSAGE on a bad spec or too many. */
 sim_status rpt_sweep_def_add_axis(rpt_sweep_def *d, const char *spec, sim_error *err);
 /* The grid values of scenario sc, one per axis (borrowed). */
 void rpt_sweep_scenario_values(const rpt_sweep_def *d, int sc, const char **pv);
-/* Add "config", "replications", "seed" and "grid" ({key: [values]}) to o:
+/* Add "config", "replications", "seed", "grid" ({key: [values]}) and, when
+ * there are overrides, "set" ([KEY=VALUE, ...]) to o:
  * the head of sweep.json and of a store's manifest. */
 void rpt_sweep_def_to_json(const rpt_sweep_def *d, json_object *o);
 /* The sweep id in hex ("0123456789abcdef"), buf of at least 17 bytes. */
@@ -76,6 +82,7 @@ int rpt_sweep_merge(int argc, char **argv);
 typedef struct rpt_sweep_plan {
     rpt_sweep_def def;     /* config, axes and reps set by the caller */
     int64_t seed_opt;      /* --seed, or -1: each scenario's config seed */
+    const char *data_dir;  /* bundled data (--data, resolved by the caller) */
     mdl_config *cfgs;      /* nsc, owned */
     int ncfg;              /* configs built (for fini) */
     int *order;            /* every task, longest first (owned) */
@@ -84,8 +91,10 @@ typedef struct rpt_sweep_plan {
 /* Expand and validate every scenario (nothing runs yet), set def.seed and
  * def.id, and order the tasks longest first (estimated events).  The id is
  * FNV-1a over the config file's bytes, the grid, the replications and
- * --seed: two runs with the same id produce the same task results.
- * Files the config refers to (traces, catalogues) are not hashed. */
+ * --seed and the --set overrides: two runs with the same id produce the
+ * same task results.  Files the config refers to (traces, catalogues) and
+ * the data directory are not hashed (a cluster's nodes may install the
+ * same data at different paths). */
 sim_status rpt_sweep_plan_build(rpt_sweep_plan *p, sim_error *err);
 void rpt_sweep_plan_fini(rpt_sweep_plan *p);
 /* The seed of scenario sc's engine runs. */

@@ -18,6 +18,16 @@ void rpt_sweep_def_fini(rpt_sweep_def *d)
     for (int a = 0; a < d->nax; a++)
         for (int k = 0; k < d->ax[a].n; k++) free(d->ax[a].vals[k]);
     d->nax = 0;
+    for (int k = 0; k < d->nset; k++) free(d->set[k]);
+    d->nset = 0;
+}
+
+sim_status rpt_sweep_def_add_set(rpt_sweep_def *d, const char *spec, sim_error *err)
+{
+    if (d->nset == RPT_SWEEP_MAX_SET)
+        SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "at most %d --set", RPT_SWEEP_MAX_SET);
+    d->set[d->nset++] = sim_xstrdup(spec);
+    return SIM_OK;
 }
 
 sim_status rpt_sweep_def_add_axis(rpt_sweep_def *d, const char *spec, sim_error *err)
@@ -65,6 +75,11 @@ void rpt_sweep_def_to_json(const rpt_sweep_def *d, json_object *o)
         json_object_object_add(grid, d->ax[a].key, vals);
     }
     json_object_object_add(o, "grid", grid);
+    if (d->nset) {
+        json_object *set = json_object_new_array();
+        for (int k = 0; k < d->nset; k++) json_object_array_add(set, json_object_new_string(d->set[k]));
+        json_object_object_add(o, "set", set);
+    }
 }
 
 const char *rpt_sweep_id_hex(uint64_t id, char *buf)
@@ -114,6 +129,8 @@ static sim_status sweep_id(const rpt_sweep_plan *p, uint64_t *id, sim_error *err
         for (int k = 0; k < p->def.ax[a].n; k++) h = fnv_str(h, p->def.ax[a].vals[k]);
         h = fnv_str(h, "");   /* end of the axis */
     }
+    /* Hashed only when present, so sweeps without --set keep their ids. */
+    for (int k = 0; k < p->def.nset; k++) h = fnv_str(h, p->def.set[k]);
     int64_t nums[2] = { p->def.reps, p->seed_opt };
     *id = fnv_field(h, nums, sizeof nums);
     return SIM_OK;
@@ -130,7 +147,9 @@ static sim_status build_scenario(rpt_sweep_plan *p, int sc, sim_error *err)
     sim_status st = SIM_OK;
     for (int a = d->nax - 1; a >= 0 && st == SIM_OK; a--)
         st = sim_json_set_path(doc.root, d->ax[a].key, pv[a], err);
-    if (st == SIM_OK) st = mdl_config_from_doc(&p->cfgs[sc], &doc, err);
+    mdl_config_opts opts = { .data_dir = p->data_dir, .set = (const char *const *)d->set,
+                             .nset = (size_t)d->nset };
+    if (st == SIM_OK) st = mdl_config_from_doc(&p->cfgs[sc], &doc, &opts, err);
     if (st == SIM_OK) p->ncfg++;
     sim_json_doc_fini(&doc);
     return st;

@@ -222,6 +222,22 @@ static sim_status read_shard(const sim_json_doc *doc, json_object *so, int ntask
     return SIM_OK;
 }
 
+/* The optional "set" array: the --set overrides the shard ran with. */
+static sim_status read_sets(const sim_json_doc *doc, json_object *root, rpt_sweep_def *d,
+                            sim_error *err)
+{
+    json_object *set = NULL;
+    SIM_TRY(sim_json_get_child(doc, root, "", "set", false, json_type_array, &set, err));
+    size_t n = set ? json_object_array_length(set) : 0;
+    for (size_t k = 0; k < n; k++) {
+        json_object *v = json_object_array_get_idx(set, k);
+        if (!json_object_is_type(v, json_type_string))
+            SIM_JSON_FAIL(err, SIM_ETYPE, doc, "set", "expected strings");
+        SIM_TRY(rpt_sweep_def_add_set(d, json_object_get_string(v), err));
+    }
+    return SIM_OK;
+}
+
 static sim_status parse_manifest(const sim_json_doc *doc, rpt_sweep_def *d, rpt_sweep_shard *sh,
                                  int **tasks, sim_error *err)
 {
@@ -243,6 +259,7 @@ static sim_status parse_manifest(const sim_json_doc *doc, rpt_sweep_def *d, rpt_
     SIM_TRY(sim_json_get_int(doc, root, "", "replications", true, 1, 100000, &reps, NULL, err));
     SIM_TRY(sim_json_get_child(doc, root, "", "grid", true, json_type_object, &grid, err));
     SIM_TRY(read_grid(doc, grid, d, err));
+    SIM_TRY(read_sets(doc, root, d, err));
     d->seed = seed;
     d->reps = (int)reps;
     d->nsc = 1;

@@ -1,0 +1,248 @@
+/* mdl_config_entry.c - the entry section: the front door requests come
+ * through (direct, Function URL, API Gateway HTTP or REST, an SQS queue,
+ * an S3 bucket's notifications, a Step Functions state machine). */
+#include "models/config/mdl_config_internal.h"
+
+#include <string.h>
+
+const char *const mdl__entry_types[] = { "direct", "function_url", "apigw_http", "apigw_rest",
+                                         "queue", "s3", "stepfunctions", NULL };
+static const char *const k_invocation[] = { "sync", "async", NULL };
+static const char *const k_workflows[] = { "standard", "express", NULL };
+MDL__ENUM_OK(mdl_entry_type);
+MDL__ENUM_OK(mdl_sfn_type);
+
+/* Per front door: mean overhead ms (lognormal, cv 0.5), timeout s, payload MB.
+ * Timeouts and payloads (README "Config keys"): Function URL: the
+ * function's own timeout up to 15 min, 6 MB buffered; HTTP API 30 s hard,
+ * 10 MB; REST 29 s default, 10 MB.  Overheads: assumptions inside the
+ * reported 5-20 ms API Gateway range; a Function URL has no gateway hop. */
+static const mdl__door k_doors[MDL_ENTRY_TYPE_COUNT] = {
+    [MDL_ENTRY_DIRECT] = { 0.0, 900.0, 6.0 },
+    [MDL_ENTRY_FUNCTION_URL] = { 4.0, 900.0, 6.0 },
+    [MDL_ENTRY_APIGW_HTTP] = { 10.0, 30.0, 10.0 },
+    [MDL_ENTRY_APIGW_REST] = { 15.0, 29.0, 10.0 },
+    /* A producer's SendMessage: 1 MiB maximum message (since Aug 2025). */
+    [MDL_ENTRY_QUEUE] = { 0.0, 900.0, 1.0 },
+    /* An S3 PUT of the photo: 5 GB single-PUT limit. */
+    [MDL_ENTRY_S3] = { 0.0, 900.0, 5120.0 },
+    /* StartExecution: the 256 KiB state payload limit is not enforced at the
+     * door; requests are bounded as S3 PUTs are. */
+    [MDL_ENTRY_STEPFUNCTIONS] = { 0.0, 900.0, 5120.0 },
+};
+/* The overhead's cv (an assumption). */
+#define DOOR_CV 0.5
+
+static mdl_entry_type type_of(const void *base) { return ((const mdl_entry_cfg *)base)->type; }
+static bool is_sfn(const void *b) { return type_of(b) == MDL_ENTRY_STEPFUNCTIONS; }
+static bool is_express(const void *b)
+{
+    return is_sfn(b) && ((const mdl_entry_cfg *)b)->workflow == MDL_SFN_EXPRESS;
+}
+static bool is_s3(const void *b) { return type_of(b) == MDL_ENTRY_S3; }
+static bool is_rest(const void *b) { return type_of(b) == MDL_ENTRY_APIGW_REST; }
+static bool is_apigw(const void *b) { return is_rest(b) || type_of(b) == MDL_ENTRY_APIGW_HTTP; }
+static bool has_routes(const void *b) { return ((const mdl_entry_cfg *)b)->nroutes > 0; }
+static double door_timeout(const void *b) { return k_doors[type_of(b)].timeout_s; }
+static double door_payload(const void *b) { return k_doors[type_of(b)].payload_mb; }
+
+/* ---- hooks --------------------------------------------------------------- */
+
+/* Required for (and only for) a stepfunctions entry; loads the machine. */
+static sim_status parse_definition(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                                   const char *path, void *base)
+{
+    mdl_entry_cfg *e = base;
+    char p[512];
+    sim_opt_path(p, sizeof p, path, r);
+    if (!is_sfn(e)) {
+        if (sim_opt_value(r, obj))
+            SIM_JSON_FAIL(c->err, SIM_EUNSUPPORTED, c->doc, p,
+                          "only a stepfunctions entry has a definition");
+        return SIM_OK;
+    }
+    if (!sim_opt_value(r, obj))
+        SIM_JSON_FAIL(c->err, SIM_EMISSING, c->doc, p, "required key 'definition' is missing");
+    SIM_TRY(sim_opt_read(c, r, obj, path, base));
+    return mdl_sfn_machine_load(e->definition, &e->machine, c->err);
+}
+
+static sim_status parse_invocation(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                                   const char *path, void *base)
+{
+    mdl_entry_cfg *e = base;
+    SIM_TRY(sim_opt_read(c, r, obj, path, base));
+    char p[512];
+    if (e->async && e->type != MDL_ENTRY_DIRECT)
+        SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, sim_opt_path(p, sizeof p, path, r),
+                      "async invocation is only for a direct entry (front doors are synchronous)");
+    return SIM_OK;
+}
+
+/* Absent: the door's own overhead (k_doors). */
+static sim_status parse_overhead(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                                 const char *path, void *base)
+{
+    mdl_entry_cfg *e = base;
+    SIM_TRY(sim_opt_read(c, r, obj, path, base));
+    if (sim_opt_value(r, obj)) return SIM_OK;
+    double m = k_doors[e->type].mean_ms;
+    if (m > 0) sim_dist_lognormal_mean_cv(&e->overhead, m, DOOR_CV);
+    else sim_dist_deterministic(&e->overhead, 0);
+    return SIM_OK;
+}
+
+/* An object only one entry type has: notify (s3, where it is required) or
+ * cache (apigw_rest). */
+static sim_status parse_only_for(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                                 const char *path, void *base)
+{
+    bool notify = strcmp(r->key, "notify") == 0;
+    bool mine = notify ? is_s3(base) : is_rest(base);
+    char p[512];
+    sim_opt_path(p, sizeof p, path, r);
+    json_object *v = sim_opt_value(r, obj);
+    if (v && !mine)
+        SIM_JSON_FAIL(c->err, SIM_EUNSUPPORTED, c->doc, p, notify
+                      ? "only an s3 entry has notifications" : "only apigw_rest has a cache");
+    if (notify && mine && !v)
+        SIM_JSON_FAIL(c->err, SIM_EMISSING, c->doc, path,
+                      "an s3 entry needs notify: {\"queue\": ...} or {\"function\": ...}");
+    return mine ? sim_opt_read(c, r, obj, path, base) : SIM_OK;
+}
+
+static sim_status check_notify(const sim_opt_ctx *c, json_object *obj, const char *path,
+                               void *base)
+{
+    (void)base;
+    if (json_object_object_get_ex(obj, "queue", NULL) ==
+        json_object_object_get_ex(obj, "function", NULL))
+        SIM_JSON_FAIL(c->err, SIM_EUSAGE, c->doc, path, "give exactly one of queue or function");
+    return SIM_OK;
+}
+
+/* routes: {op: function}. */
+static sim_status parse_routes(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                               const char *path, void *base)
+{
+    mdl_entry_cfg *e = base;
+    json_object *routes = NULL;
+    SIM_TRY(sim_json_get_child(c->doc, obj, path, r->key, false, json_type_object, &routes, c->err));
+    if (!routes) return SIM_OK;
+    json_object_object_foreach(routes, op, fnv) {
+        char p[512];
+        snprintf(p, sizeof p, "%s.routes.%s", path, op);
+        if (e->nroutes == MDL_MAX_ROUTES)
+            SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, p, "at most %d routes", MDL_MAX_ROUTES);
+        if (!json_object_is_type(fnv, json_type_string))
+            SIM_JSON_FAIL(c->err, SIM_ETYPE, c->doc, p, "expected a function name");
+        if (strlen(op) >= sizeof e->route_op[0])
+            SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, p, "op name too long");
+        snprintf(e->route_op[e->nroutes], sizeof e->route_op[0], "%s", op);
+        snprintf(e->route_fn[e->nroutes], sizeof e->route_fn[0], "%s", json_object_get_string(fnv));
+        e->nroutes++;
+    }
+    return SIM_OK;
+}
+
+static json_object *write_routes(const sim_opt *r, const void *base, const void *user)
+{
+    (void)r;
+    (void)user;
+    const mdl_entry_cfg *e = base;
+    json_object *ro = json_object_new_object();
+    for (int i = 0; i < e->nroutes; i++)
+        sim_json_add_string(ro, e->route_op[i], e->route_fn[i]);
+    return ro;
+}
+
+/* ---- tables ---------------------------------------------------------------- */
+
+/* "Typically ... in seconds but can sometimes take a minute or longer" (S3
+ * event notifications): an assumed lognormal, mean 1 s, cv 1. */
+static const sim_opt_dist_def k_notify_delay = { SIM_DIST_LOGNORMAL, 1000.0, 1.0 };
+
+static const sim_opt k_notify_rows[] = {
+    { "queue", MDL__STR(mdl_entry_cfg, notify_queue), .def_doc = "one of the two",
+      .doc = "the queue the bucket notifies (a standard queue: S3 cannot notify a FIFO queue)" },
+    { "function", MDL__STR(mdl_entry_cfg, notify_function), .def_doc = "one of the two",
+      .doc = "the function the bucket invokes asynchronously" },
+    { "delay", MDL__DIST(mdl_entry_cfg, notify_delay), .dist_def = &k_notify_delay,
+      .unit = "ms", .doc = "from the PUT to the notification (\"typically seconds\")" },
+};
+static const sim_opt_table k_notify = SIM_OPT_TABLE("entry.notify", k_notify_rows, check_notify);
+
+static const sim_opt k_cache_rows[] = {
+    { "hit_ratio", MDL__NUM(mdl_entry_cfg, cache_hit_ratio), .flags = SIM_OPT_REQUIRED,
+      .min = 0, .max = 1, .doc = "share of requests the cache answers (they never reach Lambda)" },
+    { "size_gb", MDL__NUM(mdl_entry_cfg, cache_gb), .def = 0.5, .min = 0.5, .max = 237,
+      .unit = "GB", .doc = "cache size, one the catalogue prices (0.5, 1.6, 6.1, 13.5, 28.4, "
+                           "58.2, 118, 237)" },
+};
+static const sim_opt_table k_cache = SIM_OPT_TABLE("entry.cache", k_cache_rows, NULL);
+
+/* The API Gateway account throttle's token bucket: 10,000 rps, burst 5,000. */
+static const sim_opt k_throttle_rows[] = {
+    { "rps", MDL__NUM(mdl_entry_cfg, throttle_rps), .def = 10000, .min = 0.001, .max = 1e9,
+      .unit = "/s", .doc = "steady rate" },
+    { "burst", MDL__NUM(mdl_entry_cfg, throttle_burst), .def = 5000, .min = 1, .max = 1e9,
+      .doc = "bucket size" },
+};
+static const sim_opt_table k_throttle = SIM_OPT_TABLE("entry.throttle", k_throttle_rows, NULL);
+
+static const sim_opt k_entry_rows[] = {
+    { "type", MDL__ENUM(mdl_entry_cfg, type, mdl__entry_types), .flags = SIM_OPT_REQUIRED,
+      .doc = "the front door (README \"Queues and workers\" for `queue` and `s3`, \"Step "
+             "Functions\" for `stepfunctions`)" },
+    { "target", MDL__STR(mdl_entry_cfg, target), .def_doc = "the only function",
+      .doc = "the function requests go to (a `queue` entry: the queue)" },
+    { "definition", MDL__PATH(mdl_entry_cfg, definition), .def_doc = "required (stepfunctions)",
+      .parse = parse_definition, .when = is_sfn,
+      .doc = "`stepfunctions`: the state machine (ASL JSON); each request starts an execution" },
+    { "workflow", MDL__ENUM(mdl_entry_cfg, workflow, k_workflows), .when = is_sfn,
+      .doc = "`stepfunctions`: Standard (billed per transition) or Express (per request and "
+             "GB-s)" },
+    { "task_latency_ms", MDL__NUM(mdl_entry_cfg, task_latency_s), .per = 1e3, .def = 18.8,
+      .min = 0, .max = 1e6, .unit = "ms", .when = is_sfn,
+      .doc = "`stepfunctions`: the service's overhead per Task attempt" },
+    { "express_memory_mb", MDL__NUM(mdl_entry_cfg, express_memory_mb), .def = 64, .min = 1,
+      .max = 1e6, .unit = "MB", .when = is_express,
+      .doc = "`stepfunctions` Express: billed memory (rounded up to 64 MB)" },
+    { "notify", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_KEEP, .sub = &k_notify,
+      .def_doc = "required (s3)", .parse = parse_only_for, .when = is_s3,
+      .doc = "`s3`: each request is an S3 PUT; the bucket notifies `{\"queue\": Q}` or "
+             "`{\"function\": F}` after `delay`" },
+    { "invocation", MDL__FLAG(mdl_entry_cfg, async, k_invocation), .parse = parse_invocation,
+      .doc = "`async`: event invocation (a `direct` entry only)" },
+    { "overhead", MDL__DIST(mdl_entry_cfg, overhead), .def_doc = "by `type` (below)",
+      .unit = "ms", .parse = parse_overhead, .doc = "latency the front door adds per request" },
+    { "timeout_s", MDL__NUM(mdl_entry_cfg, timeout_s), .def_fn = door_timeout,
+      .def_doc = "by `type` (below)", .min = 0.05, .max = 900, .unit = "s",
+      .doc = "the door's timeout: the client fails, Lambda runs on and bills" },
+    { "max_payload_mb", MDL__NUM(mdl_entry_cfg, max_payload_bytes), .per = 1.0 / 1048576,
+      .def_fn = door_payload, .def_doc = "by `type` (below)", .min = 0, .max = 1e6, .unit = "MB",
+      .doc = "the door's payload limit (Lambda's 6 MB sync / 1 MB async limits apply too)" },
+    { "routes", .type = SIM_OPT_MAP, .item = SIM_OPT_STRING, .item_name = "op",
+      .max_n = MDL_MAX_ROUTES, .parse = parse_routes, .write = write_routes, .when = has_routes,
+      .doc = "`{\"op\": \"function\"}`: the function of each op (trace ops or `workload.mix`)" },
+    { "cache", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_KEEP, .sub = &k_cache,
+      .def_doc = "none", .parse = parse_only_for, .when = is_rest,
+      .doc = "`apigw_rest`: the stage cache" },
+    { "throttle", .type = SIM_OPT_OBJECT, .sub = &k_throttle, .when = is_apigw,
+      .doc = "API Gateway's account throttle (a token bucket)" },
+};
+const sim_opt_table mdl__entry_table = SIM_OPT_TABLE("entry", k_entry_rows, NULL);
+
+void mdl__doors_markdown(FILE *fp)
+{
+    fputs("| `entry.type` | overhead (lognormal, cv 0.5) | `timeout_s` | `max_payload_mb` |\n"
+          "|---|---|---|---|\n", fp);
+    for (int t = 0; t < MDL_ENTRY_TYPE_COUNT; t++) {
+        const mdl__door *d = &k_doors[t];
+        char ov[32];
+        if (d->mean_ms > 0) snprintf(ov, sizeof ov, "mean %g ms", d->mean_ms);
+        else snprintf(ov, sizeof ov, "none (0 ms)");
+        fprintf(fp, "| `%s` | %s | %g | %g |\n", mdl__entry_types[t], ov, d->timeout_s,
+                d->payload_mb);
+    }
+}

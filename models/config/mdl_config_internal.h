@@ -1,0 +1,92 @@
+/* mdl_config_internal.h - what the files of models/config share: the option
+ * tables of each section and their hooks.
+ *
+ * mdl_config.c         load, the root table, account/async/billing/services,
+ *                      the effective config, schema and docs
+ * mdl_config_workload.c  workload: arrivals, mix, trace, generator
+ * mdl_config_entry.c   entry: the front door, notify, routes, cache, throttle
+ * mdl_config_fn.c      functions, kernels, service calls
+ * mdl_config_queue.c   queues and their consumers
+ * mdl_config_check.c   cross-references once every section is read
+ *
+ * Hooks reach the whole config through the context's user pointer (parse)
+ * or the writer's user pointer (write): both are the mdl_config.
+ */
+#ifndef MDL_CONFIG_INTERNAL_H
+#define MDL_CONFIG_INTERNAL_H
+
+#include <stddef.h>
+
+#include "models/config/mdl_config.h"
+#include "sim/sim_opt.h"
+
+/* The parse context's user pointer. */
+typedef struct mdl__cfg_ctx {
+    mdl_config *cfg;
+    const char *data_dir;
+} mdl__cfg_ctx;
+
+#define MDL__CFG(c) (((mdl__cfg_ctx *)(c)->user)->cfg)
+
+/* Row shorthands: the type and where the value lands in struct T. */
+#define MDL__NUM(T, f) .type = SIM_OPT_NUMBER, .store = SIM_OPT_ST_DOUBLE, .off = offsetof(T, f)
+#define MDL__INT(T, f) .type = SIM_OPT_INT, .store = SIM_OPT_ST_INT, .off = offsetof(T, f)
+#define MDL__BOOL(T, f) .type = SIM_OPT_BOOL, .store = SIM_OPT_ST_BOOL, .off = offsetof(T, f)
+/* An enum field (int-sized: checked by MDL__ENUM_OK). */
+#define MDL__ENUM(T, f, ch) \
+    .type = SIM_OPT_ENUM, .store = SIM_OPT_ST_INT, .off = offsetof(T, f), .choices = (ch)
+/* A two-choice enum into a bool (index != 0). */
+#define MDL__FLAG(T, f, ch) \
+    .type = SIM_OPT_ENUM, .store = SIM_OPT_ST_BOOL, .off = offsetof(T, f), .choices = (ch)
+#define MDL__STR(T, f) \
+    .type = SIM_OPT_STRING, .store = SIM_OPT_ST_CHARS, .off = offsetof(T, f), \
+    .size = sizeof(((T *)0)->f)
+#define MDL__PATH(T, f) \
+    .type = SIM_OPT_PATH, .store = SIM_OPT_ST_CHARS, .off = offsetof(T, f), \
+    .size = sizeof(((T *)0)->f)
+#define MDL__DIST(T, f) .type = SIM_OPT_DIST, .store = SIM_OPT_ST_DIST, .off = offsetof(T, f)
+#define MDL__ENUM_OK(E) _Static_assert(sizeof(E) == sizeof(int), #E " is stored as an int")
+
+/* Names shared by several sections. */
+extern const char *const mdl__entry_types[];
+extern const char *const mdl__arch_names[];
+
+/* Section tables. */
+extern const sim_opt_table mdl__workload_table;
+extern const sim_opt_table mdl__entry_table;
+extern const sim_opt_table mdl__function_table;
+extern const sim_opt_table mdl__queue_table;
+extern const sim_opt_table mdl__kernel_table;
+extern const sim_opt_table mdl__call_table;
+
+/* Front-door defaults by entry type (mdl_config_entry.c). */
+typedef struct mdl__door { double mean_ms, timeout_s, payload_mb; } mdl__door;
+
+/* Root rows with structure of their own. */
+sim_status mdl__parse_workload(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                               const char *path, void *base);
+json_object *mdl__schema_workload(const sim_opt *r);
+sim_status mdl__parse_functions(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                                const char *path, void *base);
+json_object *mdl__write_functions(const sim_opt *r, const void *base, const void *user);
+sim_status mdl__parse_queues(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                             const char *path, void *base);
+json_object *mdl__write_queues(const sim_opt *r, const void *base, const void *user);
+
+/* Shared by functions and queue workers: row r of obj (a kernel object; a
+ * list of calls), when present. */
+sim_status mdl__parse_kernel(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                             const char *path, mdl_perf_kernel *k, double *mp,
+                             double *bytes_per_mp, bool *has);
+sim_status mdl__parse_calls(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                            const char *path, mdl_call *calls, int *ncalls);
+/* A function or queue name: 1 to MDL_NAME_MAX - 1 characters. */
+sim_status mdl__name_ok(const sim_opt_ctx *c, const char *path, const char *name);
+
+/* Cross-references between sections (mdl_config_check.c). */
+sim_status mdl__config_check(mdl_config *cfg, const sim_json_doc *doc, sim_error *err);
+
+/* The Markdown table of front-door defaults. */
+void mdl__doors_markdown(FILE *fp);
+
+#endif /* MDL_CONFIG_INTERNAL_H */
