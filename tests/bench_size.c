@@ -20,7 +20,11 @@ int main(int argc, char **argv)
     bool trace = argc > 1 && strcmp(argv[1], "-vv") == 0;
     int grid[200];
     size_t ng = synth_grid(grid);
-    mdl_size_price_ctx pc = {.arm64 = false, .granularity_ms = 1};
+    mdl_size_pricer pc;
+    if (!synth_pricer(&pc, MDL_ARCH_X86_64, 1)) {
+        fprintf(stderr, "bench_size: no us-east-1 catalogue\n");
+        return 1;
+    }
     /* The fourth is bo with the parametric prior mean (an extra figure). */
     static const mdl_size_method methods[3] = {MDL_SIZE_BO, MDL_SIZE_PARAMETRIC, MDL_SIZE_BO};
     static const char *const names[3] = {"bo", "param", "bo_pmean"};
@@ -36,7 +40,7 @@ int main(int argc, char **argv)
                 o.bo_parametric_mean = mi == 2;
                 o.grid = grid;
                 o.n_grid = ng;
-                o.cost_fn = mdl_size_price_default;
+                o.cost_fn = mdl_size_price;
                 o.cost_ctx = &pc;
                 synth_ctx sc = {.curve = (synth_curve)c, .seed = (uint64_t)s};
                 mdl_size_result *r = NULL;

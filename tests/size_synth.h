@@ -90,6 +90,18 @@ static inline sim_status synth_sample(void *ctx, int memory_mb, const double **d
     return SIM_OK;
 }
 
+/* The sizing rates of the bundled us-east-1 catalogue (tests run from the
+ * repository root); false when it cannot be read. */
+static inline bool synth_pricer(mdl_size_pricer *p, mdl_arch arch, int granularity_ms)
+{
+    mdl_catalog *cat = NULL;
+    sim_error err;
+    bool ok = mdl_catalog_load("data/prices/us-east-1.json", &cat, &err) == SIM_OK &&
+              mdl_size_pricer_init(p, cat, arch, granularity_ms, &err) == SIM_OK;
+    mdl_catalog_destroy(cat);
+    return ok;
+}
+
 /* The default grid 128:10240:64. */
 static inline size_t synth_grid(int *g)
 {
@@ -99,14 +111,14 @@ static inline size_t synth_grid(int *g)
 }
 
 /* Noise-free price of a size, for regret. */
-static inline double synth_true_price(synth_curve c, mdl_size_price_ctx *pc, int m)
+static inline double synth_true_price(synth_curve c, mdl_size_pricer *pc, int m)
 {
     double t = synth_truth(c, m);
-    return t > 0 ? mdl_size_price_default(pc, m, t) : INFINITY;
+    return t > 0 ? mdl_size_price(pc, m, t) : INFINITY;
 }
 
 /* Regret (fraction) of a recommended size against the grid's true optimum. */
-static inline double synth_regret(synth_curve c, mdl_size_price_ctx *pc, const int *g, size_t n,
+static inline double synth_regret(synth_curve c, mdl_size_pricer *pc, const int *g, size_t n,
                                   int rec)
 {
     double best = INFINITY;

@@ -68,16 +68,22 @@ static void test_strategies(void)
 
 static void test_pricer(void)
 {
-    mdl_size_price_ctx x86 = {false, 1}, arm = {true, 1}, legacy = {false, 100};
+    mdl_size_pricer x86, arm, legacy;
+    CHECK(synth_pricer(&x86, MDL_ARCH_X86_64, 1) && synth_pricer(&arm, MDL_ARCH_ARM64, 1) &&
+              synth_pricer(&legacy, MDL_ARCH_X86_64, 100),
+          "the us-east-1 catalogue gives the sizing rates");
     /* sizing.md §5.5: 128 MB, 37,003 ms x86 -> 7.709e-5 compute + 2e-7 request. */
     double want = 0.0000166667 * 0.125 * 37.003 + 2e-7;
-    CHECK_REL(mdl_size_price_default(&x86, 128, 37003), want, 1e-12, "x86 1 ms");
-    CHECK_REL(mdl_size_price_default(&x86, 128, 37002.2), want, 1e-12, "rounded up to 1 ms");
-    CHECK_REL(mdl_size_price_default(&legacy, 128, 37003), 0.0000166667 * 0.125 * 37.1 + 2e-7,
+    CHECK_REL(mdl_size_price(&x86, 128, 37003), want, 1e-12, "x86 1 ms");
+    CHECK_REL(mdl_size_price(&x86, 128, 37002.2), want, 1e-12, "rounded up to 1 ms");
+    CHECK_REL(mdl_size_price(&legacy, 128, 37003), 0.0000166667 * 0.125 * 37.1 + 2e-7,
               1e-12, "100-ms billing");
-    CHECK_REL(mdl_size_price_default(&arm, 1024, 1000), 0.0000133334 + 2e-7, 1e-12, "arm64 GB-s");
+    CHECK_REL(mdl_size_price(&arm, 1024, 1000), 0.0000133334 + 2e-7, 1e-12, "arm64 GB-s");
     /* SeBS 411 at 512 MB, billed 1900 ms: $1.603e-5 (sizing.md §5.5). */
-    CHECK_REL(mdl_size_price_default(&legacy, 512, 1894.3), 1.603e-5, 1e-3, "SeBS 411 vector");
+    CHECK_REL(mdl_size_price(&legacy, 512, 1894.3), 1.603e-5, 1e-3, "SeBS 411 vector");
+    /* Equal GB-s are bit-equal prices (Power Tuning's tie rule needs it). */
+    CHECK(mdl_size_price(&x86, 1024, 3900) == mdl_size_price(&x86, 1536, 2600),
+          "1024 MB x 3900 ms ties 1536 MB x 2600 ms exactly");
 }
 
 static float get_f32(const unsigned char *p)
@@ -181,7 +187,8 @@ static void test_suite(void)
     int grid[200];
     size_t ng = synth_grid(grid);
     CHECK(ng == 159, "default grid has 159 sizes");
-    mdl_size_price_ctx pc = {false, 1};
+    mdl_size_pricer pc;
+    synth_pricer(&pc, MDL_ARCH_X86_64, 1);
     for (int c = 0; c < SYNTH_COUNT; c++) {
         /* Exhaustive samples every size; its optimum is the reference. */
         mdl_size_opts o;
@@ -189,7 +196,7 @@ static void test_suite(void)
         o.method = MDL_SIZE_EXHAUSTIVE;
         o.grid = grid;
         o.n_grid = ng;
-        o.cost_fn = mdl_size_price_default;
+        o.cost_fn = mdl_size_price;
         o.cost_ctx = &pc;
         spy sp = {.s = {.curve = (synth_curve)c, .seed = 1}};
         mdl_size_result *r = NULL;
@@ -248,12 +255,13 @@ static void test_suite(void)
 static void test_errors(void)
 {
     int bad[] = {64, 128};
-    mdl_size_price_ctx pc = {false, 1};
+    mdl_size_pricer pc;
+    synth_pricer(&pc, MDL_ARCH_X86_64, 1);
     mdl_size_opts o;
     mdl_size_opts_init(&o);
     o.grid = bad;
     o.n_grid = 2;
-    o.cost_fn = mdl_size_price_default;
+    o.cost_fn = mdl_size_price;
     o.cost_ctx = &pc;
     synth_ctx s = {.curve = SYNTH_CPU1, .seed = 1};
     mdl_size_result *r = NULL;

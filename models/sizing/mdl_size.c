@@ -30,18 +30,25 @@ struct mdl_size__run {
 
 /* ---- pricing --------------------------------------------------------- */
 
-double mdl_size_price_default(void *ctx, int memory_mb, double duration_ms)
+sim_status mdl_size_pricer_init(mdl_size_pricer *p, const mdl_catalog *cat, mdl_arch arch,
+                                int granularity_ms, sim_error *err)
 {
-    const mdl_size_price_ctx *c = ctx;
-    /* aws-pricing.md §1.1 / sizing.md §5.4, us-east-1 tier 1. */
-    const double per_gbs = c->arm64 ? 0.0000133334 : 0.0000166667;
-    const double request = 0.20 / 1e6;
-    double g = c->granularity_ms > 0 ? c->granularity_ms : 1;
-    double billed = duration_ms > 0 ? g * ceil(duration_ms / g) : 0;
-    /* MB x billed ms is an exact integer, so equal GB-s give bit-equal
-     * prices and Power Tuning's tie rules see the tie (1024 MB x 3900 ms
-     * and 1536 MB x 2600 ms, its README example). */
-    return request + per_gbs * ((double)memory_mb * billed) / (1024.0 * 1000.0);
+    SIM_ASSERT(granularity_ms == 1 || granularity_ms == 100);
+    mdl_entry_id dur = arch == MDL_ARCH_ARM64 ? MDL_LAMBDA_DURATION_ARM : MDL_LAMBDA_DURATION_X86;
+    SIM_TRY(mdl_catalog_need(cat, MDL_LAMBDA_REQUESTS, "sizing a Lambda function", err));
+    SIM_TRY(mdl_catalog_need(cat, dur, "sizing a Lambda function", err));
+    p->arch = arch;
+    p->granularity_ms = granularity_ms;
+    p->request_usd = mdl_catalog_usd(cat, MDL_LAMBDA_REQUESTS);
+    p->usd_per_gb_s = mdl_catalog_tier_usd(cat, dur, 0);
+    return SIM_OK;
+}
+
+double mdl_size_price(void *ctx, int memory_mb, double duration_ms)
+{
+    const mdl_size_pricer *p = ctx;
+    double billed = duration_ms > 0 ? mdl_billed_ms(duration_ms, p->granularity_ms) : 0;
+    return p->request_usd + p->usd_per_gb_s * ((double)memory_mb * billed) / (1024.0 * 1000.0);
 }
 
 /* ---- names ----------------------------------------------------------- */

@@ -6,12 +6,10 @@
  * callback (one call per memory size, returning every invocation's duration
  * at that size, or none for an out-of-memory failure), so a method can look
  * only at the sizes it chooses to sample; the caller counts them.  Prices are
- * never computed here from a catalogue: every method takes a cost model
- * (mdl_size_cost_fn) mapping (memory, duration) to the USD price of one
- * invocation.  `lambdasim size` prices with the region's catalogue
- * (mdl_price_lambda_invocation); the built-in mdl_size_price_default keeps
- * the synthetic test suite free of data files, and tests/test_size_price.c
- * checks that the two agree for us-east-1.
+ * computed by a cost model (mdl_size_cost_fn) mapping (memory, duration) to
+ * the USD price of one invocation.  The model every caller uses is
+ * mdl_size_price with rates read from the price catalogue
+ * (mdl_size_pricer_init: the catalogue is the one source of Lambda rates).
  *
  * Summaries follow Power Tuning exactly: the duration of a size is the mean
  * after discarding floor(0.2 n) values at each end, and its price is the same
@@ -29,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "models/pricing/mdl_pricing.h"
 #include "sim/sim_status.h"
 
 /* Lambda's memory range (configuration-memory doc, sizing.md §5.1). */
@@ -39,18 +38,28 @@
  * (billing granularity, request fee and architecture are the model's). */
 typedef double (*mdl_size_cost_fn)(void *ctx, int memory_mb, double duration_ms);
 
-/* Context of the default pricer. */
-typedef struct mdl_size_price_ctx {
-    bool arm64;         /* false: x86_64 */
-    int granularity_ms; /* 1 (since 2020-12-01) or 100 (legacy) */
-} mdl_size_price_ctx;
+/* The catalogue pricer's context: the rates of one architecture, read once
+ * from the price catalogue (models/pricing/mdl_pricing.h). */
+typedef struct mdl_size_pricer {
+    mdl_arch arch;
+    int granularity_ms;  /* 1 (since 2020-12-01) or 100 (legacy) */
+    double request_usd;  /* rates.lambda.requests */
+    double usd_per_gb_s; /* first tier of rates.lambda.duration_<arch> */
+} mdl_size_pricer;
 
-/* mdl_size_price_default - us-east-1 first-tier on-demand price of one
- * invocation (aws-pricing.md §1.1, sizing.md §5.4/5.5): $0.20 per 1M requests
- * plus $0.0000166667 (x86_64) or $0.0000133334 (arm64) per GB-s on the
- * duration rounded up to the granularity; ctx is a mdl_size_price_ctx.  Used
- * by the synthetic suite; the command uses the catalogue (see above). */
-double mdl_size_price_default(void *ctx, int memory_mb, double duration_ms);
+/* Read the request fee and the first-tier GB-s rate of `arch` from cat.
+ * EMISSING (naming the rate and the catalogue) when cat lacks either. */
+sim_status mdl_size_pricer_init(mdl_size_pricer *p, const mdl_catalog *cat, mdl_arch arch,
+                                int granularity_ms, sim_error *err);
+
+/* mdl_size_price - the on-demand price of one invocation (a
+ * mdl_size_cost_fn; ctx is a mdl_size_pricer): the request fee plus the
+ * duration rounded up to the granularity at the first-tier GB-s rate, the
+ * same as mdl_price_lambda_invocation (no free tier: a marginal invocation
+ * of a busy function pays full price).  MB x billed ms is formed first, an
+ * exact integer, so equal GB-s give bit-equal prices and Power Tuning's tie
+ * rules see the tie (1024 MB x 3900 ms = 1536 MB x 2600 ms). */
+double mdl_size_price(void *ctx, int memory_mb, double duration_ms);
 
 /* Sampler: the durations (ms) of every invocation at one memory size.
  * *n == 0 means the size cannot run (out of memory).  *durations stays

@@ -8,10 +8,8 @@
  *    parameters from a profile JSON (data/profiles/default.json, format in
  *    README "Sizing"), one row per image of --images DIR (or one row at the
  *    profile's default megapixels).
- * Prices come from the region's price catalogue (mdl_price_lambda_invocation:
- * exact rates, request fee included); mdl_size_price_default stays for the
- * synthetic test suite, which needs no data files, and a test checks the
- * two agree for us-east-1.
+ * Prices come from the region's price catalogue (mdl_size_pricer: exact
+ * first-tier rates, request fee included).
  * Outputs: Power Tuning-compatible JSON (plus our fields), a text table, and
  * with --out DIR: size.json, size.txt, duration.svg and cost.svg, each
  * written atomically.
@@ -285,28 +283,10 @@ typedef struct size_args {
     int gmin, gmax, gstep;
     bool json;
     mdl_size_opts opts;
-    mdl_size_price_ctx price;
+    bool arm64;
+    int granularity_ms;
     const char *region, *catalog;
 } size_args;
-
-/* The catalogue pricer: one invocation at the first-tier rate of the arch.
- * The rates it needs are checked once before sizing, so it cannot fail. */
-typedef struct catalog_price_ctx {
-    const mdl_catalog *cat;
-    mdl_arch arch;
-    int granularity_ms;
-} catalog_price_ctx;
-
-static double catalog_price(void *ctx, int memory_mb, double duration_ms)
-{
-    const catalog_price_ctx *c = ctx;
-    double usd = NAN;
-    sim_error e;
-    if (mdl_price_lambda_invocation(c->cat, c->arch, memory_mb, duration_ms, c->granularity_ms,
-                                    &usd, &e) != SIM_OK)
-        return NAN;
-    return usd;
-}
 
 static sim_status parse_grid(const char *s, size_args *a, sim_error *err)
 {
@@ -338,7 +318,7 @@ static sim_status parse_args(int argc, char **argv, size_args *a, sim_error *err
     a->gmin = 128;
     a->gmax = 10240;
     a->gstep = 64;
-    a->price.granularity_ms = 1;
+    a->granularity_ms = 1;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
         int64_t iv;
@@ -377,12 +357,12 @@ static sim_status parse_args(int argc, char **argv, size_args *a, sim_error *err
         } else if (sim_cli_opt(argc, argv, &i, "--arch", &v, err)) {
             if (v && strcmp(v, "x86_64") && strcmp(v, "arm64"))
                 SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--arch", "unknown architecture '%s' (x86_64, arm64)", v);
-            if (v) a->price.arm64 = strcmp(v, "arm64") == 0;
+            if (v) a->arm64 = strcmp(v, "arm64") == 0;
         } else if (sim_cli_opt(argc, argv, &i, "--billing-granularity-ms", &v, err)) {
             if (v && strcmp(v, "1") && strcmp(v, "100"))
                 SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--billing-granularity-ms",
                          "'%s' must be 1 (since 2020-12-01) or 100 (legacy)", v);
-            if (v) a->price.granularity_ms = atoi(v);
+            if (v) a->granularity_ms = atoi(v);
         } else if (sim_cli_opt(argc, argv, &i, "--format", &v, err)) {
             if (v && strcmp(v, "text") && strcmp(v, "json"))
                 SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--format", "'%s' must be text or json", v);
@@ -433,8 +413,8 @@ static json_object *report_json(const size_report *s)
     sim_json_add_double(o, "durationHigh", b->duration_hi);
     sim_json_add_double(o, "cost_usd", b->price_usd);
     sim_json_add_string(o, "source", s->source);
-    sim_json_add_string(o, "arch", s->a->price.arm64 ? "arm64" : "x86_64");
-    sim_json_add_int(o, "billing_granularity_ms", s->a->price.granularity_ms);
+    sim_json_add_string(o, "arch", s->a->arm64 ? "arm64" : "x86_64");
+    sim_json_add_int(o, "billing_granularity_ms", s->a->granularity_ms);
     sim_json_add_string(o, "pricing", "first-tier rate of the catalogue, request fee included");
     sim_json_add_string(o, "catalog", s->catalog ? s->catalog : "");
     if (s->has_init) {
@@ -485,7 +465,7 @@ static void report_text(FILE *fp, const size_report *s)
             mdl_size_method_name(r->method), r->model, mdl_size_strategy_name(r->strategy));
     if (r->strategy == MDL_SIZE_BALANCED) fprintf(fp, " (weight %g)", r->balanced_weight);
     fprintf(fp, "\npricing: %s, %d-ms billing, request fee included (%s, first tier)\n",
-            s->a->price.arm64 ? "arm64" : "x86_64", s->a->price.granularity_ms,
+            s->a->arm64 ? "arm64" : "x86_64", s->a->granularity_ms,
             s->catalog ? s->catalog : "catalogue");
     fprintf(fp, "recommended: %d MB, %.1f ms [%.1f, %.1f], $%.6g per invocation (%s)\n",
             b->memory_mb, b->duration_ms, b->duration_lo, b->duration_hi, b->price_usd,
@@ -550,8 +530,8 @@ static sim_status write_charts(const size_report *s, const char *dir, sim_error 
     sim_status st = rpt_band_chart_svg(&c, path, err);
     if (st == SIM_OK) {
         snprintf(title, sizeof title, "Cost vs memory (%s, %s, %d-ms billing)",
-                 s->a->price.arm64 ? "arm64" : "x86_64", mdl_size_method_name(r->method),
-                 s->a->price.granularity_ms);
+                 s->a->arm64 ? "arm64" : "x86_64", mdl_size_method_name(r->method),
+                 s->a->granularity_ms);
         c.title = title;
         c.y_label = "cost (USD per 1M invocations)";
         c.y = cy;
@@ -613,7 +593,7 @@ int rpt_cmd_size(int argc, char **argv)
     sim_error_clear(&err);
     size_args a;
     mdl_catalog *cat = NULL;
-    catalog_price_ctx cp = { NULL, MDL_ARCH_X86_64, 1 };
+    mdl_size_pricer pricer;
     if (parse_args(argc, argv, &a, &err) != SIM_OK) {
         int rc = sim_cli_fail(&err);
         fputs("usage: see lambdasim size --help\n", stderr);
@@ -677,18 +657,12 @@ int rpt_cmd_size(int argc, char **argv)
     if (a.catalog) st = mdl_catalog_load(a.catalog, &cat, &err);
     else st = mdl_catalog_load_region(a.region ? a.region : "us-east-1", "--region", 0, NULL, &cat, &err);
     if (st != SIM_OK) goto out;
-    cp.cat = cat;
-    cp.arch = a.price.arm64 ? MDL_ARCH_ARM64 : MDL_ARCH_X86_64;
-    cp.granularity_ms = a.price.granularity_ms;
-    {
-        double probe;
-        /* Fail now, naming the missing rate, rather than pricing NaN later. */
-        if ((st = mdl_price_lambda_invocation(cat, cp.arch, 1024, 100, cp.granularity_ms, &probe,
-                                              &err)) != SIM_OK)
-            goto out;
-    }
-    a.opts.cost_fn = catalog_price;
-    a.opts.cost_ctx = &cp;
+    /* Fail now, naming a missing rate, rather than pricing NaN later. */
+    if ((st = mdl_size_pricer_init(&pricer, cat, a.arm64 ? MDL_ARCH_ARM64 : MDL_ARCH_X86_64,
+                                   a.granularity_ms, &err)) != SIM_OK)
+        goto out;
+    a.opts.cost_fn = mdl_size_price;
+    a.opts.cost_ctx = &pricer;
     if ((st = mdl_size_run(&a.opts, fn, ctx, &r, &err)) != SIM_OK) goto out;
     if (r->best < 0) {
         st = SIM_ERR(&err, SIM_ERUN, a.oracle ? a.oracle : a.kernel, 0, NULL,
@@ -700,7 +674,7 @@ int rpt_cmd_size(int argc, char **argv)
     rep.catalog = mdl_catalog_path(cat);
     if (it) {
         rep.runtime = ks.k.runtime;
-        if ((st = mdl_perf_init_ms(it, ks.k.runtime, a.price.arm64 ? "arm64" : "x86_64",
+        if ((st = mdl_perf_init_ms(it, ks.k.runtime, a.arm64 ? "arm64" : "x86_64",
                                    r->points[r->best].memory_mb, &rep.init_ms, &err)) != SIM_OK)
             goto out;
         rep.has_init = true;
