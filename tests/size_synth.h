@@ -4,8 +4,8 @@
  * Each curve is a noise-free duration t(m) (ms) and an optional memory floor
  * (out of memory below it).  Sampling a size draws SYNTH_ROWS invocations with
  * multiplicative log-normal noise (cv SYNTH_CV) from a stream seeded by
- * (seed, memory), so every method sees the same rows for the same size
- * whatever order it samples in.  Regret is measured on the noise-free price:
+ * (seed, memory, batch), so every method sees the same rows for the same
+ * size whatever order it samples in.  Regret is measured on the noise-free price:
  * price(recommended) / min over the grid of price - 1.
  */
 #ifndef SIZE_SYNTH_H
@@ -68,8 +68,8 @@ typedef struct synth_ctx {
     int calls;
 } synth_ctx;
 
-static inline sim_status synth_sample(void *ctx, int memory_mb, const double **d, size_t *n,
-                                      sim_error *err)
+static inline sim_status synth_sample(void *ctx, int memory_mb, int batch, const double **d,
+                                      size_t *n, sim_error *err)
 {
     (void)err;
     synth_ctx *s = ctx;
@@ -80,7 +80,9 @@ static inline sim_status synth_sample(void *ctx, int memory_mb, const double **d
         *d = s->rows;
         return SIM_OK;
     }
-    gsl_rng *r = sim_rng_create(s->seed, (uint64_t)memory_mb, synth_names[s->curve]);
+    /* A repeat draws new rows; the first batch keeps the suite's streams. */
+    gsl_rng *r = sim_rng_create(s->seed, (uint64_t)memory_mb + 100000 * (uint64_t)batch,
+                                synth_names[s->curve]);
     double sig = sqrt(log(1 + SYNTH_CV * SYNTH_CV));
     for (int i = 0; i < SYNTH_ROWS; i++)
         s->rows[i] = t * gsl_ran_lognormal(r, -0.5 * sig * sig, sig);

@@ -83,14 +83,16 @@ expect_exit 0 "README example, 1 ms" -- "$LAMBDASIM" size --oracle "$TMPD/pt.csv
 expect_grep '"power": 1536,' "$TMPD/out" "1-ms billing: 1536 MB is cheaper"
 expect_grep '"cost": 6.30001' "$TMPD/out" "1-ms price of 1536 MB"
 
-# Real SeBS measurements (thumbnailer, 6 sizes): every method agrees with
-# exhaustive search (128 MB) and bo/parametric sample fewer sizes.
+# Real SeBS measurements (thumbnailer, 6 sizes, all ~245 rows of a size at
+# once): every method agrees with exhaustive search (128 MB) and parametric
+# samples fewer sizes.
 S=data/sizing/sebs_210_python_warm_oracle.csv
 for m in exhaustive bo parametric; do
     expect_exit 0 "SeBS 210 $m" -- "$LAMBDASIM" size --oracle "$S" --method $m --format json
     expect_grep '"power": 128,' "$TMPD/out" "SeBS 210 $m recommends 128 MB"
 done
-expect_grep '"samples_used": 4' "$TMPD/out" "parametric sampled 4 of 6"
+n=$(grep -o '"samples_used": [0-9]*' "$TMPD/out" | grep -o '[0-9]*$')
+[ "$n" -lt 6 ] && ok || bad "parametric sampled fewer than the 6 sizes (used $n)"
 
 # Bad input: exit 2, message names file, line and field.
 : > "$TMPD/empty.csv"

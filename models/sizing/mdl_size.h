@@ -61,10 +61,13 @@ sim_status mdl_size_pricer_init(mdl_size_pricer *p, const mdl_catalog *cat, mdl_
  * rules see the tie (1024 MB x 3900 ms = 1536 MB x 2600 ms). */
 double mdl_size_price(void *ctx, int memory_mb, double duration_ms);
 
-/* Sampler: the durations (ms) of every invocation at one memory size.
- * *n == 0 means the size cannot run (out of memory).  *durations stays
- * owned by the sampler and valid until its next call. */
-typedef sim_status (*mdl_size_sample_fn)(void *ctx, int memory_mb,
+/* Sampler: the durations (ms) of one batch of invocations at one memory
+ * size (a Power Tuning run at that size).  `batch` is 0 the first time a
+ * size is asked for and counts up on repeats.  At batch 0, *n == 0 means
+ * the size cannot run (out of memory); at a repeat it means the source has
+ * no more invocations there (the size is then exhausted, not failed).
+ * *durations stays owned by the sampler and valid until its next call. */
+typedef sim_status (*mdl_size_sample_fn)(void *ctx, int memory_mb, int batch,
                                          const double **durations, size_t *n,
                                          sim_error *err);
 
@@ -79,12 +82,14 @@ const char *mdl_size_strategy_name(mdl_size_strategy s);
 const char *mdl_size_method_name(mdl_size_method m);
 
 /* One grid size, measured or predicted.  Bands are 95% (measured sizes:
- * the trimmed mean's t-interval; predicted: the model's band). */
+ * the trimmed mean's t-interval; predicted: the model's band).  A size
+ * sampled in several batches is summarised over all its invocations. */
 typedef struct mdl_size_point {
     int memory_mb;
     bool measured;      /* sampled (else predicted) */
     bool failed;        /* out of memory: measured, or below a measured failure */
     int invocations;    /* rows read at this size (0 if predicted) */
+    int batches;        /* sampler calls at this size (0 if predicted) */
     double duration_ms, duration_lo, duration_hi;
     double price_usd, price_lo, price_hi;
     double total_usd;   /* sum of every invocation's price (Power Tuning totalCost) */
@@ -113,10 +118,18 @@ typedef struct mdl_size_opts {
     size_t n_grid;               /* >= 2 */
     mdl_size_cost_fn cost_fn;
     void *cost_ctx;
-    int budget;                  /* max sizes to sample (bo/parametric); 0: 15 */
+    int budget;                  /* most batches bo/parametric may sample; 0: 15 */
     int n_init;                  /* initial spread-out sizes; 0: method default */
-    double ei_threshold;         /* bo: stop when max EI < this * best; 0: default */
-    bool bo_parametric_mean;     /* bo: GP prior mean = the parametric fit (else constant) */
+    int max_batches;             /* most batches at one size (repeats); 0: 3;
+                                  * 1 for a noise-free source (never repeat) */
+    double stop_saving;          /* bo/parametric stop once no size is expected
+                                  * to save this fraction; 0: 0.005 */
+    double within;               /* the recommendation's interval: sizes whose
+                                  * objective is within this fraction; 0: 0.01 */
+    bool bo_constant_mean;       /* bo: constant GP prior mean (COSE) instead of
+                                  * the parametric fit */
+    const double *prior_ms;      /* bo: prior mean duration per grid size (the
+                                  * performance model), NULL: see above */
 } mdl_size_opts;
 
 /* Defaults: cost strategy, weight 0.5, bo, default budget/thresholds. */
@@ -128,14 +141,23 @@ typedef struct mdl_size_result {
     double balanced_weight;
     size_t n;                    /* grid sizes */
     mdl_size_point *points;      /* n, by increasing memory */
-    int *sampled;                /* memory sizes, in sampling order */
-    size_t n_sampled;
+    int *sampled;                /* memory size of each batch, in sampling order */
+    size_t n_batches;            /* length of sampled */
+    size_t n_sampled;            /* distinct sizes sampled */
     int best;                    /* index into points, -1 if every size failed */
+    /* The interval: the contiguous sizes around best whose objective (the
+     * model's estimate, or the measurement for exhaustive) is within
+     * `within` of best's; valid when best >= 0. */
+    int within_lo_mb, within_hi_mb;
+    double within;
+    double noise_sd;             /* a batch mean's learned relative noise (bo), else NAN */
     char model[64];              /* the fitted model: "gp-matern52", "exp", ... */
+    char stop[96];               /* why sampling stopped */
 } mdl_size_result;
 
-/* mdl_size_run - run one sizing method.  The sampler is called at most once
- * per memory size.  Errors: a sampler error is returned as is; a grid that
+/* mdl_size_run - run one sizing method.  The sampler is called at most
+ * max_batches times per memory size (exhaustive: once), and bo/parametric
+ * make at most `budget` calls in all.  Errors: a sampler error is returned as is; a grid that
  * is not increasing inside 128..10240 is EUSAGE; every sampled size failing
  * is not an error (best = -1).  *out is the caller's (mdl_size_result_destroy). */
 sim_status mdl_size_run(const mdl_size_opts *o, mdl_size_sample_fn sample,
@@ -147,8 +169,9 @@ double mdl_size_result_lambda_cost(const mdl_size_result *r);
 
 /* mdl_size_visualization_url - "https://lambda-power-tuning.show/#" plus
  * base64(Int16 LE powers);base64(Float32 LE durations);base64(Float32 LE
- * costs) of the non-failed points (utils.buildVisualizationURL).  Returns a
- * malloc'd string. */
+ * costs) of the measured, non-failed points (utils.buildVisualizationURL:
+ * Power Tuning encodes what it ran; predictions go in our own fields).
+ * Returns a malloc'd string. */
 char *mdl_size_visualization_url(const mdl_size_point *pts, size_t n);
 
 /* Standard base64 with padding; malloc'd, NUL-terminated. */

@@ -18,6 +18,7 @@
 #include "models/sizing/mdl_perf.h"
 #include "models/pricing/mdl_pricing.h"
 #include "models/sizing/mdl_size.h"
+#include "models/sizing/mdl_size_oracle.h"
 #include "reports/chart/rpt_band_chart.h"
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
@@ -66,149 +67,6 @@ static const char k_usage[] =
     "  --format        text (default) or json (Power Tuning keys plus ours)\n"
     "  --out DIR       write size.json, size.txt, duration.svg, cost.svg\n";
 
-/* ---- the oracle --------------------------------------------------------- */
-
-typedef struct oracle_size {
-    int memory_mb;
-    size_t first, n; /* rows [first, first + n) of the sorted rows */
-} oracle_size;
-
-typedef struct oracle {
-    double *dur;      /* durations sorted by memory */
-    oracle_size *sizes;
-    size_t n_sizes;
-} oracle;
-
-typedef struct oracle_row {
-    int memory_mb;
-    double duration_ms;
-    long line;
-} oracle_row;
-
-static int cmp_row(const void *a, const void *b)
-{
-    const oracle_row *x = a, *y = b;
-    if (x->memory_mb != y->memory_mb) return x->memory_mb < y->memory_mb ? -1 : 1;
-    return (x->line > y->line) - (x->line < y->line);
-}
-
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t') s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) s[--n] = '\0';
-    return s;
-}
-
-static void oracle_fini(oracle *o)
-{
-    free(o->dur);
-    free(o->sizes);
-    memset(o, 0, sizeof *o);
-}
-
-static sim_status oracle_load(const char *path, oracle *o, sim_error *err)
-{
-    memset(o, 0, sizeof *o);
-    char *text = NULL;
-    size_t len = 0;
-    SIM_TRY(sim_read_file(path, &text, &len, err));
-    size_t cap = 256, n = 0;
-    oracle_row *rows = sim_xmalloc(cap * sizeof *rows);
-    sim_status st = SIM_OK;
-    long line = 0;
-    bool header = false;
-    char *p = text;
-    while (p && *p && st == SIM_OK) {
-        char *nl = strchr(p, '\n');
-        if (nl) *nl = '\0';
-        line++;
-        char *ln = trim(p);
-        p = nl ? nl + 1 : NULL;
-        if (*ln == '\0') continue;
-        if (!header) {
-            if (strcmp(ln, "memory_mb,duration_ms") != 0)
-                st = SIM_ERR(err, SIM_EFORMAT, path, line, NULL,
-                             "the header must be 'memory_mb,duration_ms' (got '%.60s')", ln);
-            header = true;
-            continue;
-        }
-        char *comma = strchr(ln, ',');
-        if (!comma || strchr(comma + 1, ',')) {
-            st = SIM_ERR(err, SIM_EFORMAT, path, line, NULL, "expected 2 columns: memory_mb,duration_ms");
-            break;
-        }
-        *comma = '\0';
-        char *ms = trim(ln), *ds = trim(comma + 1), *end;
-        errno = 0;
-        long m = strtol(ms, &end, 10);
-        if (end == ms || *end != '\0' || errno) {
-            st = SIM_ERR(err, SIM_EPARSE, path, line, "memory_mb", "'%s' is not an integer", ms);
-            break;
-        }
-        if (m < MDL_SIZE_MIN_MB || m > MDL_SIZE_MAX_MB) {
-            st = SIM_ERR(err, SIM_ERANGE, path, line, "memory_mb",
-                         "%ld MB is outside Lambda's %d-%d MB", m, MDL_SIZE_MIN_MB, MDL_SIZE_MAX_MB);
-            break;
-        }
-        errno = 0;
-        double d = strtod(ds, &end);
-        if (end == ds || *end != '\0' || errno || !isfinite(d)) {
-            st = SIM_ERR(err, SIM_EPARSE, path, line, "duration_ms", "'%s' is not a number", ds);
-            break;
-        }
-        if (d <= 0) {
-            st = SIM_ERR(err, SIM_ERANGE, path, line, "duration_ms",
-                         "a duration must be positive (got %g)", d);
-            break;
-        }
-        if (n == cap) {
-            cap *= 2;
-            rows = sim_xrealloc(rows, cap * sizeof *rows);
-        }
-        rows[n++] = (oracle_row){(int)m, d, line};
-    }
-    free(text);
-    if (st == SIM_OK && n == 0)
-        st = SIM_ERR(err, SIM_EFORMAT, path, line > 0 ? line : 1, NULL,
-                     header ? "no data rows after the header" : "empty file (expected a header "
-                                                                "memory_mb,duration_ms and rows)");
-    if (st != SIM_OK) {
-        free(rows);
-        return st;
-    }
-    qsort(rows, n, sizeof *rows, cmp_row);
-    o->dur = sim_xmalloc(n * sizeof *o->dur);
-    o->sizes = sim_xcalloc(n, sizeof *o->sizes);
-    for (size_t i = 0; i < n; i++) {
-        o->dur[i] = rows[i].duration_ms;
-        if (i == 0 || rows[i].memory_mb != rows[i - 1].memory_mb)
-            o->sizes[o->n_sizes++] = (oracle_size){rows[i].memory_mb, i, 0};
-        o->sizes[o->n_sizes - 1].n++;
-    }
-    free(rows);
-    if (o->n_sizes < 2) {
-        int only = o->sizes[0].memory_mb;
-        oracle_fini(o);
-        SIM_FAIL(err, SIM_EFORMAT, path, 0, "memory_mb",
-                 "sizing needs durations at 2 or more memory sizes (only %d MB given)", only);
-    }
-    return SIM_OK;
-}
-
-static sim_status oracle_sample(void *ctx, int memory_mb, const double **d, size_t *n,
-                                sim_error *err)
-{
-    const oracle *o = ctx;
-    for (size_t i = 0; i < o->n_sizes; i++)
-        if (o->sizes[i].memory_mb == memory_mb) {
-            *d = o->dur + o->sizes[i].first;
-            *n = o->sizes[i].n;
-            return SIM_OK;
-        }
-    SIM_FAIL(err, SIM_ERUN, NULL, 0, NULL, "no oracle rows at %d MB", memory_mb);
-}
-
 /* ---- kernel mode -------------------------------------------------------- */
 
 typedef struct kernel_src {
@@ -218,10 +76,11 @@ typedef struct kernel_src {
     double *rows;  /* n_in */
 } kernel_src;
 
-static sim_status kernel_sample(void *ctx, int memory_mb, const double **d, size_t *n,
-                                sim_error *err)
+static sim_status kernel_sample(void *ctx, int memory_mb, int batch, const double **d,
+                                size_t *n, sim_error *err)
 {
     (void)err;
+    (void)batch;
     kernel_src *s = ctx;
     *d = s->rows;
     *n = 0;
@@ -345,7 +204,7 @@ static sim_status parse_args(int argc, char **argv, size_args *a, sim_error *err
         } else if (sim_cli_opt(argc, argv, &i, "--bo-mean", &v, err)) {
             if (v && strcmp(v, "constant") && strcmp(v, "parametric"))
                 SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--bo-mean", "'%s' must be constant or parametric", v);
-            if (v) a->opts.bo_parametric_mean = strcmp(v, "parametric") == 0;
+            if (v) a->opts.bo_constant_mean = strcmp(v, "constant") == 0;
         } else if (sim_cli_opt(argc, argv, &i, "--method", &v, err)) {
             if (v && !mdl_size_method_parse(v, &a->opts.method))
                 SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--method",
@@ -599,7 +458,7 @@ int rpt_cmd_size(int argc, char **argv)
         fputs("usage: see lambdasim size --help\n", stderr);
         return rc;
     }
-    oracle orc = {0};
+    mdl_size_oracle orc = {0};
     kernel_src ks = {0};
     mdl_perf_init_table *it = NULL;
     int *grid = sim_xcalloc((size_t)(a.gmax - a.gmin) / (size_t)a.gstep + 2, sizeof *grid);
@@ -611,7 +470,7 @@ int rpt_cmd_size(int argc, char **argv)
     mdl_size_sample_fn fn;
     void *ctx;
     if (a.oracle) {
-        if ((st = oracle_load(a.oracle, &orc, &err)) != SIM_OK) goto out;
+        if ((st = mdl_size_oracle_load(a.oracle, &orc, &err)) != SIM_OK) goto out;
         grid = sim_xrealloc(grid, orc.n_sizes * sizeof *grid);
         for (size_t i = 0; i < orc.n_sizes; i++)
             if (orc.sizes[i].memory_mb >= a.gmin && orc.sizes[i].memory_mb <= a.gmax)
@@ -622,7 +481,7 @@ int rpt_cmd_size(int argc, char **argv)
                          ng, a.gmin, a.gmax);
             goto out;
         }
-        fn = oracle_sample;
+        fn = mdl_size_oracle_sample;
         ctx = &orc;
         snprintf(source, sizeof source, "oracle %s", a.oracle);
     } else {
@@ -684,7 +543,7 @@ out:
     mdl_catalog_destroy(cat);
     mdl_size_result_destroy(r);
     mdl_perf_init_table_destroy(it);
-    oracle_fini(&orc);
+    mdl_size_oracle_fini(&orc);
     free(ks.mp);
     free(ks.rows);
     free(grid);
