@@ -240,6 +240,12 @@ static sim_status measured_profile(const sim_json_doc *doc, const char *path, co
     json_object *pfo = NULL;
     SIM_TRY(sim_json_get_number(doc, mo, kp, "a_ms", true, -1e9, 1e9, &a, NULL, err));
     SIM_TRY(sim_json_get_number(doc, mo, kp, "b_ms_per_mp", true, -1e9, 1e9, &b, NULL, err));
+    double r2 = NAN, sp = NAN;
+    json_object *spo = NULL;
+    SIM_TRY(sim_json_get_number(doc, mo, kp, "r2", false, -1e9, 1, &r2, NULL, err));
+    if (json_object_object_get_ex(mo, "speedup_2_threads", &spo) && spo &&
+        !json_object_is_type(spo, json_type_null))
+        SIM_TRY(sim_json_get_number(doc, mo, kp, "speedup_2_threads", false, 0, 1e3, &sp, NULL, err));
     if (json_object_object_get_ex(mo, "parallel_fraction", &pfo) && pfo &&
         !json_object_is_type(pfo, json_type_null))
         SIM_TRY(sim_json_get_number(doc, mo, kp, "parallel_fraction", false, 0, 1, &pf, NULL, err));
@@ -248,6 +254,8 @@ static sim_status measured_profile(const sim_json_doc *doc, const char *path, co
     k->cpu_ms_a = a > 0 ? a : 0;
     k->cpu_ms_per_mp = b > 0 ? b : 0;
     k->parallel_fraction = pf;
+    k->fit_r2 = r2;
+    k->speedup_2_threads = sp;
     k->threads = pf > 0 ? 2 : 1;
     k->io_ms = 0;
     k->working_set_mb = 60;
@@ -278,8 +286,8 @@ static sim_status measured_profile(const sim_json_doc *doc, const char *path, co
     return SIM_OK;
 }
 
-sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_kernel *k,
-                                 sim_error *err)
+static sim_status profile_load(const char *path, const char *name, mdl_perf_kernel *k,
+                               sim_error *err)
 {
     sim_json_doc doc;
     SIM_TRY(sim_json_doc_load(&doc, path, err));
@@ -290,7 +298,7 @@ sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_ke
         sim_json_doc_fini(&doc);
         return ms;
     }
-    static const char *const top_keys[] = {"_comment", "units", "kernels", NULL};
+    static const char *const top_keys[] = {"_comment", "placeholder", "units", "kernels", NULL};
     static const char *const keys[] = {"cpu_ms_a", "cpu_ms_per_megapixel", "parallel_fraction",
                                        "threads", "io_ms", "working_set_mb",
                                        "working_set_mb_per_megapixel", "megapixels", "runtime",
@@ -299,7 +307,10 @@ sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_ke
     json_object *ks = NULL, *ko = NULL;
     char kp[256];
     snprintf(kp, sizeof kp, "kernels.%s", name);
-    if ((st = sim_json_check_keys(&doc, doc.root, "", top_keys, err)) != SIM_OK) goto out;
+    bool placeholder = false;
+    if ((st = sim_json_check_keys(&doc, doc.root, "", top_keys, err)) != SIM_OK ||
+        (st = sim_json_get_bool(&doc, doc.root, "", "placeholder", false, &placeholder, NULL, err)) != SIM_OK)
+        goto out;
     if ((st = sim_json_get_child(&doc, doc.root, "", "kernels", true, json_type_object, &ks, err)) != SIM_OK)
         goto out;
     if (!json_object_object_get_ex(ks, name, &ko)) {
@@ -325,8 +336,54 @@ sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_ke
         goto out;
     k->threads = (int)threads;
     snprintf(k->runtime, sizeof k->runtime, "%s", rt);
+    k->placeholder = placeholder;
+    k->fit_r2 = k->speedup_2_threads = NAN;
 out:
     sim_json_doc_fini(&doc);
     return st;
 }
 
+
+sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_kernel *k,
+                                 sim_error *err)
+{
+    SIM_TRY(profile_load(path, name, k, err));
+    snprintf(k->profile, sizeof k->profile, "%s", path);
+    return SIM_OK;
+}
+
+/* ---- profile quality ------------------------------------------------------ */
+
+int mdl_perf_quality_warnings(const char *kernel, const char *profile, bool placeholder,
+                              double r2, double speedup, char *buf, size_t n)
+{
+    int count = 0;
+    size_t used = 0;
+    if (n) buf[0] = '\0';
+#define MDL_PERF__SAY(...)                                                          \
+    do {                                                                          \
+        if (used < n) used += (size_t)snprintf(buf + used, n - used, __VA_ARGS__); \
+        count++;                                                                  \
+    } while (0)
+    if (placeholder)
+        MDL_PERF__SAY("%s%s holds placeholder parameters for kernel %s, not measurements of it; "
+                      "measure it with `lambdasim profile --images DIR --out F.json` and pass F.json",
+                      count ? "\n" : "", profile, kernel);
+    if (isfinite(r2) && r2 < MDL_PERF_MIN_R2)
+        MDL_PERF__SAY("%skernel %s in %s: the time fit explains little (R^2 %.2f < %.1f); time is "
+                      "not linear in megapixels on these images, so predictions for other sizes are "
+                      "unreliable: re-run `lambdasim profile` on photos of the sizes you serve",
+                      count ? "\n" : "", kernel, profile, r2, MDL_PERF_MIN_R2);
+    if (isfinite(speedup) && speedup < MDL_PERF_MIN_SPEEDUP)
+        MDL_PERF__SAY("%skernel %s in %s: a second thread slows it down (speed-up %.2f < %.0f); "
+                      "the parallel fraction is 0, re-run `lambdasim profile` on an idle machine",
+                      count ? "\n" : "", kernel, profile, speedup, MDL_PERF_MIN_SPEEDUP);
+#undef MDL_PERF__SAY
+    return count;
+}
+
+int mdl_perf_kernel_warnings(const mdl_perf_kernel *k, char *buf, size_t n)
+{
+    return mdl_perf_quality_warnings(k->name, k->profile, k->placeholder, k->fit_r2,
+                                     k->speedup_2_threads, buf, n);
+}

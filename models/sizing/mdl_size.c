@@ -198,6 +198,7 @@ void mdl_size__stopped(mdl_size__run *run, const char *fmt, ...)
 
 static int max_batches(const mdl_size_opts *o)
 {
+    if (o->noise_free) return 1;
     return o->max_batches > 0 ? o->max_batches : DEFAULT_MAX_BATCHES;
 }
 

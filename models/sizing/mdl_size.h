@@ -120,8 +120,10 @@ typedef struct mdl_size_opts {
     void *cost_ctx;
     int budget;                  /* most batches bo/parametric may sample; 0: 15 */
     int n_init;                  /* initial spread-out sizes; 0: method default */
-    int max_batches;             /* most batches at one size (repeats); 0: 3;
-                                  * 1 for a noise-free source (never repeat) */
+    int max_batches;             /* most batches at one size (repeats); 0: 3 */
+    bool noise_free;             /* the source is a model: the same size always
+                                  * gives the same durations (no repeats, no
+                                  * noise assumed beyond what the data show) */
     double stop_saving;          /* bo/parametric stop once no size is expected
                                   * to save this fraction; 0: 0.005 */
     double within;               /* the recommendation's interval: sizes whose

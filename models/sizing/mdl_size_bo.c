@@ -143,9 +143,10 @@ static void gp_data(gp *g, const mdl_size__run *run, const double *prior)
     g->ybar = g->n ? s / (double)g->n : 0;
 }
 
-/* Maximum a posteriori hyperparameters over the grid; leaves the winner
- * factored.  Returns false when no candidate factors (n == 0). */
-static bool gp_fit(gp *g)
+/* Maximum a posteriori hyperparameters over the grid (maximum likelihood
+ * for a noise-free source); leaves the winner factored.  Returns false when
+ * no candidate factors (n == 0). */
+static bool gp_fit(gp *g, bool noise_free)
 {
     if (g->n == 0) return false;
     double best = -INFINITY;
@@ -154,7 +155,7 @@ static bool gp_fit(gp *g)
             for (size_t c = 0; c < sizeof k_sn / sizeof *k_sn; c++) {
                 double sf2 = k_sf[b] * k_sf[b], sn2 = k_sn[c] * k_sn[c];
                 double z = log(k_sn[c] / NUGGET_PRIOR_SD) / NUGGET_PRIOR_LOGSD;
-                double lp = gp_factor(g, k_len[a], sf2, sn2) - 0.5 * z * z;
+                double lp = gp_factor(g, k_len[a], sf2, sn2) - (noise_free ? 0 : 0.5 * z * z);
                 if (lp > best) {
                     best = lp;
                     g->len = k_len[a];
@@ -237,7 +238,7 @@ static const double *prior_mean(const mdl_size__run *run, bo_ws *w)
         return w->prior;
     }
     if (o->bo_constant_mean) return NULL;
-    double nug = w->g.sn2 > 0 ? w->g.sn2 : NUGGET_PRIOR_SD * NUGGET_PRIOR_SD;
+    double nug = w->g.sn2 > 0 ? w->g.sn2 : o->noise_free ? 0 : NUGGET_PRIOR_SD * NUGGET_PRIOR_SD;
     (void)mdl_size__fit_predict(run, nug, w->prior, w->Sfit);
     return w->prior;
 }
@@ -251,7 +252,7 @@ static bool bo_update(const mdl_size__run *run, bo_ws *w)
     size_t ng = o->n_grid;
     const double *prior = prior_mean(run, w);
     gp_data(&w->g, run, prior);
-    if (!gp_fit(&w->g)) return false;
+    if (!gp_fit(&w->g, o->noise_free)) return false;
     gp_posterior(&w->g, o->grid, ng, prior, w->mu, w->S, w->V);
     for (size_t i = 0; i < ng * ng; i++) w->S[i] += w->Sfit[i];
     for (size_t i = 0; i < ng; i++) {
@@ -304,7 +305,7 @@ sim_status mdl_size__bo(mdl_size__run *run, sim_error *err)
         st = mdl_size__sample(run, (size_t)next, err);
     }
     if (st == SIM_OK) {
-        if (have) mdl_size__set_noise(run, sqrt(w.g.sn2));
+        if (have && !o->noise_free) mdl_size__set_noise(run, sqrt(w.g.sn2));
         mdl_size__pred p = {w.mu, w.sd};
         mdl_size__finish(run, have ? &p : NULL, "gp-matern52");
     }

@@ -259,7 +259,7 @@ sim_status mdl_size__parametric(mdl_size__run *run, sim_error *err)
             mdl_size__stopped(run, "every size sampled failed");
             break;
         }
-        double nug = MDL_SIZE__NOISE_PRIOR_SD * MDL_SIZE__NOISE_PRIOR_SD;
+        double nug = o->noise_free ? 0 : MDL_SIZE__NOISE_PRIOR_SD * MDL_SIZE__NOISE_PRIOR_SD;
         name = mdl_size__fit_predict(run, nug, mu, S);
         for (size_t i = 0; i < ng; i++) sd[i] = sqrt(S[i * ng + i]);
         size_t inc;

@@ -72,6 +72,40 @@ static void print_run_text(FILE *fp, const char *label, json_object *r, double w
     }
 }
 
+/* Say which kernel profiles the run uses (one line each on stderr, so the
+ * JSON on stdout stays clean), and warn about placeholder or poorly fitted
+ * ones (mdl_perf_kernel_warnings), once per profile and kernel. */
+static void print_profiles(const mdl_config *cfg)
+{
+    const mdl_perf_kernel *ks[MDL_MAX_FUNCTIONS + MDL_MAX_QUEUES];
+    int n = 0;
+    for (int i = 0; i < cfg->nfn; i++)
+        if (cfg->fn[i].has_kernel) ks[n++] = &cfg->fn[i].kernel;
+    for (int i = 0; i < cfg->nq; i++)
+        if (cfg->q[i].has_kernel) ks[n++] = &cfg->q[i].kernel;
+    for (int i = 0; i < n; i++) {
+        bool seen = false, kseen = false;
+        for (int j = 0; j < i; j++) {
+            seen |= strcmp(ks[j]->profile, ks[i]->profile) == 0;
+            kseen |= strcmp(ks[j]->profile, ks[i]->profile) == 0 && strcmp(ks[j]->name, ks[i]->name) == 0;
+        }
+        if (!seen) {
+            fprintf(stderr, "lambdasim run: kernel profile %s (kernels:", ks[i]->profile);
+            for (int j = i; j < n; j++) {
+                bool dup = false;
+                for (int q = i; q < j; q++) dup |= strcmp(ks[q]->name, ks[j]->name) == 0;
+                if (!dup && strcmp(ks[j]->profile, ks[i]->profile) == 0) fprintf(stderr, " %s", ks[j]->name);
+            }
+            fprintf(stderr, ")%s\n", ks[i]->placeholder ? ", placeholder parameters" : "");
+        }
+        char w[1024];
+        if (kseen || mdl_perf_kernel_warnings(ks[i], w, sizeof w) == 0) continue;
+        char *save = NULL;
+        for (char *t = strtok_r(w, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
+            fprintf(stderr, "lambdasim run: warning: %s\n", t);
+    }
+}
+
 int rpt_cmd_run(int argc, char **argv)
 {
     if (sim_cli_wants_help(argc, argv)) {
@@ -100,6 +134,7 @@ int rpt_cmd_run(int argc, char **argv)
         return sim_cli_usage_error("run", "--format must be text or json");
     mdl_config cfg;
     if (mdl_config_load(&cfg, config, &err) != SIM_OK) return sim_cli_fail(&err);
+    print_profiles(&cfg);
     if (trace) mdl_config_use_trace(&cfg, trace);
     uint64_t seed = cfg.seed ? cfg.seed : 1;
     if (seed_s) {
