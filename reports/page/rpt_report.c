@@ -634,6 +634,31 @@ static sim_status write_page(const char *dir, const rpt_report_opts *o, const rp
     return st;
 }
 
+/* timeseries.csv; unpriced results get a Lambda-only estimate at the list
+ * prices of LIST_PRICE_REGION's catalogue. */
+static sim_status write_timeseries(const char *dir, const rpt_design *d, int n, bool priced,
+                                   sim_error *err)
+{
+    mdl_catalog *list = NULL;
+    sim_status st = SIM_OK;
+    if (!priced) {
+        SIM_TRY(mdl_catalog_load_region(LIST_PRICE_REGION, NULL, 0, NULL, &list, err));
+        st = mdl_catalog_need(list, MDL_LAMBDA_DURATION_X86, "the list-price time series", err);
+        if (st == SIM_OK)
+            st = mdl_catalog_need(list, MDL_LAMBDA_REQUESTS, "the list-price time series", err);
+    }
+    char path[1200];
+    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+    sim_atomic a;
+    if (st == SIM_OK) st = sim_atomic_open(&a, path, err);
+    if (st == SIM_OK) {
+        rpt_timeseries_write_csv(a.fp, d, n, list);
+        st = sim_atomic_commit(&a, err);
+    }
+    mdl_catalog_destroy(list);
+    return st;
+}
+
 sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts, const rpt_design *d,
                             int n, sim_error *err)
 {
@@ -669,26 +694,7 @@ sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts, const 
     bool priced = true;
     for (int i = 0; i < n; i++) priced = priced && has_cost(&d[i]);
     const char *ts_col = priced ? "cost_accrued_usd" : "lambda_cost_list_price_usd";
-    mdl_catalog *list = NULL;
-    if (!priced) {
-        SIM_TRY(mdl_catalog_load_region(LIST_PRICE_REGION, NULL, 0, NULL, &list, err));
-        st = mdl_catalog_need(list, MDL_LAMBDA_DURATION_X86, "the list-price time series", err);
-        if (st == SIM_OK)
-            st = mdl_catalog_need(list, MDL_LAMBDA_REQUESTS, "the list-price time series", err);
-        if (st != SIM_OK) {
-            mdl_catalog_destroy(list);
-            return st;
-        }
-    }
-    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
-    sim_atomic a;
-    st = sim_atomic_open(&a, path, err);
-    if (st == SIM_OK) {
-        rpt_timeseries_write_csv(a.fp, d, n, list);
-        st = sim_atomic_commit(&a, err);
-    }
-    mdl_catalog_destroy(list);
-    SIM_TRY(st);
+    SIM_TRY(write_timeseries(dir, d, n, priced, err));
 
     /* charts */
     chart_ctx *charts = sim_xcalloc(1, sizeof *charts);
