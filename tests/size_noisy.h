@@ -132,6 +132,27 @@ static inline sim_status noisy_sample(void *ctx, int memory_mb, int batch, const
     return SIM_OK;
 }
 
+/* Regret (fraction) of point bi among pts (the truth, or the whole table):
+ * its objective over the best's, balanced maxima over the sizes that run. */
+static inline double noisy_pts_regret(const mdl_size_point *pts, size_t n, mdl_size_strategy st,
+                                      double w, int bi)
+{
+    int best = mdl_size_pick(pts, n, st, w);
+    if (bi < 0 || best < 0 || pts[bi].failed) return INFINITY;
+    double maxp = 0, maxd = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!pts[i].failed) {
+            maxp = fmax(maxp, pts[i].price_usd);
+            maxd = fmax(maxd, pts[i].duration_ms);
+        }
+    double ww = fmin(fmax(w, 0), 1);
+#define NOISY_OBJ(p) (st == MDL_SIZE_COST ? (p).price_usd : st == MDL_SIZE_SPEED ? (p).duration_ms \
+                      : ww * (p).price_usd / maxp + (1 - ww) * (p).duration_ms / maxd)
+    double reg = NOISY_OBJ(pts[bi]) / NOISY_OBJ(pts[best]) - 1;
+#undef NOISY_OBJ
+    return reg;
+}
+
 /* Regret (fraction) of a pick on the noise-free curve.  Objective: the
  * strategy's, with balanced maxima over the sizes that run. */
 static inline double noisy_regret(const noisy_curve *c, mdl_size_pricer *pc, const int *g, size_t n,
@@ -148,20 +169,7 @@ static inline double noisy_regret(const noisy_curve *c, mdl_size_pricer *pc, con
         pts[i].price_usd = t > 0 ? mdl_size_price(pc, g[i], t) : 0;
         if (g[i] == rec) bi = (int)i;
     }
-    int best = mdl_size_pick(pts, n, st, w);
-    if (bi < 0 || best < 0 || pts[bi].failed) return INFINITY;
-    double maxp = 0, maxd = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!pts[i].failed) {
-            maxp = fmax(maxp, pts[i].price_usd);
-            maxd = fmax(maxd, pts[i].duration_ms);
-        }
-    double ww = fmin(fmax(w, 0), 1);
-#define NOISY_OBJ(p) (st == MDL_SIZE_COST ? (p).price_usd : st == MDL_SIZE_SPEED ? (p).duration_ms \
-                      : ww * (p).price_usd / maxp + (1 - ww) * (p).duration_ms / maxd)
-    double reg = NOISY_OBJ(pts[bi]) / NOISY_OBJ(pts[best]) - 1;
-#undef NOISY_OBJ
-    return reg;
+    return noisy_pts_regret(pts, n, st, w, bi);
 }
 
 /* ---- real tables --------------------------------------------------------- */
@@ -297,19 +305,7 @@ static inline double noisy_table_regret(const noisy_table *t, mdl_size_pricer *p
         free(p);
         if (z->memory_mb == rec) bi = (int)k;
     }
-    int best = mdl_size_pick(pts, t->o.n_sizes, st, w);
-    if (bi < 0 || best < 0) return INFINITY;
-    double maxp = 0, maxd = 0;
-    for (size_t k = 0; k < t->o.n_sizes; k++) {
-        maxp = fmax(maxp, pts[k].price_usd);
-        maxd = fmax(maxd, pts[k].duration_ms);
-    }
-    double ww = fmin(fmax(w, 0), 1);
-#define NOISY_OBJ(p) (st == MDL_SIZE_COST ? (p).price_usd : st == MDL_SIZE_SPEED ? (p).duration_ms \
-                      : ww * (p).price_usd / maxp + (1 - ww) * (p).duration_ms / maxd)
-    double reg = NOISY_OBJ(pts[bi]) / NOISY_OBJ(pts[best]) - 1;
-#undef NOISY_OBJ
-    return reg;
+    return noisy_pts_regret(pts, t->o.n_sizes, st, w, bi);
 }
 
 /* ---- evaluation ------------------------------------------------------------ */
@@ -341,7 +337,14 @@ static inline void noisy_stats_merge(noisy_stats *a, const noisy_stats *b)
     a->failures += b->failures;
 }
 
-#define NOISY_SEEDS 5   /* noise seeds per synthetic curve and per real table */
+#define NOISY_SEEDS 5
+
+static inline void noisy_print_sampled(const mdl_size_result *r)
+{
+    printf("#   sampled");
+    for (size_t q = 0; q < r->n_batches; q++) printf(" %d", r->sampled[q]);
+    printf("\n");
+}   /* noise seeds per synthetic curve and per real table */
 
 /* Run `o` (its grid, cost model and sampler filled here) over a synthetic
  * set; verbose prints one line per run. */
@@ -374,11 +377,7 @@ static inline noisy_stats noisy_eval_set(mdl_size_opts o, mdl_size_pricer *pc, u
                        (unsigned long long)set_seed, k, s, mdl_size_method_name(o.method), rec,
                        100 * g, r->n_sampled, r->n_batches, c.knee_mb, c.io_ms, c.work_ms,
                        c.floor_mb, c.tau, c.batch_sd, r->stop);
-            if (verbose > 1) {
-                printf("#   sampled");
-                for (size_t q = 0; q < r->n_batches; q++) printf(" %d", r->sampled[q]);
-                printf("\n");
-            }
+            if (verbose > 1) noisy_print_sampled(r);
             noisy_stats_add(&st, r, g);
             mdl_size_result_destroy(r);
         }
@@ -418,11 +417,7 @@ static inline noisy_stats noisy_eval_real(mdl_size_opts o, mdl_size_pricer *pc, 
                 printf("# %-22s seed %d: %s pick %4d regret %6.3f%% sizes %zu of %zu, batches %zu %s\n",
                        t[k].name, s, mdl_size_method_name(o.method), rec, 100 * g, r->n_sampled,
                        t[k].n_grid, r->n_batches, r->stop);
-            if (verbose > 1) {
-                printf("#   sampled");
-                for (size_t q = 0; q < r->n_batches; q++) printf(" %d", r->sampled[q]);
-                printf("\n");
-            }
+            if (verbose > 1) noisy_print_sampled(r);
             noisy_stats_add(&st, r, g);
             mdl_size_result_destroy(r);
         }

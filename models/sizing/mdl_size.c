@@ -593,6 +593,67 @@ void mdl_size__finish(mdl_size__run *run, const mdl_size__pred *p, const char *m
     free(tmp);
 }
 
+/* One step of the shared loop: the next grid index, or -1 to stop (the
+ * reason recorded). */
+static long adaptive_next(mdl_size__run *run, const mdl_size__surrogate *sur, const double *mu,
+                          const double *S, double sn2, int budget)
+{
+    const mdl_size_opts *o = run->o;
+    double saving = o->stop_saving > 0 ? o->stop_saving : MDL_SIZE__STOP_SAVING;
+    size_t inc;
+    long arg, next;
+    double e = mdl_size__expected_saving(run, mu, S, &inc, &arg);
+    if (!mdl_size__is_sampled(run, inc) && (sur->optimum_first || e < saving))
+        next = (long)inc; /* measure the recommendation before recommending it */
+    else if (e < saving) {
+        mdl_size__stopped(run, "no size is expected to save %.2f%% or more", 100 * saving);
+        return -1;
+    } else
+        next = mdl_size__next_aei(run, mu, S, sn2);
+    if (mdl_size__budget_left(run) <= 0) {
+        mdl_size__stopped(run, "budget of %d batches spent", budget);
+        return -1;
+    }
+    if (next < 0) mdl_size__stopped(run, "no size left to sample");
+    return next;
+}
+
+sim_status mdl_size__adaptive(mdl_size__run *run, mdl_size__surrogate *sur, sim_error *err)
+{
+    const mdl_size_opts *o = run->o;
+    size_t ng = o->n_grid;
+    int budget = mdl_size__budget_left(run);
+    size_t *idx = sim_xcalloc(ng, sizeof *idx);
+    double *mu = sim_xcalloc(2 * ng, sizeof *mu), *sd = mu + ng;
+    double *S = sim_xcalloc(ng * ng, sizeof *S);
+    double sn2 = 0;
+    sim_status st = SIM_OK;
+    size_t k = o->n_init > 0 ? (size_t)o->n_init : (size_t)sur->n_init;
+    size_t ni = mdl_size__spread(run, k < (size_t)budget ? k : (size_t)budget, idx);
+    for (size_t i = 0; i < ni && st == SIM_OK; i++) st = mdl_size__sample(run, idx[i], err);
+    bool have = false;
+    while (st == SIM_OK) {
+        /* The spread includes the largest size: if nothing ran, none does. */
+        have = mdl_size__min_ok_index(run) >= 0 && sur->update(sur->ctx, run, mu, S, &sn2);
+        if (!have) {
+            mdl_size__stopped(run, "every size sampled failed");
+            break;
+        }
+        long next = adaptive_next(run, sur, mu, S, sn2, budget);
+        if (next < 0) break;
+        st = mdl_size__sample(run, (size_t)next, err);
+    }
+    if (st == SIM_OK) {
+        for (size_t i = 0; i < ng; i++) sd[i] = sqrt(S[i * ng + i]);
+        mdl_size__pred p = {mu, sd};
+        mdl_size__finish(run, have ? &p : NULL, sur->model);
+    }
+    free(idx);
+    free(mu);
+    free(S);
+    return st;
+}
+
 /* ---- the run ------------------------------------------------------------ */
 
 static sim_status exhaustive(mdl_size__run *run, sim_error *err)

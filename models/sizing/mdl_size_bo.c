@@ -198,31 +198,8 @@ static void gp_posterior(const gp *g, const int *grid, size_t ng, const double *
 
 typedef struct bo_ws {
     gp g;
-    double *mu, *S, *Sfit, *V, *prior, *ref, *sd;
-    size_t *idx;
+    double *prior, *Sfit, *V;
 } bo_ws;
-
-static void ws_init(bo_ws *w, size_t ng, size_t cap)
-{
-    gp_init(&w->g, cap);
-    w->mu = sim_xcalloc(ng * 4, sizeof *w->mu);
-    w->prior = w->mu + ng;
-    w->ref = w->prior + ng;
-    w->sd = w->ref + ng;
-    w->S = sim_xcalloc(2 * ng * ng, sizeof *w->S);
-    w->Sfit = w->S + ng * ng;
-    w->V = sim_xcalloc(cap * ng, sizeof *w->V);
-    w->idx = sim_xcalloc(ng, sizeof *w->idx);
-}
-
-static void ws_fini(bo_ws *w)
-{
-    gp_fini(&w->g);
-    free(w->mu);
-    free(w->S);
-    free(w->V);
-    free(w->idx);
-}
 
 /* The prior mean of log(duration) on the grid for this iteration, and its
  * own uncertainty in w->Sfit (0 for a given or constant mean: a common
@@ -243,72 +220,38 @@ static const double *prior_mean(const mdl_size__run *run, bo_ws *w)
     return w->prior;
 }
 
-/* Fit and predict: true when a posterior exists (some size ran).  The
- * covariance adds the prior mean's own (a parametric fit through a few
- * noisy points is not certain) to the GP's. */
-static bool bo_update(const mdl_size__run *run, bo_ws *w)
+/* The surrogate's update: refit and predict.  The covariance adds the prior
+ * mean's own (a parametric fit through a few noisy points is not certain)
+ * to the GP's. */
+static bool bo_update(void *ctx, const mdl_size__run *run, double *mu, double *S, double *sn2)
 {
+    bo_ws *w = ctx;
     const mdl_size_opts *o = mdl_size__opts(run);
     size_t ng = o->n_grid;
     const double *prior = prior_mean(run, w);
     gp_data(&w->g, run, prior);
     if (!gp_fit(&w->g, o->noise_free)) return false;
-    gp_posterior(&w->g, o->grid, ng, prior, w->mu, w->S, w->V);
-    for (size_t i = 0; i < ng * ng; i++) w->S[i] += w->Sfit[i];
-    for (size_t i = 0; i < ng; i++) {
-        w->ref[i] = exp(w->mu[i]);
-        w->sd[i] = sqrt(w->S[i * ng + i]);
-    }
+    gp_posterior(&w->g, o->grid, ng, prior, mu, S, w->V);
+    for (size_t i = 0; i < ng * ng; i++) S[i] += w->Sfit[i];
+    *sn2 = w->g.sn2;
+    if (!o->noise_free) mdl_size__set_noise((mdl_size__run *)run, sqrt(w->g.sn2));
     return true;
 }
 
 sim_status mdl_size__bo(mdl_size__run *run, sim_error *err)
 {
     const mdl_size_opts *o = mdl_size__opts(run);
-    size_t ng = o->n_grid;
-    int budget = mdl_size__budget_left(run);
-    double saving = o->stop_saving > 0 ? o->stop_saving : MDL_SIZE__STOP_SAVING;
+    size_t ng = o->n_grid, cap = (size_t)mdl_size__budget_left(run);
     bo_ws w;
-    ws_init(&w, ng, (size_t)budget);
-    sim_status st = SIM_OK;
-    size_t k = o->n_init > 0 ? (size_t)o->n_init : BO_DEFAULT_INIT;
-    size_t ni = mdl_size__spread(run, k < (size_t)budget ? k : (size_t)budget, w.idx);
-    for (size_t i = 0; i < ni && st == SIM_OK; i++) st = mdl_size__sample(run, w.idx[i], err);
-    bool have = false;
-    while (st == SIM_OK) {
-        have = bo_update(run, &w);
-        if (!have) {
-            /* The spread includes the largest size: if it failed, all do. */
-            mdl_size__stopped(run, "every size sampled failed");
-            break;
-        }
-        size_t inc;
-        long arg;
-        double p = mdl_size__expected_saving(run, w.mu, w.S, &inc, &arg);
-        long next;
-        if (p >= saving) {
-            next = mdl_size__next_aei(run, w.mu, w.S, w.g.sn2);
-        } else if (!mdl_size__is_sampled(run, inc)) {
-            next = (long)inc; /* measure the recommendation before recommending it */
-        } else {
-            mdl_size__stopped(run, "no size is expected to save %.2f%% or more", 100 * saving);
-            break;
-        }
-        if (mdl_size__budget_left(run) <= 0) {
-            mdl_size__stopped(run, "budget of %d batches spent", budget);
-            break;
-        }
-        if (next < 0) {
-            mdl_size__stopped(run, "no size left to sample");
-            break;
-        }
-        st = mdl_size__sample(run, (size_t)next, err);
-    }
-    if (st == SIM_OK) {
-        if (have && !o->noise_free) mdl_size__set_noise(run, sqrt(w.g.sn2));
-        mdl_size__pred p = {w.mu, w.sd};
-        mdl_size__finish(run, have ? &p : NULL, "gp-matern52");
-    }
-    ws_fini(&w);
+    gp_init(&w.g, cap);
+    w.prior = sim_xcalloc(ng + ng * ng, sizeof *w.prior);
+    w.Sfit = w.prior + ng;
+    w.V = sim_xcalloc(cap * ng, sizeof *w.V);
+    mdl_size__surrogate sur = {.model = "gp-matern52", .n_init = BO_DEFAULT_INIT,
+                               .optimum_first = false, .update = bo_update, .ctx = &w};
+    sim_status st = mdl_size__adaptive(run, &sur, err);
+    gp_fini(&w.g);
+    free(w.prior);
+    free(w.V);
     return st;
 }

@@ -240,54 +240,20 @@ const char *mdl_size__fit_predict(const mdl_size__run *run, double nugget2, doub
     return name;
 }
 
+/* The surrogate's update: the fit, its noise floor one batch's prior
+ * noise (none for a noise-free source). */
+static bool fit_update(void *ctx, const mdl_size__run *run, double *mu, double *S, double *sn2)
+{
+    mdl_size__surrogate *sur = ctx;
+    *sn2 = mdl_size__opts(run)->noise_free ? 0 : MDL_SIZE__NOISE_PRIOR_SD * MDL_SIZE__NOISE_PRIOR_SD;
+    sur->model = mdl_size__fit_predict(run, *sn2, mu, S);
+    return true;
+}
+
 sim_status mdl_size__parametric(mdl_size__run *run, sim_error *err)
 {
-    const mdl_size_opts *o = mdl_size__opts(run);
-    size_t ng = o->n_grid;
-    int budget = mdl_size__budget_left(run);
-    double saving = o->stop_saving > 0 ? o->stop_saving : MDL_SIZE__STOP_SAVING;
-    size_t k = o->n_init > 0 ? (size_t)o->n_init : FIT_DEFAULT_INIT;
-    size_t *idx = sim_xcalloc(ng, sizeof *idx);
-    double *mu = sim_xcalloc(2 * ng, sizeof *mu), *sd = mu + ng;
-    double *S = sim_xcalloc(ng * ng, sizeof *S);
-    sim_status st = SIM_OK;
-    size_t ni = mdl_size__spread(run, k < (size_t)budget ? k : (size_t)budget, idx);
-    for (size_t i = 0; i < ni && st == SIM_OK; i++) st = mdl_size__sample(run, idx[i], err);
-    const char *name = "none";
-    while (st == SIM_OK) {
-        if (mdl_size__min_ok_index(run) < 0) {
-            mdl_size__stopped(run, "every size sampled failed");
-            break;
-        }
-        double nug = o->noise_free ? 0 : MDL_SIZE__NOISE_PRIOR_SD * MDL_SIZE__NOISE_PRIOR_SD;
-        name = mdl_size__fit_predict(run, nug, mu, S);
-        for (size_t i = 0; i < ng; i++) sd[i] = sqrt(S[i * ng + i]);
-        size_t inc;
-        long arg;
-        double p = mdl_size__expected_saving(run, mu, S, &inc, &arg);
-        if (p < saving && mdl_size__is_sampled(run, inc)) {
-            mdl_size__stopped(run, "no size is expected to save %.2f%% or more", 100 * saving);
-            break;
-        }
-        /* Measure the predicted optimum while it is unsampled (where the
-         * model says the answer is), else where augmented EI says. */
-        long next = !mdl_size__is_sampled(run, inc) ? (long)inc : mdl_size__next_aei(run, mu, S, nug);
-        if (mdl_size__budget_left(run) <= 0) {
-            mdl_size__stopped(run, "budget of %d batches spent", budget);
-            break;
-        }
-        if (next < 0) {
-            mdl_size__stopped(run, "no size left to sample");
-            break;
-        }
-        st = mdl_size__sample(run, (size_t)next, err);
-    }
-    if (st == SIM_OK) {
-        mdl_size__pred pr = {mu, sd};
-        mdl_size__finish(run, mdl_size__min_ok_index(run) >= 0 ? &pr : NULL, name);
-    }
-    free(idx);
-    free(mu);
-    free(S);
-    return st;
+    mdl_size__surrogate sur = {.model = "none", .n_init = FIT_DEFAULT_INIT, .optimum_first = true,
+                               .update = fit_update};
+    sur.ctx = &sur;
+    return mdl_size__adaptive(run, &sur, err);
 }

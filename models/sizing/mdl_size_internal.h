@@ -44,6 +44,26 @@ typedef struct mdl_size__run mdl_size__run;
 sim_status mdl_size__bo(mdl_size__run *run, sim_error *err);
 sim_status mdl_size__parametric(mdl_size__run *run, sim_error *err);
 
+/* A surrogate of log(duration) on the grid, as the shared loop sees it. */
+typedef struct mdl_size__surrogate {
+    const char *model;   /* the model's name (update may change it) */
+    int n_init;          /* initial spread-out sizes */
+    bool optimum_first;  /* measure an unsampled predicted optimum at once
+                          * (else only once the stopping rule is met) */
+    /* Refit on the batches so far: mean mu and covariance S of log duration
+     * (n_grid, n_grid^2) and a batch's noise variance *sn2; false when
+     * nothing can be predicted (no size ran). */
+    bool (*update)(void *ctx, const mdl_size__run *run, double *mu, double *S, double *sn2);
+    void *ctx;
+} mdl_size__surrogate;
+
+/* The loop both adaptive methods share: sample the initial spread; then
+ * refit, stop when no size's expected saving reaches opts.stop_saving and
+ * the recommendation was measured (mdl_size__expected_saving), else sample
+ * the predicted optimum or the augmented-EI choice (mdl_size__next_aei),
+ * until the budget; then finish with the last prediction. */
+sim_status mdl_size__adaptive(mdl_size__run *run, mdl_size__surrogate *sur, sim_error *err);
+
 /* Helpers the methods use (mdl_size.c). */
 const mdl_size_opts *mdl_size__opts(const mdl_size__run *run);
 /* Sample one batch at a grid index: the first, or a repeat when
