@@ -5,7 +5,8 @@
  * 2. The noisy suite of issue 18 (size_noisy.h), grid 128:3008:64 and the
  *    SeBS tables: for exhaustive (the reference), bo and parametric, the
  *    mean and worst regret and the mean sizes and batches sampled, on the
- *    tuning set, the held-out set and the real tables, and all together
+ *    tuning set, the held-out set, COSE's curves with noise and the real
+ *    tables, and all together
  *    (the headline BENCH size_<m>_{regret,samples}_noisy lines), for the
  *    cost strategy and for balanced (w 0.5).
  * -v prints per-part figures, -vv every run.
@@ -86,9 +87,11 @@ static int noisy_suite(mdl_size_pricer *pc, mdl_size_strategy strat, bool verbos
         o.strategy = strat;
         noisy_stats tune = noisy_eval_set(o, pc, NOISY_TUNE_SEED, trace);
         noisy_stats hold = noisy_eval_set(o, pc, NOISY_HOLDOUT_SEED, trace);
+        noisy_stats cose = noisy_eval_cose(o, pc, trace);
         noisy_stats real = noisy_eval_real(o, pc, trace);
         noisy_stats all = tune;
         noisy_stats_merge(&all, &hold);
+        noisy_stats_merge(&all, &cose);
         noisy_stats_merge(&all, &real);
         const char *m = mdl_size_method_name(methods[mi]);
         if (verbose) {
@@ -96,6 +99,7 @@ static int noisy_suite(mdl_size_pricer *pc, mdl_size_strategy strat, bool verbos
             snprintf(label, sizeof label, "%s%s", m, sfx);
             print_part(label, "tuning", &tune);
             print_part(label, "held-out", &hold);
+            print_part(label, "cose", &cose);
             print_part(label, "real", &real);
             print_part(label, "all", &all);
         }

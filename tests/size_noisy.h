@@ -22,6 +22,10 @@
  * batch, so only averaging, never one batch's own spread, reveals the
  * wander.  Regret is measured on the noise-free curve.
  *
+ * COSE's curves.  The fitted duration curves of seven real functions
+ * (Akhtar et al., INFOCOM 2020: an image-processing and a PPE-detection
+ * chain) with the same noise: real shapes whose truth is known.
+ *
  * Real tables.  The SeBS AWS Lambda runs (data/sizing/, README there):
  * 210 thumbnailer and 411 ResNet-50, warm and cold, every invocation; each
  * run shuffles a size's rows with its seed and serves them NOISY_ROWS at a
@@ -47,6 +51,8 @@
 #define NOISY_CURVES 40        /* curves per set */
 #define NOISY_TUNE_SEED 1      /* the set the methods were tuned on */
 #define NOISY_HOLDOUT_SEED 2   /* generated from another seed, never tuned on */
+#define NOISY_COSE_SEED 3      /* the noise of COSE's curves (never tuned on either) */
+#define NOISY_COSE_N 7
 
 typedef struct noisy_curve {
     double io_ms, work_ms;     /* t = io + W g(m) ... */
@@ -55,6 +61,7 @@ typedef struct noisy_curve {
     double floor_mb;           /* out of memory below, 0: none */
     double batch_sd;           /* sd of a batch's log offset */
     double inv_cv;             /* per-invocation cv */
+    const double *table;       /* a measured curve on noisy_grid (ms), or NULL */
 } noisy_curve;
 
 /* The grid of the issue's measurements: 128-3008 MB in 64 MB steps (46
@@ -87,12 +94,14 @@ static inline void noisy_curve_draw(uint64_t set_seed, int k, noisy_curve *c)
     c->floor_mb = gsl_rng_uniform(r) < 0.3 ? noisy_logu(r, 192, 1024) : 0;
     c->batch_sd = 0.025 + 0.025 * gsl_rng_uniform(r);
     c->inv_cv = 0.03 + 0.09 * gsl_rng_uniform(r);
+    c->table = NULL;
     gsl_rng_free(r);
 }
 
 /* Noise-free duration (ms); 0 means out of memory. */
 static inline double noisy_truth(const noisy_curve *c, double m)
 {
+    if (c->table) return c->table[((int)m - 128) / 64];
     if (m < c->floor_mb) return 0;
     double q = c->knee_mb / m, s = c->sharp;
     double g = pow(pow(q, c->alpha * s) + pow(q, c->tau * s), 1 / s);
@@ -170,6 +179,35 @@ static inline double noisy_regret(const noisy_curve *c, mdl_size_pricer *pc, con
         if (g[i] == rec) bi = (int)i;
     }
     return noisy_pts_regret(pts, n, st, w, bi);
+}
+
+/* ---- COSE's curves ------------------------------------------------------ */
+
+/* COSE's fitted curves of real functions (data/sizing/cose_curves_grid64.csv:
+ * the image-processing chain f1-f4 and the PPE-detection chain f1-f3 on the
+ * core cloud), on noisy_grid; each gets the noise of curve k of
+ * NOISY_COSE_SEED.  tab holds NOISY_COSE_N x 46 values; false when absent. */
+static inline bool noisy_cose_load(double tab[NOISY_COSE_N][46], noisy_curve c[NOISY_COSE_N])
+{
+    FILE *fp = fopen("data/sizing/cose_curves_grid64.csv", "r");
+    if (!fp) return false;
+    char line[512];
+    int row = 0;
+    bool ok = fgets(line, sizeof line, fp) != NULL;
+    while (ok && row < 46 && fgets(line, sizeof line, fp)) {
+        char *p = strchr(line, ',');
+        for (int k = 0; k < NOISY_COSE_N && p; k++) {
+            tab[k][row] = strtod(p + 1, &p);
+            ok &= tab[k][row] > 0;
+        }
+        row++;
+    }
+    fclose(fp);
+    for (int k = 0; k < NOISY_COSE_N; k++) {
+        noisy_curve_draw(NOISY_COSE_SEED, k, &c[k]);
+        c[k].table = tab[k];
+    }
+    return ok && row == 46;
 }
 
 /* ---- real tables --------------------------------------------------------- */
@@ -346,10 +384,10 @@ static inline void noisy_print_sampled(const mdl_size_result *r)
     printf("\n");
 }   /* noise seeds per synthetic curve and per real table */
 
-/* Run `o` (its grid, cost model and sampler filled here) over a synthetic
- * set; verbose prints one line per run. */
-static inline noisy_stats noisy_eval_set(mdl_size_opts o, mdl_size_pricer *pc, uint64_t set_seed,
-                                         int verbose)
+/* Run `o` (its grid, cost model and sampler filled here) over curves
+ * (noise seeds 1000 * set + 1 ..); verbose prints one line per run. */
+static inline noisy_stats noisy_eval_curves(mdl_size_opts o, mdl_size_pricer *pc, const noisy_curve *cs,
+                                            int n, uint64_t set_seed, int verbose)
 {
     noisy_stats st = {0};
     int grid[64];
@@ -357,11 +395,10 @@ static inline noisy_stats noisy_eval_set(mdl_size_opts o, mdl_size_pricer *pc, u
     o.n_grid = noisy_grid(grid);
     o.cost_fn = mdl_size_price;
     o.cost_ctx = pc;
-    for (int k = 0; k < NOISY_CURVES; k++) {
-        noisy_curve c;
-        noisy_curve_draw(set_seed, k, &c);
+    for (int k = 0; k < n; k++) {
+        const noisy_curve *c = &cs[k];
         for (int s = 1; s <= NOISY_SEEDS; s++) {
-            noisy_ctx ctx = {.c = &c, .seed = (uint64_t)(1000 * set_seed + s)};
+            noisy_ctx ctx = {.c = c, .seed = (uint64_t)(1000 * set_seed + s)};
             mdl_size_result *r = NULL;
             sim_error err;
             if (mdl_size_run(&o, noisy_sample, &ctx, &r, &err) != SIM_OK || r->best < 0) {
@@ -370,19 +407,40 @@ static inline noisy_stats noisy_eval_set(mdl_size_opts o, mdl_size_pricer *pc, u
                 continue;
             }
             int rec = r->points[r->best].memory_mb;
-            double g = noisy_regret(&c, pc, grid, o.n_grid, o.strategy, o.balanced_weight, rec);
+            double g = noisy_regret(c, pc, grid, o.n_grid, o.strategy, o.balanced_weight, rec);
             if (verbose)
                 printf("# set %llu curve %2d seed %d: %s pick %4d regret %6.3f%% sizes %zu batches %zu"
                        " (knee %.0f io %.0f W %.0f floor %.0f tau %.2f sd %.3f) %s\n",
                        (unsigned long long)set_seed, k, s, mdl_size_method_name(o.method), rec,
-                       100 * g, r->n_sampled, r->n_batches, c.knee_mb, c.io_ms, c.work_ms,
-                       c.floor_mb, c.tau, c.batch_sd, r->stop);
+                       100 * g, r->n_sampled, r->n_batches, c->knee_mb, c->io_ms, c->work_ms,
+                       c->floor_mb, c->tau, c->batch_sd, r->stop);
             if (verbose > 1) noisy_print_sampled(r);
             noisy_stats_add(&st, r, g);
             mdl_size_result_destroy(r);
         }
     }
     return st;
+}
+
+/* A synthetic set: NOISY_CURVES curves drawn from set_seed. */
+static inline noisy_stats noisy_eval_set(mdl_size_opts o, mdl_size_pricer *pc, uint64_t set_seed,
+                                         int verbose)
+{
+    noisy_curve cs[NOISY_CURVES];
+    for (int k = 0; k < NOISY_CURVES; k++) noisy_curve_draw(set_seed, k, &cs[k]);
+    return noisy_eval_curves(o, pc, cs, NOISY_CURVES, set_seed, verbose);
+}
+
+/* COSE's curves with noise (a run fails when the data file is absent). */
+static inline noisy_stats noisy_eval_cose(mdl_size_opts o, mdl_size_pricer *pc, int verbose)
+{
+    static double tab[NOISY_COSE_N][46];
+    noisy_curve cs[NOISY_COSE_N];
+    if (!noisy_cose_load(tab, cs)) {
+        noisy_stats st = {.failures = 1};
+        return st;
+    }
+    return noisy_eval_curves(o, pc, cs, NOISY_COSE_N, NOISY_COSE_SEED, verbose);
 }
 
 /* The same over the real tables (per-invocation ones with NOISY_SEEDS

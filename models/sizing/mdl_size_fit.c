@@ -39,6 +39,8 @@
 #include <gsl/gsl_multifit_nlinear.h>
 
 #define FIT_DEFAULT_INIT 5
+/* Most variance of a fitted log duration: sd 0.5, a factor 1.65 either way. */
+#define FIT_MAX_VAR 0.25
 
 typedef enum { FAM_EXP, FAM_CPU, FAM_POW, FAM_COUNT } fit_family;
 
@@ -194,10 +196,15 @@ static void fit_grid(const mdl_size_opts *o, const fit_result *f, double s2, dou
             double v = 0;
             for (int a = 0; a < 3; a++)
                 for (int b = 0; b < 3; b++) v += J[3 * i + a] * f->cov[a * 3 + b] * J[3 * j + b];
-            v = isfinite(v) ? fmin(v * s2, 25) : 25;
-            if (i == j) v += 1e-8;
-            S[i * ng + j] = S[j * ng + i] = v;
+            S[i * ng + j] = S[j * ng + i] = isfinite(v) ? v * s2 : (i == j ? FIT_MAX_VAR : 0);
         }
+    /* The delta method is a linearisation: where it claims more than
+     * FIT_MAX_VAR the fit is simply unidentified, so scale those rows and
+     * columns down to it (D S D keeps S positive semi-definite). */
+    for (size_t i = 0; S && i < ng; i++) J[i] = fmin(1, sqrt(FIT_MAX_VAR / fmax(S[i * ng + i], 1e-300)));
+    for (size_t i = 0; S && i < ng; i++)
+        for (size_t j = 0; j < ng; j++) S[i * ng + j] *= J[i] * J[j];
+    for (size_t i = 0; S && i < ng; i++) S[i * ng + i] += 1e-8;
     free(J);
 }
 
