@@ -603,8 +603,11 @@ static long adaptive_next(mdl_size__run *run, const mdl_size__surrogate *sur, co
     size_t inc;
     long arg, next;
     double e = mdl_size__expected_saving(run, mu, S, &inc, &arg);
-    if (!mdl_size__is_sampled(run, inc) && (sur->optimum_first || e < saving))
-        next = (long)inc; /* measure the recommendation before recommending it */
+    /* Measure the recommendation before recommending it: at once, once the
+     * rule is met, or with the budget's last batch. */
+    if (!mdl_size__is_sampled(run, inc) &&
+        (sur->optimum_first || e < saving || mdl_size__budget_left(run) == 1))
+        next = (long)inc;
     else if (e < saving) {
         mdl_size__stopped(run, "no size is expected to save %.2f%% or more", 100 * saving);
         return -1;
