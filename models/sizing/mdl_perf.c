@@ -241,6 +241,12 @@ static sim_status measured_profile(const sim_json_doc *doc, const char *path, co
     json_object *pfo = NULL;
     SIM_TRY(sim_json_get_number(doc, mo, kp, "a_ms", true, -1e9, 1e9, &a, NULL, err));
     SIM_TRY(sim_json_get_number(doc, mo, kp, "b_ms_per_mp", true, -1e9, 1e9, &b, NULL, err));
+    double r2 = NAN, sp = NAN;
+    json_object *spo = NULL;
+    SIM_TRY(sim_json_get_number(doc, mo, kp, "r2", false, -1e9, 1, &r2, NULL, err));
+    if (json_object_object_get_ex(mo, "speedup_2_threads", &spo) && spo &&
+        !json_object_is_type(spo, json_type_null))
+        SIM_TRY(sim_json_get_number(doc, mo, kp, "speedup_2_threads", false, 0, 1e3, &sp, NULL, err));
     if (json_object_object_get_ex(mo, "parallel_fraction", &pfo) && pfo &&
         !json_object_is_type(pfo, json_type_null))
         SIM_TRY(sim_json_get_number(doc, mo, kp, "parallel_fraction", false, 0, 1, &pf, NULL, err));
@@ -249,6 +255,8 @@ static sim_status measured_profile(const sim_json_doc *doc, const char *path, co
     k->cpu_ms_a = a > 0 ? a : 0;
     k->cpu_ms_per_mp = b > 0 ? b : 0;
     k->parallel_fraction = pf;
+    k->fit_r2 = r2;
+    k->speedup_2_threads = sp;
     k->threads = pf > 0 ? 2 : 1;
     k->io_ms = 0;
     k->working_set_mb = 60;
@@ -309,6 +317,8 @@ static const sim_opt_table k_kernel = SIM_OPT_TABLE("kernel", k_kernel_rows, NUL
 
 static const sim_opt k_sizing_rows[] = {
     { "_comment", .type = SIM_OPT_STRING, .doc = "where the numbers come from" },
+    { "placeholder", .type = SIM_OPT_BOOL, .doc = "true: parameters stand in for measurements "
+      "(size and run warn)" },
     { "units", .type = SIM_OPT_MAP, .item = SIM_OPT_STRING, .item_name = "key",
       .doc = "the unit of each key, for readers" },
     { "kernels", .type = SIM_OPT_MAP, .flags = SIM_OPT_REQUIRED, .sub = &k_kernel,
@@ -407,8 +417,8 @@ void mdl_perf_profile_markdown(FILE *fp)
     sim_opt_markdown(&k_measured, "", fp);
 }
 
-sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_kernel *k,
-                                 sim_error *err)
+static sim_status profile_load(const char *path, const char *name, mdl_perf_kernel *k,
+                               sim_error *err)
 {
     sim_json_doc doc;
     SIM_TRY(sim_json_doc_load(&doc, path, err));
@@ -429,7 +439,59 @@ sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_ke
         snprintf(k->name, sizeof k->name, "%s", name);
         st = sim_opt_parse(&c, &k_kernel, ko, kp, k);
     }
+    if (st == SIM_OK && !measured) {
+        /* The sizing format has no fit to judge; it may say it is a
+         * placeholder (README "Sizing"). */
+        json_object *ph = NULL;
+        k->placeholder = json_object_object_get_ex(doc.root, "placeholder", &ph) &&
+                         json_object_get_boolean(ph);
+        k->fit_r2 = k->speedup_2_threads = NAN;
+    }
     sim_json_doc_fini(&doc);
     return st;
 }
 
+
+sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_kernel *k,
+                                 sim_error *err)
+{
+    SIM_TRY(profile_load(path, name, k, err));
+    snprintf(k->profile, sizeof k->profile, "%s", path);
+    return SIM_OK;
+}
+
+/* ---- profile quality ------------------------------------------------------ */
+
+int mdl_perf_quality_warnings(const char *kernel, const char *profile, bool placeholder,
+                              double r2, double speedup, char *buf, size_t n)
+{
+    int count = 0;
+    size_t used = 0;
+    if (n) buf[0] = '\0';
+#define MDL_PERF__SAY(...)                                                          \
+    do {                                                                          \
+        if (used < n) used += (size_t)snprintf(buf + used, n - used, __VA_ARGS__); \
+        count++;                                                                  \
+    } while (0)
+    if (placeholder)
+        MDL_PERF__SAY("%s%s holds placeholder parameters for kernel %s, not measurements of it; "
+                      "measure it with `lambdasim profile --images DIR --out F.json` and pass F.json",
+                      count ? "\n" : "", profile, kernel);
+    if (isfinite(r2) && r2 < MDL_PERF_MIN_R2)
+        MDL_PERF__SAY("%skernel %s in %s: the time fit explains little (R^2 %.2f < %.1f); time is "
+                      "not linear in megapixels on these images, so predictions for other sizes are "
+                      "unreliable: re-run `lambdasim profile` on photos of the sizes you serve",
+                      count ? "\n" : "", kernel, profile, r2, MDL_PERF_MIN_R2);
+    if (isfinite(speedup) && speedup < MDL_PERF_MIN_SPEEDUP)
+        MDL_PERF__SAY("%skernel %s in %s: a second thread slows it down (speed-up %.2f < %.0f); "
+                      "the parallel fraction is 0, re-run `lambdasim profile` on an idle machine",
+                      count ? "\n" : "", kernel, profile, speedup, MDL_PERF_MIN_SPEEDUP);
+#undef MDL_PERF__SAY
+    return count;
+}
+
+int mdl_perf_kernel_warnings(const mdl_perf_kernel *k, char *buf, size_t n)
+{
+    return mdl_perf_quality_warnings(k->name, k->profile, k->placeholder, k->fit_r2,
+                                     k->speedup_2_threads, buf, n);
+}

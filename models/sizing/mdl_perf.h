@@ -42,6 +42,11 @@ typedef struct mdl_perf_kernel {
     double working_set_mb_per_mp; /* ... + this * megapixels */
     double megapixels;            /* default input size when no images are given */
     char runtime[64];             /* INIT look-up key, e.g. "python3.13" */
+    /* Where the parameters came from (set by mdl_perf_profile_load). */
+    char profile[512];            /* the profile file */
+    bool placeholder;             /* the file says "placeholder": true */
+    double fit_r2;                /* `lambdasim profile`'s fit R^2, NAN if unknown */
+    double speedup_2_threads;     /* its 2-thread speed-up, NAN if unknown */
 } mdl_perf_kernel;
 
 typedef enum { MDL_PERF_OK, MDL_PERF_OOM } mdl_perf_outcome;
@@ -57,6 +62,24 @@ sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_ke
 struct json_object *mdl_perf_profile_schema(void);
 /* Both formats' key tables, in Markdown. */
 void mdl_perf_profile_markdown(FILE *fp);
+
+/* ---- profile quality ---------------------------------------------------- */
+
+/* A profile is trusted when its time fit explains the runs (R^2 at least
+ * MDL_PERF_MIN_R2) and a second thread does not slow the kernel down
+ * (speed-up at least MDL_PERF_MIN_SPEEDUP); the bundled default is
+ * placeholder parameters, not measurements (README "Sizing"). */
+#define MDL_PERF_MIN_R2 0.8
+#define MDL_PERF_MIN_SPEEDUP 1.0
+
+/* Warnings about a kernel's parameters, one sentence each (each naming the
+ * command that fixes it), written into buf ('\n'-separated, possibly
+ * truncated); returns how many.  `kernel` names it; r2 and speedup may be
+ * NAN (unknown). */
+int mdl_perf_quality_warnings(const char *kernel, const char *profile, bool placeholder,
+                              double r2, double speedup, char *buf, size_t n);
+/* The same for a loaded kernel. */
+int mdl_perf_kernel_warnings(const mdl_perf_kernel *k, char *buf, size_t n);
 
 /* vCPU credits at m MB: m/1769, at most 6. */
 double mdl_perf_vcpu_share(int memory_mb);

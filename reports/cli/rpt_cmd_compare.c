@@ -229,7 +229,7 @@ static int compare_outputs(const compare_args *a, design *d, int n, sim_error *e
         char title[1200];
         if (a->vary) snprintf(title, sizeof title, "lambdasim compare: %s", a->vary);
         else snprintf(title, sizeof title, "lambdasim compare: %d designs", n);
-        rpt_report_opts ro = { .title = title, .summary = doc, .png = a->png };
+        rpt_report_opts ro = { .title = title, .summary = doc, .png = a->png, .data_dir = a->data };
         if (rpt_report_write(a->out, &ro, rd, n, err) != SIM_OK) rc = sim_cli_fail(err);
     }
     free(rd);

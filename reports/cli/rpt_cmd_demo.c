@@ -132,7 +132,7 @@ static int demo_pipeline(const char *data, const char *out, uint64_t seed, bool 
         rpt_report_opts ro = { .title = "Image pipeline: Solution 1 (one Lambda) vs Solution 2 (Step Functions)",
                                .subtitle = "CheckImage, Resize and Grayscale for every upload over a simulated day; "
                                            "Solution 2 runs Resize and Grayscale in parallel and pays per state transition.",
-                               .summary = doc, .png = png };
+                               .summary = doc, .png = png, .data_dir = data };
         if (rpt_report_write(dir, &ro, rd, 2, err) != SIM_OK) rc = sim_cli_fail(err);
         json_object_put(doc);
     }
@@ -254,7 +254,7 @@ int rpt_cmd_demo(int argc, char **argv)
         snprintf(sub, sizeof sub, "The synchronous gallery path (%s) on the day trace %s, seed %lld: "
                  "Function URL vs HTTP API vs REST API.", config, trace, (long long)seed);
         rpt_report_opts ro = { .title = "lambdasim demo: photo gallery, three front doors",
-                               .subtitle = sub, .summary = doc, .png = png };
+                               .subtitle = sub, .summary = doc, .png = png, .data_dir = data };
         if (rpt_report_write(out, &ro, rd, NDESIGNS, &err) != SIM_OK) rc = sim_cli_fail(&err);
         json_object_put(doc);
         if (rc == 0) demo_print(d, trace, out, sim_wall_seconds() - t0);

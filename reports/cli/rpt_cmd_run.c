@@ -81,6 +81,40 @@ static void print_run_text(FILE *fp, const char *label, json_object *r, double w
     }
 }
 
+/* Say which kernel profiles the run uses (one line each on stderr, so the
+ * JSON on stdout stays clean), and warn about placeholder or poorly fitted
+ * ones (mdl_perf_kernel_warnings), once per profile and kernel. */
+static void print_profiles(const mdl_config *cfg)
+{
+    const mdl_perf_kernel *ks[MDL_MAX_FUNCTIONS + MDL_MAX_QUEUES];
+    int n = 0;
+    for (int i = 0; i < cfg->nfn; i++)
+        if (cfg->fn[i].has_kernel) ks[n++] = &cfg->fn[i].kernel;
+    for (int i = 0; i < cfg->nq; i++)
+        if (cfg->q[i].has_kernel) ks[n++] = &cfg->q[i].kernel;
+    for (int i = 0; i < n; i++) {
+        bool seen = false, kseen = false;
+        for (int j = 0; j < i; j++) {
+            seen |= strcmp(ks[j]->profile, ks[i]->profile) == 0;
+            kseen |= strcmp(ks[j]->profile, ks[i]->profile) == 0 && strcmp(ks[j]->name, ks[i]->name) == 0;
+        }
+        if (!seen) {
+            fprintf(stderr, "lambdasim run: kernel profile %s (kernels:", ks[i]->profile);
+            for (int j = i; j < n; j++) {
+                bool dup = false;
+                for (int q = i; q < j; q++) dup |= strcmp(ks[q]->name, ks[j]->name) == 0;
+                if (!dup && strcmp(ks[j]->profile, ks[i]->profile) == 0) fprintf(stderr, " %s", ks[j]->name);
+            }
+            fprintf(stderr, ")%s\n", ks[i]->placeholder ? ", placeholder parameters" : "");
+        }
+        char w[1024];
+        if (kseen || mdl_perf_kernel_warnings(ks[i], w, sizeof w) == 0) continue;
+        char *save = NULL;
+        for (char *t = strtok_r(w, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
+            fprintf(stderr, "lambdasim run: warning: %s\n", t);
+    }
+}
+
 /* The command line of `run`. */
 typedef struct run_args {
     const char *config, *format, *out, *log_path, *seed_s, *trace, *data;
@@ -129,7 +163,7 @@ static int run_outputs(const run_args *a, json_object *r, mdl_ts_row *ts, size_t
         char *dot = strrchr(name, '.');
         if (dot && strcmp(dot, ".json") == 0) *dot = '\0';
         rpt_design dd = { name, r, ts, nts };
-        rpt_report_opts ro = { .title = title, .summary = r, .png = a->png };
+        rpt_report_opts ro = { .title = title, .summary = r, .png = a->png, .data_dir = a->data };
         if (rpt_report_write(a->out, &ro, &dd, 1, err) != SIM_OK) rc = sim_cli_fail(err);
     }
     if (rc == 0) rc = rpt_cli_emit_json(r, NULL, "summary.json", strcmp(a->format, "json") == 0, err);
@@ -147,6 +181,7 @@ static int run_main(const run_args *a)
     mdl_config cfg;
     mdl_config_opts opts = { .data_dir = a->data, .set = a->sets, .nset = a->nset };
     if (mdl_config_load(&cfg, a->config, &opts, &err) != SIM_OK) return sim_cli_fail(&err);
+    print_profiles(&cfg);
     if (a->trace) mdl_config_use_trace(&cfg, a->trace);
     uint64_t seed = cfg.seed ? cfg.seed : 1;
     int64_t x = 0;

@@ -27,10 +27,9 @@
 #define MAX_ROWS 128
 #define MAX_SVC 32
 
-/* us-east-1 x86 list prices (tier 1; README "Reference facts", Lambda:
- * prices), used only for the labelled estimate when results are unpriced. */
-static const double k_list_usd_per_gb_s = 0.0000166667;
-static const double k_list_usd_per_request = 0.0000002;
+/* The region whose list prices the labelled estimate of unpriced results
+ * uses (Lambda only, x86_64, first tier; read from its price catalogue). */
+#define LIST_PRICE_REGION "us-east-1"
 
 typedef struct chart_ref {
     char name[48];      /* file stem, also the figure id */
@@ -84,7 +83,7 @@ static bool lambda_rates(json_object *results, double *per_gb_s, double *per_req
     return gq > 0 || rq > 0;
 }
 
-void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n)
+void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n, const mdl_catalog *list)
 {
     bool priced = n > 0;
     for (int i = 0; i < n; i++) priced = priced && has_cost(&d[i]);
@@ -92,7 +91,14 @@ void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n)
                 "consumers,lambda_gb_s_billed,lambda_requests_billed,%s\n",
             priced ? "cost_accrued_usd" : "lambda_cost_list_price_usd");
     for (int i = 0; i < n; i++) {
-        double per_gb_s = k_list_usd_per_gb_s, per_req = k_list_usd_per_request, rest = 0;
+        double per_gb_s = 0, per_req = 0, rest = 0;
+        if (!priced) {
+            /* A contract: rpt_report_write checked both rates. */
+            SIM_ASSERT(list && mdl_catalog_has(list, MDL_LAMBDA_DURATION_X86) &&
+                       mdl_catalog_has(list, MDL_LAMBDA_REQUESTS));
+            per_gb_s = mdl_catalog_tier_usd(list, MDL_LAMBDA_DURATION_X86, 0);
+            per_req = mdl_catalog_usd(list, MDL_LAMBDA_REQUESTS);
+        }
         double total_arrivals = 0, total_gb_s = 0, lambda_usd = 0;
         bool lines = false;
         if (priced) {
@@ -643,6 +649,33 @@ void rpt_report_add_designs(json_object *doc, const rpt_design *d, int n,
     json_object_object_add(doc, "designs", arr);
 }
 
+/* timeseries.csv; unpriced results get a Lambda-only estimate at the list
+ * prices of LIST_PRICE_REGION's catalogue. */
+static sim_status write_timeseries(const char *dir, const char *data_dir, const rpt_design *d,
+                                   int n, bool priced,
+                                   sim_error *err)
+{
+    mdl_catalog *list = NULL;
+    sim_status st = SIM_OK;
+    if (!priced) {
+        SIM_TRY(mdl_catalog_load_region(data_dir ? data_dir : "data", LIST_PRICE_REGION, NULL, 0,
+                                        NULL, &list, err));
+        st = mdl_catalog_need(list, MDL_LAMBDA_DURATION_X86, "the list-price time series", err);
+        if (st == SIM_OK)
+            st = mdl_catalog_need(list, MDL_LAMBDA_REQUESTS, "the list-price time series", err);
+    }
+    char path[1200];
+    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+    sim_atomic a;
+    if (st == SIM_OK) st = sim_atomic_open(&a, path, err);
+    if (st == SIM_OK) {
+        rpt_timeseries_write_csv(a.fp, d, n, list);
+        st = sim_atomic_commit(&a, err);
+    }
+    mdl_catalog_destroy(list);
+    return st;
+}
+
 sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts, const rpt_design *d,
                             int n, sim_error *err)
 {
@@ -671,11 +704,7 @@ sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts, const 
     bool priced = true;
     for (int i = 0; i < n; i++) priced = priced && has_cost(&d[i]);
     const char *ts_col = priced ? "cost_accrued_usd" : "lambda_cost_list_price_usd";
-    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
-    sim_atomic a;
-    SIM_TRY(sim_atomic_open(&a, path, err));
-    rpt_timeseries_write_csv(a.fp, d, n);
-    SIM_TRY(sim_atomic_commit(&a, err));
+    SIM_TRY(write_timeseries(dir, opts->data_dir, d, n, priced, err));
 
     /* charts */
     chart_ctx *charts = sim_xcalloc(1, sizeof *charts);

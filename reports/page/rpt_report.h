@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "models/pricing/mdl_pricing.h"
 #include "models/scenario/mdl_scenario.h"
 #include "sim/sim_status.h"
 
@@ -40,6 +41,8 @@ typedef struct rpt_report_opts {
     json_object *summary;      /* summary.json content (borrowed); NULL:
                                 * {"title","seed","designs":[{name,results}]} */
     bool png;                  /* also write charts/NAME.png */
+    const char *data_dir;      /* the data directory, for the list prices of
+                                * unpriced results' time series (NULL: "data") */
 } rpt_report_opts;
 
 /* The results document's design list, one builder for every command that
@@ -56,9 +59,12 @@ sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts,
 
 /* The time series CSV alone (fp owned by the caller).  The cost column is
  * "cost_accrued_usd" when every design's results carry the priced "cost"
- * section, else "lambda_cost_list_price_usd" (Lambda only, us-east-1 x86
- * list prices applied to the billed GB-s and requests). */
-void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n);
+ * section, else "lambda_cost_list_price_usd": Lambda only, the list prices
+ * of `list` (x86_64 first-tier GB-s rate and request fee; rpt_report_write
+ * passes the us-east-1 catalogue) applied to the billed GB-s and requests.
+ * `list` is only read when some design is unpriced, and must then hold
+ * both rates (a contract). */
+void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n, const mdl_catalog *list);
 
 
 /* ---- progress bar ------------------------------------------------------- */
