@@ -172,8 +172,9 @@ size_t sim_hist_memory(const sim_hist *h)
 }
 
 /* The exact bucket rule every histogram has always used: global index
- * ceil(log(x) / ln g), rounding as the C library and this product round. */
-static int bucket_exact(const sim_hist *h, double x)
+ * ceil(log(x) / ln g), rounding as the C library and this product round.
+ * Cold and out of line, so sim_hist_add's common path stays a leaf. */
+__attribute__((cold, noinline)) static int bucket_exact(const sim_hist *h, double x)
 {
     return (int)ceil(log(x) * h->inv_log_g);
 }
@@ -380,7 +381,7 @@ static inline int bucket_of(const sim_hist *h, double x)
     return i;
 }
 
-static uint64_t *page_touch(sim_hist *h, int p)
+__attribute__((cold, noinline)) static uint64_t *page_touch(sim_hist *h, int p)
 {
     h->page[p] = sim_xcalloc(HIST_PAGE, sizeof *h->page[p]);
     return h->page[p];
