@@ -28,11 +28,23 @@ Q := @
 say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-# Every library with a pkg-config file goes through pkg-config; libcsv and
-# GNU libplot ship none on Debian 12, so they are named directly.
+# Every library with a pkg-config file gives its compile flags through
+# pkg-config; libcsv and GNU libplot ship none on Debian 12.
 PKGS       := gsl json-c libpng libjpeg libxml-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+# Start-up (issue 19, README "Benchmarks"): every shared library costs the
+# dynamic loader mapping and symbol binding at each start, so the libraries
+# whose -dev package ships a static archive (all of these on Debian 12) are
+# linked from it; a library without one falls back to -lNAME.  GNU libplot
+# (which brings eleven X11 libraries) and libxml2 (ICU, libstdc++) are not
+# linked at all: reports/chart/rpt_plot.c and workloads/image/wl_cascade.c
+# dlopen them when a chart is drawn or a cascade read.  Test programs that
+# read SVG or XML themselves link libxml2 (TEST_LIBS).
+STATIC_LIBS := gsl gslcblas json-c csv png16 jpeg z
+lib_a       = $(or $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a)),-l$(1))
+LINK_LIBS  := $(foreach l,$(STATIC_LIBS),$(call lib_a,$(l)))
+TEST_LIBS  := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
 # MPI (README "Running on a cluster"): when mpicc is on the PATH the sweep's
 # MPI variant is built (make MPI=1 insists, MPI=0 builds without).  Only
@@ -59,8 +71,8 @@ WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wpointer-arith -Wwrite-strings -Wformat=2 -Wvla -Werror
 CPPFLAGS += -I. -D_POSIX_C_SOURCE=200809L $(PKG_CFLAGS)
 CFLAGS   += -std=c11 $(WARN) $(OPT) $(SAN) -fopenmp -MMD -MP
-LDFLAGS  += $(SAN) -fopenmp
-LDLIBS   += $(PKG_LIBS) $(MPI_LIBS) -lcsv -lplot -lm
+LDFLAGS  += $(SAN) -fopenmp -Wl,-O1 -Wl,--as-needed
+LDLIBS   += $(LINK_LIBS) $(MPI_LIBS) -ldl -lm
 
 MODULE_DIRS := sim workloads models reports
 MAIN_SRC := reports/cli/rpt_main.c
@@ -101,7 +113,7 @@ $(BIN): $(MAIN_OBJ) $(LIB_OBJ)
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) $(TEST_LIBS)
 
 check-tests: $(BIN) $(TEST_BIN) $(TOOL_BIN)
 

@@ -16,8 +16,15 @@
  * Numbers are parsed with strtod from the element text.  libxml2's error
  * printing is replaced, per parser context, by a callback that keeps the
  * first error (the later ones are its consequences) for the sim_error.
+ *
+ * libxml2 is loaded with dlopen when a cascade is loaded, not linked: it
+ * brings ICU and libstdc++ (~1 ms of loader work at every start of
+ * lambdasim, issue 19), and only `detect` reads XML.  Its functions are
+ * looked up into a wl_xml table the parse passes around; their types come
+ * from <libxml/parser.h> itself.
  */
 #include "workloads/image/wl_detect_internal.h"
+#include "sim/sim_dl.h"
 
 #include <errno.h>
 #include <math.h>
@@ -33,14 +40,32 @@
  * so sums that equal the threshold in float pass. */
 #define WL__THRESHOLD_EPS 1e-5f
 
+/* libxml2's ABI since 2.0 (libxml2.so.2, Debian package libxml2). */
+#define WL_XML_SONAME "libxml2.so.2"
+
+/* The libxml2 functions the loader calls, looked up by name. */
+#define WL_XML_FUNCS(X)                                                          \
+    X(xmlNewParserCtxt) X(xmlCtxtReadFile) X(xmlFreeDoc) X(xmlFreeParserCtxt)    \
+    X(xmlDocGetRootElement) X(xmlNodeGetContent) X(xmlGetProp)
+
+typedef struct wl_xml {
+#define X(name) __typeof__(&name) name;
+    WL_XML_FUNCS(X)
+#undef X
+    xmlFreeFunc *free_fn;   /* libxml2's xmlFree hook (a variable: no per-thread
+                               allocators in Debian's build) */
+} wl_xml;
+
 typedef struct parse_ctx {
     const char *file;
     sim_error *err;
+    const wl_xml *xml;
 } parse_ctx;
 
+/* What xmlGetLineNo gives for an element without XML_PARSE_BIG_LINES. */
 static long node_line(const xmlNode *n)
 {
-    return n ? (long)xmlGetLineNo(n) : 0;
+    return n ? (long)n->line : 0;
 }
 
 static int is_elem(const xmlNode *n, const char *name)
@@ -84,7 +109,7 @@ static xmlNode *require(parse_ctx *pc, const xmlNode *parent, const char *name,
 static sim_status parse_numbers(parse_ctx *pc, const xmlNode *n, const char *field,
                                 double **out, int *count)
 {
-    xmlChar *txt = xmlNodeGetContent(n);
+    xmlChar *txt = pc->xml->xmlNodeGetContent(n);
     const char *s = txt ? (const char *)txt : "";
     int cap = 8, k = 0;
     double *v = sim_xmalloc(sizeof *v * (size_t)cap);
@@ -100,7 +125,7 @@ static sim_status parse_numbers(parse_ctx *pc, const xmlNode *n, const char *fie
             char tok[32];
             snprintf(tok, sizeof tok, "%.20s", s);
             free(v);
-            xmlFree(txt);
+            (*pc->xml->free_fn)(txt);
             SIM_FAIL(pc->err, SIM_EPARSE, pc->file, node_line(n), field,
                      "'%s' is not a number", tok);
         }
@@ -111,7 +136,7 @@ static sim_status parse_numbers(parse_ctx *pc, const xmlNode *n, const char *fie
         v[k++] = x;
         s = end;
     }
-    xmlFree(txt);
+    (*pc->xml->free_fn)(txt);
     *out = v;
     *count = k;
     return SIM_OK;
@@ -146,10 +171,10 @@ static sim_status text_is(parse_ctx *pc, const xmlNode *parent, const char *name
     xmlNode *n = require(pc, parent, name, "", &st);
     if (!n)
         return st;
-    xmlChar *txt = xmlNodeGetContent(n);
+    xmlChar *txt = pc->xml->xmlNodeGetContent(n);
     char buf[64];
     snprintf(buf, sizeof buf, "%s", txt ? (const char *)txt : "");
-    xmlFree(txt);
+    (*pc->xml->free_fn)(txt);
     /* trim */
     char *s = buf;
     while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
@@ -464,9 +489,9 @@ static sim_status parse_cascade(parse_ctx *pc, wl_cascade *c, const xmlNode *roo
     for (xmlNode *n = root->children; n && !cn; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
-        xmlChar *type = xmlGetProp(n, (const xmlChar *)"type_id");
+        xmlChar *type = pc->xml->xmlGetProp(n, (const xmlChar *)"type_id");
         if (type && strcmp((const char *)type, "opencv-haar-classifier") == 0) {
-            xmlFree(type);
+            (*pc->xml->free_fn)(type);
             SIM_FAIL(pc->err, SIM_EUNSUPPORTED, pc->file, node_line(n),
                      (const char *)n->name,
                      "old-style cascade (type_id opencv-haar-classifier) is not "
@@ -474,7 +499,7 @@ static sim_status parse_cascade(parse_ctx *pc, wl_cascade *c, const xmlNode *roo
         }
         int ok = is_elem(n, "cascade") &&
                  (!type || strcmp((const char *)type, "opencv-cascade-classifier") == 0);
-        xmlFree(type);
+        (*pc->xml->free_fn)(type);
         if (ok)
             cn = n;
     }
@@ -593,6 +618,19 @@ void wl_cascade_destroy(wl_cascade *c)
     free(c);
 }
 
+/* Load libxml2 (it stays for the process) and fill *x. */
+static sim_status xml_load(wl_xml *x, const char *path, sim_error *err)
+{
+    const sim_dl_sym syms[] = {
+#define X(name) { #name, &x->name, sizeof x->name },
+        WL_XML_FUNCS(X)
+#undef X
+        { "xmlFree", &x->free_fn, sizeof x->free_fn },
+    };
+    return sim_dl_load(WL_XML_SONAME, "libxml2", "reading cascades needs libxml2", syms,
+                       sizeof syms / sizeof syms[0], path, err);
+}
+
 sim_status wl_cascade_load(const char *name_or_path, wl_cascade **out, sim_error *err)
 {
     *out = NULL;
@@ -600,8 +638,10 @@ sim_status wl_cascade_load(const char *name_or_path, wl_cascade **out, sim_error
     SIM_TRY(resolve(name_or_path, path, sizeof path, err));
     if (!file_exists(path))
         SIM_FAIL(err, SIM_ENOENT, path, 0, NULL, "cascade file not found");
+    wl_xml x;
+    SIM_TRY(xml_load(&x, path, err));
 
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    xmlParserCtxtPtr ctxt = x.xmlNewParserCtxt();
     if (!ctxt)
         SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "cannot create an XML parser");
     /* Keep libxml2's first error (later ones are consequences of it) in
@@ -609,25 +649,25 @@ sim_status wl_cascade_load(const char *name_or_path, wl_cascade **out, sim_error
     xml_first_error first = {0, 0, ""};
     ctxt->_private = &first;
     ctxt->sax->serror = xml_capture_error;
-    xmlDocPtr doc = xmlCtxtReadFile(ctxt, path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING |
-                                                           XML_PARSE_HUGE);
+    xmlDocPtr doc = x.xmlCtxtReadFile(ctxt, path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING |
+                                                             XML_PARSE_HUGE);
     if (!doc || first.seen) {
         if (!first.seen)
             snprintf(first.msg, sizeof first.msg, "cannot parse");
         long line = first.line;
         if (doc)
-            xmlFreeDoc(doc);
-        xmlFreeParserCtxt(ctxt);
+            x.xmlFreeDoc(doc);
+        x.xmlFreeParserCtxt(ctxt);
         SIM_FAIL(err, SIM_EPARSE, path, line, NULL, "malformed XML: %s", first.msg);
     }
     wl_cascade *c = sim_xcalloc(1, sizeof *c);
     snprintf(c->path, sizeof c->path, "%s", path);
-    parse_ctx pc = {c->path, err};
-    xmlNode *root = xmlDocGetRootElement(doc);
+    parse_ctx pc = {c->path, err, &x};
+    xmlNode *root = x.xmlDocGetRootElement(doc);
     sim_status st = root ? parse_cascade(&pc, c, root)
                          : SIM_ERR(err, SIM_EFORMAT, path, 0, NULL, "empty XML document");
-    xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
+    x.xmlFreeDoc(doc);
+    x.xmlFreeParserCtxt(ctxt);
     if (st != SIM_OK) {
         wl_cascade_destroy(c);
         return st;
