@@ -24,6 +24,7 @@ static const command k_commands[] = {
     { "stepfn",  rpt_cmd_stepfn,  "execute one Step Functions state machine" },
     { "sweep",   rpt_cmd_sweep,   "run scenarios x replications in parallel" },
     { "demo",    rpt_cmd_demo,    "run the photo-gallery demo and write a report" },
+    { "import",  rpt_cmd_import,  "turn a Terraform plan or state into a run config" },
 };
 
 static void usage(FILE *fp)
