@@ -153,7 +153,9 @@ sim_status tf_machines(tf_build *b)
             return mdl_tf_fail(b->p, R(b, i), "definition", b->err, SIM_EFORMAT, "not a JSON "
                                "object (an Amazon States Language definition)");
         }
-        tf_asl a = { .b = b, .ri = (size_t)i, .label = "the plan's definition" };
+        tf_asl a = { .b = b, .ri = (size_t)i,
+                     .label = mdl_tf_kind_of(b->p) == MDL_TF_PLAN ? "the plan's definition"
+                                                                  : "the state's definition" };
         sim_status s = check(&a, def);
         if (s != SIM_OK) {
             json_object_put(def);

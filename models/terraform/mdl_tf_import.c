@@ -278,8 +278,55 @@ static const char *queue_tag(const mdl_tf_resource *r)
     return s;
 }
 
+/* Decode base64 text (RFC 4648; other characters are skipped) into a
+ * malloc'd NUL-terminated buffer. */
+static char *base64_decode(const char *s)
+{
+    size_t n = strlen(s), k = 0;
+    char *out = sim_xmalloc(n / 4 * 3 + 4);
+    unsigned acc = 0;
+    int bits = 0;
+    for (; *s; s++) {
+        const char *alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        const char *c = strchr(alphabet, *s);
+        if (!c)
+            continue;
+        acc = (acc << 6) | (unsigned)(c - alphabet);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[k++] = (char)((acc >> bits) & 0xff);
+        }
+    }
+    out[k] = '\0';
+    return out;
+}
+
+/* The one queue whose URL or ARN a launch template's known user_data
+ * (base64) names, or -1: how a state, which keeps no references, says which
+ * queue the workers poll. */
+static int user_data_queue(tf_build *b, int lt)
+{
+    json_object *ud = NULL;
+    if (lt < 0 || mdl_tf_attr(R(b, (size_t)lt), "user_data", &ud) != MDL_TF_KNOWN || !tf_str_of(ud))
+        return -1;
+    char *text = base64_decode(tf_str_of(ud));
+    int found = -1, n = 0;
+    for (int q = tf_next(b->p, "aws_sqs_queue", 0); q >= 0; q = tf_next(b->p, "aws_sqs_queue", q + 1)) {
+        const char *url = tf_str_of(get(R(b, q)->values, "url"));
+        const char *arn = tf_str_of(get(R(b, q)->values, "arn"));
+        if ((url && strstr(text, url)) || (arn && strstr(text, arn))) {
+            found = q;
+            n++;
+        }
+    }
+    free(text);
+    return n == 1 ? found : -1;
+}
+
 /* The queue a worker pool polls: its tag, else the one queue its (or its
- * launch template's) expressions refer to; -1 when neither says. */
+ * launch template's) expressions refer to, else the one queue its launch
+ * template's user_data names; -1 when none says. */
 static sim_status pool_queue(tf_build *b, size_t ri, int lt, int *q)
 {
     const char *tag = queue_tag(R(b, ri));
@@ -300,7 +347,7 @@ static sim_status pool_queue(tf_build *b, size_t ri, int lt, int *q)
         return mdl_tf_fail(b->p, R(b, ri), NULL, b->err, SIM_EFORMAT, "refers to %d queues (%s, "
                            "%s%s): tag it lambdasim:queue = <the queue it polls>", n,
                            R(b, found[0])->address, R(b, found[1])->address, n > 2 ? ", ..." : "");
-    *q = n ? found[0] : -1;
+    *q = n ? found[0] : user_data_queue(b, lt);
     return SIM_OK;
 }
 
@@ -508,8 +555,12 @@ static void tf_tables(tf_build *b)
          i = tf_next(b->p, "aws_efs_file_system", i + 1)) {
         char mode[32];
         tf_get_str(R(b, i), MDL_TF_ROW_EFS_MODE, "bursting", mode, sizeof mode);
-        if (strcmp(mode, "provisioned") == 0 && nprov++ == 0)
-            tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_SERVICES, b->top);
+        if (strcmp(mode, "provisioned") == 0 && nprov++ == 0) {
+            json_object *sv = get(b->top, "services");
+            if (!sv)
+                json_object_object_add(b->top, "services", sv = json_object_new_object());
+            tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_SERVICES, sv);
+        }
         else if (strcmp(mode, "provisioned") == 0)
             tf_warn(b, "%s: services.efs.mbps is one rate for every file system; the first "
                     "provisioned one sets it", R(b, i)->address);
@@ -650,6 +701,12 @@ static void assemble(tf_build *b)
             done = done || strcmp(*k, key) == 0;
         if (!done)
             json_object_object_add(c, key, json_object_get(v));
+    }
+    json_object_object_foreach(b->sec[TF_SEC_ENTRIES], en, eo) {
+        (void)en;
+        json_object *r = get(eo, "routes");
+        if (r)                                /* plan and state list routes alike */
+            json_object_object_add(eo, "routes", sorted(r));
     }
     for (int s = 0; s < TF_SEC_COUNT; s++) {
         json_object *o = sorted(b->sec[s]);

@@ -39,15 +39,27 @@ static sim_status wfail(tf_over *o, sim_status code, const char *path, const cha
     SIM_JSON_FAIL(o->err, code, o->doc, path, "%s", msg);
 }
 
-/* "a, b, c" of an object's keys, for "no such name" messages. */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "a, b, c": an object's keys in byte order, for "no such name" messages. */
 static const char *names_of(json_object *o, char *buf, size_t n)
 {
-    buf[0] = '\0';
-    json_object_object_foreach(o, k, v) {
+    size_t nk = (size_t)json_object_object_length(o), k = 0;
+    const char **keys = sim_xcalloc(nk ? nk : 1, sizeof *keys);
+    json_object_object_foreach(o, key, v) {
         (void)v;
-        size_t l = strlen(buf);
-        snprintf(buf + l, n - l, "%s%s", l ? ", " : "", k);
+        keys[k++] = key;
     }
+    qsort(keys, nk, sizeof *keys, cmp_str);
+    buf[0] = '\0';
+    for (size_t i = 0; i < nk; i++) {
+        size_t l = strlen(buf);
+        snprintf(buf + l, n - l, "%s%s", i ? ", " : "", keys[i]);
+    }
+    free(keys);
     return buf[0] ? buf : "none";
 }
 
@@ -75,8 +87,10 @@ static sim_status put(tf_over *o, json_object *dest, const char *key, json_objec
     if (json_object_equal(cur, w))
         return SIM_OK;
     const char *from = json_object_get_string(get(o->b->out->resources, cpath));
-    return wfail(o, SIM_EUSAGE, wpath, "the plan says %s (%s%s): change the Terraform, or drop "
-                 "this key", json_object_to_json_string_ext(cur, JSON_C_TO_STRING_PLAIN),
+    const char *text = json_object_to_json_string_ext(cur, JSON_C_TO_STRING_PLAIN |
+                                                           JSON_C_TO_STRING_NOSLASHESCAPE);
+    return wfail(o, SIM_EUSAGE, wpath, "the plan says %s (%s%s), W.json otherwise: change the "
+                 "Terraform, or drop this key", strlen(text) <= 80 ? text : "something else",
                  from ? "from " : "", from ? from : "the import");
 }
 
