@@ -21,7 +21,7 @@ const char *tf_str(json_object *v)
     return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
-static json_object *get(json_object *o, const char *key)
+json_object *tf_key(json_object *o, const char *key)
 {
     json_object *v = NULL;
     if (o && json_object_is_type(o, json_type_object))
@@ -49,7 +49,7 @@ json_object *tf_walk(json_object *o, const char *path, bool stop_true)
             if (stop_true && o && json_object_is_type(o, json_type_boolean) &&
                 json_object_get_boolean(o))
                 return o;
-            o = get(o, key);
+            o = tf_key(o, key);
         }
         while (o && *p == '[') {
             size_t i = strtoul(p + 1, NULL, 10);
@@ -71,7 +71,7 @@ json_object *tf_walk(json_object *o, const char *path, bool stop_true)
 json_object *mdl_tf_expr(const mdl_tf_resource *r, const char *path)
 {
     json_object *e = r->expr ? tf_walk(r->expr, path, false) : NULL;
-    if (e && (get(e, "constant_value") || get(e, "references")))
+    if (e && (tf_key(e, "constant_value") || tf_key(e, "references")))
         return e;
     return NULL;
 }
@@ -217,7 +217,7 @@ static sim_status check_version(mdl_tf_plan *p, sim_error *err)
                       "major version %ld of Terraform's JSON output format is not supported "
                       "(lambdasim reads 0.x and 1.x)", major);
     snprintf(p->format_version, sizeof p->format_version, "%s", fv);
-    const char *tv = tf_str(get(doc->root, "terraform_version"));
+    const char *tv = tf_str(tf_key(doc->root, "terraform_version"));
     snprintf(p->terraform_version, sizeof p->terraform_version, "%s", tv ? tv : "");
     return SIM_OK;
 }
@@ -246,8 +246,8 @@ static void config_of(json_object *root_cfg, const char *prefix, json_object **c
         }
         if (*s == '.')
             s++;
-        c = get(get(m, "module_calls"), name);
-        m = get(c, "module");
+        c = tf_key(tf_key(m, "module_calls"), name);
+        m = tf_key(c, "module");
     }
     *cfg = m;
     *call = c;
@@ -272,12 +272,12 @@ static int add_module(mdl_tf_plan *p, const char *prefix, int parent, json_objec
  * with the module-relative address "type.name" (managed mode). */
 static json_object *config_resource(json_object *mcfg, const char *type, const char *name)
 {
-    json_object *arr = get(mcfg, "resources");
+    json_object *arr = tf_key(mcfg, "resources");
     size_t n = arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
     for (size_t i = 0; i < n; i++) {
         json_object *c = json_object_array_get_idx(arr, i);
-        const char *t = tf_str(get(c, "type")), *nm = tf_str(get(c, "name"));
-        const char *mode = tf_str(get(c, "mode"));
+        const char *t = tf_str(tf_key(c, "type")), *nm = tf_str(tf_key(c, "name"));
+        const char *mode = tf_str(tf_key(c, "mode"));
         if (t && nm && strcmp(t, type) == 0 && strcmp(nm, name) == 0 &&
             (!mode || strcmp(mode, "managed") == 0))
             return c;
@@ -289,7 +289,7 @@ static sim_status add_resource(mdl_tf_plan *p, json_object *o, const char *path,
                                sim_error *err)
 {
     const sim_json_doc *doc = &p->doc;
-    const char *mode = tf_str(get(o, "mode"));
+    const char *mode = tf_str(tf_key(o, "mode"));
     if (mode && strcmp(mode, "managed") != 0)
         return SIM_OK;                    /* data sources are read, not deployed */
     const char *addr = NULL, *type = NULL, *name = NULL;
@@ -317,11 +317,11 @@ static sim_status add_resource(mdl_tf_plan *p, json_object *o, const char *path,
             k[kl - 1] = '\0';
         r->index = k;
     }
-    json_object *v = get(o, "values");
+    json_object *v = tf_key(o, "values");
     r->values = v && json_object_is_type(v, json_type_object) ? v : p->empty;
     if (p->mods[mod].config) {
         json_object *c = config_resource(p->mods[mod].config, type, name);
-        r->expr = get(c, "expressions");
+        r->expr = tf_key(c, "expressions");
     }
     p->n++;
     return SIM_OK;
@@ -358,15 +358,15 @@ static sim_status walk_module(mdl_tf_plan *p, json_object *m, const char *path, 
 /* Attach each resource's after_unknown from resource_changes (plan). */
 static void attach_unknowns(mdl_tf_plan *p)
 {
-    json_object *rc = get(p->doc.root, "resource_changes");
+    json_object *rc = tf_key(p->doc.root, "resource_changes");
     size_t n = rc && json_object_is_type(rc, json_type_array) ? json_object_array_length(rc) : 0;
     for (size_t i = 0; i < n; i++) {
         json_object *c = json_object_array_get_idx(rc, i);
-        const char *a = tf_str(get(c, "address"));
-        if (!a || get(c, "deposed"))
+        const char *a = tf_str(tf_key(c, "address"));
+        if (!a || tf_key(c, "deposed"))
             continue;                     /* a deposed object is on its way out */
         int ri = mdl_tf_find(p, a);
-        json_object *u = get(get(c, "change"), "after_unknown");
+        json_object *u = tf_key(tf_key(c, "change"), "after_unknown");
         if (ri >= 0 && u && json_object_is_type(u, json_type_object))
             p->res[ri].unknown = u;
     }
@@ -399,17 +399,17 @@ static void find_lines(mdl_tf_plan *p)
 /* region: the root aws provider's, a root variable's value, or an ARN's. */
 static void find_region(mdl_tf_plan *p)
 {
-    json_object *reg = get(get(get(get(get(p->doc.root, "configuration"), "provider_config"), "aws"),
+    json_object *reg = tf_key(tf_key(tf_key(tf_key(tf_key(p->doc.root, "configuration"), "provider_config"), "aws"),
                                "expressions"), "region");
-    const char *r = tf_str(get(reg, "constant_value"));
-    json_object *refs = get(reg, "references");
+    const char *r = tf_str(tf_key(reg, "constant_value"));
+    json_object *refs = tf_key(reg, "references");
     if (!r && refs && json_object_is_type(refs, json_type_array) && json_object_array_length(refs)) {
         const char *ref = tf_str(json_object_array_get_idx(refs, 0));
         if (ref && strncmp(ref, "var.", 4) == 0)
-            r = tf_str(get(get(p->variables, ref + 4), "value"));
+            r = tf_str(tf_key(tf_key(p->variables, ref + 4), "value"));
     }
     for (size_t i = 0; !r && i < p->n; i++) {
-        const char *arn = tf_str(get(p->res[i].values, "arn"));
+        const char *arn = tf_str(tf_key(p->res[i].values, "arn"));
         if (arn && strncmp(arn, "arn:aws:", 8) == 0) {
             const char *s = strchr(arn + 8, ':');
             const char *e = s ? strchr(s + 1, ':') : NULL;
@@ -427,7 +427,7 @@ static sim_status build(mdl_tf_plan *p, sim_error *err)
 {
     const sim_json_doc *doc = &p->doc;
     SIM_TRY(check_version(p, err));
-    json_object *pv = get(doc->root, "planned_values"), *sv = get(doc->root, "values");
+    json_object *pv = tf_key(doc->root, "planned_values"), *sv = tf_key(doc->root, "values");
     json_object *values = pv ? pv : sv;
     const char *vkey = pv ? "planned_values" : "values";
     if (!values)
@@ -435,9 +435,9 @@ static sim_status build(mdl_tf_plan *p, sim_error *err)
                       "plan) nor values (a state): an empty state, or not terraform show -json "
                       "output");
     p->kind = pv ? MDL_TF_PLAN : MDL_TF_STATE;
-    json_object *cfg = p->kind == MDL_TF_PLAN ? get(get(doc->root, "configuration"), "root_module")
+    json_object *cfg = p->kind == MDL_TF_PLAN ? tf_key(tf_key(doc->root, "configuration"), "root_module")
                                               : NULL;
-    p->variables = get(doc->root, "variables");
+    p->variables = tf_key(doc->root, "variables");
     json_object *rm = NULL;
     SIM_TRY(sim_json_get_child(doc, values, vkey, "root_module", true, json_type_object, &rm, err));
     char path[64];
@@ -453,6 +453,7 @@ static sim_status build(mdl_tf_plan *p, sim_error *err)
         attach_unknowns(p);
     find_lines(p);
     find_region(p);
+    tf_index_build(p);
     return SIM_OK;
 }
 
@@ -497,6 +498,7 @@ void mdl_tf_destroy(mdl_tf_plan *p)
     free(p->strs);
     free(p->res);
     free(p->by_addr);
+    free(p->idents);
     free(p->mods);
     free(p);
 }

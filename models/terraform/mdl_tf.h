@@ -24,7 +24,8 @@
  *
  * Ownership: a mdl_tf_plan owns its parsed document; every pointer and
  * json_object it hands out lives until mdl_tf_destroy.  Cost: loading is
- * linear in the file; look-ups by address are O(log n).  Errors name the
+ * linear in the file (plus sorting the addresses and identity values);
+ * look-ups by address and by value are O(log n).  Errors name the
  * file, the line of the resource's address and the address itself (with
  * the attribute, "aws_sqs_queue.q.redrive_policy"), as SIM_JSON_FAIL does.
  */
@@ -113,7 +114,9 @@ sim_status mdl_tf_resolve(const mdl_tf_plan *p, size_t ri, const char *ref,
 /* Resources of `types` that a known value names: an ARN (function ARNs
  * with a qualifier and API Gateway invoke ARNs included), a queue URL, a
  * name or an id, compared with each candidate's known identity attributes
- * and, for an ARN or URL, with the name it carries.  As mdl_tf_refs. */
+ * and, for an ARN or URL, with the name it carries.  In index order, as
+ * mdl_tf_refs (*n counts at most 64).  Cost: O(log n) through an index of
+ * identity values built at load. */
 void mdl_tf_match(const mdl_tf_plan *p, const char *value, const char *const *types,
                   int *out, int max, int *n);
 

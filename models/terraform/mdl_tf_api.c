@@ -18,15 +18,7 @@ static const char *const k_rest_apis[] = { "aws_api_gateway_rest_api", NULL };
 static const char *const k_rest_nodes[] = { "aws_api_gateway_resource", "aws_api_gateway_rest_api",
                                             NULL };
 
-static json_object *get(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-    if (o && json_object_is_type(o, json_type_object))
-        json_object_object_get_ex(o, key, &v);
-    return v;
-}
 
-static const mdl_tf_resource *R(const tf_build *b, size_t i) { return mdl_tf_at(b->p, i); }
 
 /* Whether resource ri's `attr` names api (an error when it names nothing). */
 static sim_status belongs(tf_build *b, size_t ri, const char *attr, const char *const *types,
@@ -44,20 +36,20 @@ static sim_status belongs(tf_build *b, size_t ri, const char *attr, const char *
 static sim_status integration_function(tf_build *b, size_t gi, const char *type_attr,
                                        const char *uri_attr, const char *route, int *f)
 {
-    const mdl_tf_resource *g = R(b, gi);
+    const mdl_tf_resource *g = tf_res(b, gi);
     json_object *t = NULL;
     *f = -1;
-    const char *type = mdl_tf_attr(g, type_attr, &t) == MDL_TF_KNOWN ? tf_str_of(t) : NULL;
+    const char *type = mdl_tf_attr(g, type_attr, &t) == MDL_TF_KNOWN ? tf_str(t) : NULL;
     if (!type || (strcmp(type, "AWS_PROXY") != 0 && strcmp(type, "AWS") != 0)) {
         tf_warn(b, "%s: route %s goes to a %s integration, not a Lambda function: not simulated",
                 g->address, route, type ? type : "(unknown)");
         return SIM_OK;
     }
     json_object *u = NULL;
-    if (mdl_tf_attr(g, uri_attr, &u) == MDL_TF_KNOWN && tf_str_of(u) &&
-        !strstr(tf_str_of(u), ":lambda:")) {
+    if (mdl_tf_attr(g, uri_attr, &u) == MDL_TF_KNOWN && tf_str(u) &&
+        !strstr(tf_str(u), ":lambda:")) {
         tf_warn(b, "%s: route %s integrates %s, not a Lambda function: not simulated",
-                g->address, route, tf_str_of(u));
+                g->address, route, tf_str(u));
         return SIM_OK;
     }
     return mdl_tf_link(b->p, gi, uri_attr, k_functions, true, f, b->err);
@@ -92,10 +84,10 @@ static sim_status function_urls(tf_build *b)
         int f = -1;
         SIM_TRY(mdl_tf_link(b->p, (size_t)i, "function_name", k_functions, true, &f, b->err));
         char mode[32], name[TF_NAME_MAX];
-        tf_get_str(R(b, i), MDL_TF_ROW_URL_MODE, "BUFFERED", mode, sizeof mode);
+        tf_get_str(tf_res(b, i), MDL_TF_ROW_URL_MODE, "BUFFERED", mode, sizeof mode);
         if (strcmp(mode, "RESPONSE_STREAM") == 0)
-            tf_warn(b, "%s: response streaming is simulated as a buffered response", R(b, i)->address);
-        json_object *e = tf_entry(b, R(b, i), "url", "function_url", name, sizeof name);
+            tf_warn(b, "%s: response streaming is simulated as a buffered response", tf_res(b, i)->address);
+        json_object *e = tf_entry(b, tf_res(b, i), "url", "function_url", name, sizeof name);
         json_object_object_add(e, "target", json_object_new_string(b->cname[f]));
         b->used[i] = true;
     }
@@ -107,13 +99,13 @@ static sim_status function_urls(tf_build *b)
 /* The integration a route targets ("integrations/<id>", or a reference). */
 static sim_status route_integration(tf_build *b, size_t ri, int *g)
 {
-    const mdl_tf_resource *r = R(b, ri);
+    const mdl_tf_resource *r = tf_res(b, ri);
     json_object *v = NULL;
     int n = 0;
     *g = -1;
     switch (mdl_tf_attr(r, "target", &v)) {
     case MDL_TF_KNOWN: {
-        const char *s = tf_str_of(v);
+        const char *s = tf_str(v);
         if (s && strncmp(s, "integrations/", 13) == 0)
             mdl_tf_match(b->p, s + 13, k_http_integrations, g, 1, &n);
         if (n != 1)
@@ -132,12 +124,12 @@ static sim_status route_integration(tf_build *b, size_t ri, int *g)
 static sim_status http_route(tf_build *b, size_t ri, json_object *routes, const char **dflt,
                              long long *timeout_ms)
 {
-    const mdl_tf_resource *r = R(b, ri);
+    const mdl_tf_resource *r = tf_res(b, ri);
     json_object *k = NULL;
-    if (mdl_tf_attr(r, "route_key", &k) != MDL_TF_KNOWN || !tf_str_of(k))
+    if (mdl_tf_attr(r, "route_key", &k) != MDL_TF_KNOWN || !tf_str(k))
         return mdl_tf_fail(b->p, r, "route_key", b->err, SIM_EMISSING, "the route key must be "
                            "known at plan time");
-    const char *key = tf_str_of(k);
+    const char *key = tf_str(k);
     int g = -1, f = -1;
     SIM_TRY(route_integration(b, ri, &g));
     b->used[ri] = true;
@@ -149,7 +141,7 @@ static sim_status http_route(tf_build *b, size_t ri, json_object *routes, const 
     SIM_TRY(integration_function(b, (size_t)g, "integration_type", "integration_uri", key, &f));
     if (f < 0)
         return SIM_OK;
-    long long ms = tf_get_int(R(b, (size_t)g), MDL_TF_ROW_HTTP_TIMEOUT, 30000);
+    long long ms = tf_get_int(tf_res(b, (size_t)g), MDL_TF_ROW_HTTP_TIMEOUT, 30000);
     *timeout_ms = ms > *timeout_ms ? ms : *timeout_ms;
     json_object_object_add(routes, key, json_object_new_string(b->cname[f]));
     if (strcmp(key, "$default") == 0)
@@ -159,12 +151,12 @@ static sim_status http_route(tf_build *b, size_t ri, json_object *routes, const 
 
 static sim_status http_api(tf_build *b, size_t ai)
 {
-    const mdl_tf_resource *a = R(b, ai);
+    const mdl_tf_resource *a = tf_res(b, ai);
     json_object *pt = NULL;
     b->used[ai] = true;
-    if (mdl_tf_attr(a, "protocol_type", &pt) == MDL_TF_KNOWN && tf_str_of(pt) &&
-        strcmp(tf_str_of(pt), "HTTP") != 0) {
-        tf_warn(b, "%s: a %s API is not simulated", a->address, tf_str_of(pt));
+    if (mdl_tf_attr(a, "protocol_type", &pt) == MDL_TF_KNOWN && tf_str(pt) &&
+        strcmp(tf_str(pt), "HTTP") != 0) {
+        tf_warn(b, "%s: a %s API is not simulated", a->address, tf_str(pt));
         return SIM_OK;
     }
     json_object *routes = json_object_new_object();
@@ -197,7 +189,7 @@ static sim_status http_api(tf_build *b, size_t ai)
             tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_ENTRY, e);
         else
             tf_warn(b, "%s: entry %s has one stage in the simulator: the first one's throttle is "
-                    "used", R(b, i)->address, name);
+                    "used", tf_res(b, i)->address, name);
     }
     if (!json_object_object_length(routes))
         tf_warn(b, "%s: no route reaches a Lambda function", a->address);
@@ -209,7 +201,7 @@ static sim_status http_api(tf_build *b, size_t ai)
 /* The path of a REST resource ("/photos/{id}"), from its parents. */
 static sim_status rest_path(tf_build *b, int node, char *buf, size_t n, int depth)
 {
-    const mdl_tf_resource *r = R(b, (size_t)node);
+    const mdl_tf_resource *r = tf_res(b, (size_t)node);
     if (strcmp(r->type, "aws_api_gateway_rest_api") == 0) {
         buf[0] = '\0';
         return SIM_OK;
@@ -223,7 +215,7 @@ static sim_status rest_path(tf_build *b, int node, char *buf, size_t n, int dept
     json_object *part = NULL;
     mdl_tf_attr(r, "path_part", &part);
     size_t l = strlen(buf);
-    snprintf(buf + l, n - l, "/%s", tf_str_of(part) ? tf_str_of(part) : "?");
+    snprintf(buf + l, n - l, "/%s", tf_str(part) ? tf_str(part) : "?");
     b->used[node] = true;
     return SIM_OK;
 }
@@ -241,8 +233,8 @@ static sim_status rest_integration(tf_build *b, int api, int node, const char *m
             continue;
         SIM_TRY(belongs(b, (size_t)i, "resource_id", k_rest_nodes, node, &here));
         json_object *m = NULL;
-        mdl_tf_attr(R(b, i), "http_method", &m);
-        if (here && tf_str_of(m) && strcmp(tf_str_of(m), method) == 0) {
+        mdl_tf_attr(tf_res(b, i), "http_method", &m);
+        if (here && tf_str(m) && strcmp(tf_str(m), method) == 0) {
             *g = i;
             b->used[i] = true;
         }
@@ -253,18 +245,18 @@ static sim_status rest_integration(tf_build *b, int api, int node, const char *m
 static sim_status rest_method(tf_build *b, int api, size_t mi, json_object *routes,
                               long long *timeout_ms)
 {
-    const mdl_tf_resource *m = R(b, mi);
+    const mdl_tf_resource *m = tf_res(b, mi);
     int node = -1, g = -1, f = -1;
     SIM_TRY(mdl_tf_link(b->p, mi, "resource_id", k_rest_nodes, true, &node, b->err));
     char path[1024], key[1100];
     SIM_TRY(rest_path(b, node, path, sizeof path, 0));
     json_object *hm = NULL;
-    if (mdl_tf_attr(m, "http_method", &hm) != MDL_TF_KNOWN || !tf_str_of(hm))
+    if (mdl_tf_attr(m, "http_method", &hm) != MDL_TF_KNOWN || !tf_str(hm))
         return mdl_tf_fail(b->p, m, "http_method", b->err, SIM_EMISSING, "the method must be "
                            "known at plan time");
-    snprintf(key, sizeof key, "%s %s", tf_str_of(hm), path[0] ? path : "/");
+    snprintf(key, sizeof key, "%s %s", tf_str(hm), path[0] ? path : "/");
     b->used[mi] = true;
-    SIM_TRY(rest_integration(b, api, node, tf_str_of(hm), &g));
+    SIM_TRY(rest_integration(b, api, node, tf_str(hm), &g));
     if (g < 0) {
         tf_warn(b, "%s: route %s has no integration: not simulated", m->address, key);
         return SIM_OK;
@@ -272,7 +264,7 @@ static sim_status rest_method(tf_build *b, int api, size_t mi, json_object *rout
     SIM_TRY(integration_function(b, (size_t)g, "type", "uri", key, &f));
     if (f < 0)
         return SIM_OK;
-    long long ms = tf_get_int(R(b, (size_t)g), MDL_TF_ROW_REST_TIMEOUT, 29000);
+    long long ms = tf_get_int(tf_res(b, (size_t)g), MDL_TF_ROW_REST_TIMEOUT, 29000);
     *timeout_ms = ms > *timeout_ms ? ms : *timeout_ms;
     json_object_object_add(routes, key, json_object_new_string(b->cname[f]));
     return SIM_OK;
@@ -291,13 +283,13 @@ static sim_status rest_stage(tf_build *b, int api, json_object *e, const char *n
         b->used[i] = true;
         if (stages++) {
             tf_warn(b, "%s: entry %s has one stage in the simulator: the first one's cache is used",
-                    R(b, i)->address, name);
+                    tf_res(b, i)->address, name);
             continue;
         }
-        json_object *on = tf_get(R(b, i), MDL_TF_ROW_REST_CACHE, NULL);
+        json_object *on = tf_get(tf_res(b, i), MDL_TF_ROW_REST_CACHE, NULL);
         if (on && json_object_get_boolean(on)) {
             char size[32];
-            tf_get_str(R(b, i), MDL_TF_ROW_REST_CACHE_SIZE, "0.5", size, sizeof size);
+            tf_get_str(tf_res(b, i), MDL_TF_ROW_REST_CACHE_SIZE, "0.5", size, sizeof size);
             json_object *c = json_object_new_object();
             json_object_object_add(c, "hit_ratio", tf_placeholder("the share of requests entry "
                                    "%s's cache answers, between 0 and 1", name));
@@ -336,10 +328,10 @@ static sim_status rest_api(tf_build *b, size_t ai)
         return s;
     }
     char name[TF_NAME_MAX];
-    json_object *e = tf_entry(b, R(b, ai), "rest", "apigw_rest", name, sizeof name);
+    json_object *e = tf_entry(b, tf_res(b, ai), "rest", "apigw_rest", name, sizeof name);
     api_entry(b, e, routes, NULL, timeout_ms ? timeout_ms : 29000);
-    if (!json_object_object_length(get(e, "routes")))
-        tf_warn(b, "%s: no method reaches a Lambda function", R(b, ai)->address);
+    if (!json_object_object_length(tf_key(e, "routes")))
+        tf_warn(b, "%s: no method reaches a Lambda function", tf_res(b, ai)->address);
     return rest_stage(b, (int)ai, e, name);
 }
 

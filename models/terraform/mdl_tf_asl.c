@@ -17,15 +17,7 @@
 
 static const char *const k_functions[] = { "aws_lambda_function", NULL };
 
-static json_object *get(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-    if (o && json_object_is_type(o, json_type_object))
-        json_object_object_get_ex(o, key, &v);
-    return v;
-}
 
-static const mdl_tf_resource *R(const tf_build *b, size_t i) { return mdl_tf_at(b->p, i); }
 
 typedef struct tf_asl {
     tf_build *b;
@@ -44,13 +36,13 @@ static sim_status asl_fail(tf_asl *a, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return mdl_tf_fail(a->b->p, R(a->b, a->ri), "definition", a->b->err, SIM_EUNSUPPORTED, "%s",
+    return mdl_tf_fail(a->b->p, tf_res(a->b, a->ri), "definition", a->b->err, SIM_EUNSUPPORTED, "%s",
                        msg);
 }
 
 static sim_status task(tf_asl *a, const char *state, json_object *st)
 {
-    const char *res = tf_str_of(get(st, "Resource"));
+    const char *res = tf_str(tf_key(st, "Resource"));
     if (!res)
         return SIM_OK;                 /* the interpreter reports it */
     if (strncmp(res, "arn:aws:states:::dynamodb:", 26) == 0)
@@ -64,7 +56,7 @@ static sim_status task(tf_asl *a, const char *state, json_object *st)
     int f[2], n = 0;
     mdl_tf_match(a->b->p, res, k_functions, f, 2, &n);
     if (n != 1)
-        return mdl_tf_fail(a->b->p, R(a->b, a->ri), "definition", a->b->err, SIM_EUNKNOWN,
+        return mdl_tf_fail(a->b->p, tf_res(a->b, a->ri), "definition", a->b->err, SIM_EUNKNOWN,
                            "%s: state \"%s\": Resource '%s' names %s function of this "
                            "configuration", a->label, state, res, n ? "more than one" : "no");
     bool seen = false;
@@ -80,17 +72,17 @@ static sim_status walk(tf_asl *a, json_object *states, int depth)
     if (!states || !json_object_is_type(states, json_type_object) || depth > TF_ASL_DEPTH)
         return SIM_OK;                 /* the interpreter reports a malformed machine */
     json_object_object_foreach(states, name, st) {
-        const char *type = tf_str_of(get(st, "Type"));
+        const char *type = tf_str(tf_key(st, "Type"));
         if (!type)
             continue;
         if (strcmp(type, "Task") == 0)
             SIM_TRY(task(a, name, st));
-        json_object *br = get(st, "Branches");
+        json_object *br = tf_key(st, "Branches");
         for (size_t i = 0; br && json_object_is_type(br, json_type_array) &&
                            i < json_object_array_length(br); i++)
-            SIM_TRY(walk(a, get(json_object_array_get_idx(br, i), "States"), depth + 1));
-        json_object *it = get(st, "ItemProcessor") ? get(st, "ItemProcessor") : get(st, "Iterator");
-        SIM_TRY(walk(a, get(it, "States"), depth + 1));
+            SIM_TRY(walk(a, tf_key(json_object_array_get_idx(br, i), "States"), depth + 1));
+        json_object *it = tf_key(st, "ItemProcessor") ? tf_key(st, "ItemProcessor") : tf_key(st, "Iterator");
+        SIM_TRY(walk(a, tf_key(it, "States"), depth + 1));
     }
     return SIM_OK;
 }
@@ -98,13 +90,13 @@ static sim_status walk(tf_asl *a, json_object *states, int depth)
 /* Check a definition: its Tasks, then the interpreter's own validation. */
 static sim_status check(tf_asl *a, json_object *def)
 {
-    SIM_TRY(walk(a, get(def, "States"), 0));
+    SIM_TRY(walk(a, tf_key(def, "States"), 0));
     mdl_sfn_machine *m = NULL;
     sim_error e;
     sim_error_clear(&e);
     const char *text = json_object_to_json_string_ext(def, JSON_C_TO_STRING_PLAIN);
     if (mdl_sfn_machine_parse(text, a->label, &m, &e) != SIM_OK)
-        return mdl_tf_fail(a->b->p, R(a->b, a->ri), "definition", a->b->err, SIM_EFORMAT,
+        return mdl_tf_fail(a->b->p, tf_res(a->b, a->ri), "definition", a->b->err, SIM_EFORMAT,
                            "%s: not a valid state machine: %s%s%s", a->label, e.field,
                            e.field[0] ? ": " : "", e.msg);
     mdl_sfn_machine_destroy(m);
@@ -134,9 +126,9 @@ sim_status tf_machines(tf_build *b)
     for (int i = tf_next(b->p, t, 0); i >= 0; i = tf_next(b->p, t, i + 1)) {
         json_object *mo = tf_obj(b, TF_SEC_MACHINES, b->cname[i]), *v = NULL;
         tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_STATE_MACHINE, mo);
-        mdl_tf_value_state st = mdl_tf_attr(R(b, i), "definition", &v);
+        mdl_tf_value_state st = mdl_tf_attr(tf_res(b, i), "definition", &v);
         if (st == MDL_TF_ABSENT)
-            return mdl_tf_fail(b->p, R(b, i), "definition", b->err, SIM_EMISSING, "a state machine "
+            return mdl_tf_fail(b->p, tf_res(b, i), "definition", b->err, SIM_EMISSING, "a state machine "
                                "needs its definition");
         if (st == MDL_TF_UNKNOWN) {
             int found[64], n = 0;
@@ -147,10 +139,10 @@ sim_status tf_machines(tf_build *b)
                 b->cname[i], n ? "functions " : "no function", list));
             continue;
         }
-        json_object *def = tf_str_of(v) ? json_tokener_parse(tf_str_of(v)) : NULL;
+        json_object *def = tf_str(v) ? json_tokener_parse(tf_str(v)) : NULL;
         if (!def || !json_object_is_type(def, json_type_object)) {
             json_object_put(def);
-            return mdl_tf_fail(b->p, R(b, i), "definition", b->err, SIM_EFORMAT, "not a JSON "
+            return mdl_tf_fail(b->p, tf_res(b, i), "definition", b->err, SIM_EFORMAT, "not a JSON "
                                "object (an Amazon States Language definition)");
         }
         tf_asl a = { .b = b, .ri = (size_t)i,
@@ -173,7 +165,7 @@ sim_status tf_machines(tf_build *b)
  * and the account (mdl_tf_build.h). */
 static bool planned_value(tf_build *b, int ri, const char *attr, char *buf, size_t n)
 {
-    const char *type = R(b, (size_t)ri)->type, *nm = b->cname[ri], *rg = mdl_tf_region(b->p);
+    const char *type = tf_res(b, (size_t)ri)->type, *nm = b->cname[ri], *rg = mdl_tf_region(b->p);
     const char *ac = b->account;
     if (strcmp(type, "aws_lambda_function") == 0 && strcmp(attr, "arn") == 0)
         snprintf(buf, n, "arn:aws:lambda:%s:%s:function:%s", rg, ac, nm);
@@ -222,7 +214,7 @@ static sim_status tmpl_fail(tf_tmpl *t, const char *fmt, ...)
  * ("aws_lambda_function.f.arn") to a resource of the plan. */
 static sim_status interpolate(tf_tmpl *t, const char *expr, char *out, size_t n)
 {
-    const char *v = tf_str_of(get(t->vars, expr));
+    const char *v = tf_str(tf_key(t->vars, expr));
     const char *ref = v ? v : expr;
     if (v && strncmp(v, "aws_", 4) != 0) {
         snprintf(out, n, "%s", v);     /* a literal value */
@@ -240,8 +232,8 @@ static sim_status interpolate(tf_tmpl *t, const char *expr, char *out, size_t n)
     if (nf != 1)
         return tmpl_fail(t, "${%s} names no single resource of the plan", expr);
     json_object *val = NULL;
-    if (mdl_tf_attr(R(t->b, (size_t)found[0]), dot + 1, &val) == MDL_TF_KNOWN && tf_str_of(val))
-        snprintf(out, n, "%s", tf_str_of(val));
+    if (mdl_tf_attr(tf_res(t->b, (size_t)found[0]), dot + 1, &val) == MDL_TF_KNOWN && tf_str(val))
+        snprintf(out, n, "%s", tf_str(val));
     else if (!planned_value(t->b, found[0], dot + 1, out, n))
         return tmpl_fail(t, "${%s} is unknown until apply, and lambdasim cannot tell what "
                          "AWS will make it", expr);
@@ -317,7 +309,7 @@ static void compare_functions(tf_build *b, size_t ri, const tf_asl *a)
             in = in || a->invoked[j] == found[i];
         if (!in)
             tf_warn(b, "%s: its definition refers to function %s, which no Task of %s invokes",
-                    R(b, ri)->address, b->cname[found[i]], a->label);
+                    tf_res(b, ri)->address, b->cname[found[i]], a->label);
     }
 }
 
@@ -346,7 +338,7 @@ sim_status tf_machine_from_file(tf_build *b, size_t ri, const char *file, json_o
     s = check(&a, d.root);
     if (s == SIM_OK) {
         *def = json_object_get(d.root);
-        if (mdl_tf_attr(R(b, ri), "definition", NULL) == MDL_TF_UNKNOWN)
+        if (mdl_tf_attr(tf_res(b, ri), "definition", NULL) == MDL_TF_UNKNOWN)
             compare_functions(b, ri, &a);
     }
     sim_json_doc_fini(&d);

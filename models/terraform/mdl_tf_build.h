@@ -6,6 +6,7 @@
 #ifndef MDL_TF_BUILD_H
 #define MDL_TF_BUILD_H
 
+#include "models/terraform/mdl_tf_internal.h"
 #include "models/terraform/mdl_tf_map.h"
 
 #define TF_NAME_MAX 256
@@ -38,10 +39,13 @@ typedef struct tf_build {
     char account[32];             /* the account in ARNs the import writes */
 } tf_build;
 
+static inline const mdl_tf_resource *tf_res(const tf_build *b, size_t i)
+{
+    return mdl_tf_at(b->p, i);
+}
+
 /* ---- mdl_tf_map.c ---- */
 const char *tf_section_key(tf_section s);
-/* A string value, or NULL when v is not a JSON string. */
-const char *tf_str_of(json_object *v);
 /* The value of a row's attribute on r as a new reference: the known value,
  * else AWS's default (NULL when none); *unknown is set (and NULL returned)
  * when Terraform knows it only after apply. */
@@ -72,6 +76,10 @@ json_object *tf_obj(tf_build *b, tf_section s, const char *name);
  * "_<tag>" when another entry has that name already); its name into name. */
 json_object *tf_entry(tf_build *b, const mdl_tf_resource *r, const char *tag, const char *type,
                       char *name, size_t n);
+/* A copy of o with its keys in byte order (values shared). */
+json_object *tf_sorted(json_object *o);
+/* "a, b, c": o's keys in byte order, for messages. */
+const char *tf_key_list(json_object *o, char *buf, size_t n);
 /* Index of the first resource of `type` from `start`, or -1. */
 int tf_next(const mdl_tf_plan *p, const char *type, int start);
 

@@ -13,15 +13,7 @@ static const char *const k_queues[] = { "aws_sqs_queue", NULL };
 static const char *const k_buckets[] = { "aws_s3_bucket", NULL };
 static const char *const k_templates[] = { "aws_launch_template", NULL };
 
-static json_object *get(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-    if (o && json_object_is_type(o, json_type_object))
-        json_object_object_get_ex(o, key, &v);
-    return v;
-}
 
-static const mdl_tf_resource *R(const tf_build *b, size_t i) { return mdl_tf_at(b->p, i); }
 
 static const char *path2(char *buf, size_t n, tf_section s, const char *name, const char *key)
 {
@@ -50,17 +42,16 @@ static sim_status tf_names(tf_build *b)
     for (size_t k = 0; k < sizeof k_named / sizeof k_named[0]; k++) {
         for (int i = tf_next(b->p, k_named[k].type, 0); i >= 0; i = tf_next(b->p, k_named[k].type, i + 1)) {
             char name[TF_NAME_MAX], path[TF_NAME_MAX + 64];
-            if (!tf_get_str(R(b, i), k_named[k].name_row, NULL, name, sizeof name) || !name[0])
-                tf_local_name(b->p, R(b, i), name, sizeof name);
-            for (int j = tf_next(b->p, k_named[k].type, 0); j >= 0 && j < i;
-                 j = tf_next(b->p, k_named[k].type, j + 1))
-                if (strcmp(b->cname[j], name) == 0)
-                    return mdl_tf_fail(b->p, R(b, i), NULL, b->err, SIM_EFORMAT, "its config name "
-                                       "'%s' is %s's too: names must be unique", name,
-                                       R(b, j)->address);
+            if (!tf_get_str(tf_res(b, i), k_named[k].name_row, NULL, name, sizeof name) || !name[0])
+                tf_local_name(b->p, tf_res(b, i), name, sizeof name);
+            path2(path, sizeof path, k_named[k].sec, name, NULL);
+            if (tf_key(b->sec[k_named[k].sec], name))
+                return mdl_tf_fail(b->p, tf_res(b, i), NULL, b->err, SIM_EFORMAT, "its config name "
+                                   "'%s' is %s's too: names must be unique", name,
+                                   json_object_get_string(tf_key(b->out->resources, path)));
             snprintf(b->cname[i], TF_NAME_MAX, "%s", name);
             tf_obj(b, k_named[k].sec, name);
-            tf_provenance(b, path2(path, sizeof path, k_named[k].sec, name, NULL), R(b, i));
+            tf_provenance(b, path, tf_res(b, i));
             b->used[i] = true;
         }
     }
@@ -78,16 +69,16 @@ static sim_status tf_functions(tf_build *b)
     for (int i = tf_next(b->p, t, 0); i >= 0; i = tf_next(b->p, t, i + 1)) {
         int f = -1;
         SIM_TRY(mdl_tf_link(b->p, (size_t)i, "function_name", k_functions, true, &f, b->err));
-        json_object *fo = tf_obj(b, TF_SEC_FUNCTIONS, b->cname[f]), *old = get(fo, "provisioned_concurrency");
+        json_object *fo = tf_obj(b, TF_SEC_FUNCTIONS, b->cname[f]), *old = tf_key(fo, "provisioned_concurrency");
         bool unknown = false;
-        json_object *v = tf_get(R(b, i), MDL_TF_ROW_PC_COUNT, &unknown);
+        json_object *v = tf_get(tf_res(b, i), MDL_TF_ROW_PC_COUNT, &unknown);
         if (!v)
             v = tf_placeholder("provisioned_concurrent_executions of %s is unknown until apply",
-                               R(b, i)->address);
+                               tf_res(b, i)->address);
         if (old && !mdl_tf_is_placeholder(old) && !mdl_tf_is_placeholder(v)) {
             tf_warn(b, "%s: function %s has several provisioned concurrency configs (aliases or "
                     "versions): the simulator has one version, so they are added up",
-                    R(b, i)->address, b->cname[f]);
+                    tf_res(b, i)->address, b->cname[f]);
             json_object *sum = json_object_new_int64(json_object_get_int64(old) + json_object_get_int64(v));
             json_object_put(v);
             v = sum;
@@ -95,7 +86,7 @@ static sim_status tf_functions(tf_build *b)
         json_object_object_add(fo, "provisioned_concurrency", v);
         char path[TF_NAME_MAX + 64];
         tf_provenance(b, path2(path, sizeof path, TF_SEC_FUNCTIONS, b->cname[f],
-                               "provisioned_concurrency"), R(b, i));
+                               "provisioned_concurrency"), tf_res(b, i));
         b->used[i] = true;
     }
     return SIM_OK;
@@ -106,7 +97,7 @@ static sim_status tf_functions(tf_build *b)
 /* dlq and max_receive_count from a redrive_policy (a JSON string). */
 static sim_status redrive(tf_build *b, size_t ri, const char *queue)
 {
-    const mdl_tf_resource *r = R(b, ri);
+    const mdl_tf_resource *r = tf_res(b, ri);
     json_object *qo = tf_obj(b, TF_SEC_QUEUES, queue), *v = NULL;
     int dlq = -1, n = 0;
     mdl_tf_value_state st = mdl_tf_attr(r, "redrive_policy", &v);
@@ -114,8 +105,8 @@ static sim_status redrive(tf_build *b, size_t ri, const char *queue)
         return SIM_OK;
     if (st == MDL_TF_KNOWN) {
         json_object *pol = json_tokener_parse(json_object_get_string(v));
-        const char *arn = tf_str_of(get(pol, "deadLetterTargetArn"));
-        json_object *mrc = get(pol, "maxReceiveCount");
+        const char *arn = tf_str(tf_key(pol, "deadLetterTargetArn"));
+        json_object *mrc = tf_key(pol, "maxReceiveCount");
         if (!arn || !mrc) {
             json_object_put(pol);
             return mdl_tf_fail(b->p, r, "redrive_policy", b->err, SIM_EFORMAT, "expected JSON with "
@@ -151,13 +142,13 @@ static sim_status dlq_cycles(tf_build *b)
         char chain[800];
         snprintf(chain, sizeof chain, "%s", q);
         for (int steps = 0; steps <= (int)mdl_tf_count(b->p); steps++) {
-            const char *next = json_object_get_string(get(tf_obj(b, TF_SEC_QUEUES, q), "dlq"));
+            const char *next = json_object_get_string(tf_key(tf_obj(b, TF_SEC_QUEUES, q), "dlq"));
             if (!next || !next[0])
                 break;
             size_t l = strlen(chain);
             snprintf(chain + l, sizeof chain - l, " -> %s", next);
             if (strcmp(next, b->cname[i]) == 0)
-                return mdl_tf_fail(b->p, R(b, i), "redrive_policy", b->err, SIM_EFORMAT,
+                return mdl_tf_fail(b->p, tf_res(b, i), "redrive_policy", b->err, SIM_EFORMAT,
                                    "dead-letter cycle: %s", chain);
             q = next;
         }
@@ -170,7 +161,7 @@ static sim_status tf_queues(tf_build *b)
     for (int i = tf_next(b->p, "aws_sqs_queue", 0); i >= 0; i = tf_next(b->p, "aws_sqs_queue", i + 1)) {
         json_object *qo = tf_obj(b, TF_SEC_QUEUES, b->cname[i]);
         tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_QUEUE, qo);
-        if (strcmp(json_object_get_string(get(qo, "type")), "fifo") != 0)
+        if (strcmp(json_object_get_string(tf_key(qo, "type")), "fifo") != 0)
             json_object_object_del(qo, "high_throughput");
         SIM_TRY(redrive(b, (size_t)i, b->cname[i]));
     }
@@ -178,9 +169,9 @@ static sim_status tf_queues(tf_build *b)
     for (int i = tf_next(b->p, t, 0); i >= 0; i = tf_next(b->p, t, i + 1)) {
         int q = -1;
         SIM_TRY(mdl_tf_link(b->p, (size_t)i, "queue_url", k_queues, true, &q, b->err));
-        if (get(tf_obj(b, TF_SEC_QUEUES, b->cname[q]), "dlq"))
+        if (tf_key(tf_obj(b, TF_SEC_QUEUES, b->cname[q]), "dlq"))
             tf_warn(b, "%s: queue %s has a redrive_policy of its own too; this one wins",
-                    R(b, i)->address, b->cname[q]);
+                    tf_res(b, i)->address, b->cname[q]);
         SIM_TRY(redrive(b, (size_t)i, b->cname[q]));
         b->used[i] = true;
     }
@@ -194,15 +185,15 @@ static sim_status set_consumer(tf_build *b, size_t ri, int q, json_object *c)
     json_object *qo = tf_obj(b, TF_SEC_QUEUES, b->cname[q]);
     char path[TF_NAME_MAX + 64];
     path2(path, sizeof path, TF_SEC_QUEUES, b->cname[q], "consumer");
-    json_object *was = get(b->out->resources, path);
+    json_object *was = tf_key(b->out->resources, path);
     if (was) {
         json_object_put(c);
-        return mdl_tf_fail(b->p, R(b, ri), NULL, b->err, SIM_EUNSUPPORTED, "queue %s is consumed "
+        return mdl_tf_fail(b->p, tf_res(b, ri), NULL, b->err, SIM_EUNSUPPORTED, "queue %s is consumed "
                            "by %s already: the simulator runs one consumer per queue",
                            b->cname[q], json_object_get_string(was));
     }
     json_object_object_add(qo, "consumer", c);
-    tf_provenance(b, path, R(b, ri));
+    tf_provenance(b, path, tf_res(b, ri));
     b->used[ri] = true;
     return SIM_OK;
 }
@@ -211,22 +202,22 @@ static sim_status set_consumer(tf_build *b, size_t ri, int q, json_object *c)
  * source is not an SQS queue. */
 static sim_status esm_queue(tf_build *b, size_t ri, int *q)
 {
-    const mdl_tf_resource *r = R(b, ri);
+    const mdl_tf_resource *r = tf_res(b, ri);
     json_object *v = NULL;
     *q = -1;
     mdl_tf_value_state st = mdl_tf_attr(r, "event_source_arn", &v);
-    if (st == MDL_TF_KNOWN && tf_str_of(v) && strncmp(tf_str_of(v), "arn:aws:sqs:", 12) != 0) {
-        tf_warn(b, "%s: its source %s is not an SQS queue: not simulated", r->address, tf_str_of(v));
+    if (st == MDL_TF_KNOWN && tf_str(v) && strncmp(tf_str(v), "arn:aws:sqs:", 12) != 0) {
+        tf_warn(b, "%s: its source %s is not an SQS queue: not simulated", r->address, tf_str(v));
         return SIM_OK;
     }
     if (st == MDL_TF_UNKNOWN) {
         int any[4], n = 0, nq = 0;
         SIM_TRY(mdl_tf_refs(b->p, ri, "event_source_arn", NULL, any, 4, &n, b->err));
         for (int k = 0; k < n && k < 4; k++)
-            nq += strcmp(R(b, any[k])->type, "aws_sqs_queue") == 0;
+            nq += strcmp(tf_res(b, any[k])->type, "aws_sqs_queue") == 0;
         if (n > 0 && nq == 0) {
             tf_warn(b, "%s: its source %s is not an SQS queue: not simulated", r->address,
-                    R(b, any[0])->address);
+                    tf_res(b, any[0])->address);
             return SIM_OK;
         }
     }
@@ -237,7 +228,7 @@ static sim_status tf_mappings(tf_build *b)
 {
     const char *t = "aws_lambda_event_source_mapping";
     for (int i = tf_next(b->p, t, 0); i >= 0; i = tf_next(b->p, t, i + 1)) {
-        const mdl_tf_resource *r = R(b, i);
+        const mdl_tf_resource *r = tf_res(b, i);
         json_object *en = tf_get(r, MDL_TF_ROW_ESM_ENABLED, NULL);
         bool enabled = !en || json_object_get_boolean(en);
         json_object_put(en);
@@ -266,14 +257,14 @@ static sim_status tf_mappings(tf_build *b)
  * blocks), or NULL. */
 static const char *queue_tag(const mdl_tf_resource *r)
 {
-    const char *s = tf_str_of(get(get(r->values, "tags"), "lambdasim:queue"));
-    json_object *tags = get(r->values, "tag");
+    const char *s = tf_str(tf_key(tf_key(r->values, "tags"), "lambdasim:queue"));
+    json_object *tags = tf_key(r->values, "tag");
     for (size_t i = 0; !s && tags && json_object_is_type(tags, json_type_array) &&
                        i < json_object_array_length(tags); i++) {
         json_object *t = json_object_array_get_idx(tags, i);
-        const char *k = tf_str_of(get(t, "key"));
+        const char *k = tf_str(tf_key(t, "key"));
         if (k && strcmp(k, "lambdasim:queue") == 0)
-            s = tf_str_of(get(t, "value"));
+            s = tf_str(tf_key(t, "value"));
     }
     return s;
 }
@@ -308,13 +299,13 @@ static char *base64_decode(const char *s)
 static int user_data_queue(tf_build *b, int lt)
 {
     json_object *ud = NULL;
-    if (lt < 0 || mdl_tf_attr(R(b, (size_t)lt), "user_data", &ud) != MDL_TF_KNOWN || !tf_str_of(ud))
+    if (lt < 0 || mdl_tf_attr(tf_res(b, (size_t)lt), "user_data", &ud) != MDL_TF_KNOWN || !tf_str(ud))
         return -1;
-    char *text = base64_decode(tf_str_of(ud));
+    char *text = base64_decode(tf_str(ud));
     int found = -1, n = 0;
     for (int q = tf_next(b->p, "aws_sqs_queue", 0); q >= 0; q = tf_next(b->p, "aws_sqs_queue", q + 1)) {
-        const char *url = tf_str_of(get(R(b, q)->values, "url"));
-        const char *arn = tf_str_of(get(R(b, q)->values, "arn"));
+        const char *url = tf_str(tf_key(tf_res(b, q)->values, "url"));
+        const char *arn = tf_str(tf_key(tf_res(b, q)->values, "arn"));
         if ((url && strstr(text, url)) || (arn && strstr(text, arn))) {
             found = q;
             n++;
@@ -329,13 +320,13 @@ static int user_data_queue(tf_build *b, int lt)
  * template's user_data names; -1 when none says. */
 static sim_status pool_queue(tf_build *b, size_t ri, int lt, int *q)
 {
-    const char *tag = queue_tag(R(b, ri));
+    const char *tag = queue_tag(tf_res(b, ri));
     int found[4], n = 0;
     *q = -1;
     if (tag) {
         mdl_tf_match(b->p, tag, k_queues, found, 4, &n);
         if (n != 1)
-            return mdl_tf_fail(b->p, R(b, ri), "tags", b->err, SIM_EUNKNOWN, "lambdasim:queue = "
+            return mdl_tf_fail(b->p, tf_res(b, ri), "tags", b->err, SIM_EUNKNOWN, "lambdasim:queue = "
                                "'%s' names %s queue of this configuration", tag, n ? "more than one" : "no");
         *q = found[0];
         return SIM_OK;
@@ -344,9 +335,9 @@ static sim_status pool_queue(tf_build *b, size_t ri, int lt, int *q)
     if (n == 0 && lt >= 0)
         SIM_TRY(mdl_tf_refs(b->p, (size_t)lt, NULL, k_queues, found, 4, &n, b->err));
     if (n > 1)
-        return mdl_tf_fail(b->p, R(b, ri), NULL, b->err, SIM_EFORMAT, "refers to %d queues (%s, "
+        return mdl_tf_fail(b->p, tf_res(b, ri), NULL, b->err, SIM_EFORMAT, "refers to %d queues (%s, "
                            "%s%s): tag it lambdasim:queue = <the queue it polls>", n,
-                           R(b, found[0])->address, R(b, found[1])->address, n > 2 ? ", ..." : "");
+                           tf_res(b, found[0])->address, tf_res(b, found[1])->address, n > 2 ? ", ..." : "");
     *q = n ? found[0] : user_data_queue(b, lt);
     return SIM_OK;
 }
@@ -357,7 +348,7 @@ static json_object *workers(tf_build *b, int q, json_object *type, int count)
     json_object_object_add(c, "type", json_object_new_string("workers"));
     json_object_object_add(c, "instance_type", type);
     json_object_object_add(c, "count", json_object_new_int(count));
-    long long wait = tf_get_int(R(b, (size_t)q), MDL_TF_ROW_Q_WAIT, 0);
+    long long wait = tf_get_int(tf_res(b, (size_t)q), MDL_TF_ROW_Q_WAIT, 0);
     if (wait > 0) {
         json_object_object_add(c, "poll", json_object_new_string("long"));
         json_object_object_add(c, "wait_time_s", json_object_new_int64(wait));
@@ -373,10 +364,10 @@ static json_object *workers(tf_build *b, int q, json_object *type, int count)
 static sim_status tf_instances(tf_build *b)
 {
     for (int i = tf_next(b->p, "aws_instance", 0); i >= 0; i = tf_next(b->p, "aws_instance", i + 1)) {
-        const mdl_tf_resource *r = R(b, i);
+        const mdl_tf_resource *r = tf_res(b, i);
         bool first = true;            /* one pool per resource block: its first instance */
         for (int j = tf_next(b->p, "aws_instance", 0); j >= 0 && j < i; j = tf_next(b->p, "aws_instance", j + 1))
-            first = first && !(R(b, j)->module == r->module && strcmp(R(b, j)->name, r->name) == 0);
+            first = first && !(tf_res(b, j)->module == r->module && strcmp(tf_res(b, j)->name, r->name) == 0);
         b->used[i] = true;
         if (!first)
             continue;
@@ -400,7 +391,7 @@ static sim_status tf_groups(tf_build *b)
 {
     const char *t = "aws_autoscaling_group";
     for (int i = tf_next(b->p, t, 0); i >= 0; i = tf_next(b->p, t, i + 1)) {
-        const mdl_tf_resource *r = R(b, i);
+        const mdl_tf_resource *r = tf_res(b, i);
         int lt = -1, q = -1;
         if (mdl_tf_attr(r, "launch_template.id", NULL) != MDL_TF_ABSENT)
             SIM_TRY(mdl_tf_link(b->p, (size_t)i, "launch_template.id", k_templates, true, &lt, b->err));
@@ -415,7 +406,7 @@ static sim_status tf_groups(tf_build *b)
                     "not simulated", r->address);
             continue;
         }
-        json_object *it = lt >= 0 ? tf_get(R(b, lt), MDL_TF_ROW_LT_TYPE, NULL) : NULL;
+        json_object *it = lt >= 0 ? tf_get(tf_res(b, lt), MDL_TF_ROW_LT_TYPE, NULL) : NULL;
         if (!it)
             it = tf_placeholder("the instance type of %s (no launch template with one)", r->address);
         long long mn = tf_get_int(r, MDL_TF_ROW_ASG_MIN, 0);
@@ -432,7 +423,7 @@ static bool object_created(json_object *events)
 {
     for (size_t i = 0; events && json_object_is_type(events, json_type_array) &&
                        i < json_object_array_length(events); i++) {
-        const char *e = tf_str_of(json_object_array_get_idx(events, i));
+        const char *e = tf_str(json_object_array_get_idx(events, i));
         if (e && strncmp(e, "s3:ObjectCreated:", 17) == 0)
             return true;
     }
@@ -441,7 +432,7 @@ static bool object_created(json_object *events)
 
 static size_t block_count(const mdl_tf_resource *r, const char *block)
 {
-    json_object *v = get(r->values, block), *e = r->expr ? get(r->expr, block) : NULL;
+    json_object *v = tf_key(r->values, block), *e = r->expr ? tf_key(r->expr, block) : NULL;
     size_t n = v && json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
     size_t m = e && json_object_is_type(e, json_type_array) ? json_object_array_length(e) : 0;
     return n > m ? n : m;
@@ -451,7 +442,7 @@ static size_t block_count(const mdl_tf_resource *r, const char *block)
 static sim_status notification(tf_build *b, size_t ri, const char *block, size_t k,
                                json_object *list, json_object *prefixes)
 {
-    const mdl_tf_resource *r = R(b, ri);
+    const mdl_tf_resource *r = tf_res(b, ri);
     bool queue = strcmp(block, "queue") == 0;
     char p[96], pe[96];
     snprintf(p, sizeof p, "%s[%zu].%s", block, k, queue ? "queue_arn" : "lambda_function_arn");
@@ -463,7 +454,7 @@ static sim_status notification(tf_build *b, size_t ri, const char *block, size_t
     }
     int t = -1;
     SIM_TRY(mdl_tf_link(b->p, ri, p, queue ? k_queues : k_functions, true, &t, b->err));
-    if (queue && strcmp(json_object_get_string(get(tf_obj(b, TF_SEC_QUEUES, b->cname[t]), "type")), "fifo") == 0)
+    if (queue && strcmp(json_object_get_string(tf_key(tf_obj(b, TF_SEC_QUEUES, b->cname[t]), "type")), "fifo") == 0)
         return mdl_tf_fail(b->p, r, p, b->err, SIM_EUNSUPPORTED, "S3 cannot notify a FIFO queue (%s)",
                            b->cname[t]);
     json_object *n = json_object_new_object();
@@ -500,10 +491,10 @@ static json_object *upload_key(json_object *prefixes, const char *entry)
 
 static sim_status bucket_notification(tf_build *b, size_t ri)
 {
-    const mdl_tf_resource *r = R(b, ri);
+    const mdl_tf_resource *r = tf_res(b, ri);
     int bk = -1;
     SIM_TRY(mdl_tf_link(b->p, ri, "bucket", k_buckets, true, &bk, b->err));
-    json_object *bo = tf_obj(b, TF_SEC_BUCKETS, b->cname[bk]), *list = get(bo, "notifications");
+    json_object *bo = tf_obj(b, TF_SEC_BUCKETS, b->cname[bk]), *list = tf_key(bo, "notifications");
     if (list)
         tf_warn(b, "%s: bucket %s has another notification resource; S3 keeps one configuration "
                 "per bucket (the last applied wins): both are simulated", r->address, b->cname[bk]);
@@ -544,7 +535,7 @@ static void tf_tables(tf_build *b)
          i = tf_next(b->p, "aws_dynamodb_table", i + 1)) {
         json_object *t = tf_obj(b, TF_SEC_TABLES, b->cname[i]);
         tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_TABLE, t);
-        const char *mode = json_object_get_string(get(t, "mode"));
+        const char *mode = json_object_get_string(tf_key(t, "mode"));
         if (mode && strcmp(mode, "on_demand") == 0) {
             json_object_object_del(t, "read_capacity_units");
             json_object_object_del(t, "write_capacity_units");
@@ -554,16 +545,16 @@ static void tf_tables(tf_build *b)
     for (int i = tf_next(b->p, "aws_efs_file_system", 0); i >= 0;
          i = tf_next(b->p, "aws_efs_file_system", i + 1)) {
         char mode[32];
-        tf_get_str(R(b, i), MDL_TF_ROW_EFS_MODE, "bursting", mode, sizeof mode);
+        tf_get_str(tf_res(b, i), MDL_TF_ROW_EFS_MODE, "bursting", mode, sizeof mode);
         if (strcmp(mode, "provisioned") == 0 && nprov++ == 0) {
-            json_object *sv = get(b->top, "services");
+            json_object *sv = tf_key(b->top, "services");
             if (!sv)
                 json_object_object_add(b->top, "services", sv = json_object_new_object());
             tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_SERVICES, sv);
         }
         else if (strcmp(mode, "provisioned") == 0)
             tf_warn(b, "%s: services.efs.mbps is one rate for every file system; the first "
-                    "provisioned one sets it", R(b, i)->address);
+                    "provisioned one sets it", tf_res(b, i)->address);
         b->used[i] = true;
     }
 }
@@ -580,7 +571,7 @@ static void placeholders(tf_build *b)
         json_object_object_add(eo, "workload", tf_placeholder("the traffic of entry %s, e.g. "
             "{\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 20}}", en));
     }
-    if (!get(b->top, "duration_s"))
+    if (!tf_key(b->top, "duration_s"))
         json_object_object_add(b->top, "duration_s", tf_placeholder("the simulated time in "
             "seconds, e.g. 86400"));
 }
@@ -591,15 +582,15 @@ static void known_env_targets(tf_build *b, size_t ri, const char *const *types, 
                               int max, int *n)
 {
     json_object *vars = NULL;
-    if (mdl_tf_attr(R(b, ri), "environment.variables", &vars) != MDL_TF_KNOWN ||
+    if (mdl_tf_attr(tf_res(b, ri), "environment.variables", &vars) != MDL_TF_KNOWN ||
         !json_object_is_type(vars, json_type_object))
         return;
     json_object_object_foreach(vars, k, v) {
         (void)k;
         int m[4], nm = 0;
-        if (!tf_str_of(v))
+        if (!tf_str(v))
             continue;
-        mdl_tf_match(b->p, tf_str_of(v), types, m, 4, &nm);
+        mdl_tf_match(b->p, tf_str(v), types, m, 4, &nm);
         bool seen = nm != 1;
         for (int j = 0; j < *n && !seen; j++)
             seen = found[j] == m[0];
@@ -621,7 +612,7 @@ static sim_status env_hints(tf_build *b)
         { "{\"service\": \"dynamodb\", \"op\": \"read\" | \"write\"} (table ", ")" },
         { "{\"service\": \"stepfunctions\", \"op\": \"start\", \"state_machine\": \"", "\"}" } };
     for (int i = tf_next(b->p, "aws_lambda_function", 0); i >= 0; i = tf_next(b->p, "aws_lambda_function", i + 1)) {
-        if (get(tf_obj(b, TF_SEC_FUNCTIONS, b->cname[i]), "calls"))
+        if (tf_key(tf_obj(b, TF_SEC_FUNCTIONS, b->cname[i]), "calls"))
             continue;
         int found[16], n = 0;
         SIM_TRY(mdl_tf_refs(b->p, (size_t)i, "environment.variables", types, found, 16, &n, b->err));
@@ -629,12 +620,12 @@ static sim_status env_hints(tf_build *b)
         known_env_targets(b, (size_t)i, types, found, 16, &n);
         for (int k = 0; k < n; k++) {
             int t = 0;
-            while (strcmp(types[t], R(b, found[k])->type) != 0)
+            while (strcmp(types[t], tf_res(b, found[k])->type) != 0)
                 t++;
             char call[400], hint[900];
             snprintf(call, sizeof call, "%s%s%s", calls[t][0], b->cname[found[k]], calls[t][1]);
             snprintf(hint, sizeof hint, "function %s refers to %s (environment): if it calls it, "
-                     "add %s to W.json functions.%s.calls", b->cname[i], R(b, found[k])->address,
+                     "add %s to W.json functions.%s.calls", b->cname[i], tf_res(b, found[k])->address,
                      call, b->cname[i]);
             json_object_array_add(b->out->hints, json_object_new_string(hint));
         }
@@ -643,28 +634,6 @@ static sim_status env_hints(tf_build *b)
 }
 
 /* ---- assembly ----------------------------------------------------------------- */
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* A copy of o with its keys in byte order (values shared). */
-static json_object *sorted(json_object *o)
-{
-    size_t n = (size_t)json_object_object_length(o), k = 0;
-    const char **keys = sim_xcalloc(n ? n : 1, sizeof *keys);
-    json_object_object_foreach(o, key, v) {
-        (void)v;
-        keys[k++] = key;
-    }
-    qsort(keys, n, sizeof *keys, cmp_str);
-    json_object *s = json_object_new_object();
-    for (size_t i = 0; i < n; i++)
-        json_object_object_add(s, keys[i], json_object_get(get(o, keys[i])));
-    free(keys);
-    return s;
-}
 
 static void scan_placeholders(json_object *o, const char *path, json_object *list)
 {
@@ -692,8 +661,8 @@ static void assemble(tf_build *b)
     static const char *const first[] = { "duration_s", "warmup_s", "seed", NULL };
     json_object *c = json_object_new_object();
     for (const char *const *k = first; *k; k++)
-        if (get(b->top, *k))
-            json_object_object_add(c, *k, json_object_get(get(b->top, *k)));
+        if (tf_key(b->top, *k))
+            json_object_object_add(c, *k, json_object_get(tf_key(b->top, *k)));
     json_object_object_add(c, "region", json_object_new_string(mdl_tf_region(b->p)));
     json_object_object_foreach(b->top, key, v) {
         bool done = false;
@@ -704,12 +673,12 @@ static void assemble(tf_build *b)
     }
     json_object_object_foreach(b->sec[TF_SEC_ENTRIES], en, eo) {
         (void)en;
-        json_object *r = get(eo, "routes");
+        json_object *r = tf_key(eo, "routes");
         if (r)                                /* plan and state list routes alike */
-            json_object_object_add(eo, "routes", sorted(r));
+            json_object_object_add(eo, "routes", tf_sorted(r));
     }
     for (int s = 0; s < TF_SEC_COUNT; s++) {
-        json_object *o = sorted(b->sec[s]);
+        json_object *o = tf_sorted(b->sec[s]);
         if (s == TF_SEC_ENTRIES || json_object_object_length(o))
             json_object_object_add(c, tf_section_key((tf_section)s), o);
         else
@@ -719,7 +688,7 @@ static void assemble(tf_build *b)
     scan_placeholders(c, "", b->out->placeholders);
     for (size_t i = 0; i < mdl_tf_count(b->p); i++)
         if (!b->used[i])
-            json_object_array_add(b->out->not_simulated, json_object_new_string(R(b, i)->address));
+            json_object_array_add(b->out->not_simulated, json_object_new_string(tf_res(b, i)->address));
     if (!json_object_object_length(b->sec[TF_SEC_ENTRIES]))
         tf_warn(b, "no front door (Function URL, API, notified bucket): the config has no entry; "
                 "add one in W.json entries");
@@ -741,7 +710,7 @@ static void find_account(tf_build *b)
 {
     snprintf(b->account, sizeof b->account, "%s", "123456789012");
     for (size_t i = 0; i < mdl_tf_count(b->p); i++) {
-        const char *arn = tf_str_of(get(R(b, i)->values, "arn"));
+        const char *arn = tf_str(tf_key(tf_res(b, i)->values, "arn"));
         const char *s = arn && strncmp(arn, "arn:aws:", 8) == 0 ? arn : NULL;
         for (int k = 0; s && k < 4; k++)
             s = strchr(s, ':') ? strchr(s, ':') + 1 : NULL;

@@ -28,10 +28,6 @@ static const char *const k_section_key[TF_SEC_COUNT] = {
 
 const char *tf_section_key(tf_section s) { return k_section_key[s]; }
 
-const char *tf_str_of(json_object *v)
-{
-    return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
 
 const mdl_tf_row *mdl_tf_row_get(mdl_tf_row_id id)
 {
@@ -334,6 +330,49 @@ json_object *tf_entry(tf_build *b, const mdl_tf_resource *r, const char *tag, co
     snprintf(path, sizeof path, "entries.%s", name);
     tf_provenance(b, path, r);
     return e;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* o's keys, sorted (a malloc'd array of pointers into o). */
+static const char **sorted_keys(json_object *o, size_t *n)
+{
+    *n = (size_t)json_object_object_length(o);
+    const char **keys = sim_xcalloc(*n ? *n : 1, sizeof *keys);
+    size_t k = 0;
+    json_object_object_foreach(o, key, v) {
+        (void)v;
+        keys[k++] = key;
+    }
+    qsort(keys, *n, sizeof *keys, cmp_str);
+    return keys;
+}
+
+json_object *tf_sorted(json_object *o)
+{
+    size_t n = 0;
+    const char **keys = sorted_keys(o, &n);
+    json_object *s = json_object_new_object();
+    for (size_t i = 0; i < n; i++)
+        json_object_object_add(s, keys[i], json_object_get(tf_key(o, keys[i])));
+    free(keys);
+    return s;
+}
+
+const char *tf_key_list(json_object *o, char *buf, size_t n)
+{
+    size_t nk = 0;
+    const char **keys = sorted_keys(o, &nk);
+    buf[0] = '\0';
+    for (size_t i = 0; i < nk; i++) {
+        size_t l = strlen(buf);
+        snprintf(buf + l, n - l, "%s%s", i ? ", " : "", keys[i]);
+    }
+    free(keys);
+    return buf[0] ? buf : "none";
 }
 
 int tf_next(const mdl_tf_plan *p, const char *type, int start)

@@ -12,13 +12,6 @@
  * configurations pass a value through a few module levels). */
 #define TF_REF_DEPTH 64
 
-static json_object *get(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-    if (o && json_object_is_type(o, json_type_object))
-        json_object_object_get_ex(o, key, &v);
-    return v;
-}
 
 static bool type_in(const char *type, const char *const *types)
 {
@@ -100,7 +93,7 @@ static sim_status resolve_in(tf_refs *c, int mod, const char *ref);
 
 static sim_status resolve_expr(tf_refs *c, int mod, json_object *e)
 {
-    json_object *refs = get(e, "references");
+    json_object *refs = tf_key(e, "references");
     size_t n = refs && json_object_is_type(refs, json_type_array) ? json_object_array_length(refs) : 0;
     for (size_t i = 0; i < n; i++) {
         const char *r = tf_str(json_object_array_get_idx(refs, i));
@@ -159,7 +152,7 @@ static sim_status resolve_module(tf_refs *c, int mod, const tf_ref_parts *r, con
                                 : (tail[0] == '.' || tail[0] == '[');
         if (!match)
             continue;
-        json_object *e = get(get(get(m->config, "outputs"), out), "expression");
+        json_object *e = tf_key(tf_key(tf_key(m->config, "outputs"), out), "expression");
         if (e)
             SIM_TRY(follow(c, mod, ref, (int)k, e));
     }
@@ -176,7 +169,7 @@ static sim_status resolve_in(tf_refs *c, int mod, const char *ref)
         return SIM_OK;
     if (strcmp(r.head, "var") == 0) {
         const tf_module *m = &c->p->mods[mod];
-        json_object *e = get(get(m->call, "expressions"), r.name);
+        json_object *e = tf_key(tf_key(m->call, "expressions"), r.name);
         /* Root variables hold values, not resources. */
         return m->parent >= 0 && e ? follow(c, mod, ref, m->parent, e) : SIM_OK;
     }
@@ -219,9 +212,9 @@ static sim_status resolve_all(tf_refs *c, int mod, json_object *o)
     }
     if (!json_object_is_type(o, json_type_object))
         return SIM_OK;
-    if (get(o, "references"))
+    if (tf_key(o, "references"))
         return resolve_expr(c, mod, o);
-    if (get(o, "constant_value"))
+    if (tf_key(o, "constant_value"))
         return SIM_OK;
     json_object_object_foreach(o, k, v) {
         (void)k;
@@ -350,32 +343,91 @@ static void name_in(const struct tf_ident *id, const char *v, char *buf, size_t 
         buf[strcspn(buf, "/")] = '\0';
 }
 
-static bool names(const mdl_tf_resource *r, const char *v)
+static int cmp_ident(const void *a, const void *b)
 {
-    const struct tf_ident *id = ident_of(r->type);
-    for (const char *const *a = id->ids; *a; a++) {
-        const char *x = tf_str(get(r->values, *a));
-        if (x && strcmp(x, v) == 0)
-            return true;
+    const tf_ident_entry *x = a, *y = b;
+    int c = strcmp(x->s, y->s);
+    return c ? c : (x->ri > y->ri) - (x->ri < y->ri);
+}
+
+void tf_index_build(mdl_tf_plan *p)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const struct tf_ident *id = ident_of(p->res[i].type);
+        for (const char *const *a = id->ids; *a; a++) {
+            const char *x = tf_str(tf_key(p->res[i].values, *a));
+            if (!x)
+                continue;
+            if (p->nidents == cap) {
+                cap = cap ? 2 * cap : 64;
+                p->idents = sim_xrealloc(p->idents, cap * sizeof *p->idents);
+            }
+            p->idents[p->nidents++] = (tf_ident_entry){ x, (int)i,
+                id->name_attr && strcmp(*a, id->name_attr) == 0 };
+        }
     }
-    char nm[256];
-    name_in(id, v, nm, sizeof nm);
-    const char *own = id->name_attr ? tf_str(get(r->values, id->name_attr)) : NULL;
-    return nm[0] && own && strcmp(nm, own) == 0;
+    if (p->nidents)
+        qsort(p->idents, p->nidents, sizeof *p->idents, cmp_ident);
+}
+
+/* The first index entry whose string is s (p->nidents when none). */
+static size_t ident_lower(const mdl_tf_plan *p, const char *s)
+{
+    size_t lo = 0, hi = p->nidents;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(p->idents[mid].s, s) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* Add the resources of `types` the index holds under s (only name
+ * attributes of `id`'s type when id is given) to found[0..*n), once each. */
+static void index_hits(const mdl_tf_plan *p, const char *s, const char *const *types,
+                       const struct tf_ident *id, int *found, int *n, int max)
+{
+    for (size_t k = ident_lower(p, s); k < p->nidents && strcmp(p->idents[k].s, s) == 0; k++) {
+        const tf_ident_entry *e = &p->idents[k];
+        const char *type = p->res[e->ri].type;
+        if (!type_in(type, types) || (id && (!e->is_name || strcmp(type, id->type) != 0)))
+            continue;
+        bool seen = false;
+        for (int j = 0; j < *n && !seen; j++)
+            seen = found[j] == e->ri;
+        if (!seen && *n < max)
+            found[(*n)++] = e->ri;
+    }
 }
 
 void mdl_tf_match(const mdl_tf_plan *p, const char *value, const char *const *types,
                   int *out, int max, int *n)
 {
     SIM_ASSERT(p && value && n);
-    *n = 0;
-    for (size_t i = 0; i < p->n; i++) {
-        if (!type_in(p->res[i].type, types) || !names(&p->res[i], value))
+    int found[64], nf = 0;
+    index_hits(p, value, types, NULL, found, &nf, 64);
+    /* An ARN or a URL: the name it carries, against each type's name. */
+    for (size_t t = 0; t < sizeof k_ident / sizeof k_ident[0]; t++) {
+        char nm[256];
+        if (!k_ident[t].name_attr || !type_in(k_ident[t].type, types))
             continue;
-        if (*n < max)
-            out[*n] = (int)i;
-        (*n)++;
+        name_in(&k_ident[t], value, nm, sizeof nm);
+        if (nm[0])
+            index_hits(p, nm, types, &k_ident[t], found, &nf, 64);
     }
+    qsort(found, (size_t)nf, sizeof found[0], cmp_int);
+    for (int i = 0; i < nf && i < max; i++)
+        out[i] = found[i];
+    *n = nf;
 }
 
 /* "a or b" */
@@ -393,7 +445,7 @@ static const char *type_list(const char *const *types, char *buf, size_t n)
 static const char *ref_list(json_object *e, char *buf, size_t n)
 {
     buf[0] = '\0';
-    json_object *refs = get(e, "references");
+    json_object *refs = tf_key(e, "references");
     for (size_t i = 0; refs && i < json_object_array_length(refs); i++) {
         size_t l = strlen(buf);
         snprintf(buf + l, n - l, "%s%s", i ? ", " : "",

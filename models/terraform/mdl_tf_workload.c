@@ -12,13 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_object *get(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-    if (o && json_object_is_type(o, json_type_object))
-        json_object_object_get_ex(o, key, &v);
-    return v;
-}
 
 typedef struct tf_over {
     tf_build *b;
@@ -39,38 +32,28 @@ static sim_status wfail(tf_over *o, sim_status code, const char *path, const cha
     SIM_JSON_FAIL(o->err, code, o->doc, path, "%s", msg);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* "a, b, c": an object's keys in byte order, for "no such name" messages. */
-static const char *names_of(json_object *o, char *buf, size_t n)
-{
-    size_t nk = (size_t)json_object_object_length(o), k = 0;
-    const char **keys = sim_xcalloc(nk ? nk : 1, sizeof *keys);
-    json_object_object_foreach(o, key, v) {
-        (void)v;
-        keys[k++] = key;
-    }
-    qsort(keys, nk, sizeof *keys, cmp_str);
-    buf[0] = '\0';
-    for (size_t i = 0; i < nk; i++) {
-        size_t l = strlen(buf);
-        snprintf(buf + l, n - l, "%s%s", i ? ", " : "", keys[i]);
-    }
-    free(keys);
-    return buf[0] ? buf : "none";
-}
-
 static sim_status named(tf_over *o, tf_section s, const char *name, const char *path,
                         json_object **out)
 {
-    *out = get(o->b->sec[s], name);
+    *out = tf_key(o->b->sec[s], name);
     char list[900];
     if (!*out)
         return wfail(o, SIM_EUNKNOWN, path, "the plan has no %s '%s' (it has: %s)",
-                     tf_section_key(s), name, names_of(o->b->sec[s], list, sizeof list));
+                     tf_section_key(s), name, tf_key_list(o->b->sec[s], list, sizeof list));
+    return SIM_OK;
+}
+
+/* The section object a W.json key names, its value checked (an object of
+ * `allowed` keys); cp gets its config path. */
+static sim_status open_named(tf_over *o, tf_section s, const char *name, json_object *w,
+                             const char *path, const char *const *allowed, json_object **obj,
+                             char *cp, size_t n)
+{
+    SIM_TRY(named(o, s, name, path, obj));
+    if (!json_object_is_type(w, json_type_object))
+        return wfail(o, SIM_ETYPE, path, "expected an object");
+    SIM_TRY(sim_json_check_keys(o->doc, w, path, allowed, o->err));
+    snprintf(cp, n, "%s.%s", tf_section_key(s), name);
     return SIM_OK;
 }
 
@@ -79,14 +62,14 @@ static sim_status named(tf_over *o, tf_section s, const char *name, const char *
 static sim_status put(tf_over *o, json_object *dest, const char *key, json_object *w,
                       const char *wpath, const char *cpath)
 {
-    json_object *cur = get(dest, key);
+    json_object *cur = tf_key(dest, key);
     if (!cur || mdl_tf_is_placeholder(cur)) {
         json_object_object_add(dest, key, json_object_get(w));
         return SIM_OK;
     }
     if (json_object_equal(cur, w))
         return SIM_OK;
-    const char *from = json_object_get_string(get(o->b->out->resources, cpath));
+    const char *from = json_object_get_string(tf_key(o->b->out->resources, cpath));
     const char *text = json_object_to_json_string_ext(cur, JSON_C_TO_STRING_PLAIN |
                                                            JSON_C_TO_STRING_NOSLASHESCAPE);
     return wfail(o, SIM_EUSAGE, wpath, "the plan says %s (%s%s), W.json otherwise: change the "
@@ -116,7 +99,7 @@ static sim_status service_time(tf_over *o, json_object *st, const char *path)
     if (!json_object_is_type(st, json_type_object))
         return wfail(o, SIM_ETYPE, path, "expected {\"warm\": <distribution>[, \"cold\": ...]}");
     SIM_TRY(keys(o, st, path, k));
-    json_object *w = get(st, "warm"), *c = get(st, "cold");
+    json_object *w = tf_key(st, "warm"), *c = tf_key(st, "cold");
     if (!w)
         return wfail(o, SIM_EMISSING, path, "required key 'warm' is missing");
     sim_json_path(p, sizeof p, path, "warm");
@@ -153,7 +136,7 @@ static sim_status calls(tf_over *o, json_object *arr, const char *path)
         for (size_t k = 0; k < sizeof refs / sizeof refs[0]; k++) {
             const char *name = NULL;
             if (strcmp(services[svc], refs[k].service) != 0 ||
-                !(name = json_object_get_string(get(c, refs[k].key))))
+                !(name = json_object_get_string(tf_key(c, refs[k].key))))
                 continue;
             SIM_TRY(named(o, refs[k].sec, name, sim_json_path(pk, sizeof pk, p, refs[k].key), &x));
         }
@@ -171,28 +154,28 @@ static sim_status top(tf_over *o, json_object *root)
     bool has = false;
     SIM_TRY(sim_json_get_number(o->doc, root, "", "duration_s", false, 1e-9, 1e9, &d, &has, o->err));
     if (has)
-        json_object_object_add(o->b->top, "duration_s", json_object_get(get(root, "duration_s")));
+        json_object_object_add(o->b->top, "duration_s", json_object_get(tf_key(root, "duration_s")));
     SIM_TRY(sim_json_get_number(o->doc, root, "", "warmup_s", false, 0, 1e9, &d, &has, o->err));
     if (has)
-        json_object_object_add(o->b->top, "warmup_s", json_object_get(get(root, "warmup_s")));
+        json_object_object_add(o->b->top, "warmup_s", json_object_get(tf_key(root, "warmup_s")));
     int64_t seed = 0;
     SIM_TRY(sim_json_get_int(o->doc, root, "", "seed", false, 0, INT64_MAX, &seed, &has, o->err));
     if (has)
-        json_object_object_add(o->b->top, "seed", json_object_get(get(root, "seed")));
+        json_object_object_add(o->b->top, "seed", json_object_get(tf_key(root, "seed")));
     for (const char *const *k = passthrough; *k; k++) {
         SIM_TRY(sim_json_get_child(o->doc, root, "", *k, false, json_type_object, &v, o->err));
         if (v)
             json_object_object_add(o->b->top, *k, json_object_get(v));
     }
     SIM_TRY(sim_json_get_child(o->doc, root, "", "services", false, json_type_object, &v, o->err));
-    json_object *sv = get(o->b->top, "services");
+    json_object *sv = tf_key(o->b->top, "services");
     if (v && !sv) {
         json_object_object_add(o->b->top, "services", json_object_get(v));
     } else if (v) {
         json_object_object_foreach(v, svc, so) {
             char p[256];
             snprintf(p, sizeof p, "services.%s", svc);
-            json_object *cur = get(sv, svc);
+            json_object *cur = tf_key(sv, svc);
             if (!cur || !json_object_is_type(so, json_type_object)) {
                 SIM_TRY(put(o, sv, svc, so, p, p));
                 continue;
@@ -224,7 +207,7 @@ static sim_status workload(tf_over *o, json_object *e, json_object *w, const cha
  * keep their route key as op. */
 static sim_status routes(tf_over *o, json_object *e, json_object *w, const char *path)
 {
-    json_object *cur = get(e, "routes");
+    json_object *cur = tf_key(e, "routes");
     char list[900];
     if (!cur)
         return wfail(o, SIM_EUNSUPPORTED, path, "this entry has no routes (only API entries do)");
@@ -235,18 +218,18 @@ static sim_status routes(tf_over *o, json_object *e, json_object *w, const char 
         char p[512];
         sim_json_path(p, sizeof p, path, op);
         const char *key = json_object_get_string(rk);
-        json_object *fn = json_object_is_type(rk, json_type_string) ? get(cur, key) : NULL;
+        json_object *fn = json_object_is_type(rk, json_type_string) ? tf_key(cur, key) : NULL;
         if (!fn) {
             json_object_put(nr);
             json_object_put(used);
             return wfail(o, SIM_EUNKNOWN, p, "'%s' is not a route of this entry (routes: %s)",
-                         key ? key : "?", names_of(cur, list, sizeof list));
+                         key ? key : "?", tf_key_list(cur, list, sizeof list));
         }
         json_object_object_add(nr, op, json_object_get(fn));
         json_object_object_add(used, key, NULL);
     }
     json_object_object_foreach(cur, rk2, fn2)
-        if (!json_object_object_get_ex(used, rk2, NULL) && !get(nr, rk2))
+        if (!json_object_object_get_ex(used, rk2, NULL) && !tf_key(nr, rk2))
             json_object_object_add(nr, rk2, json_object_get(fn2));
     json_object_put(used);
     json_object_object_add(e, "routes", nr);
@@ -262,29 +245,29 @@ static sim_status new_entry(tf_over *o, const char *name, json_object *w, const 
     char p[512], list[900];
     if (!json_object_is_type(w, json_type_object))
         return wfail(o, SIM_ETYPE, path, "expected an entry object");
-    if (!get(w, "type"))
+    if (!tf_key(w, "type"))
         return wfail(o, SIM_EUNKNOWN, path, "the plan has no entry '%s' (it has: %s); a new one "
                      "needs a type (direct, queue or stepfunctions)", name,
-                     names_of(o->b->sec[TF_SEC_ENTRIES], list, sizeof list));
+                     tf_key_list(o->b->sec[TF_SEC_ENTRIES], list, sizeof list));
     SIM_TRY(keys(o, w, path, k));
     int t = 0;
     json_object *x = NULL;
     SIM_TRY(sim_json_get_enum(o->doc, w, path, "type", true, types, &t, NULL, o->err));
     const char *tk = t == 2 ? "state_machine" : "target";
-    const char *target = json_object_get_string(get(w, tk));
+    const char *target = json_object_get_string(tf_key(w, tk));
     if (!target)
         return wfail(o, SIM_EMISSING, path, "a %s entry needs '%s'", types[t], tk);
     SIM_TRY(named(o, t == 0 ? TF_SEC_FUNCTIONS : t == 1 ? TF_SEC_QUEUES : TF_SEC_MACHINES, target,
                   sim_json_path(p, sizeof p, path, tk), &x));
-    if (get(w, "overhead"))
-        SIM_TRY(dist(o, get(w, "overhead"), sim_json_path(p, sizeof p, path, "overhead")));
+    if (tf_key(w, "overhead"))
+        SIM_TRY(dist(o, tf_key(w, "overhead"), sim_json_path(p, sizeof p, path, "overhead")));
     json_object *e = json_object_new_object();
     json_object_object_foreach(w, key, v)
         if (strcmp(key, "workload") != 0)
             json_object_object_add(e, key, json_object_get(v));
     json_object_object_add(o->b->sec[TF_SEC_ENTRIES], name, e);
-    if (get(w, "workload"))
-        return workload(o, e, get(w, "workload"), sim_json_path(p, sizeof p, path, "workload"), path);
+    if (tf_key(w, "workload"))
+        return workload(o, e, tf_key(w, "workload"), sim_json_path(p, sizeof p, path, "workload"), path);
     json_object_object_add(e, "workload", tf_placeholder("the traffic of entry %s, e.g. "
                            "{\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 20}}", name));
     return SIM_OK;
@@ -293,7 +276,7 @@ static sim_status new_entry(tf_over *o, const char *name, json_object *w, const 
 static sim_status entry(tf_over *o, const char *name, json_object *w, const char *path)
 {
     static const char *const k[] = { "workload", "routes", "key", "overhead", "cache", NULL };
-    json_object *e = get(o->b->sec[TF_SEC_ENTRIES], name);
+    json_object *e = tf_key(o->b->sec[TF_SEC_ENTRIES], name);
     if (!e)
         return new_entry(o, name, w, path);
     if (!json_object_is_type(w, json_type_object))
@@ -302,7 +285,7 @@ static sim_status entry(tf_over *o, const char *name, json_object *w, const char
     char p[512];
     json_object_object_foreach(w, key, v) {
         sim_json_path(p, sizeof p, path, key);
-        const char *type = json_object_get_string(get(e, "type"));
+        const char *type = json_object_get_string(tf_key(e, "type"));
         if (strcmp(key, "workload") == 0)
             SIM_TRY(workload(o, e, v, p, path));
         else if (strcmp(key, "routes") == 0)
@@ -316,7 +299,7 @@ static sim_status entry(tf_over *o, const char *name, json_object *w, const char
         else if (strcmp(key, "overhead") == 0) {
             SIM_TRY(dist(o, v, p));
             json_object_object_add(e, "overhead", json_object_get(v));
-        } else if (!get(e, "cache"))
+        } else if (!tf_key(e, "cache"))
             return wfail(o, SIM_EUNSUPPORTED, p, "this entry has no cache (a REST API stage with "
                          "cache_cluster_enabled has)");
         else {
@@ -324,7 +307,7 @@ static sim_status entry(tf_over *o, const char *name, json_object *w, const char
             double h = 0;
             SIM_TRY(keys(o, v, p, ck));
             SIM_TRY(sim_json_get_number(o->doc, v, p, "hit_ratio", true, 0, 1, &h, NULL, o->err));
-            SIM_TRY(put(o, get(e, "cache"), "hit_ratio", get(v, "hit_ratio"), p, path));
+            SIM_TRY(put(o, tf_key(e, "cache"), "hit_ratio", tf_key(v, "hit_ratio"), p, path));
         }
     }
     return SIM_OK;
@@ -340,11 +323,7 @@ static sim_status function(tf_over *o, const char *name, json_object *w, const c
     static const char *const kk[] = { "name", "profile", "megapixels", "bytes_per_megapixel", NULL };
     json_object *f = NULL;
     char p[512], cp[512];
-    SIM_TRY(named(o, TF_SEC_FUNCTIONS, name, path, &f));
-    if (!json_object_is_type(w, json_type_object))
-        return wfail(o, SIM_ETYPE, path, "expected a function object");
-    SIM_TRY(keys(o, w, path, k));
-    snprintf(cp, sizeof cp, "functions.%s", name);
+    SIM_TRY(open_named(o, TF_SEC_FUNCTIONS, name, w, path, k, &f, cp, sizeof cp));
     json_object_object_foreach(w, key, v) {
         sim_json_path(p, sizeof p, path, key);
         if (strcmp(key, "service_time") == 0)
@@ -360,7 +339,7 @@ static sim_status function(tf_over *o, const char *name, json_object *w, const c
         SIM_TRY(put(o, f, key, v, p, cp));
     }
     /* A kernel gives the handler's time: no duration left to ask for. */
-    if (get(w, "kernel") && mdl_tf_is_placeholder(get(f, "service_time")))
+    if (tf_key(w, "kernel") && mdl_tf_is_placeholder(tf_key(f, "service_time")))
         json_object_object_del(f, "service_time");
     return SIM_OK;
 }
@@ -371,9 +350,9 @@ static void check_item_failures(tf_over *o, const char *queue, json_object *c)
 {
     char cp[512];
     snprintf(cp, sizeof cp, "queues.%s.consumer", queue);
-    const char *addr = json_object_get_string(get(o->b->out->resources, cp));
+    const char *addr = json_object_get_string(tf_key(o->b->out->resources, cp));
     int ri = addr ? mdl_tf_find(o->b->p, addr) : -1;
-    if (ri < 0 || !get(c, "failure_probability"))
+    if (ri < 0 || !tf_key(c, "failure_probability"))
         return;
     json_object *t = NULL;
     mdl_tf_attr(mdl_tf_at(o->b->p, (size_t)ri), "function_response_types", &t);
@@ -394,7 +373,7 @@ static sim_status consumer(tf_over *o, const char *queue, json_object *q, json_o
         "wait_time_s", "poll_interval_s", "failure_probability", "autoscale", "count",
         "instance_type", "batch_size", "batching_window_s", "maximum_concurrency", "function",
         "type", NULL };
-    json_object *c = get(q, "consumer");
+    json_object *c = tf_key(q, "consumer");
     char p[512], cp[512];
     if (!c)
         return wfail(o, SIM_EUNSUPPORTED, path, "queue %s has no consumer in the plan (an event "
@@ -409,16 +388,16 @@ static sim_status consumer(tf_over *o, const char *queue, json_object *q, json_o
             SIM_TRY(dist(o, v, p));
         else if (strcmp(key, "calls") == 0)
             SIM_TRY(calls(o, v, p));
-        if (strcmp(key, "autoscale") == 0 && json_object_is_type(v, json_type_object) && get(c, key)) {
+        if (strcmp(key, "autoscale") == 0 && json_object_is_type(v, json_type_object) && tf_key(c, key)) {
             json_object_object_foreach(v, ak, av) {
                 char pa[600];
-                SIM_TRY(put(o, get(c, key), ak, av, sim_json_path(pa, sizeof pa, p, ak), cp));
+                SIM_TRY(put(o, tf_key(c, key), ak, av, sim_json_path(pa, sizeof pa, p, ak), cp));
             }
             continue;
         }
         SIM_TRY(put(o, c, key, v, p, cp));
     }
-    if (get(w, "kernel") && mdl_tf_is_placeholder(get(c, "service_time")))
+    if (tf_key(w, "kernel") && mdl_tf_is_placeholder(tf_key(c, "service_time")))
         json_object_object_del(c, "service_time");
     check_item_failures(o, queue, c);
     return SIM_OK;
@@ -431,11 +410,7 @@ static sim_status queue(tf_over *o, const char *name, json_object *w, const char
         "consumer", "type", "visibility_timeout_s", "retention_s", "delay_s", "dlq", NULL };
     json_object *q = NULL;
     char p[512], cp[512];
-    SIM_TRY(named(o, TF_SEC_QUEUES, name, path, &q));
-    if (!json_object_is_type(w, json_type_object))
-        return wfail(o, SIM_ETYPE, path, "expected a queue object");
-    SIM_TRY(keys(o, w, path, k));
-    snprintf(cp, sizeof cp, "queues.%s", name);
+    SIM_TRY(open_named(o, TF_SEC_QUEUES, name, w, path, k, &q, cp, sizeof cp));
     json_object_object_foreach(w, key, v) {
         sim_json_path(p, sizeof p, path, key);
         if (strcmp(key, "consumer") == 0)
@@ -452,11 +427,7 @@ static sim_status machine(tf_over *o, const char *name, json_object *w, const ch
                                      "workflow", NULL };
     json_object *m = NULL, *def = NULL, *vars = NULL;
     char p[512], cp[512];
-    SIM_TRY(named(o, TF_SEC_MACHINES, name, path, &m));
-    if (!json_object_is_type(w, json_type_object))
-        return wfail(o, SIM_ETYPE, path, "expected a state machine object");
-    SIM_TRY(keys(o, w, path, k));
-    snprintf(cp, sizeof cp, "state_machines.%s", name);
+    SIM_TRY(open_named(o, TF_SEC_MACHINES, name, w, path, k, &m, cp, sizeof cp));
     SIM_TRY(sim_json_get_child(o->doc, w, path, "vars", false, json_type_object, &vars, o->err));
     const char *file = NULL;
     SIM_TRY(sim_json_get_string(o->doc, w, path, "definition", false, &file, NULL, o->err));
@@ -470,7 +441,7 @@ static sim_status machine(tf_over *o, const char *name, json_object *w, const ch
             SIM_TRY(put(o, m, key, v, p, cp));
             continue;
         }
-        const char *addr = json_object_get_string(get(o->b->out->resources, cp));
+        const char *addr = json_object_get_string(tf_key(o->b->out->resources, cp));
         int ri = mdl_tf_find(o->b->p, addr);
         SIM_ASSERT(ri >= 0);
         SIM_TRY(tf_machine_from_file(o->b, (size_t)ri, file, vars, p, &def));
