@@ -12,7 +12,7 @@ B=tests/terraform/bad
 
 # ---- usage ------------------------------------------------------------------
 expect_exit 0 "import --help" -- "$L" import --help
-expect_grep "lambdasim import terraform PLAN.json" "$TMPD/out" "help names the command"
+expect_grep "lambdasim import terraform FILE.json" "$TMPD/out" "help names the command"
 expect_exit 2 "import without a source" -- "$L" import
 expect_grep "say what to import" "$TMPD/err" "no source explained"
 expect_exit 2 "import cloudformation" -- "$L" import cloudformation x.json

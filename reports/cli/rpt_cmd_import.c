@@ -17,17 +17,18 @@
 #include <string.h>
 
 static const char k_usage[] =
-    "usage: lambdasim import terraform PLAN.json [--out CONFIG.json] [--workload W.json]\n"
+    "usage: lambdasim import terraform FILE.json [--out FILE.json] [--workload FILE.json]\n"
     "                                  [--format text|json]\n"
-    "       lambdasim import terraform --mapping\n"
+    "       lambdasim import terraform --mapping (the mapping table, as Markdown)\n"
     "\n"
-    "Reads what `terraform show -json` prints for a saved plan (terraform plan -out p;\n"
-    "terraform show -json p) or for a state, and writes a lambdasim config: an entry\n"
-    "per front door (Function URL, HTTP or REST API, notified bucket), functions,\n"
-    "queues and their consumers, buckets, state machines and tables (README \"From\n"
-    "Terraform\").  What Terraform cannot say (traffic, handler durations, calls)\n"
-    "comes from the workload file; without it the config holds placeholders, each\n"
-    "named on stderr with a hint, as are the resources that are not simulated.\n"
+    "Reads FILE.json, what `terraform show -json` prints for a saved plan (terraform\n"
+    "plan -out p; terraform show -json p) or for a state, and writes a lambdasim\n"
+    "config: an entry per front door (Function URL, HTTP or REST API, notified\n"
+    "bucket), functions, queues and their consumers, buckets, state machines and\n"
+    "tables (README \"From Terraform\").  What Terraform cannot say (traffic, handler\n"
+    "durations, calls) comes from the workload file; without it the config holds\n"
+    "placeholders, each named on stderr with a hint, as are the resources that are\n"
+    "not simulated.\n"
     "  --out FILE        write the config there (default: stdout)\n"
     "  --workload FILE   W.json: entries' workloads, functions' service_time, kernel\n"
     "                    and calls, state machine templates (README \"From Terraform\")\n"
@@ -50,7 +51,7 @@ static int parse_args(int argc, char **argv, import_opts *o)
     o->format = "text";
     if (argc < 2)
         return sim_cli_usage_error("import", "say what to import: lambdasim import terraform "
-                                   "PLAN.json");
+                                   "FILE.json");
     if (strcmp(argv[1], "terraform") != 0)
         return sim_cli_usage_error("import", "unknown source '%s' (terraform is the one)", argv[1]);
     for (int i = 2; i < argc; i++) {
@@ -73,7 +74,7 @@ static int parse_args(int argc, char **argv, import_opts *o)
     if (strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0)
         return sim_cli_usage_error("import", "--format must be text or json, not '%s'", o->format);
     if (!o->plan && !o->mapping)
-        return sim_cli_usage_error("import", "give the plan: lambdasim import terraform PLAN.json");
+        return sim_cli_usage_error("import", "give the plan: lambdasim import terraform FILE.json");
     if (strcmp(o->format, "json") == 0 && !o->out)
         return sim_cli_usage_error("import", "--format json prints a summary beside --out: the "
                                    "config itself goes to stdout without --out");
