@@ -25,6 +25,7 @@ static const command k_commands[] = {
     { "sweep",   rpt_cmd_sweep,   "run scenarios x replications in parallel" },
     { "demo",    rpt_cmd_demo,    "run the photo-gallery demo and write a report" },
     { "schema",  rpt_cmd_schema,  "print the JSON Schema of a config, usage file or profile" },
+    { "import",  rpt_cmd_import,  "turn a Terraform plan or state into a run config" },
 };
 
 static void usage(FILE *fp)
