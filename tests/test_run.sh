@@ -6,7 +6,7 @@ A=tests/fixtures/simfaas_a.json
 cat > "$TMPD/small.json" <<'J'
 { "duration_s": 20000, "workload": { "arrivals": { "process": "poisson", "rate_per_s": 0.9 } },
   "entry": { "type": "direct", "target": "f" },
-  "functions": { "f": { "service_time": { "warm": { "dist": "exponential", "mean_ms": 1991 },
+  "functions": { "f": { "timeout_s": 900, "service_time": { "warm": { "dist": "exponential", "mean_ms": 1991 },
                                           "cold": { "dist": "exponential", "mean_ms": 2244 } } } } }
 J
 expect_exit 0 "run json" -- "$LAMBDASIM" run --config "$TMPD/small.json" --format json

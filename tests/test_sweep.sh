@@ -3,7 +3,7 @@
 cat > "$TMPD/sw.json" <<'J'
 { "duration_s": 20000, "workload": { "arrivals": { "process": "poisson", "rate_per_s": 0.9 } },
   "entry": { "type": "direct" },
-  "functions": { "f": { "keep_alive_s": 600, "service_time": {
+  "functions": { "f": { "keep_alive_s": 600, "timeout_s": 900, "service_time": {
       "warm": { "dist": "exponential", "mean_ms": 1991 }, "cold": { "dist": "exponential", "mean_ms": 2244 } } } } }
 J
 expect_exit 0 "sweep 1 thread" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" \
