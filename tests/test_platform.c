@@ -310,7 +310,7 @@ static void billing(void)
     CHECK_ABS(J(r, "cost.total_usd"), 1000 * 0.2e-6 + 100 * 0.0000166667 + 1e-3, 1e-9, "total");
     /* Scaled to a 730-hour month (2,628,000 s): 2.63 M requests, 262,963 GB-s. */
     double k = 2628000.0 / 999.5;
-    CHECK_REL(J(r, "cost.monthly_projection.services.lambda"),
+    CHECK_REL(J(r, "cost.monthly.services.lambda.total_usd"),
               k * (1000 * 0.2e-6 + 100 * 0.0000166667), 1e-9, "monthly projection scales usage");
     json_object_put(r);
     free(t);
