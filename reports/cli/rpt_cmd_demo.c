@@ -5,7 +5,8 @@
  * bundled day trace, behind a Function URL, an HTTP API and a REST API,
  * same seed, side by side.  It writes the full report (report.html with
  * inline charts, summary.json, timeseries.csv, report.md, charts/) into
- * ./lambdasim-demo/ (or --out) and prints a summary of about ten lines.  The
+ * ./lambdasim-demo/ (or --out) and prints a summary of about fifteen lines,
+ * the verdicts first (reports/page/rpt_verdict.h).  The
  * configs and the trace come from the data folder (rpt_cli_data.h), so
  * an installed lambdasim runs the demo from any folder.
  * The designs run one after the other: each is a few milliseconds of

@@ -105,8 +105,10 @@ static void balance(const rpt_design *d, int n, rpt_verdict *v)
         c[i] = num(d[i].results, "cost.monthly.total_usd");
         p[i] = num(d[i].results, "requests.latency_ms.p95");
     }
-    int b = rpt_tradeoff_best(c, p, n);
-    if (b >= 0)
+    int b = rpt_tradeoff_best(c, p, n), oc[MAX_DESIGNS], op[MAX_DESIGNS];
+    int mc = ranked(d, n, "cost.monthly.total_usd", oc), mp = ranked(d, n, "requests.latency_ms.p95", op);
+    bool both = mc > 0 && mp > 0 && oc[0] == b && op[0] == b;   /* cheapest and fastest: said */
+    if (b >= 0 && !both)
         add(v, "Best balance of monthly cost and p95 (weighted equally): %s, $%.2f a month at "
                "%.1f ms.", d[b].name, c[b], p[b]);
     free(c);
