@@ -172,6 +172,32 @@ static void aws_timeout_defaults(const char *top)
     free(t);
 }
 
+/* A function's response_bytes leave AWS through a Function URL (data
+ * transfer out), not through a direct entry (a caller inside AWS). */
+static void response_bytes(void)
+{
+    static const char *top =
+        "\"duration_s\": 1000, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 1}},";
+    static const char *fn = "\"response_bytes\": 1000000, \"service_time\": {\"warm\": {\"dist\": "
+                            "\"deterministic\", \"value_ms\": 10}}";
+    char *t = cfg_text(top, "\"type\": \"function_url\"", fn);
+    json_object *r = run_text(t, 1);
+    double ok = J(r, "requests.completed");
+    CHECK(ok > 990, "the requests complete (%g)", ok);
+    json_object *lines = NULL;
+    json_object *dt = sim_json_at(r, "cost.services.data_transfer.lines");
+    if (json_object_is_type(dt, json_type_array)) lines = json_object_array_get_idx(dt, 0);
+    CHECK(lines && fabs(sim_json_number_at(lines, "quantity") - ok * 1e6 / 1e9) < 1e-9,
+          "1 MB out per completed request: %g GB", lines ? sim_json_number_at(lines, "quantity") : -1);
+    json_object_put(r);
+    free(t);
+    t = cfg_text(top, "\"type\": \"direct\"", fn);
+    r = run_text(t, 1);
+    CHECK(sim_json_at(r, "cost.services.data_transfer") == NULL, "no transfer out behind a direct entry");
+    json_object_put(r);
+    free(t);
+}
+
 static void timeouts(void)
 {
     static const char *top =
@@ -443,6 +469,7 @@ int main(void)
     low_load();
     erlang_b();
     timeouts();
+    response_bytes();
     concurrency_features();
     return check_report("platform");
 }

@@ -50,7 +50,7 @@ static void print_run_text(FILE *fp, const char *label, json_object *r, const md
     rpt_verdict_print(&v, fp);
     json_object *month = sim_json_at(r, "cost.monthly");
     if (month) {
-        fprintf(fp, "\nthe month, %s: %.2f USD\n", json_object_get_string(sim_json_at(month, "label")),
+        fprintf(fp, "\nmonthly bill: %s, %.2f USD\n", json_object_get_string(sim_json_at(month, "label")),
                 rpt_cli_jget(r, "cost.monthly.total_usd"));
         mdl_bill_print_json(month, fp);
         fprintf(fp, "\nthe simulated span (%.6g s): %.4f USD;", rpt_cli_jget(r, "cost.period_s"),
