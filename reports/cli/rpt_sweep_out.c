@@ -390,29 +390,6 @@ static sim_status sweep_charts(const char *out, const rpt_sweep_def *d,
 
 /* ---- the verdict and the trade-off ------------------------------------------------ */
 
-/* Put v at a dotted path of root, creating objects on the way. */
-static void put_path(json_object *root, const char *path, double v)
-{
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", path);
-    json_object *o = root;
-    char *save = NULL, *seg = strtok_r(buf, ".", &save);
-    while (seg) {
-        char *next = strtok_r(NULL, ".", &save);
-        if (!next) {
-            sim_json_add_double(o, seg, v);
-            return;
-        }
-        json_object *child;
-        if (!json_object_object_get_ex(o, seg, &child) || !json_object_is_type(child, json_type_object)) {
-            child = json_object_new_object();
-            json_object_object_add(o, seg, child);
-        }
-        o = child;
-        seg = next;
-    }
-}
-
 /* Scenario sc's figures, each its mean over the replications, as a results
  * document (what the verdict reads). */
 static json_object *scenario_means(const rpt_sweep_def *d, const rpt_sweep_result *res, int sc)
@@ -430,7 +407,8 @@ static json_object *scenario_means(const rpt_sweep_def *d, const rpt_sweep_resul
                 nx++;
             }
         }
-        if (nx) put_path(o, f0->names[m], sum / nx);
+        sim_error ignored;   /* a dotted name of an object's leaf always fits */
+        if (nx) (void)sim_json_set_at(o, f0->names[m], sim_json_double(sum / nx), "sweep", &ignored);
     }
     return o;
 }
