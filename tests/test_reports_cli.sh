@@ -1,11 +1,14 @@
 # test_reports_cli.sh - demo, run --out and compare --out from the command line.
 . tests/lib.sh
-# demo: about ten lines, the report path, the files.
+# demo: about fifteen lines (the verdicts on top), the report path, the files.
 expect_exit 0 "demo --help" -- "$LAMBDASIM" demo --help
 expect_grep "lambdasim demo" "$TMPD/out" "demo usage"
 expect_exit 0 "demo" -- "$LAMBDASIM" demo --out "$TMPD/demo"
 n=$(wc -l < "$TMPD/out")
-[ "$n" -ge 8 ] && [ "$n" -le 12 ] && ok || bad "demo prints about ten lines, got $n"
+[ "$n" -ge 12 ] && [ "$n" -le 20 ] && ok || bad "demo prints about fifteen lines, got $n"
+head -2 "$TMPD/out" | tail -1 | grep -q "^verdict: Cheapest per month: " && ok || bad "the demo's verdict comes first"
+expect_grep "^verdict: What fails, in every design: 144 requests (2.8%) over Lambda's 6 MB synchronous payload limit.$" \
+    "$TMPD/out" "the demo says what fails and why"
 expect_grep "^report: $TMPD/demo/report.html$" "$TMPD/out" "demo names report.html"
 expect_grep "^function_url " "$TMPD/out" "Function URL row"
 expect_grep "^apigw_http " "$TMPD/out" "HTTP API row"
@@ -66,4 +69,13 @@ expect_grep '<table id="queues-0">' "$TMPD/q/report.html" "queues table"
 awk -F, 'NR > 1 && $9 > 0 { found = 1 } END { exit !found }' "$TMPD/q/timeseries.csv" \
     && ok || bad "queue depth recorded in timeseries.csv"
 [ ! -e "$TMPD/r/charts/queue_depth.svg" ] && ok || bad "no queue chart without queues"
+# The bundled SQS workers keep up; with the old minimum of 1 worker (below the
+# 1.15 erlangs of load) the pool cycles and the report says the queue oscillates.
+W=data/architectures/gallery_sqs_workers.json
+expect_exit 0 "workers" -- "$LAMBDASIM" run --config "$W" --out "$TMPD/wk"
+if grep -q "oscillates\|grows" "$TMPD/out"; then bad "the bundled workers' queue is steady"; else ok; fi
+expect_grep "c5.large" "$TMPD/wk/summary.json" "the README's c5.large, priced from the catalogue"
+expect_exit 0 "workers, min 1" -- "$LAMBDASIM" run --config "$W" --set queues.uploads.consumer.autoscale.min=1 --out "$TMPD/wk1"
+expect_grep "^verdict: Queue depth oscillates in this design" "$TMPD/out" "min 1: the terminal flags the queue"
+expect_grep "Queue depth oscillates" "$TMPD/wk1/report.html" "min 1: the report flags the queue"
 report reports_cli

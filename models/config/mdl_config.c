@@ -192,6 +192,9 @@ static const sim_opt k_billing_rows[] = {
       .doc = "`YYYY-MM-DD`: bill the month of that date (`month` wins when both are given)" },
     { "catalog", MDL__PATH(mdl_config, catalog_file), .def_doc = "`DATA/prices/<region>.json`",
       .write = write_catalog, .doc = "another price catalogue file" },
+    { "month_index", MDL__INT(mdl_config, month_index), .def = 1, .min = 1, .max = 1200,
+      .doc = "the month `cost.monthly` projects: month N of steady growth, whose storage is the "
+             "average stock of that month (README \"The month\")" },
 };
 static const sim_opt_table k_billing = SIM_OPT_TABLE("billing", k_billing_rows, check_billing);
 
@@ -231,6 +234,7 @@ static const sim_opt_dist_def k_ddb_write = { SIM_DIST_LOGNORMAL, 8.0, 0.4 };
 static const sim_opt_dist_def k_rek = { SIM_DIST_LOGNORMAL, 400.0, 0.3 };
 static const sim_opt_dist_def k_efs_read = { SIM_DIST_LOGNORMAL, 3.0, 0.5 };
 static const sim_opt_dist_def k_efs_write = { SIM_DIST_LOGNORMAL, 6.0, 0.5 };
+static const sim_opt_dist_def k_s3_delete = { SIM_DIST_LOGNORMAL, 20.0, 0.5 };
 
 #define SVC_LATENCY(key, op, def, what) \
     { key, MDL__DIST(mdl_config, svc_latency[op]), .dist_def = &(def), .unit = "ms", \
@@ -239,15 +243,24 @@ static const sim_opt_dist_def k_efs_write = { SIM_DIST_LOGNORMAL, 6.0, 0.5 };
     { "mbps", MDL__NUM(mdl_config, svc_mbps[op]), .def = (rate), .min = 0.001, .max = 1e6, \
       .unit = "MB/s", .parse = parse_mbps, .doc = "transfer rate of the calls' payload bytes" }
 
-/* Rows in the order the effective config has always listed them. */
+/* The stock a service's storage starts from (README "The month"). */
+#define SVC_INITIAL(stock, what) \
+    { "initial_gb", MDL__NUM(mdl_config, stock_initial_gb[stock]), .def = 0, .min = 0, \
+      .max = 1e9, .unit = "GB", .doc = what " stored when the run starts; writes add to it " \
+      "(and deletes take away), and the month bills the average of this stock" }
+
+/* Rows in the order the effective config has always listed them, new ones last. */
 static const sim_opt k_s3_rows[] = {
     SVC_LATENCY("get_latency", MDL_CALL_S3_GET, k_s3_get, "an S3 GET"),
     SVC_MBPS(MDL_CALL_S3_GET, 90.0),
     SVC_LATENCY("put_latency", MDL_CALL_S3_PUT, k_s3_put, "an S3 PUT"),
+    SVC_LATENCY("delete_latency", MDL_CALL_S3_DELETE, k_s3_delete, "an S3 DELETE (assumed as a GET)"),
+    SVC_INITIAL(MDL_STOCK_S3, "S3 Standard GB"),
 };
 static const sim_opt k_ddb_rows[] = {
     SVC_LATENCY("read_latency", MDL_CALL_DDB_READ, k_ddb_read, "a DynamoDB read"),
     SVC_LATENCY("write_latency", MDL_CALL_DDB_WRITE, k_ddb_write, "a DynamoDB write"),
+    SVC_INITIAL(MDL_STOCK_DDB, "table GB"),
 };
 static const sim_opt k_rek_rows[] = {
     SVC_LATENCY("latency", MDL_CALL_REKOGNITION, k_rek, "a Rekognition DetectLabels call"),
@@ -256,6 +269,7 @@ static const sim_opt k_efs_rows[] = {
     SVC_LATENCY("read_latency", MDL_CALL_EFS_READ, k_efs_read, "an EFS read"),
     SVC_MBPS(MDL_CALL_EFS_READ, 100.0),
     SVC_LATENCY("write_latency", MDL_CALL_EFS_WRITE, k_efs_write, "an EFS write"),
+    SVC_INITIAL(MDL_STOCK_EFS, "EFS Standard GB"),
 };
 static const sim_opt_table k_s3 = SIM_OPT_TABLE("services.s3", k_s3_rows, NULL);
 static const sim_opt_table k_ddb = SIM_OPT_TABLE("services.dynamodb", k_ddb_rows, NULL);

@@ -57,7 +57,10 @@ typedef enum { MDL_REUSE_MRU, MDL_REUSE_LRU, MDL_REUSE_NEWEST, MDL_REUSE_RANDOM 
 typedef enum { MDL_SCALING_2023, MDL_SCALING_BURST } mdl_scaling;
 typedef enum { MDL_CALL_S3_GET, MDL_CALL_S3_PUT, MDL_CALL_DDB_READ, MDL_CALL_DDB_WRITE,
                MDL_CALL_REKOGNITION, MDL_CALL_EFS_READ, MDL_CALL_EFS_WRITE,
-               MDL_CALL_COUNT } mdl_call_op;
+               MDL_CALL_S3_DELETE, MDL_CALL_COUNT } mdl_call_op;
+/* Storage that accumulates over a run (README "The month"): a stock that
+ * starts at services.<svc>.initial_gb and grows with what is written. */
+typedef enum { MDL_STOCK_S3, MDL_STOCK_EFS, MDL_STOCK_DDB, MDL_STOCK_COUNT } mdl_stock_id;
 typedef enum { MDL_ARRIVALS_POISSON, MDL_ARRIVALS_DETERMINISTIC } mdl_arrival_process;
 typedef enum { MDL_WL_ARRIVALS, MDL_WL_TRACE, MDL_WL_GENERATOR } mdl_workload_kind;
 typedef enum { MDL_TRACE_CSV, MDL_TRACE_AZURE2019, MDL_TRACE_AZURE2021 } mdl_trace_format;
@@ -101,6 +104,7 @@ typedef struct mdl_function_cfg {
     bool image_package;           /* container image: INIT billing rule differs */
     int ephemeral_storage_mb;
     double timeout_s;
+    double response_bytes;        /* what the handler returns (0: nothing sized) */
     double keep_alive_s;
     double keep_alive_jitter_s;   /* expiry uniform in [T - j, T + j] */
     mdl_reuse reuse;
@@ -227,12 +231,14 @@ typedef struct mdl_config {
     int granularity_ms;           /* 1 (since 2020-12) or 100 (legacy) */
     char month[8];                /* "YYYY-MM" billed (dated rules), "" = catalogue's */
     char catalog_file[512];       /* billing.catalog, resolved ("" = the region's) */
+    int month_index;              /* billing.month_index: the month projected (1 = the first) */
     mdl_catalog *catalog;         /* owned; loaded for `region` (or billing.catalog) */
     char region[32];
     double async_max_event_age_s;
     int async_max_retries;
     sim_dist svc_latency[MDL_CALL_COUNT];   /* per service call, ms */
     double svc_mbps[MDL_CALL_COUNT];        /* transfer rate for payload bytes */
+    double stock_initial_gb[MDL_STOCK_COUNT]; /* storage at the start (services.<svc>.initial_gb) */
     mdl_function_cfg fn[MDL_MAX_FUNCTIONS];
     int nfn;
     mdl_queue_cfg q[MDL_MAX_QUEUES];

@@ -13,10 +13,12 @@ MDL__ENUM_OK(mdl_entry_type);
 MDL__ENUM_OK(mdl_sfn_type);
 
 /* Per front door: mean overhead ms (lognormal, cv 0.5), timeout s, payload MB.
- * Timeouts and payloads (README "Config keys"): Function URL: the
- * function's own timeout up to 15 min, 6 MB buffered; HTTP API 30 s hard,
- * 10 MB; REST 29 s default, 10 MB.  Overheads: assumptions inside the
- * reported 5-20 ms API Gateway range; a Function URL has no gateway hop. */
+ * Timeouts and payloads (README "Reference facts", API Gateway): Function
+ * URL: the function's own timeout up to 15 min, 6 MB buffered; HTTP API
+ * 30 s, a hard limit (HTTP_API_MAX_TIMEOUT_S), 10 MB; REST 29 s by
+ * default, which Regional and private REST APIs may raise since 2024-06,
+ * 10 MB.  Overheads: assumptions inside the reported 5-20 ms API Gateway
+ * range; a Function URL has no gateway hop. */
 static const mdl__door k_doors[MDL_ENTRY_TYPE_COUNT] = {
     [MDL_ENTRY_DIRECT] = { 0.0, 900.0, 6.0 },
     [MDL_ENTRY_FUNCTION_URL] = { 4.0, 900.0, 6.0 },
@@ -32,6 +34,8 @@ static const mdl__door k_doors[MDL_ENTRY_TYPE_COUNT] = {
 };
 /* The overhead's cv (an assumption). */
 #define DOOR_CV 0.5
+/* An HTTP API's integration timeout cannot exceed 30 s (API Gateway quotas). */
+#define HTTP_API_MAX_TIMEOUT_S 30.0
 
 static mdl_entry_type type_of(const void *base) { return ((const mdl_entry_cfg *)base)->type; }
 static bool is_sfn(const void *b) { return type_of(b) == MDL_ENTRY_STEPFUNCTIONS; }
@@ -89,6 +93,21 @@ static sim_status parse_overhead(const sim_opt_ctx *c, const sim_opt *r, json_ob
     double m = k_doors[e->type].mean_ms;
     if (m > 0) sim_dist_lognormal_mean_cv(&e->overhead, m, DOOR_CV);
     else sim_dist_deterministic(&e->overhead, 0);
+    return SIM_OK;
+}
+
+/* Absent: the door's own (k_doors).  An HTTP API cannot wait longer than
+ * 30 s; a REST API can, since the 2024 quota increase. */
+static sim_status parse_timeout(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                                const char *path, void *base)
+{
+    mdl_entry_cfg *e = base;
+    SIM_TRY(sim_opt_read(c, r, obj, path, base));
+    char p[512];
+    if (e->type == MDL_ENTRY_APIGW_HTTP && e->timeout_s > HTTP_API_MAX_TIMEOUT_S)
+        SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, sim_opt_path(p, sizeof p, path, r),
+                      "an HTTP API waits at most %g s (a hard quota), got %g; a REST API "
+                      "(apigw_rest) can wait longer", HTTP_API_MAX_TIMEOUT_S, e->timeout_s);
     return SIM_OK;
 }
 
@@ -218,7 +237,10 @@ static const sim_opt k_entry_rows[] = {
       .unit = "ms", .parse = parse_overhead, .doc = "latency the front door adds per request" },
     { "timeout_s", MDL__NUM(mdl_entry_cfg, timeout_s), .def_fn = door_timeout,
       .def_doc = "by `type` (below)", .min = 0.05, .max = 900, .unit = "s",
-      .doc = "the door's timeout: the client fails, Lambda runs on and bills" },
+      .parse = parse_timeout,
+      .doc = "the door's timeout: the client fails, Lambda runs on and bills.  `apigw_http`: at "
+             "most 30 s; `apigw_rest`: 29 s by default, more allowed (Regional and private REST "
+             "APIs since 2024-06, at a lower account throttle)" },
     { "max_payload_mb", MDL__NUM(mdl_entry_cfg, max_payload_bytes), .per = 1.0 / 1048576,
       .def_fn = door_payload, .def_doc = "by `type` (below)", .min = 0, .max = 1e6, .unit = "MB",
       .doc = "the door's payload limit (Lambda's 6 MB sync / 1 MB async limits apply too)" },

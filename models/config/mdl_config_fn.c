@@ -18,7 +18,7 @@ static const char *const k_call_names[MDL_CALL_COUNT] = {
     [MDL_CALL_S3_GET] = "s3.get", [MDL_CALL_S3_PUT] = "s3.put",
     [MDL_CALL_DDB_READ] = "dynamodb.read", [MDL_CALL_DDB_WRITE] = "dynamodb.write",
     [MDL_CALL_REKOGNITION] = "rekognition", [MDL_CALL_EFS_READ] = "efs.read",
-    [MDL_CALL_EFS_WRITE] = "efs.write" };
+    [MDL_CALL_EFS_WRITE] = "efs.write", [MDL_CALL_S3_DELETE] = "s3.delete" };
 
 sim_status mdl__name_ok(const sim_opt_ctx *c, const char *path, const char *name)
 {
@@ -141,7 +141,8 @@ static const sim_opt k_call_rows[] = {
     [C_SERVICE] = { "service", .type = SIM_OPT_ENUM, .choices = k_services,
                     .flags = SIM_OPT_REQUIRED, .doc = "the AWS service called" },
     [C_OP] = { "op", .type = SIM_OPT_STRING, .def_doc = "required (not rekognition)",
-               .doc = "`s3`: `get` or `put`; `dynamodb` and `efs`: `read` or `write`" },
+               .doc = "`s3`: `get`, `put` or `delete` (`bytes`: the object's size, taken off "
+                      "the stored stock); `dynamodb` and `efs`: `read` or `write`" },
     [C_BYTES] = { "bytes", .type = SIM_OPT_ANY, .type_doc = "number or string", .def_doc = "0",
                   .unit = "B",
                   .schema = schema_bytes,
@@ -156,13 +157,17 @@ static sim_status call_op(const sim_opt_ctx *c, int svc, const char *op, const c
                           mdl_call_op *out)
 {
     static const struct { mdl_call_op read, write; const char *what; } k_ops[] = {
-        { MDL_CALL_S3_GET, MDL_CALL_S3_PUT, "s3 op must be get or put" },
+        { MDL_CALL_S3_GET, MDL_CALL_S3_PUT, "s3 op must be get, put or delete" },
         { MDL_CALL_DDB_READ, MDL_CALL_DDB_WRITE, "dynamodb op must be read or write" },
         { MDL_CALL_REKOGNITION, MDL_CALL_REKOGNITION, "" },
         { MDL_CALL_EFS_READ, MDL_CALL_EFS_WRITE, "efs op must be read or write" },
     };
     bool is_read = strcmp(op, "get") == 0 || strcmp(op, "read") == 0;
     bool is_write = strcmp(op, "put") == 0 || strcmp(op, "write") == 0;
+    if (svc == 0 && strcmp(op, "delete") == 0) {   /* S3 only: frees storage, costs nothing */
+        *out = MDL_CALL_S3_DELETE;
+        return SIM_OK;
+    }
     if (svc == 2) is_read = true;
     if (!is_read && !is_write)
         SIM_JSON_FAIL(c->err, SIM_EUNKNOWN, c->doc, pk, "%s, got '%s'", k_ops[svc].what, op);
@@ -367,9 +372,15 @@ static const sim_opt k_function_rows[] = {
       .doc = "`zip` or a container `image` (the INIT billing rule)" },
     { "ephemeral_storage_mb", MDL__INT(mdl_function_cfg, ephemeral_storage_mb), .def = 512,
       .min = 512, .max = 10240, .unit = "MB", .doc = "/tmp size (billed above 512 MB)" },
-    { "timeout_s", MDL__NUM(mdl_function_cfg, timeout_s), .def = 900, .min = 1, .max = 900,
+    { "timeout_s", MDL__NUM(mdl_function_cfg, timeout_s), .def = 3, .min = 1, .max = 900,
       .unit = "s", .doc = "the function timeout kills the handler, billed to the timeout; the "
-                          "environment is reset (default: the maximum, not the console's 3 s)" },
+                          "environment is reset.  **The default is AWS's: 3 s** (set it for "
+                          "any handler that may run longer)" },
+    { "response_bytes", MDL__NUM(mdl_function_cfg, response_bytes), .def = 0, .min = 0,
+      .max = 6291456, .unit = "B",
+      .doc = "what the handler returns when the workload does not size the response (every op "
+             "but a `view`); behind a Function URL or API Gateway it leaves AWS as data transfer "
+             "out" },
     { "keep_alive_s", MDL__NUM(mdl_function_cfg, keep_alive_s), .def = 600, .min = 0, .max = 1e9,
       .unit = "s", .doc = "idle environments expire after this (SimFaaS and the ~10 min measured "
                           "on AWS)" },

@@ -15,7 +15,6 @@ struct mdl_door {
     gsl_rng *r_overhead, *r_cache;
     double tokens, t_tokens;            /* API Gateway's throttle bucket */
     int meter_cache;                    /* REST cache registration, -1: none */
-    bool responds;                      /* the response leaves AWS (DTO is billed) */
     uint64_t cache_hits;
 };
 
@@ -84,13 +83,6 @@ void mdl_door_receive(mdl_door *d, int32_t ri, int fn)
         mdl_lambda_invoke(d->lambda, fn, ri);
 }
 
-void mdl_door_respond(mdl_door *d, int32_t ri, mdl_outcome o)
-{
-    const mdl_req *r = mdl_req_at(d->core, ri);
-    if (d->responds && o == MDL_OUT_OK && r->resp_bytes > 0 && mdl_core_measuring(d->core))
-        mdl_meter_dto(d->core->meter, r->resp_bytes / 1e9);   /* the response leaves AWS */
-}
-
 static void door_on_event(sim_engine *e, void *self, const sim_event *ev)
 {
     mdl_door *d = self;
@@ -117,7 +109,6 @@ sim_status mdl_door_create(mdl_core *core, const mdl_entry_cfg *en, const char *
     snprintf(name, sizeof name, "%s/cache", path);
     d->r_cache = sim_engine_rng(core->e, name);
     d->tokens = en->throttle_burst;
-    d->responds = en->type != MDL_ENTRY_DIRECT;
     d->meter_cache = -1;
     if (en->type == MDL_ENTRY_APIGW_REST && en->cache_hit_ratio > 0) {
         snprintf(name, sizeof name, "%s.cache.size_gb", path);

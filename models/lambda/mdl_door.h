@@ -6,8 +6,8 @@
  * throttle (a token bucket), meters its requests, adds its overhead, may
  * answer from the REST stage cache, and invokes the function: synchronously
  * (the client waits up to the door's timeout) or, for a direct async entry,
- * as an event.  When the request finishes the entry calls
- * mdl_door_respond, which meters the response leaving AWS.
+ * as an event.  The entry meters the response when the request finishes
+ * (mdl_meter_response).
  *
  * Ownership: the entry creates and destroys its door.  Cost: O(1) per
  * request, no allocation.
@@ -31,8 +31,6 @@ void mdl_door_destroy(mdl_door *d);
 
 /* Client request ri, for function fn, as it arrives (its t_arrival is now). */
 void mdl_door_receive(mdl_door *d, int32_t ri, int fn);
-/* Request ri finished with outcome o (before it is freed). */
-void mdl_door_respond(mdl_door *d, int32_t ri, mdl_outcome o);
 
 /* Requests answered from the cache (after the warm-up). */
 uint64_t mdl_door_cache_hits(const mdl_door *d);

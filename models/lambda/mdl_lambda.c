@@ -490,6 +490,12 @@ static void lambda_results(const void *self, json_object *root, double t_end)
     json_object_object_add(root, "functions", fns);
 }
 
+double mdl_lambda_response_bytes(const mdl_lambda *l, int fn)
+{
+    SIM_ASSERT(fn >= 0 && fn < l->nfn);
+    return l->fn[fn]->cfg->response_bytes;
+}
+
 static void lambda_destroy(void *self)
 {
     mdl_lambda *l = self;

@@ -36,4 +36,8 @@ void mdl_lambda_invoke_at(mdl_lambda *l, int fn, int32_t ri, double t);
  * are named after it.  Returns its index. */
 int mdl_lambda_clone(mdl_lambda *l, int template_fn, const char *name, double memory_mb);
 
+/* What function fn returns (its config's response_bytes; a clone's is its
+ * template's). */
+double mdl_lambda_response_bytes(const mdl_lambda *l, int fn);
+
 #endif /* MDL_LAMBDA_H */

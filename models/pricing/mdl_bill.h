@@ -63,7 +63,13 @@ double mdl_bill_item_quantity(const mdl_bill *b, mdl_service s, const char *item
  * and month.  Caller puts the object. */
 json_object *mdl_bill_to_json(const mdl_bill *b);
 
-/* A readable table of the same content. */
+/* A readable table of the same content: `lambdasim cost`'s text. */
 void mdl_bill_print_text(const mdl_bill *b, FILE *fp);
+/* The same table from a bill's JSON (mdl_bill_to_json's, e.g. a run's
+ * cost.monthly), so every command prints a bill the one way. */
+void mdl_bill_print_json(json_object *bill, FILE *fp);
+/* A number as bills show it: integers plainly, others in fixed notation
+ * without trailing zeros (0.0000166667).  Returns buf. */
+const char *mdl_bill_fmt_num(double v, char *buf, size_t n);
 
 #endif /* MDL_BILL_H */

@@ -39,7 +39,7 @@ static void s3_upload(mdl_entry *en, int32_t ri)
 {
     mdl_core *core = en->core;
     mdl_meter_s3_put(core->meter, 1);
-    mdl_s3_store(core, mdl_req_at(core, ri)->bytes);
+    mdl_stock_add(core, MDL_STOCK_S3, mdl_req_at(core, ri)->bytes);
     double d = sim_dist_sample(&en->cfg->notify_delay, en->r_notify) / 1e3;
     sim_engine_after(core->e, d, EV_S3_NOTIFY, en->comp, (uint64_t)ri);
 }
@@ -91,7 +91,7 @@ static void client_done(void *ctx, int32_t ri, mdl_outcome o)
     mdl_entry *en = ctx;
     mdl_core *core = en->core;
     const mdl_req *r = mdl_req_at(core, ri);
-    if (en->door && r->resp_bytes > 0) mdl_door_respond(en->door, ri, o);
+    mdl_meter_response(core, ri, o, en->cfg->type);
     if (r->counted) {
         en->live_counted--;
         if (o == MDL_OUT_OK) {

@@ -18,7 +18,11 @@ struct mdl_scenario {
     bool failed;                        /* a service stopped the run (mdl_core_fail) */
     sim_error fail_err;
     mdl_bill *bill;                     /* the simulated period */
-    mdl_bill *bill_month;               /* usage scaled to a 730-hour month */
+    mdl_bill *bill_month;               /* month N: flows scaled, stocks averaged */
+    struct {                            /* the month's stocks (README "The month") */
+        double initial_gb, growth_gb, avg_gb;
+    } month_stock[MDL_STOCK_COUNT];
+    double month_scale;                 /* 730 h over the measured span */
     /* progress callback */
     void (*progress)(void *ctx, double t, double end);
     void *progress_ctx;

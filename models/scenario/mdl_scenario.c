@@ -132,7 +132,12 @@ static void warmup_end(mdl_scenario *s, double now)
     for (int k = 0; k < MDL_SID_COUNT; k++)
         if (k_services[k]->reset_stats) k_services[k]->reset_stats(s->core.svc[k], now);
     mdl_meter_reset(s->core.meter);
-    s->core.s3_gb_month = 0;
+    for (int k = 0; k < MDL_STOCK_COUNT; k++) {
+        mdl_stock *st = &s->core.stock[k];
+        mdl_stock_settle(st, now);
+        st->start_gb = st->level_gb;
+        st->added_gb = st->gb_month = 0;
+    }
     memset(&s->ts_last, 0, sizeof s->ts_last);
 }
 
@@ -165,6 +170,8 @@ sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t re
     c->t_measure = cfg->warmup_s;
     c->origin[MDL_ORIGIN_CLIENT] = (mdl_origin){ NULL, NULL };
     c->norigin = 1;
+    for (int k = 0; k < MDL_STOCK_COUNT; k++)
+        c->stock[k].level_gb = c->stock[k].start_gb = cfg->stock_initial_gb[k];
     s->comp_ctl = sim_engine_add_component(c->e, &k_ctl_ops, s);
     /* The meter first: each service registers with it as it is built. */
     mdl_meter_opts mo = { cfg->free_tier, cfg->granularity_ms, cfg->month[0] ? cfg->month : NULL };
@@ -230,6 +237,62 @@ static void run_engine(mdl_scenario *s)
     }
 }
 
+/* Month n of steady growth of a stock that starts at `initial` and grows
+ * by `per_month` (GB): its average level, never below 0 (a shrinking stock
+ * empties, then stays empty). */
+static double month_stock_gb(double initial, double per_month, int n)
+{
+    double a = initial + per_month * (n - 1), b = initial + per_month * n;
+    if (a >= 0 && b >= 0) return (a + b) / 2;
+    if (a <= 0 && b <= 0) return 0;
+    double hi = a > b ? a : b;   /* the positive triangle, over the whole month */
+    return hi * hi / (2 * fabs(b - a));
+}
+
+/* Each stock's storage on the meter: GB-months of the span (the integral
+ * of its level), or of month N (its average); nothing for a stock that
+ * was never written and starts empty. */
+static void meter_stocks(mdl_meter *m, mdl_usage *u, const double gb_month[MDL_STOCK_COUNT])
+{
+    if (m) {
+        if (gb_month[MDL_STOCK_S3] > 0) mdl_meter_s3_storage(m, gb_month[MDL_STOCK_S3]);
+        if (gb_month[MDL_STOCK_EFS] > 0) mdl_meter_efs_storage(m, gb_month[MDL_STOCK_EFS], 0, 0);
+        if (gb_month[MDL_STOCK_DDB] > 0) mdl_meter_ddb_storage(m, gb_month[MDL_STOCK_DDB]);
+        return;
+    }
+    static const mdl_service svc[MDL_STOCK_COUNT] = { MDL_SVC_S3, MDL_SVC_EFS, MDL_SVC_DYNAMODB };
+    u->s3_storage_gb_month = gb_month[MDL_STOCK_S3];
+    u->efs_standard_gb_month = gb_month[MDL_STOCK_EFS];
+    u->ddb_storage_gb_month = gb_month[MDL_STOCK_DDB];
+    for (int k = 0; k < MDL_STOCK_COUNT; k++)
+        if (gb_month[k] > 0) u->present[svc[k]] = true;
+}
+
+/* The month: every flow (requests, GB-s, hours, bytes out) of the measured
+ * span scaled to 730 hours, so tiers and free allowances apply to monthly
+ * totals (a day's bill times 30 would be wrong), and every stock at its
+ * average over month N of steady growth (a stock is not a flow: a day's
+ * storage times 30 would be wrong too). */
+static sim_status bill_month(mdl_scenario *s, double span, sim_error *err)
+{
+    mdl_core *c = &s->core;
+    s->month_scale = 730.0 * 3600.0 / span;
+    double gbm[MDL_STOCK_COUNT];
+    for (int k = 0; k < MDL_STOCK_COUNT; k++) {
+        double init = c->cfg->stock_initial_gb[k], grow = c->stock[k].added_gb * s->month_scale;
+        gbm[k] = month_stock_gb(init, grow, c->cfg->month_index);
+        s->month_stock[k].initial_gb = init;
+        s->month_stock[k].growth_gb = grow;
+        s->month_stock[k].avg_gb = gbm[k];
+    }
+    mdl_usage month;
+    mdl_usage_scale(mdl_meter_usage(c->meter), s->month_scale, &month);
+    meter_stocks(NULL, &month, gbm);
+    sim_status st = mdl_bill_compute(c->cfg->catalog, &month, &s->bill_month, err);
+    mdl_usage_scale_free(&month);
+    return st;
+}
+
 /* The end of the run: what accrues over time, then the bills. */
 static sim_status bill_run(mdl_scenario *s, sim_error *err)
 {
@@ -237,20 +300,14 @@ static sim_status bill_run(mdl_scenario *s, sim_error *err)
     double span = c->cfg->duration_s - c->t_measure;
     for (int k = 0; k < MDL_SID_COUNT; k++)
         if (k_services[k]->meter_end) SIM_TRY(k_services[k]->meter_end(c->svc[k], span, err));
-    if (c->s3_gb_month > 0)
-        mdl_meter_s3_storage(c->meter, c->s3_gb_month);
-    /* The bill of the simulated period, and of the same usage scaled to a
-     * 730-hour month: tiers and free allowances apply to monthly totals, so
-     * a day's bill times 30 would be wrong. */
-    SIM_TRY(mdl_bill_compute(c->cfg->catalog, mdl_meter_usage(c->meter), &s->bill, err));
-    if (span > 0) {
-        mdl_usage scaled;
-        mdl_usage_scale(mdl_meter_usage(c->meter), 730.0 * 3600.0 / span, &scaled);
-        sim_status bs = mdl_bill_compute(c->cfg->catalog, &scaled, &s->bill_month, err);
-        mdl_usage_scale_free(&scaled);
-        SIM_TRY(bs);
+    double gbm[MDL_STOCK_COUNT];
+    for (int k = 0; k < MDL_STOCK_COUNT; k++) {
+        mdl_stock_settle(&c->stock[k], c->cfg->duration_s);
+        gbm[k] = c->stock[k].gb_month;
     }
-    return SIM_OK;
+    meter_stocks(c->meter, NULL, gbm);
+    SIM_TRY(mdl_bill_compute(c->cfg->catalog, mdl_meter_usage(c->meter), &s->bill, err));
+    return span > 0 ? bill_month(s, span, err) : SIM_OK;
 }
 
 sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err)
@@ -273,16 +330,50 @@ sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err)
 
 const mdl_usage *mdl_scenario_usage(const mdl_scenario *s) { return mdl_meter_usage(s->core.meter); }
 const mdl_bill *mdl_scenario_bill(const mdl_scenario *s) { return s->bill; }
+const mdl_bill *mdl_scenario_bill_month(const mdl_scenario *s) { return s->bill_month; }
 
 uint64_t mdl_scenario_events(const mdl_scenario *s) { return sim_engine_events(s->core.e); }
 
-/* The bill's sections: the simulated period, and the monthly projection. */
+static const char *const k_stock_names[MDL_STOCK_COUNT] = { "s3", "efs", "dynamodb" };
+
+/* cost.monthly: the month's bill (the same lines as `lambdasim cost`), how
+ * it was projected, and the stocks it bills. */
+static json_object *monthly_json(const mdl_scenario *s)
+{
+    json_object *mo = mdl_bill_to_json(s->bill_month);
+    char label[96];
+    snprintf(label, sizeof label, "month %d of steady growth (730 h)", s->core.cfg->month_index);
+    sim_json_add_string(mo, "label", label);
+    sim_json_add_int(mo, "month_index", s->core.cfg->month_index);
+    sim_json_add_double(mo, "hours", 730.0);
+    sim_json_add_double(mo, "scale", s->month_scale);
+    json_object *stocks = json_object_new_object();
+    for (int k = 0; k < MDL_STOCK_COUNT; k++) {
+        if (s->month_stock[k].avg_gb <= 0 && s->month_stock[k].growth_gb == 0) continue;
+        json_object *so = json_object_new_object();
+        sim_json_add_double(so, "initial_gb", s->month_stock[k].initial_gb);
+        sim_json_add_double(so, "growth_gb_per_month", s->month_stock[k].growth_gb);
+        sim_json_add_double(so, "average_gb", s->month_stock[k].avg_gb);
+        json_object_object_add(stocks, k_stock_names[k], so);
+    }
+    json_object_object_add(mo, "stocks", stocks);
+    return mo;
+}
+
+/* The cost section: the month first, then the bill of the simulated span
+ * (labelled so), and monthly_projection, the month's totals under their
+ * old name (deprecated: kept for one release, README "What it reports"). */
 static json_object *cost_json(const mdl_scenario *s)
 {
-    json_object *cost = mdl_bill_to_json(s->bill);
+    json_object *cost = json_object_new_object();
+    if (s->bill_month) json_object_object_add(cost, "monthly", monthly_json(s));
+    json_object *span = mdl_bill_to_json(s->bill);
+    json_object_object_foreach(span, key, val)
+        json_object_object_add(cost, key, json_object_get(val));
+    json_object_put(span);
+    sim_json_add_string(cost, "label", "the simulated span");
     sim_json_add_double(cost, "period_s", s->core.cfg->duration_s - s->core.t_measure);
     if (s->bill_month) {
-        /* The simulated usage scaled to a 730-hour month, then billed. */
         json_object *mo = json_object_new_object();
         sim_json_add_double(mo, "total_usd", mdl_bill_total_usd(s->bill_month));
         json_object *sv = json_object_new_object();
@@ -300,10 +391,11 @@ json_object *mdl_scenario_results(const mdl_scenario *s)
 {
     double t_end = s->core.cfg->duration_s;
     json_object *root = json_object_new_object();
-    for (int k = 0; k < MDL_SID_COUNT; k++)
-        if (k_services[k]->results) k_services[k]->results(s->core.svc[k], root, t_end);
+    /* The month is the headline: the cost section comes first. */
     if (s->bill)
         json_object_object_add(root, "cost", cost_json(s));
+    for (int k = 0; k < MDL_SID_COUNT; k++)
+        if (k_services[k]->results) k_services[k]->results(s->core.svc[k], root, t_end);
     sim_json_add_int(root, "events", (int64_t)sim_engine_events(s->core.e));
     sim_json_add_int(root, "seed", (int64_t)sim_engine_seed(s->core.e));
     return root;

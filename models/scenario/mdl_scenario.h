@@ -64,6 +64,9 @@ json_object *mdl_scenario_results(const mdl_scenario *s);
  * and its bill, computed at the end of the run (NULL before). */
 const mdl_usage *mdl_scenario_usage(const mdl_scenario *s);
 const mdl_bill *mdl_scenario_bill(const mdl_scenario *s);
+/* The month's bill (README "The month"): the span's flows scaled to 730
+ * hours, every stock at its average over month billing.month_index. */
+const mdl_bill *mdl_scenario_bill_month(const mdl_scenario *s);
 uint64_t mdl_scenario_events(const mdl_scenario *s);
 
 #endif /* MDL_SCENARIO_H */

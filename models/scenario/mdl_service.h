@@ -109,13 +109,24 @@ typedef struct mdl_origin {
 
 /* ---- the core's state, as services see it ------------------------------------ */
 
+/* Storage that accumulates (S3 objects, EFS files, DynamoDB items): its
+ * level, and its time integral over the measured span (README "The
+ * month").  GB are 1e9 bytes; a GB-month is 730 hours of a GB. */
+typedef struct mdl_stock {
+    double level_gb;      /* stored now (never below 0) */
+    double start_gb;      /* at the start of measurement */
+    double added_gb;      /* net change since the start of measurement */
+    double gb_month;      /* integral of the level since then, to t_last */
+    double t_last;        /* when the integral was last brought up to date */
+} mdl_stock;
+
 typedef struct mdl_core {
     sim_engine *e;
     const mdl_config *cfg;
     mdl_meter *meter;            /* the bill's usage, metered per event */
     FILE *log;                   /* one CSV row per finished invocation (NULL: none) */
     double t_measure;            /* start of measurement: the end of the warm-up */
-    double s3_gb_month;          /* storage of objects PUT during the run (mdl_s3_store) */
+    mdl_stock stock[MDL_STOCK_COUNT];  /* storage written during the run (mdl_stock_add) */
     mdl_req *rq;                 /* the request pool; moves when it grows */
     int32_t nrq, caprq, rq_free;
     mdl_origin origin[MDL_MAX_ORIGINS];
@@ -168,10 +179,20 @@ void mdl_core_fail(mdl_core *c, const sim_error *err);
  * stands for "bytes": "request". */
 double mdl_calls_ms(const mdl_core *c, const mdl_call *calls, int n, gsl_rng *rng,
                     double req_bytes);
-/* Their usage on the meter (S3 requests and storage, DynamoDB units, ...). */
+/* Their usage on the meter (S3 requests, DynamoDB units, ...) and their
+ * writes and deletes on the stocks. */
 void mdl_calls_meter(mdl_core *c, const mdl_call *calls, int n, double req_bytes);
-/* An object PUT now is stored until the end of the run (S3 GB-month). */
-void mdl_s3_store(mdl_core *c, double bytes);
+/* `bytes` written to (deleted from, when negative) a stock now. */
+void mdl_stock_add(mdl_core *c, mdl_stock_id s, double bytes);
+/* Bring a stock's integral up to `now` (the end of the run, the warm-up). */
+void mdl_stock_settle(mdl_stock *st, double now);
+
+/* A client's request ri, which entered through a door of type `door`,
+ * finished with outcome o: the one place where a response that leaves AWS
+ * is metered as data transfer out (Function URLs and API Gateway; a direct
+ * entry's caller is inside AWS).  Its size: the workload's (a viewed
+ * object), else the serving function's response_bytes. */
+void mdl_meter_response(mdl_core *c, int32_t ri, mdl_outcome o, mdl_entry_type door);
 
 /* ---- the hooks ------------------------------------------------------------------ */
 

@@ -23,6 +23,7 @@ struct mdl_source {
     int default_fn;                     /* the entry's target */
     int template_fn;                    /* config function cloned per trace function, -1 */
     int mix_fn[MDL_MAX_ROUTES];         /* built-in mix: op -> function */
+    bool mix_view[MDL_MAX_ROUTES];      /* the op is a view: its payload is the response */
     int op_route[WL_OP_COUNT];          /* trace op -> function via entry.routes (-1: default) */
     /* a trace or generator, and its pending arrival */
     wl_source *src;
@@ -42,6 +43,7 @@ static void resolve_routes(mdl_source *s, const mdl_entry_cfg *en)
     s->default_fn = en->target[0] ? mdl_config_find_function(cfg, en->target) : 0;
     for (int i = 0; i < w->nmix; i++) {
         s->mix_fn[i] = s->default_fn;
+        s->mix_view[i] = strcmp(w->mix_op[i], wl_op_name(WL_OP_VIEW)) == 0;
         for (int r = 0; r < en->nroutes; r++)
             if (strcmp(en->route_op[r], w->mix_op[i]) == 0)
                 s->mix_fn[i] = mdl_config_find_function(cfg, en->route_fn[r]);
@@ -143,7 +145,9 @@ static void builtin_arrival(mdl_source *s, int32_t ri)
             acc += w->mix_w[i];
             if (u < acc) { op = i; break; }
         }
-        r->bytes = w->mix_bytes[op];
+        /* As a trace's: a view returns the object, other ops send it. */
+        if (s->mix_view[op]) r->resp_bytes = w->mix_bytes[op];
+        else r->bytes = w->mix_bytes[op];
         fi = s->mix_fn[op];
     }
     double t = sim_engine_now(s->core->e) + next_gap(s);

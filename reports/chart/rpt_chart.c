@@ -216,13 +216,32 @@ static void label(const rpt_plot *pl, double x, double y, int size, char hj, cha
     rpt_pl_alabel(pl, hj, vj, s);
 }
 
+/* The title, centred: set smaller until it fits the width, then shortened
+ * with "..." (viewers substitute wider fonts for Helvetica: 1.18 leaves
+ * room), so the frame never cuts it off. */
+static void draw_title(const rpt_plot *pl, double w, double y, const char *title)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", title);
+    double room = w - 24;
+    int fs = FONT_TITLE;
+    for (; fs > 11; fs--) {
+        rpt_pl_ffontsize(pl, fs);
+        if (1.18 * rpt_pl_flabelwidth(pl, buf) <= room) break;
+    }
+    rpt_pl_ffontsize(pl, fs);
+    for (size_t len = strlen(buf); len > 8 && 1.18 * rpt_pl_flabelwidth(pl, buf) > room; len--)
+        memcpy(buf + len - 4, "...", 4);   /* drop one character, keep the ellipsis */
+    label(pl, w / 2, y, fs, 'c', 'c', buf);
+}
+
 /* Title, then legend rows; returns the y of the plot area's top. */
 static double draw_heading(frame *f, const rpt_chart_spec *spec, const legend_item *it, int n)
 {
     const rpt_plot *pl = &f->pl;
     rpt_pl_pencolorname(pl, "black");
     double y = f->h - 22;
-    if (spec->title && spec->title[0]) label(pl, f->w / 2, y, FONT_TITLE, 'c', 'c', spec->title);
+    if (spec->title && spec->title[0]) draw_title(pl, f->w, y, spec->title);
     y -= 26;
     rpt_pl_ffontsize(pl, FONT_LEGEND);
     /* The legend may take at most a quarter of the height; entries that do
@@ -336,71 +355,67 @@ static bool finite_pt(const rpt_series *s, size_t i, bool xlog)
     return isfinite(s->x[i]) && isfinite(s->y[i]) && (!xlog || s->x[i] > 0);
 }
 
-sim_status rpt_chart_draw_lines(const char *path, const rpt_chart_spec *spec, const rpt_series *s,
-                           int ns, sim_error *err)
+/* The data's ranges (log10 of x on a log axis); false when no point is finite. */
+typedef struct ranges { double xl, xh, yl, yh; } ranges;
+
+static bool data_ranges(const rpt_series *s, int ns, bool xlog, ranges *r)
 {
-    SIM_ASSERT(spec && (ns == 0 || s));
-    /* Data ranges first: they fix the layout of the tick labels. */
-    double xl = INFINITY, xh = -INFINITY, yl = INFINITY, yh = -INFINITY;
+    *r = (ranges){ INFINITY, -INFINITY, INFINITY, -INFINITY };
     for (int k = 0; k < ns; k++) {
         for (size_t i = 0; i < s[k].n; i++) {
-            if (!finite_pt(&s[k], i, spec->xlog)) continue;
-            double xv = spec->xlog ? log10(s[k].x[i]) : s[k].x[i];
-            xl = fmin(xl, xv);
-            xh = fmax(xh, xv);
-            yl = fmin(yl, s[k].y[i]);
-            yh = fmax(yh, s[k].y[i]);
-            if (s[k].lo && isfinite(s[k].lo[i])) yl = fmin(yl, s[k].lo[i]);
-            if (s[k].hi && isfinite(s[k].hi[i])) yh = fmax(yh, s[k].hi[i]);
+            if (!finite_pt(&s[k], i, xlog)) continue;
+            double xv = xlog ? log10(s[k].x[i]) : s[k].x[i];
+            r->xl = fmin(r->xl, xv);
+            r->xh = fmax(r->xh, xv);
+            r->yl = fmin(r->yl, s[k].y[i]);
+            r->yh = fmax(r->yh, s[k].y[i]);
+            if (s[k].lo && isfinite(s[k].lo[i])) r->yl = fmin(r->yl, s[k].lo[i]);
+            if (s[k].hi && isfinite(s[k].hi[i])) r->yh = fmax(r->yh, s[k].hi[i]);
         }
     }
-    bool empty = !(xl <= xh);
-    if (empty) { xl = 0; xh = 1; yl = 0; yh = 1; }
-    if (spec->xmin < spec->xmax) {
-        xl = spec->xlog ? log10(spec->xmin) : spec->xmin;
-        xh = spec->xlog ? log10(spec->xmax) : spec->xmax;
-    }
-    if (spec->y_zero) { yl = fmin(yl, 0); yh = fmax(yh, 0); }
-    /* Headroom, so a line at the maximum does not run along the frame. */
-    if (yh > yl) yh += 0.03 * (yh - yl);
-    bool yfixed = spec->ymin < spec->ymax;
-    if (yfixed) { yl = spec->ymin; yh = spec->ymax; }
+    return r->xl <= r->xh;
+}
 
-    sim_atomic a;
-    frame f;
-    SIM_TRY(plot_open(path, spec, &a, &f, err));
-    f.xlog = spec->xlog;
-    f.left = 84;
-    f.right = f.w - 28;
-    f.bottom = 64;
-    legend_item items[64];
-    int ni = 0;
-    for (int k = 0; k < ns && ni < 64; k++)
-        if (s[k].name) items[ni++] = (legend_item){ s[k].name, series_colour(s, k), false, s[k].dashed };
-    f.top = draw_heading(&f, spec, items, ni);
+/* Fixed ranges, zero, headroom; then the frame's ticks (x_target ticks). */
+static void frame_ranges(frame *f, const rpt_chart_spec *spec, ranges r, int x_target, int y_target)
+{
+    if (spec->xmin < spec->xmax) {
+        r.xl = spec->xlog ? log10(spec->xmin) : spec->xmin;
+        r.xh = spec->xlog ? log10(spec->xmax) : spec->xmax;
+    }
+    if (spec->y_zero) { r.yl = fmin(r.yl, 0); r.yh = fmax(r.yh, 0); }
+    /* Headroom, so a line at the maximum does not run along the frame. */
+    if (r.yh > r.yl) r.yh += 0.03 * (r.yh - r.yl);
+    bool yfixed = spec->ymin < spec->ymax;
+    if (yfixed) { r.yl = spec->ymin; r.yh = spec->ymax; }
+    f->xlog = spec->xlog;
     if (spec->xlog) {
-        if (!(xh > xl)) { xl -= 0.5; xh += 0.5; }
+        if (!(r.xh > r.xl)) { r.xl -= 0.5; r.xh += 0.5; }
         /* A little room either side; ticks fall on 1-2-5 within it. */
-        double pad = spec->xmin < spec->xmax ? 0 : 0.04 * (xh - xl);
-        f.x0 = xl - pad;
-        f.x1 = xh + pad;
-        f.xstep = 1;
+        double pad = spec->xmin < spec->xmax ? 0 : 0.04 * (r.xh - r.xl);
+        f->x0 = r.xl - pad;
+        f->x1 = r.xh + pad;
+        f->xstep = 1;
     } else {
-        f.x0 = xl;
-        f.x1 = xh;
+        f->x0 = r.xl;
+        f->x1 = r.xh;
         /* A fixed x range is kept as given; data ranges round out. */
-        nice_range(&f.x0, &f.x1, &f.xstep, 8, !(spec->xmin < spec->xmax));
+        nice_range(&f->x0, &f->x1, &f->xstep, x_target, !(spec->xmin < spec->xmax));
     }
-    f.y0 = yl;
-    f.y1 = yh;
-    nice_range(&f.y0, &f.y1, &f.ystep, 6, !yfixed);
-    draw_axes(&f, spec, true);
-    const rpt_plot *pl = &f.pl;
-    if (empty) {
-        rpt_pl_pencolorname(pl, "gray40");
-        label(pl, (f.left + f.right) / 2, (f.bottom + f.top) / 2, FONT_LABEL, 'c', 'c', "no data");
+    f->y0 = r.yl;
+    f->y1 = r.yh;
+    nice_range(&f->y0, &f->y1, &f->ystep, y_target, !yfixed);
+    if (spec->y_integer && f->ystep < 1) {   /* counts: no 0.5 of an environment */
+        f->ystep = 1;
+        f->y0 = floor(f->y0 + 1e-9);
+        f->y1 = fmax(ceil(f->y1 - 1e-9), f->y0 + 1);
     }
-    /* Bands under every line. */
+}
+
+/* Bands under every line, then the lines, markers and highlights. */
+static void draw_series(const frame *f, const rpt_series *s, int ns)
+{
+    const rpt_plot *pl = &f->pl;
     for (int k = 0; k < ns; k++) {
         if (!s[k].lo || !s[k].hi || s[k].n < 2) continue;
         set_colour(pl, series_colour(s, k), true, 0.72);
@@ -408,15 +423,15 @@ sim_status rpt_chart_draw_lines(const char *path, const rpt_chart_spec *spec, co
         rpt_pl_pentype(pl, 0);
         bool open = false;
         for (size_t i = 0; i < s[k].n; i++) {
-            if (!finite_pt(&s[k], i, f.xlog) || !isfinite(s[k].hi[i])) continue;
-            double x = map_x(&f, s[k].x[i]), y = map_y(&f, s[k].hi[i]);
+            if (!finite_pt(&s[k], i, f->xlog) || !isfinite(s[k].hi[i])) continue;
+            double x = map_x(f, s[k].x[i]), y = map_y(f, s[k].hi[i]);
             if (!open) rpt_pl_fmove(pl, x, y);
             else rpt_pl_fcont(pl, x, y);
             open = true;
         }
         for (size_t i = s[k].n; i-- > 0;) {
-            if (!finite_pt(&s[k], i, f.xlog) || !isfinite(s[k].lo[i])) continue;
-            rpt_pl_fcont(pl, map_x(&f, s[k].x[i]), map_y(&f, s[k].lo[i]));
+            if (!finite_pt(&s[k], i, f->xlog) || !isfinite(s[k].lo[i])) continue;
+            rpt_pl_fcont(pl, map_x(f, s[k].x[i]), map_y(f, s[k].lo[i]));
         }
         if (open) rpt_pl_endpath(pl);
         rpt_pl_pentype(pl, 1);
@@ -428,13 +443,13 @@ sim_status rpt_chart_draw_lines(const char *path, const rpt_chart_spec *spec, co
         set_dash(pl, s[k].dashed);
         bool open = false;
         double py = 0;
-        for (size_t i = 0; i < s[k].n; i++) {
-            if (!finite_pt(&s[k], i, f.xlog)) {
+        for (size_t i = 0; i < s[k].n && !s[k].no_line; i++) {
+            if (!finite_pt(&s[k], i, f->xlog)) {
                 if (open) rpt_pl_endpath(pl);
                 open = false;
                 continue;
             }
-            double x = map_x(&f, s[k].x[i]), y = map_y(&f, s[k].y[i]);
+            double x = map_x(f, s[k].x[i]), y = map_y(f, s[k].y[i]);
             if (!open) rpt_pl_fmove(pl, x, y);
             else {
                 if (s[k].step) rpt_pl_fcont(pl, x, py);
@@ -445,14 +460,112 @@ sim_status rpt_chart_draw_lines(const char *path, const rpt_chart_spec *spec, co
         }
         if (open) rpt_pl_endpath(pl);
         set_dash(pl, false);
-        if (s[k].markers) {
+        if (s[k].markers || s[k].no_line) {
             set_colour(pl, series_colour(s, k), true, 0);
             rpt_pl_filltype(pl, 1);
             for (size_t i = 0; i < s[k].n; i++)
-                if (finite_pt(&s[k], i, f.xlog))
-                    rpt_pl_fcircle(pl, map_x(&f, s[k].x[i]), map_y(&f, s[k].y[i]), 3.5);
+                if (finite_pt(&s[k], i, f->xlog))
+                    rpt_pl_fcircle(pl, map_x(f, s[k].x[i]), map_y(f, s[k].y[i]), s[k].no_line ? 5 : 3.5);
             rpt_pl_filltype(pl, 0);
         }
+        for (size_t i = 0; i < s[k].n && s[k].highlight; i++) {
+            if (!finite_pt(&s[k], i, f->xlog)) continue;
+            double x = map_x(f, s[k].x[i]), y = map_y(f, s[k].y[i]);
+            rpt_pl_pencolorname(pl, "black");
+            rpt_pl_flinewidth(pl, 2);
+            rpt_pl_fcircle(pl, x, y, 11);
+            label(pl, x + 15, y + 10, FONT_LEGEND, 'l', 'c', "best");
+        }
+    }
+}
+
+sim_status rpt_chart_draw_lines(const char *path, const rpt_chart_spec *spec, const rpt_series *s,
+                           int ns, sim_error *err)
+{
+    SIM_ASSERT(spec && (ns == 0 || s));
+    /* Data ranges first: they fix the layout of the tick labels. */
+    ranges r;
+    bool empty = !data_ranges(s, ns, spec->xlog, &r), scatter = false;
+    if (empty) r = (ranges){ 0, 1, 0, 1 };
+    for (int k = 0; k < ns; k++) scatter = scatter || s[k].no_line;
+    if (scatter && !empty) {   /* room for the markers and rings at the ends */
+        double pad = r.xh > r.xl ? 0.06 * (r.xh - r.xl) : 0.5;
+        r.xl -= pad;
+        r.xh += pad;
+    }
+    sim_atomic a;
+    frame f;
+    SIM_TRY(plot_open(path, spec, &a, &f, err));
+    f.left = 84;
+    f.right = f.w - 28;
+    f.bottom = 64;
+    legend_item items[64];
+    int ni = 0;
+    for (int k = 0; k < ns && ni < 64; k++)
+        if (s[k].name) items[ni++] = (legend_item){ s[k].name, series_colour(s, k), false, s[k].dashed };
+    f.top = draw_heading(&f, spec, items, ni);
+    frame_ranges(&f, spec, r, 8, 6);
+    draw_axes(&f, spec, true);
+    if (empty) {
+        rpt_pl_pencolorname(&f.pl, "gray40");
+        label(&f.pl, (f.left + f.right) / 2, (f.bottom + f.top) / 2, FONT_LABEL, 'c', 'c', "no data");
+    }
+    draw_series(&f, s, ns);
+    return plot_close(&f, &a, err);
+}
+
+/* One panel's frame: its cell of the grid, the shared ranges. */
+static void panel_frame(frame *pf, const frame *f, int i, int cols, int rows, double top)
+{
+    double x0 = 64, cw = (f->w - x0 - 16) / cols, ch = (top - 44) / rows;
+    int r = i / cols, c = i % cols;
+    pf->left = x0 + c * cw + 36;
+    pf->right = x0 + (c + 1) * cw - 14;
+    pf->top = top - r * ch - 24;
+    pf->bottom = top - (r + 1) * ch + 30;
+}
+
+sim_status rpt_chart_draw_panels(const char *path, const rpt_chart_spec *spec,
+                                 const rpt_panel *p, int np, sim_error *err)
+{
+    SIM_ASSERT(spec && (np == 0 || p));
+    int cols = np >= 3 ? 3 : np > 0 ? np : 1, rows = np > 0 ? (np + cols - 1) / cols : 1;
+    rpt_chart_spec sp = *spec;
+    sp.height_px = (int)(110 + rows * (spec->height_px > 0 ? spec->height_px : 240));
+    ranges r = { INFINITY, -INFINITY, INFINITY, -INFINITY };
+    for (int i = 0; i < np; i++) {
+        ranges ri;
+        if (!data_ranges(p[i].s, p[i].ns, sp.xlog, &ri)) continue;
+        r = (ranges){ fmin(r.xl, ri.xl), fmax(r.xh, ri.xh), fmin(r.yl, ri.yl), fmax(r.yh, ri.yh) };
+    }
+    if (!(r.xl <= r.xh)) r = (ranges){ 0, 1, 0, 1 };
+    sim_atomic a;
+    frame f;
+    SIM_TRY(plot_open(path, &sp, &a, &f, err));
+    f.left = 84;
+    f.right = f.w - 28;
+    legend_item items[16] = { { NULL, 0, false, false } };
+    int ni = 0;
+    for (int k = 0; np > 0 && k < p[0].ns && ni < 16; k++)
+        if (p[0].s[k].name) items[ni++] = (legend_item){ p[0].s[k].name, series_colour(p[0].s, k), false, p[0].s[k].dashed };
+    double top = draw_heading(&f, &sp, items, ni);
+    rpt_chart_spec bare = sp;   /* axis labels once, for the whole grid */
+    bare.xlabel = bare.ylabel = NULL;
+    for (int i = 0; i < np; i++) {
+        frame pf = f;
+        panel_frame(&pf, &f, i, cols, rows, top);
+        frame_ranges(&pf, &sp, r, 4, 4);
+        draw_axes(&pf, &bare, true);
+        rpt_pl_pencolorname(&f.pl, "black");
+        label(&f.pl, (pf.left + pf.right) / 2, pf.top + 12, FONT_LEGEND, 'c', 'c', p[i].title ? p[i].title : "");
+        draw_series(&pf, p[i].s, p[i].ns);
+    }
+    rpt_pl_pencolorname(&f.pl, "black");
+    if (sp.xlabel) label(&f.pl, f.w / 2, 14, FONT_LABEL, 'c', 'c', sp.xlabel);
+    if (sp.ylabel) {
+        rpt_pl_textangle(&f.pl, 90);
+        label(&f.pl, 16, top / 2 + 20, FONT_LABEL, 'c', 'c', sp.ylabel);
+        rpt_pl_textangle(&f.pl, 0);
     }
     return plot_close(&f, &a, err);
 }

@@ -6,6 +6,7 @@
 #include "reports/cli/rpt_cli_data.h"
 #include "reports/cli/rpt_cli_run.h"
 #include "reports/page/rpt_report.h"
+#include "reports/page/rpt_verdict.h"
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
 
@@ -41,12 +42,17 @@ typedef struct design {
     size_t nts;
 } design;
 
-static void compare_text(FILE *fp, design *d, int n)
+static void compare_text(FILE *fp, design *d, const rpt_design *rd, int n)
 {
-    fprintf(fp, "%-28s", "");
+    /* The answer first: the verdict, then the month line by line. */
+    rpt_verdict verdict;
+    rpt_verdict_build(rd, n, &verdict);
+    rpt_verdict_print(&verdict, fp);
+    fprintf(fp, "%-40s", "");
     for (int i = 0; i < n; i++) fprintf(fp, " %22.22s", d[i].name);  /* long names are cut to the column */
     fprintf(fp, "\n");
     static const struct { const char *label, *path; int decimals; } rows[] = {
+        { NULL, NULL, 0 },   /* the monthly bill goes here */
         { "latency p50 (ms)", "requests.latency_ms.p50", 1 },
         { "latency p95 (ms)", "requests.latency_ms.p95", 1 },
         { "latency p99 (ms)", "requests.latency_ms.p99", 1 },
@@ -55,7 +61,11 @@ static void compare_text(FILE *fp, design *d, int n)
         { "failed", "requests.failed", 0 },
     };
     for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
-        fprintf(fp, "%-28s", rows[k].label);
+        if (!rows[k].label) {
+            rpt_month_print_columns(fp, rd, n, 40, 22);
+            continue;
+        }
+        fprintf(fp, "%-40s", rows[k].label);
         for (int i = 0; i < n; i++) {
             fprintf(fp, " %22.*f", rows[k].decimals, rpt_cli_jget(d[i].results, rows[k].path));
         }
@@ -68,12 +78,12 @@ static void compare_text(FILE *fp, design *d, int n)
         for (int i = 0; i < n; i++) any += rpt_cli_jget(d[i].results, p);
         if (!any) continue;
         snprintf(label, sizeof label, "  %s", mdl_outcome_name((mdl_outcome)o));
-        fprintf(fp, "%-28s", label);
+        fprintf(fp, "%-40s", label);
         for (int i = 0; i < n; i++) fprintf(fp, " %22.0f", rpt_cli_jget(d[i].results, p));
         fprintf(fp, "\n");
     }
     /* Cold starts summed over functions. */
-    fprintf(fp, "%-28s", "cold starts");
+    fprintf(fp, "%-40s", "cold starts");
     for (int i = 0; i < n; i++) {
         double cs = 0;
         json_object *fns = json_object_object_get(d[i].results, "functions");
@@ -86,12 +96,8 @@ static void compare_text(FILE *fp, design *d, int n)
     fprintf(fp, "\n");
     json_object *cost0 = json_object_object_get(d[0].results, "cost");
     if (cost0) {
-        fprintf(fp, "%-28s", "cost total (USD)");
+        fprintf(fp, "%-40s", "simulated span (USD)");
         for (int i = 0; i < n; i++) fprintf(fp, " %22.4f", rpt_cli_jget(d[i].results, "cost.total_usd"));
-        fprintf(fp, "\n");
-        fprintf(fp, "%-28s", "cost per month (USD)");
-        for (int i = 0; i < n; i++)
-            fprintf(fp, " %22.2f", rpt_cli_jget(d[i].results, "cost.monthly_projection.total_usd"));
         fprintf(fp, "\n");
         /* Services of the first design, then any the others add. */
         json_object *all = json_object_new_object();
@@ -108,8 +114,8 @@ static void compare_text(FILE *fp, design *d, int n)
             (void)so;
             char p[128], label[64];
             snprintf(p, sizeof p, "cost.services.%s.total_usd", name);
-            snprintf(label, sizeof label, "  %s (USD)", name);
-            fprintf(fp, "%-28s", label);
+            snprintf(label, sizeof label, "  span: %s (USD)", name);
+            fprintf(fp, "%-40s", label);
             for (int i = 0; i < n; i++) fprintf(fp, " %22.4f", rpt_cli_jget(d[i].results, p));
             fprintf(fp, "\n");
         }
@@ -222,6 +228,7 @@ static int compare_outputs(const compare_args *a, design *d, int n, sim_error *e
     int rc = 0;
     rpt_design *rd = sim_xcalloc((size_t)n, sizeof *rd);
     for (int i = 0; i < n; i++) rd[i] = (rpt_design){ d[i].name, d[i].results, d[i].ts, d[i].nts };
+    /* Printed below, kept until then. */
     json_object *doc = json_object_new_object();
     rpt_report_add_designs(doc, rd, n, NULL);
     if (a->vary) sim_json_add_string(doc, "vary", a->vary);
@@ -232,13 +239,13 @@ static int compare_outputs(const compare_args *a, design *d, int n, sim_error *e
         rpt_report_opts ro = { .title = title, .summary = doc, .png = a->png, .data_dir = a->data };
         if (rpt_report_write(a->out, &ro, rd, n, err) != SIM_OK) rc = sim_cli_fail(err);
     }
-    free(rd);
     if (rc == 0) rc = rpt_cli_emit_json(doc, a->out, "compare.json", strcmp(a->format, "json") == 0, err);
     if (rc == 0 && strcmp(a->format, "text") == 0) {
         if (a->vary) printf("varying %s\n", a->vary);
-        compare_text(stdout, d, n);
+        compare_text(stdout, d, rd, n);
         if (a->out) printf("report: %s/report.html\n", a->out);
     }
+    free(rd);
     json_object_put(doc);
     return rc;
 }

@@ -5,7 +5,8 @@
  * bundled day trace, behind a Function URL, an HTTP API and a REST API,
  * same seed, side by side.  It writes the full report (report.html with
  * inline charts, summary.json, timeseries.csv, report.md, charts/) into
- * ./lambdasim-demo/ (or --out) and prints a summary of about ten lines.  The
+ * ./lambdasim-demo/ (or --out) and prints a summary of about fifteen lines,
+ * the verdicts first (reports/page/rpt_verdict.h).  The
  * configs and the trace come from the data folder (rpt_cli_data.h), so
  * an installed lambdasim runs the demo from any folder.
  * The designs run one after the other: each is a few milliseconds of
@@ -18,6 +19,7 @@
 #include "reports/cli/rpt_cli_data.h"
 #include "models/scenario/mdl_scenario.h"
 #include "reports/page/rpt_report.h"
+#include "reports/page/rpt_verdict.h"
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
 #include "sim/sim_json.h"
@@ -137,73 +139,32 @@ static int demo_pipeline(const char *data, const char *out, uint64_t seed, bool 
         json_object_put(doc);
     }
     if (rc == 0) {
-        for (int i = 0; i < 2; i++)
-            printf("%-24s p50 %7.1f ms  p99 %7.1f ms  %.0f transitions  %8.2f USD/month\n", k_sol[i].name,
-                   sim_json_number_at(d[i].results, "requests.latency_ms.p50"),
-                   sim_json_number_at(d[i].results, "requests.latency_ms.p99"),
-                   i ? sim_json_number_at(d[i].results, "stepfunctions.transitions") : 0.0,
-                   sim_json_number_at(d[i].results, "cost.monthly_projection.total_usd"));
+        rpt_design rd[2];
+        for (int i = 0; i < 2; i++) rd[i] = (rpt_design){ k_sol[i].name, d[i].results, d[i].ts, d[i].nts };
+        rpt_verdict v;
+        rpt_verdict_build(rd, 2, &v);
+        rpt_verdict_print(&v, stdout);
+        rpt_headline_print(stdout, "image pipeline", rd, 2);
         printf("pipeline report: %s/report.html\n", dir);
     }
     demo_free(d, 2);
     return rc;
 }
 
-static double cold_starts(json_object *r)
-{
-    json_object *fns;
-    double n = 0;
-    if (json_object_object_get_ex(r, "functions", &fns)) {
-        json_object_object_foreach(fns, k, f) {
-            (void)k;
-            n += sim_json_number_at(f, "cold_starts");
-        }
-    }
-    return n;
-}
-
-/* The ~10-line summary. */
+/* The summary: the verdict, the headline table, where the report is. */
 static void demo_print(const demo_design *d, const char *trace, const char *out, double wall)
 {
     printf("lambdasim demo: photo gallery, %s (%.0f requests over %.0f h), seed %.0f\n", trace,
            sim_json_number_at(d[0].results, "requests.arrivals"),
            sim_json_number_at(d[0].results, "config.duration_s") / 3600,
            sim_json_number_at(d[0].results, "seed"));
-    printf("%-14s %9s %9s %9s %8s %6s %12s\n", "front door", "p50 ms", "p95 ms", "p99 ms",
-           "failed", "cold", "cost USD");
-    int best_lat = 0, best_cost = -1;
-    for (int i = 0; i < NDESIGNS; i++) {
-        json_object *r = d[i].results;
-        double cost = sim_json_number_at(r, "cost.total_usd");
-        char cbuf[32];
-        if (isfinite(cost)) snprintf(cbuf, sizeof cbuf, "%.4f", cost);
-        else snprintf(cbuf, sizeof cbuf, "-");
-        printf("%-14s %9.1f %9.1f %9.1f %8.0f %6.0f %12s\n", k_designs[i].name,
-               sim_json_number_at(r, "requests.latency_ms.p50"), sim_json_number_at(r, "requests.latency_ms.p95"),
-               sim_json_number_at(r, "requests.latency_ms.p99"), sim_json_number_at(r, "requests.failed"),
-               cold_starts(r), cbuf);
-        if (sim_json_number_at(r, "requests.latency_ms.p95") <
-            sim_json_number_at(d[best_lat].results, "requests.latency_ms.p95"))
-            best_lat = i;
-        if (isfinite(cost) && (best_cost < 0 || cost < sim_json_number_at(d[best_cost].results, "cost.total_usd")))
-            best_cost = i;
-    }
-    /* The main failure cause, if any: the reader should know why. */
-    char why[160] = "";
-    json_object *fail;
-    if (json_object_object_get_ex(json_object_object_get(d[0].results, "requests"), "failures", &fail)) {
-        const char *top = NULL;
-        double nt = 0;
-        json_object_object_foreach(fail, k, v) {
-            if (json_object_get_double(v) > nt) { nt = json_object_get_double(v); top = k; }
-        }
-        if (top) snprintf(why, sizeof why, "; failures mostly %s (%.0f)", top, nt);
-    }
-    if (best_cost >= 0)
-        printf("lowest p95: %s; lowest cost: %s%s\n", k_designs[best_lat].name,
-               k_designs[best_cost].name, why);
-    else
-        printf("lowest p95: %s; cost not priced%s\n", k_designs[best_lat].name, why);
+    rpt_design rd[NDESIGNS];
+    for (int i = 0; i < NDESIGNS; i++)
+        rd[i] = (rpt_design){ k_designs[i].name, d[i].results, d[i].ts, d[i].nts };
+    rpt_verdict v;
+    rpt_verdict_build(rd, NDESIGNS, &v);
+    rpt_verdict_print(&v, stdout);
+    rpt_headline_print(stdout, "front door", rd, NDESIGNS);
     printf("%d front doors simulated and reported in %.2f s\n", NDESIGNS, wall);
     printf("report: %s/report.html\n", out);
 }

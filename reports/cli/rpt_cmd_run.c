@@ -3,7 +3,9 @@
 #include "reports/cli/rpt_cmd.h"
 #include "reports/cli/rpt_cli_data.h"
 #include "reports/cli/rpt_cli_run.h"
+#include "models/pricing/mdl_bill.h"
 #include "reports/page/rpt_report.h"
+#include "reports/page/rpt_verdict.h"
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
 
@@ -34,38 +36,43 @@ static const char k_run_usage[] =
     "               else ./data)\n";
 
 
-static void print_run_text(FILE *fp, const char *label, json_object *r, double wall_s)
+/* The month first (its bill as `lambdasim cost` prints it), then the
+ * simulated span, the requests and the functions. */
+static void print_run_text(FILE *fp, const char *label, json_object *r, const mdl_ts_row *ts,
+                           size_t nts, double wall_s)
 {
     fprintf(fp, "lambdasim run: %s (seed %lld, %.6g s simulated, %lld events in %.3f s)\n",
             label, (long long)rpt_cli_jget(r, "seed"), rpt_cli_jget(r, "config.duration_s"),
             (long long)rpt_cli_jget(r, "events"), wall_s);
+    rpt_design dd = { label, r, ts, nts };
+    rpt_verdict v;
+    rpt_verdict_build(&dd, 1, &v);
+    rpt_verdict_print(&v, fp);
+    json_object *month = sim_json_at(r, "cost.monthly");
+    if (month) {
+        fprintf(fp, "\nmonthly bill: %s, %.2f USD\n", json_object_get_string(sim_json_at(month, "label")),
+                rpt_cli_jget(r, "cost.monthly.total_usd"));
+        mdl_bill_print_json(month, fp);
+        fprintf(fp, "\nthe simulated span (%.6g s): %.4f USD;", rpt_cli_jget(r, "cost.period_s"),
+                rpt_cli_jget(r, "cost.total_usd"));
+        json_object *svc = sim_json_at(r, "cost.services");
+        json_object_object_foreach(svc, name, so)
+            fprintf(fp, " %s %.4f", name, sim_json_number_at(so, "total_usd"));
+        fprintf(fp, "\n");
+    }
     fprintf(fp, "requests: %lld arrivals, %lld completed, %lld failed, %lld in flight\n",
             (long long)rpt_cli_jget(r, "requests.arrivals"), (long long)rpt_cli_jget(r, "requests.completed"),
             (long long)rpt_cli_jget(r, "requests.failed"), (long long)rpt_cli_jget(r, "requests.in_flight"));
     json_object *fail;
     if (json_object_object_get_ex(json_object_object_get(r, "requests"), "failures", &fail)) {
-        json_object_object_foreach(fail, k, v) {
-            if (json_object_get_int64(v))
-                fprintf(fp, "  failed, %s: %lld\n", k, (long long)json_object_get_int64(v));
+        json_object_object_foreach(fail, k, val) {
+            if (json_object_get_int64(val))
+                fprintf(fp, "  failed, %s: %lld\n", k, (long long)json_object_get_int64(val));
         }
     }
     fprintf(fp, "latency (client, ms): p50 %.1f  p95 %.1f  p99 %.1f  mean %.1f\n",
             rpt_cli_jget(r, "requests.latency_ms.p50"), rpt_cli_jget(r, "requests.latency_ms.p95"),
             rpt_cli_jget(r, "requests.latency_ms.p99"), rpt_cli_jget(r, "requests.latency_ms.mean"));
-    json_object *cost = json_object_object_get(r, "cost");
-    if (cost) {
-        fprintf(fp, "cost (USD): %.4f for the simulated %.6g s; %.2f projected to a 730-hour month\n",
-                rpt_cli_jget(r, "cost.total_usd"), rpt_cli_jget(r, "cost.period_s"),
-                rpt_cli_jget(r, "cost.monthly_projection.total_usd"));
-        json_object *svc = json_object_object_get(cost, "services");
-        json_object_object_foreach(svc, name, so) {
-            (void)so;
-            char p1[128], p2[128];
-            snprintf(p1, sizeof p1, "cost.services.%s.total_usd", name);
-            snprintf(p2, sizeof p2, "cost.monthly_projection.services.%s", name);
-            fprintf(fp, "  %-14s %12.4f   month %12.2f\n", name, rpt_cli_jget(r, p1), rpt_cli_jget(r, p2));
-        }
-    }
     fprintf(fp, "%-16s %12s %10s %8s %9s %9s %8s %8s\n", "function", "invocations", "cold",
             "cold%", "throttle%", "avg inst", "running", "idle");
     json_object *fns = json_object_object_get(r, "functions");
@@ -78,6 +85,23 @@ static void print_run_text(FILE *fp, const char *label, json_object *r, double w
                 100 * FG("cold_start_probability"), 100 * FG("throttle_probability"),
                 FG("avg_instances"), FG("avg_running"), FG("avg_idle"));
 #undef FG
+    }
+}
+
+/* Loudly, on stderr whatever the format: functions that hit AWS's default
+ * 3 s timeout (README "Config keys": timeout_s). */
+static void warn_default_timeouts(json_object *r)
+{
+    json_object *fns = sim_json_at(r, "functions");
+    if (!json_object_is_type(fns, json_type_object)) return;
+    json_object_object_foreach(fns, name, f) {
+        char p[160];
+        snprintf(p, sizeof p, "config.functions.%s.timeout_s", name);
+        double n = sim_json_number_at(f, "timeouts");
+        if (n > 0 && sim_json_number_at(r, p) == 3)
+            fprintf(stderr, "lambdasim run: warning: %.0f invocation%s of %s hit its 3 s timeout, "
+                            "AWS's default: set functions.%s.timeout_s if the handler needs longer\n",
+                    n, n == 1 ? "" : "s", name, name);
     }
 }
 
@@ -167,8 +191,9 @@ static int run_outputs(const run_args *a, json_object *r, mdl_ts_row *ts, size_t
         if (rpt_report_write(a->out, &ro, &dd, 1, err) != SIM_OK) rc = sim_cli_fail(err);
     }
     if (rc == 0) rc = rpt_cli_emit_json(r, NULL, "summary.json", strcmp(a->format, "json") == 0, err);
+    warn_default_timeouts(r);
     if (rc == 0 && strcmp(a->format, "text") == 0) {
-        print_run_text(stdout, a->config, r, wall);
+        print_run_text(stdout, a->config, r, ts, nts, wall);
         if (a->out) printf("report: %s/report.html\n", a->out);
     }
     return rc;

@@ -332,7 +332,9 @@ static int finish(const sweep_opts *o, sweep_state *s, const rpt_sweep_info *inf
         if (s->st[t] != SIM_OK) return sim_cli_fail(&s->errs[t]);
     int ncharts = 0;
     sim_status st = SIM_OK;
-    if (!o->shard_count) st = rpt_sweep_write_outputs(s->staging, d, s->res, o->png, &ncharts, &err);
+    rpt_verdict verdict = { 0 };
+    if (!o->shard_count)
+        st = rpt_sweep_write_outputs(s->staging, d, s->res, o->png, &ncharts, &verdict, &err);
     if (st == SIM_OK) st = rpt_sweep_write_run_info(s->staging, info, &err);
     if (st == SIM_OK && !o->shard_count) st = rpt_sweep_store_remove(&s->store, &err);
     if (st == SIM_OK) st = rpt_sweep_dir_commit(s->staging, o->out, &err);
@@ -348,10 +350,12 @@ static int finish(const sweep_opts *o, sweep_state *s, const rpt_sweep_info *inf
         printf("lambdasim sweep: shard %d/%d, %d of %d tasks%s; wrote %s (merge the shards with "
                "`lambdasim sweep merge`)\n", o->shard_index, o->shard_count, s->nslice,
                rpt_sweep_ntasks(d), how, o->out);
-    else
+    else {
+        rpt_verdict_print(&verdict, stdout);   /* the answer on top */
         printf("lambdasim sweep: %d scenarios x %d replications%s; wrote %s/sweep.csv, "
                "%s/sweep.json, %s/report.html and %d charts in %s/charts\n", d->nsc, d->reps, how,
                o->out, o->out, o->out, ncharts, o->out);
+    }
     return 0;
 }
 

@@ -30,6 +30,7 @@
 
 #include "models/config/mdl_config.h"
 #include "reports/page/rpt_report.h"
+#include "reports/page/rpt_verdict.h"
 #include "sim/sim_status.h"
 
 #define RPT_SWEEP_MAX_GRID 8     /* --grid options */
@@ -228,10 +229,11 @@ void rpt_sweep_exec_world(const rpt_sweep_world *w, rpt_sweep_exec *x);
 /* ---- outputs (rpt_sweep_out.c) ------------------------------------------ */
 
 /* Write sweep.csv, sweep.json, charts/ and report.html/md into dir from
- * every task's results (all done).  *ncharts: charts drawn. */
+ * every task's results (all done).  *ncharts: charts drawn; *verdict (may
+ * be NULL): the verdict on top of the report, for the terminal. */
 sim_status rpt_sweep_write_outputs(const char *dir, const rpt_sweep_def *d,
                                    const rpt_sweep_result *res, bool png, int *ncharts,
-                                   sim_error *err);
+                                   rpt_verdict *verdict, sim_error *err);
 
 /* How the work was spread, for DIR/run_info.json (not part of the
  * byte-identical outputs). */

@@ -112,14 +112,14 @@ static sim_status load_shards(const shard_in *in, int n, rpt_sweep_result *res, 
 /* Write the outputs into a staging folder beside out and commit it. */
 static sim_status merge_write(const shard_in *in, int n, const rpt_sweep_result *res,
                               const int *by_shard, const char *out, bool png, double t0,
-                              int *ncharts, sim_error *err)
+                              int *ncharts, rpt_verdict *verdict, sim_error *err)
 {
     char staging[1200], suffix[64];
     snprintf(suffix, sizeof suffix, ".merge.%ld", (long)getpid());
     SIM_TRY(rpt_sweep_staging_path(out, suffix, staging, sizeof staging, err));
     SIM_TRY(sim_mkdir_p(staging, err));
     const rpt_sweep_def *d = &in[0].def;
-    sim_status st = rpt_sweep_write_outputs(staging, d, res, png, ncharts, err);
+    sim_status st = rpt_sweep_write_outputs(staging, d, res, png, ncharts, verdict, err);
     rpt_sweep_info info = { .id = d->id, .tasks = rpt_sweep_ntasks(d), .tasks_by_shard = by_shard,
                             .nshards = n, .wall_s = sim_wall_seconds() - t0 };
     if (st == SIM_OK) st = rpt_sweep_write_run_info(staging, &info, err);
@@ -139,7 +139,9 @@ static sim_status merge(shard_in *in, int n, const char *out, bool png, sim_erro
     rpt_sweep_result *res = sim_xcalloc((size_t)ntasks, sizeof *res);
     int *by_shard = sim_xcalloc((size_t)n, sizeof *by_shard);
     sim_status st = load_shards(in, n, res, by_shard, err);
-    if (st == SIM_OK) st = merge_write(in, n, res, by_shard, out, png, t0, &ncharts, err);
+    rpt_verdict verdict = { 0 };
+    if (st == SIM_OK) st = merge_write(in, n, res, by_shard, out, png, t0, &ncharts, &verdict, err);
+    if (st == SIM_OK) rpt_verdict_print(&verdict, stdout);   /* the answer on top */
     if (st == SIM_OK)
         printf("lambdasim sweep merge: %d shards, %d tasks in %.2f s; wrote %s/sweep.csv, "
                "%s/sweep.json, %s/report.html and %d charts in %s/charts\n", n, ntasks,

@@ -14,6 +14,7 @@
 #include "reports/cli/rpt_sweep.h"
 #include "reports/chart/rpt_chart.h"
 #include "reports/page/rpt_page.h"
+#include "reports/page/rpt_verdict.h"
 #include "sim/sim_io.h"
 #include "sim/sim_json.h"
 #include "sim/sim_stats.h"
@@ -26,12 +27,46 @@
 static const struct { const char *pattern, *label; } k_chart_metrics[] = {
     { "requests.latency_ms.p95", "client latency p95 (ms)" },
     { "requests.latency_ms.mean", "client latency mean (ms)" },
-    { "cost.total_usd", "cost over the simulated span (USD)" },
+    { "cost.monthly.total_usd", "monthly cost (USD)" },
     { "functions.*.duration_ms.mean", "mean duration (ms)" },
     { "functions.*.cold_start_probability", "P(cold start)" },
     { "functions.*.avg_instances", "average instances (count)" },
 };
 #define NCHART_METRICS (sizeof k_chart_metrics / sizeof k_chart_metrics[0])
+
+/* How a chart names a --grid key ("*" matches one function or queue name);
+ * a key not listed is shown as it is. */
+static const struct { const char *pattern, *label; } k_axis_labels[] = {
+    { "functions.*.memory_mb", "memory (MB)" },
+    { "functions.*.timeout_s", "function timeout (s)" },
+    { "functions.*.keep_alive_s", "keep-alive (s)" },
+    { "functions.*.keep_alive_jitter_s", "keep-alive jitter (s)" },
+    { "functions.*.provisioned_concurrency", "provisioned concurrency (environments)" },
+    { "functions.*.reserved_concurrency", "reserved concurrency (environments)" },
+    { "functions.*.ephemeral_storage_mb", "ephemeral storage (MB)" },
+    { "functions.*.arch", "architecture" },
+    { "functions.*.reuse", "environment reuse" },
+    { "functions.*.response_bytes", "response (bytes)" },
+    { "entry.type", "front door" },
+    { "entry.timeout_s", "front-door timeout (s)" },
+    { "entry.invocation", "invocation" },
+    { "entry.cache.hit_ratio", "cache hit ratio" },
+    { "entry.task_latency_ms", "Step Functions task overhead (ms)" },
+    { "workload.arrivals.rate_per_s", "arrival rate (requests/s)" },
+    { "workload.payload_bytes", "payload (bytes)" },
+    { "account.concurrency_limit", "account concurrency limit" },
+    { "account.scaling", "scaling rule" },
+    { "queues.*.consumer.count", "workers" },
+    { "queues.*.consumer.batch_size", "batch size (messages)" },
+    { "queues.*.consumer.instance_type", "EC2 instance type" },
+    { "queues.*.consumer.autoscale.min", "fewest workers" },
+    { "queues.*.consumer.autoscale.max", "most workers" },
+    { "queues.*.visibility_timeout_s", "visibility timeout (s)" },
+    { "billing.month_index", "month of growth" },
+    { "billing.free_tier", "free tier" },
+    { "services.s3.initial_gb", "S3 stored at the start (GB)" },
+    { "duration_s", "simulated time (s)" },
+};
 
 static bool metric_match(const char *pattern, const char *name)
 {
@@ -41,6 +76,13 @@ static bool metric_match(const char *pattern, const char *name)
     size_t n = strlen(name);
     return n > pre + suf && strncmp(name, pattern, pre) == 0 &&
            strcmp(name + n - suf, star + 1) == 0 && !memchr(name + pre, '.', n - pre - suf);
+}
+
+static const char *axis_label(const char *key)
+{
+    for (size_t i = 0; i < sizeof k_axis_labels / sizeof k_axis_labels[0]; i++)
+        if (metric_match(k_axis_labels[i].pattern, key)) return k_axis_labels[i].label;
+    return key;
 }
 
 /* The CI of figure `name` across scenario sc's replications (x: scratch of
@@ -238,8 +280,8 @@ static void chart_axes(chart_ctx *c)
         int k = 0;
         c->names[r][0] = '\0';
         for (int a = 1; a < d->nax; a++)
-            k += snprintf(c->names[r] + k, sizeof c->names[r] - (size_t)k, "%s%s=%s",
-                          a > 1 ? ", " : "", d->ax[a].key, pv[a]);
+            k += snprintf(c->names[r] + k, sizeof c->names[r] - (size_t)k, "%s%s: %s",
+                          a > 1 ? ", " : "", axis_label(d->ax[a].key), pv[a]);
         if (d->nax == 1) snprintf(c->names[r], sizeof c->names[r], "mean, 95%% CI band");
     }
 }
@@ -276,8 +318,20 @@ static sim_status chart_metric(chart_ctx *c, const char *name, const char *ylabe
     snprintf(stem, sizeof stem, "%s", name);
     for (char *q = stem; *q; q++)
         if (*q == '.' || *q == '/') *q = '_';
-    snprintf(title, sizeof title, "%s vs %s (%d replications)", name, d->ax[0].key, d->reps);
-    rpt_chart_spec spec = { .title = title, .xlabel = d->ax[0].key, .ylabel = ylabel,
+    const char *xl = axis_label(d->ax[0].key);
+    char xlabel[300];
+    snprintf(xlabel, sizeof xlabel, "%s%s", xl, c->xlog ? ", log scale" : "");
+    /* "mean duration (ms) of f against memory (MB)": the function, when the
+     * figure is one function's, from its dotted name. */
+    char what[300];
+    if (strncmp(name, "functions.", 10) == 0) {
+        const char *fn = name + 10, *dot = strchr(fn, '.');
+        snprintf(what, sizeof what, "%s of %.*s", ylabel, dot ? (int)(dot - fn) : (int)strlen(fn), fn);
+    } else {
+        snprintf(what, sizeof what, "%s", ylabel);
+    }
+    snprintf(title, sizeof title, "%s against %s", what, xl);
+    rpt_chart_spec spec = { .title = title, .xlabel = xlabel, .ylabel = ylabel,
                             .xlog = c->xlog, .y_zero = true };
     for (int f = 0; f < (c->png ? 2 : 1); f++) {
         spec.format = f ? RPT_CHART_PNG : RPT_CHART_SVG;
@@ -334,6 +388,109 @@ static sim_status sweep_charts(const char *out, const rpt_sweep_def *d,
     return st;
 }
 
+/* ---- the verdict and the trade-off ------------------------------------------------ */
+
+/* Scenario sc's figures, each its mean over the replications, as a results
+ * document (what the verdict reads). */
+static json_object *scenario_means(const rpt_sweep_def *d, const rpt_sweep_result *res, int sc)
+{
+    json_object *o = json_object_new_object();
+    const rpt_sweep_result *f0 = &res[sc * d->reps];
+    for (int m = 0; m < f0->n; m++) {
+        double sum = 0;
+        int nx = 0;
+        for (int r = 0; r < d->reps; r++) {
+            const rpt_sweep_result *fr = &res[sc * d->reps + r];
+            /* Same config, same figures in the same order. */
+            if (m < fr->n && strcmp(fr->names[m], f0->names[m]) == 0) {
+                sum += fr->vals[m];
+                nx++;
+            }
+        }
+        sim_error ignored;   /* a dotted name of an object's leaf always fits */
+        if (nx) (void)sim_json_set_at(o, f0->names[m], sim_json_double(sum / nx), "sweep", &ignored);
+    }
+    return o;
+}
+
+/* Every scenario as a design named by its grid values. */
+typedef struct sweep_designs {
+    rpt_design *d;
+    char (*names)[200];
+    int n;
+} sweep_designs;
+
+static void sweep_designs_build(sweep_designs *sd, const rpt_sweep_def *d, const rpt_sweep_result *res)
+{
+    sd->n = d->nsc;
+    sd->d = sim_xcalloc((size_t)d->nsc, sizeof *sd->d);
+    sd->names = sim_xcalloc((size_t)d->nsc, sizeof *sd->names);
+    for (int sc = 0; sc < d->nsc; sc++) {
+        scenario_label(sd->names[sc], sizeof sd->names[sc], d, sc);
+        sd->d[sc] = (rpt_design){ sd->names[sc], scenario_means(d, res, sc), NULL, 0 };
+    }
+}
+
+static void sweep_designs_free(sweep_designs *sd)
+{
+    for (int i = 0; i < sd->n; i++) json_object_put(sd->d[i].results);
+    free(sd->d);
+    free(sd->names);
+}
+
+/* Monthly cost against p95, one point per scenario (their means), the best
+ * balance ringed (rpt_tradeoff_best). */
+static sim_status sweep_tradeoff(const char *out, const sweep_designs *sd, bool png, rpt_page *pg,
+                                 int *ncharts, sim_error *err)
+{
+    int n = sd->n, ok = 0;
+    double *cost = sim_xcalloc((size_t)n, sizeof *cost), *p95 = sim_xcalloc((size_t)n, sizeof *p95);
+    for (int i = 0; i < n; i++) {
+        cost[i] = sim_json_number_at(sd->d[i].results, "cost.monthly.total_usd");
+        p95[i] = sim_json_number_at(sd->d[i].results, "requests.latency_ms.p95");
+        ok += isfinite(cost[i]) && isfinite(p95[i]);
+    }
+    int best = rpt_tradeoff_best(cost, p95, n);
+    sim_status st = SIM_OK;
+    if (ok >= 2 && best >= 0) {
+        /* One legend entry per scenario while they fit; else one for all. */
+        bool each = n <= 12;
+        rpt_series s[14];
+        int ns = 0;
+        char bname[260];
+        snprintf(bname, sizeof bname, "best: %s", sd->d[best].name);
+        if (each)
+            for (int i = 0; i < n; i++)
+                s[ns++] = (rpt_series){ .name = sd->d[i].name, .x = p95 + i, .y = cost + i, .n = 1,
+                                        .no_line = true, .highlight = i == best };
+        else {
+            s[ns++] = (rpt_series){ .name = "scenarios", .x = p95, .y = cost, .n = (size_t)n, .no_line = true };
+            s[ns++] = (rpt_series){ .name = bname, .x = p95 + best, .y = cost + best, .n = 1,
+                                    .no_line = true, .highlight = true, .colour = 2 };
+        }
+        rpt_chart_spec spec = { .title = "Trade-off: monthly cost against client p95",
+                                .xlabel = "client latency p95 (ms)", .ylabel = "USD per month",
+                                .y_zero = true };
+        char path[1500];
+        for (int f = 0; f < (png ? 2 : 1) && st == SIM_OK; f++) {
+            spec.format = f ? RPT_CHART_PNG : RPT_CHART_SVG;
+            snprintf(path, sizeof path, "%s/charts/tradeoff.%s", out, f ? "png" : "svg");
+            st = rpt_chart_draw_lines(path, &spec, s, ns, err);
+        }
+        char caption[600];
+        snprintf(caption, sizeof caption, "One point per scenario (means over the replications); "
+                 "lower and further left is better. Ringed: the best balance, %s (cost and p95 "
+                 "each divided by their largest value, weighted equally).", sd->d[best].name);
+        if (st == SIM_OK) {
+            rpt_page_add_chart(pg, "tradeoff", spec.title, caption);
+            (*ncharts)++;
+        }
+    }
+    free(cost);
+    free(p95);
+    return st;
+}
+
 /* ---- the report page and the whole set --------------------------------------- */
 
 static rpt_page *page_create(const rpt_sweep_def *d)
@@ -356,15 +513,29 @@ static rpt_page *page_create(const rpt_sweep_def *d)
 
 sim_status rpt_sweep_write_outputs(const char *dir, const rpt_sweep_def *d,
                                    const rpt_sweep_result *res, bool png, int *ncharts,
-                                   sim_error *err)
+                                   rpt_verdict *verdict, sim_error *err)
 {
     for (int t = 0; t < rpt_sweep_ntasks(d); t++) SIM_ASSERT(res[t].done);
     SIM_TRY(write_tables(dir, d, res, err));
     rpt_page *pg = page_create(d);
+    /* The answer first: the verdict over the scenarios' means. */
+    sweep_designs sd;
+    sweep_designs_build(&sd, d, res);
+    rpt_verdict v;
+    rpt_verdict_build(sd.d, sd.n, &v);
+    rpt_verdict_page(&v, pg);
+    if (verdict) *verdict = v;
     rpt_page_add_heading(pg, "Headline figures (mean and 95% CI half-width)");
     sweep_table(pg, d, res);
     rpt_page_add_heading(pg, "Charts");
     sim_status st = sweep_charts(dir, d, res, png, pg, ncharts, err);
+    if (st == SIM_OK && d->nsc > 1) {
+        char cd[1200];
+        snprintf(cd, sizeof cd, "%s/charts", dir);
+        st = sim_mkdir_p(cd, err);
+        if (st == SIM_OK) st = sweep_tradeoff(dir, &sd, png, pg, ncharts, err);
+    }
+    sweep_designs_free(&sd);
     if (st == SIM_OK && *ncharts == 0)
         rpt_page_add_text(pg, "No charts: they need a first --grid key with two or more values.", true);
     if (st == SIM_OK) st = rpt_page_write(pg, dir, err);
