@@ -84,6 +84,7 @@ void mdl_config_fini(mdl_config *cfg)
         sim_dist_fini(&cfg->fn[i].warm);
         sim_dist_fini(&cfg->fn[i].cold);
         sim_dist_fini(&cfg->fn[i].init);
+        mdl_lifecycle_fini(&cfg->fn[i].lc);
     }
     for (int i = 0; i < MDL_CALL_COUNT; i++)
         sim_dist_fini(&cfg->svc_latency[i]);

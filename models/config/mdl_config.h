@@ -34,6 +34,7 @@
 
 #include "sim/sim_json.h"
 #include "sim/sim_rng.h"
+#include "models/lambda/mdl_lifecycle.h"
 #include "models/sizing/mdl_perf.h"
 #include "models/pricing/mdl_pricing.h"
 #include "models/stepfn/mdl_sfn.h"
@@ -53,7 +54,6 @@ typedef enum { MDL_ENTRY_DIRECT, MDL_ENTRY_FUNCTION_URL, MDL_ENTRY_APIGW_HTTP,
 typedef enum { MDL_Q_STANDARD, MDL_Q_FIFO } mdl_queue_type;
 typedef enum { MDL_POLL_LONG, MDL_POLL_SHORT, MDL_POLL_INSTANT } mdl_poll;
 typedef enum { MDL_CONSUMER_NONE, MDL_CONSUMER_WORKERS, MDL_CONSUMER_LAMBDA } mdl_consumer_type;
-typedef enum { MDL_REUSE_MRU, MDL_REUSE_LRU, MDL_REUSE_NEWEST, MDL_REUSE_RANDOM } mdl_reuse;
 typedef enum { MDL_SCALING_2023, MDL_SCALING_BURST } mdl_scaling;
 typedef enum { MDL_CALL_S3_GET, MDL_CALL_S3_PUT, MDL_CALL_DDB_READ, MDL_CALL_DDB_WRITE,
                MDL_CALL_REKOGNITION, MDL_CALL_EFS_READ, MDL_CALL_EFS_WRITE,
@@ -104,6 +104,8 @@ typedef struct mdl_function_cfg {
     double keep_alive_s;
     double keep_alive_jitter_s;   /* expiry uniform in [T - j, T + j] */
     mdl_reuse reuse;
+    mdl_lifecycle lc;             /* its environments' lifecycle (owned; shared
+                                   * by template clones, which never free it) */
     int reserved_concurrency;     /* -1: none */
     int provisioned_concurrency;
     sim_dist warm;                /* handler duration, ms */

@@ -424,6 +424,10 @@ sim_status mdl__parse_functions(const sim_opt_ctx *c, const sim_opt *r, json_obj
         SIM_TRY(mdl__name_ok(c, p, name));
         snprintf(f->name, sizeof f->name, "%s", name);
         SIM_TRY(sim_opt_parse(c, &mdl__function_table, fo, p, f));
+        /* Today's semantics: SimFaaS's lifecycle with the function's keys. */
+        mdl_lifecycle_init(&f->lc, MDL_LC_SIMFAAS);
+        f->lc.reuse = f->reuse;
+        mdl_lifecycle_set_keep_alive(&f->lc, f->keep_alive_s, f->keep_alive_jitter_s);
     }
     return SIM_OK;
 }

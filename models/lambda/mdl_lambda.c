@@ -218,7 +218,8 @@ static void invoke(fn_rt *f, int32_t ri)
         r->duration_ms = limit_ms;
         r->response_ms = r->init_ms + limit_ms;
     }
-    sim_engine_after(f->e, r->response_ms / 1e3, EV_DONE, f->comp, (uint64_t)ri);
+    sim_handle h = sim_engine_after(f->e, r->response_ms / 1e3, EV_DONE, f->comp, (uint64_t)ri);
+    if (r->cold) mdl__env_cold_started(f, ii, ri, h);
 }
 
 /* The handler was killed (out of memory, timeout): the environment goes
@@ -260,7 +261,7 @@ static void done(fn_rt *f, int32_t ri)
         killed(f, ri, ii, billed, MDL_OUT_FUNCTION_TIMEOUT);
         return;
     }
-    mdl__env_go_idle(f, ii);
+    mdl__env_release(f, ii);
     mdl__env_levels(f);
     if ((r->counted || r->origin != MDL_ORIGIN_CLIENT) && now >= core->t_measure)
         sim_hist_add(f->lat_ms, r->response_ms);
@@ -279,6 +280,9 @@ static void fn_on_event(sim_engine *e, void *self, const sim_event *ev)
     case EV_DONE: done(f, (int32_t)ev->arg); break;
     case EV_EXPIRE_SWEEP: mdl__env_expire_sweep(f, (uint32_t)ev->arg); break;
     case EV_EXPIRE_ONE: mdl__env_expire_one(f, (int32_t)(ev->arg >> 32), (uint32_t)ev->arg); break;
+    case EV_RETIRE:
+    case EV_PREWARM:
+    case EV_READY: mdl__env_lifecycle_event(f, ev->type, ev->arg); break;
     default: SIM_ENGINE_ASSERT(e, !"unknown function event");
     }
 }
@@ -351,6 +355,7 @@ static int fn_add(mdl_lambda *l, const mdl_function_cfg *cfg, mdl_function_cfg *
     f->tokens = 1000;
     f->comp = sim_engine_add_component(core->e, &k_fn_ops, f);
     fn_streams(core->e, f);
+    mdl__env_life_init(f);
     double now = sim_engine_now(core->e);
     sim_twavg_init(&f->tw_live, now, 0);
     sim_twavg_init(&f->tw_busy, now, 0);

@@ -50,9 +50,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "models/config/mdl_config.h"
 #include "sim/sim_json.h"
 #include "sim/sim_rng.h"
+
+/* Which idle environment serves a request: the most or least recently
+ * freed, the newest by creation (SimFaaS), or one at random.  (Here, not in
+ * models/config, so that the config can hold a lifecycle without a cycle.) */
+typedef enum { MDL_REUSE_MRU, MDL_REUSE_LRU, MDL_REUSE_NEWEST, MDL_REUSE_RANDOM } mdl_reuse;
 
 #define MDL_LC_PRESET_LIST(X)                                               \
     X(SIMFAAS, "simfaas", "SimFaaS semantics (for comparisons)")            \
