@@ -101,11 +101,11 @@ typedef struct mdl_function_cfg {
     bool image_package;           /* container image: INIT billing rule differs */
     int ephemeral_storage_mb;
     double timeout_s;
-    double keep_alive_s;
+    double keep_alive_s;          /* sets both keep-alives of lc */
     double keep_alive_jitter_s;   /* expiry uniform in [T - j, T + j] */
-    mdl_reuse reuse;
-    mdl_lifecycle lc;             /* its environments' lifecycle (owned; shared
-                                   * by template clones, which never free it) */
+    mdl_lifecycle lc;             /* its environments' lifecycle: the platform's,
+                                   * then its own keys (owned; shared by template
+                                   * clones, which never free it) */
     int reserved_concurrency;     /* -1: none */
     int provisioned_concurrency;
     sim_dist warm;                /* handler duration, ms */
@@ -235,6 +235,8 @@ typedef struct mdl_config {
     int async_max_retries;
     sim_dist svc_latency[MDL_CALL_COUNT];   /* per service call, ms */
     double svc_mbps[MDL_CALL_COUNT];        /* transfer rate for payload bytes */
+    mdl_lifecycle platform;       /* `platform`: the preset and its overrides,
+                                   * what every function starts from (owned) */
     mdl_function_cfg fn[MDL_MAX_FUNCTIONS];
     int nfn;
     mdl_queue_cfg q[MDL_MAX_QUEUES];

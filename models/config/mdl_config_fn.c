@@ -7,7 +7,7 @@
 #include <string.h>
 
 const char *const mdl__arch_names[] = { "x86_64", "arm64", NULL };
-static const char *const k_reuse[] = { "mru", "lru", "newest", "random", NULL };
+const char *const mdl__reuse_names[] = { "mru", "lru", "newest", "random", NULL };
 static const char *const k_packages[] = { "zip", "image", NULL };
 static const char *const k_services[] = { "s3", "dynamodb", "rekognition", "efs", NULL };
 MDL__ENUM_OK(mdl_arch);
@@ -335,6 +335,8 @@ static sim_status parse_jitter(const sim_opt_ctx *c, const sim_opt *r, json_obje
         SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, sim_opt_path(p, sizeof p, path, r),
                       "jitter (%g s) exceeds keep_alive_s (%g s)", f->keep_alive_jitter_s,
                       f->keep_alive_s);
+    /* Both keep-alives; the function's keep_alive_lone/pool, read next, win. */
+    mdl_lifecycle_set_keep_alive(&f->lc, f->keep_alive_s, f->keep_alive_jitter_s);
     return SIM_OK;
 }
 
@@ -371,14 +373,15 @@ static const sim_opt k_function_rows[] = {
       .unit = "s", .doc = "the function timeout kills the handler, billed to the timeout; the "
                           "environment is reset (default: the maximum, not the console's 3 s)" },
     { "keep_alive_s", MDL__NUM(mdl_function_cfg, keep_alive_s), .def = 600, .min = 0, .max = 1e9,
-      .unit = "s", .doc = "idle environments expire after this (SimFaaS and the ~10 min measured "
-                          "on AWS)" },
+      .unit = "s", .doc = "idle environments expire after this: sets both `keep_alive_lone` and "
+                          "`keep_alive_pool` (SimFaaS and the ~10 min measured on AWS)" },
     { "keep_alive_jitter_s", MDL__NUM(mdl_function_cfg, keep_alive_jitter_s), .def = 0, .min = 0,
       .max = 1e9, .unit = "s", .parse = parse_jitter,
       .doc = "expiry uniform in keep-alive ± jitter (at most `keep_alive_s`)" },
-    { "reuse", MDL__ENUM(mdl_function_cfg, reuse, k_reuse),
+    { "reuse", MDL__ENUM(mdl_function_cfg, lc.reuse, mdl__reuse_names),
       .doc = "which idle environment serves: most or least recently used, the `newest` "
              "(SimFaaS), or at `random`" },
+    MDL__LC_ROWS(offsetof(mdl_function_cfg, lc), "`platform`'s"),
     { "reserved_concurrency", MDL__INT(mdl_function_cfg, reserved_concurrency), .def = -1,
       .def_doc = "none", .min = 0, .max = 1000000,
       .doc = "reserved concurrency: the function's own cap, taken from the account's" },
@@ -423,11 +426,8 @@ sim_status mdl__parse_functions(const sim_opt_ctx *c, const sim_opt *r, json_obj
         memset(f, 0, sizeof *f);
         SIM_TRY(mdl__name_ok(c, p, name));
         snprintf(f->name, sizeof f->name, "%s", name);
+        mdl_lifecycle_copy(&f->lc, &cfg->platform);   /* its own keys override */
         SIM_TRY(sim_opt_parse(c, &mdl__function_table, fo, p, f));
-        /* Today's semantics: SimFaaS's lifecycle with the function's keys. */
-        mdl_lifecycle_init(&f->lc, MDL_LC_SIMFAAS);
-        f->lc.reuse = f->reuse;
-        mdl_lifecycle_set_keep_alive(&f->lc, f->keep_alive_s, f->keep_alive_jitter_s);
     }
     return SIM_OK;
 }

@@ -478,6 +478,7 @@ static json_object *fn_results(const mdl_lambda *l, const fn_rt *f, double t_end
     sim_json_add_double(o, "avg_idle", sim_twavg_mean(&f->tw_idle, t_end));
     sim_json_add_int(o, "max_instances", f->max_live);
     sim_json_add_double(o, "avg_lifespan_s", f->lifespan.n ? f->lifespan.mean : 0);
+    mdl__env_results(f, o);
     json_object_object_add(o, "latency_ms", mdl_latency_json(f->lat_ms));
     json_object_object_add(o, "duration_ms", mdl_latency_json(f->dur_ms));
     const mdl_usage_fn *u = &mdl_meter_usage(l->core->meter)->fn[f->meter_fn];

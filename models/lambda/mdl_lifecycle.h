@@ -50,7 +50,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "sim/sim_json.h"
 #include "sim/sim_rng.h"
 
 /* Which idle environment serves a request: the most or least recently
@@ -103,26 +102,10 @@ void mdl_lifecycle_copy(mdl_lifecycle *dst, const mdl_lifecycle *src);
  * override both keep-alives: deterministic, or uniform in [T - j, T + j]. */
 void mdl_lifecycle_set_keep_alive(mdl_lifecycle *lc, double keep_alive_s, double jitter_s);
 
-/* The keys this module reads from a function's (or `platform`'s) object;
- * the config's allow-lists include them.  Values:
- *   keep_alive_lone, keep_alive_pool: a distribution (ms)
- *   max_lifetime: a distribution (ms) or "none"
- *   prewarm: {"probability": 0..1, "lead": a distribution (ms)}      */
-#define MDL_LIFECYCLE_KEY_LIST(X)   \
-    X(KEEP_ALIVE_LONE, "keep_alive_lone") \
-    X(KEEP_ALIVE_POOL, "keep_alive_pool") \
-    X(MAX_LIFETIME, "max_lifetime")       \
-    X(PREWARM, "prewarm")
-
-extern const char *const mdl_lifecycle_keys[];   /* NULL-terminated */
-
-/* Override lc with those of the keys present in obj (others untouched).
- * Errors name the file, line and path ("functions.f.max_lifetime"). */
-sim_status mdl_lifecycle_apply_json(mdl_lifecycle *lc, const sim_json_doc *doc,
-                                    json_object *obj, const char *path, sim_error *err);
-
-/* The effective parameters as JSON (for the run's effective config). */
-json_object *mdl_lifecycle_to_json(const mdl_lifecycle *lc);
+/* The config keys that set these parameters (`platform` and each
+ * function's) are rows of models/config's option tables
+ * (mdl_config_platform.c): the parser, the effective config, the schema and
+ * the README come from them. */
 
 /* ---- the questions the simulator asks (pure, no allocation) ---------------- */
 
