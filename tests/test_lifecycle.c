@@ -359,7 +359,7 @@ static void test_config_layers(void)
     /* preset, then platform, then the function. */
     CHECK(load_lc(&cfg, "{\"preset\": \"aws-now\", \"keep_alive_lone\": {\"dist\": "
                         "\"deterministic\", \"value_ms\": 5000}}",
-                  "\"max_lifetime\": \"none\", \"keep_alive_s\": 60, "
+                  "\"max_lifetime\": \"none\", "
                   "\"keep_alive_pool\": {\"dist\": \"deterministic\", \"value_ms\": 7000}",
                   &err) == SIM_OK, "load: %s", err.msg);
     if (err.code == SIM_OK) {
@@ -368,8 +368,11 @@ static void test_config_layers(void)
         CHECK(cfg.platform.has_max_lifetime && !lc->has_max_lifetime, "max_lifetime none in f only");
         CHECK(mdl_lifecycle_keep_alive_s(&cfg.platform, 1, r) == 5, "platform's lone keep-alive");
         CHECK(mdl_lifecycle_keep_alive_s(&cfg.platform, 2, r) >= 620, "pool: the preset's");
-        CHECK(mdl_lifecycle_keep_alive_s(lc, 1, r) == 60, "f's keep_alive_s sets both...");
-        CHECK(mdl_lifecycle_keep_alive_s(lc, 2, r) == 7, "...and f's keep_alive_pool wins");
+        CHECK(mdl_lifecycle_keep_alive_s(lc, 1, r) == 5, "f's lone keep-alive: the platform's");
+        CHECK(mdl_lifecycle_keep_alive_s(lc, 2, r) == 7, "f's pool keep-alive: its own");
+        CHECK(lc->reuse == MDL_REUSE_MRU, "reuse: the preset's");
+        CHECK(sim_json_at(cfg.effective, "functions.f.keep_alive_s") == NULL,
+              "keep_alive_s is input only");
         CHECK(lc->prewarm_spare && lc->prewarm_takes_pending, "pre-warming from the preset");
         json_object *pf = sim_json_at(cfg.effective, "functions.f.max_lifetime");
         CHECK(pf && strcmp(json_object_get_string(pf), "none") == 0, "effective max_lifetime");
@@ -385,6 +388,20 @@ static void test_config_layers(void)
         CHECK(mdl_lifecycle_max_lifetime_s(lc, r) == 3600, "max_lifetime 1 h");
         CHECK(!mdl_lifecycle_prewarm(lc, r, 0, 3600, &at), "prewarm off");
         CHECK(lc->prewarm_lead.a == 1000, "lead 1 s");
+        CHECK(lc->preset == MDL_LC_PRESET_DEFAULT && lc->has_max_lifetime, "the default preset");
+        mdl_config_fini(&cfg);
+    }
+    /* keep_alive_s sets both; the platform's reuse reaches the function. */
+    CHECK(load_lc(&cfg, "{\"preset\": \"aws-2020\", \"reuse\": \"newest\"}",
+                  "\"keep_alive_s\": 300, \"keep_alive_jitter_s\": 30", &err) == SIM_OK,
+          "load 3: %s", err.msg);
+    if (err.code == SIM_OK) {
+        const mdl_lifecycle *lc = &cfg.fn[0].lc;
+        double ka;
+        CHECK(lc->keep_alive_lone.type == SIM_DIST_UNIFORM && lc->keep_alive_pool.a == 270e3 &&
+              lc->keep_alive_pool.b == 330e3, "keep_alive_s 300 +- 30 s, both");
+        CHECK(!mdl_lifecycle_keep_alive_fixed(lc, &ka) && lc->reuse == MDL_REUSE_NEWEST,
+              "jittered, newest");
         mdl_config_fini(&cfg);
     }
     gsl_rng_free(r);
@@ -401,6 +418,11 @@ static void test_config_errors(void)
         { NULL, "\"keep_alive_pool\": {\"dist\": \"gauss\"}", "functions.f.keep_alive_pool.dist", 0, 3 },
         { "{\"preset\": \"aws-2019\"}", NULL, "platform.preset", 0, 2 },
         { "{\"max_lifetime\": 7}", NULL, "platform.max_lifetime", 0, 2 },
+        { NULL, "\"keep_alive_jitter_s\": 5", "functions.f.keep_alive_jitter_s", SIM_EUSAGE, 3 },
+        { NULL, "\"keep_alive_s\": 5, \"keep_alive_jitter_s\": 6", "functions.f.keep_alive_jitter_s",
+          SIM_ERANGE, 3 },
+        { NULL, "\"keep_alive_s\": 5, \"keep_alive_lone\": {\"dist\": \"deterministic\", "
+                "\"value_ms\": 1}", "functions.f.keep_alive_s", SIM_EUSAGE, 3 },
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         mdl_config cfg;

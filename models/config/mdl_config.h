@@ -101,7 +101,8 @@ typedef struct mdl_function_cfg {
     bool image_package;           /* container image: INIT billing rule differs */
     int ephemeral_storage_mb;
     double timeout_s;
-    double keep_alive_s;          /* sets both keep-alives of lc */
+    bool has_keep_alive;          /* keep_alive_s given: */
+    double keep_alive_s;          /* it sets both keep-alives of lc */
     double keep_alive_jitter_s;   /* expiry uniform in [T - j, T + j] */
     mdl_lifecycle lc;             /* its environments' lifecycle: the platform's,
                                    * then its own keys (owned; shared by template

@@ -55,7 +55,7 @@ extern const char *const mdl__reuse_names[];
 /* ---- the lifecycle (mdl_config_platform.c) ----------------------------------- */
 
 /* `platform.preset` when absent. */
-#define MDL__PLATFORM_PRESET MDL_LC_SIMFAAS
+#define MDL__PLATFORM_PRESET MDL_LC_PRESET_DEFAULT
 
 extern const sim_opt_table mdl__platform_table;
 extern const sim_opt_table mdl__prewarm_table;      /* platform.prewarm */
