@@ -134,10 +134,11 @@ static void cold_times(fn_rt *f, mdl_req *r)
 /* The invocation's REPORT row (call only with a log). */
 static void log_row(fn_rt *f, const mdl_req *r, double billed_ms, const char *outcome)
 {
-    fprintf(f->core->log, "%llu,%s,%.6f,%.3f,%.0f,%.3f,%d,%s,%s\n",
+    fprintf(f->core->log, "%llu,%s,%.6f,%.3f,%.0f,%.3f,%d,%s,%s,%u\n",
             (unsigned long long)f->l->next_req_id++, f->cfg->name,
             sim_engine_now(f->e) - r->response_ms / 1e3, r->duration_ms, billed_ms,
-            r->init_ms, f->cfg->memory_mb, r->cold ? "cold" : "warm", outcome);
+            r->init_ms, f->cfg->memory_mb, r->cold ? "cold" : "warm", outcome,
+            (unsigned)f->in[r->inst].id);
 }
 
 /* An event invocation that failed: Lambda's own retry queue. */
@@ -418,7 +419,7 @@ static void lambda_start(void *self)
     mdl_lambda *l = self;
     if (l->core->log)
         fprintf(l->core->log, "request_id,function,start_s,duration_ms,billed_duration_ms,"
-                              "init_duration_ms,memory_size_mb,start,outcome\n");
+                              "init_duration_ms,memory_size_mb,start,outcome,environment\n");
 }
 
 static void lambda_reset_stats(void *self, double now)

@@ -96,6 +96,7 @@ int32_t mdl__env_alloc(fn_rt *f, double now, bool provisioned)
     x->prev = x->next = -1;
     x->gen++;
     x->life++;
+    x->id = f->life.created++;
     x->state = INST_BUSY;
     x->provisioned = provisioned;
     x->retiring = x->replace = x->spare = 0;

@@ -20,7 +20,8 @@ enum { INST_FREE, INST_BUSY, INST_IDLE, INST_INIT };
 typedef struct inst {       /* an execution environment */
     int32_t prev, next;     /* idle list links; next = free-list link when FREE */
     uint32_t gen;           /* changes at every state change: stale timers */
-    uint32_t life;          /* changes at creation and destruction: stale lifecycle events */
+    uint32_t life;          /* changes at creation: stale lifecycle events */
+    uint32_t id;            /* the function's environments in creation order (--log) */
     uint8_t state;
     uint8_t provisioned;
     uint8_t retiring;       /* past its maximum lifetime: destroyed when its request ends */
@@ -41,6 +42,7 @@ typedef struct fn_life {
     gsl_rng *r_life, *r_prewarm;        /* NULL unless the lifecycle draws from them */
     int32_t sp_head, sp_tail;           /* pre-warmed spares, last choice (prewarm_spare) */
     int pending;                        /* requests waiting on an INIT (takes_pending) */
+    uint32_t created;                   /* environments so far: the next id */
     /* statistics (after warm-up) */
     uint64_t recycled, prewarmed, prewarmed_first_uses, cold_to_prewarmed;
 } fn_life;
