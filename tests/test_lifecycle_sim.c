@@ -251,6 +251,22 @@ static void keep_alive_distribution(void)
     CHECK(fabs(got - want) <= 4 * se, "U(300, 900) s keep-alive: P(cold) %.5f vs %.5f (4 s.e. %.5f)",
           got, want, 4 * se);
     json_object_put(r);
+    /* An exponential keep-alive (mean m = 600 s, no positive minimum: every
+     * earlier deadline gets its own timer): E[exp(-lambda K)] = 1 / (1 +
+     * lambda m). */
+    r = run_text(
+        "{\"duration_s\": 3e7, \"workload\": {\"arrivals\": {\"process\": \"poisson\", "
+        "\"rate_per_s\": 0.0016666666666666667}}, \"entry\": {\"type\": \"direct\"}, "
+        "\"platform\": {\"preset\": \"simfaas\", \"keep_alive_lone\": {\"dist\": \"exponential\", "
+        "\"mean_ms\": 600000}, \"keep_alive_pool\": {\"dist\": \"exponential\", \"mean_ms\": "
+        "600000}}, \"functions\": {\"f\": {\"service_time\": {\"warm\": " DET(100) "}}}}", 12);
+    want = exp(-lam * S) / (1 + lam * 600) + 1 - exp(-lam * S);
+    n = J(r, "functions.f.invocations");
+    se = sqrt(want * (1 - want) / n);
+    got = J(r, "functions.f.cold_start_probability");
+    CHECK(fabs(got - want) <= 4 * se, "Exp(600 s) keep-alive: P(cold) %.5f vs %.5f (4 s.e. %.5f)",
+          got, want, 4 * se);
+    json_object_put(r);
 }
 
 int main(void)

@@ -11,8 +11,15 @@
  * reuse costs no event at all (the sweep).  Otherwise each idle period draws
  * its keep-alive from the lifecycle (keep_alive_lone when the environment is
  * the function's only live one, keep_alive_pool else: mdl_lifecycle.h) and
- * gets its own timer, made stale by the generation counter when the
- * environment is reused.
+ * the environment expires at the end of it.  Each environment has at most
+ * one pending timer, never later than its deadline (expire_at) nor than
+ * `keep_min_s` (no keep-alive is shorter) after it was armed: then no later
+ * idle period can end before it, so going idle only moves the deadline; a
+ * timer that finds the environment idle before its deadline re-arms itself.
+ * A busy function schedules about one event per environment and minimum
+ * keep-alive, not one per invocation (which would fill the event heap with
+ * stale timers).  With no positive minimum every earlier deadline gets a
+ * timer of its own.
  *
  * Lifecycle (issue 22; README "How close to AWS").  An on-demand
  * environment draws a maximum lifetime when it is created (RNG stream
@@ -36,7 +43,7 @@
 #include <math.h>
 #include <stdio.h>
 
-/* An event argument: environment index and a generation or life tag. */
+/* An event argument: environment index and a timer or life tag. */
 static uint64_t pack(int32_t i, uint32_t tag) { return ((uint64_t)(uint32_t)i << 32) | tag; }
 
 void mdl__env_life_init(fn_rt *f)
@@ -47,6 +54,7 @@ void mdl__env_life_init(fn_rt *f)
     lf->sp_head = lf->sp_tail = -1;
     bool prewarms = lc->has_max_lifetime && lc->prewarm_probability > 0;
     lf->sweep = mdl_lifecycle_keep_alive_fixed(lc, &lf->keep_s) && !prewarms;
+    lf->keep_min_s = mdl_lifecycle_keep_alive_min_s(lc);
     /* Streams only when the lifecycle draws: other functions' streams and
      * the stream table itself stay as they were. */
     char name[MDL_NAME_MAX + 32];
@@ -99,7 +107,7 @@ int32_t mdl__env_alloc(fn_rt *f, double now, bool provisioned)
     x->id = f->life.created++;
     x->state = INST_BUSY;
     x->provisioned = provisioned;
-    x->retiring = x->replace = x->spare = 0;
+    x->retiring = x->replace = x->spare = x->timer = 0;
     x->created = now;
     x->idle_since = now;
     x->pending_ri = -1;
@@ -173,7 +181,8 @@ void mdl__env_destroy(fn_rt *f, int32_t i)
         sim_welford_add(&f->lifespan, now - x->created);
     pending_clear(f, x);
     x->state = INST_FREE;
-    x->gen++;
+    x->gen++;       /* its timer, if any, is stale */
+    x->timer = 0;
     x->next = f->free_head;
     f->free_head = i;
     f->live--;
@@ -190,6 +199,18 @@ static void sweep_arm(fn_rt *f)
     sim_engine_at(e, t < now ? now : t, EV_EXPIRE_SWEEP, f->comp, f->sweep_gen);
 }
 
+/* Environment i's one expiry timer (any other is stale): at its deadline,
+ * or earlier, when a later idle period could end sooner. */
+static void expiry_arm(fn_rt *f, int32_t i)
+{
+    inst *x = &f->in[i];
+    double now = sim_engine_now(f->e), min_s = f->life.keep_min_s;
+    x->gen++;
+    x->timer = 1;
+    x->timer_at = min_s > 0 ? fmin(x->expire_at, now + min_s) : x->expire_at;
+    sim_engine_at(f->e, x->timer_at, EV_EXPIRE_ONE, f->comp, pack(i, x->gen));
+}
+
 void mdl__env_go_idle(fn_rt *f, int32_t i)
 {
     inst *x = &f->in[i];
@@ -197,7 +218,6 @@ void mdl__env_go_idle(fn_rt *f, int32_t i)
     pending_clear(f, x);
     x->state = INST_IDLE;
     x->idle_since = sim_engine_now(e);
-    x->gen++;
     if (x->provisioned) {
         list_append(f, &f->pc_head, &f->pc_tail, i);
         return;
@@ -212,8 +232,8 @@ void mdl__env_go_idle(fn_rt *f, int32_t i)
     }
     /* This idle period's own keep-alive, drawn given the pool (f->live
      * counts this environment). */
-    double ka = mdl_lifecycle_keep_alive_s(f->life.lc, f->live, f->r_keep);
-    sim_engine_after(e, ka, EV_EXPIRE_ONE, f->comp, pack(i, x->gen));
+    x->expire_at = x->idle_since + mdl_lifecycle_keep_alive_s(f->life.lc, f->live, f->r_keep);
+    if (!x->timer || x->expire_at < x->timer_at) expiry_arm(f, i);
 }
 
 void mdl__env_release(fn_rt *f, int32_t i)
@@ -254,7 +274,6 @@ static void take(fn_rt *f, int32_t i)
     inst *x = &f->in[i];
     idle_unlink(f, i);
     x->state = INST_BUSY;
-    x->gen++;
     sweep_arm(f);
 }
 
@@ -294,7 +313,15 @@ void mdl__env_expire_sweep(fn_rt *f, uint32_t gen)
 
 void mdl__env_expire_one(fn_rt *f, int32_t i, uint32_t gen)
 {
-    if (i >= f->nin || f->in[i].gen != gen || f->in[i].state != INST_IDLE) return;
+    SIM_ASSERT(i >= 0 && i < f->nin);
+    inst *x = &f->in[i];
+    if (x->gen != gen) return;          /* stale: superseded, or the environment is gone */
+    x->timer = 0;
+    if (x->state != INST_IDLE) return;  /* busy: going idle arms a new one */
+    if (sim_engine_now(f->e) < x->expire_at) {
+        expiry_arm(f, i);               /* reused since: its deadline moved */
+        return;
+    }
     idle_unlink(f, i);
     mdl__env_destroy(f, i);
     mdl__env_levels(f);

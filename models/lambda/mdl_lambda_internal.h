@@ -19,7 +19,7 @@ enum { INST_FREE, INST_BUSY, INST_IDLE, INST_INIT };
 
 typedef struct inst {       /* an execution environment */
     int32_t prev, next;     /* idle list links; next = free-list link when FREE */
-    uint32_t gen;           /* changes at every state change: stale timers */
+    uint32_t gen;           /* tags its one pending expiry timer (stale when it differs) */
     uint32_t life;          /* changes at creation: stale lifecycle events */
     uint32_t id;            /* the function's environments in creation order (--log) */
     uint8_t state;
@@ -27,7 +27,10 @@ typedef struct inst {       /* an execution environment */
     uint8_t retiring;       /* past its maximum lifetime: destroyed when its request ends */
     uint8_t replace;        /* a replacement is due when it retires (not started yet) */
     uint8_t spare;          /* pre-warmed and not used yet */
+    uint8_t timer;          /* an expiry timer is pending (per-environment expiry) */
     double created, idle_since;
+    double expire_at;       /* end of this idle period's keep-alive (per-environment expiry) */
+    double timer_at;        /* when the pending timer fires */
     int32_t pending_ri;     /* the request waiting on its INIT (takes_pending), or -1 */
     double init_end;        /* when that INIT ends */
     sim_handle done_h;      /* that request's EV_DONE */
@@ -39,6 +42,7 @@ typedef struct fn_life {
     bool sweep;                         /* fixed keep-alive, no pre-warming: one expiry
                                          * timer for the idle list, in idle order */
     double keep_s;                      /* that fixed keep-alive (s) */
+    double keep_min_s;                  /* no keep-alive is shorter (s; 0: unknown) */
     gsl_rng *r_life, *r_prewarm;        /* NULL unless the lifecycle draws from them */
     int32_t sp_head, sp_tail;           /* pre-warmed spares, last choice (prewarm_spare) */
     int pending;                        /* requests waiting on an INIT (takes_pending) */

@@ -182,6 +182,30 @@ double mdl_lifecycle_keep_alive_s(const mdl_lifecycle *lc, int live, gsl_rng *r)
     return fmax(0, sim_dist_sample(d, r)) / 1e3;
 }
 
+/* The smallest value d can draw (ms), 0 when unbounded below 0 or unknown. */
+static double dist_min_ms(const sim_dist *d)
+{
+    double m = 0;
+    switch (d->type) {
+    case SIM_DIST_DETERMINISTIC:
+    case SIM_DIST_UNIFORM: m = d->a; break;
+    case SIM_DIST_PARETO: m = d->b; break;
+    case SIM_DIST_PERCENTILES: m = d->vals[0]; break;   /* held flat before the first */
+    case SIM_DIST_EMPIRICAL:
+        m = d->vals[0];
+        for (size_t i = 1; i < d->n; i++) m = fmin(m, d->vals[i]);
+        break;
+    default: m = 0; break;
+    }
+    return fmax(0, m);
+}
+
+double mdl_lifecycle_keep_alive_min_s(const mdl_lifecycle *lc)
+{
+    SIM_ASSERT(lc);
+    return fmin(dist_min_ms(&lc->keep_alive_lone), dist_min_ms(&lc->keep_alive_pool)) / 1e3;
+}
+
 bool mdl_lifecycle_keep_alive_fixed(const mdl_lifecycle *lc, double *keep_alive_s)
 {
     SIM_ASSERT(lc && keep_alive_s);

@@ -117,6 +117,11 @@ double mdl_lifecycle_max_lifetime_s(const mdl_lifecycle *lc, gsl_rng *r);
  * `live` >= 1 live environments, itself included.  One draw from r. */
 double mdl_lifecycle_keep_alive_s(const mdl_lifecycle *lc, int live, gsl_rng *r);
 
+/* A lower bound (s, >= 0) of every keep-alive the lifecycle can draw: 0 when
+ * the distributions have no positive minimum.  (The simulator's expiry
+ * timers use it to stay lazy: mdl_lambda_env.c.) */
+double mdl_lifecycle_keep_alive_min_s(const mdl_lifecycle *lc);
+
 /* True when every keep-alive is the same constant (*keep_alive_s gets it):
  * the simulator can then expire idle environments with one timer per
  * function, in the order they went idle. */
