@@ -282,19 +282,13 @@ static json_object *write_warm(const sim_opt *r, const void *base, const void *u
 static json_object *schema_warm(const sim_opt *r)
 {
     (void)r;
-    json_object *o = json_object_new_object(), *one = json_object_new_array();
-    json_object *d = json_object_new_object(), *arr = json_object_new_object();
-    json_object *item = json_object_new_object();
-    sim_json_add_string(d, "$ref", "#/$defs/dist");
+    json_object *arr = json_object_new_object(), *item = json_object_new_object();
     sim_json_add_string(item, "$ref", "#/$defs/dist");
     sim_json_add_string(arr, "type", "array");
     json_object_object_add(arr, "items", item);
     sim_json_add_int(arr, "minItems", 1);
     sim_json_add_int(arr, "maxItems", 5);
-    json_object_array_add(one, d);
-    json_object_array_add(one, arr);
-    json_object_object_add(o, "oneOf", one);
-    return o;
+    return mdl__schema_dist_or(arr);
 }
 
 static const sim_opt k_service_time_rows[] = {

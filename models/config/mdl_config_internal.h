@@ -64,6 +64,8 @@ sim_status mdl__parse_max_lifetime(const sim_opt_ctx *c, const sim_opt *r, json_
                                    const char *path, void *base);
 json_object *mdl__write_max_lifetime(const sim_opt *r, const void *base, const void *user);
 json_object *mdl__schema_max_lifetime(const sim_opt *r);
+/* {"oneOf": [a distribution, other]} (takes other). */
+json_object *mdl__schema_dist_or(json_object *other);
 
 /* The lifecycle keys of a struct that holds an mdl_lifecycle at offset LC
  * (`platform`: 0; a function: offsetof(mdl_function_cfg, lc)).  Absent keys

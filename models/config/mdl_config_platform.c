@@ -59,20 +59,25 @@ json_object *mdl__write_max_lifetime(const sim_opt *r, const void *base, const v
                                 : json_object_new_string("none");
 }
 
+json_object *mdl__schema_dist_or(json_object *other)
+{
+    json_object *o = json_object_new_object(), *one = json_object_new_array();
+    json_object *d = json_object_new_object();
+    sim_json_add_string(d, "$ref", "#/$defs/dist");
+    json_object_array_add(one, d);
+    json_object_array_add(one, other);
+    json_object_object_add(o, "oneOf", one);
+    return o;
+}
+
 json_object *mdl__schema_max_lifetime(const sim_opt *r)
 {
     (void)r;
-    json_object *o = json_object_new_object(), *one = json_object_new_array();
-    json_object *d = json_object_new_object(), *none = json_object_new_object();
-    json_object *e = json_object_new_array();
-    sim_json_add_string(d, "$ref", "#/$defs/dist");
+    json_object *none = json_object_new_object(), *e = json_object_new_array();
     sim_json_add_string(none, "type", "string");
     json_object_array_add(e, json_object_new_string("none"));
     json_object_object_add(none, "enum", e);
-    json_object_array_add(one, d);
-    json_object_array_add(one, none);
-    json_object_object_add(o, "oneOf", one);
-    return o;
+    return mdl__schema_dist_or(none);
 }
 
 /* ---- prewarm ---------------------------------------------------------------------- */
