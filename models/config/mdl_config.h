@@ -7,7 +7,9 @@
  *             which adds its overhead, enforces payload, throttle and timeout
  *             rules, then invokes
  *   function  a Lambda function: execution environments (initializing, busy,
- *             idle), warm reuse, keep-alive expiry, the account and reserved
+ *             idle) with the lifecycle of `platform` (models/lambda/
+ *             mdl_lifecycle.h): warm reuse, keep-alive expiry, maximum
+ *             lifetime, pre-warmed replacements; the account and reserved
  *             concurrency limits, provisioned concurrency, the scaling rate,
  *             function timeouts, async retries.
  * Service calls a function makes (S3, DynamoDB, Rekognition, EFS) add

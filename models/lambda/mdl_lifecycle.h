@@ -26,10 +26,11 @@
  * lifetime, draw the keep-alive of an environment going idle given how many
  * the function has, decide whether and when to pre-warm a replacement.
  * They take the caller's gsl_rng, allocate nothing and compare no strings,
- * so they may run once per invocation.  Building (init, JSON) allocates the
- * distributions' tables; fini frees them.
+ * so they may run once per invocation.  Building (init, copy, the config's
+ * overrides) allocates the distributions' tables; fini frees them.
  *
- * Semantics the simulator follows (phase 2 wiring, README):
+ * Semantics the simulator follows (models/lambda/mdl_lambda_env.c, README
+ * "How close to AWS"):
  *  - the keep-alive counts from the moment an environment goes idle; `live`
  *    is the function's live environments at that moment, itself included:
  *    live == 1 draws keep_alive_lone, live >= 2 keep_alive_pool;
@@ -41,7 +42,8 @@
  *    user waits for; until its first use it is the last choice among idle
  *    environments (`prewarm_spare`); its first invocation counts as a cold
  *    start in the data's sense (first use of an environment) but carries no
- *    INIT latency.
+ *    INIT latency; it counts against neither concurrency nor the scaling
+ *    rate, and its INIT is not billed.
  */
 #ifndef MDL_LIFECYCLE_H
 #define MDL_LIFECYCLE_H
