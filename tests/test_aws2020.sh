@@ -41,4 +41,9 @@ expect_exit 0 "validate" -- sh scripts/aws2020_validate.sh --reps 1 data/archite
 [ "$(grep -c '^| run-2020' "$TMPD/out")" -eq 16 ] && ok || bad "validate: want 11 + 5 run rows"
 expect_grep "MAPE over 11 runs: P(cold)" "$TMPD/out" "validate MAPE line"
 expect_grep "simfaas on the same 5 runs" "$TMPD/out" "validate SimFaaS comparison"
+# The aws-2020 preset replays too, with the same estimator on the simulated
+# invocations ("as measured": the --log's environments in the data's form).
+expect_exit 0 "validate aws-2020" -- sh scripts/aws2020_validate.sh --reps 1 data/architectures/aws2020/aws-2020.json
+expect_grep "aws-2020 (1 replications per run)" "$TMPD/out" "aws-2020 replayed"
+expect_grep "as measured [0-9.]*%" "$TMPD/out" "instances as measured"
 report aws2020

@@ -7,6 +7,7 @@
  * says what data/aws_lambda_2020 says.
  */
 #include "tests/check.h"
+#include "models/config/mdl_config.h"
 #include "models/lambda/mdl_lifecycle.h"
 #include "models/lambda/mdl_lifecycle_data.h"
 #include "sim/sim_rng.h"
@@ -272,11 +273,6 @@ static void test_simfaas(void)
     CHECK(isinf(mdl_lifecycle_max_lifetime_s(&lc, r)), "no maximum lifetime");
     CHECK(!mdl_lifecycle_prewarm(&lc, r, 0, 7200, &at) && at == -1, "no pre-warming");
     CHECK(lc.reuse == MDL_REUSE_NEWEST, "SimFaaS serves the newest");
-    json_object *j = mdl_lifecycle_to_json(&lc);
-    CHECK(strcmp(json_object_get_string(sim_json_at(j, "preset")), "simfaas") == 0, "json preset");
-    CHECK(strcmp(json_object_get_string(sim_json_at(j, "max_lifetime")), "none") == 0,
-          "json max_lifetime none");
-    json_object_put(j);
     mdl_lifecycle_fini(&lc);
     gsl_rng_free(r);
 }
@@ -334,47 +330,122 @@ static void test_aws2020_draws(void)
     gsl_rng_free(r);
 }
 
-static sim_status apply_text(mdl_lifecycle *lc, const char *text, sim_error *err)
+/* ---- the config keys (models/config/mdl_config_platform.c) ------------------ */
+
+/* A config whose `platform` (NULL: none) and function f's lifecycle keys
+ * (NULL: none) are spliced in; f's keys start on line 3. */
+static sim_status load_lc(mdl_config *cfg, const char *platform, const char *fn, sim_error *err)
 {
+    char text[4096];
+    snprintf(text, sizeof text,
+             "{\"duration_s\": 10, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}},\n"
+             "\"entry\": {\"type\": \"direct\", \"target\": \"f\"}%s%s, \"functions\": {\"f\": {\n"
+             "%s%s\"service_time\": {\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 1}}}}}",
+             platform ? ", \"platform\": " : "", platform ? platform : "", fn ? fn : "",
+             fn ? ", " : "");
     sim_json_doc doc;
     SIM_TRY(sim_json_doc_parse(&doc, text, "lc.json", err));
-    json_object *f = sim_json_at(doc.root, "functions.f");
-    sim_status st = mdl_lifecycle_apply_json(lc, &doc, f, "functions.f", err);
+    mdl_config_opts o = { .data_dir = "data" };
+    sim_status st = mdl_config_from_doc(cfg, &doc, &o, err);
     sim_json_doc_fini(&doc);
     return st;
 }
 
-static void test_overrides(void)
+static void test_config_layers(void)
 {
     gsl_rng *r = sim_rng_create(3, 0, "lifecycle/json");
-    mdl_lifecycle lc, copy;
-    mdl_lifecycle_init(&lc, MDL_LC_AWS_NOW);
+    mdl_config cfg;
     sim_error err;
-    CHECK(apply_text(&lc, "{\"functions\": {\"f\": {\"max_lifetime\": \"none\", "
-                          "\"keep_alive_lone\": {\"dist\": \"deterministic\", \"value_ms\": 5000}}}}",
-                     &err) == SIM_OK, "apply: %s", err.msg);
-    CHECK(isinf(mdl_lifecycle_max_lifetime_s(&lc, r)), "max_lifetime none");
-    CHECK(mdl_lifecycle_keep_alive_s(&lc, 1, r) == 5, "lone keep-alive overridden");
-    CHECK(mdl_lifecycle_keep_alive_s(&lc, 2, r) >= 620, "pool keep-alive untouched");
-    CHECK(apply_text(&lc, "{\"functions\": {\"f\": {\"max_lifetime\": {\"dist\": \"deterministic\", "
-                          "\"value_ms\": 3600000}, \"prewarm\": {\"probability\": 0, "
-                          "\"lead\": {\"dist\": \"deterministic\", \"value_ms\": 1000}}}}}",
-                     &err) == SIM_OK, "apply 2: %s", err.msg);
-    double at;
-    CHECK(mdl_lifecycle_max_lifetime_s(&lc, r) == 3600, "max_lifetime 1 h");
-    CHECK(!mdl_lifecycle_prewarm(&lc, r, 0, 3600, &at) && !lc.prewarm_spare, "prewarm off");
-    /* Errors: file, line, path. */
-    CHECK(apply_text(&lc, "{\"functions\": {\"f\": {\n\"prewarm\": {\"probability\": 1.5}}}}", &err)
-          == SIM_ERANGE && strcmp(err.field, "functions.f.prewarm.probability") == 0 &&
-          err.line == 2 && strcmp(err.input, "lc.json") == 0,
-          "probability out of range: %s at %s:%ld", err.msg, err.field, err.line);
-    CHECK(apply_text(&lc, "{\"functions\": {\"f\": {\"prewarm\": {\"bogus\": 1}}}}", &err)
-          == SIM_EUNKNOWN, "unknown prewarm key: %s", err.msg);
-    CHECK(apply_text(&lc, "{\"functions\": {\"f\": {\"max_lifetime\": \"forever\"}}}", &err)
-          != SIM_OK && strcmp(err.field, "functions.f.max_lifetime") == 0, "bad max_lifetime");
-    CHECK(apply_text(&lc, "{\"functions\": {\"f\": {\"keep_alive_pool\": {\"dist\": \"gauss\"}}}}",
-                     &err) != SIM_OK, "bad distribution accepted");
-    CHECK(mdl_lifecycle_keep_alive_s(&lc, 1, r) == 5, "a failed override leaves the lifecycle");
+    /* preset, then platform, then the function. */
+    CHECK(load_lc(&cfg, "{\"preset\": \"aws-now\", \"keep_alive_lone\": {\"dist\": "
+                        "\"deterministic\", \"value_ms\": 5000}}",
+                  "\"max_lifetime\": \"none\", "
+                  "\"keep_alive_pool\": {\"dist\": \"deterministic\", \"value_ms\": 7000}",
+                  &err) == SIM_OK, "load: %s", err.msg);
+    if (err.code == SIM_OK) {
+        const mdl_lifecycle *lc = &cfg.fn[0].lc;
+        CHECK(cfg.platform.preset == MDL_LC_AWS_NOW && lc->preset == MDL_LC_AWS_NOW, "preset");
+        CHECK(cfg.platform.has_max_lifetime && !lc->has_max_lifetime, "max_lifetime none in f only");
+        CHECK(mdl_lifecycle_keep_alive_s(&cfg.platform, 1, r) == 5, "platform's lone keep-alive");
+        CHECK(mdl_lifecycle_keep_alive_s(&cfg.platform, 2, r) >= 620, "pool: the preset's");
+        CHECK(mdl_lifecycle_keep_alive_s(lc, 1, r) == 5, "f's lone keep-alive: the platform's");
+        CHECK(mdl_lifecycle_keep_alive_s(lc, 2, r) == 7, "f's pool keep-alive: its own");
+        CHECK(lc->reuse == MDL_REUSE_MRU, "reuse: the preset's");
+        CHECK(sim_json_at(cfg.effective, "functions.f.keep_alive_s") == NULL,
+              "keep_alive_s is input only");
+        CHECK(lc->prewarm_spare && lc->prewarm_takes_pending, "pre-warming from the preset");
+        json_object *pf = sim_json_at(cfg.effective, "functions.f.max_lifetime");
+        CHECK(pf && strcmp(json_object_get_string(pf), "none") == 0, "effective max_lifetime");
+        mdl_config_fini(&cfg);
+    }
+    CHECK(load_lc(&cfg, NULL, "\"max_lifetime\": {\"dist\": \"deterministic\", \"value_ms\": "
+                              "3600000}, \"prewarm\": {\"probability\": 0, \"lead\": {\"dist\": "
+                              "\"deterministic\", \"value_ms\": 1000}}", &err) == SIM_OK,
+          "load 2: %s", err.msg);
+    if (err.code == SIM_OK) {
+        const mdl_lifecycle *lc = &cfg.fn[0].lc;
+        double at;
+        CHECK(mdl_lifecycle_max_lifetime_s(lc, r) == 3600, "max_lifetime 1 h");
+        CHECK(!mdl_lifecycle_prewarm(lc, r, 0, 3600, &at), "prewarm off");
+        CHECK(lc->prewarm_lead.a == 1000, "lead 1 s");
+        CHECK(lc->preset == MDL_LC_PRESET_DEFAULT && lc->has_max_lifetime, "the default preset");
+        mdl_config_fini(&cfg);
+    }
+    /* keep_alive_s sets both; the platform's reuse reaches the function. */
+    CHECK(load_lc(&cfg, "{\"preset\": \"aws-2020\", \"reuse\": \"newest\"}",
+                  "\"keep_alive_s\": 300, \"keep_alive_jitter_s\": 30", &err) == SIM_OK,
+          "load 3: %s", err.msg);
+    if (err.code == SIM_OK) {
+        const mdl_lifecycle *lc = &cfg.fn[0].lc;
+        double ka;
+        CHECK(lc->keep_alive_lone.type == SIM_DIST_UNIFORM && lc->keep_alive_pool.a == 270e3 &&
+              lc->keep_alive_pool.b == 330e3, "keep_alive_s 300 +- 30 s, both");
+        CHECK(!mdl_lifecycle_keep_alive_fixed(lc, &ka) && lc->reuse == MDL_REUSE_NEWEST,
+              "jittered, newest");
+        mdl_config_fini(&cfg);
+    }
+    gsl_rng_free(r);
+}
+
+/* Bad lifecycle keys: file, line, path. */
+static void test_config_errors(void)
+{
+    static const struct { const char *platform, *fn, *field; sim_status code; long line; } cases[] = {
+        { NULL, "\"prewarm\": {\"probability\": 1.5}", "functions.f.prewarm.probability",
+          SIM_ERANGE, 3 },
+        { NULL, "\"prewarm\": {\"bogus\": 1}", "functions.f.prewarm.bogus", SIM_EUNKNOWN, 3 },
+        { NULL, "\"max_lifetime\": \"forever\"", "functions.f.max_lifetime", SIM_EFORMAT, 3 },
+        { NULL, "\"keep_alive_pool\": {\"dist\": \"gauss\"}", "functions.f.keep_alive_pool.dist", 0, 3 },
+        { "{\"preset\": \"aws-2019\"}", NULL, "platform.preset", 0, 2 },
+        { "{\"max_lifetime\": 7}", NULL, "platform.max_lifetime", 0, 2 },
+        { NULL, "\"keep_alive_jitter_s\": 5", "functions.f.keep_alive_jitter_s", SIM_EUSAGE, 3 },
+        { NULL, "\"keep_alive_s\": 5, \"keep_alive_jitter_s\": 6", "functions.f.keep_alive_jitter_s",
+          SIM_ERANGE, 3 },
+        { NULL, "\"keep_alive_s\": 5, \"keep_alive_lone\": {\"dist\": \"deterministic\", "
+                "\"value_ms\": 1}", "functions.f.keep_alive_s", SIM_EUSAGE, 3 },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        mdl_config cfg;
+        sim_error err;
+        sim_error_clear(&err);
+        sim_status st = load_lc(&cfg, cases[k].platform, cases[k].fn, &err);
+        CHECK(st != SIM_OK, "case %zu accepted", k);
+        if (st == SIM_OK) {
+            mdl_config_fini(&cfg);
+            continue;
+        }
+        CHECK(!cases[k].code || st == cases[k].code, "case %zu: status %d", k, (int)st);
+        CHECK(strcmp(err.field, cases[k].field) == 0, "case %zu: field '%s'", k, err.field);
+        CHECK(err.line == cases[k].line && strcmp(err.input, "lc.json") == 0,
+              "case %zu: %s:%ld", k, err.input, err.line);
+    }
+}
+
+static void test_keep_alive_keys(void)
+{
+    gsl_rng *r = sim_rng_create(3, 0, "lifecycle/keep");
+    mdl_lifecycle lc;
+    mdl_lifecycle_init(&lc, MDL_LC_AWS_NOW);
     /* keep_alive_s / keep_alive_jitter_s set both keep-alives. */
     mdl_lifecycle_set_keep_alive(&lc, 300, 30);
     double ka, lo = INFINITY, hi = 0;
@@ -388,12 +459,11 @@ static void test_overrides(void)
     mdl_lifecycle_set_keep_alive(&lc, 300, 0);
     CHECK(mdl_lifecycle_keep_alive_fixed(&lc, &ka) && ka == 300, "fixed 300 s");
     /* A deep copy outlives its source. */
+    mdl_lifecycle copy;
     mdl_lifecycle_copy(&copy, &lc);
     mdl_lifecycle_fini(&lc);
-    CHECK(mdl_lifecycle_max_lifetime_s(&copy, r) == 3600, "copy");
-    json_object *j = mdl_lifecycle_to_json(&copy);
-    CHECK(sim_json_number_at(j, "prewarm.probability") == 0, "json prewarm");
-    json_object_put(j);
+    CHECK(mdl_lifecycle_max_lifetime_s(&copy, r) <= 124 * 60, "copy");
+    CHECK(mdl_lifecycle_keep_alive_s(&copy, 2, r) == 300, "copy's keep-alive");
     mdl_lifecycle_fini(&copy);
     gsl_rng_free(r);
 }
@@ -408,6 +478,8 @@ int main(void)
     test_presets();
     test_simfaas();
     test_aws2020_draws();
-    test_overrides();
+    test_config_layers();
+    test_config_errors();
+    test_keep_alive_keys();
     return check_report("lifecycle");
 }

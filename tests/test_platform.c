@@ -39,7 +39,8 @@ static void conservation(json_object *r, const char *what)
 static void simfaas_a(void)
 {
     char *t = cfg_text(
-        "\"duration_s\": 1000000, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 0.9}},",
+        "\"duration_s\": 1000000, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 0.9}},"
+        "\"platform\": {\"preset\": \"simfaas\"},",
         "\"type\": \"direct\", \"target\": \"f\"",
         "\"memory_mb\": 128, \"keep_alive_s\": 600, \"timeout_s\": 900, \"service_time\": {"
         "\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 1991},"
@@ -72,7 +73,7 @@ static void simfaas_b(void)
 {
     char *t = cfg_text(
         "\"duration_s\": 1000, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1000}},"
-        "\"account\": {\"concurrency_limit\": 1000},",
+        "\"account\": {\"concurrency_limit\": 1000}, \"platform\": {\"preset\": \"simfaas\"},",
         "\"type\": \"direct\"",
         "\"keep_alive_s\": 600, \"timeout_s\": 900, \"service_time\": {"
         "\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 2016},"

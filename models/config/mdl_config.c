@@ -84,6 +84,7 @@ void mdl_config_fini(mdl_config *cfg)
         sim_dist_fini(&cfg->fn[i].warm);
         sim_dist_fini(&cfg->fn[i].cold);
         sim_dist_fini(&cfg->fn[i].init);
+        mdl_lifecycle_fini(&cfg->fn[i].lc);
     }
     for (int i = 0; i < MDL_CALL_COUNT; i++)
         sim_dist_fini(&cfg->svc_latency[i]);
@@ -92,6 +93,7 @@ void mdl_config_fini(mdl_config *cfg)
     sim_dist_fini(&cfg->entry.overhead);
     sim_dist_fini(&cfg->entry.notify_delay);
     sim_dist_fini(&cfg->workload.bytes);
+    mdl_lifecycle_fini(&cfg->platform);
     if (cfg->effective)
         json_object_put(cfg->effective);
     mdl_catalog_destroy(cfg->catalog);
@@ -322,6 +324,10 @@ static const sim_opt k_root_rows[] = {
       .doc = "how the simulated usage is billed" },
     { "services", .type = SIM_OPT_OBJECT, .sub = &k_services,
       .doc = "AWS services the functions call: latency distributions and transfer rates" },
+    { "platform", .type = SIM_OPT_OBJECT, .sub = &mdl__platform_table,
+      .off = offsetof(mdl_config, platform),
+      .doc = "the Lambda platform's execution-environment lifecycle, which every function "
+             "starts from (README \"How close to AWS\")" },
     { "functions", .type = SIM_OPT_MAP, .sub = &mdl__function_table, .max_n = MDL_MAX_FUNCTIONS,
       .item_name = "name", .parse = mdl__parse_functions, .write = mdl__write_functions,
       .doc = "Lambda functions by name (1 to 63 characters)" },

@@ -7,7 +7,9 @@
  *             which adds its overhead, enforces payload, throttle and timeout
  *             rules, then invokes
  *   function  a Lambda function: execution environments (initializing, busy,
- *             idle), warm reuse, keep-alive expiry, the account and reserved
+ *             idle) with the lifecycle of `platform` (models/lambda/
+ *             mdl_lifecycle.h): warm reuse, keep-alive expiry, maximum
+ *             lifetime, pre-warmed replacements; the account and reserved
  *             concurrency limits, provisioned concurrency, the scaling rate,
  *             function timeouts, async retries.
  * Service calls a function makes (S3, DynamoDB, Rekognition, EFS) add
@@ -34,6 +36,7 @@
 
 #include "sim/sim_json.h"
 #include "sim/sim_rng.h"
+#include "models/lambda/mdl_lifecycle.h"
 #include "models/sizing/mdl_perf.h"
 #include "models/pricing/mdl_pricing.h"
 #include "models/stepfn/mdl_sfn.h"
@@ -53,7 +56,6 @@ typedef enum { MDL_ENTRY_DIRECT, MDL_ENTRY_FUNCTION_URL, MDL_ENTRY_APIGW_HTTP,
 typedef enum { MDL_Q_STANDARD, MDL_Q_FIFO } mdl_queue_type;
 typedef enum { MDL_POLL_LONG, MDL_POLL_SHORT, MDL_POLL_INSTANT } mdl_poll;
 typedef enum { MDL_CONSUMER_NONE, MDL_CONSUMER_WORKERS, MDL_CONSUMER_LAMBDA } mdl_consumer_type;
-typedef enum { MDL_REUSE_MRU, MDL_REUSE_LRU, MDL_REUSE_NEWEST, MDL_REUSE_RANDOM } mdl_reuse;
 typedef enum { MDL_SCALING_2023, MDL_SCALING_BURST } mdl_scaling;
 typedef enum { MDL_CALL_S3_GET, MDL_CALL_S3_PUT, MDL_CALL_DDB_READ, MDL_CALL_DDB_WRITE,
                MDL_CALL_REKOGNITION, MDL_CALL_EFS_READ, MDL_CALL_EFS_WRITE,
@@ -105,9 +107,12 @@ typedef struct mdl_function_cfg {
     int ephemeral_storage_mb;
     double timeout_s;
     double response_bytes;        /* what the handler returns (0: nothing sized) */
-    double keep_alive_s;
+    bool has_keep_alive;          /* keep_alive_s given: */
+    double keep_alive_s;          /* it sets both keep-alives of lc */
     double keep_alive_jitter_s;   /* expiry uniform in [T - j, T + j] */
-    mdl_reuse reuse;
+    mdl_lifecycle lc;             /* its environments' lifecycle: the platform's,
+                                   * then its own keys (owned; shared by template
+                                   * clones, which never free it) */
     int reserved_concurrency;     /* -1: none */
     int provisioned_concurrency;
     sim_dist warm;                /* handler duration, ms */
@@ -239,6 +244,8 @@ typedef struct mdl_config {
     sim_dist svc_latency[MDL_CALL_COUNT];   /* per service call, ms */
     double svc_mbps[MDL_CALL_COUNT];        /* transfer rate for payload bytes */
     double stock_initial_gb[MDL_STOCK_COUNT]; /* storage at the start (services.<svc>.initial_gb) */
+    mdl_lifecycle platform;       /* `platform`: the preset and its overrides,
+                                   * what every function starts from (owned) */
     mdl_function_cfg fn[MDL_MAX_FUNCTIONS];
     int nfn;
     mdl_queue_cfg q[MDL_MAX_QUEUES];

@@ -7,7 +7,7 @@
 #include <string.h>
 
 const char *const mdl__arch_names[] = { "x86_64", "arm64", NULL };
-static const char *const k_reuse[] = { "mru", "lru", "newest", "random", NULL };
+const char *const mdl__reuse_names[] = { "mru", "lru", "newest", "random", NULL };
 static const char *const k_packages[] = { "zip", "image", NULL };
 static const char *const k_services[] = { "s3", "dynamodb", "rekognition", "efs", NULL };
 MDL__ENUM_OK(mdl_arch);
@@ -287,19 +287,13 @@ static json_object *write_warm(const sim_opt *r, const void *base, const void *u
 static json_object *schema_warm(const sim_opt *r)
 {
     (void)r;
-    json_object *o = json_object_new_object(), *one = json_object_new_array();
-    json_object *d = json_object_new_object(), *arr = json_object_new_object();
-    json_object *item = json_object_new_object();
-    sim_json_add_string(d, "$ref", "#/$defs/dist");
+    json_object *arr = json_object_new_object(), *item = json_object_new_object();
     sim_json_add_string(item, "$ref", "#/$defs/dist");
     sim_json_add_string(arr, "type", "array");
     json_object_object_add(arr, "items", item);
     sim_json_add_int(arr, "minItems", 1);
     sim_json_add_int(arr, "maxItems", 5);
-    json_object_array_add(one, d);
-    json_object_array_add(one, arr);
-    json_object_object_add(o, "oneOf", one);
-    return o;
+    return mdl__schema_dist_or(arr);
 }
 
 static const sim_opt k_service_time_rows[] = {
@@ -330,16 +324,36 @@ static sim_status parse_service_time(const sim_opt_ctx *c, const sim_opt *r, jso
 
 /* ---- the function -------------------------------------------------------------- */
 
+/* keep_alive_s (and its jitter) set both keep-alives of the lifecycle. */
 static sim_status parse_jitter(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
                                const char *path, void *base)
 {
     mdl_function_cfg *f = base;
     SIM_TRY(sim_opt_read(c, r, obj, path, base));
     char p[512];
+    sim_opt_path(p, sizeof p, path, r);
+    if (f->keep_alive_jitter_s > 0 && !f->has_keep_alive)
+        SIM_JSON_FAIL(c->err, SIM_EUSAGE, c->doc, p, "keep_alive_jitter_s needs keep_alive_s");
+    if (!f->has_keep_alive) return SIM_OK;
     if (f->keep_alive_jitter_s > f->keep_alive_s)
-        SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, sim_opt_path(p, sizeof p, path, r),
-                      "jitter (%g s) exceeds keep_alive_s (%g s)", f->keep_alive_jitter_s,
-                      f->keep_alive_s);
+        SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, p, "jitter (%g s) exceeds keep_alive_s (%g s)",
+                      f->keep_alive_jitter_s, f->keep_alive_s);
+    mdl_lifecycle_set_keep_alive(&f->lc, f->keep_alive_s, f->keep_alive_jitter_s);
+    return SIM_OK;
+}
+
+/* keep_alive_s or the lifecycle's own keep-alives, not both. */
+static sim_status check_function(const sim_opt_ctx *c, json_object *obj, const char *path,
+                                 void *base)
+{
+    const mdl_function_cfg *f = base;
+    if (!f || !f->has_keep_alive) return SIM_OK;
+    if (json_object_object_get_ex(obj, "keep_alive_lone", NULL) ||
+        json_object_object_get_ex(obj, "keep_alive_pool", NULL)) {
+        char p[512];
+        SIM_JSON_FAIL(c->err, SIM_EUSAGE, c->doc, sim_json_path(p, sizeof p, path, "keep_alive_s"),
+                      "give keep_alive_s or keep_alive_lone/keep_alive_pool, not both");
+    }
     return SIM_OK;
 }
 
@@ -381,15 +395,20 @@ static const sim_opt k_function_rows[] = {
       .doc = "what the handler returns when the workload does not size the response (every op "
              "but a `view`); behind a Function URL or API Gateway it leaves AWS as data transfer "
              "out" },
-    { "keep_alive_s", MDL__NUM(mdl_function_cfg, keep_alive_s), .def = 600, .min = 0, .max = 1e9,
-      .unit = "s", .doc = "idle environments expire after this (SimFaaS and the ~10 min measured "
-                          "on AWS)" },
+    { "keep_alive_s", MDL__NUM(mdl_function_cfg, keep_alive_s),
+      .flags = SIM_OPT_PRESENT | SIM_OPT_INPUT_ONLY, .has_off = offsetof(mdl_function_cfg,
+                                                                          has_keep_alive),
+      .min = 0, .max = 1e9, .def_doc = "none", .unit = "s",
+      .doc = "a fixed keep-alive: sets both `keep_alive_lone` and `keep_alive_pool` (600: "
+             "SimFaaS's); the effective config shows those two" },
     { "keep_alive_jitter_s", MDL__NUM(mdl_function_cfg, keep_alive_jitter_s), .def = 0, .min = 0,
-      .max = 1e9, .unit = "s", .parse = parse_jitter,
-      .doc = "expiry uniform in keep-alive ± jitter (at most `keep_alive_s`)" },
-    { "reuse", MDL__ENUM(mdl_function_cfg, reuse, k_reuse),
+      .max = 1e9, .unit = "s", .flags = SIM_OPT_INPUT_ONLY, .parse = parse_jitter,
+      .doc = "with `keep_alive_s`: expiry uniform in keep-alive ± jitter (at most `keep_alive_s`)" },
+    { "reuse", MDL__ENUM(mdl_function_cfg, lc.reuse, mdl__reuse_names), .flags = SIM_OPT_KEEP,
+      .def_doc = "`platform`'s",
       .doc = "which idle environment serves: most or least recently used, the `newest` "
              "(SimFaaS), or at `random`" },
+    MDL__LC_ROWS(offsetof(mdl_function_cfg, lc), "`platform`'s"),
     { "reserved_concurrency", MDL__INT(mdl_function_cfg, reserved_concurrency), .def = -1,
       .def_doc = "none", .min = 0, .max = 1000000,
       .doc = "reserved concurrency: the function's own cap, taken from the account's" },
@@ -414,7 +433,8 @@ static const sim_opt k_function_rows[] = {
       .doc = "service calls of each invocation: their latency adds to its duration, their "
              "usage to the bill" },
 };
-const sim_opt_table mdl__function_table = SIM_OPT_TABLE("function", k_function_rows, NULL);
+const sim_opt_table mdl__function_table =
+    SIM_OPT_TABLE("function", k_function_rows, check_function);
 
 sim_status mdl__parse_functions(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
                                 const char *path, void *base)
@@ -434,6 +454,7 @@ sim_status mdl__parse_functions(const sim_opt_ctx *c, const sim_opt *r, json_obj
         memset(f, 0, sizeof *f);
         SIM_TRY(mdl__name_ok(c, p, name));
         snprintf(f->name, sizeof f->name, "%s", name);
+        mdl_lifecycle_copy(&f->lc, &cfg->platform);   /* its own keys override */
         SIM_TRY(sim_opt_parse(c, &mdl__function_table, fo, p, f));
     }
     return SIM_OK;

@@ -50,6 +50,47 @@ typedef struct mdl__cfg_ctx {
 /* Names shared by several sections. */
 extern const char *const mdl__entry_types[];
 extern const char *const mdl__arch_names[];
+extern const char *const mdl__reuse_names[];
+
+/* ---- the lifecycle (mdl_config_platform.c) ----------------------------------- */
+
+/* `platform.preset` when absent. */
+#define MDL__PLATFORM_PRESET MDL_LC_PRESET_DEFAULT
+
+extern const sim_opt_table mdl__platform_table;
+extern const sim_opt_table mdl__prewarm_table;      /* platform.prewarm */
+extern const sim_opt_table mdl__fn_prewarm_table;   /* functions.<name>.prewarm */
+sim_status mdl__parse_max_lifetime(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                                   const char *path, void *base);
+json_object *mdl__write_max_lifetime(const sim_opt *r, const void *base, const void *user);
+json_object *mdl__schema_max_lifetime(const sim_opt *r);
+/* {"oneOf": [a distribution, other]} (takes other). */
+json_object *mdl__schema_dist_or(json_object *other);
+
+/* The lifecycle keys of a struct that holds an mdl_lifecycle at offset LC
+ * (`platform`: 0; a function: offsetof(mdl_function_cfg, lc)).  Absent keys
+ * keep the layer below's value, DEF in the docs (the preset's, then the
+ * platform's). */
+#define MDL__LC_ROWS(LC, DEF)                                                                \
+    { "keep_alive_lone", .type = SIM_OPT_DIST, .store = SIM_OPT_ST_DIST,                     \
+      .off = (LC) + offsetof(mdl_lifecycle, keep_alive_lone), .flags = SIM_OPT_KEEP,         \
+      .def_doc = DEF, .unit = "ms",                                                          \
+      .doc = "keep-alive of an environment going idle while it is its function's only live " \
+             "one: the idle time before it expires" },                                       \
+    { "keep_alive_pool", .type = SIM_OPT_DIST, .store = SIM_OPT_ST_DIST,                     \
+      .off = (LC) + offsetof(mdl_lifecycle, keep_alive_pool), .flags = SIM_OPT_KEEP,         \
+      .def_doc = DEF, .unit = "ms",                                                          \
+      .doc = "keep-alive of an environment going idle while its function has others" },      \
+    { "max_lifetime", .type = SIM_OPT_ANY, .type_doc = "distribution or `\"none\"`",          \
+      .off = (LC), .def_doc = DEF, .unit = "ms",                                             \
+      .parse = mdl__parse_max_lifetime, .write = mdl__write_max_lifetime,                    \
+      .schema = mdl__schema_max_lifetime,                                                    \
+      .doc = "age, from creation, at which an on-demand environment is recycled: at once "   \
+             "when idle, else when its request ends (provisioned ones are not)" },           \
+    { "prewarm", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_KEEP, .off = (LC),                 \
+      .sub = (LC) ? &mdl__fn_prewarm_table : &mdl__prewarm_table,                            \
+      .doc = "replacements initialised ahead of a recycled environment: their INIT is not "  \
+             "seen by users nor billed, nor counted against concurrency" }
 
 /* Section tables. */
 extern const sim_opt_table mdl__workload_table;

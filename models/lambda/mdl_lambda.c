@@ -134,10 +134,11 @@ static void cold_times(fn_rt *f, mdl_req *r)
 /* The invocation's REPORT row (call only with a log). */
 static void log_row(fn_rt *f, const mdl_req *r, double billed_ms, const char *outcome)
 {
-    fprintf(f->core->log, "%llu,%s,%.6f,%.3f,%.0f,%.3f,%d,%s,%s\n",
+    fprintf(f->core->log, "%llu,%s,%.6f,%.3f,%.0f,%.3f,%d,%s,%s,%u\n",
             (unsigned long long)f->l->next_req_id++, f->cfg->name,
             sim_engine_now(f->e) - r->response_ms / 1e3, r->duration_ms, billed_ms,
-            r->init_ms, f->cfg->memory_mb, r->cold ? "cold" : "warm", outcome);
+            r->init_ms, f->cfg->memory_mb, r->cold ? "cold" : "warm", outcome,
+            (unsigned)f->in[r->inst].id);
 }
 
 /* An event invocation that failed: Lambda's own retry queue. */
@@ -218,7 +219,8 @@ static void invoke(fn_rt *f, int32_t ri)
         r->duration_ms = limit_ms;
         r->response_ms = r->init_ms + limit_ms;
     }
-    sim_engine_after(f->e, r->response_ms / 1e3, EV_DONE, f->comp, (uint64_t)ri);
+    sim_handle h = sim_engine_after(f->e, r->response_ms / 1e3, EV_DONE, f->comp, (uint64_t)ri);
+    if (r->cold) mdl__env_cold_started(f, ii, ri, h);
 }
 
 /* The handler was killed (out of memory, timeout): the environment goes
@@ -260,7 +262,7 @@ static void done(fn_rt *f, int32_t ri)
         killed(f, ri, ii, billed, MDL_OUT_FUNCTION_TIMEOUT);
         return;
     }
-    mdl__env_go_idle(f, ii);
+    mdl__env_release(f, ii);
     mdl__env_levels(f);
     if ((r->counted || r->origin != MDL_ORIGIN_CLIENT) && now >= core->t_measure)
         sim_hist_add(f->lat_ms, r->response_ms);
@@ -279,6 +281,9 @@ static void fn_on_event(sim_engine *e, void *self, const sim_event *ev)
     case EV_DONE: done(f, (int32_t)ev->arg); break;
     case EV_EXPIRE_SWEEP: mdl__env_expire_sweep(f, (uint32_t)ev->arg); break;
     case EV_EXPIRE_ONE: mdl__env_expire_one(f, (int32_t)(ev->arg >> 32), (uint32_t)ev->arg); break;
+    case EV_RETIRE:
+    case EV_PREWARM:
+    case EV_READY: mdl__env_lifecycle_event(f, ev->type, ev->arg); break;
     default: SIM_ENGINE_ASSERT(e, !"unknown function event");
     }
 }
@@ -351,6 +356,7 @@ static int fn_add(mdl_lambda *l, const mdl_function_cfg *cfg, mdl_function_cfg *
     f->tokens = 1000;
     f->comp = sim_engine_add_component(core->e, &k_fn_ops, f);
     fn_streams(core->e, f);
+    mdl__env_life_init(f);
     double now = sim_engine_now(core->e);
     sim_twavg_init(&f->tw_live, now, 0);
     sim_twavg_init(&f->tw_busy, now, 0);
@@ -413,7 +419,7 @@ static void lambda_start(void *self)
     mdl_lambda *l = self;
     if (l->core->log)
         fprintf(l->core->log, "request_id,function,start_s,duration_ms,billed_duration_ms,"
-                              "init_duration_ms,memory_size_mb,start,outcome\n");
+                              "init_duration_ms,memory_size_mb,start,outcome,environment\n");
 }
 
 static void lambda_reset_stats(void *self, double now)
@@ -473,6 +479,7 @@ static json_object *fn_results(const mdl_lambda *l, const fn_rt *f, double t_end
     sim_json_add_double(o, "avg_idle", sim_twavg_mean(&f->tw_idle, t_end));
     sim_json_add_int(o, "max_instances", f->max_live);
     sim_json_add_double(o, "avg_lifespan_s", f->lifespan.n ? f->lifespan.mean : 0);
+    mdl__env_results(f, o);
     json_object_object_add(o, "latency_ms", mdl_latency_json(f->lat_ms));
     json_object_object_add(o, "duration_ms", mdl_latency_json(f->dur_ms));
     const mdl_usage_fn *u = &mdl_meter_usage(l->core->meter)->fn[f->meter_fn];

@@ -3,8 +3,9 @@
  * The Lambda service (a scenario service, mdl_service.h) runs every
  * function of the config, and the functions cloned for trace functions, with
  * their execution environments (cold starts, warm reuse, keep-alive expiry,
- * provisioned concurrency), the account and reserved concurrency limits, the
- * scaling rate, function timeouts and async retries.
+ * maximum lifetime and pre-warmed replacements: the lifecycle of
+ * mdl_lifecycle.h; provisioned concurrency), the account and reserved
+ * concurrency limits, the scaling rate, function timeouts and async retries.
  *
  * A sender takes a request from the core's pool, sets its payload, its
  * origin (who is told when it finishes), `async` (an event invocation:
@@ -14,7 +15,9 @@
  * once, at build time.
  *
  * Cost: an invocation is O(1) and allocation-free once the environment pool
- * has grown (except the NEWEST and RANDOM reuse policies: O(idle)).
+ * has grown (except the NEWEST and RANDOM reuse policies: O(idle)); a
+ * drawn keep-alive adds one draw per invocation and about one timer per
+ * environment and minimum keep-alive.
  */
 #ifndef MDL_LAMBDA_H
 #define MDL_LAMBDA_H

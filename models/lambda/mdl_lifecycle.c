@@ -17,13 +17,6 @@ const char *const mdl_lc_preset_names[MDL_LC_PRESET_COUNT + 1] = {
     NULL
 };
 
-const char *const mdl_lifecycle_keys[] = {
-#define MDL__LC_KEY(id, key) key,
-    MDL_LIFECYCLE_KEY_LIST(MDL__LC_KEY)
-#undef MDL__LC_KEY
-    NULL
-};
-
 /* SimFaaS: ServerlessSimulator's expiration_threshold default (s). */
 #define SIMFAAS_KEEP_ALIVE_S 600.0
 
@@ -173,91 +166,6 @@ void mdl_lifecycle_set_keep_alive(mdl_lifecycle *lc, double keep_alive_s, double
     sim_dist_copy(&lc->keep_alive_pool, &lc->keep_alive_lone);
 }
 
-/* ---- JSON ------------------------------------------------------------------ */
-
-static sim_status replace_dist(sim_dist *d, const sim_json_doc *doc, json_object *v,
-                               const char *path, sim_error *err)
-{
-    sim_dist nd;
-    memset(&nd, 0, sizeof nd);
-    SIM_TRY(sim_dist_from_json(&nd, doc, v, path, err));
-    sim_dist_fini(d);
-    *d = nd;
-    return SIM_OK;
-}
-
-static sim_status apply_max_lifetime(mdl_lifecycle *lc, const sim_json_doc *doc, json_object *v,
-                                     const char *path, sim_error *err)
-{
-    if (json_object_is_type(v, json_type_string)) {
-        if (strcmp(json_object_get_string(v), "none") != 0)
-            SIM_JSON_FAIL(err, SIM_EFORMAT, doc, path,
-                          "max_lifetime must be a distribution or \"none\"");
-        lc->has_max_lifetime = false;
-        return SIM_OK;
-    }
-    SIM_TRY(replace_dist(&lc->max_lifetime, doc, v, path, err));
-    lc->has_max_lifetime = true;
-    return SIM_OK;
-}
-
-static sim_status apply_prewarm(mdl_lifecycle *lc, const sim_json_doc *doc, json_object *v,
-                                const char *path, sim_error *err)
-{
-    static const char *const keys[] = { "probability", "lead", NULL };
-    SIM_TRY(sim_json_check_keys(doc, v, path, keys, err));
-    SIM_TRY(sim_json_get_number(doc, v, path, "probability", false, 0, 1,
-                                &lc->prewarm_probability, NULL, err));
-    json_object *lead;
-    if (json_object_object_get_ex(v, "lead", &lead)) {
-        char p[256];
-        SIM_TRY(replace_dist(&lc->prewarm_lead, doc, lead, sim_json_path(p, sizeof p, path, "lead"),
-                             err));
-    }
-    lc->prewarm_spare = lc->prewarm_probability > 0;
-    return SIM_OK;
-}
-
-sim_status mdl_lifecycle_apply_json(mdl_lifecycle *lc, const sim_json_doc *doc,
-                                    json_object *obj, const char *path, sim_error *err)
-{
-    SIM_ASSERT(lc && obj && path);
-    json_object *v;
-    char p[256];
-    if (json_object_object_get_ex(obj, "keep_alive_lone", &v))
-        SIM_TRY(replace_dist(&lc->keep_alive_lone, doc, v,
-                             sim_json_path(p, sizeof p, path, "keep_alive_lone"), err));
-    if (json_object_object_get_ex(obj, "keep_alive_pool", &v))
-        SIM_TRY(replace_dist(&lc->keep_alive_pool, doc, v,
-                             sim_json_path(p, sizeof p, path, "keep_alive_pool"), err));
-    if (json_object_object_get_ex(obj, "max_lifetime", &v))
-        SIM_TRY(apply_max_lifetime(lc, doc, v, sim_json_path(p, sizeof p, path, "max_lifetime"),
-                                   err));
-    if (json_object_object_get_ex(obj, "prewarm", &v))
-        SIM_TRY(apply_prewarm(lc, doc, v, sim_json_path(p, sizeof p, path, "prewarm"), err));
-    return SIM_OK;
-}
-
-json_object *mdl_lifecycle_to_json(const mdl_lifecycle *lc)
-{
-    SIM_ASSERT(lc);
-    json_object *o = json_object_new_object();
-    sim_json_add_string(o, "preset", mdl_lc_preset_name(lc->preset));
-    json_object_object_add(o, "keep_alive_lone", sim_dist_to_json(&lc->keep_alive_lone));
-    json_object_object_add(o, "keep_alive_pool", sim_dist_to_json(&lc->keep_alive_pool));
-    if (lc->has_max_lifetime)
-        json_object_object_add(o, "max_lifetime", sim_dist_to_json(&lc->max_lifetime));
-    else
-        sim_json_add_string(o, "max_lifetime", "none");
-    json_object *pw = json_object_new_object();
-    sim_json_add_double(pw, "probability", lc->prewarm_probability);
-    json_object_object_add(pw, "lead", sim_dist_to_json(&lc->prewarm_lead));
-    sim_json_add_bool(pw, "spare", lc->prewarm_spare);
-    sim_json_add_bool(pw, "takes_pending", lc->prewarm_takes_pending);
-    json_object_object_add(o, "prewarm", pw);
-    return o;
-}
-
 /* ---- the draws ---------------------------------------------------------------- */
 
 double mdl_lifecycle_max_lifetime_s(const mdl_lifecycle *lc, gsl_rng *r)
@@ -272,6 +180,30 @@ double mdl_lifecycle_keep_alive_s(const mdl_lifecycle *lc, int live, gsl_rng *r)
     SIM_ASSERT(lc && r && live >= 1);
     const sim_dist *d = live == 1 ? &lc->keep_alive_lone : &lc->keep_alive_pool;
     return fmax(0, sim_dist_sample(d, r)) / 1e3;
+}
+
+/* The smallest value d can draw (ms), 0 when unbounded below 0 or unknown. */
+static double dist_min_ms(const sim_dist *d)
+{
+    double m = 0;
+    switch (d->type) {
+    case SIM_DIST_DETERMINISTIC:
+    case SIM_DIST_UNIFORM: m = d->a; break;
+    case SIM_DIST_PARETO: m = d->b; break;
+    case SIM_DIST_PERCENTILES: m = d->vals[0]; break;   /* held flat before the first */
+    case SIM_DIST_EMPIRICAL:
+        m = d->vals[0];
+        for (size_t i = 1; i < d->n; i++) m = fmin(m, d->vals[i]);
+        break;
+    default: m = 0; break;
+    }
+    return fmax(0, m);
+}
+
+double mdl_lifecycle_keep_alive_min_s(const mdl_lifecycle *lc)
+{
+    SIM_ASSERT(lc);
+    return fmin(dist_min_ms(&lc->keep_alive_lone), dist_min_ms(&lc->keep_alive_pool)) / 1e3;
 }
 
 bool mdl_lifecycle_keep_alive_fixed(const mdl_lifecycle *lc, double *keep_alive_s)

@@ -26,10 +26,11 @@
  * lifetime, draw the keep-alive of an environment going idle given how many
  * the function has, decide whether and when to pre-warm a replacement.
  * They take the caller's gsl_rng, allocate nothing and compare no strings,
- * so they may run once per invocation.  Building (init, JSON) allocates the
- * distributions' tables; fini frees them.
+ * so they may run once per invocation.  Building (init, copy, the config's
+ * overrides) allocates the distributions' tables; fini frees them.
  *
- * Semantics the simulator follows (phase 2 wiring, README):
+ * Semantics the simulator follows (models/lambda/mdl_lambda_env.c, README
+ * "How close to AWS"):
  *  - the keep-alive counts from the moment an environment goes idle; `live`
  *    is the function's live environments at that moment, itself included:
  *    live == 1 draws keep_alive_lone, live >= 2 keep_alive_pool;
@@ -41,7 +42,8 @@
  *    user waits for; until its first use it is the last choice among idle
  *    environments (`prewarm_spare`); its first invocation counts as a cold
  *    start in the data's sense (first use of an environment) but carries no
- *    INIT latency.
+ *    INIT latency; it counts against neither concurrency nor the scaling
+ *    rate, and its INIT is not billed.
  */
 #ifndef MDL_LIFECYCLE_H
 #define MDL_LIFECYCLE_H
@@ -50,9 +52,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "models/config/mdl_config.h"
-#include "sim/sim_json.h"
 #include "sim/sim_rng.h"
+
+/* Which idle environment serves a request: the most or least recently
+ * freed, the newest by creation (SimFaaS), or one at random.  (Here, not in
+ * models/config, so that the config can hold a lifecycle without a cycle.) */
+typedef enum { MDL_REUSE_MRU, MDL_REUSE_LRU, MDL_REUSE_NEWEST, MDL_REUSE_RANDOM } mdl_reuse;
 
 #define MDL_LC_PRESET_LIST(X)                                               \
     X(SIMFAAS, "simfaas", "SimFaaS semantics (for comparisons)")            \
@@ -99,26 +104,10 @@ void mdl_lifecycle_copy(mdl_lifecycle *dst, const mdl_lifecycle *src);
  * override both keep-alives: deterministic, or uniform in [T - j, T + j]. */
 void mdl_lifecycle_set_keep_alive(mdl_lifecycle *lc, double keep_alive_s, double jitter_s);
 
-/* The keys this module reads from a function's (or `platform`'s) object;
- * the config's allow-lists include them.  Values:
- *   keep_alive_lone, keep_alive_pool: a distribution (ms)
- *   max_lifetime: a distribution (ms) or "none"
- *   prewarm: {"probability": 0..1, "lead": a distribution (ms)}      */
-#define MDL_LIFECYCLE_KEY_LIST(X)   \
-    X(KEEP_ALIVE_LONE, "keep_alive_lone") \
-    X(KEEP_ALIVE_POOL, "keep_alive_pool") \
-    X(MAX_LIFETIME, "max_lifetime")       \
-    X(PREWARM, "prewarm")
-
-extern const char *const mdl_lifecycle_keys[];   /* NULL-terminated */
-
-/* Override lc with those of the keys present in obj (others untouched).
- * Errors name the file, line and path ("functions.f.max_lifetime"). */
-sim_status mdl_lifecycle_apply_json(mdl_lifecycle *lc, const sim_json_doc *doc,
-                                    json_object *obj, const char *path, sim_error *err);
-
-/* The effective parameters as JSON (for the run's effective config). */
-json_object *mdl_lifecycle_to_json(const mdl_lifecycle *lc);
+/* The config keys that set these parameters (`platform` and each
+ * function's) are rows of models/config's option tables
+ * (mdl_config_platform.c): the parser, the effective config, the schema and
+ * the README come from them. */
 
 /* ---- the questions the simulator asks (pure, no allocation) ---------------- */
 
@@ -129,6 +118,11 @@ double mdl_lifecycle_max_lifetime_s(const mdl_lifecycle *lc, gsl_rng *r);
 /* The keep-alive (s) of an environment going idle when the function has
  * `live` >= 1 live environments, itself included.  One draw from r. */
 double mdl_lifecycle_keep_alive_s(const mdl_lifecycle *lc, int live, gsl_rng *r);
+
+/* A lower bound (s, >= 0) of every keep-alive the lifecycle can draw: 0 when
+ * the distributions have no positive minimum.  (The simulator's expiry
+ * timers use it to stay lazy: mdl_lambda_env.c.) */
+double mdl_lifecycle_keep_alive_min_s(const mdl_lifecycle *lc);
 
 /* True when every keep-alive is the same constant (*keep_alive_s gets it):
  * the simulator can then expire idle environments with one timer per
