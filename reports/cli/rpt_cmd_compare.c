@@ -253,7 +253,7 @@ static int compare_main(const compare_args *a, design *d, int *n)
         return sim_cli_fail(&err);
     int rc = build_designs(a, d, n, &err);
     for (int i = 0; i < *n && rc == 0 && a->trace; i++)
-        mdl_config_use_trace(&d[i].cfg, a->trace);
+        if (mdl_config_use_trace(&d[i].cfg, a->trace, &err) != SIM_OK) rc = sim_cli_fail(&err);
     rpt_progress *bar = rc == 0 ? rpt_progress_create("compare", *n) : NULL;
     for (int i = 0; i < *n && rc == 0; i++) {
         uint64_t sd = has_seed ? (uint64_t)seed : (d[i].cfg.seed ? d[i].cfg.seed : 1);

@@ -77,7 +77,7 @@ static sim_status demo_run_one(demo_design *dd, const char *data, const char *co
     sim_json_doc_fini(&doc);
     SIM_TRY(st);
     dd->loaded = true;
-    if (trace) mdl_config_use_trace(&dd->cfg, trace);
+    if (trace) SIM_TRY(mdl_config_use_trace(&dd->cfg, trace, err));
     mdl_scenario *sc = NULL;
     SIM_TRY(mdl_scenario_create(&dd->cfg, seed, 0, &sc, err));
     mdl_scenario_enable_timeseries(sc, RPT_TS_INTERVAL_S);

@@ -182,7 +182,10 @@ static int run_main(const run_args *a)
     mdl_config_opts opts = { .data_dir = a->data, .set = a->sets, .nset = a->nset };
     if (mdl_config_load(&cfg, a->config, &opts, &err) != SIM_OK) return sim_cli_fail(&err);
     print_profiles(&cfg);
-    if (a->trace) mdl_config_use_trace(&cfg, a->trace);
+    if (a->trace && mdl_config_use_trace(&cfg, a->trace, &err) != SIM_OK) {
+        mdl_config_fini(&cfg);
+        return sim_cli_fail(&err);
+    }
     uint64_t seed = cfg.seed ? cfg.seed : 1;
     int64_t x = 0;
     sim_atomic log;
