@@ -130,6 +130,9 @@ typedef struct mdl_call {
     char key[MDL_KEY_MAX];            /* s3 put to a bucket: the object's key */
 } mdl_call;
 
+/* A mask of calls (bit k: call k) with every call. */
+#define MDL_CALLS_ALL ((uint16_t)0xffff)
+
 /* Does the call start work downstream (and need mdl_emit)? */
 static inline bool mdl_call_emits(const mdl_call *c)
 {
@@ -164,6 +167,7 @@ typedef struct mdl_function_cfg {
     mdl_call calls[MDL_MAX_CALLS];
     int ncalls;
     bool emits;                   /* some call emits work (mdl_call_emits) */
+    bool random_calls;            /* some call has a probability below 1 */
     int loop_slot;                /* on a call cycle: its recursion-guard slot; -1 */
 } mdl_function_cfg;
 
@@ -255,6 +259,7 @@ typedef struct mdl_queue_cfg {
     mdl_call calls[MDL_MAX_CALLS];  /* service calls per message */
     int ncalls;
     bool emits;                   /* some call emits work (mdl_call_emits) */
+    bool random_calls;            /* some call has a probability below 1 */
     bool has_kernel;              /* per-message time from the performance model */
     mdl_perf_kernel kernel;
     double kernel_mp, kernel_bytes_per_mp;

@@ -249,7 +249,7 @@ static sim_status parse_call_target(const sim_opt_ctx *c, json_object *co, const
         const sim_opt *r = &k_call_rows[k_only[i].row];
         if (sim_opt_value(r, co) && svc != k_only[i].svc)
             SIM_JSON_FAIL(c->err, SIM_EUNSUPPORTED, c->doc, sim_opt_path(pk, sizeof pk, p, r),
-                          "a %s call has no %s", k_services[svc], r->key);
+                          "%s calls take no %s", k_services[svc], r->key);
     }
     const char *name = "", *key = NULL;
     int inv = 0;

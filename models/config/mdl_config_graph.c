@@ -405,12 +405,14 @@ static sim_status resolve_call(mdl_config *cfg, mdl_call *call, const char *path
 }
 
 static sim_status resolve_calls(mdl_config *cfg, mdl_call *calls, int n, const char *path,
-                                bool *emits, const sim_json_doc *doc, sim_error *err)
+                                bool *emits, bool *random, const sim_json_doc *doc,
+                                sim_error *err)
 {
-    *emits = false;
+    *emits = *random = false;
     for (int k = 0; k < n; k++) {
         SIM_TRY(resolve_call(cfg, &calls[k], path, k, doc, err));
         *emits |= mdl_call_emits(&calls[k]);
+        *random |= calls[k].probability < 1;
     }
     return SIM_OK;
 }
@@ -421,12 +423,12 @@ sim_status mdl__check_calls(mdl_config *cfg, const sim_json_doc *doc, sim_error 
     for (int i = 0; i < cfg->nfn; i++) {
         mdl_function_cfg *f = &cfg->fn[i];
         snprintf(p, sizeof p, "functions.%s.calls", f->name);
-        SIM_TRY(resolve_calls(cfg, f->calls, f->ncalls, p, &f->emits, doc, err));
+        SIM_TRY(resolve_calls(cfg, f->calls, f->ncalls, p, &f->emits, &f->random_calls, doc, err));
     }
     for (int i = 0; i < cfg->nq; i++) {
         mdl_queue_cfg *q = &cfg->q[i];
         snprintf(p, sizeof p, "queues.%s.consumer.calls", q->name);
-        SIM_TRY(resolve_calls(cfg, q->calls, q->ncalls, p, &q->emits, doc, err));
+        SIM_TRY(resolve_calls(cfg, q->calls, q->ncalls, p, &q->emits, &q->random_calls, doc, err));
     }
     return SIM_OK;
 }

@@ -359,7 +359,8 @@ static bool admit(mdl_lambda *l, int fn, int32_t ri)
         mdl_req_finish(l->core, ri, MDL_OUT_RECURSIVE_LOOP);
         return false;
     }
-    if (f->cfg->ncalls) r->calls_mask = mdl_calls_decide(f->cfg->calls, f->cfg->ncalls, f->r_calls);
+    r->calls_mask = f->cfg->random_calls
+                  ? mdl_calls_decide(f->cfg->calls, f->cfg->ncalls, f->r_calls) : MDL_CALLS_ALL;
     return true;
 }
 

@@ -9,24 +9,30 @@
 #include "models/stepfn/mdl_sfn_sim.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-/* What one side counts (all requests, an entry, an op), after the warm-up:
- * the entry's responses and the flows. */
+/* What one side counts (all requests; an entry's requests of one op),
+ * after the warm-up: the entry's responses and the flows.  Requests are
+ * counted per (entry, op) pair and in all; an entry's and an op's figures
+ * are the sums of their pairs, made when the results are written (so a
+ * response costs one bucket search for two histograms, a flow one). */
 typedef struct tally {
     uint64_t arrivals, completed, live;
     uint64_t failures[MDL_OUT_COUNT];
     sim_hist *lat_ms;                   /* response latency, ok requests */
     uint64_t flows_completed, flows_live;
     uint64_t flow_failures[MDL_OUT_COUNT];
-    sim_hist *flow_ms;                  /* arrival to the flow's last finish, ok flows */
+    sim_hist *flow_ms;                  /* arrival to the flow's last finish, ok flows
+                                         * (all: merged from the pairs) */
 } tally;
+
+#define MAX_PAIRS 256                   /* (entry, op) pairs that occur */
 
 typedef struct entry_rt {
     const mdl_entry_cfg *cfg;
     mdl_source *src;
     mdl_door *door;                     /* the door types; NULL otherwise */
     int queue;                          /* queue entry: the queue */
-    tally t;
 } entry_rt;
 
 struct mdl_entry {
@@ -37,9 +43,20 @@ struct mdl_entry {
     mdl_sfn_sim *sfn;
     mdl_s3 *s3;
     tally all;                          /* every entry: "requests" */
-    tally op[MDL_MAX_OPS];              /* by op: "requests.ops" */
-    int nop;                            /* ops registered (all by the sources, at build) */
+    tally pair[MAX_PAIRS];              /* by (entry, op), in order of first arrival */
+    uint8_t pair_entry[MAX_PAIRS], pair_op[MAX_PAIRS];
+    int npair;
+    int16_t pair_of[MDL_MAX_ENTRIES][MDL_MAX_OPS];   /* -1: none yet */
+    /* While one pair has arrived, its response latencies are all's (not
+     * added twice); the second pair splits them (pair_lat). */
+    bool split;
 };
+
+/* The response-latency histogram of pair k. */
+static sim_hist *pair_lat(const mdl_entry *en, int k)
+{
+    return en->split ? en->pair[k].lat_ms : en->all.lat_ms;
+}
 
 static void tally_init(tally *t)
 {
@@ -53,26 +70,39 @@ static void tally_fini(tally *t)
     sim_hist_destroy(t->flow_ms);
 }
 
-static void tally_respond(tally *t, mdl_outcome o, double ms)
+/* dst += src (dst's histograms exist). */
+static void tally_add(tally *dst, const tally *src)
 {
-    t->live--;
-    if (o == MDL_OUT_OK) {
-        t->completed++;
-        sim_hist_add(t->lat_ms, ms);
-    } else {
-        t->failures[o]++;
+    dst->arrivals += src->arrivals;
+    dst->completed += src->completed;
+    dst->live += src->live;
+    dst->flows_completed += src->flows_completed;
+    dst->flows_live += src->flows_live;
+    for (int o = 0; o < MDL_OUT_COUNT; o++) {
+        dst->failures[o] += src->failures[o];
+        dst->flow_failures[o] += src->flow_failures[o];
     }
+    sim_hist_merge(dst->lat_ms, src->lat_ms);
+    sim_hist_merge(dst->flow_ms, src->flow_ms);
 }
 
-static void tally_flow_done(tally *t, mdl_outcome o, double ms)
+/* The tally of (entry, op), made at its first arrival (the one allocation:
+ * a handful per run). */
+static tally *pair_tally(mdl_entry *en, int entry, int op)
 {
-    t->flows_live--;
-    if (o == MDL_OUT_OK) {
-        t->flows_completed++;
-        sim_hist_add(t->flow_ms, ms);
-    } else {
-        t->flow_failures[o]++;
+    int16_t k = en->pair_of[entry][op];
+    if (k >= 0) return &en->pair[k];
+    SIM_ASSERT(en->npair < MAX_PAIRS);   /* 16 entries x 16 ops at most */
+    k = (int16_t)en->npair++;
+    en->pair_of[entry][op] = k;
+    en->pair_entry[k] = (uint8_t)entry;
+    en->pair_op[k] = (uint8_t)op;
+    tally_init(&en->pair[k]);
+    if (k == 1) {   /* the first pair's latencies so far are all's */
+        sim_hist_merge(en->pair[0].lat_ms, en->all.lat_ms);
+        en->split = true;
     }
+    return &en->pair[k];
 }
 
 /* ---- arrivals ------------------------------------------------------------------ */
@@ -84,12 +114,13 @@ void mdl_entry_receive(mdl_entry *en, int entry, int32_t ri, int fn, int op)
     mdl_req *r = mdl_req_at(core, ri);
     r->counted = r->t_arrival >= core->t_measure;   /* arrived after the warm-up */
     if (r->counted) {
-        tally *ts[3] = { &en->all, &e->t, &en->op[op] };
-        for (int k = 0; k < 3; k++) {
-            ts[k]->arrivals++;
-            ts[k]->live++;
-            ts[k]->flows_live++;
-        }
+        tally *p = pair_tally(en, entry, op);
+        en->all.arrivals++;
+        en->all.live++;
+        en->all.flows_live++;
+        p->arrivals++;
+        p->live++;
+        p->flows_live++;
     }
     mdl_flow_root(core, ri, entry, op);
     switch (e->cfg->type) {
@@ -120,10 +151,31 @@ static void client_done(void *ctx, int32_t ri, mdl_outcome o)
     entry_rt *e = &en->e[r->entry];
     if (e->door && r->resp_bytes > 0) mdl_door_respond(e->door, ri, o);
     if (r->counted) {
-        double ms = (sim_engine_now(core->e) - r->t_arrival) * 1e3;
-        tally_respond(&en->all, o, ms);
-        tally_respond(&e->t, o, ms);
-        tally_respond(&en->op[r->op], o, ms);
+        int k = en->pair_of[r->entry][r->op];
+        tally *p = &en->pair[k];
+        en->all.live--;
+        p->live--;
+        if (o == MDL_OUT_OK) {
+            en->all.completed++;
+            p->completed++;
+            /* One bucket search for every histogram the sample goes to: all,
+             * the pair (once split), and the flow's when the flow ends with
+             * this response (its only request, nothing failed). */
+            double ms = (sim_engine_now(core->e) - r->t_arrival) * 1e3;
+            sim_hist *hs[3];
+            int n = 0;
+            hs[n++] = en->all.lat_ms;
+            if (en->split) hs[n++] = p->lat_ms;
+            mdl_flow *f = &core->fl[r->flow];
+            if (f->pending == 1 && f->outcome == MDL_OUT_OK) {
+                hs[n++] = p->flow_ms;
+                f->recorded = 1;
+            }
+            sim_hist_add_many(hs, n, ms);
+        } else {
+            en->all.failures[o]++;
+            p->failures[o]++;
+        }
     }
     mdl_flow_fail(core, r->flow, o);
     mdl_req_free(core, ri);
@@ -134,11 +186,17 @@ static void flow_done(void *ctx, const mdl_flow *f, double now)
 {
     mdl_entry *en = ctx;
     if (!f->counted) return;
-    mdl_outcome o = (mdl_outcome)f->outcome;
-    double ms = (now - f->t_start) * 1e3;
-    tally_flow_done(&en->all, o, ms);
-    tally_flow_done(&en->e[f->entry].t, o, ms);
-    tally_flow_done(&en->op[f->op], o, ms);
+    tally *p = &en->pair[en->pair_of[f->entry][f->op]];
+    en->all.flows_live--;
+    p->flows_live--;
+    if (f->outcome == MDL_OUT_OK) {
+        en->all.flows_completed++;
+        p->flows_completed++;
+        if (!f->recorded) sim_hist_add(p->flow_ms, (now - f->t_start) * 1e3);
+    } else {
+        en->all.flow_failures[f->outcome]++;
+        p->flow_failures[f->outcome]++;
+    }
 }
 
 /* ---- the service hooks ----------------------------------------------------------- */
@@ -152,7 +210,6 @@ static sim_status entry_build_one(mdl_entry *en, int i, sim_error *err)
     entry_rt *e = &en->e[i];
     e->cfg = &core->cfg->entry[i];
     e->queue = -1;
-    tally_init(&e->t);
     if (e->cfg->type == MDL_ENTRY_QUEUE)
         e->queue = mdl_config_find_queue(core->cfg, e->cfg->target);
     char path[MDL_NAME_MAX + 32], wpath[MDL_NAME_MAX + 48];
@@ -174,15 +231,14 @@ static sim_status entry_build(mdl_core *core, void **self, sim_error *err)
     *self = en;
     en->core = core;
     tally_init(&en->all);
+    memset(en->pair_of, 0xff, sizeof en->pair_of);   /* -1 */
     mdl_core_set_client(core, client_done, en);
     mdl_core_set_flow_done(core, flow_done, en);
-    sim_status st = SIM_OK;
-    for (int i = 0; i < core->cfg->nentry && st == SIM_OK; i++) {
+    for (int i = 0; i < core->cfg->nentry; i++) {
         en->n = i + 1;
-        st = entry_build_one(en, i, err);
+        SIM_TRY(entry_build_one(en, i, err));
     }
-    for (en->nop = 0; en->nop < core->nop; en->nop++) tally_init(&en->op[en->nop]);
-    return st;
+    return SIM_OK;
 }
 
 static void entry_start(void *self)
@@ -210,16 +266,16 @@ static void entry_levels(const void *self, mdl_levels *acc)
     acc->flows_completed += en->all.flows_completed;
     acc->flows_failed += failed_of(en->all.flow_failures);
     acc->flows_in_flight += (double)en->all.flows_live;
-    for (int i = 0; i < en->n; i++) {
-        const tally *t = &en->e[i].t;
-        mdl_entry_levels *l = &acc->entry[i];
-        l->arrivals = t->arrivals;
-        l->completed = t->completed;
-        l->failed = failed_of(t->failures);
-        l->flows_completed = t->flows_completed;
-        l->flows_failed = failed_of(t->flow_failures);
-        l->in_flight = (double)t->live;
-        l->flows_in_flight = (double)t->flows_live;
+    for (int k = 0; k < en->npair; k++) {
+        const tally *t = &en->pair[k];
+        mdl_entry_levels *l = &acc->entry[en->pair_entry[k]];
+        l->arrivals += t->arrivals;
+        l->completed += t->completed;
+        l->failed += failed_of(t->failures);
+        l->flows_completed += t->flows_completed;
+        l->flows_failed += failed_of(t->flow_failures);
+        l->in_flight += (double)t->live;
+        l->flows_in_flight += (double)t->flows_live;
     }
 }
 
@@ -271,10 +327,9 @@ static void flows_json(json_object *o, const tally *t)
     json_object_object_add(o, "flow_ms", mdl_latency_json(t->flow_ms));
 }
 
-static json_object *entry_json(const entry_rt *e)
+static json_object *tally_json(const tally *t)
 {
     json_object *o = json_object_new_object();
-    const tally *t = &e->t;
     sim_json_add_int(o, "arrivals", (int64_t)t->arrivals);
     sim_json_add_int(o, "completed", (int64_t)t->completed);
     sim_json_add_int(o, "failed", (int64_t)failed_of(t->failures));
@@ -285,20 +340,35 @@ static json_object *entry_json(const entry_rt *e)
     return o;
 }
 
-/* requests.ops.<op>: the ops that arrived. */
+/* The sum of the pairs of entry `entry` (or, entry < 0, of op `op`). */
+static void pairs_sum(const mdl_entry *en, int entry, int op, tally *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    tally_init(sum);
+    for (int k = 0; k < en->npair; k++)
+        if (entry >= 0 ? en->pair_entry[k] == entry : en->pair_op[k] == op) {
+            tally_add(sum, &en->pair[k]);
+            if (!en->split) sim_hist_merge(sum->lat_ms, pair_lat(en, k));
+        }
+}
+
+/* requests.ops.<op>: the ops that arrived, in the order of the core's ids. */
 static json_object *ops_json(const mdl_entry *en)
 {
     json_object *ops = json_object_new_object();
-    for (int k = 0; k < en->nop; k++) {
-        const tally *t = &en->op[k];
-        if (!t->arrivals) continue;
-        json_object *o = json_object_new_object();
-        sim_json_add_int(o, "count", (int64_t)t->arrivals);
-        sim_json_add_int(o, "completed", (int64_t)t->completed);
-        sim_json_add_int(o, "failed", (int64_t)failed_of(t->failures));
-        json_object_object_add(o, "latency_ms", mdl_latency_json(t->lat_ms));
-        json_object_object_add(o, "flow_ms", mdl_latency_json(t->flow_ms));
-        json_object_object_add(ops, mdl_core_op_name(en->core, k), o);
+    for (int op = 0; op < en->core->nop; op++) {
+        tally t;
+        pairs_sum(en, -1, op, &t);
+        if (t.arrivals) {
+            json_object *o = json_object_new_object();
+            sim_json_add_int(o, "count", (int64_t)t.arrivals);
+            sim_json_add_int(o, "completed", (int64_t)t.completed);
+            sim_json_add_int(o, "failed", (int64_t)failed_of(t.failures));
+            json_object_object_add(o, "latency_ms", mdl_latency_json(t.lat_ms));
+            json_object_object_add(o, "flow_ms", mdl_latency_json(t.flow_ms));
+            json_object_object_add(ops, mdl_core_op_name(en->core, op), o);
+        }
+        tally_fini(&t);
     }
     return ops;
 }
@@ -322,12 +392,25 @@ static void entry_results(const void *self, json_object *root, double t_end)
     if (sim_hist_count(t->lat_ms) > 0)
         json_object_object_add(lat, "cdf", latency_cdf(t->lat_ms));
     json_object_object_add(rq, "latency_ms", lat);
-    flows_json(rq, t);
+    /* The flows' latency of all: the pairs' merged. */
+    tally flows;
+    memset(&flows, 0, sizeof flows);
+    tally_init(&flows);
+    for (int k = 0; k < en->npair; k++) sim_hist_merge(flows.flow_ms, en->pair[k].flow_ms);
+    flows.flows_completed = t->flows_completed;
+    flows.flows_live = t->flows_live;
+    memcpy(flows.flow_failures, t->flow_failures, sizeof flows.flow_failures);
+    flows_json(rq, &flows);
+    tally_fini(&flows);
     json_object_object_add(rq, "ops", ops_json(en));
     json_object_object_add(root, "requests", rq);
     json_object *es = json_object_new_object();
-    for (int i = 0; i < en->n; i++)
-        json_object_object_add(es, en->e[i].cfg->name, entry_json(&en->e[i]));
+    for (int i = 0; i < en->n; i++) {
+        tally sum;
+        pairs_sum(en, i, -1, &sum);
+        json_object_object_add(es, en->e[i].cfg->name, tally_json(&sum));
+        tally_fini(&sum);
+    }
     json_object_object_add(root, "entries", es);
 }
 
@@ -337,10 +420,9 @@ static void entry_destroy(void *self)
     for (int i = 0; i < en->n; i++) {
         mdl_source_destroy(en->e[i].src);
         if (en->e[i].door) mdl_door_destroy(en->e[i].door);
-        tally_fini(&en->e[i].t);
     }
     tally_fini(&en->all);
-    for (int k = 0; k < en->nop; k++) tally_fini(&en->op[k]);
+    for (int k = 0; k < en->npair; k++) tally_fini(&en->pair[k]);
     free(en);
 }
 

@@ -199,6 +199,21 @@ static void sample(mdl_scenario *s, double now)
     row->consumers = lv.consumers;
     row->gb_s = lv.gb_s;
     row->requests_billed = lv.requests_billed;
+    row->flows_completed = (double)(lv.flows_completed - s->ts_last.flows_completed);
+    row->flows_failed = (double)(lv.flows_failed - s->ts_last.flows_failed);
+    row->flows_in_flight = lv.flows_in_flight;
+    row->nentry = s->core.cfg->nentry;
+    for (int i = 0; i < row->nentry; i++) {
+        const mdl_entry_levels *l = &lv.entry[i], *p = &s->ts_last.entry[i];
+        mdl_ts_entry *te = &row->entry[i];
+        te->arrivals = (double)(l->arrivals - p->arrivals);
+        te->completed = (double)(l->completed - p->completed);
+        te->failed = (double)(l->failed - p->failed);
+        te->in_flight = l->in_flight;
+        te->flows_completed = (double)(l->flows_completed - p->flows_completed);
+        te->flows_failed = (double)(l->flows_failed - p->flows_failed);
+        te->flows_in_flight = l->flows_in_flight;
+    }
     s->ts_last = lv;
 }
 

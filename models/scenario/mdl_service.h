@@ -142,6 +142,8 @@ typedef struct mdl_flow {
     uint8_t entry, op;
     uint8_t counted;      /* the root arrived after the warm-up */
     uint8_t outcome;      /* the first failure among its work (MDL_OUT_OK: none) */
+    uint8_t recorded;     /* its latency is already recorded (it ended with its root's
+                           * response: the entries record both at once) */
 } mdl_flow;
 
 /* Told when a flow completes (the entries' accounting). */

@@ -472,7 +472,8 @@ static void start_batch(sqs_queue *q, int ci)
         set_busy(q, c, true);
         c->state = C_BUSY;
         double ms = 0;
-        c->calls_mask = mdl_calls_decide(q->cfg->calls, q->cfg->ncalls, q->r_svc);
+        c->calls_mask = q->cfg->random_calls
+                      ? mdl_calls_decide(q->cfg->calls, q->cfg->ncalls, q->r_svc) : MDL_CALLS_ALL;
         for (int k = 0; k < c->nbatch; k++) {
             const sqs_msg *x = &q->m[(int32_t)(c->batch[k] >> 32)];
             double bytes = x->bytes, obj = x->obj_bytes;

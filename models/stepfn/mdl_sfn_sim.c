@@ -86,6 +86,9 @@ struct mdl_sfn_sim {
     int32_t ntask, captask, task_free;
     uint64_t started, succeeded, failed, transitions, task_invocations;
     sim_hist *ms;
+    /* made once: the execution input (updated per execution) and the
+     * empty result of a DynamoDB integration */
+    json_object *input, *in_key, *in_bytes, *empty;
 };
 
 /* ---- pools -------------------------------------------------------------------- */
@@ -247,16 +250,26 @@ static void drive(mdl_sfn_sim *f, int32_t run)
 }
 
 /* The execution input: where the uploaded photo is and its size, as an S3
- * event handler would pass it. */
-static json_object *execution_input(const mdl_sfn_sim *f, double bytes)
+ * event handler would pass it: {"bucket": "gallery", "key":
+ * "photos/NNNNNNNN.jpg", "bytes": B}.  One document, updated in place for
+ * each execution (the interpreter copies its input). */
+static json_object *execution_input(mdl_sfn_sim *f, double bytes)
 {
-    json_object *in = json_object_new_object();
-    char key[64];
-    snprintf(key, sizeof key, "photos/%08llu.jpg", (unsigned long long)(f->started + 1));
-    sim_json_add_string(in, "bucket", "gallery");
-    sim_json_add_string(in, "key", key);
-    sim_json_add_double(in, "bytes", bytes);
-    return in;
+    char key[40] = "photos/";
+    uint64_t n = f->started + 1;
+    char digits[24];
+    int nd = 0;
+    do {
+        digits[nd++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    int len = 7;
+    for (int k = nd; k < 8; k++) key[len++] = '0';    /* at least 8 digits, as %08llu */
+    while (nd) key[len++] = digits[--nd];
+    memcpy(key + len, ".jpg", 5);
+    json_object_set_string(f->in_key, key);
+    json_object_set_double(f->in_bytes, bytes);
+    return f->input;
 }
 
 void mdl_sfn_sim_start(mdl_sfn_sim *f, int machine, int32_t ri)
@@ -277,7 +290,6 @@ void mdl_sfn_sim_start(mdl_sfn_sim *f, int machine, int32_t ri)
     mdl_sfn_exec *e = NULL;
     sim_error err;
     sim_status st = mdl_sfn_exec_create(mc->m, in, &opt, &e, &err);
-    json_object_put(in);
     f->started++;
     if (st != SIM_OK) {
         mdl_req_finish(core, ri, MDL_OUT_SFN_FAILED);
@@ -332,12 +344,7 @@ static void sfn_on_event(sim_engine *e, void *self, const sim_event *ev)
     double now = sim_engine_now(e);
     switch (ev->type) {
     case EV_SFN_WAKE: mdl_sfn_exec_resume_wait(x, id, now); break;
-    case EV_SFN_SERVICE: {
-        json_object *empty = json_object_new_object();
-        mdl_sfn_exec_resume_result(x, id, now, empty);
-        json_object_put(empty);
-        break;
-    }
+    case EV_SFN_SERVICE: mdl_sfn_exec_resume_result(x, id, now, f->empty); break;
     case EV_SFN_DEADLINE: mdl_sfn_exec_time_out(x, now); break;
     default: SIM_ENGINE_ASSERT(e, !"unknown Step Functions event");
     }
@@ -361,6 +368,13 @@ static sim_status sfn_build(mdl_core *core, void **self, sim_error *err)
     f->r_svc = sim_engine_rng(core->e, "stepfunctions/service");
     f->ms = sim_hist_create(1e-3);
     f->pool = mdl_sfn_pool_create();
+    f->input = json_object_new_object();
+    f->in_key = json_object_new_string("");
+    f->in_bytes = sim_json_double(0);
+    sim_json_add_string(f->input, "bucket", "gallery");
+    json_object_object_add(f->input, "key", f->in_key);
+    json_object_object_add(f->input, "bytes", f->in_bytes);
+    f->empty = json_object_new_object();
     for (int i = 0; i < cfg->nmachine; i++) {
         const mdl_machine_cfg *m = &cfg->machine[i];
         f->machine[i] = (sfn_machine){ .cfg = m, .m = m->machine, .workflow = m->workflow,
@@ -448,6 +462,8 @@ static void sfn_destroy(void *self)
     free(f->run);
     free(f->task);
     sim_hist_destroy(f->ms);
+    json_object_put(f->input);
+    json_object_put(f->empty);
     free(f);
 }
 

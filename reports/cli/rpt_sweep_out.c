@@ -27,6 +27,8 @@ static const struct { const char *pattern, *label; } k_chart_metrics[] = {
     { "requests.latency_ms.p95", "client latency p95 (ms)" },
     { "requests.latency_ms.mean", "client latency mean (ms)" },
     { "cost.total_usd", "cost over the simulated span (USD)" },
+    { "entries.*.latency_ms.p95", "entry response p95 (ms)" },
+    { "entries.*.flow_ms.p95", "flow p95, arrival to the last work done (ms)" },
     { "functions.*.duration_ms.mean", "mean duration (ms)" },
     { "functions.*.cold_start_probability", "P(cold start)" },
     { "functions.*.avg_instances", "average instances (count)" },
