@@ -196,8 +196,8 @@ json_object *mdl__schema_workload(const sim_opt *r)
 }
 
 /* Row r of obj (the root, for the shorthand, or an entry of `entries`):
- * the workload struct sits at base + r->off.  Absent is fine here: the
- * root's check and the entries' parser say what is required. */
+ * the workload struct sits at base + r->off.  Required in an entry of
+ * `entries`; at the root the table's check says what is missing. */
 sim_status mdl__parse_workload(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
                                const char *path, void *base)
 {
@@ -205,7 +205,8 @@ sim_status mdl__parse_workload(const sim_opt_ctx *c, const sim_opt *r, json_obje
     json_object *o = NULL, *arr = NULL, *tr = NULL, *gen = NULL;
     char wp[512], sp[600];
     sim_opt_path(wp, sizeof wp, path, r);
-    SIM_TRY(sim_json_get_child(c->doc, obj, path, r->key, false, json_type_object, &o, c->err));
+    SIM_TRY(sim_json_get_child(c->doc, obj, path, r->key, obj && (r->flags & SIM_OPT_REQUIRED),
+                               json_type_object, &o, c->err));
     if (!o) return SIM_OK;
     SIM_TRY(sim_opt_check_keys(c, &mdl__workload_table, o, wp));
     SIM_TRY(sim_json_get_child(c->doc, o, wp, "trace", false, json_type_object, &tr, c->err));
