@@ -4,8 +4,8 @@
  *     with Poisson arrivals and exponential service the end-to-end mean
  *     sojourn is W(A) + W(B), each the M/M/c sojourn from Erlang C (Burke:
  *     A's departures are Poisson), within 3%.
- *  2. Fan-out: an upload whose key matches k notifications of its bucket
- *     invokes k functions; k request fees are billed (the 1,500 B event, not
+ *  2. Fan-out: an upload's event invokes a function that invokes three
+ *     more: k = 4 request fees are billed per upload (the 1,500 B event, not
  *     the 2.5 MB photo: one request each), and every flow waits for all k.
  *  3. A recursion (a function that writes to the bucket that triggers it) is
  *     an error when static, and stopped at the 17th entry of a chain when
@@ -151,33 +151,42 @@ static void jackson(void)
 
 static void fan_out(void)
 {
-    /* Three notifications match pending/x.jpg (one filters on .png); each
-     * invokes its function with the 1,500 B event.  Deterministic delays
-     * and handlers: every flow takes exactly 200 ms + 40 ms. */
+    /* The upload's event invokes `split` (the 1,500 B event, not the 2.5 MB
+     * photo), which invokes f1, f2 and f3 asynchronously: k = 4 invocations
+     * per upload.  Deterministic delays and handlers (API latency 0): every
+     * flow takes 200 ms + 40 ms + 40 ms.  A second notification, on .png
+     * keys, never fires. */
     const char *t =
         "{ \"duration_s\": 3600,"
         "  \"entries\": { \"up\": { \"type\": \"s3\", \"bucket\": \"b\", \"key\": \"pending/x.jpg\","
         "     \"workload\": { \"arrivals\": { \"process\": \"poisson\", \"rate_per_s\": 2 }, \"payload_bytes\": 2500000 } } },"
         "  \"buckets\": { \"b\": { \"notifications\": ["
-        "     { \"prefix\": \"pending/\", \"function\": \"f1\", \"delay\": { \"dist\": \"deterministic\", \"value_ms\": 200 } },"
-        "     { \"prefix\": \"pending/\", \"suffix\": \".jpg\", \"function\": \"f2\", \"delay\": { \"dist\": \"deterministic\", \"value_ms\": 200 } },"
-        "     { \"suffix\": \".png\", \"function\": \"f1\" },"
-        "     { \"function\": \"f3\", \"delay\": { \"dist\": \"deterministic\", \"value_ms\": 200 } } ] } },"
+        "     { \"prefix\": \"pending/\", \"suffix\": \".jpg\", \"function\": \"split\", \"delay\": { \"dist\": \"deterministic\", \"value_ms\": 200 } },"
+        "     { \"suffix\": \".png\", \"function\": \"f1\" } ] } },"
+        "  \"services\": { \"lambda\": { \"invoke_latency\": { \"dist\": \"deterministic\", \"value_ms\": 0 } } },"
         "  \"functions\": {"
+        "    \"split\": { \"service_time\": { \"warm\": { \"dist\": \"deterministic\", \"value_ms\": 40 } },"
+        "       \"calls\": [ { \"service\": \"lambda\", \"op\": \"invoke\", \"function\": \"f1\", \"invocation\": \"async\" },"
+        "                  { \"service\": \"lambda\", \"op\": \"invoke\", \"function\": \"f2\", \"invocation\": \"async\" },"
+        "                  { \"service\": \"lambda\", \"op\": \"invoke\", \"function\": \"f3\", \"invocation\": \"async\" } ] },"
         "    \"f1\": { \"service_time\": { \"warm\": { \"dist\": \"deterministic\", \"value_ms\": 40 } } },"
         "    \"f2\": { \"service_time\": { \"warm\": { \"dist\": \"deterministic\", \"value_ms\": 40 } } },"
         "    \"f3\": { \"service_time\": { \"warm\": { \"dist\": \"deterministic\", \"value_ms\": 40 } } } } }";
     json_object *r = run_cfg(t, 5, NULL);
-    double up = J(r, "entries.up.arrivals"), k = 3;
-    double inv = J(r, "functions.f1.invocations") + J(r, "functions.f2.invocations") +
-                 J(r, "functions.f3.invocations");
-    double billed = J(r, "functions.f1.billed_requests") + J(r, "functions.f2.billed_requests") +
-                    J(r, "functions.f3.billed_requests");
+    static const char *const fns[] = { "split", "f1", "f2", "f3" };
+    double up = J(r, "entries.up.arrivals"), k = 4, inv = 0, billed = 0;
+    for (int i = 0; i < 4; i++) {
+        char p[96];
+        snprintf(p, sizeof p, "functions.%s.invocations", fns[i]);
+        inv += J(r, p);
+        snprintf(p, sizeof p, "functions.%s.billed_requests", fns[i]);
+        billed += J(r, p);
+    }
     CHECK(up > 6000, "uploads arrived (%.0f)", up);
-    CHECK(inv == k * up, "k = 3 matching notifications: %.0f invocations for %.0f uploads", inv, up);
+    CHECK(inv == k * up, "k = 4 invocations per upload: %.0f for %.0f uploads", inv, up);
     CHECK(billed == inv, "one request fee per invocation: the event is 1,500 B, not the photo "
           "(%.0f billed for %.0f)", billed, inv);
-    CHECK(J(r, "buckets.b.events") == k * up, "3 events per PUT (%.0f)", J(r, "buckets.b.events"));
+    CHECK(J(r, "buckets.b.events") == up, "one event per PUT (%.0f)", J(r, "buckets.b.events"));
     /* The bill's request line: k x uploads requests at the catalogue's fee. */
     json_object *lines = sim_json_at(r, "cost.services.lambda.lines");
     double q = NAN, usd = NAN, rate = NAN;
@@ -189,13 +198,14 @@ static void fan_out(void)
             rate = sim_json_number_at(l, "rate_usd");
         }
     }
-    CHECK(q == k * up, "the bill's Lambda requests: %.0f = 3 x %.0f uploads", q, up);
+    CHECK(q == k * up, "the bill's Lambda requests: %.0f = 4 x %.0f uploads", q, up);
     CHECK_REL(usd, k * up * rate, 1e-12, "k request fees billed");
     CHECK(up == J(r, "entries.up.flows.completed") + J(r, "entries.up.flows.failed") +
                     J(r, "entries.up.flows.in_flight"), "flow counts add up");
     CHECK(J(r, "entries.up.flows.in_flight") <= 3, "only the last uploads' flows still run");
-    CHECK_ABS(J(r, "entries.up.flow_ms.p50"), 240, 240 * 0.01, "a flow ends when all three are done");
-    CHECK_ABS(J(r, "entries.up.flow_ms.max"), 240, 240 * 0.01, "no flow ends before its last work");
+    CHECK_ABS(J(r, "entries.up.latency_ms.p50"), 240, 240 * 0.01, "the upload's first hop: split");
+    CHECK_ABS(J(r, "entries.up.flow_ms.p50"), 280, 280 * 0.01, "a flow ends when all three are done");
+    CHECK_ABS(J(r, "entries.up.flow_ms.max"), 280, 280 * 0.01, "no flow ends before its last work");
     json_object_put(r);
 }
 

@@ -25,6 +25,9 @@ bad_set "unknown bucket of a call" "functions.Resize.calls\[1\].bucket" "no buck
     'functions.Resize.calls[1].bucket=nope'
 bad_set "a key a call does not take" "functions.start.calls\[0\].queue" \
     "stepfunctions calls take no queue" 'functions.start.calls[0].queue=uploads'
+bad_set "overlapping notifications" "buckets.photos.notifications\[1\]" \
+    "overlap those of notifications\[0\]" \
+    'buckets.photos.notifications=[{"prefix":"pending/","queue":"uploads"},{"prefix":"pending/2024/","function":"view"}]'
 # Resize writing under pending/ and consuming the queue itself: every
 # upload would loop.  The error names the key that closes the cycle.
 bad_set "a static cycle" "queues.uploads.consumer.function" "a call cycle every request would follow" \

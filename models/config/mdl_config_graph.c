@@ -94,8 +94,9 @@ static json_object *write_notifications(const sim_opt *r, const void *base, cons
 static const sim_opt k_bucket_rows[] = {
     { "notifications", .type = SIM_OPT_ARRAY, .sub = &k_notification, .max_n = MDL_MAX_NOTIFY,
       .def_doc = "none", .parse = parse_notifications, .write = write_notifications,
-      .doc = "event notifications: every PUT whose key matches a notification's filters fires "
-             "it (several may match: fan-out)" },
+      .doc = "event notifications: a PUT whose key passes a notification's prefix and suffix "
+             "fires it; two notifications' filters may not overlap (S3 refuses that: fan out "
+             "with a function's calls)" },
 };
 const sim_opt_table mdl__bucket_table = SIM_OPT_TABLE("bucket", k_bucket_rows, NULL);
 
@@ -151,7 +152,23 @@ bool mdl__key_matches(const mdl_notify_cfg *n, const char *key)
            strcmp(key + lk - ls, n->suffix) == 0;
 }
 
-/* The notifications of bucket b that a PUT of `key` fires. */
+/* Is a a prefix (suffix: at_end) of b, or b of a? */
+static bool nested(const char *a, const char *b, bool at_end)
+{
+    size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
+    const char *x = la < lb ? a : b, *y = la < lb ? b : a;
+    return strncmp(x, at_end ? y + (la < lb ? lb : la) - n : y, n) == 0;
+}
+
+/* Could one key pass both notifications' filters?  S3 refuses such a
+ * configuration for one event type ("Reference facts", S3). */
+static bool overlap(const mdl_notify_cfg *a, const mdl_notify_cfg *b)
+{
+    return nested(a->prefix, b->prefix, false) && nested(a->suffix, b->suffix, true);
+}
+
+/* The notifications of bucket b that a PUT of `key` fires (one at most:
+ * their filters never overlap). */
 static uint32_t notify_mask(const mdl_bucket_cfg *b, const char *key)
 {
     uint32_t m = 0;
@@ -359,9 +376,15 @@ sim_status mdl__check_graph(mdl_config *cfg, const sim_json_doc *doc, sim_error 
     }
     for (int i = 0; i < named_buckets; i++)
         for (int k = 0; k < cfg->bucket[i].nnotify; k++) {
+            const mdl_bucket_cfg *b = &cfg->bucket[i];
             char p[600];
-            snprintf(p, sizeof p, "buckets.%s.notifications[%d]", cfg->bucket[i].name, k);
+            snprintf(p, sizeof p, "buckets.%s.notifications[%d]", b->name, k);
             SIM_TRY(check_notify_target(cfg, &cfg->bucket[i].notify[k], p, doc, err));
+            for (int j = 0; j < k; j++)
+                if (overlap(&b->notify[j], &b->notify[k]))
+                    FAIL_AT(SIM_EUNSUPPORTED, p, "its prefix and suffix overlap those of "
+                            "notifications[%d]: S3 refuses overlapping filters for one event type "
+                            "(fan out with a function's calls)", j);
         }
     for (int i = 0; i < cfg->nentry; i++) {
         cfg->entry[i].bucket_index = cfg->entry[i].machine_index = -1;

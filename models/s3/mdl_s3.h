@@ -2,9 +2,10 @@
  *
  * The S3 service (a scenario service, mdl_service.h) holds the config's
  * buckets (README "Buckets and state machines") and the implicit one of
- * each s3 entry's `notify`.  A PUT into a bucket fires the notifications
+ * each s3 entry's `notify`.  A PUT into a bucket fires the notification
  * whose prefix and suffix match the object's key (matched when the config
- * loaded: a mask, no string compare at run time): each after its delay,
+ * loaded: a mask, no string compare at run time; filters never overlap, as
+ * S3 requires, so one at most, but the code takes any mask): after its delay,
  * S3 sends its event (S3_EVENT_BYTES, not the object) to an SQS queue or
  * invokes a function asynchronously.  Bucket indices are the config's.
  *
