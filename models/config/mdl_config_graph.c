@@ -254,6 +254,15 @@ json_object *mdl__write_machines(const sim_opt *r, const void *base, const void 
 
 /* ---- resolution ----------------------------------------------------------------- */
 
+/* Copy a string between two fields of the config (snprintf would be told
+ * they may overlap; they never do).  n is the destination's size. */
+static void copy_field(char *dst, const char *src, size_t n)
+{
+    size_t len = strlen(src);
+    SIM_ASSERT(len < n);   /* the source field is no larger */
+    memmove(dst, src, len + 1);
+}
+
 typedef struct sfn_check {
     const mdl_config *cfg;
     const sim_json_doc *doc;
@@ -320,12 +329,12 @@ static sim_status entry_bucket(mdl_config *cfg, int ei, const sim_json_doc *doc,
         FAIL_AT(SIM_ERANGE, ep, "at most %d buckets (counting entries' notify)", MDL_MAX_BUCKETS);
     mdl_bucket_cfg *b = &cfg->bucket[cfg->nbucket];
     memset(b, 0, sizeof *b);
-    snprintf(b->name, sizeof b->name, "%s", e->name);
+    copy_field(b->name, e->name, sizeof b->name);
     b->implicit = true;
     b->nnotify = 1;
     mdl_notify_cfg *n = &b->notify[0];
-    snprintf(n->queue, sizeof n->queue, "%s", e->notify_queue);
-    snprintf(n->function, sizeof n->function, "%s", e->notify_function);
+    copy_field(n->queue, e->notify_queue, sizeof n->queue);
+    copy_field(n->function, e->notify_function, sizeof n->function);
     n->queue_index = n->fn_index = -1;
     sim_dist_copy(&n->delay, &e->notify_delay);
     e->bucket_index = cfg->nbucket++;
@@ -353,8 +362,8 @@ static sim_status entry_machine(mdl_config *cfg, int ei, const sim_json_doc *doc
                 MDL_MAX_MACHINES);
     mdl_machine_cfg *m = &cfg->machine[cfg->nmachine];
     memset(m, 0, sizeof *m);
-    snprintf(m->name, sizeof m->name, "%s", e->name);
-    snprintf(m->definition, sizeof m->definition, "%s", e->definition);
+    copy_field(m->name, e->name, sizeof m->name);
+    copy_field(m->definition, e->definition, sizeof m->definition);
     m->implicit = true;
     m->machine = e->machine;
     e->machine = NULL;
