@@ -50,6 +50,7 @@ static void compare_text(FILE *fp, design *d, int n)
         { "latency p50 (ms)", "requests.latency_ms.p50", 1 },
         { "latency p95 (ms)", "requests.latency_ms.p95", 1 },
         { "latency p99 (ms)", "requests.latency_ms.p99", 1 },
+        { "flow p95 (ms)", "requests.flow_ms.p95", 1 },
         { "requests", "requests.arrivals", 0 },
         { "completed", "requests.completed", 0 },
         { "failed", "requests.failed", 0 },

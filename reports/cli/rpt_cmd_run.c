@@ -34,6 +34,19 @@ static const char k_run_usage[] =
     "               else ./data)\n";
 
 
+/* With several entries, a line each: responses and flows. */
+static void print_entries(FILE *fp, json_object *r)
+{
+    json_object *es = json_object_object_get(r, "entries");
+    if (!es || json_object_object_length(es) < 2) return;
+    json_object_object_foreach(es, name, e) {
+        fprintf(fp, "  entry %-12s %9.0f arrivals %8.0f failed  p95 %9.1f ms  flows: %8.0f failed, "
+                    "p95 %9.1f ms\n", name, rpt_cli_jget(e, "arrivals"), rpt_cli_jget(e, "failed"),
+                rpt_cli_jget(e, "latency_ms.p95"), rpt_cli_jget(e, "flows.failed"),
+                rpt_cli_jget(e, "flow_ms.p95"));
+    }
+}
+
 static void print_run_text(FILE *fp, const char *label, json_object *r, double wall_s)
 {
     fprintf(fp, "lambdasim run: %s (seed %lld, %.6g s simulated, %lld events in %.3f s)\n",
@@ -52,6 +65,7 @@ static void print_run_text(FILE *fp, const char *label, json_object *r, double w
     fprintf(fp, "latency (client, ms): p50 %.1f  p95 %.1f  p99 %.1f  mean %.1f\n",
             rpt_cli_jget(r, "requests.latency_ms.p50"), rpt_cli_jget(r, "requests.latency_ms.p95"),
             rpt_cli_jget(r, "requests.latency_ms.p99"), rpt_cli_jget(r, "requests.latency_ms.mean"));
+    print_entries(fp, r);
     json_object *cost = json_object_object_get(r, "cost");
     if (cost) {
         fprintf(fp, "cost (USD): %.4f for the simulated %.6g s; %.2f projected to a 730-hour month\n",
