@@ -177,6 +177,7 @@ static void async_retry_or_drop(fn_rt *f, int32_t ri, bool throttled, mdl_outcom
         mdl_req_finish(core, ri, MDL_OUT_ASYNC_DROPPED);
         return;
     }
+    r->emitted = 0;   /* the retry runs the handler, and its calls, again */
     sim_engine_after(f->e, delay, EV_INVOKE, f->comp, (uint64_t)ri);
 }
 
