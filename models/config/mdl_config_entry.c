@@ -45,6 +45,7 @@ static bool is_express(const void *b)
 }
 static bool is_s3(const void *b) { return type_of(b) == MDL_ENTRY_S3; }
 static bool has_bucket(const void *b) { return is_s3(b) && ((const mdl_entry_cfg *)b)->bucket[0]; }
+static bool has_notify(const void *b) { return is_s3(b) && !has_bucket(b); }
 static bool is_rest(const void *b) { return type_of(b) == MDL_ENTRY_APIGW_REST; }
 static bool is_apigw(const void *b) { return is_rest(b) || type_of(b) == MDL_ENTRY_APIGW_HTTP; }
 static bool has_routes(const void *b) { return ((const mdl_entry_cfg *)b)->nroutes > 0; }
@@ -249,7 +250,7 @@ static const sim_opt_table k_throttle = SIM_OPT_TABLE("entry.throttle", k_thrott
       .doc = "`s3` with `bucket`: the uploads' object key (matched against the notifications' " \
              "filters)" },                                                                      \
     { "notify", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_KEEP, .sub = &k_notify,               \
-      .def_doc = "required (s3, unless `bucket`)", .parse = parse_only_for, .when = is_s3,     \
+      .def_doc = "required (s3, unless `bucket`)", .parse = parse_only_for, .when = has_notify,\
       .doc = "`s3`: each request is an S3 PUT; the bucket notifies `{\"queue\": Q}` or "        \
              "`{\"function\": F}` after `delay` (a bucket of its own with one notification)" }, \
     { "invocation", MDL__FLAG(mdl_entry_cfg, async, k_invocation), .parse = parse_invocation,  \
