@@ -138,8 +138,8 @@ static sim_status parse_typed_name(const sim_opt_ctx *c, const sim_opt *r, json_
     return sim_opt_read(c, r, obj, path, base);
 }
 
-static sim_status check_notify(const sim_opt_ctx *c, json_object *obj, const char *path,
-                               void *base)
+sim_status mdl__check_notify(const sim_opt_ctx *c, json_object *obj, const char *path,
+                             void *base)
 {
     (void)base;
     if (json_object_object_get_ex(obj, "queue", NULL) ==
@@ -197,7 +197,7 @@ static const sim_opt k_notify_rows[] = {
     { "delay", MDL__DIST(mdl_entry_cfg, notify_delay), .dist_def = &k_notify_delay,
       .unit = "ms", .doc = "from the PUT to the notification (\"typically seconds\")" },
 };
-static const sim_opt_table k_notify = SIM_OPT_TABLE("entry.notify", k_notify_rows, check_notify);
+static const sim_opt_table k_notify = SIM_OPT_TABLE("entry.notify", k_notify_rows, mdl__check_notify);
 
 static const sim_opt k_cache_rows[] = {
     { "hit_ratio", MDL__NUM(mdl_entry_cfg, cache_hit_ratio), .flags = SIM_OPT_REQUIRED,
@@ -308,29 +308,24 @@ sim_status mdl__parse_entry(const sim_opt_ctx *c, const sim_opt *r, json_object 
     return sim_opt_read(c, r, obj, path, base);
 }
 
+static sim_status parse_entry_item(const sim_opt_ctx *c, json_object *eo, const char *path,
+                                   const char *name, void *base)
+{
+    mdl_config *cfg = base;
+    mdl_entry_cfg *e = &cfg->entry[cfg->nentry++];
+    memset(e, 0, sizeof *e);
+    snprintf(e->name, sizeof e->name, "%s", name);
+    return sim_opt_parse(c, &k_entry_item, eo, path, e);
+}
+
 sim_status mdl__parse_entries(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
                               const char *path, void *base)
 {
-    mdl_config *cfg = base;
     json_object *o = NULL;
     SIM_TRY(sim_json_get_child(c->doc, obj, path, r->key, false, json_type_object, &o, c->err));
-    if (!o) return SIM_OK;
-    if (json_object_object_length(o) == 0)
+    if (o && json_object_object_length(o) == 0)
         SIM_JSON_FAIL(c->err, SIM_EMISSING, c->doc, "entries", "give at least one entry");
-    json_object_object_foreach(o, name, eo) {
-        char p[512];
-        snprintf(p, sizeof p, "entries.%s", name);
-        if (cfg->nentry == MDL_MAX_ENTRIES)
-            SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, p, "at most %d entries", MDL_MAX_ENTRIES);
-        if (!json_object_is_type(eo, json_type_object))
-            SIM_JSON_FAIL(c->err, SIM_ETYPE, c->doc, p, "expected a JSON object");
-        mdl_entry_cfg *e = &cfg->entry[cfg->nentry++];
-        memset(e, 0, sizeof *e);
-        SIM_TRY(mdl__name_ok(c, p, name));
-        snprintf(e->name, sizeof e->name, "%s", name);
-        SIM_TRY(sim_opt_parse(c, &k_entry_item, eo, p, e));
-    }
-    return SIM_OK;
+    return mdl__parse_named(c, r, obj, path, ((mdl_config *)base)->nentry, parse_entry_item, base);
 }
 
 json_object *mdl__write_entries(const sim_opt *r, const void *base, const void *user)

@@ -34,6 +34,25 @@ sim_status mdl__name_ok(const sim_opt_ctx *c, const char *path, const char *name
     return SIM_OK;
 }
 
+sim_status mdl__parse_named(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                            const char *path, int count, mdl__item_fn item, void *base)
+{
+    json_object *o = NULL;
+    SIM_TRY(sim_json_get_child(c->doc, obj, path, r->key, false, json_type_object, &o, c->err));
+    if (!o) return SIM_OK;
+    json_object_object_foreach(o, name, io) {
+        char p[512];
+        snprintf(p, sizeof p, "%s.%s", r->key, name);
+        if ((size_t)count++ == r->max_n)
+            SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, p, "at most %zu %s", r->max_n, r->key);
+        if (!json_object_is_type(io, json_type_object))
+            SIM_JSON_FAIL(c->err, SIM_ETYPE, c->doc, p, "expected a JSON object");
+        SIM_TRY(mdl__name_ok(c, p, name));
+        SIM_TRY(item(c, io, p, name, base));
+    }
+    return SIM_OK;
+}
+
 /* ---- kernels --------------------------------------------------------------- */
 
 enum { K_NAME, K_PROFILE, K_MP, K_BPM };

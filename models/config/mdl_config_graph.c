@@ -25,16 +25,6 @@ static const char *const k_workflows[] = { "standard", "express", NULL };
  * event notifications): an assumed lognormal, mean 1 s, cv 1 (as `notify`). */
 static const sim_opt_dist_def k_delay = { SIM_DIST_LOGNORMAL, 1000.0, 1.0 };
 
-static sim_status check_notification(const sim_opt_ctx *c, json_object *obj, const char *path,
-                                     void *base)
-{
-    (void)base;
-    if (json_object_object_get_ex(obj, "queue", NULL) ==
-        json_object_object_get_ex(obj, "function", NULL))
-        SIM_JSON_FAIL(c->err, SIM_EUSAGE, c->doc, path, "give exactly one of queue or function");
-    return SIM_OK;
-}
-
 static const sim_opt k_notification_rows[] = {
     { "prefix", MDL__STR(mdl_notify_cfg, prefix), .def_doc = "none (every key)",
       .doc = "only keys that start with this (`pending/`)" },
@@ -49,7 +39,7 @@ static const sim_opt k_notification_rows[] = {
       .doc = "from the PUT to the notification (\"typically seconds\")" },
 };
 static const sim_opt_table k_notification =
-    SIM_OPT_TABLE("notification", k_notification_rows, check_notification);
+    SIM_OPT_TABLE("notification", k_notification_rows, mdl__check_notify);
 
 static sim_status parse_notifications(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
                                       const char *path, void *base)
@@ -108,27 +98,20 @@ bool mdl__has_buckets(const void *base)
     return false;
 }
 
+static sim_status parse_bucket_item(const sim_opt_ctx *c, json_object *bo, const char *path,
+                                    const char *name, void *base)
+{
+    mdl_config *cfg = base;
+    mdl_bucket_cfg *b = &cfg->bucket[cfg->nbucket++];
+    memset(b, 0, sizeof *b);
+    snprintf(b->name, sizeof b->name, "%s", name);
+    return sim_opt_parse(c, &mdl__bucket_table, bo, path, b);
+}
+
 sim_status mdl__parse_buckets(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
                               const char *path, void *base)
 {
-    mdl_config *cfg = base;
-    json_object *o = NULL;
-    SIM_TRY(sim_json_get_child(c->doc, obj, path, r->key, false, json_type_object, &o, c->err));
-    if (!o) return SIM_OK;
-    json_object_object_foreach(o, name, bo) {
-        char p[512];
-        snprintf(p, sizeof p, "buckets.%s", name);
-        if (cfg->nbucket == MDL_MAX_BUCKETS)
-            SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, p, "at most %d buckets", MDL_MAX_BUCKETS);
-        if (!json_object_is_type(bo, json_type_object))
-            SIM_JSON_FAIL(c->err, SIM_ETYPE, c->doc, p, "expected a JSON object");
-        mdl_bucket_cfg *b = &cfg->bucket[cfg->nbucket++];
-        memset(b, 0, sizeof *b);
-        SIM_TRY(mdl__name_ok(c, p, name));
-        snprintf(b->name, sizeof b->name, "%s", name);
-        SIM_TRY(sim_opt_parse(c, &mdl__bucket_table, bo, p, b));
-    }
-    return SIM_OK;
+    return mdl__parse_named(c, r, obj, path, ((mdl_config *)base)->nbucket, parse_bucket_item, base);
 }
 
 json_object *mdl__write_buckets(const sim_opt *r, const void *base, const void *user)
@@ -214,28 +197,21 @@ bool mdl__has_machines(const void *base)
     return false;
 }
 
+static sim_status parse_machine_item(const sim_opt_ctx *c, json_object *mo, const char *path,
+                                     const char *name, void *base)
+{
+    mdl_config *cfg = base;
+    mdl_machine_cfg *m = &cfg->machine[cfg->nmachine++];
+    memset(m, 0, sizeof *m);
+    snprintf(m->name, sizeof m->name, "%s", name);
+    return sim_opt_parse(c, &mdl__machine_table, mo, path, m);
+}
+
 sim_status mdl__parse_machines(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
                                const char *path, void *base)
 {
-    mdl_config *cfg = base;
-    json_object *o = NULL;
-    SIM_TRY(sim_json_get_child(c->doc, obj, path, r->key, false, json_type_object, &o, c->err));
-    if (!o) return SIM_OK;
-    json_object_object_foreach(o, name, mo) {
-        char p[512];
-        snprintf(p, sizeof p, "state_machines.%s", name);
-        if (cfg->nmachine == MDL_MAX_MACHINES)
-            SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, p, "at most %d state machines",
-                          MDL_MAX_MACHINES);
-        if (!json_object_is_type(mo, json_type_object))
-            SIM_JSON_FAIL(c->err, SIM_ETYPE, c->doc, p, "expected a JSON object");
-        mdl_machine_cfg *m = &cfg->machine[cfg->nmachine++];
-        memset(m, 0, sizeof *m);
-        SIM_TRY(mdl__name_ok(c, p, name));
-        snprintf(m->name, sizeof m->name, "%s", name);
-        SIM_TRY(sim_opt_parse(c, &mdl__machine_table, mo, p, m));
-    }
-    return SIM_OK;
+    return mdl__parse_named(c, r, obj, path, ((mdl_config *)base)->nmachine, parse_machine_item,
+                            base);
 }
 
 json_object *mdl__write_machines(const sim_opt *r, const void *base, const void *user)

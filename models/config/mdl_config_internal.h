@@ -106,6 +106,16 @@ sim_status mdl__parse_calls(const sim_opt_ctx *c, const sim_opt *r, json_object 
                             const char *path, mdl_call *calls, int *ncalls);
 /* A function or queue name: 1 to MDL_NAME_MAX - 1 characters. */
 sim_status mdl__name_ok(const sim_opt_ctx *c, const char *path, const char *name);
+/* A map of named objects (row r of obj: entries, buckets, state machines):
+ * for each, its path "<key>.<name>" checked (at most r->max_n, an object, a
+ * valid name), then item(); `count` is how many the config holds so far. */
+typedef sim_status (*mdl__item_fn)(const sim_opt_ctx *c, json_object *item, const char *path,
+                                   const char *name, void *base);
+sim_status mdl__parse_named(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                            const char *path, int count, mdl__item_fn item, void *base);
+/* An object with exactly one of `queue` and `function` (a notification). */
+sim_status mdl__check_notify(const sim_opt_ctx *c, json_object *obj, const char *path,
+                             void *base);
 
 /* Cross-references between sections (mdl_config_check.c). */
 sim_status mdl__config_check(mdl_config *cfg, const sim_json_doc *doc, sim_error *err);
