@@ -10,11 +10,11 @@
 #
 # Inside models/, the simulated services wire through the scenario core by
 # an interface, not by each other's insides:
-#   - a service folder (models/lambda, models/sqs, models/stepfn) may include
+#   - a service folder (models/lambda, models/sqs, models/stepfn, models/s3) may include
 #     from models/scenario/ only the service interface, mdl_service.h (never
 #     the core's private mdl_internal.h, nor mdl_scenario.h: that is the
 #     core's face to reports); services call each other through the narrow
-#     public headers of the callee (mdl_lambda.h, mdl_sqs.h, mdl_sfn_sim.h);
+#     public headers of the callee (mdl_lambda.h, mdl_sqs.h, mdl_sfn_sim.h, mdl_s3.h);
 #   - the interface mdl_service.h is for models/ only (reports use
 #     mdl_scenario.h);
 #   - a private header, *_internal.h, may be included only from its own
@@ -24,7 +24,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-SERVICE_DIRS="models/lambda models/sqs models/stepfn"
+SERVICE_DIRS="models/lambda models/sqs models/stepfn models/s3"
 
 layer() {
     case "$1" in

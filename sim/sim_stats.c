@@ -412,6 +412,32 @@ void sim_hist_add_n(sim_hist *h, double x, uint64_t n)
 
 void sim_hist_add(sim_hist *h, double x) { sim_hist_add_n(h, x, 1); }
 
+/* One sample at bucket i (i < 0: the zero bucket). */
+static inline void add_at(sim_hist *h, int i, double x)
+{
+    if (i < 0) {
+        h->zero++;
+    } else {
+        uint64_t *pg = h->page[i >> HIST_PAGE_SHIFT];
+        if (!pg) pg = page_touch(h, i >> HIST_PAGE_SHIFT);
+        pg[i & (HIST_PAGE - 1)]++;
+    }
+    h->count++;
+    h->sum += x;
+    if (x < h->min) h->min = x;
+    if (x > h->max) h->max = x;
+}
+
+void sim_hist_add_many(sim_hist *const *h, int n, double x)
+{
+    SIM_ASSERT(n > 0);
+    int i = x <= 0 ? -1 : bucket_of(h[0], x);
+    for (int k = 0; k < n; k++) {
+        SIM_ASSERT(h[k]->min_positive == h[0]->min_positive);
+        add_at(h[k], i, x);
+    }
+}
+
 int sim_hist_bucket(const sim_hist *h, double x) { return bucket_of(h, x); }
 
 double sim_hist__estimate(const sim_hist *h, double x)

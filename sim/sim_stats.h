@@ -78,6 +78,9 @@ void sim_hist_destroy(sim_hist *h);
 void sim_hist_clear(sim_hist *h);
 void sim_hist_add(sim_hist *h, double x);
 void sim_hist_add_n(sim_hist *h, double x, uint64_t n);
+/* The same sample into n histograms of the same min_positive (the bucket
+ * found once): as sim_hist_add(h[k], x) for each k. */
+void sim_hist_add_many(sim_hist *const *h, int n, double x);
 /* dst += src; both must share min_positive. */
 void sim_hist_merge(sim_hist *dst, const sim_hist *src);
 uint64_t sim_hist_count(const sim_hist *h);

@@ -44,15 +44,16 @@ done
 cmp -s "$P/share/lambdasim/prices/us-east-1.json" data/prices/us-east-1.json && ok ||
     bad "make install: the installed catalogue differs from data/"
 
-# The demo, from /, into --out, then into its default folder.
-if step 0 "demo --out" -- "$L" demo --out "$TMPD/d"; then
-    for f in report.html summary.json pipeline/report.html; do
+# The demo (two simulated hours: quicker), from /, into --out, then into
+# its default folder.
+if step 0 "demo --out" -- "$L" demo --out "$TMPD/d" --hours 2; then
+    for f in report.html summary.json timeseries_entries.csv; do
         [ -s "$TMPD/d/$f" ] && ok || bad "demo --out: $f not written"
     done
     expect_grep "^report: $TMPD/d/report.html$" "$TMPD/out" "demo names its report"
 fi
 mkdir -p "$TMPD/cwd"
-(cd "$TMPD/cwd" && "$L" demo >"$TMPD/out" 2>"$TMPD/err") && ok || bad "demo without --out failed"
+(cd "$TMPD/cwd" && "$L" demo --hours 1 >"$TMPD/out" 2>"$TMPD/err") && ok || bad "demo without --out failed"
 [ -s "$TMPD/cwd/lambdasim-demo/report.html" ] && ok || bad "demo: no ./lambdasim-demo/report.html"
 
 # A bundled config, by its installed path.

@@ -55,6 +55,46 @@ int mdl_config_find_function(const mdl_config *cfg, const char *name)
     return -1;
 }
 
+int mdl_config_find_bucket(const mdl_config *cfg, const char *name)
+{
+    for (int i = 0; i < cfg->nbucket; i++)
+        if (!cfg->bucket[i].implicit && strcmp(cfg->bucket[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int mdl_config_find_machine(const mdl_config *cfg, const char *name)
+{
+    for (int i = 0; i < cfg->nmachine; i++)
+        if (!cfg->machine[i].implicit && strcmp(cfg->machine[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int mdl_config_find_entry(const mdl_config *cfg, const char *name)
+{
+    for (int i = 0; i < cfg->nentry; i++)
+        if (strcmp(cfg->entry[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+const char *mdl_config_entry_path(const mdl_config *cfg, int i, char *buf, size_t n)
+{
+    SIM_ASSERT(i >= 0 && i < cfg->nentry);
+    if (cfg->entry[i].shorthand) snprintf(buf, n, "entry");
+    else snprintf(buf, n, "entries.%s", cfg->entry[i].name);
+    return buf;
+}
+
+const char *mdl_config_workload_path(const mdl_config *cfg, int i, char *buf, size_t n)
+{
+    SIM_ASSERT(i >= 0 && i < cfg->nentry);
+    if (cfg->entry[i].shorthand) snprintf(buf, n, "workload");
+    else snprintf(buf, n, "entries.%s.workload", cfg->entry[i].name);
+    return buf;
+}
+
 /* Which simulated function a Task Resource names: a Lambda ARN
  * ("arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]") or a bare
  * name; -1 when none.  Service integrations are told apart by the caller. */
@@ -90,14 +130,24 @@ void mdl_config_fini(mdl_config *cfg)
         sim_dist_fini(&cfg->svc_latency[i]);
     for (int i = 0; i < cfg->nq; i++)
         sim_dist_fini(&cfg->q[i].service_time);
-    sim_dist_fini(&cfg->entry.overhead);
-    sim_dist_fini(&cfg->entry.notify_delay);
-    sim_dist_fini(&cfg->workload.bytes);
+    /* The shorthand's entry is filled even when the load failed before
+     * nentry was set. */
+    for (int i = 0; i < (cfg->nentry ? cfg->nentry : 1); i++) {
+        mdl_entry_cfg *e = &cfg->entry[i];
+        sim_dist_fini(&e->overhead);
+        sim_dist_fini(&e->notify_delay);
+        sim_dist_fini(&e->workload.bytes);
+        mdl_sfn_machine_destroy(e->machine);
+    }
+    for (int i = 0; i < cfg->nbucket; i++)
+        for (int k = 0; k < cfg->bucket[i].nnotify; k++)
+            sim_dist_fini(&cfg->bucket[i].notify[k].delay);
+    for (int i = 0; i < cfg->nmachine; i++)
+        mdl_sfn_machine_destroy(cfg->machine[i].machine);
     mdl_lifecycle_fini(&cfg->platform);
     if (cfg->effective)
         json_object_put(cfg->effective);
     mdl_catalog_destroy(cfg->catalog);
-    mdl_sfn_machine_destroy(cfg->entry.machine);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -278,11 +328,54 @@ static const sim_opt_table k_ddb = SIM_OPT_TABLE("services.dynamodb", k_ddb_rows
 static const sim_opt_table k_rek_t = SIM_OPT_TABLE("services.rekognition", k_rek_rows, NULL);
 static const sim_opt_table k_efs = SIM_OPT_TABLE("services.efs", k_efs_rows, NULL);
 
+/* The API calls that start work downstream: assumptions of the same kind
+ * (lognormal, cv 0.5), within the single-digit to tens of milliseconds the
+ * services' own latencies are reported at; override with measurements. */
+static const sim_opt_dist_def k_sqs_send = { SIM_DIST_LOGNORMAL, 10.0, 0.5 };
+static const sim_opt_dist_def k_lambda_invoke = { SIM_DIST_LOGNORMAL, 15.0, 0.5 };
+static const sim_opt_dist_def k_sfn_start = { SIM_DIST_LOGNORMAL, 25.0, 0.5 };
+static const sim_opt k_sqs_rows[] = {
+    SVC_LATENCY("send_latency", MDL_CALL_SQS_SEND, k_sqs_send, "an SQS SendMessage call"),
+};
+static const sim_opt k_lambda_rows[] = {
+    SVC_LATENCY("invoke_latency", MDL_CALL_LAMBDA_INVOKE, k_lambda_invoke,
+                "a Lambda Invoke API call (a synchronous call then waits for the function)"),
+};
+static const sim_opt k_sfn_rows[] = {
+    SVC_LATENCY("start_latency", MDL_CALL_SFN_START, k_sfn_start,
+                "a StartExecution call (`sync`: then waits for the execution)"),
+};
+static const sim_opt_table k_sqs_t = SIM_OPT_TABLE("services.sqs", k_sqs_rows, NULL);
+static const sim_opt_table k_lambda_t = SIM_OPT_TABLE("services.lambda", k_lambda_rows, NULL);
+static const sim_opt_table k_sfn_t = SIM_OPT_TABLE("services.stepfunctions", k_sfn_rows, NULL);
+
+/* Written back only when a call uses them (configs without emitting calls
+ * keep their effective config). */
+static bool uses_op(const mdl_config *cfg, mdl_call_op op)
+{
+    for (int i = 0; i < cfg->nfn; i++)
+        for (int k = 0; k < cfg->fn[i].ncalls; k++)
+            if (cfg->fn[i].calls[k].op == op) return true;
+    for (int i = 0; i < cfg->nq; i++)
+        for (int k = 0; k < cfg->q[i].ncalls; k++)
+            if (cfg->q[i].calls[k].op == op) return true;
+    return false;
+}
+static bool uses_sqs(const void *b) { return uses_op(b, MDL_CALL_SQS_SEND); }
+static bool uses_lambda(const void *b) { return uses_op(b, MDL_CALL_LAMBDA_INVOKE); }
+static bool uses_sfn(const void *b) { return uses_op(b, MDL_CALL_SFN_START); }
+
 static const sim_opt k_services_rows[] = {
     { "s3", .type = SIM_OPT_OBJECT, .sub = &k_s3, .doc = "S3 calls (functions' `calls`)" },
     { "dynamodb", .type = SIM_OPT_OBJECT, .sub = &k_ddb, .doc = "DynamoDB calls" },
     { "rekognition", .type = SIM_OPT_OBJECT, .sub = &k_rek_t, .doc = "Rekognition calls" },
     { "efs", .type = SIM_OPT_OBJECT, .sub = &k_efs, .doc = "EFS calls" },
+    { "sqs", .type = SIM_OPT_OBJECT, .sub = &k_sqs_t, .when = uses_sqs,
+      .doc = "SQS sends (calls `{\"service\": \"sqs\", \"op\": \"send\"}`)" },
+    { "lambda", .type = SIM_OPT_OBJECT, .sub = &k_lambda_t, .when = uses_lambda,
+      .doc = "Lambda invocations from calls" },
+    { "stepfunctions", .type = SIM_OPT_OBJECT, .sub = &k_sfn_t, .when = uses_sfn,
+      .doc = "executions started by calls" },
 };
 static const sim_opt_table k_services = SIM_OPT_TABLE("services", k_services_rows, NULL);
 
@@ -302,6 +395,27 @@ static sim_status parse_warmup(const sim_opt_ctx *c, const sim_opt *r, json_obje
 
 static bool has_queues(const void *base) { return ((const mdl_config *)base)->nq > 0; }
 
+/* Either `entries`, or the shorthand `entry` + `workload`. */
+static sim_status check_root(const sim_opt_ctx *c, json_object *obj, const char *path,
+                             void *base)
+{
+    (void)path;
+    (void)base;
+    bool many = json_object_object_get_ex(obj, "entries", NULL);
+    bool one = json_object_object_get_ex(obj, "entry", NULL);
+    bool wl = json_object_object_get_ex(obj, "workload", NULL);
+    if (many && (one || wl))
+        SIM_JSON_FAIL(c->err, SIM_EUSAGE, c->doc, "entries",
+                      "give either entries or the one-entry shorthand entry + workload, not both");
+    if (!many && !wl)
+        SIM_JSON_FAIL(c->err, SIM_EMISSING, c->doc, "", "required key 'workload' is missing "
+                      "(or give entries)");
+    if (!many && !one)
+        SIM_JSON_FAIL(c->err, SIM_EMISSING, c->doc, "", "required key 'entry' is missing "
+                      "(or give entries)");
+    return SIM_OK;
+}
+
 static const sim_opt k_root_rows[] = {
     { "duration_s", MDL__NUM(mdl_config, duration_s), .flags = SIM_OPT_REQUIRED, .min = 1e-6,
       .max = 1e10, .unit = "s", .doc = "simulated time" },
@@ -311,13 +425,22 @@ static const sim_opt k_root_rows[] = {
       .def = 1, .min = 0, .max = (double)INT64_MAX, .doc = "master seed (`--seed` overrides)" },
     { "region", MDL__STR(mdl_config, region), .def_str = "us-east-1",
       .doc = "price catalogue region (`DATA/prices/<region>.json`)" },
-    { "workload", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_REQUIRED, .sub = &mdl__workload_table,
-      .off = offsetof(mdl_config, workload), .parse = mdl__parse_workload,
-      .schema = mdl__schema_workload,
+    { "workload", .type = SIM_OPT_OBJECT, .sub = &mdl__workload_table,
+      .off = offsetof(mdl_config, entry) + offsetof(mdl_entry_cfg, workload),
+      .def_doc = "required (or `entries`)", .parse = mdl__parse_workload,
+      .schema = mdl__schema_workload, .when = mdl__is_shorthand,
       .doc = "where requests come from: exactly one of `arrivals`, `trace` or `generator`" },
-    { "entry", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_REQUIRED, .sub = &mdl__entry_table,
-      .off = offsetof(mdl_config, entry),
-      .doc = "the front door every request enters through" },
+    { "entry", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_KEEP, .sub = &mdl__entry_table,
+      .off = offsetof(mdl_config, entry), .def_doc = "required (or `entries`)",
+      .parse = mdl__parse_entry, .when = mdl__is_shorthand,
+      .doc = "the front door every request enters through: with `workload`, the one-entry "
+             "shorthand of `entries` (an entry named `main`, results identical)" },
+    { "entries", .type = SIM_OPT_MAP, .item = SIM_OPT_ANY, .max_n = MDL_MAX_ENTRIES, .item_name = "name",
+      .type_doc = "map of entries", .def_doc = "none", .parse = mdl__parse_entries,
+      .write = mdl__write_entries, .schema = mdl__schema_entries, .when = mdl__has_entries,
+      .doc = "entries by name (README \"Entries and flows\"): each has the keys of `entry` and "
+             "its own `workload` (the keys of `workload`); requests of every entry run in one "
+             "graph, one engine" },
     { "account", .type = SIM_OPT_OBJECT, .sub = &k_account, .doc = "the account's Lambda limits" },
     { "async", .type = SIM_OPT_OBJECT, .sub = &k_async, .doc = "asynchronous invocations" },
     { "billing", .type = SIM_OPT_OBJECT, .sub = &k_billing, .parse = parse_billing,
@@ -335,8 +458,17 @@ static const sim_opt k_root_rows[] = {
       .item_name = "name", .parse = mdl__parse_queues, .write = mdl__write_queues,
       .when = has_queues, .doc = "SQS queues by name and what consumes them (README \"Queues "
                                  "and workers\")" },
+    { "buckets", .type = SIM_OPT_MAP, .sub = &mdl__bucket_table, .max_n = MDL_MAX_BUCKETS,
+      .item_name = "name", .parse = mdl__parse_buckets, .write = mdl__write_buckets,
+      .when = mdl__has_buckets, .doc = "S3 buckets by name and their event notifications "
+                                       "(README \"Buckets and state machines\")" },
+    { "state_machines", .type = SIM_OPT_MAP, .sub = &mdl__machine_table,
+      .max_n = MDL_MAX_MACHINES, .item_name = "name", .parse = mdl__parse_machines,
+      .write = mdl__write_machines, .when = mdl__has_machines,
+      .doc = "Step Functions state machines by name, started by entries or calls (README "
+             "\"Buckets and state machines\")" },
 };
-static const sim_opt_table k_root = SIM_OPT_TABLE("config", k_root_rows, NULL);
+static const sim_opt_table k_root = SIM_OPT_TABLE("config", k_root_rows, check_root);
 
 /* ---- overrides -------------------------------------------------------------------- */
 
@@ -444,32 +576,67 @@ sim_status mdl_config_load(mdl_config *cfg, const char *path, const mdl_config_o
     return s;
 }
 
-void mdl_config_use_trace(mdl_config *cfg, const char *path)
+sim_status mdl_config_use_trace(mdl_config *cfg, const char *path, sim_error *err)
 {
-    mdl_workload_cfg *w = &cfg->workload;
+    if (cfg->nentry != 1)
+        SIM_FAIL(err, SIM_EUSAGE, "--trace", 0, NULL,
+                 "--trace replaces the workload of a one-entry config; this one has %d entries "
+                 "(give each its own workload.trace)", cfg->nentry);
+    mdl_workload_cfg *w = &cfg->entry[0].workload;
     w->kind = MDL_WL_TRACE;
     w->trace_format = MDL_TRACE_CSV;
     snprintf(w->trace_file, sizeof w->trace_file, "%s", path);
     w->durations_file[0] = w->memory_file[0] = '\0';
-    json_object *wo;
-    if (cfg->effective && json_object_object_get_ex(cfg->effective, "workload", &wo)) {
+    json_object *wo = NULL;
+    if (cfg->effective) {
+        if (!json_object_object_get_ex(cfg->effective, "workload", &wo))
+            wo = sim_json_at(cfg->effective, "entries");
+        if (wo && !json_object_object_get_ex(wo, "arrivals", NULL) &&
+            !json_object_object_get_ex(wo, "trace", NULL) &&
+            !json_object_object_get_ex(wo, "generator", NULL)) {
+            /* entries: the only entry's workload */
+            json_object *only = NULL;
+            json_object_object_foreach(wo, k, v) { (void)k; only = v; }
+            wo = only ? json_object_object_get(only, "workload") : NULL;
+        }
+    }
+    if (wo) {
         json_object *t = json_object_new_object();
         sim_json_add_string(t, "file", path);
         sim_json_add_string(t, "format", "csv");
         json_object_object_del(wo, "arrivals");
+        json_object_object_del(wo, "generator");
         json_object_object_add(wo, "trace", t);
     }
+    return SIM_OK;
 }
 
 /* ---- schema and docs ---------------------------------------------------------------- */
 
+/* {"required": [k1, k2...]} */
+static json_object *required_of(const char *const *keys)
+{
+    json_object *o = json_object_new_object(), *a = json_object_new_array();
+    for (; *keys; keys++) json_object_array_add(a, json_object_new_string(*keys));
+    json_object_object_add(o, "required", a);
+    return o;
+}
+
 json_object *mdl_config_schema(void)
 {
-    return sim_opt_schema_document(
+    json_object *doc = sim_opt_schema_document(
         &k_root, "urn:lambdasim:schema:config", "lambdasim run config",
         "The architecture and workload `lambdasim run` simulates (README \"Config keys\").  "
         "Generated from the parser's tables; the parser also checks cross-key rules this "
         "schema cannot say (targets name functions, a dlq names a queue, ...).", true);
+    /* The one-entry shorthand or entries, never both (check_root). */
+    static const char *const shorthand[] = { "entry", "workload", NULL };
+    static const char *const many[] = { "entries", NULL };
+    json_object *one = json_object_new_array();
+    json_object_array_add(one, required_of(shorthand));
+    json_object_array_add(one, required_of(many));
+    json_object_object_add(doc, "oneOf", one);
+    return doc;
 }
 
 void mdl_config_markdown(FILE *fp)

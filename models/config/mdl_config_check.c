@@ -1,7 +1,8 @@
 /* mdl_config_check.c - cross-references, once every section is read: names
  * that must resolve (targets, routes, dead-letter queues, mapped
- * functions, a state machine's Task resources) and limits that span
- * sections (reserved concurrency within the account's). */
+ * functions; buckets, state machines and calls in mdl_config_graph.c, the
+ * call graph in mdl_config_cycles.c) and limits that span sections
+ * (reserved concurrency within the account's). */
 #include "models/config/mdl_config_internal.h"
 
 #include <string.h>
@@ -9,24 +10,6 @@
 #define FAIL_AT(code, path, ...) \
     return sim_error_set(err, (code), __FILE__, __LINE__, doc->input, sim_json_line(doc, (path)), \
                          (path), __VA_ARGS__)
-
-typedef struct sfn_check {
-    const mdl_config *cfg;
-    const sim_json_doc *doc;
-    sim_error *err;
-    sim_status st;
-} sfn_check;
-
-static void sfn_check_task(void *ctx, const char *state, const char *resource)
-{
-    sfn_check *c = ctx;
-    if (c->st != SIM_OK) return;
-    if (strncmp(resource, "arn:aws:states:::dynamodb:", 26) == 0) return;
-    if (mdl_config_resource_function(c->cfg, resource) >= 0) return;
-    c->st = SIM_ERR(c->err, SIM_EUNKNOWN, c->doc->input, sim_json_line(c->doc, "entry.definition"),
-                    "entry.definition", "state \"%s\": resource '%s' is neither a function of this "
-                    "config nor a supported integration (arn:aws:states:::dynamodb:*)", state, resource);
-}
 
 /* Dead-letter queues and the functions of Lambda mappings. */
 static sim_status check_queues(mdl_config *cfg, const sim_json_doc *doc, sim_error *err)
@@ -52,76 +35,66 @@ static sim_status check_queues(mdl_config *cfg, const sim_json_doc *doc, sim_err
     return SIM_OK;
 }
 
-/* What the entry names: its state machine's resources, its queue, the
- * bucket's notification target. */
-static sim_status check_entry(mdl_config *cfg, const sim_json_doc *doc, sim_error *err)
+/* What the config as a whole needs: something to run, and the trace
+ * template of each entry. */
+static sim_status check_entry(mdl_config *cfg, int ei, const sim_json_doc *doc, sim_error *err)
 {
-    const mdl_entry_cfg *e = &cfg->entry;
-    if (e->type == MDL_ENTRY_STEPFUNCTIONS) {
-        sfn_check check = { cfg, doc, err, SIM_OK };
-        mdl_sfn_machine_each_task(e->machine, sfn_check_task, &check);
-        SIM_TRY(check.st);
-    }
+    const mdl_entry_cfg *e = &cfg->entry[ei];
+    char ep[512], wp[512], p[700];
+    mdl_config_entry_path(cfg, ei, ep, sizeof ep);
+    mdl_config_workload_path(cfg, ei, wp, sizeof wp);
+    snprintf(p, sizeof p, "%s.target", ep);
     if (e->type == MDL_ENTRY_QUEUE && mdl_config_find_queue(cfg, e->target) < 0 && e->target[0])
-        FAIL_AT(SIM_EUNKNOWN, "entry.target", "no queue named '%s'", e->target);
-    if (e->type == MDL_ENTRY_S3 && e->notify_queue[0]) {
-        int qi = mdl_config_find_queue(cfg, e->notify_queue);
-        if (qi < 0) FAIL_AT(SIM_EUNKNOWN, "entry.notify.queue", "no queue named '%s'", e->notify_queue);
-        /* S3 cannot notify a FIFO queue (README "Queues and workers"). */
-        if (cfg->q[qi].type == MDL_Q_FIFO)
-            FAIL_AT(SIM_EUNSUPPORTED, "entry.notify.queue",
-                    "S3 event notifications cannot target a FIFO queue ('%s'); use a standard "
-                    "queue (or EventBridge)", e->notify_queue);
-    }
-    if (e->type == MDL_ENTRY_S3 && e->notify_function[0] &&
-        mdl_config_find_function(cfg, e->notify_function) < 0)
-        FAIL_AT(SIM_EUNKNOWN, "entry.notify.function", "no function named '%s'", e->notify_function);
+        FAIL_AT(SIM_EUNKNOWN, p, "no queue named '%s'", e->target);
     if (cfg->nfn == 0 && cfg->nq == 0)
         FAIL_AT(SIM_EMISSING, "functions", "at least one function or queue is needed");
-    if (cfg->workload.function_template[0] &&
-        mdl_config_find_function(cfg, cfg->workload.function_template) < 0)
-        FAIL_AT(SIM_EUNKNOWN, "workload.trace.function_template", "no function named '%s'",
-                cfg->workload.function_template);
+    snprintf(p, sizeof p, "%s.trace.function_template", wp);
+    if (e->workload.function_template[0] &&
+        mdl_config_find_function(cfg, e->workload.function_template) < 0)
+        FAIL_AT(SIM_EUNKNOWN, p, "no function named '%s'", e->workload.function_template);
     return SIM_OK;
 }
 
 /* A function entry: its default target and routes name functions, and
  * every op of the mix has somewhere to go. */
-static sim_status check_targets(mdl_config *cfg, const sim_json_doc *doc, sim_error *err)
+static sim_status check_targets(mdl_config *cfg, int ei, const sim_json_doc *doc, sim_error *err)
 {
-    mdl_entry_cfg *e = &cfg->entry;
+    mdl_entry_cfg *e = &cfg->entry[ei];
+    char ep[512], wp[512], p[700];
+    mdl_config_entry_path(cfg, ei, ep, sizeof ep);
+    mdl_config_workload_path(cfg, ei, wp, sizeof wp);
     bool fn_entry = e->type <= MDL_ENTRY_APIGW_REST;
     if (fn_entry && cfg->nfn == 0)
         FAIL_AT(SIM_EMISSING, "functions", "a %s entry needs at least one function",
                 mdl__entry_types[e->type]);
-    if (!fn_entry && e->nroutes)
-        FAIL_AT(SIM_EUNSUPPORTED, "entry.routes", "routes are for function entries");
+    snprintf(p, sizeof p, "%s.routes", ep);
+    if (!fn_entry && e->nroutes) FAIL_AT(SIM_EUNSUPPORTED, p, "routes are for function entries");
+    snprintf(p, sizeof p, "%s.target", ep);
     if (e->type == MDL_ENTRY_QUEUE && !e->target[0])
-        return SIM_ERR(err, SIM_EMISSING, doc->input, sim_json_line(doc, "entry"), "entry.target",
+        return SIM_ERR(err, SIM_EMISSING, doc->input, sim_json_line(doc, ep), p,
                        "a queue entry needs a target queue");
     if (fn_entry && !e->target[0] && e->nroutes == 0) {
         if (cfg->nfn != 1)
-            return SIM_ERR(err, SIM_EMISSING, doc->input, sim_json_line(doc, "entry"), "entry.target",
+            return SIM_ERR(err, SIM_EMISSING, doc->input, sim_json_line(doc, ep), p,
                            "entry needs a target (or routes) when there are several functions");
         snprintf(e->target, sizeof e->target, "%s", cfg->fn[0].name);
     }
     if (fn_entry && e->target[0] && mdl_config_find_function(cfg, e->target) < 0)
-        FAIL_AT(SIM_EUNKNOWN, "entry.target", "no function named '%s'", e->target);
+        FAIL_AT(SIM_EUNKNOWN, p, "no function named '%s'", e->target);
     for (int i = 0; i < e->nroutes; i++) {
-        char p[512];
-        snprintf(p, sizeof p, "entry.routes.%s", e->route_op[i]);
+        snprintf(p, sizeof p, "%s.routes.%s", ep, e->route_op[i]);
         if (mdl_config_find_function(cfg, e->route_fn[i]) < 0)
             FAIL_AT(SIM_EUNKNOWN, p, "no function named '%s'", e->route_fn[i]);
     }
-    for (int i = 0; i < cfg->workload.nmix && fn_entry; i++) {
+    const mdl_workload_cfg *w = &e->workload;
+    for (int i = 0; i < w->nmix && fn_entry; i++) {
         bool routed = e->target[0] != '\0';
         for (int r = 0; r < e->nroutes && !routed; r++)
-            routed = strcmp(e->route_op[r], cfg->workload.mix_op[i]) == 0;
-        char p[512];
-        snprintf(p, sizeof p, "workload.mix.%s", cfg->workload.mix_op[i]);
+            routed = strcmp(e->route_op[r], w->mix_op[i]) == 0;
+        snprintf(p, sizeof p, "%s.mix.%s", wp, w->mix_op[i]);
         if (!routed)
             FAIL_AT(SIM_EUNKNOWN, p, "op '%s' has no route and the entry has no default target",
-                    cfg->workload.mix_op[i]);
+                    w->mix_op[i]);
     }
     return SIM_OK;
 }
@@ -151,7 +124,12 @@ static sim_status check_concurrency(mdl_config *cfg, const sim_json_doc *doc, si
 sim_status mdl__config_check(mdl_config *cfg, const sim_json_doc *doc, sim_error *err)
 {
     SIM_TRY(check_queues(cfg, doc, err));
-    SIM_TRY(check_entry(cfg, doc, err));
-    SIM_TRY(check_targets(cfg, doc, err));
+    SIM_TRY(mdl__check_graph(cfg, doc, err));
+    for (int i = 0; i < cfg->nentry; i++) {
+        SIM_TRY(check_entry(cfg, i, doc, err));
+        SIM_TRY(check_targets(cfg, i, doc, err));
+    }
+    SIM_TRY(mdl__check_calls(cfg, doc, err));
+    SIM_TRY(mdl__check_cycles(cfg, doc, err));
     return check_concurrency(cfg, doc, err);
 }

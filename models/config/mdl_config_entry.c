@@ -3,6 +3,7 @@
  * an S3 bucket's notifications, a Step Functions state machine). */
 #include "models/config/mdl_config_internal.h"
 
+#include <stddef.h>
 #include <string.h>
 
 const char *const mdl__entry_types[] = { "direct", "function_url", "apigw_http", "apigw_rest",
@@ -38,12 +39,17 @@ static const mdl__door k_doors[MDL_ENTRY_TYPE_COUNT] = {
 #define HTTP_API_MAX_TIMEOUT_S 30.0
 
 static mdl_entry_type type_of(const void *base) { return ((const mdl_entry_cfg *)base)->type; }
-static bool is_sfn(const void *b) { return type_of(b) == MDL_ENTRY_STEPFUNCTIONS; }
+static bool is_sfn_any(const void *b) { return type_of(b) == MDL_ENTRY_STEPFUNCTIONS; }
+static bool has_machine(const void *b) { return ((const mdl_entry_cfg *)b)->state_machine[0]; }
+/* An inline state machine (`definition`, `workflow`, ...), not a named one. */
+static bool is_sfn(const void *b) { return is_sfn_any(b) && !has_machine(b); }
 static bool is_express(const void *b)
 {
     return is_sfn(b) && ((const mdl_entry_cfg *)b)->workflow == MDL_SFN_EXPRESS;
 }
 static bool is_s3(const void *b) { return type_of(b) == MDL_ENTRY_S3; }
+static bool has_bucket(const void *b) { return is_s3(b) && ((const mdl_entry_cfg *)b)->bucket[0]; }
+static bool has_notify(const void *b) { return is_s3(b) && !has_bucket(b); }
 static bool is_rest(const void *b) { return type_of(b) == MDL_ENTRY_APIGW_REST; }
 static bool is_apigw(const void *b) { return is_rest(b) || type_of(b) == MDL_ENTRY_APIGW_HTTP; }
 static bool has_routes(const void *b) { return ((const mdl_entry_cfg *)b)->nroutes > 0; }
@@ -59,14 +65,21 @@ static sim_status parse_definition(const sim_opt_ctx *c, const sim_opt *r, json_
     mdl_entry_cfg *e = base;
     char p[512];
     sim_opt_path(p, sizeof p, path, r);
-    if (!is_sfn(e)) {
+    if (!is_sfn_any(e)) {
         if (sim_opt_value(r, obj))
             SIM_JSON_FAIL(c->err, SIM_EUNSUPPORTED, c->doc, p,
                           "only a stepfunctions entry has a definition");
         return SIM_OK;
     }
+    if (has_machine(e)) {
+        if (sim_opt_value(r, obj))
+            SIM_JSON_FAIL(c->err, SIM_EUSAGE, c->doc, p,
+                          "give a definition or a state_machine, not both");
+        return SIM_OK;
+    }
     if (!sim_opt_value(r, obj))
-        SIM_JSON_FAIL(c->err, SIM_EMISSING, c->doc, p, "required key 'definition' is missing");
+        SIM_JSON_FAIL(c->err, SIM_EMISSING, c->doc, p,
+                      "required key 'definition' is missing (or name a state_machine)");
     SIM_TRY(sim_opt_read(c, r, obj, path, base));
     return mdl_sfn_machine_load(e->definition, &e->machine, c->err);
 }
@@ -111,8 +124,8 @@ static sim_status parse_timeout(const sim_opt_ctx *c, const sim_opt *r, json_obj
     return SIM_OK;
 }
 
-/* An object only one entry type has: notify (s3, where it is required) or
- * cache (apigw_rest). */
+/* An object only one entry type has: notify (s3, unless it names a
+ * bucket) or cache (apigw_rest). */
 static sim_status parse_only_for(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
                                  const char *path, void *base)
 {
@@ -124,14 +137,28 @@ static sim_status parse_only_for(const sim_opt_ctx *c, const sim_opt *r, json_ob
     if (v && !mine)
         SIM_JSON_FAIL(c->err, SIM_EUNSUPPORTED, c->doc, p, notify
                       ? "only an s3 entry has notifications" : "only apigw_rest has a cache");
-    if (notify && mine && !v)
-        SIM_JSON_FAIL(c->err, SIM_EMISSING, c->doc, path,
-                      "an s3 entry needs notify: {\"queue\": ...} or {\"function\": ...}");
-    return mine ? sim_opt_read(c, r, obj, path, base) : SIM_OK;
+    if (notify && mine && !v == !has_bucket(base))
+        SIM_JSON_FAIL(c->err, v ? SIM_EUSAGE : SIM_EMISSING, c->doc, v ? p : path,
+                      "an s3 entry needs a bucket (of `buckets`) or notify: {\"queue\": ...} or "
+                      "{\"function\": ...}, not both");
+    return mine && v ? sim_opt_read(c, r, obj, path, base) : SIM_OK;
 }
 
-static sim_status check_notify(const sim_opt_ctx *c, json_object *obj, const char *path,
-                               void *base)
+/* A key only one entry type has (bucket and key: s3; state_machine:
+ * stepfunctions). */
+static sim_status parse_typed_name(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                                   const char *path, void *base)
+{
+    bool s3 = strcmp(r->key, "state_machine") != 0;
+    char p[512];
+    if (sim_opt_value(r, obj) && (s3 ? !is_s3(base) : !is_sfn_any(base)))
+        SIM_JSON_FAIL(c->err, SIM_EUNSUPPORTED, c->doc, sim_opt_path(p, sizeof p, path, r),
+                      "only a%s entry has a %s", s3 ? "n s3" : " stepfunctions", r->key);
+    return sim_opt_read(c, r, obj, path, base);
+}
+
+sim_status mdl__check_notify(const sim_opt_ctx *c, json_object *obj, const char *path,
+                             void *base)
 {
     (void)base;
     if (json_object_object_get_ex(obj, "queue", NULL) ==
@@ -189,7 +216,7 @@ static const sim_opt k_notify_rows[] = {
     { "delay", MDL__DIST(mdl_entry_cfg, notify_delay), .dist_def = &k_notify_delay,
       .unit = "ms", .doc = "from the PUT to the notification (\"typically seconds\")" },
 };
-static const sim_opt_table k_notify = SIM_OPT_TABLE("entry.notify", k_notify_rows, check_notify);
+static const sim_opt_table k_notify = SIM_OPT_TABLE("entry.notify", k_notify_rows, mdl__check_notify);
 
 static const sim_opt k_cache_rows[] = {
     { "hit_ratio", MDL__NUM(mdl_entry_cfg, cache_hit_ratio), .flags = SIM_OPT_REQUIRED,
@@ -209,51 +236,143 @@ static const sim_opt k_throttle_rows[] = {
 };
 static const sim_opt_table k_throttle = SIM_OPT_TABLE("entry.throttle", k_throttle_rows, NULL);
 
-static const sim_opt k_entry_rows[] = {
-    { "type", MDL__ENUM(mdl_entry_cfg, type, mdl__entry_types), .flags = SIM_OPT_REQUIRED,
-      .doc = "the front door (README \"Queues and workers\" for `queue` and `s3`, \"Step "
-             "Functions\" for `stepfunctions`)" },
-    { "target", MDL__STR(mdl_entry_cfg, target), .def_doc = "the only function",
-      .doc = "the function requests go to (a `queue` entry: the queue)" },
-    { "definition", MDL__PATH(mdl_entry_cfg, definition), .def_doc = "required (stepfunctions)",
-      .parse = parse_definition, .when = is_sfn,
-      .doc = "`stepfunctions`: the state machine (ASL JSON); each request starts an execution" },
-    { "workflow", MDL__ENUM(mdl_entry_cfg, workflow, k_workflows), .when = is_sfn,
-      .doc = "`stepfunctions`: Standard (billed per transition) or Express (per request and "
-             "GB-s)" },
-    { "task_latency_ms", MDL__NUM(mdl_entry_cfg, task_latency_s), .per = 1e3, .def = 18.8,
-      .min = 0, .max = 1e6, .unit = "ms", .when = is_sfn,
-      .doc = "`stepfunctions`: the service's overhead per Task attempt" },
-    { "express_memory_mb", MDL__NUM(mdl_entry_cfg, express_memory_mb), .def = 64, .min = 1,
-      .max = 1e6, .unit = "MB", .when = is_express,
-      .doc = "`stepfunctions` Express: billed memory (rounded up to 64 MB)" },
-    { "notify", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_KEEP, .sub = &k_notify,
-      .def_doc = "required (s3)", .parse = parse_only_for, .when = is_s3,
-      .doc = "`s3`: each request is an S3 PUT; the bucket notifies `{\"queue\": Q}` or "
-             "`{\"function\": F}` after `delay`" },
-    { "invocation", MDL__FLAG(mdl_entry_cfg, async, k_invocation), .parse = parse_invocation,
-      .doc = "`async`: event invocation (a `direct` entry only)" },
-    { "overhead", MDL__DIST(mdl_entry_cfg, overhead), .def_doc = "by `type` (below)",
-      .unit = "ms", .parse = parse_overhead, .doc = "latency the front door adds per request" },
-    { "timeout_s", MDL__NUM(mdl_entry_cfg, timeout_s), .def_fn = door_timeout,
-      .def_doc = "by `type` (below)", .min = 0.05, .max = 900, .unit = "s",
-      .parse = parse_timeout,
-      .doc = "the door's timeout: the client fails, Lambda runs on and bills.  `apigw_http`: at "
-             "most 30 s; `apigw_rest`: 29 s by default, more allowed (Regional and private REST "
-             "APIs since 2024-06, at a lower account throttle)" },
-    { "max_payload_mb", MDL__NUM(mdl_entry_cfg, max_payload_bytes), .per = 1.0 / 1048576,
-      .def_fn = door_payload, .def_doc = "by `type` (below)", .min = 0, .max = 1e6, .unit = "MB",
-      .doc = "the door's payload limit (Lambda's 6 MB sync / 1 MB async limits apply too)" },
-    { "routes", .type = SIM_OPT_MAP, .item = SIM_OPT_STRING, .item_name = "op",
-      .max_n = MDL_MAX_ROUTES, .parse = parse_routes, .write = write_routes, .when = has_routes,
-      .doc = "`{\"op\": \"function\"}`: the function of each op (trace ops or `workload.mix`)" },
-    { "cache", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_KEEP, .sub = &k_cache,
-      .def_doc = "none", .parse = parse_only_for, .when = is_rest,
-      .doc = "`apigw_rest`: the stage cache" },
-    { "throttle", .type = SIM_OPT_OBJECT, .sub = &k_throttle, .when = is_apigw,
-      .doc = "API Gateway's account throttle (a token bucket)" },
-};
+/* The keys of an entry: `entry` (the shorthand) and each of `entries`
+ * (which adds `workload`).  One list, two tables. */
+#define MDL__ENTRY_ROWS                                                                          \
+    { "type", MDL__ENUM(mdl_entry_cfg, type, mdl__entry_types), .flags = SIM_OPT_REQUIRED,     \
+      .doc = "the front door (README \"Queues and workers\" for `queue` and `s3`, \"Step "        \
+             "Functions\" for `stepfunctions`)" },                                               \
+    { "target", MDL__STR(mdl_entry_cfg, target), .def_doc = "the only function",               \
+      .doc = "the function requests go to (a `queue` entry: the queue)" },                      \
+    { "state_machine", MDL__STR(mdl_entry_cfg, state_machine), .def_doc = "none",              \
+      .parse = parse_typed_name, .when = has_machine,                                           \
+      .doc = "`stepfunctions`: a state machine of `state_machines` (instead of `definition`)" },\
+    { "definition", MDL__PATH(mdl_entry_cfg, definition),                                      \
+      .def_doc = "required (stepfunctions, unless `state_machine`)",                            \
+      .parse = parse_definition, .when = is_sfn,                                                \
+      .doc = "`stepfunctions`: the state machine (ASL JSON); each request starts an execution" },\
+    { "workflow", MDL__ENUM(mdl_entry_cfg, workflow, k_workflows), .when = is_sfn,             \
+      .doc = "`stepfunctions`: Standard (billed per transition) or Express (per request and "   \
+             "GB-s)" },                                                                         \
+    { "task_latency_ms", MDL__NUM(mdl_entry_cfg, task_latency_s), .per = 1e3, .def = 18.8,     \
+      .min = 0, .max = 1e6, .unit = "ms", .when = is_sfn,                                       \
+      .doc = "`stepfunctions`: the service's overhead per Task attempt" },                      \
+    { "express_memory_mb", MDL__NUM(mdl_entry_cfg, express_memory_mb), .def = 64, .min = 1,    \
+      .max = 1e6, .unit = "MB", .when = is_express,                                             \
+      .doc = "`stepfunctions` Express: billed memory (rounded up to 64 MB)" },                  \
+    { "bucket", MDL__STR(mdl_entry_cfg, bucket), .def_doc = "none", .parse = parse_typed_name, \
+      .when = has_bucket,                                                                       \
+      .doc = "`s3`: each request is a PUT into this bucket of `buckets`, which fires the "       \
+             "bucket's notifications whose prefix and suffix match `key`" },                    \
+    { "key", MDL__STR(mdl_entry_cfg, key), .def_str = "pending/photo.jpg",                     \
+      .parse = parse_typed_name, .when = has_bucket,                                            \
+      .doc = "`s3` with `bucket`: the uploads' object key (matched against the notifications' " \
+             "filters)" },                                                                      \
+    { "notify", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_KEEP, .sub = &k_notify,               \
+      .def_doc = "required (s3, unless `bucket`)", .parse = parse_only_for, .when = has_notify,\
+      .doc = "`s3`: each request is an S3 PUT; the bucket notifies `{\"queue\": Q}` or "        \
+             "`{\"function\": F}` after `delay` (a bucket of its own with one notification)" }, \
+    { "invocation", MDL__FLAG(mdl_entry_cfg, async, k_invocation), .parse = parse_invocation,  \
+      .doc = "`async`: event invocation (a `direct` entry only)" },                             \
+    { "overhead", MDL__DIST(mdl_entry_cfg, overhead), .def_doc = "by `type` (below)",          \
+      .unit = "ms", .parse = parse_overhead, .doc = "latency the front door adds per request" },\
+    { "timeout_s", MDL__NUM(mdl_entry_cfg, timeout_s), .def_fn = door_timeout,                 \
+      .def_doc = "by `type` (below)", .min = 0.05, .max = 900, .unit = "s",                     \
+      .parse = parse_timeout,                                                                   \
+      .doc = "the door's timeout: the client fails, Lambda runs on and bills.  `apigw_http`: at "\
+             "most 30 s; `apigw_rest`: 29 s by default, more allowed (Regional and private REST "\
+             "APIs since 2024-06, at a lower account throttle)" },                              \
+    { "max_payload_mb", MDL__NUM(mdl_entry_cfg, max_payload_bytes), .per = 1.0 / 1048576,      \
+      .def_fn = door_payload, .def_doc = "by `type` (below)", .min = 0, .max = 1e6, .unit = "MB",\
+      .doc = "the door's payload limit (Lambda's 6 MB sync / 1 MB async limits apply too)" },   \
+    { "routes", .type = SIM_OPT_MAP, .item = SIM_OPT_STRING, .item_name = "op",                \
+      .max_n = MDL_MAX_ROUTES, .parse = parse_routes, .write = write_routes, .when = has_routes,\
+      .doc = "`{\"op\": \"function\"}`: the function of each op (trace ops or `workload.mix`)" },\
+    { "cache", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_KEEP, .sub = &k_cache,                 \
+      .def_doc = "none", .parse = parse_only_for, .when = is_rest,                              \
+      .doc = "`apigw_rest`: the stage cache" },                                                 \
+    { "throttle", .type = SIM_OPT_OBJECT, .sub = &k_throttle, .when = is_apigw,                \
+      .doc = "API Gateway's account throttle (a token bucket)" }
+
+static const sim_opt k_entry_rows[] = { MDL__ENTRY_ROWS };
 const sim_opt_table mdl__entry_table = SIM_OPT_TABLE("entry", k_entry_rows, NULL);
+
+/* An entry of `entries`: the same keys and its own workload. */
+static const sim_opt k_entry_item_rows[] = {
+    MDL__ENTRY_ROWS,
+    { "workload", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_REQUIRED, .sub = &mdl__workload_table,
+      .off = offsetof(mdl_entry_cfg, workload), .parse = mdl__parse_workload,
+      .schema = mdl__schema_workload,
+      .doc = "where this entry's requests come from (the keys of `workload`)" },
+};
+static const sim_opt_table k_entry_item = SIM_OPT_TABLE("entries.<name>", k_entry_item_rows, NULL);
+
+/* ---- entry and entries --------------------------------------------------------- */
+
+bool mdl__is_shorthand(const void *base)
+{
+    const mdl_config *cfg = base;
+    return cfg->nentry == 1 && strcmp(cfg->entry[0].name, MDL_SHORTHAND_ENTRY) == 0;
+}
+
+bool mdl__has_entries(const void *base) { return !mdl__is_shorthand(base); }
+
+/* The shorthand: `entry` (with the root's `workload`) is entry 0, "main". */
+sim_status mdl__parse_entry(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                            const char *path, void *base)
+{
+    mdl_config *cfg = base;
+    if (!sim_opt_value(r, obj)) return SIM_OK;
+    mdl_entry_cfg *e = &cfg->entry[0];
+    snprintf(e->name, sizeof e->name, "%s", MDL_SHORTHAND_ENTRY);
+    e->shorthand = true;
+    cfg->nentry = 1;
+    return sim_opt_read(c, r, obj, path, base);
+}
+
+static sim_status parse_entry_item(const sim_opt_ctx *c, json_object *eo, const char *path,
+                                   const char *name, void *base)
+{
+    mdl_config *cfg = base;
+    mdl_entry_cfg *e = &cfg->entry[cfg->nentry++];
+    memset(e, 0, sizeof *e);
+    snprintf(e->name, sizeof e->name, "%s", name);
+    return sim_opt_parse(c, &k_entry_item, eo, path, e);
+}
+
+sim_status mdl__parse_entries(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                              const char *path, void *base)
+{
+    json_object *o = NULL;
+    SIM_TRY(sim_json_get_child(c->doc, obj, path, r->key, false, json_type_object, &o, c->err));
+    if (o && json_object_object_length(o) == 0)
+        SIM_JSON_FAIL(c->err, SIM_EMISSING, c->doc, "entries", "give at least one entry");
+    return mdl__parse_named(c, r, obj, path, ((mdl_config *)base)->nentry, parse_entry_item, base);
+}
+
+json_object *mdl__write_entries(const sim_opt *r, const void *base, const void *user)
+{
+    (void)r;
+    const mdl_config *cfg = base;
+    json_object *es = json_object_new_object();
+    for (int i = 0; i < cfg->nentry; i++) {
+        json_object *eo = json_object_new_object();
+        sim_opt_write(&k_entry_item, &cfg->entry[i], user, eo);
+        json_object_object_add(es, cfg->entry[i].name, eo);
+    }
+    return es;
+}
+
+/* {name: {the keys of entry, workload}} */
+json_object *mdl__schema_entries(const sim_opt *r)
+{
+    json_object *o = json_object_new_object();
+    sim_json_add_string(o, "type", "object");
+    sim_json_add_string(o, "description", r->doc);
+    sim_json_add_int(o, "maxProperties", MDL_MAX_ENTRIES);
+    json_object_object_add(o, "additionalProperties", sim_opt_schema(&k_entry_item));
+    return o;
+}
 
 void mdl__doors_markdown(FILE *fp)
 {

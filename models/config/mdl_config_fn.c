@@ -9,7 +9,11 @@
 const char *const mdl__arch_names[] = { "x86_64", "arm64", NULL };
 const char *const mdl__reuse_names[] = { "mru", "lru", "newest", "random", NULL };
 static const char *const k_packages[] = { "zip", "image", NULL };
-static const char *const k_services[] = { "s3", "dynamodb", "rekognition", "efs", NULL };
+/* The services a call names, in k_ops order (call_op). */
+enum { SVC_S3, SVC_DDB, SVC_REK, SVC_EFS, SVC_SQS, SVC_LAMBDA, SVC_SFN };
+static const char *const k_services[] = { "s3", "dynamodb", "rekognition", "efs", "sqs",
+                                          "lambda", "stepfunctions", NULL };
+static const char *const k_invocations[] = { "sync", "async", NULL };
 MDL__ENUM_OK(mdl_arch);
 MDL__ENUM_OK(mdl_reuse);
 
@@ -18,7 +22,9 @@ static const char *const k_call_names[MDL_CALL_COUNT] = {
     [MDL_CALL_S3_GET] = "s3.get", [MDL_CALL_S3_PUT] = "s3.put",
     [MDL_CALL_DDB_READ] = "dynamodb.read", [MDL_CALL_DDB_WRITE] = "dynamodb.write",
     [MDL_CALL_REKOGNITION] = "rekognition", [MDL_CALL_EFS_READ] = "efs.read",
-    [MDL_CALL_EFS_WRITE] = "efs.write", [MDL_CALL_S3_DELETE] = "s3.delete" };
+    [MDL_CALL_EFS_WRITE] = "efs.write", [MDL_CALL_S3_DELETE] = "s3.delete",
+    [MDL_CALL_SQS_SEND] = "sqs.send", [MDL_CALL_LAMBDA_INVOKE] = "lambda.invoke",
+    [MDL_CALL_SFN_START] = "stepfunctions.start" };
 
 sim_status mdl__name_ok(const sim_opt_ctx *c, const char *path, const char *name)
 {
@@ -26,6 +32,25 @@ sim_status mdl__name_ok(const sim_opt_ctx *c, const char *path, const char *name
     if (n == 0 || n >= MDL_NAME_MAX)
         SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, path, "name must have 1 to %d characters",
                       MDL_NAME_MAX - 1);
+    return SIM_OK;
+}
+
+sim_status mdl__parse_named(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                            const char *path, int count, mdl__item_fn item, void *base)
+{
+    json_object *o = NULL;
+    SIM_TRY(sim_json_get_child(c->doc, obj, path, r->key, false, json_type_object, &o, c->err));
+    if (!o) return SIM_OK;
+    json_object_object_foreach(o, name, io) {
+        char p[512];
+        snprintf(p, sizeof p, "%s.%s", r->key, name);
+        if ((size_t)count++ == r->max_n)
+            SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, p, "at most %zu %s", r->max_n, r->key);
+        if (!json_object_is_type(io, json_type_object))
+            SIM_JSON_FAIL(c->err, SIM_ETYPE, c->doc, p, "expected a JSON object");
+        SIM_TRY(mdl__name_ok(c, p, name));
+        SIM_TRY(item(c, io, p, name, base));
+    }
     return SIM_OK;
 }
 
@@ -129,6 +154,7 @@ static json_object *schema_bytes(const sim_opt *r)
     sim_json_add_double(num, "minimum", 0);
     sim_json_add_double(num, "maximum", 5e12);
     json_object_array_add(e, json_object_new_string("request"));
+    json_object_array_add(e, json_object_new_string("object"));
     json_object_object_add(req, "enum", e);
     json_object_array_add(one, num);
     json_object_array_add(one, req);
@@ -136,43 +162,145 @@ static json_object *schema_bytes(const sim_opt *r)
     return o;
 }
 
-enum { C_SERVICE, C_OP, C_BYTES, C_ITEM };
+enum { C_SERVICE, C_OP, C_BYTES, C_ITEM, C_QUEUE, C_FUNCTION, C_INVOCATION, C_MACHINE, C_SYNC,
+       C_BUCKET, C_KEY, C_PROB };
 static const sim_opt k_call_rows[] = {
     [C_SERVICE] = { "service", .type = SIM_OPT_ENUM, .choices = k_services,
                     .flags = SIM_OPT_REQUIRED, .doc = "the AWS service called" },
     [C_OP] = { "op", .type = SIM_OPT_STRING, .def_doc = "required (not rekognition)",
                .doc = "`s3`: `get`, `put` or `delete` (`bytes`: the object's size, taken off "
-                      "the stored stock); `dynamodb` and `efs`: `read` or `write`" },
-    [C_BYTES] = { "bytes", .type = SIM_OPT_ANY, .type_doc = "number or string", .def_doc = "0",
-                  .unit = "B",
-                  .schema = schema_bytes,
-                  .doc = "payload moved (0 to 5e12), or `\"request\"`: the request's own bytes" },
+                      "the stored stock); `dynamodb` and `efs`: `read` or `write`; `sqs`: "
+                      "`send`; `lambda`: `invoke`; `stepfunctions`: `start`" },
+    [C_BYTES] = { "bytes", .type = SIM_OPT_ANY, .type_doc = "number or string",
+                  .def_doc = "0 (an emitting call: 1024)", .unit = "B", .schema = schema_bytes,
+                  .doc = "payload moved (0 to 5e12; an `s3` put: the object written), or "
+                         "`\"request\"`: the request's own bytes, or `\"object\"`: the bytes "
+                         "of the object the request is about (an uploaded photo)" },
     [C_ITEM] = { "item_kb", .type = SIM_OPT_NUMBER, .def = 1, .min = 0, .max = 400, .unit = "KB",
                  .doc = "DynamoDB: the item size (request units)" },
+    [C_QUEUE] = { "queue", .type = SIM_OPT_STRING, .def_doc = "required (sqs)",
+                  .doc = "`sqs` `send`: the queue of `queues` (the message is `bytes` long)" },
+    [C_FUNCTION] = { "function", .type = SIM_OPT_STRING, .def_doc = "required (lambda)",
+                     .doc = "`lambda` `invoke`: the function of `functions`" },
+    [C_INVOCATION] = { "invocation", .type = SIM_OPT_ENUM, .choices = k_invocations,
+                       .doc = "`lambda`: `sync` (RequestResponse: the caller waits for the "
+                              "function and is billed meanwhile) or `async` (an event)" },
+    [C_MACHINE] = { "state_machine", .type = SIM_OPT_STRING, .def_doc = "required (stepfunctions)",
+                    .doc = "`stepfunctions` `start`: the state machine of `state_machines` "
+                           "(StartExecution; the input is `bytes` long)" },
+    [C_SYNC] = { "sync", .type = SIM_OPT_BOOL, .def = 0,
+                 .doc = "`stepfunctions`: wait for the execution to end (the `.sync` "
+                        "integration, StartSyncExecution for Express)" },
+    [C_BUCKET] = { "bucket", .type = SIM_OPT_STRING, .def_doc = "none",
+                   .doc = "`s3` `put`: a bucket of `buckets`: the put fires its notifications "
+                          "whose prefix and suffix match `key`" },
+    [C_KEY] = { "key", .type = SIM_OPT_STRING, .def_doc = "required (with `bucket`)",
+                .doc = "`s3` `put` to a bucket: the object's key (`thumbs/photo.jpg`)" },
+    [C_PROB] = { "probability", .type = SIM_OPT_NUMBER, .def = 1, .min = 0, .max = 1,
+                 .doc = "the call is made with this probability (drawn once per invocation or "
+                        "message); a call cycle through a call below 1 is not static (README "
+                        "\"Guards\")" },
 };
 const sim_opt_table mdl__call_table = SIM_OPT_TABLE("call", k_call_rows, NULL);
 
-/* get/read and put/write are synonyms; rekognition has one call. */
+/* get/read and put/write are synonyms; rekognition has one call; sqs sends,
+ * lambda invokes, stepfunctions starts. */
 static sim_status call_op(const sim_opt_ctx *c, int svc, const char *op, const char *pk,
                           mdl_call_op *out)
 {
     static const struct { mdl_call_op read, write; const char *what; } k_ops[] = {
-        { MDL_CALL_S3_GET, MDL_CALL_S3_PUT, "s3 op must be get, put or delete" },
-        { MDL_CALL_DDB_READ, MDL_CALL_DDB_WRITE, "dynamodb op must be read or write" },
-        { MDL_CALL_REKOGNITION, MDL_CALL_REKOGNITION, "" },
-        { MDL_CALL_EFS_READ, MDL_CALL_EFS_WRITE, "efs op must be read or write" },
+        [SVC_S3] = { MDL_CALL_S3_GET, MDL_CALL_S3_PUT, "s3 op must be get, put or delete" },
+        [SVC_DDB] = { MDL_CALL_DDB_READ, MDL_CALL_DDB_WRITE, "dynamodb op must be read or write" },
+        [SVC_REK] = { MDL_CALL_REKOGNITION, MDL_CALL_REKOGNITION, "" },
+        [SVC_EFS] = { MDL_CALL_EFS_READ, MDL_CALL_EFS_WRITE, "efs op must be read or write" },
+        [SVC_SQS] = { MDL_CALL_SQS_SEND, MDL_CALL_SQS_SEND, "sqs op must be send" },
+        [SVC_LAMBDA] = { MDL_CALL_LAMBDA_INVOKE, MDL_CALL_LAMBDA_INVOKE,
+                         "lambda op must be invoke" },
+        [SVC_SFN] = { MDL_CALL_SFN_START, MDL_CALL_SFN_START, "stepfunctions op must be start" },
     };
+    static const char *const k_verb[] = { [SVC_SQS] = "send", [SVC_LAMBDA] = "invoke",
+                                          [SVC_SFN] = "start" };
+    if (svc >= SVC_SQS) {
+        if (strcmp(op, k_verb[svc]) != 0)
+            SIM_JSON_FAIL(c->err, SIM_EUNKNOWN, c->doc, pk, "%s, got '%s'", k_ops[svc].what, op);
+        *out = k_ops[svc].read;
+        return SIM_OK;
+    }
     bool is_read = strcmp(op, "get") == 0 || strcmp(op, "read") == 0;
     bool is_write = strcmp(op, "put") == 0 || strcmp(op, "write") == 0;
-    if (svc == 0 && strcmp(op, "delete") == 0) {   /* S3 only: frees storage, costs nothing */
+    if (svc == SVC_S3 && strcmp(op, "delete") == 0) {   /* S3 only: frees storage, costs nothing */
         *out = MDL_CALL_S3_DELETE;
         return SIM_OK;
     }
-    if (svc == 2) is_read = true;
+    if (svc == SVC_REK) is_read = true;
     if (!is_read && !is_write)
         SIM_JSON_FAIL(c->err, SIM_EUNKNOWN, c->doc, pk, "%s, got '%s'", k_ops[svc].what, op);
     *out = is_read ? k_ops[svc].read : k_ops[svc].write;
     return SIM_OK;
+}
+
+/* bytes: a number, "request" (the request's payload) or "object" (the
+ * object it is about).  Emitting calls default to a 1 KB message. */
+static sim_status parse_call_bytes(const sim_opt_ctx *c, json_object *co, const char *p,
+                                   mdl_call *call)
+{
+    char pk[600];
+    json_object *b = sim_opt_value(&k_call_rows[C_BYTES], co);
+    call->bytes = call->op >= MDL_CALL_SQS_SEND ? 1024 : 0;
+    if (b && json_object_is_type(b, json_type_string)) {
+        const char *v = json_object_get_string(b);
+        if (strcmp(v, "request") == 0) call->bytes = MDL_BYTES_REQUEST;
+        else if (strcmp(v, "object") == 0) call->bytes = MDL_BYTES_OBJECT;
+        else
+            SIM_JSON_FAIL(c->err, SIM_EUNKNOWN, c->doc, sim_json_path(pk, sizeof pk, p, "bytes"),
+                          "bytes must be a number, \"request\" or \"object\"");
+        return SIM_OK;
+    }
+    if (!b) return SIM_OK;
+    return sim_json_get_number(c->doc, co, p, "bytes", true, 0, 5e12, &call->bytes, NULL, c->err);
+}
+
+/* The keys only some calls take: their target (kept by name: resolved when
+ * every section is read) and options.  A key the call does not take is an
+ * error naming it. */
+static sim_status parse_call_target(const sim_opt_ctx *c, json_object *co, const char *p, int svc,
+                                    mdl_call *call)
+{
+    static const struct { int row, svc; } k_only[] = {
+        { C_QUEUE, SVC_SQS }, { C_FUNCTION, SVC_LAMBDA }, { C_INVOCATION, SVC_LAMBDA },
+        { C_MACHINE, SVC_SFN }, { C_SYNC, SVC_SFN }, { C_BUCKET, SVC_S3 }, { C_KEY, SVC_S3 } };
+    char pk[600];
+    for (size_t i = 0; i < sizeof k_only / sizeof k_only[0]; i++) {
+        const sim_opt *r = &k_call_rows[k_only[i].row];
+        if (sim_opt_value(r, co) && svc != k_only[i].svc)
+            SIM_JSON_FAIL(c->err, SIM_EUNSUPPORTED, c->doc, sim_opt_path(pk, sizeof pk, p, r),
+                          "%s calls take no %s", k_services[svc], r->key);
+    }
+    const char *name = "", *key = NULL;
+    int inv = 0;
+    int row = svc == SVC_SQS ? C_QUEUE : svc == SVC_LAMBDA ? C_FUNCTION : svc == SVC_SFN
+            ? C_MACHINE : C_BUCKET;
+    bool need = svc >= SVC_SQS, here = false;
+    SIM_TRY(sim_opt_get_string(c, &k_call_rows[row], co, p, &name, &here));
+    if (need && !here)
+        SIM_JSON_FAIL(c->err, SIM_EMISSING, c->doc, sim_opt_path(pk, sizeof pk, p, &k_call_rows[row]),
+                      "required key '%s' is missing", k_call_rows[row].key);
+    if (here && (svc != SVC_S3 || call->op == MDL_CALL_S3_PUT))
+        snprintf(call->target_name, sizeof call->target_name, "%s", name);
+    else if (here)
+        SIM_JSON_FAIL(c->err, SIM_EUNSUPPORTED, c->doc, sim_opt_path(pk, sizeof pk, p, &k_call_rows[row]),
+                      "only an s3 put fires a bucket's notifications");
+    SIM_TRY(sim_opt_get_string(c, &k_call_rows[C_KEY], co, p, &key, NULL));
+    if (!key != !call->target_name[0] && svc == SVC_S3)
+        SIM_JSON_FAIL(c->err, SIM_EUSAGE, c->doc, p, "an s3 put to a bucket needs a key, and a key "
+                      "needs a bucket");
+    if (key) snprintf(call->key, sizeof call->key, "%s", key);
+    SIM_TRY(sim_json_get_enum(c->doc, co, p, "invocation", false, k_invocations, &inv, NULL, c->err));
+    call->sync = svc == SVC_LAMBDA ? inv == 0 : false;
+    if (svc == SVC_SFN)
+        SIM_TRY(sim_json_get_bool(c->doc, co, p, "sync", false, &call->sync, NULL, c->err));
+    call->probability = 1;
+    return sim_opt_get_number(c, &k_call_rows[C_PROB], co, p, &call->probability, NULL);
 }
 
 static sim_status parse_call(const sim_opt_ctx *c, json_object *co, const char *p, mdl_call *call)
@@ -182,20 +310,12 @@ static sim_status parse_call(const sim_opt_ctx *c, json_object *co, const char *
     const char *op = "";
     SIM_TRY(sim_opt_check_keys(c, &mdl__call_table, co, p));
     SIM_TRY(sim_json_get_enum(c->doc, co, p, "service", true, k_services, &svc, NULL, c->err));
-    SIM_TRY(sim_json_get_string(c->doc, co, p, "op", svc != 2, &op, NULL, c->err));
+    SIM_TRY(sim_json_get_string(c->doc, co, p, "op", svc != SVC_REK, &op, NULL, c->err));
     memset(call, 0, sizeof *call);
+    call->target = -1;
     SIM_TRY(call_op(c, svc, op, sim_json_path(pk, sizeof pk, p, "op"), &call->op));
-    /* bytes: a number, or "request" for the request's own payload. */
-    json_object *b = sim_opt_value(&k_call_rows[C_BYTES], co);
-    if (b && json_object_is_type(b, json_type_string)) {
-        if (strcmp(json_object_get_string(b), "request") != 0)
-            SIM_JSON_FAIL(c->err, SIM_EUNKNOWN, c->doc, sim_json_path(pk, sizeof pk, p, "bytes"),
-                          "bytes must be a number or \"request\"");
-        call->bytes = -1;
-    } else if (b) {
-        SIM_TRY(sim_json_get_number(c->doc, co, p, "bytes", true, 0, 5e12, &call->bytes, NULL,
-                                    c->err));
-    }
+    SIM_TRY(parse_call_bytes(c, co, p, call));
+    SIM_TRY(parse_call_target(c, co, p, svc, call));
     call->item_kb = k_call_rows[C_ITEM].def;
     return sim_opt_get_number(c, &k_call_rows[C_ITEM], co, p, &call->item_kb, NULL);
 }
@@ -227,23 +347,42 @@ static sim_status parse_fn_calls(const sim_opt_ctx *c, const sim_opt *r, json_ob
     return mdl__parse_calls(c, r, obj, path, f->calls, &f->ncalls);
 }
 
+/* One call as the effective config shows it: what it does, then only the
+ * keys that apply to it. */
+static json_object *call_json(const mdl_call *call)
+{
+    json_object *co = json_object_new_object();
+    sim_json_add_string(co, "call", k_call_names[call->op]);
+    if (call->bytes == MDL_BYTES_REQUEST) sim_json_add_string(co, "bytes", "request");
+    else if (call->bytes == MDL_BYTES_OBJECT) sim_json_add_string(co, "bytes", "object");
+    else sim_json_add_double(co, "bytes", call->bytes);
+    if (call->op == MDL_CALL_DDB_READ || call->op == MDL_CALL_DDB_WRITE)
+        sim_json_add_double(co, "item_kb", call->item_kb);
+    static const char *const k_target[MDL_CALL_COUNT] = {
+        [MDL_CALL_S3_PUT] = "bucket", [MDL_CALL_SQS_SEND] = "queue",
+        [MDL_CALL_LAMBDA_INVOKE] = "function", [MDL_CALL_SFN_START] = "state_machine" };
+    if (call->target_name[0]) sim_json_add_string(co, k_target[call->op], call->target_name);
+    if (call->key[0]) sim_json_add_string(co, "key", call->key);
+    if (call->op == MDL_CALL_LAMBDA_INVOKE)
+        sim_json_add_string(co, "invocation", call->sync ? "sync" : "async");
+    if (call->op == MDL_CALL_SFN_START) json_object_object_add(co, "sync", json_object_new_boolean(call->sync));
+    if (call->probability < 1) sim_json_add_double(co, "probability", call->probability);
+    return co;
+}
+
+static json_object *write_calls(const mdl_call *calls, int n)
+{
+    json_object *ca = json_object_new_array();
+    for (int i = 0; i < n; i++) json_object_array_add(ca, call_json(&calls[i]));
+    return ca;
+}
+
 static json_object *write_fn_calls(const sim_opt *r, const void *base, const void *user)
 {
     (void)r;
     (void)user;
     const mdl_function_cfg *f = base;
-    json_object *ca = json_object_new_array();
-    for (int i = 0; i < f->ncalls; i++) {
-        const mdl_call *call = &f->calls[i];
-        json_object *co = json_object_new_object();
-        sim_json_add_string(co, "call", k_call_names[call->op]);
-        if (call->bytes < 0) sim_json_add_string(co, "bytes", "request");
-        else sim_json_add_double(co, "bytes", call->bytes);
-        if (call->op == MDL_CALL_DDB_READ || call->op == MDL_CALL_DDB_WRITE)
-            sim_json_add_double(co, "item_kb", call->item_kb);
-        json_object_array_add(ca, co);
-    }
-    return ca;
+    return write_calls(f->calls, f->ncalls);
 }
 
 /* ---- handler time ------------------------------------------------------------- */

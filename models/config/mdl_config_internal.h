@@ -4,10 +4,13 @@
  * mdl_config.c         load, the root table, account/async/billing/services,
  *                      the effective config, schema and docs
  * mdl_config_workload.c  workload: arrivals, mix, trace, generator
- * mdl_config_entry.c   entry: the front door, notify, routes, cache, throttle
+ * mdl_config_entry.c   entry and entries: the front door, notify, routes, cache,
+ *                      throttle, bucket/key, state machine
+ * mdl_config_graph.c   buckets (notifications) and state machines
  * mdl_config_fn.c      functions, kernels, service calls
  * mdl_config_queue.c   queues and their consumers
  * mdl_config_check.c   cross-references once every section is read
+ * mdl_config_cycles.c  the call graph: static cycles, recursion-guard slots
  *
  * Hooks reach the whole config through the context's user pointer (parse)
  * or the writer's user pointer (write): both are the mdl_config.
@@ -99,6 +102,8 @@ extern const sim_opt_table mdl__function_table;
 extern const sim_opt_table mdl__queue_table;
 extern const sim_opt_table mdl__kernel_table;
 extern const sim_opt_table mdl__call_table;
+extern const sim_opt_table mdl__bucket_table;
+extern const sim_opt_table mdl__machine_table;
 
 /* Front-door defaults by entry type (mdl_config_entry.c). */
 typedef struct mdl__door { double mean_ms, timeout_s, payload_mb; } mdl__door;
@@ -113,6 +118,25 @@ json_object *mdl__write_functions(const sim_opt *r, const void *base, const void
 sim_status mdl__parse_queues(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
                              const char *path, void *base);
 json_object *mdl__write_queues(const sim_opt *r, const void *base, const void *user);
+/* The shorthand `entry` (entry 0, named "main"), and `entries`. */
+sim_status mdl__parse_entry(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                            const char *path, void *base);
+sim_status mdl__parse_entries(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                              const char *path, void *base);
+json_object *mdl__write_entries(const sim_opt *r, const void *base, const void *user);
+json_object *mdl__schema_entries(const sim_opt *r);
+/* Written back as the shorthand: one entry named "main" (whichever way it
+ * was written: the effective config, like the results, does not tell). */
+bool mdl__is_shorthand(const void *cfg);
+bool mdl__has_entries(const void *cfg);
+sim_status mdl__parse_buckets(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                              const char *path, void *base);
+json_object *mdl__write_buckets(const sim_opt *r, const void *base, const void *user);
+bool mdl__has_buckets(const void *cfg);
+sim_status mdl__parse_machines(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                               const char *path, void *base);
+json_object *mdl__write_machines(const sim_opt *r, const void *base, const void *user);
+bool mdl__has_machines(const void *cfg);
 
 /* Shared by functions and queue workers: row r of obj (a kernel object; a
  * list of calls), when present. */
@@ -123,9 +147,29 @@ sim_status mdl__parse_calls(const sim_opt_ctx *c, const sim_opt *r, json_object 
                             const char *path, mdl_call *calls, int *ncalls);
 /* A function or queue name: 1 to MDL_NAME_MAX - 1 characters. */
 sim_status mdl__name_ok(const sim_opt_ctx *c, const char *path, const char *name);
+/* A map of named objects (row r of obj: entries, buckets, state machines):
+ * for each, its path "<key>.<name>" checked (at most r->max_n, an object, a
+ * valid name), then item(); `count` is how many the config holds so far. */
+typedef sim_status (*mdl__item_fn)(const sim_opt_ctx *c, json_object *item, const char *path,
+                                   const char *name, void *base);
+sim_status mdl__parse_named(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                            const char *path, int count, mdl__item_fn item, void *base);
+/* An object with exactly one of `queue` and `function` (a notification). */
+sim_status mdl__check_notify(const sim_opt_ctx *c, json_object *obj, const char *path,
+                             void *base);
 
 /* Cross-references between sections (mdl_config_check.c). */
 sim_status mdl__config_check(mdl_config *cfg, const sim_json_doc *doc, sim_error *err);
+/* Buckets and state machines: names resolved, notification masks,
+ * implicit ones for entries' `notify` / inline definitions (mdl_config_graph.c). */
+sim_status mdl__check_graph(mdl_config *cfg, const sim_json_doc *doc, sim_error *err);
+/* Emitting calls' targets (mdl_config_graph.c). */
+sim_status mdl__check_calls(mdl_config *cfg, const sim_json_doc *doc, sim_error *err);
+/* Static call cycles are errors; functions on any cycle get a loop slot
+ * (mdl_config_cycles.c). */
+sim_status mdl__check_cycles(mdl_config *cfg, const sim_json_doc *doc, sim_error *err);
+/* Does S3 key `key` pass a notification's prefix and suffix filters? */
+bool mdl__key_matches(const mdl_notify_cfg *n, const char *key);
 
 /* The Markdown table of front-door defaults. */
 void mdl__doors_markdown(FILE *fp);

@@ -107,13 +107,17 @@ static const sim_opt k_workload_rows[] = {
 };
 const sim_opt_table mdl__workload_table = SIM_OPT_TABLE("workload", k_workload_rows, NULL);
 
-/* {op: weight}: at most MDL_MAX_ROUTES ops, weights >= 0 summing above 0. */
-static sim_status parse_mix(const sim_opt_ctx *c, json_object *mix, mdl_workload_cfg *w)
+/* {op: weight}: at most MDL_MAX_ROUTES ops, weights >= 0 summing above 0.
+ * wp is the workload's path. */
+static sim_status parse_mix(const sim_opt_ctx *c, json_object *mix, const char *wp,
+                            mdl_workload_cfg *w)
 {
     double sum = 0;
+    char mp[600];
+    snprintf(mp, sizeof mp, "%s.mix", wp);
     json_object_object_foreach(mix, op, wv) {
-        char pp[512];
-        snprintf(pp, sizeof pp, "workload.mix.%s", op);
+        char pp[640];
+        snprintf(pp, sizeof pp, "%s.%s", mp, op);
         if (w->nmix == MDL_MAX_ROUTES)
             SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, pp, "at most %d ops in the mix", MDL_MAX_ROUTES);
         if (strlen(op) >= sizeof w->mix_op[0])
@@ -127,23 +131,24 @@ static sim_status parse_mix(const sim_opt_ctx *c, json_object *mix, mdl_workload
         sum += x;
     }
     if (!(sum > 0))
-        SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, "workload.mix", "weights must add up to more than 0");
+        SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, mp, "weights must add up to more than 0");
     for (int i = 0; i < w->nmix; i++)
         w->mix_w[i] /= sum;
     return SIM_OK;
 }
 
 /* {op: bytes} for ops of the mix. */
-static sim_status parse_bytes_by_op(const sim_opt_ctx *c, json_object *by, mdl_workload_cfg *w)
+static sim_status parse_bytes_by_op(const sim_opt_ctx *c, json_object *by, const char *wp,
+                                    mdl_workload_cfg *w)
 {
     json_object_object_foreach(by, op, bv) {
-        char pp[512];
-        snprintf(pp, sizeof pp, "workload.payload_bytes_by_op.%s", op);
+        char pp[640];
+        snprintf(pp, sizeof pp, "%s.payload_bytes_by_op.%s", wp, op);
         int k = -1;
         for (int i = 0; i < w->nmix; i++)
             if (strcmp(w->mix_op[i], op) == 0) k = i;
         if (k < 0)
-            SIM_JSON_FAIL(c->err, SIM_EUNKNOWN, c->doc, pp, "op '%s' is not in workload.mix", op);
+            SIM_JSON_FAIL(c->err, SIM_EUNKNOWN, c->doc, pp, "op '%s' is not in %s.mix", op, wp);
         double x;
         SIM_TRY(sim_json_as_number(c->doc, bv, pp, &x, c->err));
         if (x < 0)
@@ -155,22 +160,24 @@ static sim_status parse_bytes_by_op(const sim_opt_ctx *c, json_object *by, mdl_w
 
 /* The built-in process: arrivals, mix, payload sizes. */
 static sim_status parse_arrivals(const sim_opt_ctx *c, json_object *o, json_object *arr,
-                                 mdl_workload_cfg *w)
+                                 const char *wp, mdl_workload_cfg *w)
 {
+    char ap[600];
     w->kind = MDL_WL_ARRIVALS;
-    SIM_TRY(sim_opt_parse(c, &k_arrivals, arr, "workload.arrivals", w));
+    snprintf(ap, sizeof ap, "%s.arrivals", wp);
+    SIM_TRY(sim_opt_parse(c, &k_arrivals, arr, ap, w));
     json_object *mix = NULL, *by = NULL;
-    SIM_TRY(sim_json_get_child(c->doc, o, "workload", "mix", false, json_type_object, &mix, c->err));
-    if (mix) SIM_TRY(parse_mix(c, mix, w));
+    SIM_TRY(sim_json_get_child(c->doc, o, wp, "mix", false, json_type_object, &mix, c->err));
+    if (mix) SIM_TRY(parse_mix(c, mix, wp, w));
     double pb = 1024;
     SIM_TRY(sim_opt_get_number(c, sim_opt_find(&mdl__workload_table, "payload_bytes"), o,
-                               "workload", &pb, NULL));
+                               wp, &pb, NULL));
     sim_dist_deterministic(&w->bytes, pb);
     for (int i = 0; i < w->nmix; i++)
         w->mix_bytes[i] = pb;
-    SIM_TRY(sim_json_get_child(c->doc, o, "workload", "payload_bytes_by_op", false,
+    SIM_TRY(sim_json_get_child(c->doc, o, wp, "payload_bytes_by_op", false,
                                json_type_object, &by, c->err));
-    return by ? parse_bytes_by_op(c, by, w) : SIM_OK;
+    return by ? parse_bytes_by_op(c, by, wp, w) : SIM_OK;
 }
 
 /* The keys, and exactly one of the three sources. */
@@ -188,38 +195,47 @@ json_object *mdl__schema_workload(const sim_opt *r)
     return o;
 }
 
+/* Row r of obj (the root, for the shorthand, or an entry of `entries`):
+ * the workload struct sits at base + r->off.  Required in an entry of
+ * `entries`; at the root the table's check says what is missing. */
 sim_status mdl__parse_workload(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
                                const char *path, void *base)
 {
-    (void)r;
-    (void)path;
-    mdl_workload_cfg *w = &((mdl_config *)base)->workload;
+    mdl_workload_cfg *w = (mdl_workload_cfg *)((char *)base + r->off);
     json_object *o = NULL, *arr = NULL, *tr = NULL, *gen = NULL;
-    SIM_TRY(sim_json_get_child(c->doc, obj, "", "workload", true, json_type_object, &o, c->err));
-    SIM_TRY(sim_opt_check_keys(c, &mdl__workload_table, o, "workload"));
-    SIM_TRY(sim_json_get_child(c->doc, o, "workload", "trace", false, json_type_object, &tr, c->err));
-    SIM_TRY(sim_json_get_child(c->doc, o, "workload", "generator", false, json_type_object, &gen,
+    char wp[512], sp[600];
+    sim_opt_path(wp, sizeof wp, path, r);
+    SIM_TRY(sim_json_get_child(c->doc, obj, path, r->key, obj && (r->flags & SIM_OPT_REQUIRED),
+                               json_type_object, &o, c->err));
+    if (!o) return SIM_OK;
+    SIM_TRY(sim_opt_check_keys(c, &mdl__workload_table, o, wp));
+    SIM_TRY(sim_json_get_child(c->doc, o, wp, "trace", false, json_type_object, &tr, c->err));
+    SIM_TRY(sim_json_get_child(c->doc, o, wp, "generator", false, json_type_object, &gen,
                                c->err));
-    SIM_TRY(sim_json_get_child(c->doc, o, "workload", "arrivals", false, json_type_object, &arr,
+    SIM_TRY(sim_json_get_child(c->doc, o, wp, "arrivals", false, json_type_object, &arr,
                                c->err));
     if ((tr != NULL) + (gen != NULL) + (arr != NULL) != 1)
-        SIM_JSON_FAIL(c->err, SIM_EUSAGE, c->doc, "workload",
+        SIM_JSON_FAIL(c->err, SIM_EUSAGE, c->doc, wp,
                       "give exactly one of arrivals, trace or generator");
     if (!arr && (json_object_object_get_ex(o, "mix", NULL) ||
-                 json_object_object_get_ex(o, "payload_bytes_by_op", NULL)))
-        SIM_JSON_FAIL(c->err, SIM_EUSAGE, c->doc, "workload.mix",
+                 json_object_object_get_ex(o, "payload_bytes_by_op", NULL))) {
+        snprintf(sp, sizeof sp, "%s.mix", wp);
+        SIM_JSON_FAIL(c->err, SIM_EUSAGE, c->doc, sp,
                       "mix and payload_bytes_by_op go with arrivals; a trace or generator has "
                       "its own ops and sizes");
+    }
     sim_dist_deterministic(&w->bytes, 1024);
     w->has_bytes = true;
     if (tr) {
         w->kind = MDL_WL_TRACE;
-        return sim_opt_parse(c, &k_trace, tr, "workload.trace", w);
+        snprintf(sp, sizeof sp, "%s.trace", wp);
+        return sim_opt_parse(c, &k_trace, tr, sp, w);
     }
     if (gen) {
         w->kind = MDL_WL_GENERATOR;
         wl_gen_spec_defaults(&w->gen);
-        return wl_gen_spec_from_json(&w->gen, c->doc, gen, "workload.generator", c->err);
+        snprintf(sp, sizeof sp, "%s.generator", wp);
+        return wl_gen_spec_from_json(&w->gen, c->doc, gen, sp, c->err);
     }
-    return parse_arrivals(c, o, arr, w);
+    return parse_arrivals(c, o, arr, wp, w);
 }

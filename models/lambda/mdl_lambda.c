@@ -53,11 +53,13 @@ static bool scaling_token(mdl_lambda *l, fn_rt *f, double now)
 
 /* ---- durations ------------------------------------------------------------------ */
 
-/* The handler's service calls (none: no call, 0 ms, no draw). */
+/* The handler's service calls (none: no call, 0 ms, no draw); those that
+ * happen this time (r->calls_mask). */
 static inline double calls_ms(const fn_rt *f, const mdl_req *r)
 {
     if (!f->cfg->ncalls) return 0.0;
-    return mdl_calls_ms(f->core, f->cfg->calls, f->cfg->ncalls, f->r_calls, r->bytes);
+    return mdl_calls_ms(f->core, f->cfg->calls, f->cfg->ncalls, f->r_calls, r->bytes,
+                        r->obj_bytes, r->calls_mask);
 }
 
 /* Billed duration of one invocation, as its REPORT line says: the handler
@@ -76,7 +78,8 @@ static double billed_ms_of(const fn_rt *f, const mdl_req *r)
 static double kernel_ms(const fn_rt *f, mdl_req *r)
 {
     const mdl_function_cfg *c = f->cfg;
-    double mp = c->kernel_mp > 0 ? c->kernel_mp : r->bytes / c->kernel_bytes_per_mp;
+    /* The object's size (the photo), not the event that names it. */
+    double mp = c->kernel_mp > 0 ? c->kernel_mp : r->obj_bytes / c->kernel_bytes_per_mp;
     double ms = 0;
     if (mdl_perf_duration(&c->kernel, mp, c->memory_mb, &ms) == MDL_PERF_OOM) {
         r->oom = 1;
@@ -131,14 +134,23 @@ static void cold_times(fn_rt *f, mdl_req *r)
 
 /* ---- outcomes ------------------------------------------------------------------ */
 
-/* The invocation's REPORT row (call only with a log). */
-static void log_row(fn_rt *f, const mdl_req *r, double billed_ms, const char *outcome)
+/* The invocation's REPORT row (call only with a log), with the entry and
+ * the flow it worked for (a batch: its first message's; none: empty). */
+static void log_row(fn_rt *f, int32_t ri, double billed_ms, const char *outcome)
 {
-    fprintf(f->core->log, "%llu,%s,%.6f,%.3f,%.0f,%.3f,%d,%s,%s,%u\n",
-            (unsigned long long)f->l->next_req_id++, f->cfg->name,
-            sim_engine_now(f->e) - r->response_ms / 1e3, r->duration_ms, billed_ms,
+    mdl_core *core = f->core;
+    const mdl_req *r = mdl_req_at(core, ri);
+    int32_t m = mdl_req_member(core, ri, 0);
+    const mdl_req *p = m >= 0 ? mdl_req_at(core, m) : r;
+    fprintf(core->log, "%llu,%s,%.6f,%.3f,%.0f,%.3f,%d,%s,%s,%u,", (unsigned long long)f->l->next_req_id++,
+            f->cfg->name, sim_engine_now(f->e) - r->response_ms / 1e3, r->duration_ms, billed_ms,
             r->init_ms, f->cfg->memory_mb, r->cold ? "cold" : "warm", outcome,
             (unsigned)f->in[r->inst].id);
+    if (p->flow != MDL_NO_FLOW)
+        fprintf(core->log, "%s,%llu\n", core->cfg->entry[p->entry].name,
+                (unsigned long long)core->fl[p->flow].id);
+    else
+        fputs(",\n", core->log);
 }
 
 /* An event invocation that failed: Lambda's own retry queue. */
@@ -166,6 +178,7 @@ static void async_retry_or_drop(fn_rt *f, int32_t ri, bool throttled, mdl_outcom
         mdl_req_finish(core, ri, MDL_OUT_ASYNC_DROPPED);
         return;
     }
+    r->emitted = 0;   /* the retry runs the handler, and its calls, again */
     sim_engine_after(f->e, delay, EV_INVOKE, f->comp, (uint64_t)ri);
 }
 
@@ -229,11 +242,13 @@ static void killed(fn_rt *f, int32_t ri, int32_t ii, double billed, mdl_outcome 
 {
     if (f->in[ii].provisioned) mdl__env_go_idle(f, ii); else mdl__env_destroy(f, ii);
     mdl__env_levels(f);
-    if (f->core->log) log_row(f, mdl_req_at(f->core, ri), billed, mdl_outcome_name(o));
+    if (f->core->log) log_row(f, ri, billed, mdl_outcome_name(o));
     fail_invocation(f, ri, false, o);
 }
 
-static void done(fn_rt *f, int32_t ri)
+/* The invocation ends: metered, its environment freed, its request
+ * finished (after its emitting calls, mdl_emit). */
+static void finish(fn_rt *f, int32_t ri)
 {
     mdl_core *core = f->core;
     mdl_req *r = mdl_req_at(core, ri);
@@ -244,7 +259,8 @@ static void done(fn_rt *f, int32_t ri)
                                 r->cold ? r->init_ms : 0.0, f->in[ii].provisioned);
     if (r->async && r->bytes > 256 * 1024.0)
         mdl_meter_lambda_async_payload(core->meter, f->meter_fn, r->bytes / 1024.0);
-    if (f->cfg->ncalls) mdl_calls_meter(core, f->cfg->calls, f->cfg->ncalls, r->bytes);
+    if (f->cfg->ncalls)
+        mdl_calls_meter(core, f->cfg->calls, f->cfg->ncalls, r->bytes, r->obj_bytes, r->calls_mask);
     concurrency_take(f->l, f, -1);
     if (now >= core->t_measure) {
         sim_hist_add(f->dur_ms, r->duration_ms);
@@ -269,8 +285,51 @@ static void done(fn_rt *f, int32_t ri)
     /* The caller (a front door) gave up at its timeout; Lambda ran on and
      * billed. */
     bool door_timeout = now - r->t_arrival > r->timeout_s + 1e-12;
-    if (core->log) log_row(f, r, billed, door_timeout ? "entry_timeout" : "ok");
+    if (core->log) log_row(f, ri, billed, door_timeout ? "entry_timeout" : "ok");
     mdl_req_finish(core, ri, door_timeout ? MDL_OUT_ENTRY_TIMEOUT : MDL_OUT_OK);
+}
+
+/* Piece k of invocation ri: its batch's k-th message's request, or ri. */
+static int32_t emit_piece(void *ctx, uint64_t arg, int k)
+{
+    const fn_rt *f = ctx;
+    return mdl_req_member(f->core, (int32_t)arg, k);
+}
+
+/* The synchronous calls came back: the handler was busy (and billed) while
+ * it waited; the function timeout counts the wait too. */
+static void emit_resume(void *ctx, uint64_t arg, double waited_s)
+{
+    fn_rt *f = ctx;
+    int32_t ri = (int32_t)arg;
+    mdl_req *r = mdl_req_at(f->core, ri);
+    double limit_ms = f->cfg->timeout_s * 1e3;
+    r->duration_ms += waited_s * 1e3;
+    r->response_ms += waited_s * 1e3;
+    if (r->duration_ms > limit_ms) {
+        /* Killed at the timeout (the environment, though, was held until now:
+         * a simplification, README "Entries and flows"). */
+        r->timed_out = 1;
+        r->duration_ms = limit_ms;
+        r->response_ms = r->init_ms + limit_ms;
+    }
+    finish(f, ri);
+}
+
+/* The handler returned: first the work its calls emit (a handler that
+ * crashed emits nothing), then the end of the invocation. */
+static void done(fn_rt *f, int32_t ri)
+{
+    mdl_req *r = mdl_req_at(f->core, ri);
+    if (f->cfg->emits && !r->emitted && !r->oom && !r->timed_out) {
+        r->emitted = 1;
+        mdl_emit_src src = { .calls = f->cfg->calls, .ncalls = f->cfg->ncalls,
+                             .mask = r->calls_mask, .npieces = r->batch_n ? r->batch_n : 1,
+                             .lineage = ri, .piece = emit_piece, .resume = emit_resume,
+                             .ctx = f, .arg = (uint64_t)ri };
+        if (!mdl_emit(f->core, &src)) return;   /* emit_resume finishes it */
+    }
+    finish(f, ri);
 }
 
 static void fn_on_event(sim_engine *e, void *self, const sim_event *ev)
@@ -290,25 +349,41 @@ static void fn_on_event(sim_engine *e, void *self, const sim_event *ev)
 
 /* ---- what other services call ------------------------------------------------------ */
 
-void mdl_lambda_invoke(mdl_lambda *l, int fn, int32_t ri)
+/* A request enters function fn: once per request (an async retry is the
+ * same request), its chain's count for fn goes up, and the 17th entry of a
+ * chain is stopped, as AWS's recursive loop detection does; the calls that
+ * happen this time are drawn.  False: stopped (the request has finished). */
+static bool admit(mdl_lambda *l, int fn, int32_t ri)
 {
     SIM_ASSERT(fn >= 0 && fn < l->nfn);
-    mdl_req_at(l->core, ri)->fn = (uint16_t)fn;
-    invoke(l->fn[fn], ri);
+    fn_rt *f = l->fn[fn];
+    mdl_req *r = mdl_req_at(l->core, ri);
+    r->fn = (uint16_t)fn;
+    int slot = f->cfg->loop_slot;
+    if (slot >= 0 && ++r->loop[slot] > MDL_RECURSION_LIMIT) {
+        if (mdl_core_measuring(l->core)) f->loops_stopped++;
+        mdl_req_finish(l->core, ri, MDL_OUT_RECURSIVE_LOOP);
+        return false;
+    }
+    r->calls_mask = f->cfg->random_calls
+                  ? mdl_calls_decide(f->cfg->calls, f->cfg->ncalls, f->r_calls) : MDL_CALLS_ALL;
+    return true;
+}
+
+void mdl_lambda_invoke(mdl_lambda *l, int fn, int32_t ri)
+{
+    if (admit(l, fn, ri)) invoke(l->fn[fn], ri);
 }
 
 void mdl_lambda_invoke_after(mdl_lambda *l, int fn, int32_t ri, double delay_s)
 {
-    SIM_ASSERT(fn >= 0 && fn < l->nfn);
-    mdl_req_at(l->core, ri)->fn = (uint16_t)fn;
-    sim_engine_after(engine_of(l), delay_s, EV_INVOKE, l->fn[fn]->comp, (uint64_t)ri);
+    if (admit(l, fn, ri))
+        sim_engine_after(engine_of(l), delay_s, EV_INVOKE, l->fn[fn]->comp, (uint64_t)ri);
 }
 
 void mdl_lambda_invoke_at(mdl_lambda *l, int fn, int32_t ri, double t)
 {
-    SIM_ASSERT(fn >= 0 && fn < l->nfn);
-    mdl_req_at(l->core, ri)->fn = (uint16_t)fn;
-    sim_engine_at(engine_of(l), t, EV_INVOKE, l->fn[fn]->comp, (uint64_t)ri);
+    if (admit(l, fn, ri)) sim_engine_at(engine_of(l), t, EV_INVOKE, l->fn[fn]->comp, (uint64_t)ri);
 }
 
 /* ---- functions ------------------------------------------------------------------ */
@@ -388,6 +463,7 @@ int mdl_lambda_clone(mdl_lambda *l, int template_fn, const char *name, double me
     snprintf(c->name, sizeof c->name, "%s", name);
     c->reserved_concurrency = -1;
     c->provisioned_concurrency = 0;
+    c->loop_slot = -1;   /* only the trace invokes it: never on a cycle */
     if (!isnan(memory_mb)) {
         double m = ceil(memory_mb);
         c->memory_mb = (int)(m < 128 ? 128 : m > 10240 ? 10240 : m);
@@ -419,7 +495,7 @@ static void lambda_start(void *self)
     mdl_lambda *l = self;
     if (l->core->log)
         fprintf(l->core->log, "request_id,function,start_s,duration_ms,billed_duration_ms,"
-                              "init_duration_ms,memory_size_mb,start,outcome,environment\n");
+                              "init_duration_ms,memory_size_mb,start,outcome,environment,entry,flow\n");
 }
 
 static void lambda_reset_stats(void *self, double now)
@@ -474,6 +550,7 @@ static json_object *fn_results(const mdl_lambda *l, const fn_rt *f, double t_end
     sim_json_add_int(o, "throttles", (int64_t)f->throttles);
     sim_json_add_double(o, "throttle_probability", inv > 0 ? f->throttles / inv : 0);
     sim_json_add_int(o, "timeouts", (int64_t)f->timeouts);
+    if (f->cfg->loop_slot >= 0) sim_json_add_int(o, "recursive_loops_stopped", (int64_t)f->loops_stopped);
     sim_json_add_double(o, "avg_instances", sim_twavg_mean(&f->tw_live, t_end));
     sim_json_add_double(o, "avg_running", sim_twavg_mean(&f->tw_busy, t_end));
     sim_json_add_double(o, "avg_idle", sim_twavg_mean(&f->tw_idle, t_end));

@@ -74,6 +74,7 @@ typedef struct fn_rt {
     fn_life life;                       /* maximum lifetime, keep-alive draws, pre-warming */
     /* statistics (after warm-up) */
     uint64_t invocations, cold_starts, throttles, timeouts, completed;
+    uint64_t loops_stopped;             /* recursion guard: 17th entries of a chain */
     sim_twavg tw_live, tw_busy, tw_idle;
     sim_hist *lat_ms;                   /* function response time, ok requests */
     sim_hist *dur_ms;                   /* handler duration */

@@ -1,8 +1,11 @@
 /* mdl_calls.c - what a handler's work leaves on the bill outside Lambda:
- * the service calls it makes (S3, DynamoDB, Rekognition, EFS: their
- * latency and usage), the storage they accumulate (the stocks), and the
- * response a client takes out of AWS.  These services are metered, not
- * simulated: a call costs time and money but never queues. */
+ * the service calls it makes (S3, DynamoDB, Rekognition, EFS, and the API
+ * calls that start work downstream: their latency and usage), the storage
+ * they accumulate (the stocks), and the response a client takes out of
+ * AWS.  These services are metered, not simulated: a call costs time and
+ * money but never queues.  What an emitting call starts (a message, an
+ * invocation, an execution, an S3 event) is simulated by its service
+ * (mdl_emit.c). */
 #include "models/scenario/mdl_service.h"
 #include "models/lambda/mdl_lambda.h"
 
@@ -12,14 +15,24 @@
 /* DynamoDB sizes items in KB of 1,024 bytes (DynamoDB documentation). */
 #define DDB_KB 1024.0
 
+uint16_t mdl_calls_decide(const mdl_call *calls, int n, gsl_rng *rng)
+{
+    uint16_t mask = 0;
+    for (int k = 0; k < n; k++)
+        if (calls[k].probability >= 1 || gsl_rng_uniform(rng) < calls[k].probability)
+            mask |= (uint16_t)(1u << k);
+    return mask;
+}
+
 double mdl_calls_ms(const mdl_core *c, const mdl_call *calls, int n, gsl_rng *rng,
-                    double req_bytes)
+                    double req_bytes, double obj_bytes, uint16_t mask)
 {
     double ms = 0;
     const mdl_config *cfg = c->cfg;
     for (int k = 0; k < n; k++) {
         const mdl_call *call = &calls[k];
-        double bytes = call->bytes < 0 ? req_bytes : call->bytes;
+        if (!(mask & (1u << k))) continue;
+        double bytes = mdl_call_bytes(call, req_bytes, obj_bytes);
         ms += sim_dist_sample(&cfg->svc_latency[call->op], rng);
         if (cfg->svc_mbps[call->op] > 0)
             ms += bytes / (cfg->svc_mbps[call->op] * 1e6) * 1e3;
@@ -47,12 +60,14 @@ void mdl_stock_add(mdl_core *c, mdl_stock_id s, double bytes)
     st->added_gb += st->level_gb - before;
 }
 
-void mdl_calls_meter(mdl_core *c, const mdl_call *calls, int n, double req_bytes)
+void mdl_calls_meter(mdl_core *c, const mdl_call *calls, int n, double req_bytes,
+                     double obj_bytes, uint16_t mask)
 {
     mdl_meter *m = c->meter;
     for (int k = 0; k < n; k++) {
         const mdl_call *call = &calls[k];
-        double bytes = call->bytes < 0 ? req_bytes : call->bytes;
+        if (!(mask & (1u << k))) continue;
+        double bytes = mdl_call_bytes(call, req_bytes, obj_bytes);
         switch (call->op) {
         case MDL_CALL_S3_GET: mdl_meter_s3_get(m, 1); break;
         case MDL_CALL_S3_PUT:
@@ -75,6 +90,10 @@ void mdl_calls_meter(mdl_core *c, const mdl_call *calls, int n, double req_bytes
             mdl_meter_efs_io(m, 0, bytes / 1e9);
             mdl_stock_add(c, MDL_STOCK_EFS, bytes);
             break;
+        /* The message, invocation or execution is metered where it runs. */
+        case MDL_CALL_SQS_SEND:
+        case MDL_CALL_LAMBDA_INVOKE:
+        case MDL_CALL_SFN_START:
         case MDL_CALL_COUNT: break;
         }
     }

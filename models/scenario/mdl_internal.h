@@ -33,5 +33,9 @@ struct mdl_scenario {
     mdl_levels ts_last;                 /* the counts at the last sample */
 };
 
+/* The emitter (mdl_emit.c): created before the services (its origin is
+ * MDL_ORIGIN_EMIT), destroyed after them. */
+void mdl__emit_create(mdl_core *c);
+void mdl__emit_destroy(mdl_core *c);
 
 #endif /* MDL_INTERNAL_H */

@@ -52,20 +52,96 @@ int32_t mdl_req_alloc(mdl_core *c)
     r->fn = MDL_NO_FN;   /* set when a function serves the request */
     r->trace_ms = NAN;
     r->timeout_s = INFINITY;
+    r->flow = MDL_NO_FLOW;
     return i;
 }
 
+int32_t mdl_req_child(mdl_core *c, int32_t from)
+{
+    int32_t ri = mdl_req_alloc(c);
+    if (from < 0) return ri;
+    mdl_req *r = &c->rq[ri];
+    const mdl_req *p = &c->rq[from];   /* after the alloc: the pool may have moved */
+    r->flow = p->flow;
+    if (r->flow != MDL_NO_FLOW) c->fl[r->flow].pending++;
+    r->entry = p->entry;
+    r->op = p->op;
+    r->counted = p->counted;
+    r->obj_bytes = p->obj_bytes;
+    memcpy(r->loop, p->loop, sizeof r->loop);
+    return ri;
+}
+
+/* ---- flows ---------------------------------------------------------------------- */
+
+void mdl_flow_root(mdl_core *c, int32_t ri, int entry, int op)
+{
+    SIM_ASSERT(c->rq[ri].flow == MDL_NO_FLOW);
+    if (c->fl_free < 0) {
+        if (c->nfl == c->capfl) {
+            c->capfl = c->capfl ? 2 * c->capfl : 1024;
+            c->fl = sim_xrealloc(c->fl, (size_t)c->capfl * sizeof *c->fl);
+        }
+        c->fl[c->nfl].next_free = -1;
+        c->fl_free = c->nfl++;
+    }
+    int32_t fi = c->fl_free;
+    mdl_flow *f = &c->fl[fi];
+    c->fl_free = f->next_free;
+    mdl_req *r = &c->rq[ri];
+    *f = (mdl_flow){ .t_start = r->t_arrival, .id = ++c->flows_started, .pending = 1,
+                     .next_free = -1, .entry = (uint8_t)entry, .op = (uint8_t)op,
+                     .counted = r->counted, .outcome = MDL_OUT_OK };
+    r->flow = fi;
+    r->entry = (uint8_t)entry;
+    r->op = (uint8_t)op;
+}
+
+void mdl_flow_release(mdl_core *c, int32_t flow)
+{
+    mdl_flow *f = &c->fl[flow];
+    SIM_ASSERT(f->pending > 0);
+    if (--f->pending > 0) return;
+    if (c->flow_done) c->flow_done(c->flow_done_ctx, f, sim_engine_now(c->e));
+    f->next_free = c->fl_free;
+    c->fl_free = flow;
+}
+
+void mdl_core_set_flow_done(mdl_core *c, mdl_flow_done_fn done, void *ctx)
+{
+    SIM_ASSERT(done && !c->flow_done);
+    c->flow_done = done;
+    c->flow_done_ctx = ctx;
+}
+
+int mdl_core_op_id(mdl_core *c, const char *name)
+{
+    for (int i = 0; i < c->nop; i++)
+        if (strcmp(c->op_name[i], name) == 0) return i;
+    SIM_ASSERT(c->nop < MDL_MAX_OPS);   /* 16 ops x 16 entries at most, and the trace's 5 */
+    snprintf(c->op_name[c->nop], sizeof c->op_name[0], "%s", name);
+    return c->nop++;
+}
+
+/* ---- origins -------------------------------------------------------------------- */
+
 uint8_t mdl_core_add_origin(mdl_core *c, mdl_done_fn done, void *ctx)
 {
+    return mdl_core_add_batch_origin(c, done, NULL, ctx);
+}
+
+uint8_t mdl_core_add_batch_origin(mdl_core *c, mdl_done_fn done, mdl_member_fn member,
+                                  void *ctx)
+{
     SIM_ASSERT(done && c->norigin < MDL_MAX_ORIGINS);
-    c->origin[c->norigin] = (mdl_origin){ done, ctx };
+    c->origin[c->norigin] = (mdl_origin){ done, ctx, member };
     return (uint8_t)c->norigin++;
 }
 
 void mdl_core_set_client(mdl_core *c, mdl_done_fn done, void *ctx)
 {
     SIM_ASSERT(done && c->origin[MDL_ORIGIN_CLIENT].done == NULL);
-    c->origin[MDL_ORIGIN_CLIENT] = (mdl_origin){ done, ctx };
+    c->origin[MDL_ORIGIN_CLIENT] = (mdl_origin){ done, ctx, NULL };
 }
 
 /* Nobody registered the client's origin (no entries): a bug. */
@@ -123,6 +199,21 @@ static void sample(mdl_scenario *s, double now)
     row->consumers = lv.consumers;
     row->gb_s = lv.gb_s;
     row->requests_billed = lv.requests_billed;
+    row->flows_completed = (double)(lv.flows_completed - s->ts_last.flows_completed);
+    row->flows_failed = (double)(lv.flows_failed - s->ts_last.flows_failed);
+    row->flows_in_flight = lv.flows_in_flight;
+    row->nentry = s->core.cfg->nentry;
+    for (int i = 0; i < row->nentry; i++) {
+        const mdl_entry_levels *l = &lv.entry[i], *p = &s->ts_last.entry[i];
+        mdl_ts_entry *te = &row->entry[i];
+        te->arrivals = (double)(l->arrivals - p->arrivals);
+        te->completed = (double)(l->completed - p->completed);
+        te->failed = (double)(l->failed - p->failed);
+        te->in_flight = l->in_flight;
+        te->flows_completed = (double)(l->flows_completed - p->flows_completed);
+        te->flows_failed = (double)(l->flows_failed - p->flows_failed);
+        te->flows_in_flight = l->flows_in_flight;
+    }
     s->ts_last = lv;
 }
 
@@ -166,12 +257,13 @@ sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t re
     mdl_core *c = &s->core;
     c->cfg = cfg;
     c->e = sim_engine_create(seed, replication);
-    c->rq_free = -1;
+    c->rq_free = c->fl_free = -1;
     c->t_measure = cfg->warmup_s;
-    c->origin[MDL_ORIGIN_CLIENT] = (mdl_origin){ NULL, NULL };
+    c->origin[MDL_ORIGIN_CLIENT] = (mdl_origin){ NULL, NULL, NULL };
     c->norigin = 1;
     for (int k = 0; k < MDL_STOCK_COUNT; k++)
         c->stock[k].level_gb = c->stock[k].start_gb = cfg->stock_initial_gb[k];
+    mdl__emit_create(c);   /* takes MDL_ORIGIN_EMIT */
     s->comp_ctl = sim_engine_add_component(c->e, &k_ctl_ops, s);
     /* The meter first: each service registers with it as it is built. */
     mdl_meter_opts mo = { cfg->free_tier, cfg->granularity_ms, cfg->month[0] ? cfg->month : NULL };
@@ -196,7 +288,9 @@ void mdl_scenario_destroy(mdl_scenario *s)
     mdl_bill_destroy(s->bill);
     mdl_bill_destroy(s->bill_month);
     mdl_meter_destroy(s->core.meter);
+    mdl__emit_destroy(&s->core);
     free(s->core.rq);
+    free(s->core.fl);
     sim_engine_destroy(s->core.e);
     free(s);
 }

@@ -28,6 +28,15 @@ void mdl_scenario_destroy(mdl_scenario *s);
  * Call before run. */
 void mdl_scenario_set_log(mdl_scenario *s, FILE *fp);
 
+/* One entry's part of a time-series row. */
+typedef struct mdl_ts_entry {
+    double arrivals;          /* arrivals in the interval */
+    double completed, failed; /* responses in the interval */
+    double in_flight;         /* requests awaiting their response, at the end */
+    double flows_completed, flows_failed;   /* flows finished in the interval */
+    double flows_in_flight;   /* flows still running, at the end */
+} mdl_ts_entry;
+
 /* One row of the time series: the state at the end of each interval. */
 typedef struct mdl_ts_row {
     double t_s;               /* end of the interval */
@@ -40,6 +49,10 @@ typedef struct mdl_ts_row {
     double consumers;         /* workers / ESM pollers alive */
     double gb_s;              /* Lambda GB-s billed so far (cumulative) */
     double requests_billed;   /* Lambda requests billed so far (cumulative) */
+    double flows_completed, flows_failed;   /* flows finished in the interval (all entries) */
+    double flows_in_flight;   /* flows still running */
+    int nentry;               /* the config's entries, in order */
+    mdl_ts_entry entry[MDL_MAX_ENTRIES];
 } mdl_ts_row;
 
 /* Sample the time series every interval_s seconds (call before run). */

@@ -13,9 +13,14 @@ enum { EV_ARRIVAL };
 
 #define FN_UNMAPPED (-2)   /* fn_map: a trace function not seen yet */
 
+/* The op of plain arrivals (no mix, no trace). */
+#define PLAIN_OP "request"
+
 struct mdl_source {
     mdl_core *core;
     mdl_entry *entry;
+    int index;                          /* the entry's */
+    const mdl_entry_cfg *en;
     const mdl_workload_cfg *w;
     uint32_t comp;
     gsl_rng *r_arrival, *r_mix;
@@ -24,7 +29,10 @@ struct mdl_source {
     int template_fn;                    /* config function cloned per trace function, -1 */
     int mix_fn[MDL_MAX_ROUTES];         /* built-in mix: op -> function */
     bool mix_view[MDL_MAX_ROUTES];      /* the op is a view: its payload is the response */
+    int mix_op[MDL_MAX_ROUTES];         /* built-in mix: op -> the core's op id */
+    int plain_op;                       /* no mix: the core's op id of PLAIN_OP */
     int op_route[WL_OP_COUNT];          /* trace op -> function via entry.routes (-1: default) */
+    int wl_op_id[WL_OP_COUNT];          /* trace op -> the core's op id */
     /* a trace or generator, and its pending arrival */
     wl_source *src;
     wl_az19 *az;
@@ -48,7 +56,10 @@ static void resolve_routes(mdl_source *s, const mdl_entry_cfg *en)
             if (strcmp(en->route_op[r], w->mix_op[i]) == 0)
                 s->mix_fn[i] = mdl_config_find_function(cfg, en->route_fn[r]);
     }
+    for (int i = 0; i < w->nmix; i++) s->mix_op[i] = mdl_core_op_id(s->core, w->mix_op[i]);
+    if (w->kind == MDL_WL_ARRIVALS && !w->nmix) s->plain_op = mdl_core_op_id(s->core, PLAIN_OP);
     for (int k = 0; k < WL_OP_COUNT; k++) {
+        if (w->kind != MDL_WL_ARRIVALS) s->wl_op_id[k] = mdl_core_op_id(s->core, wl_op_name((wl_op)k));
         s->op_route[k] = -1;
         for (int r = 0; r < en->nroutes; r++)
             if (strcmp(en->route_op[r], wl_op_name((wl_op)k)) == 0)
@@ -125,9 +136,10 @@ static void stream_arrival(mdl_source *s, int32_t ri)
     } else {
         r->bytes = (double)a->bytes;
     }
+    r->obj_bytes = (double)a->bytes;   /* the photo viewed or uploaded */
     r->trace_ms = a->duration_ms;
     int fi = trace_function(s, a);
-    mdl_entry_receive(s->entry, ri, fi);
+    mdl_entry_receive(s->entry, s->index, ri, fi, s->wl_op_id[a->op]);
     schedule_next(s);
 }
 
@@ -136,7 +148,7 @@ static void builtin_arrival(mdl_source *s, int32_t ri)
 {
     const mdl_workload_cfg *w = s->w;
     mdl_req *r = mdl_req_at(s->core, ri);
-    int fi = s->default_fn;
+    int fi = s->default_fn, op_id = s->plain_op;
     r->bytes = w->bytes.a;
     if (w->nmix) {
         double u = gsl_rng_uniform(s->r_mix), acc = 0;
@@ -149,11 +161,13 @@ static void builtin_arrival(mdl_source *s, int32_t ri)
         if (s->mix_view[op]) r->resp_bytes = w->mix_bytes[op];
         else r->bytes = w->mix_bytes[op];
         fi = s->mix_fn[op];
+        op_id = s->mix_op[op];
     }
+    r->obj_bytes = r->bytes;
     double t = sim_engine_now(s->core->e) + next_gap(s);
     if (t <= s->core->cfg->duration_s)
         sim_engine_at(s->core->e, t, EV_ARRIVAL, s->comp, 0);
-    mdl_entry_receive(s->entry, ri, fi);
+    mdl_entry_receive(s->entry, s->index, ri, fi, op_id);
 }
 
 static void source_on_event(sim_engine *e, void *self, const sim_event *ev)
@@ -187,8 +201,10 @@ static sim_status stream_open(mdl_source *s, sim_error *err)
 {
     const mdl_workload_cfg *w = s->w;
     uint64_t seed = sim_engine_seed(s->core->e), replication = sim_engine_replication(s->core->e);
-    /* Replication r > 0 of a generator or an Azure spread draws anew. */
+    /* Replication r > 0 of a generator or an Azure spread draws anew; so
+     * does each entry ("main", the shorthand's, draws what it always did). */
     uint64_t sd = replication ? sim_mix64(seed ^ sim_mix64(replication)) : seed;
+    if (!mdl_entry_is_main(s->en)) sd = sim_mix64(sd ^ sim_stream_id(s->en->name));
     if (w->kind == MDL_WL_GENERATOR) {
         wl_gen_spec spec = w->gen;
         spec.duration_s = s->core->cfg->duration_s;
@@ -208,17 +224,23 @@ static sim_status stream_open(mdl_source *s, sim_error *err)
 
 static const sim_component_ops k_source_ops = { "source", source_on_event };
 
-sim_status mdl_source_create(mdl_core *core, mdl_entry *entry, const mdl_entry_cfg *en,
-                             const mdl_workload_cfg *w, mdl_source **out, sim_error *err)
+sim_status mdl_source_create(mdl_core *core, mdl_entry *entry, int index, const char *path,
+                             mdl_source **out, sim_error *err)
 {
     mdl_source *s = sim_xcalloc(1, sizeof *s);
     *out = s;
+    const mdl_entry_cfg *en = &core->cfg->entry[index];
+    char name[MDL_NAME_MAX + 64];
     s->core = core;
     s->entry = entry;
-    s->w = w;
+    s->index = index;
+    s->en = en;
+    s->w = &en->workload;
     s->comp = sim_engine_add_component(core->e, &k_source_ops, s);
-    s->r_arrival = sim_engine_rng(core->e, "workload/arrivals");
-    s->r_mix = sim_engine_rng(core->e, "workload/mix");
+    snprintf(name, sizeof name, "%s/arrivals", path);
+    s->r_arrival = sim_engine_rng(core->e, name);
+    snprintf(name, sizeof name, "%s/mix", path);
+    s->r_mix = sim_engine_rng(core->e, name);
     resolve_routes(s, en);
     return stream_open(s, err);
 }

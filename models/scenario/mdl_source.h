@@ -9,6 +9,9 @@
  * else the entry's target.  Each trace function is mapped once (by the
  * source's interned function id); routes are resolved at build.
  *
+ * Each arrival carries its op (mdl_req.op: the mix's op, the trace's, or
+ * "request" for plain arrivals) and its object's size (mdl_req.obj_bytes).
+ *
  * Cost: one event per arrival, no allocation once warm (the first arrival
  * of a new trace function builds its mapping).
  */
@@ -19,10 +22,13 @@
 
 typedef struct mdl_source mdl_source;
 
-/* The source of `entry`, from its config and workload.  Errors: a trace or
- * generator that cannot be opened.  On error *out may be set (destroy it). */
-sim_status mdl_source_create(mdl_core *core, mdl_entry *entry, const mdl_entry_cfg *en,
-                             const mdl_workload_cfg *w, mdl_source **out, sim_error *err);
+/* The source of entry `index` of the entries service, from its config and
+ * workload; `path` names it in RNG streams ("workload" for the shorthand,
+ * "entries.<name>.workload").  Ops are registered with the core here.
+ * Errors: a trace or generator that cannot be opened.  On error *out may be
+ * set (destroy it). */
+sim_status mdl_source_create(mdl_core *core, mdl_entry *entry, int index, const char *path,
+                             mdl_source **out, sim_error *err);
 void mdl_source_destroy(mdl_source *src);
 
 /* Schedule the first arrival. */

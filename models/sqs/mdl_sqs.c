@@ -46,6 +46,7 @@ enum { K_WORKER, K_ESM };
 typedef struct sqs_msg {
     double t_sent, t_visible;
     double bytes;
+    double obj_bytes;      /* the object the message is about (an S3 event's photo) */
     int32_t req;           /* -1: a duplicate copy */
     int32_t next, prev;
     uint32_t gen;
@@ -70,6 +71,7 @@ typedef struct consumer {
     uint32_t gen;
     uint64_t *batch;       /* (msg << 32) | gen */
     int nbatch;
+    uint16_t calls_mask;   /* a worker's calls that happen for this batch */
     double started;
 } consumer;
 
@@ -105,6 +107,7 @@ typedef struct sqs_queue {
     /* statistics after the warm-up */
     uint64_t sent, received, deleted, duplicates, to_dlq, expired, empty_receives;
     uint64_t deduplicated, send_throttled, order_violations, over_limit, first_receives;
+    uint64_t loops_stopped;  /* messages of batches stopped as recursive loops */
     uint64_t waited;
     sim_hist *wait_ms;
     sim_twavg depth, tw_live, tw_busy;
@@ -256,13 +259,15 @@ static void unlink_visible(sqs_queue *q, int32_t i)
 static void wake(sqs_queue *q);
 
 /* Put a message into q (send, DLQ redrive, duplicate copy). */
-static void enqueue(sqs_queue *q, double bytes, int32_t rqi, bool copy, int32_t group)
+static void enqueue(sqs_queue *q, double bytes, double obj_bytes, int32_t rqi, bool copy,
+                    int32_t group)
 {
     int32_t i = msg_alloc(q);
     sqs_msg *x = &q->m[i];
     double now = now_of(q);
     x->t_sent = now;
     x->bytes = bytes;
+    x->obj_bytes = obj_bytes;
     x->req = rqi;
     x->received = copy;
     x->group = group;
@@ -370,7 +375,7 @@ static int receive(sqs_queue *q, int ci, int max)
         /* At-least-once: now and then SQS delivers a message twice. */
         if (q->cfg->duplicate_probability > 0 &&
             gsl_rng_uniform(q->r_dup) < q->cfg->duplicate_probability)
-            enqueue(q, x->bytes, -1, true, x->group);
+            enqueue(q, x->bytes, x->obj_bytes, -1, true, x->group);
         c->batch[c->nbatch++] = ((uint64_t)(uint32_t)i << 32) | x->gen;
         got++;
     }
@@ -415,7 +420,7 @@ static void on_vis_timeout(sqs_queue *q, int32_t i, uint32_t gen)
         if (measuring(q)) q->to_dlq++;
         request_done(q, x, MDL_OUT_DEAD_LETTERED);
         x = &q->m[i];
-        enqueue(q->dlq, x->bytes, -1, false, x->group < q->dlq->ng ? x->group : 0);
+        enqueue(q->dlq, x->bytes, x->obj_bytes, -1, false, x->group < q->dlq->ng ? x->group : 0);
         int32_t g = q->m[i].group;
         msg_free(q, i);
         if (q->cfg->type == MDL_Q_FIFO && q->g[g].inflight == 0 && q->g[g].head >= 0)
@@ -467,14 +472,19 @@ static void start_batch(sqs_queue *q, int ci)
         set_busy(q, c, true);
         c->state = C_BUSY;
         double ms = 0;
+        c->calls_mask = q->cfg->random_calls
+                      ? mdl_calls_decide(q->cfg->calls, q->cfg->ncalls, q->r_svc) : MDL_CALLS_ALL;
         for (int k = 0; k < c->nbatch; k++) {
-            double bytes = q->m[(int32_t)(c->batch[k] >> 32)].bytes;
+            const sqs_msg *x = &q->m[(int32_t)(c->batch[k] >> 32)];
+            double bytes = x->bytes, obj = x->obj_bytes;
             ms += sim_dist_sample(&q->cfg->service_time, q->r_svc) +
-                  mdl_calls_ms(q->core, q->cfg->calls, q->cfg->ncalls, q->r_svc, bytes);
+                  mdl_calls_ms(q->core, q->cfg->calls, q->cfg->ncalls, q->r_svc, bytes, obj,
+                               c->calls_mask);
             if (q->cfg->has_kernel) {
                 /* The kernel model at the worker's vCPUs (memory of the same
-                 * CPU share; an EC2 worker's RAM never binds here). */
-                double mp = q->cfg->kernel_mp > 0 ? q->cfg->kernel_mp : bytes / q->cfg->kernel_bytes_per_mp;
+                 * CPU share; an EC2 worker's RAM never binds here), for the
+                 * object the message is about. */
+                double mp = q->cfg->kernel_mp > 0 ? q->cfg->kernel_mp : obj / q->cfg->kernel_bytes_per_mp;
                 mdl_perf_kernel kern = q->cfg->kernel;
                 kern.working_set_mb = 0;
                 kern.working_set_mb_per_mp = 0;
@@ -482,7 +492,8 @@ static void start_batch(sqs_queue *q, int ci)
                 mdl_perf_duration(&kern, mp, (int)(q->cfg->vcpus * MDL_PERF_MB_PER_VCPU), &kms);
                 ms += kms;
             }
-            if (measuring(q)) mdl_calls_meter(q->core, q->cfg->calls, q->cfg->ncalls, bytes);
+            if (measuring(q))
+                mdl_calls_meter(q->core, q->cfg->calls, q->cfg->ncalls, bytes, obj, c->calls_mask);
         }
         sim_engine_after(q->core->e, ms / 1e3, EV_W_DONE, q->comp, consumer_arg(q, ci));
         levels_changed(q);
@@ -636,15 +647,68 @@ static void esm_invoke(sqs_queue *q, int ci)
     r->origin = q->sqs->esm_origin;
     r->origin_arg = ((uint64_t)(uint32_t)q->index << 32) | (uint32_t)ci;
     r->batch_n = (uint16_t)(c->nbatch > 65535 ? 65535 : c->nbatch);
-    double bytes = 0;
-    for (int k = 0; k < c->nbatch; k++) bytes += q->m[(int32_t)(c->batch[k] >> 32)].bytes;
+    double bytes = 0, obj = 0;
+    for (int k = 0; k < c->nbatch; k++) {
+        const sqs_msg *x = &q->m[(int32_t)(c->batch[k] >> 32)];
+        bytes += x->bytes;
+        obj += x->obj_bytes;
+        /* The batch carries the longest chain of its messages (the
+         * recursion guard counts per chain). */
+        if (x->req >= 0) {
+            const mdl_req *p = mdl_req_at(core, x->req);
+            for (int s = 0; s < MDL_MAX_LOOP_FNS; s++)
+                if (p->loop[s] > r->loop[s]) r->loop[s] = p->loop[s];
+        }
+    }
     r->bytes = bytes;
+    r->obj_bytes = obj;
     levels_changed(q);
     mdl_lambda_invoke(q->sqs->lambda, q->cfg->fn_index, ri);
 }
 
 /* The function finished (or was throttled on) an ESM batch: the done hook
  * of the mappings' origin. */
+/* The request of message handle h while the handle is current (the
+ * message in flight under this receipt), else -1. */
+static int32_t handle_req(const sqs_queue *q, uint64_t h)
+{
+    const sqs_msg *x = &q->m[(int32_t)(h >> 32)];
+    return x->state == MSG_INFLIGHT && x->gen == (uint32_t)h ? x->req : -1;
+}
+
+/* Lambda stopped a batch as a recursive loop: AWS drops its messages to
+ * the queue's dead-letter queue, if any (README "Guards"); their requests
+ * fail as recursive_loop. */
+static void stop_batch(sqs_queue *q, consumer *c)
+{
+    for (int k = 0; k < c->nbatch; k++) {
+        int32_t i = (int32_t)(c->batch[k] >> 32);
+        sqs_msg *x = &q->m[i];
+        if (x->state != MSG_INFLIGHT || x->gen != (uint32_t)c->batch[k]) continue;
+        q->ninflight--;
+        if (q->cfg->type == MDL_Q_FIFO) q->g[x->group].inflight--;
+        if (measuring(q)) q->loops_stopped++;
+        request_done(q, x, MDL_OUT_RECURSIVE_LOOP);
+        x = &q->m[i];
+        if (q->dlq) enqueue(q->dlq, x->bytes, x->obj_bytes, -1, false,
+                            x->group < q->dlq->ng ? x->group : 0);
+        int32_t g = x->group;
+        msg_free(q, i);
+        if (q->cfg->type == MDL_Q_FIFO && q->g[g].inflight == 0 && q->g[g].head >= 0) ring_push(q, g);
+    }
+    api_call(q, 0);
+}
+
+/* The ESM's batch origin: piece k is the k-th message's request. */
+static int32_t esm_member(void *ctx, int32_t ri, int k)
+{
+    mdl_sqs *sqs = ctx;
+    const mdl_req *r = mdl_req_at(sqs->core, ri);
+    const sqs_queue *q = sqs->q[r->origin_arg >> 32];
+    const consumer *c = &q->c[(int)(uint32_t)r->origin_arg];
+    return k < c->nbatch ? handle_req(q, c->batch[k]) : -1;
+}
+
 static void esm_complete(void *ctx, int32_t ri, mdl_outcome o)
 {
     mdl_sqs *sqs = ctx;
@@ -652,7 +716,10 @@ static void esm_complete(void *ctx, int32_t ri, mdl_outcome o)
     sqs_queue *q = sqs->q[r->origin_arg >> 32];
     int ci = (int)(uint32_t)r->origin_arg;
     consumer *c = &q->c[ci];
-    if (o == MDL_OUT_OK) {
+    if (o == MDL_OUT_RECURSIVE_LOOP) {
+        stop_batch(q, c);
+        o = MDL_OUT_OK;   /* the slot polls on at once */
+    } else if (o == MDL_OUT_OK) {
         /* ReportBatchItemFailures: failed items stay and come back after
          * the visibility timeout; the rest are deleted in one batch call. */
         for (int k = 0; k < c->nbatch; k++)
@@ -746,13 +813,47 @@ static void on_delay_over(sqs_queue *q, int32_t i, uint32_t gen)
 }
 
 /* A worker finished its batch: delete it (one DeleteMessage(Batch) call). */
+/* The worker's batch is processed: delete it (one DeleteMessage(Batch)
+ * call) and poll again. */
+static void worker_delete(sqs_queue *q, int ci)
+{
+    consumer *c = &q->c[ci];
+    for (int k = 0; k < c->nbatch; k++) delete_msg(q, c->batch[k]);
+    api_call(q, 0);
+    poll(q, ci);
+}
+
+/* Piece k of worker `arg`'s batch: its k-th message's request. */
+static int32_t worker_piece(void *ctx, uint64_t arg, int k)
+{
+    const sqs_queue *q = ctx;
+    return handle_req(q, q->c[(int)(arg >> 32)].batch[k]);
+}
+
+/* The worker's synchronous calls came back (it was busy meanwhile). */
+static void worker_resume(void *ctx, uint64_t arg, double waited_s)
+{
+    (void)waited_s;
+    sqs_queue *q = ctx;
+    int ci = (int)(arg >> 32);
+    SIM_ASSERT(q->c[ci].gen == (uint32_t)arg && q->c[ci].state == C_BUSY);
+    worker_delete(q, ci);
+}
+
+/* A worker finished its batch: the work its calls emit, per message, then
+ * the delete. */
 static void on_worker_done(sqs_queue *q, int ci, uint32_t gen)
 {
     consumer *c = &q->c[ci];
     if (c->gen != gen) return;
-    for (int k = 0; k < c->nbatch; k++) delete_msg(q, c->batch[k]);
-    api_call(q, 0);
-    poll(q, ci);
+    if (q->cfg->emits) {
+        mdl_emit_src src = { .calls = q->cfg->calls, .ncalls = q->cfg->ncalls,
+                             .mask = c->calls_mask, .npieces = c->nbatch, .lineage = -1,
+                             .piece = worker_piece, .resume = worker_resume, .ctx = q,
+                             .arg = consumer_arg(q, ci) };
+        if (!mdl_emit(q->core, &src)) return;   /* worker_resume deletes */
+    }
+    worker_delete(q, ci);
 }
 
 /* Expire the visible messages at the head of list `head` that are past
@@ -808,7 +909,7 @@ static void q_on_event(sim_engine *e, void *self, const sim_event *ev)
     case EV_Q_RESEND:
         /* The producer's retry of a send that had in fact succeeded. */
         api_call(q, (double)ev->arg);
-        enqueue(q, (double)ev->arg, -1, true, 0);
+        enqueue(q, (double)ev->arg, (double)ev->arg, -1, true, 0);
         break;
     case EV_Q_RETENTION: retention_sweep(q); break;
     default: SIM_ENGINE_ASSERT(e, !"unknown queue event");
@@ -858,7 +959,7 @@ void mdl_sqs_send(mdl_sqs *sqs, int qi, int32_t ri)
             q->send_batch_bytes = 0;
         }
     }
-    enqueue(q, bytes, ri, false, group);
+    enqueue(q, bytes, mdl_req_at(sqs->core, ri)->obj_bytes, ri, false, group);
     if (q->cfg->duplicate_send_probability > 0 &&
         gsl_rng_uniform(q->r_dup) < q->cfg->duplicate_send_probability) {
         if (q->cfg->type == MDL_Q_FIFO) {
@@ -922,7 +1023,7 @@ static sim_status sqs_build(mdl_core *core, void **self, sim_error *err)
     sqs->core = core;
     sqs->lambda = mdl_core_service(core, MDL_SID_LAMBDA);
     SIM_ASSERT(sqs->lambda);   /* built before SQS */
-    sqs->esm_origin = mdl_core_add_origin(core, esm_complete, sqs);
+    sqs->esm_origin = mdl_core_add_batch_origin(core, esm_complete, esm_member, sqs);
     for (int i = 0; i < cfg->nq; i++) {
         sqs->nq = i + 1;
         SIM_TRY(queue_build(sqs, i, err));
@@ -961,7 +1062,7 @@ static void sqs_reset_stats(void *self, double now)
         sqs_queue *q = sqs->q[i];
         q->sent = q->received = q->deleted = q->duplicates = q->to_dlq = q->expired = 0;
         q->empty_receives = q->deduplicated = q->send_throttled = q->order_violations = 0;
-        q->over_limit = q->first_receives = q->waited = 0;
+        q->over_limit = q->first_receives = q->waited = q->loops_stopped = 0;
         q->api_requests = 0;
         q->send_batch_n = 0;
         q->send_batch_bytes = 0;
@@ -1026,6 +1127,7 @@ static json_object *queue_json(const sqs_queue *q, double t_end)
     sim_json_add_int(o, "send_throttled", (int64_t)q->send_throttled);
     sim_json_add_int(o, "order_violations", (int64_t)q->order_violations);
     sim_json_add_int(o, "over_limit_receives", (int64_t)q->over_limit);
+    if (q->loops_stopped) sim_json_add_int(o, "recursive_loops_stopped", (int64_t)q->loops_stopped);
     json_object_object_add(o, "wait_ms", wait_json(q->wait_ms));
     sim_json_add_double(o, "prob_wait", q->first_receives ? (double)q->waited / (double)q->first_receives : 0);
     sim_json_add_double(o, "avg_depth", sim_twavg_mean(&q->depth, t_end));

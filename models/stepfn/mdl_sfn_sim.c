@@ -40,14 +40,18 @@ typedef struct sfn_action {
     int fn;                 /* ACT_FUNCTION: the config function */
 } sfn_action;
 
-/* A state machine of the config, and how its executions are billed. */
+/* A state machine of the config, how its executions are billed, and
+ * their statistics. */
 typedef struct sfn_machine {
+    const mdl_machine_cfg *cfg;
     const mdl_sfn_machine *m;
     mdl_sfn_type workflow;
     double task_latency_s;
     double express_memory_mb;
     sfn_action *act;        /* per Task resource, by the interpreter's resource_index */
     int nact;
+    uint64_t succeeded, failed, transitions, task_invocations;
+    sim_hist *ms;
 } sfn_machine;
 
 typedef struct sfn_run {    /* an execution */
@@ -70,7 +74,7 @@ typedef struct sfn_task {   /* an interpreter request in flight */
 struct mdl_sfn_sim {
     mdl_core *core;
     mdl_lambda *lambda;     /* Tasks invoke its functions */
-    sfn_machine machine[1]; /* the stepfunctions entry's */
+    sfn_machine machine[MDL_MAX_MACHINES];   /* the config's, named and implicit */
     int nmachine;
     uint32_t comp;
     uint8_t origin;         /* of the Tasks' Lambda invocations */
@@ -82,6 +86,9 @@ struct mdl_sfn_sim {
     int32_t ntask, captask, task_free;
     uint64_t started, succeeded, failed, transitions, task_invocations;
     sim_hist *ms;
+    /* made once: the execution input (updated per execution) and the
+     * empty result of a DynamoDB integration */
+    json_object *input, *in_key, *in_bytes, *empty;
 };
 
 /* ---- pools -------------------------------------------------------------------- */
@@ -169,18 +176,23 @@ static void finish_execution(mdl_sfn_sim *f, int32_t run)
     mdl_core *core = f->core;
     mdl_sfn_exec *e = f->run[run].x;
     int32_t ri = f->run[run].req;
-    const sfn_machine *mc = &f->machine[f->run[run].machine];
+    sfn_machine *mc = &f->machine[f->run[run].machine];
     bool ok = mdl_sfn_exec_status(e) == MDL_SFN_SUCCEEDED;
     if (mdl_core_measuring(core)) {
-        uint64_t tr = mdl_sfn_exec_transitions(e);
+        uint64_t tr = mdl_sfn_exec_transitions(e), inv = mdl_sfn_exec_invocations(e);
+        double ms = mdl_sfn_exec_duration(e) * 1e3;
         if (mc->workflow == MDL_SFN_STANDARD)
             mdl_meter_sfn_transitions(core->meter, (double)tr);
         else
-            mdl_meter_sfn_express(core->meter, mdl_sfn_exec_duration(e) * 1e3, mc->express_memory_mb);
+            mdl_meter_sfn_express(core->meter, ms, mc->express_memory_mb);
         f->transitions += tr;
-        f->task_invocations += mdl_sfn_exec_invocations(e);
+        f->task_invocations += inv;
         if (ok) f->succeeded++; else f->failed++;
-        sim_hist_add(f->ms, mdl_sfn_exec_duration(e) * 1e3);
+        sim_hist_add(f->ms, ms);
+        mc->transitions += tr;
+        mc->task_invocations += inv;
+        if (ok) mc->succeeded++; else mc->failed++;
+        sim_hist_add(mc->ms, ms);
     }
     mdl_sfn_exec_destroy(e);
     run_free(f, run);
@@ -194,7 +206,8 @@ static void invoke_task(mdl_sfn_sim *f, int32_t run, const mdl_sfn_request *q,
     mdl_core *core = f->core;
     int32_t ti = task_new(f, run, q->id);
     f->task[ti].result = core->cfg->fn[a->fn].result;
-    int32_t ri = mdl_req_alloc(core);
+    /* A child of the execution's request: its flow, object and chain. */
+    int32_t ri = mdl_req_child(core, f->run[run].req);
     mdl_req *c = mdl_req_at(core, ri);
     c->origin = f->origin;
     c->origin_arg = (uint64_t)ti;
@@ -227,8 +240,8 @@ static void drive(mdl_sfn_sim *f, int32_t run)
         }
         mdl_call_op op = a->kind == ACT_DDB_READ ? MDL_CALL_DDB_READ : MDL_CALL_DDB_WRITE;
         double ms = sim_dist_sample(&core->cfg->svc_latency[op], f->r_svc);
-        mdl_call call = { op, 0, 1 };
-        if (at >= core->t_measure) mdl_calls_meter(core, &call, 1, 0);
+        mdl_call call = { .op = op, .item_kb = 1, .target = -1, .probability = 1 };
+        if (at >= core->t_measure) mdl_calls_meter(core, &call, 1, 0, 0, 1);
         int32_t ti = task_new(f, run, q.id);
         sim_engine_at(core->e, at + ms / 1e3, EV_SFN_SERVICE, f->comp, (uint64_t)ti);
     }
@@ -236,17 +249,27 @@ static void drive(mdl_sfn_sim *f, int32_t run)
         finish_execution(f, run);
 }
 
-/* The execution input: where the uploaded photo is, as an S3 event
- * handler would pass it. */
-static json_object *execution_input(const mdl_sfn_sim *f, double bytes)
+/* The execution input: where the uploaded photo is and its size, as an S3
+ * event handler would pass it: {"bucket": "gallery", "key":
+ * "photos/NNNNNNNN.jpg", "bytes": B}.  One document, updated in place for
+ * each execution (the interpreter copies its input). */
+static json_object *execution_input(mdl_sfn_sim *f, double bytes)
 {
-    json_object *in = json_object_new_object();
-    char key[64];
-    snprintf(key, sizeof key, "photos/%08llu.jpg", (unsigned long long)(f->started + 1));
-    sim_json_add_string(in, "bucket", "gallery");
-    sim_json_add_string(in, "key", key);
-    sim_json_add_double(in, "bytes", bytes);
-    return in;
+    char key[40] = "photos/";
+    uint64_t n = f->started + 1;
+    char digits[24];
+    int nd = 0;
+    do {
+        digits[nd++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    int len = 7;
+    for (int k = nd; k < 8; k++) key[len++] = '0';    /* at least 8 digits, as %08llu */
+    while (nd) key[len++] = digits[--nd];
+    memcpy(key + len, ".jpg", 5);
+    json_object_set_string(f->in_key, key);
+    json_object_set_double(f->in_bytes, bytes);
+    return f->input;
 }
 
 void mdl_sfn_sim_start(mdl_sfn_sim *f, int machine, int32_t ri)
@@ -263,11 +286,10 @@ void mdl_sfn_sim_start(mdl_sfn_sim *f, int machine, int32_t ri)
     opt.replication = sim_engine_replication(core->e);
     opt.express_memory_mb = mc->express_memory_mb;
     opt.pool = f->pool;
-    json_object *in = execution_input(f, mdl_req_at(core, ri)->bytes);
+    json_object *in = execution_input(f, mdl_req_at(core, ri)->obj_bytes);
     mdl_sfn_exec *e = NULL;
     sim_error err;
     sim_status st = mdl_sfn_exec_create(mc->m, in, &opt, &e, &err);
-    json_object_put(in);
     f->started++;
     if (st != SIM_OK) {
         mdl_req_finish(core, ri, MDL_OUT_SFN_FAILED);
@@ -322,12 +344,7 @@ static void sfn_on_event(sim_engine *e, void *self, const sim_event *ev)
     double now = sim_engine_now(e);
     switch (ev->type) {
     case EV_SFN_WAKE: mdl_sfn_exec_resume_wait(x, id, now); break;
-    case EV_SFN_SERVICE: {
-        json_object *empty = json_object_new_object();
-        mdl_sfn_exec_resume_result(x, id, now, empty);
-        json_object_put(empty);
-        break;
-    }
+    case EV_SFN_SERVICE: mdl_sfn_exec_resume_result(x, id, now, f->empty); break;
     case EV_SFN_DEADLINE: mdl_sfn_exec_time_out(x, now); break;
     default: SIM_ENGINE_ASSERT(e, !"unknown Step Functions event");
     }
@@ -339,7 +356,7 @@ static const sim_component_ops k_sfn_ops = { "stepfunctions", sfn_on_event };
 static sim_status sfn_build(mdl_core *core, void **self, sim_error *err)
 {
     (void)err;
-    const mdl_entry_cfg *en = &core->cfg->entry;
+    const mdl_config *cfg = core->cfg;
     mdl_sfn_sim *f = sim_xcalloc(1, sizeof *f);
     *self = f;
     f->core = core;
@@ -351,11 +368,21 @@ static sim_status sfn_build(mdl_core *core, void **self, sim_error *err)
     f->r_svc = sim_engine_rng(core->e, "stepfunctions/service");
     f->ms = sim_hist_create(1e-3);
     f->pool = mdl_sfn_pool_create();
-    if (en->type == MDL_ENTRY_STEPFUNCTIONS && en->machine) {
-        f->machine[0] = (sfn_machine){ en->machine, en->workflow, en->task_latency_s,
-                                       en->express_memory_mb, NULL, 0 };
-        f->nmachine = 1;
-        resolve_actions(core->cfg, &f->machine[0]);
+    f->input = json_object_new_object();
+    f->in_key = json_object_new_string("");
+    f->in_bytes = sim_json_double(0);
+    sim_json_add_string(f->input, "bucket", "gallery");
+    json_object_object_add(f->input, "key", f->in_key);
+    json_object_object_add(f->input, "bytes", f->in_bytes);
+    f->empty = json_object_new_object();
+    for (int i = 0; i < cfg->nmachine; i++) {
+        const mdl_machine_cfg *m = &cfg->machine[i];
+        f->machine[i] = (sfn_machine){ .cfg = m, .m = m->machine, .workflow = m->workflow,
+                                       .task_latency_s = m->task_latency_s,
+                                       .express_memory_mb = m->express_memory_mb,
+                                       .ms = sim_hist_create(1e-3) };
+        f->nmachine = i + 1;
+        resolve_actions(cfg, &f->machine[i]);
     }
     return SIM_OK;
 }
@@ -366,28 +393,58 @@ static void sfn_reset_stats(void *self, double now)
     mdl_sfn_sim *f = self;
     f->succeeded = f->failed = f->transitions = f->task_invocations = 0;
     sim_hist_clear(f->ms);
+    for (int i = 0; i < f->nmachine; i++) {
+        sfn_machine *mc = &f->machine[i];
+        mc->succeeded = mc->failed = mc->transitions = mc->task_invocations = 0;
+        sim_hist_clear(mc->ms);
+    }
 }
 
+/* The figures of executions (all machines, or one). */
+static void exec_json(json_object *o, uint64_t succeeded, uint64_t failed, uint64_t transitions,
+                      uint64_t task_invocations, const sim_hist *ms)
+{
+    uint64_t done = succeeded + failed;
+    sim_json_add_int(o, "executions", (int64_t)done);
+    sim_json_add_int(o, "succeeded", (int64_t)succeeded);
+    sim_json_add_int(o, "failed", (int64_t)failed);
+    sim_json_add_int(o, "transitions", (int64_t)transitions);
+    sim_json_add_double(o, "transitions_per_execution", done ? (double)transitions / (double)done : 0);
+    sim_json_add_int(o, "task_invocations", (int64_t)task_invocations);
+    json_object *d = json_object_new_object();
+    bool any = sim_hist_count(ms) > 0;
+    sim_json_add_double(d, "p50", any ? sim_hist_quantile(ms, 0.5) : 0);
+    sim_json_add_double(d, "p99", any ? sim_hist_quantile(ms, 0.99) : 0);
+    sim_json_add_double(d, "mean", any ? sim_hist_mean(ms) : 0);
+    json_object_object_add(o, "duration_ms", d);
+}
+
+static const char *workflow_name(mdl_sfn_type t)
+{
+    return t == MDL_SFN_EXPRESS ? "express" : "standard";
+}
+
+/* `stepfunctions`: every execution; with named machines (or several), also
+ * `machines.<name>` each. */
 static void sfn_results(const void *self, json_object *root, double t_end)
 {
     (void)t_end;
     const mdl_sfn_sim *f = self;
     if (!f->nmachine) return;
     json_object *o = json_object_new_object();
-    uint64_t done = f->succeeded + f->failed;
-    sim_json_add_string(o, "workflow", f->machine[0].workflow == MDL_SFN_EXPRESS ? "express" : "standard");
-    sim_json_add_int(o, "executions", (int64_t)done);
-    sim_json_add_int(o, "succeeded", (int64_t)f->succeeded);
-    sim_json_add_int(o, "failed", (int64_t)f->failed);
-    sim_json_add_int(o, "transitions", (int64_t)f->transitions);
-    sim_json_add_double(o, "transitions_per_execution", done ? (double)f->transitions / (double)done : 0);
-    sim_json_add_int(o, "task_invocations", (int64_t)f->task_invocations);
-    json_object *d = json_object_new_object();
-    bool any = sim_hist_count(f->ms) > 0;
-    sim_json_add_double(d, "p50", any ? sim_hist_quantile(f->ms, 0.5) : 0);
-    sim_json_add_double(d, "p99", any ? sim_hist_quantile(f->ms, 0.99) : 0);
-    sim_json_add_double(d, "mean", any ? sim_hist_mean(f->ms) : 0);
-    json_object_object_add(o, "duration_ms", d);
+    sim_json_add_string(o, "workflow", workflow_name(f->machine[0].workflow));
+    exec_json(o, f->succeeded, f->failed, f->transitions, f->task_invocations, f->ms);
+    if (f->nmachine > 1 || !f->machine[0].cfg->implicit) {
+        json_object *ms = json_object_new_object();
+        for (int i = 0; i < f->nmachine; i++) {
+            const sfn_machine *mc = &f->machine[i];
+            json_object *mo = json_object_new_object();
+            sim_json_add_string(mo, "workflow", workflow_name(mc->workflow));
+            exec_json(mo, mc->succeeded, mc->failed, mc->transitions, mc->task_invocations, mc->ms);
+            json_object_object_add(ms, mc->cfg->name, mo);
+        }
+        json_object_object_add(o, "machines", ms);
+    }
     json_object_object_add(root, "stepfunctions", o);
 }
 
@@ -398,11 +455,15 @@ static void sfn_destroy(void *self)
     for (int32_t i = 0; i < f->nrun; i++)
         if (f->run[i].x) mdl_sfn_exec_destroy(f->run[i].x);
     mdl_sfn_pool_destroy(f->pool);
-    for (int k = 0; k < f->nmachine; k++)
+    for (int k = 0; k < f->nmachine; k++) {
         free(f->machine[k].act);
+        sim_hist_destroy(f->machine[k].ms);
+    }
     free(f->run);
     free(f->task);
     sim_hist_destroy(f->ms);
+    json_object_put(f->input);
+    json_object_put(f->empty);
     free(f);
 }
 

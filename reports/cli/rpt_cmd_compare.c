@@ -56,6 +56,7 @@ static void compare_text(FILE *fp, design *d, const rpt_design *rd, int n)
         { "latency p50 (ms)", "requests.latency_ms.p50", 1 },
         { "latency p95 (ms)", "requests.latency_ms.p95", 1 },
         { "latency p99 (ms)", "requests.latency_ms.p99", 1 },
+        { "flow p95 (ms)", "requests.flow_ms.p95", 1 },
         { "requests", "requests.arrivals", 0 },
         { "completed", "requests.completed", 0 },
         { "failed", "requests.failed", 0 },
@@ -260,7 +261,7 @@ static int compare_main(const compare_args *a, design *d, int *n)
         return sim_cli_fail(&err);
     int rc = build_designs(a, d, n, &err);
     for (int i = 0; i < *n && rc == 0 && a->trace; i++)
-        mdl_config_use_trace(&d[i].cfg, a->trace);
+        if (mdl_config_use_trace(&d[i].cfg, a->trace, &err) != SIM_OK) rc = sim_cli_fail(&err);
     rpt_progress *bar = rc == 0 ? rpt_progress_create("compare", *n) : NULL;
     for (int i = 0; i < *n && rc == 0; i++) {
         uint64_t sd = has_seed ? (uint64_t)seed : (d[i].cfg.seed ? d[i].cfg.seed : 1);

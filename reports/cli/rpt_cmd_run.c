@@ -36,6 +36,19 @@ static const char k_run_usage[] =
     "               else ./data)\n";
 
 
+/* With several entries, a line each: responses and flows. */
+static void print_entries(FILE *fp, json_object *r)
+{
+    json_object *es = json_object_object_get(r, "entries");
+    if (!es || json_object_object_length(es) < 2) return;
+    json_object_object_foreach(es, name, e) {
+        fprintf(fp, "  entry %-12s %9.0f arrivals %8.0f failed  p95 %9.1f ms  flows: %8.0f failed, "
+                    "p95 %9.1f ms\n", name, rpt_cli_jget(e, "arrivals"), rpt_cli_jget(e, "failed"),
+                rpt_cli_jget(e, "latency_ms.p95"), rpt_cli_jget(e, "flows.failed"),
+                rpt_cli_jget(e, "flow_ms.p95"));
+    }
+}
+
 /* The month first (its bill as `lambdasim cost` prints it), then the
  * simulated span, the requests and the functions. */
 static void print_run_text(FILE *fp, const char *label, json_object *r, const mdl_ts_row *ts,
@@ -73,6 +86,7 @@ static void print_run_text(FILE *fp, const char *label, json_object *r, const md
     fprintf(fp, "latency (client, ms): p50 %.1f  p95 %.1f  p99 %.1f  mean %.1f\n",
             rpt_cli_jget(r, "requests.latency_ms.p50"), rpt_cli_jget(r, "requests.latency_ms.p95"),
             rpt_cli_jget(r, "requests.latency_ms.p99"), rpt_cli_jget(r, "requests.latency_ms.mean"));
+    print_entries(fp, r);
     fprintf(fp, "%-16s %12s %10s %8s %9s %9s %8s %8s\n", "function", "invocations", "cold",
             "cold%", "throttle%", "avg inst", "running", "idle");
     json_object *fns = json_object_object_get(r, "functions");
@@ -207,7 +221,10 @@ static int run_main(const run_args *a)
     mdl_config_opts opts = { .data_dir = a->data, .set = a->sets, .nset = a->nset };
     if (mdl_config_load(&cfg, a->config, &opts, &err) != SIM_OK) return sim_cli_fail(&err);
     print_profiles(&cfg);
-    if (a->trace) mdl_config_use_trace(&cfg, a->trace);
+    if (a->trace && mdl_config_use_trace(&cfg, a->trace, &err) != SIM_OK) {
+        mdl_config_fini(&cfg);
+        return sim_cli_fail(&err);
+    }
     uint64_t seed = cfg.seed ? cfg.seed : 1;
     int64_t x = 0;
     sim_atomic log;

@@ -45,27 +45,32 @@ static double class_mp(const mdl_function_cfg *f, double bytes)
     return f->kernel_mp > 0 ? f->kernel_mp : bytes / f->kernel_bytes_per_mp;
 }
 
-/* The mix's ops that the entry routes to the function (as mdl_scenario.c
- * routes them: a route for the op, else the entry's target, else the first
- * function); none when the workload is not the built-in mix. */
+/* The mix's ops that the entries route to the function (as the entries
+ * route them: a route for the op, else the entry's target, else the first
+ * function); none when no workload is the built-in mix. */
 static void mix_classes(rpt_size_fn *s)
 {
     const mdl_config *c = &s->cfg;
-    int def = c->entry.target[0] ? mdl_config_find_function(c, c->entry.target) : 0;
     size_t u = 0;
-    for (int i = 0; i < c->workload.nmix && s->n_cls < MAX_CLASSES; i++) {
-        int fn = def;
-        for (int r = 0; r < c->entry.nroutes; r++)
-            if (strcmp(c->entry.route_op[r], c->workload.mix_op[i]) == 0)
-                fn = mdl_config_find_function(c, c->entry.route_fn[r]);
-        if (fn != s->fi) continue;
-        s->w[s->n_cls] = c->workload.mix_w[i];
-        s->bytes[s->n_cls] = c->workload.mix_bytes[i];
-        s->n_cls++;
-        if (u < sizeof s->inputs)
-            u += (size_t)snprintf(s->inputs + u, sizeof s->inputs - u, "%s%s (weight %.3g, %.6g bytes)",
-                                  u ? ", " : "the mix's ", c->workload.mix_op[i], c->workload.mix_w[i],
-                                  c->workload.mix_bytes[i]);
+    for (int e = 0; e < c->nentry; e++) {
+        const mdl_entry_cfg *en = &c->entry[e];
+        const mdl_workload_cfg *w = &en->workload;
+        if (en->type > MDL_ENTRY_APIGW_REST) continue;   /* not a function entry */
+        int def = en->target[0] ? mdl_config_find_function(c, en->target) : 0;
+        for (int i = 0; i < w->nmix && s->n_cls < MAX_CLASSES; i++) {
+            int fn = def;
+            for (int r = 0; r < en->nroutes; r++)
+                if (strcmp(en->route_op[r], w->mix_op[i]) == 0)
+                    fn = mdl_config_find_function(c, en->route_fn[r]);
+            if (fn != s->fi) continue;
+            /* several entries: weights by their arrival rates */
+            s->w[s->n_cls] = w->mix_w[i] * (c->nentry > 1 ? w->rate_per_s : 1.0);
+            s->bytes[s->n_cls] = w->mix_bytes[i];
+            s->n_cls++;
+            if (u < sizeof s->inputs)
+                u += (size_t)snprintf(s->inputs + u, sizeof s->inputs - u, "%s%s (weight %.3g, %.6g bytes)",
+                                      u ? ", " : "the mix's ", w->mix_op[i], w->mix_w[i], w->mix_bytes[i]);
+        }
     }
 }
 
@@ -77,7 +82,8 @@ static void find_classes(rpt_size_fn *s, double megapixels, double bytes)
     s->n_cls = 0;
     if (isnan(megapixels) && isnan(bytes)) mix_classes(s);
     if (s->n_cls == 0) {
-        double b = !isnan(bytes) ? bytes : c->workload.has_bytes ? sim_dist_mean(&c->workload.bytes) : 0;
+        const mdl_workload_cfg *w0 = &c->entry[0].workload;
+        double b = !isnan(bytes) ? bytes : w0->has_bytes ? sim_dist_mean(&w0->bytes) : 0;
         s->w[0] = 1;
         s->bytes[0] = b;
         s->n_cls = 1;
@@ -87,7 +93,7 @@ static void find_classes(rpt_size_fn *s, double megapixels, double bytes)
             snprintf(s->inputs, sizeof s->inputs, "one input of %g bytes (--bytes)", bytes);
         else
             snprintf(s->inputs, sizeof s->inputs, "%s payload of %g bytes",
-                     c->workload.kind == MDL_WL_ARRIVALS ? "the workload's" : "(trace or generator: "
+                     w0->kind == MDL_WL_ARRIVALS ? "the workload's" : "(trace or generator: "
                      "payloads not read; give --bytes or --megapixels) the default", b);
     }
     double sw = 0;

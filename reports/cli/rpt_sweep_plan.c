@@ -160,7 +160,11 @@ static sim_status build_scenario(rpt_sweep_plan *p, int sc, sim_error *err)
  * short), never a result; a trace or generator counts as one per second. */
 static double task_cost(const mdl_config *c)
 {
-    double rate = c->workload.kind == MDL_WL_ARRIVALS ? c->workload.rate_per_s : 1.0;
+    double rate = 0;
+    for (int i = 0; i < c->nentry; i++) {
+        const mdl_workload_cfg *w = &c->entry[i].workload;
+        rate += w->kind == MDL_WL_ARRIVALS ? w->rate_per_s : 1.0;
+    }
     return c->duration_s * rate;
 }
 

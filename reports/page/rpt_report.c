@@ -131,6 +131,33 @@ void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n, const mdl_ca
     }
 }
 
+void rpt_timeseries_entries_write_csv(FILE *fp, const rpt_design *d, int n)
+{
+    fputs("design,entry,t_s,arrivals,completed,failed,in_flight,flows_completed,flows_failed,"
+          "flows_in_flight\n", fp);
+    for (int i = 0; i < n; i++) {
+        /* The entries' names, in the order of the rows' entries. */
+        const char *names[MDL_MAX_ENTRIES];
+        int nn = 0;
+        json_object *es = sim_json_at(d[i].results, "entries");
+        if (es && json_object_is_type(es, json_type_object)) {
+            json_object_object_foreach(es, name, v) {
+                (void)v;
+                if (nn < MDL_MAX_ENTRIES) names[nn++] = name;
+            }
+        }
+        for (int e = 0; e < nn; e++)
+            for (size_t k = 0; k < d[i].nts; k++) {
+                const mdl_ts_row *r = &d[i].ts[k];
+                if (e >= r->nentry) continue;
+                const mdl_ts_entry *te = &r->entry[e];
+                fprintf(fp, "%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", d[i].name,
+                        names[e], r->t_s, te->arrivals, te->completed, te->failed, te->in_flight,
+                        te->flows_completed, te->flows_failed, te->flows_in_flight);
+            }
+    }
+}
+
 /* ---- tables ------------------------------------------------------------ */
 
 static row *table_add(table *t, const char *label, int dec)
@@ -266,6 +293,23 @@ static const row_spec k_function_rows[] = {
         { "duration p50 (ms)", "duration_ms.p50", 1 },
         { "duration p99 (ms)", "duration_ms.p99", 1 },
         { "billed GB-s", "billed_gb_s", 2 },
+};
+
+/* Each entry's responses and its flows (README "Entries and flows"). */
+static const row_spec k_entry_rows[] = {
+    { "arrivals", "arrivals", 0 },
+    { "completed", "completed", 0 },
+    { "failed", "failed", 0 },
+    { "in flight", "in_flight", 0 },
+    { "latency p50 (ms)", "latency_ms.p50", 1 },
+    { "latency p95 (ms)", "latency_ms.p95", 1 },
+    { "latency p99 (ms)", "latency_ms.p99", 1 },
+    { "flows completed", "flows.completed", 0 },
+    { "flows failed", "flows.failed", 0 },
+    { "flows in flight", "flows.in_flight", 0 },
+    { "flow p50 (ms)", "flow_ms.p50", 1 },
+    { "flow p95 (ms)", "flow_ms.p95", 1 },
+    { "flow p99 (ms)", "flow_ms.p99", 1 },
 };
 
 static const row_spec k_queue_rows[] = {
@@ -720,6 +764,10 @@ static sim_status write_page(const char *dir, const rpt_report_opts *o, const rp
     rpt_page_add_heading(pg, "Charts");
     for (int c = 0; c < charts->n; c++)
         rpt_page_add_chart(pg, charts->refs[c].name, charts->refs[c].title, charts->refs[c].caption);
+    if (any_section(d, n, "entries")) {
+        rpt_page_add_heading(pg, "Entries and flows");
+        section_tables(pg, "entries", "entries", k_entry_rows, NROWS(k_entry_rows), d, n);
+    }
     rpt_page_add_heading(pg, "Functions");
     section_tables(pg, "functions", "functions", k_function_rows, NROWS(k_function_rows), d, n);
     if (any_section(d, n, "queues")) {
@@ -780,6 +828,12 @@ static sim_status write_timeseries(const char *dir, const char *data_dir, const 
     if (st == SIM_OK) st = sim_atomic_open(&a, path, err);
     if (st == SIM_OK) {
         rpt_timeseries_write_csv(a.fp, d, n, list);
+        st = sim_atomic_commit(&a, err);
+    }
+    snprintf(path, sizeof path, "%s/timeseries_entries.csv", dir);
+    if (st == SIM_OK) st = sim_atomic_open(&a, path, err);
+    if (st == SIM_OK) {
+        rpt_timeseries_entries_write_csv(a.fp, d, n);
         st = sim_atomic_commit(&a, err);
     }
     mdl_catalog_destroy(list);

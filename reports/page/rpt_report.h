@@ -6,6 +6,8 @@
  *   summary.json    every figure, the effective config and the seed
  *   timeseries.csv  per design and interval: arrivals, instances, running,
  *                   queue depth, throttles, billed usage and cost accrued
+ *   timeseries_entries.csv  per design, entry and interval: arrivals,
+ *                   responses, flows finished and in flight
  *   charts/NAME.svg    latency CDF, latency bars, cost by service (when the
  *                   results carry a "cost" section), time series
  *   report.html     self-contained: inline SVG, tables, no external asset
@@ -65,6 +67,8 @@ sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts,
  * `list` is only read when some design is unpriced, and must then hold
  * both rates (a contract). */
 void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n, const mdl_catalog *list);
+/* The per-entry time series CSV (entries named from each design's results). */
+void rpt_timeseries_entries_write_csv(FILE *fp, const rpt_design *d, int n);
 
 
 /* ---- progress bar ------------------------------------------------------- */
