@@ -11,6 +11,7 @@ typedef struct component {
 } component;
 
 typedef struct stream {
+    uint64_t id;                /* sim_stream_id(name): the seed's input and the hash */
     char *name;
     gsl_rng *r;
 } stream;
@@ -25,6 +26,8 @@ struct sim_engine {
     uint32_t ncomp, capcomp;
     stream *streams;
     size_t nstreams, capstreams;
+    uint32_t *slots;            /* open addressing on the stream id: index+1, 0 = empty */
+    size_t nslots;              /* a power of two, at least twice nstreams */
     sim_stats *stats;
 };
 
@@ -47,6 +50,7 @@ void sim_engine_destroy(sim_engine *e)
         free(e->streams[i].name);
     }
     free(e->streams);
+    free(e->slots);
     free(e->comp);
     sim_stats_destroy(e->stats);
     free(e);
@@ -106,19 +110,50 @@ uint64_t sim_engine_run(sim_engine *e, double t_end)
     return e->events - n0;
 }
 
+/* The slot of stream id `id` named `name`: its own, or the empty slot where
+ * it goes.  Linear probing from the id's low bits (FNV-1a then mixed, so
+ * names differing only at the end still spread). */
+static size_t stream_slot(const sim_engine *e, uint64_t id, const char *name)
+{
+    size_t mask = e->nslots - 1;
+    for (size_t k = (size_t)sim_mix64(id) & mask;; k = (k + 1) & mask) {
+        uint32_t v = e->slots[k];
+        if (!v) return k;
+        const stream *s = &e->streams[v - 1];
+        if (s->id == id && strcmp(s->name, name) == 0) return k;
+    }
+}
+
+static void streams_rehash(sim_engine *e)
+{
+    e->nslots = e->nslots ? 2 * e->nslots : 16;
+    free(e->slots);
+    e->slots = sim_xcalloc(e->nslots, sizeof *e->slots);
+    for (size_t i = 0; i < e->nstreams; i++) {
+        size_t mask = e->nslots - 1, k = (size_t)sim_mix64(e->streams[i].id) & mask;
+        while (e->slots[k]) k = (k + 1) & mask;
+        e->slots[k] = (uint32_t)i + 1;
+    }
+}
+
 gsl_rng *sim_engine_rng(sim_engine *e, const char *name)
 {
-    /* Linear search: models look streams up once at build time and keep
-     * the pointer, so this is never on a hot path. */
-    for (size_t i = 0; i < e->nstreams; i++)
-        if (strcmp(e->streams[i].name, name) == 0)
-            return e->streams[i].r;
+    /* The name is hashed once: its FNV-1a id both seeds the stream
+     * (sim_rng.h's rule) and finds it in the table, so a look-up or a new
+     * stream is O(1) however many streams exist (one per trace function). */
+    uint64_t id = sim_stream_id(name);
+    if (2 * (e->nstreams + 1) > e->nslots) streams_rehash(e);
+    size_t k = stream_slot(e, id, name);
+    if (e->slots[k]) return e->streams[e->slots[k] - 1].r;
     if (e->nstreams == e->capstreams) {
         e->capstreams = e->capstreams ? 2 * e->capstreams : 8;
         e->streams = sim_xrealloc(e->streams, e->capstreams * sizeof *e->streams);
     }
+    SIM_ASSERT(e->nstreams < UINT32_MAX);
     stream *s = &e->streams[e->nstreams++];
+    s->id = id;
     s->name = sim_xstrdup(name);
-    s->r = sim_rng_create(e->seed, e->replication, name);
+    s->r = sim_rng_create_id(e->seed, e->replication, id);
+    e->slots[k] = (uint32_t)e->nstreams;
     return s->r;
 }

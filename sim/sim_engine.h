@@ -60,7 +60,9 @@ uint64_t sim_engine_events(const sim_engine *e);
 size_t sim_engine_pending(const sim_engine *e);
 
 /* The named RNG stream, created on first use from (seed, replication,
- * name).  Owned by the engine. */
+ * name).  Owned by the engine.  Cost: one hash of the name and an O(1)
+ * table probe (creation allocates the stream); meant for build time and
+ * for a component's first use of a stream, not for every event. */
 gsl_rng *sim_engine_rng(sim_engine *e, const char *name);
 
 /* The statistics registry, owned by the engine. */
