@@ -17,7 +17,7 @@ int32_t mdl__env_alloc(fn_rt *f, double now, bool provisioned)
 {
     if (f->free_head < 0) {
         if (f->nin == f->capin) {
-            f->capin = f->capin ? 2 * f->capin : 64;
+            f->capin = f->capin ? 2 * f->capin : 4;
             f->in = sim_xrealloc(f->in, (size_t)f->capin * sizeof *f->in);
         }
         f->in[f->nin].next = -1;
@@ -100,7 +100,7 @@ void mdl__env_go_idle(fn_rt *f, int32_t i)
     list_append(f, &f->idle_head, &f->idle_tail, i);
     if (f->cfg->keep_alive_jitter_s > 0) {
         double j = f->cfg->keep_alive_jitter_s;
-        double ka = f->cfg->keep_alive_s + (2 * gsl_rng_uniform(f->r_keep) - 1) * j;
+        double ka = f->cfg->keep_alive_s + (2 * gsl_rng_uniform(mdl__fn_rng(f, FN_RNG_KEEP)) - 1) * j;
         sim_engine_after(e, ka, EV_EXPIRE_ONE, f->comp, ((uint64_t)(uint32_t)i << 32) | x->gen);
     } else {
         sweep_arm(f);
@@ -123,7 +123,7 @@ static int32_t pick_idle(fn_rt *f)
     case MDL_REUSE_RANDOM: {
         int32_t n = 0;
         for (int32_t k = f->idle_head; k >= 0; k = f->in[k].next) n++;
-        unsigned long pick = gsl_rng_uniform_int(f->r_reuse, (unsigned long)n);
+        unsigned long pick = gsl_rng_uniform_int(mdl__fn_rng(f, FN_RNG_REUSE), (unsigned long)n);
         int32_t i = f->idle_head;
         while (pick--) i = f->in[i].next;
         return i;
