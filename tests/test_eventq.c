@@ -63,6 +63,28 @@ static void property_test(uint64_t seed, int steps, int tie_levels)
                     break;
                 }
             }
+        } else if (u < 0.72) {
+            /* Peek: the minimum, left in place (also right after a pop,
+             * whose root the queue removes lazily). */
+            sim_event ev;
+            int m = ref_min(ref, nref);
+            bool got = sim_eventq_peek(q, &ev);
+            if (!got || m < 0 || ev.seq != ref[m].seq || ev.t != ref[m].t)
+                mismatches++;
+        } else if (u < 0.80) {
+            /* Pop only if due by a horizon: the minimum if it is, else nothing. */
+            sim_event ev;
+            int m = ref_min(ref, nref);
+            double horizon = now + (double)gsl_rng_uniform_int(r, (unsigned long)tie_levels);
+            bool due = m >= 0 && ref[m].t <= horizon;
+            bool got = sim_eventq_pop_until(q, horizon, &ev);
+            if (got != due || (got && (ev.seq != ref[m].seq || ev.t != ref[m].t)))
+                mismatches++;
+            if (got) {
+                now = ref[m].t;
+                ref[m].live = 0;
+                live--;
+            }
         } else {
             sim_event ev;
             int m = ref_min(ref, nref);
