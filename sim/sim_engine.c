@@ -2,6 +2,7 @@
 #include "sim/sim_engine.h"
 #include "sim/sim_rng.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +18,7 @@ typedef struct stream {
 } stream;
 
 struct sim_engine {
-    double now;
+    sim_engine_clock clock;     /* first: sim_engine_now reads it inline */
     uint64_t seed, replication;
     sim_eventq *q;
     uint64_t events;
@@ -30,6 +31,8 @@ struct sim_engine {
     size_t nslots;              /* a power of two, at least twice nstreams */
     sim_stats *stats;
 };
+
+_Static_assert(offsetof(struct sim_engine, clock) == 0, "sim_engine_now reads the first member");
 
 sim_engine *sim_engine_create(uint64_t seed, uint64_t replication)
 {
@@ -67,7 +70,6 @@ uint32_t sim_engine_add_component(sim_engine *e, const sim_component_ops *ops, v
     return e->ncomp++;
 }
 
-double sim_engine_now(const sim_engine *e) { return e->now; }
 uint64_t sim_engine_seed(const sim_engine *e) { return e->seed; }
 uint64_t sim_engine_replication(const sim_engine *e) { return e->replication; }
 uint64_t sim_engine_events(const sim_engine *e) { return e->events; }
@@ -77,16 +79,16 @@ sim_stats *sim_engine_stats(sim_engine *e) { return e->stats; }
 sim_handle sim_engine_at(sim_engine *e, double t, uint32_t type, uint32_t target,
                          uint64_t arg)
 {
-    SIM_ASSERT_AT(e->now, t >= e->now);
-    SIM_ASSERT_AT(e->now, target < e->ncomp);
+    SIM_ASSERT_AT(e->clock.now, t >= e->clock.now);
+    SIM_ASSERT_AT(e->clock.now, target < e->ncomp);
     return sim_eventq_push(e->q, t, type, target, arg);
 }
 
 sim_handle sim_engine_after(sim_engine *e, double delay, uint32_t type,
                             uint32_t target, uint64_t arg)
 {
-    SIM_ASSERT_AT(e->now, delay >= 0);
-    return sim_engine_at(e, e->now + delay, type, target, arg);
+    SIM_ASSERT_AT(e->clock.now, delay >= 0);
+    return sim_engine_at(e, e->clock.now + delay, type, target, arg);
 }
 
 void sim_engine_cancel(sim_engine *e, sim_handle h) { sim_eventq_cancel(e->q, h); }
@@ -98,15 +100,14 @@ uint64_t sim_engine_run(sim_engine *e, double t_end)
     uint64_t n0 = e->events;
     sim_event ev;
     e->stop = false;
-    while (!e->stop && sim_eventq_peek(e->q, &ev) && ev.t <= t_end) {
-        sim_eventq_pop(e->q, &ev);
-        e->now = ev.t;
+    while (!e->stop && sim_eventq_pop_until(e->q, t_end, &ev)) {
+        e->clock.now = ev.t;
         e->events++;
         const component *c = &e->comp[ev.target];
         c->ops->on_event(e, c->self, &ev);
     }
-    if (!e->stop && t_end > e->now)
-        e->now = t_end;
+    if (!e->stop && t_end > e->clock.now)
+        e->clock.now = t_end;
     return e->events - n0;
 }
 

@@ -38,7 +38,16 @@ void sim_engine_destroy(sim_engine *e);
  * engine does not own `self`. */
 uint32_t sim_engine_add_component(sim_engine *e, const sim_component_ops *ops, void *self);
 
-double sim_engine_now(const sim_engine *e);
+/* The clock, read inline (handlers ask for it several times per event):
+ * the engine's first member (sim_engine.c asserts it), otherwise opaque. */
+typedef struct sim_engine_clock {
+    double now;
+} sim_engine_clock;
+
+static inline double sim_engine_now(const sim_engine *e)
+{
+    return ((const sim_engine_clock *)(const void *)e)->now;
+}
 uint64_t sim_engine_seed(const sim_engine *e);
 uint64_t sim_engine_replication(const sim_engine *e);
 

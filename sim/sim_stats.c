@@ -60,15 +60,6 @@ void sim_twavg_init(sim_twavg *a, double t0, double level)
     a->max = level;
 }
 
-void sim_twavg_set(sim_twavg *a, double t, double level)
-{
-    SIM_ASSERT_AT(t, t >= a->t_last);
-    a->area += a->level * (t - a->t_last);
-    a->t_last = t;
-    a->level = level;
-    if (level > a->max) a->max = level;
-}
-
 void sim_twavg_add(sim_twavg *a, double t, double delta)
 {
     sim_twavg_set(a, t, a->level + delta);

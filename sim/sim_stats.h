@@ -60,8 +60,16 @@ typedef struct sim_twavg {
 } sim_twavg;
 
 void sim_twavg_init(sim_twavg *a, double t0, double level);
-/* The level becomes `level` at time t (t >= last change). */
-void sim_twavg_set(sim_twavg *a, double t, double level);
+/* The level becomes `level` at time t (t >= last change).  Inline: models
+ * call it on every change of a level. */
+static inline void sim_twavg_set(sim_twavg *a, double t, double level)
+{
+    SIM_ASSERT_AT(t, t >= a->t_last);
+    a->area += a->level * (t - a->t_last);
+    a->t_last = t;
+    a->level = level;
+    if (level > a->max) a->max = level;
+}
 /* Add delta to the level at time t. */
 void sim_twavg_add(sim_twavg *a, double t, double delta);
 /* Average over [t0, t_end]; t_end >= last change.  0 for an empty span. */

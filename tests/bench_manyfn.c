@@ -20,7 +20,9 @@
  *                                    for azure_10k, <= 1 GB for azure_50k_day)
  *   BENCH PREFIX_sim_rss_mb          peak RSS before the results document
  * and, on stderr, the counts (functions, arrivals, events) and each phase.
- * Usage: build/tests/bench_manyfn [N MINUTES], from the repository root.
+ * Usage: build/tests/bench_manyfn [N MINUTES [sim]], from the repository
+ * root; `sim` stops after the run (no results document: for profiling the
+ * simulation's memory with valgrind's massif).
  * The 50,000-function day (310 M arrivals) takes minutes: it is not part of
  * `make bench`; README "Benchmarks" gives its figures and command.
  */
@@ -112,7 +114,18 @@ int main(int argc, char **argv)
     }
     double c2 = sim_cpu_seconds();
     double rss_sim = peak_rss_mb();
+    if (argc > 3 && strcmp(argv[3], "sim") == 0) {
+        fprintf(stderr, "bench_manyfn: %llu events; CPU build %.2f s, run %.2f s; peak RSS %.1f MB\n",
+                (unsigned long long)mdl_scenario_events(s), c1 - c0, c2 - c1, rss_sim);
+        mdl_scenario_destroy(s);
+        mdl_config_fini(&cfg);
+        return 0;
+    }
+    /* As `lambdasim run` does (rpt_cli_run_config, rpt_cli_emit_json): the
+     * results, the scenario freed, then the JSON text. */
     json_object *r = mdl_scenario_results(s);
+    unsigned long long events = (unsigned long long)mdl_scenario_events(s);
+    mdl_scenario_destroy(s);
     char *text = sim_json_to_string(r);
     double c3 = sim_cpu_seconds();
     double rss = peak_rss_mb();
@@ -122,11 +135,9 @@ int main(int argc, char **argv)
     fprintf(stderr, "bench_manyfn: %u trace functions, %d functions (with the template), "
                     "%.0f arrivals, %llu events, %zu bytes of JSON; CPU build %.2f s, run %.2f s, "
                     "results %.2f s\n",
-            n, nfn, arrivals, (unsigned long long)mdl_scenario_events(s), strlen(text),
-            c1 - c0, c2 - c1, c3 - c2);
+            n, nfn, arrivals, events, strlen(text), c1 - c0, c2 - c1, c3 - c2);
     free(text);
     json_object_put(r);
-    mdl_scenario_destroy(s);
     mdl_config_fini(&cfg);
     if (!(arrivals > 0)) {
         fprintf(stderr, "bench_manyfn: no arrivals\n");

@@ -47,7 +47,12 @@ int32_t mdl_req_alloc(mdl_core *c)
     int32_t i = c->rq_free;
     mdl_req *r = &c->rq[i];
     c->rq_free = r->next_free;
-    memset(r, 0, sizeof *r);
+    /* Zeroed in two halves on purpose: GCC -O2 (generic tuning) turns one
+     * memset of the whole request (104 bytes) into `rep stos`, which costs
+     * ~30 cycles to start on every arrival; the halves become plain 16-byte
+     * stores.  Same bytes either way. */
+    memset(r, 0, sizeof *r / 2);
+    memset((char *)r + sizeof *r / 2, 0, sizeof *r - sizeof *r / 2);
     r->inst = -1;
     r->fn = MDL_NO_FN;   /* set when a function serves the request */
     r->trace_ms = NAN;
