@@ -40,32 +40,36 @@ typedef enum {
     FN_RNG_COUNT
 } fn_rng_id;
 
+/* A function at run time.  The fields every invocation touches come first,
+ * together (about 4.5 cache lines): with thousands of functions, each
+ * event of one of them finds its state cold, and every line counts. */
 typedef struct fn_rt {
-    mdl_lambda *l;
+    /* hot: invocations, completions, environments */
     mdl_core *core;                     /* l->core and its engine, kept at hand: */
     sim_engine *e;                      /* every event of the function reads them */
     const mdl_function_cfg *cfg;
-    char name[MDL_NAME_MAX];
-    int index;
-    int meter_fn;                       /* the meter's registration */
-    bool init_billed;                   /* INIT billed this month */
-    uint32_t comp;
+    mdl_lambda *l;
     inst *in;
     int32_t nin, capin, free_head;
     int32_t idle_head, idle_tail;       /* on-demand idle list */
     int32_t pc_head, pc_tail;           /* provisioned idle list */
-    int busy, live, idle;
+    int busy, live, idle, max_live;
+    uint32_t comp;
     uint32_t sweep_gen;
+    int meter_fn;                       /* the meter's registration */
     bool sweep_armed;
-    double tokens, t_tokens;            /* scaling-rate bucket (2023 rule) */
-    gsl_rng *rng[FN_RNG_COUNT];         /* NULL until first drawn from (mdl__fn_rng) */
+    bool init_billed;                   /* INIT billed this month */
     /* statistics (after warm-up) */
     uint64_t invocations, cold_starts, throttles, timeouts, completed;
-    sim_twavg tw_live, tw_busy, tw_idle;
     sim_hist *lat_ms;                   /* function response time, ok requests */
     sim_hist *dur_ms;                   /* handler duration; both NULL until a sample */
+    sim_twavg tw_live, tw_busy, tw_idle;
+    /* less often: new environments, expiries, first draws, results */
+    double tokens, t_tokens;            /* scaling-rate bucket (2023 rule) */
     sim_welford lifespan;
-    int max_live;
+    gsl_rng *rng[FN_RNG_COUNT];         /* NULL until first drawn from (mdl__fn_rng) */
+    int index;
+    char name[MDL_NAME_MAX];
 } fn_rt;
 
 /* A clone's config: the template's with the clone's memory, no reserved
