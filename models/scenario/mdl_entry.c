@@ -147,6 +147,11 @@ static sim_status entry_build(mdl_core *core, void **self, sim_error *err)
     return mdl_source_create(core, en, en->cfg, &core->cfg->workload, &en->src, err);
 }
 
+uint32_t mdl_entry_trace_clones(const mdl_entry *en)
+{
+    return en->src ? mdl_source_trace_clones(en->src) : 0;
+}
+
 static void entry_start(void *self)
 {
     mdl_entry *en = self;

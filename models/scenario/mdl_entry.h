@@ -23,4 +23,7 @@ extern const mdl_service_ops mdl_entry_service;
  * payload; fn is the function its route chose (used by door entries). */
 void mdl_entry_receive(mdl_entry *en, int32_t ri, int fn);
 
+/* Its source's mdl_source_trace_clones. */
+uint32_t mdl_entry_trace_clones(const mdl_entry *en);
+
 #endif /* MDL_ENTRY_H */

@@ -11,6 +11,7 @@
  * Requests live in a pool owned by the core; events carry only the pool
  * index, so nothing allocates per request once the pool is warm.
  */
+#include "models/scenario/mdl_entry.h"
 #include "models/scenario/mdl_internal.h"
 
 #include <math.h>
@@ -280,6 +281,12 @@ const mdl_usage *mdl_scenario_usage(const mdl_scenario *s) { return mdl_meter_us
 const mdl_bill *mdl_scenario_bill(const mdl_scenario *s) { return s->bill; }
 
 uint64_t mdl_scenario_events(const mdl_scenario *s) { return sim_engine_events(s->core.e); }
+
+uint32_t mdl_scenario_trace_clones(const mdl_scenario *s)
+{
+    const mdl_entry *en = s->core.svc[MDL_SID_ENTRY];
+    return en ? mdl_entry_trace_clones(en) : 0;
+}
 
 /* The bill's sections: the simulated period, and the monthly projection. */
 static json_object *cost_json(const mdl_scenario *s)
