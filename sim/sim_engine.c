@@ -2,6 +2,7 @@
 #include "sim/sim_engine.h"
 #include "sim/sim_rng.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,12 +12,13 @@ typedef struct component {
 } component;
 
 typedef struct stream {
+    uint64_t id;                /* sim_stream_id(name): the seed's input and the hash */
     char *name;
     gsl_rng *r;
 } stream;
 
 struct sim_engine {
-    double now;
+    sim_engine_clock clock;     /* first: sim_engine_now reads it inline */
     uint64_t seed, replication;
     sim_eventq *q;
     uint64_t events;
@@ -25,8 +27,12 @@ struct sim_engine {
     uint32_t ncomp, capcomp;
     stream *streams;
     size_t nstreams, capstreams;
+    uint32_t *slots;            /* open addressing on the stream id: index+1, 0 = empty */
+    size_t nslots;              /* a power of two, at least twice nstreams */
     sim_stats *stats;
 };
+
+_Static_assert(offsetof(struct sim_engine, clock) == 0, "sim_engine_now reads the first member");
 
 sim_engine *sim_engine_create(uint64_t seed, uint64_t replication)
 {
@@ -47,6 +53,7 @@ void sim_engine_destroy(sim_engine *e)
         free(e->streams[i].name);
     }
     free(e->streams);
+    free(e->slots);
     free(e->comp);
     sim_stats_destroy(e->stats);
     free(e);
@@ -63,7 +70,6 @@ uint32_t sim_engine_add_component(sim_engine *e, const sim_component_ops *ops, v
     return e->ncomp++;
 }
 
-double sim_engine_now(const sim_engine *e) { return e->now; }
 uint64_t sim_engine_seed(const sim_engine *e) { return e->seed; }
 uint64_t sim_engine_replication(const sim_engine *e) { return e->replication; }
 uint64_t sim_engine_events(const sim_engine *e) { return e->events; }
@@ -73,16 +79,16 @@ sim_stats *sim_engine_stats(sim_engine *e) { return e->stats; }
 sim_handle sim_engine_at(sim_engine *e, double t, uint32_t type, uint32_t target,
                          uint64_t arg)
 {
-    SIM_ASSERT_AT(e->now, t >= e->now);
-    SIM_ASSERT_AT(e->now, target < e->ncomp);
+    SIM_ASSERT_AT(e->clock.now, t >= e->clock.now);
+    SIM_ASSERT_AT(e->clock.now, target < e->ncomp);
     return sim_eventq_push(e->q, t, type, target, arg);
 }
 
 sim_handle sim_engine_after(sim_engine *e, double delay, uint32_t type,
                             uint32_t target, uint64_t arg)
 {
-    SIM_ASSERT_AT(e->now, delay >= 0);
-    return sim_engine_at(e, e->now + delay, type, target, arg);
+    SIM_ASSERT_AT(e->clock.now, delay >= 0);
+    return sim_engine_at(e, e->clock.now + delay, type, target, arg);
 }
 
 void sim_engine_cancel(sim_engine *e, sim_handle h) { sim_eventq_cancel(e->q, h); }
@@ -94,31 +100,61 @@ uint64_t sim_engine_run(sim_engine *e, double t_end)
     uint64_t n0 = e->events;
     sim_event ev;
     e->stop = false;
-    while (!e->stop && sim_eventq_peek(e->q, &ev) && ev.t <= t_end) {
-        sim_eventq_pop(e->q, &ev);
-        e->now = ev.t;
+    while (!e->stop && sim_eventq_pop_until(e->q, t_end, &ev)) {
+        e->clock.now = ev.t;
         e->events++;
         const component *c = &e->comp[ev.target];
         c->ops->on_event(e, c->self, &ev);
     }
-    if (!e->stop && t_end > e->now)
-        e->now = t_end;
+    if (!e->stop && t_end > e->clock.now)
+        e->clock.now = t_end;
     return e->events - n0;
+}
+
+/* The slot of stream id `id` named `name`: its own, or the empty slot where
+ * it goes.  Linear probing from the id's low bits (FNV-1a then mixed, so
+ * names differing only at the end still spread). */
+static size_t stream_slot(const sim_engine *e, uint64_t id, const char *name)
+{
+    size_t mask = e->nslots - 1;
+    for (size_t k = (size_t)sim_mix64(id) & mask;; k = (k + 1) & mask) {
+        uint32_t v = e->slots[k];
+        if (!v) return k;
+        const stream *s = &e->streams[v - 1];
+        if (s->id == id && strcmp(s->name, name) == 0) return k;
+    }
+}
+
+static void streams_rehash(sim_engine *e)
+{
+    e->nslots = e->nslots ? 2 * e->nslots : 16;
+    free(e->slots);
+    e->slots = sim_xcalloc(e->nslots, sizeof *e->slots);
+    for (size_t i = 0; i < e->nstreams; i++) {
+        size_t mask = e->nslots - 1, k = (size_t)sim_mix64(e->streams[i].id) & mask;
+        while (e->slots[k]) k = (k + 1) & mask;
+        e->slots[k] = (uint32_t)i + 1;
+    }
 }
 
 gsl_rng *sim_engine_rng(sim_engine *e, const char *name)
 {
-    /* Linear search: models look streams up once at build time and keep
-     * the pointer, so this is never on a hot path. */
-    for (size_t i = 0; i < e->nstreams; i++)
-        if (strcmp(e->streams[i].name, name) == 0)
-            return e->streams[i].r;
+    /* The name is hashed once: its FNV-1a id both seeds the stream
+     * (sim_rng.h's rule) and finds it in the table, so a look-up or a new
+     * stream is O(1) however many streams exist (one per trace function). */
+    uint64_t id = sim_stream_id(name);
+    if (2 * (e->nstreams + 1) > e->nslots) streams_rehash(e);
+    size_t k = stream_slot(e, id, name);
+    if (e->slots[k]) return e->streams[e->slots[k] - 1].r;
     if (e->nstreams == e->capstreams) {
         e->capstreams = e->capstreams ? 2 * e->capstreams : 8;
         e->streams = sim_xrealloc(e->streams, e->capstreams * sizeof *e->streams);
     }
+    SIM_ASSERT(e->nstreams < UINT32_MAX);
     stream *s = &e->streams[e->nstreams++];
+    s->id = id;
     s->name = sim_xstrdup(name);
-    s->r = sim_rng_create(e->seed, e->replication, name);
+    s->r = sim_rng_create_id(e->seed, e->replication, id);
+    e->slots[k] = (uint32_t)e->nstreams;
     return s->r;
 }

@@ -3,16 +3,27 @@
  * Sifting moves a "hole" instead of swapping (cimba), so each level costs one
  * 32-byte copy, and the comparison is inlined rather than called through a
  * pointer.  See sim_eventq.h for the cost model.
+ *
+ * A pop leaves the root vacant (`root_taken`) instead of removing it at
+ * once: a simulation's handler usually schedules an event right after the
+ * pop, and that push then drops into the root and sifts down once, where
+ * removing the root first (moving the last leaf up and sifting it down the
+ * whole height) and then pushing (a sift-up, all the way for a near-term
+ * event) would cost two passes.  Whatever needs the top without a push
+ * (peek, the next pop) removes the vacant root first.  The order of events
+ * is the heap's, exactly: only the work changes.
  */
 #include "sim/sim_eventq.h"
 #include "sim/sim_status.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct sim_eventq {
     sim_event *heap;
-    size_t n, cap;
+    size_t n, cap;              /* entries, including a vacant root */
+    bool root_taken;            /* heap[0] was popped: vacant, not yet removed */
     uint64_t next_seq;
     /* Lazy-cancel set: linear probing over handles + 1 (0 = empty slot). */
     uint64_t *cset;
@@ -45,6 +56,7 @@ void sim_eventq_destroy(sim_eventq *q)
 void sim_eventq_clear(sim_eventq *q)
 {
     q->n = 0;
+    q->root_taken = false;
     if (q->cset)
         memset(q->cset, 0, q->cset_cap * sizeof *q->cset);
     q->cset_n = 0;
@@ -87,7 +99,12 @@ sim_handle sim_eventq_push(sim_eventq *q, double t, uint32_t type,
         q->heap = sim_xrealloc(q->heap, q->cap * sizeof *q->heap);
     }
     sim_event ev = { t, q->next_seq++, type, target, arg };
-    sift_up(q->heap, q->n++, ev);
+    if (q->root_taken) {
+        q->root_taken = false;        /* into the vacant root */
+        sift_down(q->heap, q->n, 0, ev);
+    } else {
+        sift_up(q->heap, q->n++, ev);
+    }
     return ev.seq;
 }
 
@@ -166,14 +183,14 @@ void sim_eventq_cancel(sim_eventq *q, sim_handle h)
     SIM_ASSERT(h < q->next_seq);
     if (q->paranoid) {
         bool found = false;
-        for (size_t i = 0; i < q->n && !found; i++)
+        for (size_t i = q->root_taken; i < q->n && !found; i++)
             found = q->heap[i].seq == h;
         SIM_ASSERT(found);
     }
     cset_insert(q, h + 1);
 }
 
-size_t sim_eventq_size(const sim_eventq *q) { return q->n - q->cset_n; }
+size_t sim_eventq_size(const sim_eventq *q) { return q->n - q->root_taken - q->cset_n; }
 
 void sim_eventq_set_paranoid(sim_eventq *q, bool on) { q->paranoid = on; }
 
@@ -186,19 +203,39 @@ static inline void remove_top(sim_eventq *q)
         sift_down(q->heap, q->n, 0, last);
 }
 
-bool sim_eventq_pop(sim_eventq *q, sim_event *out)
+/* Remove a vacant root left by the last pop. */
+static inline void settle(sim_eventq *q)
 {
-    while (q->n) {
-        *out = q->heap[0];
+    if (q->root_taken) {
+        q->root_taken = false;
         remove_top(q);
-        if (q->cset_n == 0 || !cset_take(q, out->seq + 1))
-            return true;
+    }
+}
+
+bool sim_eventq_pop_until(sim_eventq *q, double t_end, sim_event *out)
+{
+    for (settle(q); q->n; settle(q)) {
+        if (q->cset_n && cset_take(q, q->heap[0].seq + 1)) {
+            q->root_taken = true;       /* a cancelled event: discard it */
+            continue;
+        }
+        if (!(q->heap[0].t <= t_end))
+            return false;
+        *out = q->heap[0];
+        q->root_taken = true;
+        return true;
     }
     return false;
 }
 
+bool sim_eventq_pop(sim_eventq *q, sim_event *out)
+{
+    return sim_eventq_pop_until(q, INFINITY, out);
+}
+
 bool sim_eventq_peek(sim_eventq *q, sim_event *out)
 {
+    settle(q);
     while (q->n) {
         if (q->cset_n && cset_take(q, q->heap[0].seq + 1)) {
             remove_top(q);

@@ -9,7 +9,9 @@
  * at equal times pop in FIFO order and runs are deterministic.
  *
  * Costs: push O(log n), pop O(log n), both allocation-free once the array has
- * grown to the high-water mark (capacity doubles, never shrinks).
+ * grown to the high-water mark (capacity doubles, never shrinks).  A push
+ * right after a pop (the usual: a handler schedules its next event) fills
+ * the popped root and costs one sift-down for the two (sim_eventq.c).
  *
  * Cancellation is lazy, by handle: sim_eventq_cancel(q, h) records h in a
  * small open-addressing hash set, O(1) expected.  The cancelled entry stays in
@@ -54,6 +56,10 @@ sim_handle sim_eventq_push(sim_eventq *q, double t, uint32_t type,
 
 /* Pop the earliest live event into *out.  Returns false when empty. */
 bool sim_eventq_pop(sim_eventq *q, sim_event *out);
+
+/* Pop the earliest live event into *out if its time is <= t_end; false
+ * (nothing popped) when empty or when the earliest is later. */
+bool sim_eventq_pop_until(sim_eventq *q, double t_end, sim_event *out);
 
 /* Peek at the earliest live event without removing it (discards cancelled
  * entries on the way).  Returns false when empty. */

@@ -34,15 +34,20 @@ unsigned long sim_stream_seed(uint64_t seed, uint64_t replication, uint64_t stre
     return s ? s : 0x6a09e667u; /* taus2 treats 0 as "default seed" */
 }
 
-gsl_rng *sim_rng_create(uint64_t seed, uint64_t replication, const char *name)
+gsl_rng *sim_rng_create_id(uint64_t seed, uint64_t replication, uint64_t stream_id)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
     if (!r) {
         fprintf(stderr, "lambdasim: out of memory allocating an RNG\n");
         abort();
     }
-    gsl_rng_set(r, sim_stream_seed(seed, replication, sim_stream_id(name)));
+    gsl_rng_set(r, sim_stream_seed(seed, replication, stream_id));
     return r;
+}
+
+gsl_rng *sim_rng_create(uint64_t seed, uint64_t replication, const char *name)
+{
+    return sim_rng_create_id(seed, replication, sim_stream_id(name));
 }
 
 /* ---- distributions ------------------------------------------------------ */

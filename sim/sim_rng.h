@@ -35,8 +35,10 @@ uint64_t sim_stream_id(const char *name);
 unsigned long sim_stream_seed(uint64_t seed, uint64_t replication,
                               uint64_t stream_id);
 
-/* A new gsl_rng (taus2) for the stream; free with gsl_rng_free. */
+/* A new gsl_rng (taus2) for the stream; free with gsl_rng_free.  The _id
+ * form takes the name's sim_stream_id, already computed (same stream). */
 gsl_rng *sim_rng_create(uint64_t seed, uint64_t replication, const char *name);
+gsl_rng *sim_rng_create_id(uint64_t seed, uint64_t replication, uint64_t stream_id);
 
 /* ---- distributions ------------------------------------------------------ */
 

@@ -60,15 +60,6 @@ void sim_twavg_init(sim_twavg *a, double t0, double level)
     a->max = level;
 }
 
-void sim_twavg_set(sim_twavg *a, double t, double level)
-{
-    SIM_ASSERT_AT(t, t >= a->t_last);
-    a->area += a->level * (t - a->t_last);
-    a->t_last = t;
-    a->level = level;
-    if (level > a->max) a->max = level;
-}
-
 void sim_twavg_add(sim_twavg *a, double t, double delta)
 {
     sim_twavg_set(a, t, a->level + delta);
@@ -96,29 +87,45 @@ void sim_twavg_reset(sim_twavg *a, double t)
 
 /* ---- histogram ------------------------------------------------------------ */
 
-/* Buckets live in pages of HIST_PAGE counts, allocated when a sample first
- * lands in them: a latency histogram touches a few decades of its
+/* A histogram starts small: up to HIST_SMALL (bucket, count) pairs kept
+ * sorted inside the struct, so the many histograms that see a few samples
+ * (a trace's rarely invoked functions) hold ~240 bytes and no other
+ * allocation.  The first sample that needs another pair (or a count past
+ * 2^32 - 1) moves the pairs into pages.  Paged, buckets live in pages of
+ * HIST_PAGE counts, allocated when a sample first lands in them, under a
+ * directory that spans only the pages between the lowest and highest
+ * touched: a latency histogram touches a few decades of its
  * [min_positive, 1e18] range, so it holds a few pages (a few KB) instead of
  * all ~4,800 buckets (38 KB at min_positive 1e-3).  64 buckets span a factor
- * g^64 = 1.9 (under one binade). */
+ * g^64 = 1.9 (under one binade).  Both forms count the same buckets, so
+ * every answer is the same whichever form holds them. */
 #define HIST_PAGE_SHIFT 6
 #define HIST_PAGE (1 << HIST_PAGE_SHIFT)
+#define HIST_SMALL 16
 /* 1 / ln g and ln 2 / ln g for SIM_HIST_REL_ERR 0.005, printed with %a
  * (the bucketing table below was computed with them). */
 #define HIST_K 0x1.8fff258b92eeap+6
 #define HIST_LN2_K 0x1.1541ae075c1eap+6
 
+typedef struct hist_pair { int32_t b; uint32_t n; } hist_pair;   /* bucket, count */
+
 struct sim_hist {
+    /* what sim_hist_add reads, in the first cache line */
     double min_positive;
-    double inv_log_g;   /* 1 / ln(g) */
-    double g;
-    int offset;         /* bucket index of min_positive */
-    int nbuckets;
-    int npages;
-    uint64_t zero;      /* values <= 0 */
     uint64_t count;
     double sum, min, max;
-    uint64_t *page[];   /* npages entries; NULL until first touched */
+    uint64_t **dir;     /* paged: dir[p - dir_lo], pages dir_lo .. dir_lo + ndir - 1
+                         * (NULL: untouched); NULL while small */
+    int offset;         /* bucket index of min_positive */
+    int nbuckets;
+    /* the rest */
+    int dir_lo, ndir;
+    int npages;         /* pages of the whole range */
+    int nsmall;         /* pairs in small[] (small form) */
+    uint64_t zero;      /* values <= 0 */
+    double inv_log_g;   /* 1 / ln(g) */
+    double g;
+    hist_pair small[HIST_SMALL];   /* small form: sorted by bucket */
 };
 
 sim_hist *sim_hist_create(double min_positive)
@@ -131,14 +138,13 @@ sim_hist *sim_hist_create(double min_positive)
     int offset = (int)ceil(log(min_positive) * inv_log_g);
     int top = (int)ceil(log(1e18) * inv_log_g);
     int nbuckets = top - offset + 1;
-    int npages = (nbuckets + HIST_PAGE - 1) >> HIST_PAGE_SHIFT;
-    sim_hist *h = sim_xcalloc(1, sizeof *h + (size_t)npages * sizeof h->page[0]);
+    sim_hist *h = sim_xcalloc(1, sizeof *h);
     h->min_positive = min_positive;
     h->g = g;
     h->inv_log_g = inv_log_g;
     h->offset = offset;
     h->nbuckets = nbuckets;
-    h->npages = npages;
+    h->npages = (nbuckets + HIST_PAGE - 1) >> HIST_PAGE_SHIFT;
     h->min = INFINITY;
     h->max = -INFINITY;
     return h;
@@ -147,16 +153,18 @@ sim_hist *sim_hist_create(double min_positive)
 void sim_hist_destroy(sim_hist *h)
 {
     if (!h) return;
-    for (int p = 0; p < h->npages; p++)
-        free(h->page[p]);
+    for (int p = 0; p < h->ndir; p++)
+        free(h->dir[p]);
+    free(h->dir);
     free(h);
 }
 
 /* Pages stay allocated: a cleared histogram refills without allocating. */
 void sim_hist_clear(sim_hist *h)
 {
-    for (int p = 0; p < h->npages; p++)
-        if (h->page[p]) memset(h->page[p], 0, HIST_PAGE * sizeof *h->page[p]);
+    for (int p = 0; p < h->ndir; p++)
+        if (h->dir[p]) memset(h->dir[p], 0, HIST_PAGE * sizeof *h->dir[p]);
+    h->nsmall = 0;
     h->zero = h->count = 0;
     h->sum = 0;
     h->min = INFINITY;
@@ -165,9 +173,9 @@ void sim_hist_clear(sim_hist *h)
 
 size_t sim_hist_memory(const sim_hist *h)
 {
-    size_t bytes = sizeof *h + (size_t)h->npages * sizeof h->page[0];
-    for (int p = 0; p < h->npages; p++)
-        if (h->page[p]) bytes += HIST_PAGE * sizeof *h->page[p];
+    size_t bytes = sizeof *h + (size_t)h->ndir * sizeof *h->dir;
+    for (int p = 0; p < h->ndir; p++)
+        if (h->dir[p]) bytes += HIST_PAGE * sizeof *h->dir[p];
     return bytes;
 }
 
@@ -381,29 +389,106 @@ static inline int bucket_of(const sim_hist *h, double x)
     return i;
 }
 
+/* Page p (of the whole range) of a paged histogram, allocated and the
+ * directory widened to reach it if needed. */
 __attribute__((cold, noinline)) static uint64_t *page_touch(sim_hist *h, int p)
 {
-    h->page[p] = sim_xcalloc(HIST_PAGE, sizeof *h->page[p]);
-    return h->page[p];
+    SIM_ASSERT(p >= 0 && p < h->npages);
+    if (h->ndir == 0) {
+        h->dir_lo = p;
+    } else if (p < h->dir_lo) {
+        int grow = h->dir_lo - p;
+        h->dir = sim_xrealloc(h->dir, (size_t)(h->ndir + grow) * sizeof *h->dir);
+        memmove(h->dir + grow, h->dir, (size_t)h->ndir * sizeof *h->dir);
+        memset(h->dir, 0, (size_t)grow * sizeof *h->dir);
+        h->ndir += grow;
+        h->dir_lo = p;
+    }
+    if (p >= h->dir_lo + h->ndir) {
+        int n = p - h->dir_lo + 1;
+        h->dir = sim_xrealloc(h->dir, (size_t)n * sizeof *h->dir);
+        memset(h->dir + h->ndir, 0, (size_t)(n - h->ndir) * sizeof *h->dir);
+        h->ndir = n;
+    }
+    uint64_t **slot = &h->dir[p - h->dir_lo];
+    if (!*slot) *slot = sim_xcalloc(HIST_PAGE, sizeof **slot);
+    return *slot;
 }
 
-static inline uint64_t bucket_get(const sim_hist *h, int i)
+/* The counter of bucket i of a paged histogram (its page made if need be). */
+static inline uint64_t *paged_counter(sim_hist *h, int i)
 {
-    const uint64_t *pg = h->page[i >> HIST_PAGE_SHIFT];
+    unsigned p = (unsigned)((i >> HIST_PAGE_SHIFT) - h->dir_lo);
+    uint64_t *pg = p < (unsigned)h->ndir ? h->dir[p] : NULL;
+    if (!pg) pg = page_touch(h, i >> HIST_PAGE_SHIFT);
+    return &pg[i & (HIST_PAGE - 1)];
+}
+
+/* The small form's pairs into pages: the histogram is paged from now on. */
+__attribute__((cold, noinline)) static void to_paged(sim_hist *h)
+{
+    SIM_ASSERT(!h->dir);
+    hist_pair pairs[HIST_SMALL];
+    int n = h->nsmall;
+    memcpy(pairs, h->small, (size_t)n * sizeof *pairs);
+    h->nsmall = 0;
+    /* An empty directory (dir is never NULL once paged), then every pair's
+     * page, lowest first. */
+    h->dir = sim_xcalloc(1, sizeof *h->dir);
+    h->ndir = 0;
+    for (int k = 0; k < n; k++)
+        *paged_counter(h, pairs[k].b) += pairs[k].n;
+}
+
+/* Add n to bucket i of the small form, or move to pages when the pair does
+ * not fit (a new bucket with HIST_SMALL in use, or a count past 2^32 - 1). */
+static void small_add(sim_hist *h, int i, uint64_t n)
+{
+    int k = 0;
+    while (k < h->nsmall && h->small[k].b < i) k++;
+    if (k < h->nsmall && h->small[k].b == i) {
+        if (n <= UINT32_MAX - h->small[k].n) {
+            h->small[k].n += (uint32_t)n;
+            return;
+        }
+    } else if (h->nsmall < HIST_SMALL && n <= UINT32_MAX) {
+        memmove(&h->small[k + 1], &h->small[k], (size_t)(h->nsmall - k) * sizeof h->small[0]);
+        h->small[k] = (hist_pair){ i, (uint32_t)n };
+        h->nsmall++;
+        return;
+    }
+    to_paged(h);
+    *paged_counter(h, i) += n;
+}
+
+/* Add n to bucket i, whichever form holds the buckets. */
+static inline void bucket_add(sim_hist *h, int i, uint64_t n)
+{
+    if (h->dir)
+        *paged_counter(h, i) += n;
+    else
+        small_add(h, i, n);
+}
+
+static uint64_t bucket_get(const sim_hist *h, int i)
+{
+    if (!h->dir) {
+        for (int k = 0; k < h->nsmall; k++)
+            if (h->small[k].b == i) return h->small[k].n;
+        return 0;
+    }
+    unsigned p = (unsigned)((i >> HIST_PAGE_SHIFT) - h->dir_lo);
+    const uint64_t *pg = p < (unsigned)h->ndir ? h->dir[p] : NULL;
     return pg ? pg[i & (HIST_PAGE - 1)] : 0;
 }
 
 void sim_hist_add_n(sim_hist *h, double x, uint64_t n)
 {
     if (n == 0) return;
-    if (x <= 0) {
+    if (x <= 0)
         h->zero += n;
-    } else {
-        int i = bucket_of(h, x);
-        uint64_t *pg = h->page[i >> HIST_PAGE_SHIFT];
-        if (!pg) pg = page_touch(h, i >> HIST_PAGE_SHIFT);
-        pg[i & (HIST_PAGE - 1)] += n;
-    }
+    else
+        bucket_add(h, bucket_of(h, x), n);
     h->count += n;
     h->sum += x * (double)n;
     if (x < h->min) h->min = x;
@@ -418,9 +503,7 @@ static inline void add_at(sim_hist *h, int i, double x)
     if (i < 0) {
         h->zero++;
     } else {
-        uint64_t *pg = h->page[i >> HIST_PAGE_SHIFT];
-        if (!pg) pg = page_touch(h, i >> HIST_PAGE_SHIFT);
-        pg[i & (HIST_PAGE - 1)]++;
+        bucket_add(h, i, 1);
     }
     h->count++;
     h->sum += x;
@@ -464,12 +547,19 @@ int sim_hist_bucket_exact(const sim_hist *h, double x)
 void sim_hist_merge(sim_hist *dst, const sim_hist *src)
 {
     SIM_ASSERT(dst->min_positive == src->min_positive);
-    for (int p = 0; p < src->npages; p++) {
-        const uint64_t *s = src->page[p];
-        if (!s) continue;
-        uint64_t *d = dst->page[p] ? dst->page[p] : page_touch(dst, p);
-        for (int i = 0; i < HIST_PAGE; i++)
-            d[i] += s[i];
+    if (!src->dir) {
+        for (int k = 0; k < src->nsmall; k++)
+            bucket_add(dst, src->small[k].b, src->small[k].n);
+    } else {
+        /* Every page the source holds opens in the destination. */
+        if (!dst->dir) to_paged(dst);
+        for (int p = 0; p < src->ndir; p++) {
+            const uint64_t *s = src->dir[p];
+            if (!s) continue;
+            uint64_t *d = paged_counter(dst, (src->dir_lo + p) << HIST_PAGE_SHIFT);
+            for (int i = 0; i < HIST_PAGE; i++)
+                d[i] += s[i];
+        }
     }
     dst->zero += src->zero;
     dst->count += src->count;
@@ -488,6 +578,16 @@ static double bucket_value(const sim_hist *h, int i)
     return 2.0 * pow(h->g, (double)(i + h->offset)) / (h->g + 1.0);
 }
 
+/* The value reported for a rank that falls in bucket i: clamped to the
+ * observed range, so exact at the extremes. */
+static double quantile_value(const sim_hist *h, int i)
+{
+    double v = bucket_value(h, i);
+    if (v < h->min) v = h->min;
+    if (v > h->max) v = h->max;
+    return v;
+}
+
 double sim_hist_quantile(const sim_hist *h, double q)
 {
     if (h->count == 0) return NAN;
@@ -496,18 +596,19 @@ double sim_hist_quantile(const sim_hist *h, double q)
     uint64_t rank = (uint64_t)floor(q * (double)(h->count - 1));
     if (rank < h->zero) return 0.0;
     uint64_t seen = h->zero;
-    for (int p = 0; p < h->npages; p++) {
-        const uint64_t *pg = h->page[p];
+    if (!h->dir) {
+        for (int k = 0; k < h->nsmall; k++) {
+            seen += h->small[k].n;
+            if (seen > rank) return quantile_value(h, h->small[k].b);
+        }
+        return h->max;
+    }
+    for (int p = 0; p < h->ndir; p++) {
+        const uint64_t *pg = h->dir[p];
         if (!pg) continue;
         for (int k = 0; k < HIST_PAGE; k++) {
             seen += pg[k];
-            if (seen > rank) {
-                double v = bucket_value(h, (p << HIST_PAGE_SHIFT) + k);
-                /* Clamp to the observed range: exact at the extremes. */
-                if (v < h->min) v = h->min;
-                if (v > h->max) v = h->max;
-                return v;
-            }
+            if (seen > rank) return quantile_value(h, ((h->dir_lo + p) << HIST_PAGE_SHIFT) + k);
         }
     }
     return h->max;
@@ -519,10 +620,19 @@ double sim_hist_cdf(const sim_hist *h, double x)
     if (x < 0) return 0.0;
     uint64_t below = h->zero;
     if (x > 0) {
-        int k = bucket_of(h, x);
-        for (int i = 0; i <= k; i++) below += bucket_get(h, i);
+        int last = bucket_of(h, x);
+        if (!h->dir) {
+            for (int k = 0; k < h->nsmall && h->small[k].b <= last; k++) below += h->small[k].n;
+        } else {
+            for (int i = h->dir_lo << HIST_PAGE_SHIFT; i <= last; i++) below += bucket_get(h, i);
+        }
     }
     return (double)below / (double)h->count;
+}
+
+void sim_hist__force_paged(sim_hist *h)
+{
+    if (!h->dir) to_paged(h);
 }
 
 /* ---- CIs -------------------------------------------------------------------- */

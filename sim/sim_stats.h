@@ -14,11 +14,16 @@
  *    takes no log() (exponent bits, a 128-row table and a quadratic, with the
  *    exact ceil(log(x)/ln g) for the ~7e-5 of samples within the estimate's
  *    proven error of a bucket boundary, so the buckets are exactly those of
- *    that expression).  Memory: buckets come in pages of 64 (512 bytes),
- *    allocated the first time a sample lands in one; a histogram holds
- *    ~0.7 KB plus its touched pages (a latency spread over a factor 100 is
- *    ~8 pages), never more than 39 KB.  So sim_hist_add allocates exactly
- *    when a sample opens a new page, and never again after clear.
+ *    that expression).  Memory: a histogram is 224 bytes while its samples
+ *    fall in at most 16 distinct buckets (kept as sorted (bucket, count)
+ *    pairs in the struct: the many histograms of rarely used functions stay
+ *    that small); past that, buckets come in pages of 64 (512 bytes),
+ *    allocated the first time a sample lands in one, under a directory of
+ *    8 bytes per page between the lowest and highest touched (a latency
+ *    spread over a factor 100 is ~8 pages, ~4 KB), never more than 40 KB.
+ *    So sim_hist_add allocates exactly when a sample opens a new page (or
+ *    leaves the small form), and never again after clear.  Both forms give
+ *    the same answers: they count the same buckets.
  *  - sim_ci: Student-t confidence interval across replications (GSL).
  *  - sim_stats: a registry of named statistics, serialised to JSON.
  */
@@ -55,8 +60,16 @@ typedef struct sim_twavg {
 } sim_twavg;
 
 void sim_twavg_init(sim_twavg *a, double t0, double level);
-/* The level becomes `level` at time t (t >= last change). */
-void sim_twavg_set(sim_twavg *a, double t, double level);
+/* The level becomes `level` at time t (t >= last change).  Inline: models
+ * call it on every change of a level. */
+static inline void sim_twavg_set(sim_twavg *a, double t, double level)
+{
+    SIM_ASSERT_AT(t, t >= a->t_last);
+    a->area += a->level * (t - a->t_last);
+    a->t_last = t;
+    a->level = level;
+    if (level > a->max) a->max = level;
+}
 /* Add delta to the level at time t. */
 void sim_twavg_add(sim_twavg *a, double t, double delta);
 /* Average over [t0, t_end]; t_end >= last change.  0 for an empty span. */
@@ -108,6 +121,8 @@ int sim_hist_bucket_exact(const sim_hist *h, double x);
 #define SIM_HIST__EST_BOUND 2.1e-6
 double sim_hist__estimate(const sim_hist *h, double x);
 void sim_hist__table_row(int j, double row[3]);
+/* For tests: move the buckets to pages now (as the 17th distinct bucket would). */
+void sim_hist__force_paged(sim_hist *h);
 
 /* ---- confidence intervals across replications --------------------------- */
 typedef struct sim_ci {

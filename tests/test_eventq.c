@@ -63,6 +63,28 @@ static void property_test(uint64_t seed, int steps, int tie_levels)
                     break;
                 }
             }
+        } else if (u < 0.72) {
+            /* Peek: the minimum, left in place (also right after a pop,
+             * whose root the queue removes lazily). */
+            sim_event ev;
+            int m = ref_min(ref, nref);
+            bool got = sim_eventq_peek(q, &ev);
+            if (!got || m < 0 || ev.seq != ref[m].seq || ev.t != ref[m].t)
+                mismatches++;
+        } else if (u < 0.80) {
+            /* Pop only if due by a horizon: the minimum if it is, else nothing. */
+            sim_event ev;
+            int m = ref_min(ref, nref);
+            double horizon = now + (double)gsl_rng_uniform_int(r, (unsigned long)tie_levels);
+            bool due = m >= 0 && ref[m].t <= horizon;
+            bool got = sim_eventq_pop_until(q, horizon, &ev);
+            if (got != due || (got && (ev.seq != ref[m].seq || ev.t != ref[m].t)))
+                mismatches++;
+            if (got) {
+                now = ref[m].t;
+                ref[m].live = 0;
+                live--;
+            }
         } else {
             sim_event ev;
             int m = ref_min(ref, nref);
@@ -163,6 +185,41 @@ static void engine_dispatch(void)
     sim_engine_destroy(e);
 }
 
+/* Named streams: a name always gives the same stream, whatever was made
+ * in between, and each draws exactly as sim_rng_create's stream of that
+ * name (the seeding rule: seed, replication, hash of the name). */
+static void engine_streams(void)
+{
+    enum { N = 30000 };
+    sim_engine *e = sim_engine_create(7, 3);
+    gsl_rng **r = malloc(N * sizeof *r);
+    char name[64];
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof name, "functions.f%d/warm", i);
+        r[i] = sim_engine_rng(e, name);
+    }
+    int same = 0, draws = 0, distinct = 0;
+    for (int i = 0; i < N; i += 7) {
+        snprintf(name, sizeof name, "functions.f%d/warm", i);
+        same += sim_engine_rng(e, name) == r[i];
+        gsl_rng *ref = sim_rng_create(7, 3, name);
+        int eq = 1;
+        for (int k = 0; k < 4; k++) eq &= gsl_rng_get(r[i]) == gsl_rng_get(ref);
+        draws += eq;
+        distinct += i == 0 || r[i] != r[i - 7];
+        gsl_rng_free(ref);
+    }
+    int checked = (N + 6) / 7;
+    CHECK(same == checked, "a name finds its stream again (%d of %d)", same, checked);
+    CHECK(draws == checked, "streams draw as sim_rng_create's (%d of %d)", draws, checked);
+    CHECK(distinct == checked, "distinct names, distinct streams (%d of %d)", distinct, checked);
+    /* A name that differs only in its last character is another stream. */
+    CHECK(sim_engine_rng(e, "a/b1") != sim_engine_rng(e, "a/b2"), "a/b1 and a/b2 differ");
+    CHECK(sim_engine_rng(e, "a/b1") == sim_engine_rng(e, "a/b1"), "a/b1 is found again");
+    free(r);
+    sim_engine_destroy(e);
+}
+
 int main(void)
 {
     for (uint64_t seed = 1; seed <= 20; seed++)
@@ -171,5 +228,6 @@ int main(void)
     fifo_ties();
     cancel_all_then_peek();
     engine_dispatch();
+    engine_streams();
     return check_report("eventq");
 }

@@ -294,8 +294,9 @@ static void paged_memory(void)
     CHECK(empty < 1024, "an empty histogram holds %zu bytes", empty);
     for (int i = 0; i < 10000; i++) sim_hist_add(h, 100.0 + i * 0.01);   /* 100 .. 200 */
     size_t narrow = sim_hist_memory(h);
-    /* A factor 2 is 70 buckets: 2 or 3 pages of 64. */
-    CHECK(narrow >= empty + 2 * 64 * 8 && narrow <= empty + 3 * 64 * 8,
+    /* A factor 2 is 70 buckets: 2 or 3 pages of 64, and a directory entry
+     * (8 bytes) per page between the lowest and the highest. */
+    CHECK(narrow >= empty + 2 * (64 * 8 + 8) && narrow <= empty + 3 * (64 * 8 + 8),
           "samples within a factor 2 touch 2 or 3 pages: %zu bytes", narrow);
     for (double x = 1e-3; x < 1e18; x *= 1.001) sim_hist_add(full, x);
     size_t all = sim_hist_memory(full);
@@ -309,13 +310,100 @@ static void paged_memory(void)
     sim_hist *m = sim_hist_create(1e-3);
     sim_hist_add(m, 1e-3);
     sim_hist_merge(m, h);
-    CHECK(sim_hist_memory(m) == narrow + 64 * 8, "merge opens the source's pages");
+    /* m's page of 1e-3, the source's pages, and a directory from the one
+     * to the others (at most one entry per page of the range). */
+    size_t merged = sim_hist_memory(m);
+    CHECK(merged >= narrow + 64 * 8 && merged <= narrow + 64 * 8 + 80 * 8,
+          "merge opens the source's pages: %zu bytes (the source %zu)", merged, narrow);
     CHECK(sim_hist_count(m) == 10001 && sim_hist_quantile(m, 0.5) == p50,
           "merged quantile");
     CHECK_ABS(sim_hist_cdf(m, 1e-3), 1.0 / 10001, 1e-15, "cdf at the low page");
     sim_hist_destroy(h);
     sim_hist_destroy(full);
     sim_hist_destroy(m);
+}
+
+/* The small form (up to 16 distinct buckets as pairs in the struct) and
+ * the paged form answer alike: the same samples, added to a histogram left
+ * to itself and to one forced into pages from the start, give the same
+ * quantiles, cdf, count, mean, min and max, and so do merges across forms.
+ * Sets of 0 to 60 samples cross the small form's limit, with repeats (a
+ * repeated bucket takes no new pair), zeros, negatives and huge values. */
+static void small_and_paged(void)
+{
+    gsl_rng *r = sim_rng_create(5, 0, "small-paged");
+    sim_hist *fresh = sim_hist_create(1e-3);
+    size_t empty = sim_hist_memory(fresh);
+    sim_hist_destroy(fresh);
+    int bad = 0, sets = 0, small_held = 0;
+    for (int n = 0; n <= 60; n++)
+        for (int rep = 0; rep < 8; rep++, sets++) {
+            sim_hist *a = sim_hist_create(1e-3), *b = sim_hist_create(1e-3);
+            sim_hist__force_paged(b);
+            double pool[8];
+            for (int k = 0; k < 8; k++) pool[k] = gsl_ran_lognormal(r, 3, 2);
+            for (int i = 0; i < n; i++) {
+                double u = gsl_rng_uniform(r), x;
+                if (u < 0.05) x = 0.0;
+                else if (u < 0.08) x = -1.0;
+                else if (u < 0.10) x = 1e19;
+                else if (u < 0.50) x = pool[gsl_rng_uniform_int(r, 8)];   /* repeats */
+                else x = gsl_ran_lognormal(r, 3, 2);
+                uint64_t times = 1 + (u < 0.2 ? gsl_rng_uniform_int(r, 5) : 0);
+                sim_hist_add_n(a, x, times);
+                sim_hist_add_n(b, x, times);
+            }
+            small_held += n > 0 && sim_hist_memory(a) == empty;
+            int same = sim_hist_count(a) == sim_hist_count(b);
+            for (double q = 0; q <= 1.0; q += 0.01) {
+                double qa = sim_hist_quantile(a, q), qb = sim_hist_quantile(b, q);
+                same &= qa == qb || (isnan(qa) && isnan(qb));
+            }
+            for (double x = 1e-4; x < 1e20; x *= 3.1) {
+                double ca = sim_hist_cdf(a, x), cb = sim_hist_cdf(b, x);
+                same &= ca == cb || (isnan(ca) && isnan(cb));
+            }
+            if (n) same &= sim_hist_mean(a) == sim_hist_mean(b) && sim_hist_min(a) == sim_hist_min(b) &&
+                           sim_hist_max(a) == sim_hist_max(b);
+            /* Merges: small into paged, paged into small, small into small. */
+            sim_hist *m1 = sim_hist_create(1e-3), *m2 = sim_hist_create(1e-3);
+            sim_hist_add(m1, 7.0);
+            sim_hist_add(m2, 7.0);
+            sim_hist__force_paged(m2);
+            sim_hist_merge(m1, a);
+            sim_hist_merge(m2, b);
+            sim_hist_merge(m1, b);
+            sim_hist_merge(m2, a);
+            same &= sim_hist_count(m1) == sim_hist_count(m2);
+            for (double q = 0; q <= 1.0; q += 0.01) same &= sim_hist_quantile(m1, q) == sim_hist_quantile(m2, q);
+            bad += !same;
+            sim_hist_destroy(a);
+            sim_hist_destroy(b);
+            sim_hist_destroy(m1);
+            sim_hist_destroy(m2);
+        }
+    CHECK(bad == 0, "%d of %d sample sets answer differently small and paged", bad, sets);
+    CHECK(small_held > 0, "some sets stayed in the small form (%d)", small_held);
+    /* A count past 2^32 - 1 in one bucket moves to pages and stays exact. */
+    sim_hist *h = sim_hist_create(1e-3);
+    sim_hist_add_n(h, 5.0, 3);
+    sim_hist_add_n(h, 5.0, (uint64_t)1 << 33);
+    sim_hist_add(h, 50.0);
+    CHECK(sim_hist_count(h) == ((uint64_t)1 << 33) + 4, "a count past 2^32 is kept");
+    CHECK(sim_hist_memory(h) > empty, "and is held in pages (%zu bytes)", sim_hist_memory(h));
+    CHECK_REL(sim_hist_quantile(h, 0.5), 5.0, 0.006, "the median is 5");
+    CHECK_ABS(sim_hist_cdf(h, 6.0), (double)(((uint64_t)1 << 33) + 3) / (double)sim_hist_count(h),
+              1e-15, "cdf below the top sample");
+    sim_hist_destroy(h);
+    /* 16 distinct buckets stay small; the 17th moves to pages. */
+    h = sim_hist_create(1e-3);
+    for (int k = 0; k < 16; k++) sim_hist_add(h, 1.0 + k);
+    size_t held16 = sim_hist_memory(h);
+    sim_hist_add(h, 100.0);
+    CHECK(held16 == empty && sim_hist_memory(h) > empty + 512,
+          "16 buckets: %zu bytes (empty: %zu), 17: %zu bytes", held16, empty, sim_hist_memory(h));
+    sim_hist_destroy(h);
+    gsl_rng_free(r);
 }
 
 int main(void)
@@ -325,6 +413,7 @@ int main(void)
     welford_and_ci();
     registry();
     paged_memory();
+    small_and_paged();
     bucket_table();
     /* 16 M random doubles for the histograms every model uses, a million
      * more at two other offsets (boundaries are global: same rule). */

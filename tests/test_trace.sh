@@ -100,4 +100,37 @@ printf "app,func,end_timestamp,duration\na,f,10,1\na,f,11\n" >"$TMPD/a21.csv"
 expect_exit 2 "azure2021 short row" -- $L trace stats "$TMPD/a21.csv" --from azure2021
 expect_grep "a21.csv:3: missing columns" "$TMPD/err" "azure2021 short row"
 
+# The many-functions generator (tests/gen_azure_many.sh): N renamed clones of
+# the bundled sample, each invoked in its first minute, same bytes each time.
+expect_exit 0 "gen_azure_many 250 3" -- sh tests/gen_azure_many.sh 250 3 "$TMPD/many"
+sh tests/gen_azure_many.sh 250 3 "$TMPD/many2" >/dev/null 2>&1
+cmp -s "$TMPD/many/inv.csv" "$TMPD/many2/inv.csv" && cmp -s "$TMPD/many/run.csv" "$TMPD/many2/run.csv" \
+    && ok || bad "gen_azure_many: same arguments, different bytes"
+head -1 "$TMPD/many/inv.csv" | grep -q ',minute_1,minute_2,minute_3$' && ok || bad "gen_azure_many: 3 minute columns"
+awk -F, 'NR > 1 { n++; if ($4 + 0 > 0) first++; names[$1] = 1 }
+         END { d = 0; for (k in names) d++; exit !(n == 250 && first == 250 && d == 250) }' \
+    "$TMPD/many/inv.csv" && ok || bad "gen_azure_many: 250 distinct functions, each invoked in minute 1"
+expect_exit 0 "stats of 250 clones" -- $L trace stats "$TMPD/many/inv.csv" --from azure2019 \
+    --durations "$TMPD/many/run.csv" --memory "$TMPD/many/mem.csv" --format json
+expect_grep '"functions": 250,' "$TMPD/out" "250 functions read back"
+expect_grep '"functions_with_durations": 250' "$TMPD/out" "every clone joins its durations"
+expect_exit 2 "gen_azure_many bad minutes" -- sh tests/gen_azure_many.sh 10 1441 "$TMPD/bad"
+
+# A template over a trace of many functions warns before the run (memory
+# grows with them); a small one does not.
+many_cfg() {   # folder: a 1-second run of its trace with a template
+    printf '{ "duration_s": 1, "workload": { "trace": { "format": "azure2019", "function_template": "t",
+        "file": "inv.csv", "durations": "run.csv", "memory": "mem.csv" } },
+      "entry": { "type": "direct", "target": "t" },
+      "functions": { "t": { "service_time": { "warm": { "dist": "exponential", "mean_ms": 100 } } } } }\n' \
+        >"$1/config.json"
+}
+many_cfg "$TMPD/many"
+expect_exit 0 "run 250 functions" -- $L run --config "$TMPD/many/config.json" --format text
+grep -q "warning" "$TMPD/err" && bad "a 250-function trace warned: $(cat "$TMPD/err")" || ok
+sh tests/gen_azure_many.sh 50000 1 "$TMPD/many50k" >/dev/null 2>&1
+many_cfg "$TMPD/many50k"
+expect_exit 0 "run 50,000 functions" -- $L run --config "$TMPD/many50k/config.json" --format text
+expect_grep "warning: the trace names 50000 functions.*GB of memory" "$TMPD/err" "many functions warn"
+
 report trace_cli

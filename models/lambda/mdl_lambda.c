@@ -55,10 +55,10 @@ static bool scaling_token(mdl_lambda *l, fn_rt *f, double now)
 
 /* The handler's service calls (none: no call, 0 ms, no draw); those that
  * happen this time (r->calls_mask). */
-static inline double calls_ms(const fn_rt *f, const mdl_req *r)
+static inline double calls_ms(fn_rt *f, const mdl_req *r)
 {
     if (!f->cfg->ncalls) return 0.0;
-    return mdl_calls_ms(f->core, f->cfg->calls, f->cfg->ncalls, f->r_calls, r->bytes,
+    return mdl_calls_ms(f->core, f->cfg->calls, f->cfg->ncalls, mdl__fn_rng(f, FN_RNG_CALLS), r->bytes,
                         r->obj_bytes, r->calls_mask);
 }
 
@@ -91,9 +91,10 @@ static double kernel_ms(const fn_rt *f, mdl_req *r)
 /* One draw of the handler: the warm distribution plus any further steps. */
 static double warm_draw(fn_rt *f)
 {
-    double ms = sim_dist_sample(&f->cfg->warm, f->r_warm);
+    gsl_rng *r = mdl__fn_rng(f, FN_RNG_WARM);
+    double ms = sim_dist_sample(&f->cfg->warm, r);
     for (int k = 0; k < f->cfg->nwarm_more; k++)
-        ms += sim_dist_sample(&f->cfg->warm_more[k], f->r_warm);
+        ms += sim_dist_sample(&f->cfg->warm_more[k], r);
     return ms;
 }
 
@@ -121,10 +122,10 @@ static void cold_times(fn_rt *f, mdl_req *r)
         extra += warm_draw(f) + calls_ms(f, r);
     if (c->has_cold) {
         /* SimFaaS semantics: the cold draw is the whole first response. */
-        r->response_ms = sim_dist_sample(&c->cold, f->r_cold) + extra;
-        r->init_ms = c->has_init ? fmin(sim_dist_sample(&c->init, f->r_init), r->response_ms) : 0.0;
+        r->response_ms = sim_dist_sample(&c->cold, mdl__fn_rng(f, FN_RNG_COLD)) + extra;
+        r->init_ms = c->has_init ? fmin(sim_dist_sample(&c->init, mdl__fn_rng(f, FN_RNG_INIT)), r->response_ms) : 0.0;
     } else {
-        r->init_ms = c->has_init ? sim_dist_sample(&c->init, f->r_init) : 0.0;
+        r->init_ms = c->has_init ? sim_dist_sample(&c->init, mdl__fn_rng(f, FN_RNG_INIT)) : 0.0;
         double handler = c->has_kernel ? kernel_ms(f, r) + warm_draw(f)
                        : isnan(r->trace_ms) ? warm_draw(f) : r->trace_ms;
         r->response_ms = r->init_ms + handler + extra;
@@ -143,7 +144,7 @@ static void log_row(fn_rt *f, int32_t ri, double billed_ms, const char *outcome)
     int32_t m = mdl_req_member(core, ri, 0);
     const mdl_req *p = m >= 0 ? mdl_req_at(core, m) : r;
     fprintf(core->log, "%llu,%s,%.6f,%.3f,%.0f,%.3f,%d,%s,%s,%u,", (unsigned long long)f->l->next_req_id++,
-            f->cfg->name, sim_engine_now(f->e) - r->response_ms / 1e3, r->duration_ms, billed_ms,
+            f->name, sim_engine_now(f->e) - r->response_ms / 1e3, r->duration_ms, billed_ms,
             r->init_ms, f->cfg->memory_mb, r->cold ? "cold" : "warm", outcome,
             (unsigned)f->in[r->inst].id);
     if (p->flow != MDL_NO_FLOW)
@@ -246,6 +247,14 @@ static void killed(fn_rt *f, int32_t ri, int32_t ii, double billed, mdl_outcome 
     fail_invocation(f, ri, false, o);
 }
 
+/* A function's histogram, created at its first sample: most of a trace's
+ * thousands of functions see few invocations, many none after warm-up. */
+static inline sim_hist *fn_hist(sim_hist **h)
+{
+    if (!*h) *h = sim_hist_create(1e-3);
+    return *h;
+}
+
 /* The invocation ends: metered, its environment freed, its request
  * finished (after its emitting calls, mdl_emit). */
 static void finish(fn_rt *f, int32_t ri)
@@ -254,7 +263,7 @@ static void finish(fn_rt *f, int32_t ri)
     mdl_req *r = mdl_req_at(core, ri);
     double now = sim_engine_now(f->e);
     int32_t ii = r->inst;
-    double billed = billed_ms_of(f, r);
+    double billed = core->log ? billed_ms_of(f, r) : 0.0;   /* only the log shows it */
     mdl_meter_lambda_invocation(core->meter, f->meter_fn, r->duration_ms,
                                 r->cold ? r->init_ms : 0.0, f->in[ii].provisioned);
     if (r->async && r->bytes > 256 * 1024.0)
@@ -263,7 +272,7 @@ static void finish(fn_rt *f, int32_t ri)
         mdl_calls_meter(core, f->cfg->calls, f->cfg->ncalls, r->bytes, r->obj_bytes, r->calls_mask);
     concurrency_take(f->l, f, -1);
     if (now >= core->t_measure) {
-        sim_hist_add(f->dur_ms, r->duration_ms);
+        sim_hist_add(fn_hist(&f->dur_ms), r->duration_ms);
         f->completed++;
     }
     if (r->oom) {
@@ -281,7 +290,7 @@ static void finish(fn_rt *f, int32_t ri)
     mdl__env_release(f, ii);
     mdl__env_levels(f);
     if ((r->counted || r->origin != MDL_ORIGIN_CLIENT) && now >= core->t_measure)
-        sim_hist_add(f->lat_ms, r->response_ms);
+        sim_hist_add(fn_hist(&f->lat_ms), r->response_ms);
     /* The caller (a front door) gave up at its timeout; Lambda ran on and
      * billed. */
     bool door_timeout = now - r->t_arrival > r->timeout_s + 1e-12;
@@ -366,7 +375,7 @@ static bool admit(mdl_lambda *l, int fn, int32_t ri)
         return false;
     }
     r->calls_mask = f->cfg->random_calls
-                  ? mdl_calls_decide(f->cfg->calls, f->cfg->ncalls, f->r_calls) : MDL_CALLS_ALL;
+                  ? mdl_calls_decide(f->cfg->calls, f->cfg->ncalls, mdl__fn_rng(f, FN_RNG_CALLS)) : MDL_CALLS_ALL;
     return true;
 }
 
@@ -390,28 +399,32 @@ void mdl_lambda_invoke_at(mdl_lambda *l, int fn, int32_t ri, double t)
 
 static const sim_component_ops k_fn_ops = { "lambda", fn_on_event };
 
-/* A function's RNG streams, named after it, so adding one never shifts
- * another's draws. */
-static void fn_streams(sim_engine *e, fn_rt *f)
+static inline uint32_t clone_hash(uint32_t key, uint32_t nslots)
 {
-    char name[MDL_NAME_MAX + 32];
-#define STREAM(field, suffix) \
-    (snprintf(name, sizeof name, "functions.%s/%s", f->name, suffix), \
-     f->field = sim_engine_rng(e, name))
-    STREAM(r_warm, "warm");
-    STREAM(r_cold, "cold");
-    STREAM(r_init, "init");
-    STREAM(r_reuse, "reuse");
-    STREAM(r_keep, "keep_alive");
-    STREAM(r_calls, "calls");
-#undef STREAM
+    return (uint32_t)sim_mix64(key) & (nslots - 1);
 }
 
-/* Build a function's runtime state: engine component, RNG streams, stats,
- * provisioned environments, its meter registration.  `own` (may be NULL) is
- * a config copy the function owns (a trace function cloned from the
- * template).  Returns the index. */
-static int fn_add(mdl_lambda *l, const mdl_function_cfg *cfg, mdl_function_cfg *own)
+static const char *const k_fn_rng_suffix[FN_RNG_COUNT] = {
+#define MDL__FN_RNG_SUFFIX(id, suffix) suffix,
+    MDL_FN_RNG_LIST(MDL__FN_RNG_SUFFIX)
+#undef MDL__FN_RNG_SUFFIX
+};
+
+/* A function's RNG streams are named after it, so adding one never shifts
+ * another's draws; each is made on its first draw (mdl__fn_rng). */
+gsl_rng *mdl__fn_rng_open(fn_rt *f, fn_rng_id k)
+{
+    SIM_ASSERT(k < FN_RNG_COUNT && !f->rng[k]);
+    char name[MDL_NAME_MAX + 32];
+    snprintf(name, sizeof name, "functions.%s/%s", f->name, k_fn_rng_suffix[k]);
+    return f->rng[k] = sim_engine_rng(f->e, name);
+}
+
+/* Build a function's runtime state: engine component, stats, provisioned
+ * environments, its meter registration (RNG streams and histograms come on
+ * first use).  `cfg` outlives the run (the config's, or a shared clone
+ * config).  Returns the index. */
+static int fn_add(mdl_lambda *l, const mdl_function_cfg *cfg, const char *name)
 {
     mdl_core *core = l->core;
     if (l->nfn == l->capfn) {
@@ -424,22 +437,18 @@ static int fn_add(mdl_lambda *l, const mdl_function_cfg *cfg, mdl_function_cfg *
     f->core = core;
     f->e = core->e;
     f->cfg = cfg;
-    f->own_cfg = own;
-    snprintf(f->name, sizeof f->name, "%s", cfg->name);
+    snprintf(f->name, sizeof f->name, "%s", name);
     f->index = l->nfn++;
     f->free_head = f->idle_head = f->idle_tail = f->pc_head = f->pc_tail = -1;
     f->tokens = 1000;
     f->comp = sim_engine_add_component(core->e, &k_fn_ops, f);
-    fn_streams(core->e, f);
     mdl__env_life_init(f);
     double now = sim_engine_now(core->e);
     sim_twavg_init(&f->tw_live, now, 0);
     sim_twavg_init(&f->tw_busy, now, 0);
     sim_twavg_init(&f->tw_idle, now, 0);
-    f->lat_ms = sim_hist_create(1e-3);
-    f->dur_ms = sim_hist_create(1e-3);
     sim_welford_init(&f->lifespan);
-    mdl_lambda_spec spec = { cfg->name, cfg->arch, cfg->memory_mb, cfg->ephemeral_storage_mb,
+    mdl_lambda_spec spec = { f->name, cfg->arch, cfg->memory_mb, cfg->ephemeral_storage_mb,
                              cfg->image_package ? MDL_PACKAGE_IMAGE : MDL_PACKAGE_ZIP,
                              cfg->provisioned_concurrency };
     f->meter_fn = mdl_meter_add_function(core->meter, &spec);
@@ -455,20 +464,51 @@ static int fn_add(mdl_lambda *l, const mdl_function_cfg *cfg, mdl_function_cfg *
     return f->index;
 }
 
+/* The config of a clone of `template_fn` with `memory_mb`, shared by every
+ * clone of that template and size (a trace's functions differ only in
+ * name and memory, so 10,000 clones need a few configs, not 10,000 copies
+ * of 1.6 KB).  O(1): open addressing on (template, memory). */
+static const mdl_function_cfg *clone_cfg(mdl_lambda *l, int template_fn, int memory_mb)
+{
+    uint32_t key = (uint32_t)template_fn << 14 | (uint32_t)memory_mb;   /* memory < 2^14 */
+    if (2 * ((uint32_t)l->nclone + 1) > l->nclone_slots) {
+        l->nclone_slots = l->nclone_slots ? 2 * l->nclone_slots : 64;
+        free(l->clone_slot);
+        l->clone_slot = sim_xcalloc(l->nclone_slots, sizeof *l->clone_slot);
+        for (int i = 0; i < l->nclone; i++) {
+            uint32_t k = clone_hash(l->clone[i]->key, l->nclone_slots);
+            while (l->clone_slot[k]) k = (k + 1) & (l->nclone_slots - 1);
+            l->clone_slot[k] = (uint32_t)i + 1;
+        }
+    }
+    uint32_t k = clone_hash(key, l->nclone_slots);
+    for (; l->clone_slot[k]; k = (k + 1) & (l->nclone_slots - 1))
+        if (l->clone[l->clone_slot[k] - 1]->key == key) return &l->clone[l->clone_slot[k] - 1]->cfg;
+    if (l->nclone == l->capclone) {
+        l->capclone = l->capclone ? 2 * l->capclone : 16;
+        l->clone = sim_xrealloc(l->clone, (size_t)l->capclone * sizeof *l->clone);
+    }
+    mdl_clone_cfg *c = sim_xmalloc(sizeof *c);
+    c->key = key;
+    c->cfg = l->core->cfg->fn[template_fn];   /* shares the template's dists */
+    c->cfg.reserved_concurrency = -1;
+    c->cfg.provisioned_concurrency = 0;
+    c->cfg.memory_mb = memory_mb;
+    c->cfg.loop_slot = -1;   /* only the trace invokes a clone: never on a cycle */
+    l->clone[l->nclone++] = c;
+    l->clone_slot[k] = (uint32_t)l->nclone;
+    return &c->cfg;
+}
+
 int mdl_lambda_clone(mdl_lambda *l, int template_fn, const char *name, double memory_mb)
 {
     SIM_ASSERT(template_fn >= 0 && template_fn < l->core->cfg->nfn);
-    mdl_function_cfg *c = sim_xmalloc(sizeof *c);
-    *c = l->core->cfg->fn[template_fn];   /* shares the template's dists */
-    snprintf(c->name, sizeof c->name, "%s", name);
-    c->reserved_concurrency = -1;
-    c->provisioned_concurrency = 0;
-    c->loop_slot = -1;   /* only the trace invokes it: never on a cycle */
+    int mb = l->core->cfg->fn[template_fn].memory_mb;
     if (!isnan(memory_mb)) {
         double m = ceil(memory_mb);
-        c->memory_mb = (int)(m < 128 ? 128 : m > 10240 ? 10240 : m);
+        mb = (int)(m < 128 ? 128 : m > 10240 ? 10240 : m);
     }
-    return fn_add(l, c, c);
+    return fn_add(l, clone_cfg(l, template_fn, mb), name);
 }
 
 /* ---- the service hooks -------------------------------------------------------------- */
@@ -480,9 +520,10 @@ static sim_status lambda_build(mdl_core *core, void **self, sim_error *err)
     mdl_lambda *l = sim_xcalloc(1, sizeof *l);
     *self = l;
     l->core = core;
+    l->no_samples = sim_hist_create(1e-3);
     int reserved = 0;
     for (int i = 0; i < cfg->nfn; i++) {
-        fn_add(l, &cfg->fn[i], NULL);
+        fn_add(l, &cfg->fn[i], cfg->fn[i].name);
         if (cfg->fn[i].reserved_concurrency > 0) reserved += cfg->fn[i].reserved_concurrency;
     }
     l->unreserved_cap = cfg->account_concurrency - reserved;
@@ -557,8 +598,8 @@ static json_object *fn_results(const mdl_lambda *l, const fn_rt *f, double t_end
     sim_json_add_int(o, "max_instances", f->max_live);
     sim_json_add_double(o, "avg_lifespan_s", f->lifespan.n ? f->lifespan.mean : 0);
     mdl__env_results(f, o);
-    json_object_object_add(o, "latency_ms", mdl_latency_json(f->lat_ms));
-    json_object_object_add(o, "duration_ms", mdl_latency_json(f->dur_ms));
+    json_object_object_add(o, "latency_ms", mdl_latency_json(f->lat_ms ? f->lat_ms : l->no_samples));
+    json_object_object_add(o, "duration_ms", mdl_latency_json(f->dur_ms ? f->dur_ms : l->no_samples));
     const mdl_usage_fn *u = &mdl_meter_usage(l->core->meter)->fn[f->meter_fn];
     sim_json_add_double(o, "billed_requests", u->requests);
     sim_json_add_double(o, "billed_gb_s", gb_s_of(u));
@@ -587,10 +628,13 @@ static void lambda_destroy(void *self)
         free(l->fn[i]->in);
         sim_hist_destroy(l->fn[i]->lat_ms);
         sim_hist_destroy(l->fn[i]->dur_ms);
-        free(l->fn[i]->own_cfg);
         free(l->fn[i]);
     }
     free(l->fn);
+    for (int i = 0; i < l->nclone; i++) free(l->clone[i]);
+    free(l->clone);
+    free(l->clone_slot);
+    sim_hist_destroy(l->no_samples);
     free(l);
 }
 

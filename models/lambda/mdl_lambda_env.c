@@ -90,7 +90,7 @@ int32_t mdl__env_alloc(fn_rt *f, double now, bool provisioned)
 {
     if (f->free_head < 0) {
         if (f->nin == f->capin) {
-            f->capin = f->capin ? 2 * f->capin : 64;
+            f->capin = f->capin ? 2 * f->capin : 4;
             f->in = sim_xrealloc(f->in, (size_t)f->capin * sizeof *f->in);
         }
         f->in[f->nin].next = -1;
@@ -232,7 +232,7 @@ void mdl__env_go_idle(fn_rt *f, int32_t i)
     }
     /* This idle period's own keep-alive, drawn given the pool (f->live
      * counts this environment). */
-    x->expire_at = x->idle_since + mdl_lifecycle_keep_alive_s(f->life.lc, f->live, f->r_keep);
+    x->expire_at = x->idle_since + mdl_lifecycle_keep_alive_s(f->life.lc, f->live, mdl__fn_rng(f, FN_RNG_KEEP));
     if (!x->timer || x->expire_at < x->timer_at) expiry_arm(f, i);
 }
 
@@ -258,7 +258,7 @@ static int32_t pick_idle(fn_rt *f)
     case MDL_REUSE_RANDOM: {
         int32_t n = 0;
         for (int32_t k = f->idle_head; k >= 0; k = f->in[k].next) n++;
-        unsigned long pick = gsl_rng_uniform_int(f->r_reuse, (unsigned long)n);
+        unsigned long pick = gsl_rng_uniform_int(mdl__fn_rng(f, FN_RNG_REUSE), (unsigned long)n);
         int32_t i = f->idle_head;
         while (pick--) i = f->in[i].next;
         return i;

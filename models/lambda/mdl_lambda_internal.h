@@ -51,36 +51,64 @@ typedef struct fn_life {
     uint64_t recycled, prewarmed, prewarmed_first_uses, cold_to_prewarmed;
 } fn_life;
 
+/* A function's RNG streams: stream "functions.<name>/<suffix>" of the
+ * engine, created on the function's first draw from it (a trace function
+ * whose durations come from the trace draws from none). */
+#define MDL_FN_RNG_LIST(X)       \
+    X(WARM,  "warm")             \
+    X(COLD,  "cold")             \
+    X(INIT,  "init")             \
+    X(REUSE, "reuse")            \
+    X(KEEP,  "keep_alive")       \
+    X(CALLS, "calls")
+
+typedef enum {
+#define MDL__FN_RNG_ENUM(id, suffix) FN_RNG_##id,
+    MDL_FN_RNG_LIST(MDL__FN_RNG_ENUM)
+#undef MDL__FN_RNG_ENUM
+    FN_RNG_COUNT
+} fn_rng_id;
+
+/* A function at run time.  The fields every invocation touches come first,
+ * together (about 4.5 cache lines): with thousands of functions, each
+ * event of one of them finds its state cold, and every line counts. */
 typedef struct fn_rt {
-    mdl_lambda *l;
+    /* hot: invocations, completions, environments */
     mdl_core *core;                     /* l->core and its engine, kept at hand: */
     sim_engine *e;                      /* every event of the function reads them */
     const mdl_function_cfg *cfg;
-    mdl_function_cfg *own_cfg;          /* a template's copy (trace functions), owned */
-    char name[MDL_NAME_MAX];
-    int index;
-    int meter_fn;                       /* the meter's registration */
-    bool init_billed;                   /* INIT billed this month */
-    uint32_t comp;
+    mdl_lambda *l;
     inst *in;
     int32_t nin, capin, free_head;
     int32_t idle_head, idle_tail;       /* on-demand idle list */
     int32_t pc_head, pc_tail;           /* provisioned idle list */
-    int busy, live, idle;
+    int busy, live, idle, max_live;
+    uint32_t comp;
     uint32_t sweep_gen;
+    int meter_fn;                       /* the meter's registration */
     bool sweep_armed;
-    double tokens, t_tokens;            /* scaling-rate bucket (2023 rule) */
-    gsl_rng *r_warm, *r_cold, *r_init, *r_reuse, *r_keep, *r_calls;
-    fn_life life;                       /* maximum lifetime, keep-alive draws, pre-warming */
+    bool init_billed;                   /* INIT billed this month */
     /* statistics (after warm-up) */
     uint64_t invocations, cold_starts, throttles, timeouts, completed;
     uint64_t loops_stopped;             /* recursion guard: 17th entries of a chain */
-    sim_twavg tw_live, tw_busy, tw_idle;
     sim_hist *lat_ms;                   /* function response time, ok requests */
-    sim_hist *dur_ms;                   /* handler duration */
+    sim_hist *dur_ms;                   /* handler duration; both NULL until a sample */
+    sim_twavg tw_live, tw_busy, tw_idle;
+    /* less often: new environments, expiries, first draws, results */
+    double tokens, t_tokens;            /* scaling-rate bucket (2023 rule) */
     sim_welford lifespan;
-    int max_live;
+    gsl_rng *rng[FN_RNG_COUNT];         /* NULL until first drawn from (mdl__fn_rng) */
+    fn_life life;                       /* maximum lifetime, keep-alive draws, pre-warming */
+    int index;
+    char name[MDL_NAME_MAX];
 } fn_rt;
+
+/* A clone's config: the template's with the clone's memory, no reserved
+ * or provisioned concurrency; shared by the clones of one (template, size). */
+typedef struct mdl_clone_cfg {
+    uint32_t key;                       /* template << 14 | memory_mb */
+    mdl_function_cfg cfg;
+} mdl_clone_cfg;
 
 struct mdl_lambda {
     mdl_core *core;
@@ -90,7 +118,24 @@ struct mdl_lambda {
     int unreserved_cap, unreserved_busy;
     double burst_tokens, t_burst;       /* pre-2023 scaling rule */
     uint64_t next_req_id;               /* --log request ids */
+    sim_hist *no_samples;               /* empty: the results of a function without samples */
+    mdl_clone_cfg **clone;              /* clone configs, owned */
+    int nclone, capclone;
+    uint32_t *clone_slot;               /* hash of clone keys: index + 1, 0 = empty */
+    uint32_t nclone_slots;              /* a power of two, at least twice nclone */
 };
+
+/* ---- a function's streams (mdl_lambda.c) --------------------------------------- */
+
+/* Create stream k of f (engine look-up by name, once per stream). */
+gsl_rng *mdl__fn_rng_open(fn_rt *f, fn_rng_id k);
+
+/* Stream k of f, created on first use: the draws are those of a stream
+ * created at build (each stream is seeded from its name alone). */
+static inline gsl_rng *mdl__fn_rng(fn_rt *f, fn_rng_id k)
+{
+    return f->rng[k] ? f->rng[k] : mdl__fn_rng_open(f, k);
+}
 
 /* ---- execution environments (mdl_lambda_env.c) ---------------------------------- */
 

@@ -240,6 +240,14 @@ static sim_status entry_build(mdl_core *core, void **self, sim_error *err)
     return SIM_OK;
 }
 
+uint32_t mdl_entry_trace_clones(const mdl_entry *en)
+{
+    uint32_t n = 0;
+    for (int i = 0; i < en->n; i++)
+        if (en->e[i].src) n += mdl_source_trace_clones(en->e[i].src);
+    return n;
+}
+
 static void entry_start(void *self)
 {
     mdl_entry *en = self;

@@ -31,4 +31,7 @@ extern const mdl_service_ops mdl_entry_service;
  * chose (used by door entries), op its op (mdl_core_op_id). */
 void mdl_entry_receive(mdl_entry *en, int entry, int32_t ri, int fn, int op);
 
+/* The sum of its entries' mdl_source_trace_clones. */
+uint32_t mdl_entry_trace_clones(const mdl_entry *en);
+
 #endif /* MDL_ENTRY_H */

@@ -11,6 +11,7 @@
  * Requests live in a pool owned by the core; events carry only the pool
  * index, so nothing allocates per request once the pool is warm.
  */
+#include "models/scenario/mdl_entry.h"
 #include "models/scenario/mdl_internal.h"
 
 #include <math.h>
@@ -47,7 +48,12 @@ int32_t mdl_req_alloc(mdl_core *c)
     int32_t i = c->rq_free;
     mdl_req *r = &c->rq[i];
     c->rq_free = r->next_free;
-    memset(r, 0, sizeof *r);
+    /* Zeroed in two halves on purpose: GCC -O2 (generic tuning) turns one
+     * memset of the whole request (104 bytes) into `rep stos`, which costs
+     * ~30 cycles to start on every arrival; the halves become plain 16-byte
+     * stores.  Same bytes either way. */
+    memset(r, 0, sizeof *r / 2);
+    memset((char *)r + sizeof *r / 2, 0, sizeof *r - sizeof *r / 2);
     r->inst = -1;
     r->fn = MDL_NO_FN;   /* set when a function serves the request */
     r->trace_ms = NAN;
@@ -427,6 +433,12 @@ const mdl_bill *mdl_scenario_bill(const mdl_scenario *s) { return s->bill; }
 const mdl_bill *mdl_scenario_bill_month(const mdl_scenario *s) { return s->bill_month; }
 
 uint64_t mdl_scenario_events(const mdl_scenario *s) { return sim_engine_events(s->core.e); }
+
+uint32_t mdl_scenario_trace_clones(const mdl_scenario *s)
+{
+    const mdl_entry *en = s->core.svc[MDL_SID_ENTRY];
+    return en ? mdl_entry_trace_clones(en) : 0;
+}
 
 static const char *const k_stock_names[MDL_STOCK_COUNT] = { "s3", "efs", "dynamodb" };
 

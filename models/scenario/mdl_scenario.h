@@ -82,4 +82,13 @@ const mdl_bill *mdl_scenario_bill(const mdl_scenario *s);
 const mdl_bill *mdl_scenario_bill_month(const mdl_scenario *s);
 uint64_t mdl_scenario_events(const mdl_scenario *s);
 
+/* Trace functions that will get a function of their own
+ * (workload.trace.function_template; mdl_source_trace_clones), known once
+ * the scenario is built, so that a caller can warn before a run whose
+ * memory grows with them: about MDL_TRACE_FUNCTION_BYTES each, the
+ * function's state and statistics plus its part of the results document
+ * and of its JSON text (measured: README "Benchmarks", Many functions). */
+#define MDL_TRACE_FUNCTION_BYTES (12 * 1024)
+uint32_t mdl_scenario_trace_clones(const mdl_scenario *s);
+
 #endif /* MDL_SCENARIO_H */

@@ -245,6 +245,11 @@ sim_status mdl_source_create(mdl_core *core, mdl_entry *entry, int index, const 
     return stream_open(s, err);
 }
 
+uint32_t mdl_source_trace_clones(const mdl_source *s)
+{
+    return s->src && s->template_fn >= 0 ? wl_source_function_count(s->src) : 0;
+}
+
 void mdl_source_destroy(mdl_source *s)
 {
     if (!s) return;

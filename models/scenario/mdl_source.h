@@ -34,4 +34,10 @@ void mdl_source_destroy(mdl_source *src);
 /* Schedule the first arrival. */
 void mdl_source_start(mdl_source *src);
 
+/* Trace functions known at build that will get a function of their own
+ * (workload.trace.function_template): all of an Azure trace's, read whole
+ * at build; none yet of a CSV trace, whose names come as its rows are read.
+ * 0 without a template.  For warnings about memory. */
+uint32_t mdl_source_trace_clones(const mdl_source *src);
+
 #endif /* MDL_SOURCE_H */

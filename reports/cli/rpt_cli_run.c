@@ -14,12 +14,28 @@ static void run_progress(void *ctx, double t, double end)
     rpt_progress_update(ctx, (long)(100.0 * t / end + 0.5));
 }
 
+/* Memory grows with the functions a trace's template clones (each has its
+ * state, statistics and results): say so before a long run fills memory
+ * silently.  Silent below RPT_MANY_FUNCTIONS. */
+#define RPT_MANY_FUNCTIONS 50000
+static void warn_many_functions(const mdl_scenario *sc)
+{
+    uint32_t n = mdl_scenario_trace_clones(sc);
+    if (n < RPT_MANY_FUNCTIONS) return;
+    fprintf(stderr,
+            "lambdasim: warning: the trace names %u functions and workload.trace.function_template "
+            "gives each its own state and results: expect up to about %.1f GB of memory (%d KB "
+            "per function)\n",
+            n, (double)n * MDL_TRACE_FUNCTION_BYTES / 1e9, MDL_TRACE_FUNCTION_BYTES / 1024);
+}
+
 sim_status rpt_cli_run_config(const mdl_config *cfg, uint64_t seed, FILE *log,
                               json_object **results, double *wall_s, mdl_ts_row **ts,
                               size_t *nts, sim_error *err)
 {
     mdl_scenario *sc = NULL;
     SIM_TRY(mdl_scenario_create(cfg, seed, 0, &sc, err));
+    warn_many_functions(sc);
     if (log) mdl_scenario_set_log(sc, log);
     if (ts) mdl_scenario_enable_timeseries(sc, RPT_TS_INTERVAL_S);
     /* A bar on a terminal only (percent of simulated time); the chunked run
@@ -54,6 +70,7 @@ double rpt_cli_jget(json_object *o, const char *path)
 int rpt_cli_emit_json(json_object *doc, const char *out_dir, const char *file, bool to_stdout,
                       sim_error *err)
 {
+    if (!out_dir && !to_stdout) return 0;   /* nowhere to write: no text to make */
     char *text = sim_json_to_string(doc);
     int rc = 0;
     if (out_dir) {

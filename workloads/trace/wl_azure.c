@@ -24,6 +24,16 @@ bool wl_spread_parse(const char *s, wl_spread *out)
 
 /* ---- Azure 2019 tables ---------------------------------------------------- */
 
+/* What an arrival of a function reads, together (one 64-byte record, not
+ * three arrays and two allocations per function: a trace of thousands of
+ * functions touches a record per arrival): its duration percentiles (the
+ * values at k_dur_p; dur[0] NaN when the durations file has none) and its
+ * app's memory (NaN when unknown). */
+typedef struct az_fn {
+    double dur[7];
+    double mem_mb;
+} az_fn;
+
 struct wl_az19 {
     wl_names funcs;            /* function names, by function index */
     uint32_t nfunc;
@@ -36,9 +46,8 @@ struct wl_az19 {
     uint32_t max_cells;        /* most functions active in one minute */
     uint64_t total;
     uint32_t active;
-    sim_dist *dur;             /* per function; type valid when has_dur */
-    unsigned char *has_dur;
-    double *mem_mb;            /* per function; NaN when unknown */
+    az_fn *fn;                 /* per function: what its arrivals read */
+    double dur_p[7];           /* the percentiles' probabilities (k_dur_p) */
     uint32_t ndur, nmem;
     /* per function app name (for the memory join) */
     wl_names apps;
@@ -265,12 +274,14 @@ static sim_status load_durations(wl_az19 *az, const char *path, sim_error *err)
                 strcmp(wl_names_get(&az->apps, az->func_app[f]), app) != 0)
                 f = WL_NO_FUNCTION;
         }
-        if (f == WL_NO_FUNCTION || az->has_dur[f]) continue;   /* not in this trace */
-        if (sim_dist_percentiles(&az->dur[f], k_dur_p, v, 7) != SIM_OK) {
+        if (f == WL_NO_FUNCTION || !isnan(az->fn[f].dur[0])) continue;   /* not in this trace */
+        sim_dist d;
+        if (sim_dist_percentiles(&d, k_dur_p, v, 7) != SIM_OK) {
             s = SIM_ERR(err, SIM_ERANGE, path, r.row_line, NULL, "bad duration percentiles");
             break;
         }
-        az->has_dur[f] = 1;
+        memcpy(az->fn[f].dur, d.vals, sizeof az->fn[f].dur);
+        sim_dist_fini(&d);
         az->ndur++;
     }
     wl_rows_close(&r);
@@ -302,8 +313,8 @@ static sim_status load_memory(wl_az19 *az, const char *path, sim_error *err)
     }
     if (s == SIM_OK)
         for (uint32_t f = 0; f < az->nfunc; f++) {
-            az->mem_mb[f] = app_mb[az->func_app[f]];
-            if (!isnan(az->mem_mb[f])) az->nmem++;
+            az->fn[f].mem_mb = app_mb[az->func_app[f]];
+            if (!isnan(az->fn[f].mem_mb)) az->nmem++;
         }
     free(app_mb);
     wl_rows_close(&r);
@@ -319,10 +330,12 @@ sim_status wl_az19_load(wl_az19 **out, const char *invocations,
     wl_names_init(&az->apps);
     sim_status s = load_invocations(az, invocations, err);
     if (s == SIM_OK) {
-        az->dur = sim_xcalloc(az->nfunc, sizeof *az->dur);
-        az->has_dur = sim_xcalloc(az->nfunc, 1);
-        az->mem_mb = sim_xmalloc(az->nfunc * sizeof *az->mem_mb);
-        for (uint32_t f = 0; f < az->nfunc; f++) az->mem_mb[f] = NAN;
+        az->fn = sim_xmalloc(az->nfunc * sizeof *az->fn);
+        for (uint32_t f = 0; f < az->nfunc; f++) {
+            az->fn[f].dur[0] = NAN;
+            az->fn[f].mem_mb = NAN;
+        }
+        memcpy(az->dur_p, k_dur_p, sizeof az->dur_p);
         if (durations) s = load_durations(az, durations, err);
     }
     if (s == SIM_OK && memory) s = load_memory(az, memory, err);
@@ -337,11 +350,7 @@ sim_status wl_az19_load(wl_az19 **out, const char *invocations,
 void wl_az19_destroy(wl_az19 *az)
 {
     if (!az) return;
-    if (az->dur)
-        for (uint32_t f = 0; f < az->nfunc; f++) sim_dist_fini(&az->dur[f]);
-    free(az->dur);
-    free(az->has_dur);
-    free(az->mem_mb);
+    free(az->fn);
     free(az->mstart);
     free(az->cfunc);
     free(az->ccount);
@@ -463,8 +472,17 @@ static bool az19_next(wl_source *src, wl_arrival *out, sim_error *err)
     out->bytes = 0;
     out->key = "";
     out->key_len = 0;
-    out->duration_ms = az->has_dur[f] ? sim_dist_sample(&az->dur[f], s->r_dur) : NAN;
-    out->memory_mb = az->mem_mb[f];
+    const az_fn *fn = &az->fn[f];
+    out->duration_ms = NAN;
+    if (!isnan(fn->dur[0])) {
+        /* The function's percentiles as a sim_dist, drawn as one built by
+         * sim_dist_percentiles (same points, same draw; sim_dist_sample
+         * only reads them, hence the casts). */
+        sim_dist d = { .type = SIM_DIST_PERCENTILES, .n = 7, .probs = (double *)az->dur_p,
+                       .vals = (double *)fn->dur };
+        out->duration_ms = sim_dist_sample(&d, s->r_dur);
+    }
+    out->memory_mb = fn->mem_mb;
     /* Advance this cell: place its next arrival or retire it. */
     if (--s->left[ci] > 0) {
         double nu = next_pos(s, ci, az->ccount[cell]);
