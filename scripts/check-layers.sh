@@ -20,6 +20,9 @@
 #   - a private header, *_internal.h, may be included only from its own
 #     folder (models/lambda/mdl_lambda_internal.h from models/lambda/, ...).
 #
+# The environment is read only by the command layer (explicit context, no
+# hidden inputs): getenv/secure_getenv/environ appear only in reports/cli/.
+#
 # Prints every violation as FILE:LINE: ... and exits 1 if there is one.
 set -eu
 cd "$(dirname "$0")/.."
@@ -88,6 +91,16 @@ for f in $files; do
     done <<EOF
 $hits
 EOF
+done
+# Hidden inputs: the environment, below the command layer.
+for f in $files; do
+    case "$f" in reports/cli/*) continue ;; esac
+    hits=$(grep -nE '\b(secure_)?getenv[[:space:]]*\(|\benviron\b' "$f" || true)
+    [ -n "$hits" ] || continue
+    printf '%s\n' "$hits" | while IFS= read -r hit; do
+        echo "$f:${hit%%:*}: reads the environment: only reports/cli/ may (pass the value down)"
+    done
+    bad=1
 done
 if [ "$bad" -ne 0 ]; then
     echo "check-layers: failed" >&2

@@ -89,8 +89,6 @@ void sim_error_print(const sim_error *err, FILE *fp)
     char buf[2048];
     sim_error_format(err, buf, sizeof buf);
     fprintf(fp, "lambdasim: %s\n", buf);
-    if (getenv("LAMBDASIM_DEBUG") && err->src_file)
-        fprintf(fp, "lambdasim: (raised at %s:%d)\n", err->src_file, err->src_line);
 }
 
 double sim__nan(void) { return NAN; }
