@@ -349,8 +349,7 @@ static void fn_on_event(sim_engine *e, void *self, const sim_event *ev)
     case EV_DONE: done(f, (int32_t)ev->arg); break;
     case EV_EXPIRE_SWEEP: mdl__env_expire_sweep(f, (uint32_t)ev->arg); break;
     case EV_EXPIRE_ONE: mdl__env_expire_one(f, (int32_t)(ev->arg >> 32), (uint32_t)ev->arg); break;
-    case EV_RETIRE:
-    case EV_PREWARM:
+    case EV_LIFECYCLE:
     case EV_READY: mdl__env_lifecycle_event(f, ev->type, ev->arg); break;
     default: SIM_ENGINE_ASSERT(e, !"unknown function event");
     }

@@ -35,8 +35,12 @@
  * INIT is not billed (no invocation carries it).  With prewarm_takes_pending
  * a spare that becomes ready while a cold start still waits on its own INIT
  * serves that request at once; the other environment finishes its INIT and
- * becomes a spare itself.  Lifecycle events carry the environment's `life`
- * (set at creation), so an event outliving its environment is ignored.
+ * becomes a spare itself.  The deadlines (retire_at, prewarm_at) share one
+ * timer per function, at the earliest of them (fn_life.lc_*): an
+ * environment that expires long before its maximum lifetime, as most do
+ * under a sparse trace, leaves nothing in the event heap.  EV_READY carries
+ * the environment's `life` (set at creation), so one outliving its
+ * environment is ignored.
  */
 #include "models/lambda/mdl_lambda_internal.h"
 
@@ -68,22 +72,38 @@ void mdl__env_life_init(fn_rt *f)
     }
 }
 
+/* Environment x's next lifecycle deadline (INFINITY: none). */
+static inline double lc_deadline(const inst *x)
+{
+    return x->prewarm_at < x->retire_at ? x->prewarm_at : x->retire_at;
+}
+
+/* The lifecycle timer fires at t or earlier. */
+static void lc_arm(fn_rt *f, double t)
+{
+    fn_life *lf = &f->life;
+    if (!isfinite(t) || (lf->lc_armed && lf->lc_at <= t)) return;
+    lf->lc_gen++;       /* a later pending timer goes stale */
+    lf->lc_armed = true;
+    lf->lc_at = t;
+    sim_engine_at(f->e, t, EV_LIFECYCLE, f->comp, lf->lc_gen);
+}
+
 /* Draw an on-demand environment's maximum lifetime and whether (and when) a
- * replacement is pre-warmed; schedule its retirement. */
+ * replacement is pre-warmed; the lifecycle timer covers both deadlines. */
 static void plan_life(fn_rt *f, int32_t i, double now)
 {
     fn_life *lf = &f->life;
     if (!lf->r_life) return;
     inst *x = &f->in[i];
-    double retire_at = now + mdl_lifecycle_max_lifetime_s(lf->lc, lf->r_life);
-    sim_engine_at(f->e, retire_at, EV_RETIRE, f->comp, pack(i, x->life));
+    x->retire_at = now + mdl_lifecycle_max_lifetime_s(lf->lc, lf->r_life);
     double init_at;
-    if (lf->r_prewarm && mdl_lifecycle_prewarm(lf->lc, lf->r_prewarm, now, retire_at, &init_at)) {
+    if (lf->r_prewarm && mdl_lifecycle_prewarm(lf->lc, lf->r_prewarm, now, x->retire_at, &init_at)) {
         x->replace = 1;
         /* With no lead the retirement itself starts the replacement. */
-        if (init_at < retire_at)
-            sim_engine_at(f->e, init_at, EV_PREWARM, f->comp, pack(i, x->life));
+        if (init_at < x->retire_at) x->prewarm_at = init_at;
     }
+    lc_arm(f, lc_deadline(x));
 }
 
 int32_t mdl__env_alloc(fn_rt *f, double now, bool provisioned)
@@ -111,6 +131,7 @@ int32_t mdl__env_alloc(fn_rt *f, double now, bool provisioned)
     x->created = now;
     x->idle_since = now;
     x->pending_ri = -1;
+    x->retire_at = x->prewarm_at = INFINITY;
     if (!provisioned) plan_life(f, i, now);
     return i;
 }
@@ -181,6 +202,7 @@ void mdl__env_destroy(fn_rt *f, int32_t i)
         sim_welford_add(&f->lifespan, now - x->created);
     pending_clear(f, x);
     x->state = INST_FREE;
+    x->retire_at = x->prewarm_at = INFINITY;   /* the lifecycle timer skips it */
     x->gen++;       /* its timer, if any, is stale */
     x->timer = 0;
     x->next = f->free_head;
@@ -421,6 +443,7 @@ static void retire(fn_rt *f, int32_t i)
     inst *x = &f->in[i];
     bool replace = x->replace;
     x->replace = 0;
+    x->retire_at = x->prewarm_at = INFINITY;
     if (mdl_core_measuring(f->core)) f->life.recycled++;
     if (x->state == INST_IDLE) {
         idle_unlink(f, i);
@@ -432,24 +455,57 @@ static void retire(fn_rt *f, int32_t i)
     if (replace) prewarm_start(f);
 }
 
+/* Environment i's due deadlines at `now`: its replacement's INIT start,
+ * then its retirement. */
+static void lc_due(fn_rt *f, int32_t i, double now)
+{
+    inst *x = &f->in[i];
+    if (x->prewarm_at <= now) {
+        x->prewarm_at = INFINITY;
+        if (x->replace) {
+            x->replace = 0;
+            prewarm_start(f);       /* may grow f->in: x is not used after */
+        }
+    }
+    if (f->in[i].retire_at <= now) retire(f, i);
+}
+
+/* The lifecycle timer: every live environment whose deadline has come, in
+ * index order (deadlines are continuous draws: ties do not happen in
+ * practice), then the timer re-armed at the earliest deadline left.
+ * O(environments of the function) per firing: a function sees about one
+ * firing per environment and maximum lifetime. */
+static void lc_fire(fn_rt *f, uint32_t gen)
+{
+    fn_life *lf = &f->life;
+    if (gen != lf->lc_gen) return;      /* stale: re-armed earlier since */
+    lf->lc_armed = false;
+    double now = sim_engine_now(f->e);
+    for (int32_t i = 0; i < f->nin; i++) {  /* f->nin may grow (replacements) */
+        if (f->in[i].state != INST_FREE && lc_deadline(&f->in[i]) <= now) {
+            lc_due(f, i, now);
+            mdl__env_levels(f);
+        }
+    }
+    double next = INFINITY;
+    for (int32_t i = 0; i < f->nin; i++)
+        if (f->in[i].state != INST_FREE) next = fmin(next, lc_deadline(&f->in[i]));
+    lc_arm(f, next);
+}
+
 void mdl__env_lifecycle_event(fn_rt *f, uint32_t type, uint64_t arg)
 {
-    int32_t i = (int32_t)(arg >> 32);
-    uint32_t life = (uint32_t)arg;
-    SIM_ASSERT(i >= 0 && i < f->nin);
-    if (f->in[i].life != life || f->in[i].state == INST_FREE) return;   /* stale */
-    switch (type) {
-    case EV_RETIRE: retire(f, i); break;
-    case EV_PREWARM:
-        if (f->in[i].replace) {
-            f->in[i].replace = 0;
-            prewarm_start(f);
-        }
-        break;
-    case EV_READY: ready(f, i); break;
-    default: SIM_ASSERT(!"not a lifecycle event");
+    if (type == EV_LIFECYCLE) {
+        lc_fire(f, (uint32_t)arg);
+    } else {
+        SIM_ASSERT(type == EV_READY);
+        int32_t i = (int32_t)(arg >> 32);
+        uint32_t life = (uint32_t)arg;
+        SIM_ASSERT(i >= 0 && i < f->nin);
+        if (f->in[i].life != life || f->in[i].state == INST_FREE) return;   /* stale */
+        ready(f, i);
+        mdl__env_levels(f);
     }
-    mdl__env_levels(f);
 }
 
 void mdl__env_results(const fn_rt *f, json_object *o)

@@ -10,9 +10,10 @@
 #include "models/lambda/mdl_lambda.h"
 
 /* Events of a function's component.  The lifecycle's (mdl_lambda_env.c):
- * EV_RETIRE an environment reaches its maximum lifetime, EV_PREWARM its
- * replacement's INIT starts, EV_READY a replacement's INIT ends. */
-enum { EV_INVOKE, EV_DONE, EV_EXPIRE_SWEEP, EV_EXPIRE_ONE, EV_RETIRE, EV_PREWARM, EV_READY };
+ * EV_LIFECYCLE the function's one lifecycle timer (environments reaching
+ * their maximum lifetime or their replacement's INIT start), EV_READY a
+ * replacement's INIT ends. */
+enum { EV_INVOKE, EV_DONE, EV_EXPIRE_SWEEP, EV_EXPIRE_ONE, EV_LIFECYCLE, EV_READY };
 
 /* INIT: a pre-warmed replacement initialising (no request waits on it). */
 enum { INST_FREE, INST_BUSY, INST_IDLE, INST_INIT };
@@ -34,6 +35,8 @@ typedef struct inst {       /* an execution environment */
     int32_t pending_ri;     /* the request waiting on its INIT (takes_pending), or -1 */
     double init_end;        /* when that INIT ends */
     sim_handle done_h;      /* that request's EV_DONE */
+    double retire_at;       /* its maximum lifetime ends (INFINITY: never, or retiring) */
+    double prewarm_at;      /* its replacement's INIT starts (INFINITY: none pending) */
 } inst;
 
 /* A function's lifecycle state (mdl_lambda_env.c; mdl_lifecycle.h). */
@@ -47,6 +50,14 @@ typedef struct fn_life {
     int32_t sp_head, sp_tail;           /* pre-warmed spares, last choice (prewarm_spare) */
     int pending;                        /* requests waiting on an INIT (takes_pending) */
     uint32_t created;                   /* environments so far: the next id */
+    /* The lifecycle timer: one pending EV_LIFECYCLE at the earliest
+     * retire_at/prewarm_at of the live environments (tagged by lc_gen; an
+     * older one is stale).  One per function rather than one per
+     * environment: an environment that expires before its maximum lifetime
+     * would otherwise leave its retirement in the event heap for hours. */
+    bool lc_armed;
+    uint32_t lc_gen;
+    double lc_at;
     /* statistics (after warm-up) */
     uint64_t recycled, prewarmed, prewarmed_first_uses, cold_to_prewarmed;
 } fn_life;
@@ -163,7 +174,7 @@ void mdl__env_cold_started(fn_rt *f, int32_t i, int32_t ri, sim_handle h);
 /* Expiry events: the fixed keep-alive sweep, one environment's own timer. */
 void mdl__env_expire_sweep(fn_rt *f, uint32_t gen);
 void mdl__env_expire_one(fn_rt *f, int32_t i, uint32_t gen);
-/* Lifecycle events (EV_RETIRE, EV_PREWARM, EV_READY); arg as scheduled. */
+/* Lifecycle events (EV_LIFECYCLE, EV_READY); arg as scheduled. */
 void mdl__env_lifecycle_event(fn_rt *f, uint32_t type, uint64_t arg);
 /* The lifecycle's results of a function (recycled, pre-warmed, ...). */
 void mdl__env_results(const fn_rt *f, json_object *o);
