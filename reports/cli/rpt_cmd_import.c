@@ -11,6 +11,7 @@
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
 #include "sim/sim_json.h"
+#include "sim/sim_opt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +25,8 @@ static const char k_usage[] =
     "Reads FILE.json, what `terraform show -json` prints for a saved plan (terraform\n"
     "plan -out p; terraform show -json p) or for a state, and writes a lambdasim\n"
     "config: an entry per front door (Function URL, HTTP or REST API, notified\n"
-    "bucket), functions, queues and their consumers, buckets, state machines and\n"
-    "tables (README \"From Terraform\").  What Terraform cannot say (traffic, handler\n"
+    "bucket), functions, queues and their consumers, buckets and state machines\n"
+    "(README \"From Terraform\").  What Terraform cannot say (traffic, handler\n"
     "durations, calls) comes from the workload file; without it the config holds\n"
     "placeholders, each named on stderr with a hint, as are the resources that are\n"
     "not simulated.\n"
@@ -117,7 +118,7 @@ static int count_of(json_object *config, const char *key)
 static json_object *summary(const mdl_tf_plan *p, const mdl_tf_import *im, const char *out)
 {
     static const char *const sections[] = { "entries", "functions", "queues", "buckets",
-                                            "state_machines", "tables", NULL };
+                                            "state_machines", NULL };
     json_object *s = json_object_new_object(), *src = json_object_new_object();
     json_object *counts = json_object_new_object();
     sim_json_add_string(s, "out", out);
@@ -150,13 +151,13 @@ static void print_summary(const mdl_tf_plan *p, const mdl_tf_import *im, const i
         return;
     }
     printf("wrote %s from the %s %s (Terraform %s, format %s, %s): entries %d, functions %d, "
-           "queues %d, buckets %d, state machines %d, tables %d; not simulated %zu of %zu "
+           "queues %d, buckets %d, state machines %d; not simulated %zu of %zu "
            "resources; placeholders %zu\n", o->out, mdl_tf_kind_of(p) == MDL_TF_PLAN ? "plan" : "state",
            mdl_tf_input(p), mdl_tf_terraform_version(p)[0] ? mdl_tf_terraform_version(p) : "?",
            mdl_tf_format_version(p), mdl_tf_region(p), count_of(im->config, "entries"),
            count_of(im->config, "functions"), count_of(im->config, "queues"),
            count_of(im->config, "buckets"), count_of(im->config, "state_machines"),
-           count_of(im->config, "tables"), json_object_array_length(im->not_simulated),
+           json_object_array_length(im->not_simulated),
            mdl_tf_count(p), json_object_array_length(im->placeholders));
 }
 
@@ -172,8 +173,11 @@ static int run_import(const import_opts *o)
     sim_status s = mdl_tf_load(o->plan, &p, &err);
     if (s == SIM_OK && o->workload)
         s = sim_json_doc_load(&w, o->workload, &err);
+    char dir[1024] = ".";
+    if (o->out)
+        sim_path_dir(o->out, dir, sizeof dir);
     if (s == SIM_OK)
-        s = mdl_tf_import_build(p, o->workload ? &w : NULL, &im, &err);
+        s = mdl_tf_import_build(p, o->workload ? &w : NULL, dir, &im, &err);
     char *text = s == SIM_OK ? sim_json_to_string(im.config) : NULL;
     if (s == SIM_OK && o->out)
         s = sim_write_file_atomic(o->out, text, strlen(text), &err);
