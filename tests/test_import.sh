@@ -158,6 +158,11 @@ wfile new_entry '{"entries": {"pipeline": {"type": "stepfunctions", "state_machi
   "workload": {"arrivals": {"process": "poisson", "rate_per_s": 1}}}}}'
 expect_exit 0 "a new entry" -- "$L" import terraform $G/plan_function_url.json --workload "$TMPD/w/new_entry.json"
 expect_grep '"pipeline": {' "$TMPD/out" "the new entry is written"
+# Files W.json names are relative to its folder; the config names them from its own.
+cp data/profiles/default.json "$TMPD/w/prof.json"
+wfile kernel '{"functions": {"Resize": {"kernel": {"name": "resize", "profile": "prof.json", "megapixels": 12}}}}'
+expect_exit 0 "a kernel profile next to W.json" -- "$L" import terraform $G/plan_function_url.json --workload "$TMPD/w/kernel.json"
+expect_grep "\"profile\": \"$TMPD/w/prof.json\"" "$TMPD/out" "the profile, named from the working directory"
 wfile ops '{"entries": {"views": {"routes": {"view": "GET /photos/{id}"}}}}'
 expect_exit 0 "ops named for routes" -- "$L" import terraform $G/plan_http_api.json --workload "$TMPD/w/ops.json"
 expect_grep '"view": "view"' "$TMPD/out" "the named op"

@@ -546,6 +546,38 @@ bool tf_config_path(const tf_build *b, const char *file, char *buf, size_t n)
     return sim_path_resolve(cwd, path, buf, n);
 }
 
+/* o.<key> (a file W.json names, relative to its folder) as the config
+ * names it (tf_config_path). */
+static sim_status rebase(tf_over *o, json_object *obj, const char *key, const char *cpath)
+{
+    const char *s = tf_str(tf_key(obj, key));
+    char buf[1024];
+    if (!s || mdl_tf_is_placeholder(tf_key(obj, key)))
+        return SIM_OK;
+    if (!tf_config_path(o->b, s, buf, sizeof buf))
+        return wfail(o, SIM_ERANGE, cpath, "path too long: %s", s);
+    json_object_object_add(obj, key, json_object_new_string(buf));
+    return SIM_OK;
+}
+
+/* The files W.json names (traces, kernel profiles, a price catalogue),
+ * relative to the config's folder: the config reads them from there. */
+static sim_status rebase_paths(tf_over *o)
+{
+    static const char *const trace_keys[] = { "file", "durations", "memory", NULL };
+    SIM_TRY(rebase(o, tf_key(o->b->top, "billing"), "catalog", "billing.catalog"));
+    json_object_object_foreach(o->b->sec[TF_SEC_ENTRIES], en, e) {
+        json_object *tr = tf_key(tf_key(e, "workload"), "trace");
+        for (const char *const *k = trace_keys; *k; k++)
+            SIM_TRY(rebase(o, tr, *k, en));
+    }
+    json_object_object_foreach(o->b->sec[TF_SEC_FUNCTIONS], fn, f)
+        SIM_TRY(rebase(o, tf_key(f, "kernel"), "profile", fn));
+    json_object_object_foreach(o->b->sec[TF_SEC_QUEUES], qn, q)
+        SIM_TRY(rebase(o, tf_key(tf_key(q, "consumer"), "kernel"), "profile", qn));
+    return SIM_OK;
+}
+
 typedef sim_status (*tf_named_fn)(tf_over *, const char *, json_object *, const char *);
 
 sim_status tf_workload_apply(tf_build *b)
@@ -574,5 +606,5 @@ sim_status tf_workload_apply(tf_build *b)
             SIM_TRY(sections[s].fn(&o, name, w, p));
         }
     }
-    return SIM_OK;
+    return rebase_paths(&o);
 }
