@@ -70,8 +70,11 @@ expect_exit 0 "HTTP API variant" -- "$L" import terraform $G/plan_http_api.json 
     --out "$TMPD/api.json"
 diff "$TMPD/plan.json" "$TMPD/api.json" >"$TMPD/d"
 expect_grep '^> *"type": "apigw_http",$' "$TMPD/d" "the views entry is an HTTP API"
-expect_grep '^> *"GET /photos/{id}": "view"' "$TMPD/d" "its routes"
-[ "$(grep -c '^[<>]' "$TMPD/d")" -eq 11 ] && ok || { bad "the variants differ by more than the front door"; head "$TMPD/d"; }
+# Both routes go to the view function, the entry's target: no routes (the
+# workload's op "view" goes to the target, as through the Function URL).
+expect_grep '^> *"throttle": {' "$TMPD/d" "its stage's throttle"
+grep -q '"routes"' "$TMPD/api.json" && bad "routes that all name the target are written" || ok
+[ "$(grep -c '^[<>]' "$TMPD/d")" -eq 7 ] && ok || { bad "the variants differ by more than the front door"; head "$TMPD/d"; }
 expect_exit 0 "json summary" -- "$L" import terraform $G/plan_function_url.json --workload $G/traffic.json \
     --out "$TMPD/plan2.json" --format json
 for k in '"kind": "plan"' '"format_version": "1.2"' '"functions": 5' '"entries.views": "aws_lambda_function_url.views\[0\]"' \
@@ -167,6 +170,46 @@ wfile ops '{"entries": {"views": {"routes": {"view": "GET /photos/{id}"}}}}'
 expect_exit 0 "ops named for routes" -- "$L" import terraform $G/plan_http_api.json --workload "$TMPD/w/ops.json"
 expect_grep '"view": "view"' "$TMPD/out" "the named op"
 expect_grep '"GET /photos": "view"' "$TMPD/out" "the unnamed route keeps its key"
+
+# ---- run and compare a plan -------------------------------------------------------
+# The gallery's plan (and its state) with traffic.json is gallery_full.json:
+# the same run, byte for byte (the effective config included).
+GF=data/architectures/gallery_full.json
+expect_exit 0 "run gallery_full.json" -- "$L" run --config $GF --set duration_s=900 --format json
+cp "$TMPD/out" "$TMPD/full.json"
+for f in plan_function_url state_function_url; do
+    expect_exit 0 "run --terraform $f" -- "$L" run --terraform $G/$f.json --workload $G/traffic.json \
+        --set duration_s=900 --format json
+    [ -s "$TMPD/out" ] && cmp -s "$TMPD/out" "$TMPD/full.json" && ok ||
+        { bad "run --terraform $f differs from run $GF"; diff "$TMPD/out" "$TMPD/full.json" | head -5; }
+done
+expect_grep "^lambdasim: warning: not simulated: aws_cloudwatch_log_group.view" "$TMPD/err" "run says what it does not simulate"
+expect_exit 0 "run --terraform, text" -- "$L" run --terraform $G/plan_function_url.json --workload $G/traffic.json \
+    --set duration_s=60
+expect_grep "^lambdasim run: $G/plan_function_url.json (seed 1" "$TMPD/out" "the run is named after the plan"
+# Placeholders are refused, each named.
+expect_exit 2 "run --terraform without a workload" -- "$L" run --terraform $G/plan_function_url.json
+expect_grep "^lambdasim: $G/plan_function_url.json: 10 placeholders the plan cannot fill, to give in --workload W.json: duration_s, entries.uploads.workload, .*state_machines.pipeline.definition$" \
+    "$TMPD/err" "the placeholders named"
+wfile partial '{"duration_s": 60, "entries": {"views": {"workload": {"arrivals": {"process": "poisson", "rate_per_s": 1}}}}}'
+expect_exit 2 "run --terraform with a partial workload" -- "$L" run --terraform $G/plan_function_url.json \
+    --workload "$TMPD/w/partial.json"
+expect_grep ": 8 placeholders .*: entries.uploads.workload, functions.CheckImage.service_time," "$TMPD/err" \
+    "only what the workload leaves out"
+expect_exit 2 "--terraform and --config" -- "$L" run --terraform $G/plan_function_url.json --config $GF
+expect_exit 2 "--workload without --terraform" -- "$L" run --config $GF --workload $G/traffic.json
+expect_exit 2 "run --terraform on a bad plan" -- "$L" run --terraform "$B/format_major.json" --workload $G/traffic.json
+expect_grep "^lambdasim: $B/format_major.json:[0-9]*:format_version: major version 2" "$TMPD/err" "the bad plan named"
+# compare: the Function URL and the HTTP API plans, one workload.
+expect_exit 0 "compare two plans" -- "$L" compare --terraform $G/plan_function_url.json \
+    --terraform $G/plan_http_api.json --workload $G/traffic.json --set duration_s=900
+expect_grep "^verdict: Cheapest per month: plan_function_url at" "$TMPD/out" "the verdict names the cheaper plan"
+expect_grep "^  apigw  *0.00  *[1-9]" "$TMPD/out" "only the HTTP API pays API Gateway"
+expect_exit 0 "compare a plan and a config, json" -- "$L" compare --terraform $G/plan_function_url.json \
+    --config $GF --workload $G/traffic.json --set duration_s=300 --format json
+expect_grep '"plan_function_url"' "$TMPD/out" "the plan's design"
+expect_grep '"gallery_full"' "$TMPD/out" "the config's design"
+expect_exit 2 "compare --workload without a plan" -- "$L" compare --config $GF --config $GF --workload $G/traffic.json
 
 # ---- the fixtures through Terraform itself ----------------------------------------
 if command -v terraform >/dev/null 2>&1; then

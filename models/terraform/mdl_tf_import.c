@@ -695,6 +695,27 @@ static json_object *ordered(tf_build *b, tf_section s)
     return o;
 }
 
+/* Did W.json name the ops of entry en's routes? */
+static bool named_ops(const tf_build *b, const char *en)
+{
+    json_object *we = b->wdoc ? tf_key(tf_key(b->wdoc->root, "entries"), en) : NULL;
+    return tf_key(we, "routes") != NULL;
+}
+
+/* Do all routes go to the entry's target?  Then routes say nothing the
+ * target does not, and the workload's ops (a mix of "view") need no route. */
+static bool one_function(json_object *routes, json_object *target)
+{
+    if (!target || mdl_tf_is_placeholder(target))
+        return false;
+    json_object_object_foreach(routes, k, fn) {
+        (void)k;
+        if (!json_object_equal(fn, target))
+            return false;
+    }
+    return true;
+}
+
 static void assemble(tf_build *b)
 {
     static const char *const first[] = { "duration_s", "warmup_s", "seed", NULL };
@@ -711,9 +732,10 @@ static void assemble(tf_build *b)
             json_object_object_add(c, key, json_object_get(v));
     }
     json_object_object_foreach(b->sec[TF_SEC_ENTRIES], en, eo) {
-        (void)en;
         json_object *r = tf_key(eo, "routes");
-        if (r)                                /* plan and state list routes alike */
+        if (r && !named_ops(b, en) && one_function(r, tf_key(eo, "target")))
+            json_object_object_del(eo, "routes");   /* the target serves every op */
+        else if (r)                           /* plan and state list routes alike */
             json_object_object_add(eo, "routes", tf_sorted(r));
     }
     for (int s = 0; s < TF_SEC_COUNT; s++) {

@@ -178,8 +178,8 @@ typedef enum { MDL_TF_CONV_COPY, MDL_TF_CONV_ARCH, MDL_TF_CONV_LOWER, MDL_TF_CON
     X(HTTP_TIMEOUT, "aws_apigatewayv2_integration", "timeout_milliseconds", ENTRY, "timeout_s", \
       "30000", CODE, "ms -> s, the largest of the API's integrations")                         \
     X(HTTP_ROUTE, "aws_apigatewayv2_route", "route_key", ENTRY, "routes", NULL, CODE,           \
-      "the op is the route key (\"GET /photos/{id}\") unless W.json names ops; one function for " \
-      "every route: target")                                                                   \
+      "the op is the route key (\"GET /photos/{id}\") unless W.json names ops; when every route " \
+      "goes to one function, that is the target and no routes are written")                   \
     X(HTTP_TARGET, "aws_apigatewayv2_route", "target", NONE, "", NULL, CODE,                    \
       "integrations/<id>: the route's integration")                                            \
     X(HTTP_RATE, "aws_apigatewayv2_stage", "default_route_settings.throttling_rate_limit",      \

@@ -5,6 +5,7 @@
  * file renamed, or stdout) and says what the import could not do: warnings,
  * placeholders with a hint each, and hints, on stderr. */
 #include "reports/cli/rpt_cmd.h"
+#include "reports/cli/rpt_cli_tf.h"
 #include "models/terraform/mdl_tf.h"
 #include "models/terraform/mdl_tf_map.h"
 
@@ -80,33 +81,6 @@ static int parse_args(int argc, char **argv, import_opts *o)
         return sim_cli_usage_error("import", "--format json prints a summary beside --out: the "
                                    "config itself goes to stdout without --out");
     return 0;
-}
-
-/* What the import could not do, one line each, on stderr. */
-static void report_notes(const mdl_tf_import *im)
-{
-    size_t n = json_object_array_length(im->not_simulated);
-    if (n) {
-        fputs("lambdasim: warning: not simulated:", stderr);
-        for (size_t i = 0; i < n; i++)
-            fprintf(stderr, "%s %s", i ? "," : "",
-                    json_object_get_string(json_object_array_get_idx(im->not_simulated, i)));
-        fputc('\n', stderr);
-    }
-    for (size_t i = 0; i < json_object_array_length(im->warnings); i++)
-        fprintf(stderr, "lambdasim: warning: %s\n",
-                json_object_get_string(json_object_array_get_idx(im->warnings, i)));
-    for (size_t i = 0; i < json_object_array_length(im->placeholders); i++) {
-        json_object *p = json_object_array_get_idx(im->placeholders, i), *path = NULL, *hint = NULL;
-        json_object_object_get_ex(p, "path", &path);
-        json_object_object_get_ex(p, "hint", &hint);
-        fprintf(stderr, "lambdasim: placeholder: %s: %s (give it in --workload W.json at %s)\n",
-                json_object_get_string(path), json_object_get_string(hint),
-                json_object_get_string(path));
-    }
-    for (size_t i = 0; i < json_object_array_length(im->hints); i++)
-        fprintf(stderr, "lambdasim: hint: %s\n",
-                json_object_get_string(json_object_array_get_idx(im->hints, i)));
 }
 
 static int count_of(json_object *config, const char *key)
@@ -187,7 +161,7 @@ static int run_import(const import_opts *o)
     } else {
         if (!o->out)
             fputs(text, stdout);
-        report_notes(&im);
+        rpt_cli_tf_notes(&im);
         if (o->out)
             print_summary(p, &im, o);
     }
