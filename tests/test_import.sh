@@ -198,8 +198,15 @@ expect_grep ": 8 placeholders .*: entries.uploads.workload, functions.CheckImage
     "only what the workload leaves out"
 expect_exit 2 "--terraform and --config" -- "$L" run --terraform $G/plan_function_url.json --config $GF
 expect_exit 2 "--workload without --terraform" -- "$L" run --config $GF --workload $G/traffic.json
-expect_exit 2 "run --terraform on a bad plan" -- "$L" run --terraform "$B/format_major.json" --workload $G/traffic.json
-expect_grep "^lambdasim: $B/format_major.json:[0-9]*:format_version: major version 2" "$TMPD/err" "the bad plan named"
+# Every bad plan: run refuses it (exit 2) with import's message, naming the address.
+for f in "$B"/*.json; do
+    "$L" import terraform "$f" >/dev/null 2>"$TMPD/want"
+    expect_exit 2 "run --terraform $(basename "$f")" -- "$L" run --terraform "$f" --workload $G/traffic.json
+    grep -v '^lambdasim: warning' "$TMPD/err" | head -1 >"$TMPD/got"
+    [ -s "$TMPD/got" ] && grep -qF -f "$TMPD/got" "$TMPD/want" && ok ||
+        { bad "run --terraform $(basename "$f"): another message than import's"; cat "$TMPD/got"; }
+    expect_clean_stderr "run --terraform $(basename "$f")"
+done
 # compare: the Function URL and the HTTP API plans, one workload.
 expect_exit 0 "compare two plans" -- "$L" compare --terraform $G/plan_function_url.json \
     --terraform $G/plan_http_api.json --workload $G/traffic.json --set duration_s=900
