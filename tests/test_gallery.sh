@@ -70,6 +70,20 @@ expect_grep '"views": {' "$TMPD/out" "entries.views"
 expect_grep '"uploads": {' "$TMPD/out" "entries.uploads"
 expect_grep '"flow_ms": {' "$TMPD/out" "flow latency"
 expect_grep '"view": {' "$TMPD/out" "requests.ops.view"
+# A state machine's definition inline (an object) runs as its file does:
+# the same results, and the effective config shows what was given.
+expect_exit 0 "gallery, the definition from its file" -- "$LAMBDASIM" run --config "$G" --set duration_s=300 --format json
+sed '/^  "config": {/,$d' "$TMPD/out" >"$TMPD/file.json"
+expect_exit 0 "gallery, the definition inline" -- "$LAMBDASIM" run --config "$G" --set duration_s=300 \
+    --set "state_machines.pipeline.definition=$(cat data/statemachines/image_pipeline.asl.json)" --format json
+sed '/^  "config": {/,$d' "$TMPD/out" >"$TMPD/inline.json"
+[ -s "$TMPD/file.json" ] && cmp -s "$TMPD/file.json" "$TMPD/inline.json" && ok ||
+    bad "an inline definition gives other results than its file"
+expect_grep '"StartAt": "CheckImage"' "$TMPD/out" "the effective config holds the inline definition"
+expect_exit 2 "a definition that is neither a file nor an object" -- "$LAMBDASIM" run --config "$G" \
+    --set 'state_machines.pipeline.definition=[1]'
+expect_grep "state_machines.pipeline.definition: expected a file name (a string) or the ASL definition (an object)" \
+    "$TMPD/err" "the wrong type named"
 # compare --vary over an entry's key.
 expect_exit 0 "compare --vary entries.views.type" -- "$LAMBDASIM" compare --config "$G" \
     --vary entries.views.type=function_url,apigw_http --set duration_s=120

@@ -63,7 +63,7 @@ static bool import_file(const char *path, const char *workload, mdl_tf_import *i
     sim_status s = workload ? sim_json_doc_parse(&w, workload, "data/terraform/gallery/w.json", &err)
                             : SIM_OK;
     if (s == SIM_OK)
-        s = mdl_tf_import_build(p, workload ? &w : NULL, im, &err);
+        s = mdl_tf_import_build(p, workload ? &w : NULL, NULL, im, &err);
     CHECK(s == SIM_OK, "import %s: %s: %s", path, err.field, err.msg);
     sim_json_doc_fini(&w);
     mdl_tf_destroy(p);
@@ -182,7 +182,7 @@ static void test_reader(void)
           strcmp(mdl_tf_at(p, (size_t)found[0])->address, "random_id.x") == 0, "references");
     /* An unknown function name falls back to the Terraform name (row FN_NAME). */
     mdl_tf_import im;
-    CHECK(mdl_tf_import_build(p, NULL, &im, &err) == SIM_OK, "import: %s", err.msg);
+    CHECK(mdl_tf_import_build(p, NULL, NULL, &im, &err) == SIM_OK, "import: %s", err.msg);
     covered[MDL_TF_ROW_FN_NAME] = at(im.config, "functions", "f", NULL) != NULL;
     CHECK(covered[MDL_TF_ROW_FN_NAME], "the Terraform name when function_name is unknown");
     CHECK(!has_string(im.not_simulated, "aws_apigatewayv2_deployment.d"), "deployments are ignored");
@@ -205,7 +205,8 @@ static void test_reader(void)
     CHECK_ROW(c, ESM_BATCH, "10");
     CHECK_ROW(c, ESM_WINDOW, "0");
     CHECK_ROW(c, ESM_MAXCONC, "(none)");
-    CHECK_ROW(at(im.config, "tables", "t", NULL), T_MODE, "\"provisioned\"");
+    CHECK(!at(im.config, "tables", NULL) && has_string(im.warnings, "billing_mode PROVISIONED"),
+          "a table writes no key; PROVISIONED (AWS's default) is warned about");
     CHECK_ROW(at(im.config, "state_machines", "s", NULL), SM_TYPE, "\"standard\"");
     mdl_tf_import_fini(&im);
     mdl_tf_destroy(p);
@@ -223,13 +224,13 @@ static void test_match(void)
         { "arn:aws:lambda:us-east-1:123456789012:function:CheckImage", fn, "aws_lambda_function.check_image" },
         { "arn:aws:lambda:us-east-1:123456789012:function:Resize:live", fn, "aws_lambda_function.resize" },
         { "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:"
-          "123456789012:function:gallery-view/invocations", fn, "aws_lambda_function.view" },
-        { "gallery-process", fn, "aws_lambda_function.process" },
-        { "https://sqs.us-east-1.amazonaws.com/123456789012/gallery-uploads", q, "aws_sqs_queue.uploads" },
-        { "arn:aws:sqs:us-east-1:123456789012:gallery-uploads-dlq", q, "aws_sqs_queue.uploads_dlq" },
+          "123456789012:function:view/invocations", fn, "aws_lambda_function.view" },
+        { "start", fn, "aws_lambda_function.start" },
+        { "https://sqs.us-east-1.amazonaws.com/123456789012/uploads", q, "aws_sqs_queue.uploads" },
+        { "arn:aws:sqs:us-east-1:123456789012:uploads-dlq", q, "aws_sqs_queue.uploads_dlq" },
         { "arn:aws:sqs:us-east-1:123456789012:CheckImage", fn, NULL },   /* a queue ARN names no function */
         { "arn:aws:lambda:us-east-1:123456789012:layer:Resize", fn, NULL },
-        { "gallery-photos", b, "aws_s3_bucket.photos" },
+        { "photos", b, "aws_s3_bucket.photos" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int found[4], n = 0;
@@ -371,7 +372,7 @@ static void test_sqs(void)
     if (import_file("tests/terraform/sqs/plan.json", w, &im))
         CHECK(!has_string(im.warnings, "ReportBatchItemFailures"), "orders reports item failures");
     mdl_tf_import_fini(&im);
-    w = "{\"queues\": {\"gallery-uploads\": {\"consumer\": {\"failure_probability\": 0.01}}}}";
+    w = "{\"queues\": {\"uploads\": {\"consumer\": {\"failure_probability\": 0.01}}}}";
     if (import_file("data/terraform/gallery/plan_function_url.json", w, &im))
         covered[MDL_TF_ROW_ESM_RESPONSE] = has_string(im.warnings, "ReportBatchItemFailures");
     CHECK(covered[MDL_TF_ROW_ESM_RESPONSE], "the gallery's mapping does not: warned");
@@ -388,7 +389,8 @@ static void test_s3(void)
     CHECK_ROW(b, B_NAME, json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     CHECK(strcmp(str(at(e, "type", NULL)), "s3") == 0, "an s3 entry");
     CHECK_ROW(e, N_BUCKET, "\"media-uploads\"");
-    CHECK_ROW(e, N_KEY, "\"in/\"");
+    /* Two filters (in/ *.jpg, in/ *.mp4): which key would uploads have? */
+    CHECK(mdl_tf_is_placeholder(at(e, "key", NULL)), "two filters: the uploads' key is asked for");
     CHECK_ROW(n0, N_QUEUE, "\"images\"");
     CHECK_ROW(n0, N_PREFIX, "\"in/\"");
     CHECK_ROW(n0, N_SUFFIX, "\".jpg\"");
@@ -398,6 +400,15 @@ static void test_s3(void)
     covered[MDL_TF_ROW_N_EVENTS] = has_string(im.warnings, "lambda_function[1] reacts to no object-created");
     covered[MDL_TF_ROW_N_TOPIC] = has_string(im.warnings, "SNS topic");
     CHECK(covered[MDL_TF_ROW_N_EVENTS] && covered[MDL_TF_ROW_N_TOPIC], "events and topics warned about");
+    mdl_tf_import_fini(&im);
+    /* W.json's key replaces the import's; one matching no filter is warned about. */
+    if (import_file("tests/terraform/s3/plan.json", "{\"entries\": {\"media\": {\"key\": \"in/cat.jpg\"}}}", &im))
+        CHECK(strcmp(str(at(im.config, "entries", "media", "key", NULL)), "in/cat.jpg") == 0 &&
+              !has_string(im.warnings, "matches no notification"), "W.json's key, matching in/ *.jpg");
+    mdl_tf_import_fini(&im);
+    if (import_file("tests/terraform/s3/plan.json", "{\"entries\": {\"media\": {\"key\": \"in/cat.png\"}}}", &im))
+        CHECK(has_string(im.warnings, "W.json entries.media.key 'in/cat.png' matches no notification of "
+                         "bucket media-uploads"), "a key that notifies nothing is warned about");
     mdl_tf_import_fini(&im);
 }
 
@@ -428,13 +439,14 @@ static void test_storage(void)
     mdl_tf_import im;
     if (!import_file("tests/terraform/storage/plan.json", NULL, &im))
         return;
-    json_object *o = at(im.config, "tables", "orders", NULL), *e = at(im.config, "tables", "events", NULL);
-    CHECK_ROW(o, T_NAME, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-    CHECK_ROW(o, T_MODE, "\"provisioned\"");
-    CHECK_ROW(e, T_MODE, "\"on_demand\"");
-    CHECK_ROW(o, T_READ, "20");
-    CHECK_ROW(o, T_WRITE, "5");
-    CHECK_ROW(e, T_READ, "(none)");
+    /* Tables write no key: the simulator bills DynamoDB calls on demand;
+     * a provisioned table's capacity is in a warning, an on-demand one in none. */
+    CHECK(!at(im.config, "tables", NULL), "no tables section");
+    covered[MDL_TF_ROW_T_MODE] = covered[MDL_TF_ROW_T_READ] =
+        covered[MDL_TF_ROW_T_WRITE] = has_string(im.warnings, "billing_mode PROVISIONED (read_capacity 20, "
+                                                 "write_capacity 5) is not simulated");
+    CHECK(covered[MDL_TF_ROW_T_MODE], "the provisioned table is warned about, with its capacities");
+    CHECK(!has_string(im.warnings, "billing_mode PAY_PER_REQUEST"), "the on-demand table is not");
     json_object *sv = at(im.config, "services", NULL);
     CHECK_ROW(sv, EFS_PROVISIONED, "67.108864");
     covered[MDL_TF_ROW_EFS_MODE] = json_object_object_length(at(sv, "efs", NULL)) == 1;
@@ -487,7 +499,7 @@ static void test_apis(void)
         json_object *e = at(im.config, "entries", "views", NULL);
         CHECK_ROW(e, HTTP_RATE, "1000");
         CHECK_ROW(e, HTTP_BURST, "500");
-        CHECK(strcmp(str(at(e, "target", NULL)), "gallery-view") == 0, "one function: the target");
+        CHECK(strcmp(str(at(e, "target", NULL)), "view") == 0, "one function: the target");
     }
     mdl_tf_import_fini(&im);
 }
@@ -525,19 +537,53 @@ static void test_gallery(void)
     if (ok) {
         CHECK(json_object_equal(plan.config, state.config), "plan and state import to the same config");
         json_object *c = plan.config;
-        CHECK(strcmp(str(at(c, "queues", "gallery-uploads", "consumer", "function", NULL)), "gallery-process") == 0,
-              "the queue triggers the process function (references)");
-        CHECK(strcmp(str(at(c, "buckets", "gallery-photos", "notifications", "0", "queue", NULL)), "gallery-uploads") == 0 &&
-              strcmp(str(at(c, "buckets", "gallery-photos", "notifications", "0", "prefix", NULL)), "pending/") == 0,
-              "the bucket notifies the queue for pending/");
-        CHECK(strcmp(str(at(c, "entries", "uploads", "bucket", NULL)), "gallery-photos") == 0 &&
-              strcmp(str(at(c, "entries", "uploads", "key", NULL)), "pending/") == 0, "uploads enter at pending/");
-        CHECK(strcmp(str(at(c, "entries", "views", "target", NULL)), "gallery-view") == 0, "the URL's function");
-        CHECK(strcmp(str(at(c, "queues", "gallery-uploads", "dlq", NULL)), "gallery-uploads-dlq") == 0 &&
-              json_object_get_int(at(c, "queues", "gallery-uploads", "max_receive_count", NULL)) == 5,
+        CHECK(strcmp(str(at(c, "queues", "uploads", "consumer", "function", NULL)), "start") == 0,
+              "the queue triggers the start function (references)");
+        CHECK(strcmp(str(at(c, "buckets", "photos", "notifications", "0", "queue", NULL)), "uploads") == 0 &&
+              strcmp(str(at(c, "buckets", "photos", "notifications", "0", "prefix", NULL)), "pending/") == 0 &&
+              strcmp(str(at(c, "buckets", "photos", "notifications", "0", "suffix", NULL)), ".jpg") == 0,
+              "the bucket notifies the queue for pending/ *.jpg");
+        CHECK(strcmp(str(at(c, "entries", "uploads", "bucket", NULL)), "photos") == 0 &&
+              strcmp(str(at(c, "entries", "uploads", "key", NULL)), "pending/photo.jpg") == 0,
+              "uploads enter at W.json's key");
+        CHECK(strcmp(str(at(c, "entries", "views", "target", NULL)), "view") == 0, "the URL's function");
+        CHECK(strcmp(str(at(c, "queues", "uploads", "dlq", NULL)), "uploads-dlq") == 0 &&
+              json_object_get_int(at(c, "queues", "uploads", "max_receive_count", NULL)) == 5,
               "the dead-letter queue, and W.json's maxReceiveCount");
+        CHECK(strcmp(str(at(c, "state_machines", "pipeline", "definition", NULL)),
+                     "data/statemachines/image_pipeline.asl.json") == 0,
+              "W.json's plain ASL file is named as it is (relative to the config's folder)");
+        /* Names in W.json's order (the order of the reports and streams). */
+        static const char *const order[] = { "view", "start", "CheckImage", "Resize", "Grayscale" };
+        size_t k = 0;
+        json_object_object_foreach(at(c, "functions", NULL), fname, fo) {
+            (void)fo;
+            CHECK(k < 5 && strcmp(fname, order[k]) == 0, "function %zu is %s", k, fname);
+            k++;
+        }
+        covered[MDL_TF_ROW_N_KEY] = strcmp(str(at(bare.config, "entries", "uploads", "key", NULL)),
+                                           "pending/.jpg") == 0;
+        CHECK(covered[MDL_TF_ROW_N_KEY], "without W.json the key joins the filter's prefix and suffix");
+        CHECK(json_object_array_length(plan.placeholders) == 0, "no placeholder with the traffic file");
+        CHECK(!has_string(plan.hints, "function start"), "no hint once W.json gives the calls");
+        covered[MDL_TF_ROW_T_NAME] = has_string(bare.hints, "(table gallery-images)");
+        CHECK(covered[MDL_TF_ROW_T_NAME], "the table's name in a hint");
+    }
+    mdl_tf_import_fini(&plan);
+    mdl_tf_import_fini(&state);
+    /* The template (W.json definition with vars) rendered from the plan. */
+    const char *tw = "{\"state_machines\": {\"pipeline\": {\"definition\": \"image_pipeline.asl.json.tftpl\", "
+                     "\"vars\": {\"check_image_arn\": \"aws_lambda_function.check_image.arn\", "
+                     "\"resize_arn\": \"aws_lambda_function.resize.arn\", \"grayscale_arn\": "
+                     "\"aws_lambda_function.grayscale.arn\", \"table_name\": \"aws_dynamodb_table.images.name\"}}}}";
+    ok = import_file("data/terraform/gallery/plan_function_url.json", tw, &plan) && ok;
+    ok = import_file("data/terraform/gallery/state_function_url.json", tw, &state) && ok;
+    if (ok) {
+        json_object *c = plan.config;
+        CHECK(json_object_equal(at(c, "state_machines", NULL), at(state.config, "state_machines", NULL)),
+              "plan and state render the template alike");
         const char *tasks[][2] = { { "CheckImage", "CheckImage" }, { "Resize", "Resize" }, { "Grayscale", "Grayscale" } };
-        json_object *def = at(c, "state_machines", "gallery-image-pipeline", "definition", NULL);
+        json_object *def = at(c, "state_machines", "pipeline", "definition", NULL);
         CHECK(strcmp(str(at(def, "States", tasks[0][0], "Resource", NULL)),
                      "arn:aws:lambda:us-east-1:123456789012:function:CheckImage") == 0,
               "the template's ${check_image_arn} rendered from the plan");
@@ -547,7 +593,8 @@ static void test_gallery(void)
               "the parallel branches' functions");
         CHECK(strcmp(str(at(def, "States", "StoreMetadata", "Parameters", "TableName", NULL)), "gallery-images") == 0,
               "the table's name");
-        CHECK(json_object_array_length(plan.placeholders) == 0, "no placeholder with the traffic file");
+        CHECK(json_object_array_length(plan.placeholders) == 9, "a template alone leaves 9 placeholders, got %zu",
+              json_object_array_length(plan.placeholders));
         static const char *const not_sim[] = { "aws_cloudwatch_log_group.view", "aws_iam_role.lambda",
             "aws_iam_role.pipeline", "aws_iam_role_policy.lambda", "aws_iam_role_policy.pipeline",
             "aws_s3_bucket_public_access_block.photos", "aws_sqs_queue_policy.uploads" };
@@ -557,10 +604,9 @@ static void test_gallery(void)
         /* Without W.json: what is asked for, and the hints. */
         CHECK(json_object_array_length(bare.placeholders) == 10, "10 placeholders, got %zu",
               json_object_array_length(bare.placeholders));
-        covered[MDL_TF_ROW_FN_ENV] = has_string(bare.hints, "gallery-process refers to "
+        covered[MDL_TF_ROW_FN_ENV] = has_string(bare.hints, "function start refers to "
                                                 "aws_sfn_state_machine.image_pipeline");
-        CHECK(covered[MDL_TF_ROW_FN_ENV], "the hint about the process function's call");
-        CHECK(!has_string(plan.hints, "gallery-process"), "no hint once W.json gives the calls");
+        CHECK(covered[MDL_TF_ROW_FN_ENV], "the hint about the start function's call");
     }
     mdl_tf_import_fini(&plan);
     mdl_tf_import_fini(&state);

@@ -38,7 +38,7 @@ fi
 # ---- the gallery: plan and state, the same bytes ------------------------------
 expect_exit 0 "gallery plan" -- "$L" import terraform $G/plan_function_url.json --workload $G/traffic.json \
     --out "$TMPD/plan.json"
-expect_grep "^wrote $TMPD/plan.json from the plan .* entries 2, functions 5, queues 2, buckets 1, state machines 1, tables 1; not simulated 7 of 20 resources; placeholders 0$" \
+expect_grep "^wrote $TMPD/plan.json from the plan .* entries 2, functions 5, queues 2, buckets 1, state machines 1; not simulated 7 of 20 resources; placeholders 0$" \
     "$TMPD/out" "plan summary"
 expect_grep "^lambdasim: warning: not simulated: aws_cloudwatch_log_group.view, aws_iam_role.lambda, aws_iam_role.pipeline, aws_iam_role_policy.lambda, aws_iam_role_policy.pipeline, aws_s3_bucket_public_access_block.photos, aws_sqs_queue_policy.uploads$" \
     "$TMPD/err" "the warning lists the resources not simulated"
@@ -47,17 +47,38 @@ expect_exit 0 "gallery state" -- "$L" import terraform $G/state_function_url.jso
 expect_grep "from the state" "$TMPD/out" "a state is recognised"
 cmp -s "$TMPD/plan.json" "$TMPD/state.json" && ok || bad "plan and state import to different configs"
 expect_exit 0 "gallery plan to stdout" -- "$L" import terraform $G/plan_function_url.json --workload $G/traffic.json
-cmp -s "$TMPD/out" "$TMPD/plan.json" && ok || bad "stdout and --out differ"
+# The file W.json names is written relative to the config's folder: the
+# working directory on stdout, an absolute path for a config in /tmp, a
+# relative one for a config under the working directory.
+diff "$TMPD/out" "$TMPD/plan.json" >"$TMPD/d"
+[ "$(grep -c '^[<>]' "$TMPD/d")" -eq 2 ] && ok || { bad "stdout and --out differ beyond the definition's path"; head "$TMPD/d"; }
+expect_grep '^< *"definition": "data/statemachines/image_pipeline.asl.json",$' "$TMPD/d" "stdout: relative to the working directory"
+expect_grep "^> *\"definition\": \"$(pwd)/data/statemachines/image_pipeline.asl.json\",\$" "$TMPD/d" "/tmp: absolute"
+R=$BUILD/test-import-$$
+mkdir -p "$R/sub"
+expect_exit 0 "a config in a subfolder" -- "$L" import terraform $G/plan_function_url.json --workload $G/traffic.json \
+    --out "$R/sub/gallery.json"
+case $R in
+    /*) want="$R/../../data/statemachines/image_pipeline.asl.json" ;;   # never relative
+    *)  want="$(echo "$R/sub" | sed 's|[^/][^/]*|..|g')/data/statemachines/image_pipeline.asl.json" ;;
+esac
+case $R in /*) ok ;; *) expect_grep "\"definition\": \"$want\"" "$R/sub/gallery.json" "a subfolder: relative to it" ;; esac
+expect_exit 0 "that config runs" -- "$L" run --config "$R/sub/gallery.json" --set duration_s=60
+expect_exit 0 "the /tmp config runs" -- "$L" run --config "$TMPD/plan.json" --set duration_s=60
+rm -rf "$R"
 expect_exit 0 "HTTP API variant" -- "$L" import terraform $G/plan_http_api.json --workload $G/traffic.json \
     --out "$TMPD/api.json"
 diff "$TMPD/plan.json" "$TMPD/api.json" >"$TMPD/d"
 expect_grep '^> *"type": "apigw_http",$' "$TMPD/d" "the views entry is an HTTP API"
-expect_grep '^> *"GET /photos/{id}": "gallery-view"' "$TMPD/d" "its routes"
-[ "$(grep -c '^[<>]' "$TMPD/d")" -eq 11 ] && ok || { bad "the variants differ by more than the front door"; head "$TMPD/d"; }
+# Both routes go to the view function, the entry's target: no routes (the
+# workload's op "view" goes to the target, as through the Function URL).
+expect_grep '^> *"throttle": {' "$TMPD/d" "its stage's throttle"
+grep -q '"routes"' "$TMPD/api.json" && bad "routes that all name the target are written" || ok
+[ "$(grep -c '^[<>]' "$TMPD/d")" -eq 7 ] && ok || { bad "the variants differ by more than the front door"; head "$TMPD/d"; }
 expect_exit 0 "json summary" -- "$L" import terraform $G/plan_function_url.json --workload $G/traffic.json \
     --out "$TMPD/plan2.json" --format json
 for k in '"kind": "plan"' '"format_version": "1.2"' '"functions": 5' '"entries.views": "aws_lambda_function_url.views\[0\]"' \
-         '"queues.gallery-uploads.consumer": "aws_lambda_event_source_mapping.uploads"' '"placeholders": \['; do
+         '"queues.uploads.consumer": "aws_lambda_event_source_mapping.uploads"' '"placeholders": \['; do
     expect_grep "$k" "$TMPD/out" "json summary has $k"
 done
 
@@ -68,13 +89,13 @@ nc=$(grep -c '"<placeholder: ' "$TMPD/bare.json")
 nh=$(grep -c '^lambdasim: placeholder: ' "$TMPD/err")
 [ "$nc" -eq 10 ] && [ "$nh" -eq "$nc" ] && ok || bad "$nc placeholders in the config, $nh hinted (want 10 each)"
 for p in duration_s entries.uploads.workload entries.views.workload functions.CheckImage.service_time \
-         functions.gallery-view.service_time queues.gallery-uploads.max_receive_count \
-         state_machines.gallery-image-pipeline.definition; do
+         functions.view.service_time queues.uploads.max_receive_count \
+         state_machines.pipeline.definition; do
     expect_grep "^lambdasim: placeholder: $p: .*(give it in --workload W.json at $p)$" "$TMPD/err" "hint for $p"
 done
 expect_grep "it refers to functions CheckImage, Resize, Grayscale" "$TMPD/err" \
     "the unknown definition's functions, from its references"
-expect_grep '^lambdasim: hint: function gallery-process refers to aws_sfn_state_machine.image_pipeline' \
+expect_grep '^lambdasim: hint: function start refers to aws_sfn_state_machine.image_pipeline' \
     "$TMPD/err" "the environment hint"
 
 # ---- bad plans: exit 2, the resource address, nothing written -------------------
@@ -111,39 +132,91 @@ bad_w() {  # NAME JSON PATTERN [PLAN]
     expect_grep "^lambdasim: $TMPD/w/$1.json:$3" "$TMPD/err" "workload $1: message"
     expect_clean_stderr "workload $1"
 }
-bad_w unknown_function '{"functions": {"gallery-veiw": {}}}' \
-    "1:functions.gallery-veiw: the plan has no functions 'gallery-veiw' (it has: CheckImage, Grayscale, Resize, gallery-process, gallery-view)"
+bad_w unknown_function '{"functions": {"veiw": {}}}' \
+    "1:functions.veiw: the plan has no functions 'veiw' (it has: CheckImage, Grayscale, Resize, start, view)"
 bad_w conflict '{"functions":
-  {"gallery-view": {"memory_mb": 1024}}}' \
-    '2:functions.gallery-view.memory_mb: the plan says 512 (from aws_lambda_function.view), W.json otherwise'
-bad_w unknown_key '{"functions": {"gallery-view": {"memroy_mb": 512}}}' '1:functions.gallery-view.memroy_mb: unknown key'
-bad_w bad_dist '{"functions": {"gallery-view": {"service_time": {"warm": {"dist": "lognormal", "mean_ms": -1, "cv": 0.3}}}}}' \
-    '1:functions.gallery-view.service_time.warm'
+  {"view": {"memory_mb": 1024}}}' \
+    '2:functions.view.memory_mb: the plan says 512 (from aws_lambda_function.view), W.json otherwise'
+bad_w unknown_key '{"functions": {"view": {"memroy_mb": 512}}}' '1:functions.view.memroy_mb: unknown key'
+bad_w bad_dist '{"functions": {"view": {"service_time": {"warm": {"dist": "lognormal", "mean_ms": -1, "cv": 0.3}}}}}' \
+    '1:functions.view.service_time.warm'
 bad_w routes_on_url '{"entries": {"views": {"routes": {"view": "GET /photos"}}}}' \
     '1:entries.views.routes: this entry has no routes'
 bad_w unknown_route '{"entries": {"views": {"routes": {"view": "GET /photo"}}}}' \
     "1:entries.views.routes.view: 'GET /photo' is not a route of this entry (routes: GET /photos, GET /photos/{id})" \
     $G/plan_http_api.json
 bad_w new_entry_without_type '{"entries": {"admin": {"workload": {}}}}' "1:entries.admin: the plan has no entry 'admin'"
-bad_w call_to_nowhere '{"functions": {"gallery-view": {"calls": [{"service": "sqs", "op": "send", "queue": "nope"}]}}}' \
-    "1:functions.gallery-view.calls\[0\].queue: the plan has no queues 'nope'"
-bad_w no_template '{"state_machines": {"gallery-image-pipeline": {"definition": "nope.tftpl"}}}' \
-    '1:state_machines.gallery-image-pipeline.definition: .*nope.tftpl'
-bad_w template_var "{\"state_machines\": {\"gallery-image-pipeline\": {\"definition\": \"$TPL\"}}}" \
-    '1:state_machines.gallery-image-pipeline.definition: .*\${check_image_arn} is neither a variable'
-bad_w other_definition "{\"state_machines\": {\"gallery-image-pipeline\": {\"definition\": \"$(pwd)/tests/stepfn/pass_dataflow/definition.asl.json\"}}}" \
-    '1:state_machines.gallery-image-pipeline.definition: the plan says something else (from aws_sfn_state_machine.image_pipeline)' \
+bad_w call_to_nowhere '{"functions": {"view": {"calls": [{"service": "sqs", "op": "send", "queue": "nope"}]}}}' \
+    "1:functions.view.calls\[0\].queue: the plan has no queues 'nope'"
+bad_w no_template '{"state_machines": {"pipeline": {"definition": "nope.tftpl"}}}' \
+    '1:state_machines.pipeline.definition: .*nope.tftpl'
+bad_w template_var "{\"state_machines\": {\"pipeline\": {\"definition\": \"$TPL\"}}}" \
+    '1:state_machines.pipeline.definition: .*\${check_image_arn} is neither a variable'
+bad_w other_definition "{\"state_machines\": {\"pipeline\": {\"definition\": \"$(pwd)/tests/stepfn/pass_dataflow/definition.asl.json\"}}}" \
+    '1:state_machines.pipeline.definition: the plan says something else (from aws_sfn_state_machine.image_pipeline)' \
     $G/state_function_url.json
-wfile same_value '{"functions": {"gallery-view": {"memory_mb": 512}}}'
+wfile same_value '{"functions": {"view": {"memory_mb": 512}}}'
 expect_exit 0 "a key repeated with the plan's value" -- "$L" import terraform $G/plan_function_url.json --workload "$TMPD/w/same_value.json"
-wfile new_entry '{"entries": {"pipeline": {"type": "stepfunctions", "state_machine": "gallery-image-pipeline",
+wfile new_entry '{"entries": {"pipeline": {"type": "stepfunctions", "state_machine": "pipeline",
   "workload": {"arrivals": {"process": "poisson", "rate_per_s": 1}}}}}'
 expect_exit 0 "a new entry" -- "$L" import terraform $G/plan_function_url.json --workload "$TMPD/w/new_entry.json"
 expect_grep '"pipeline": {' "$TMPD/out" "the new entry is written"
+# Files W.json names are relative to its folder; the config names them from its own.
+cp data/profiles/default.json "$TMPD/w/prof.json"
+wfile kernel '{"functions": {"Resize": {"kernel": {"name": "resize", "profile": "prof.json", "megapixels": 12}}}}'
+expect_exit 0 "a kernel profile next to W.json" -- "$L" import terraform $G/plan_function_url.json --workload "$TMPD/w/kernel.json"
+expect_grep "\"profile\": \"$TMPD/w/prof.json\"" "$TMPD/out" "the profile, named from the working directory"
 wfile ops '{"entries": {"views": {"routes": {"view": "GET /photos/{id}"}}}}'
 expect_exit 0 "ops named for routes" -- "$L" import terraform $G/plan_http_api.json --workload "$TMPD/w/ops.json"
-expect_grep '"view": "gallery-view"' "$TMPD/out" "the named op"
-expect_grep '"GET /photos": "gallery-view"' "$TMPD/out" "the unnamed route keeps its key"
+expect_grep '"view": "view"' "$TMPD/out" "the named op"
+expect_grep '"GET /photos": "view"' "$TMPD/out" "the unnamed route keeps its key"
+
+# ---- run and compare a plan -------------------------------------------------------
+# The gallery's plan (and its state) with traffic.json is gallery_full.json:
+# the same run, byte for byte (the effective config included).
+GF=data/architectures/gallery_full.json
+expect_exit 0 "run gallery_full.json" -- "$L" run --config $GF --set duration_s=900 --format json
+cp "$TMPD/out" "$TMPD/full.json"
+for f in plan_function_url state_function_url; do
+    expect_exit 0 "run --terraform $f" -- "$L" run --terraform $G/$f.json --workload $G/traffic.json \
+        --set duration_s=900 --format json
+    [ -s "$TMPD/out" ] && cmp -s "$TMPD/out" "$TMPD/full.json" && ok ||
+        { bad "run --terraform $f differs from run $GF"; diff "$TMPD/out" "$TMPD/full.json" | head -5; }
+done
+expect_grep "^lambdasim: warning: not simulated: aws_cloudwatch_log_group.view" "$TMPD/err" "run says what it does not simulate"
+expect_exit 0 "run --terraform, text" -- "$L" run --terraform $G/plan_function_url.json --workload $G/traffic.json \
+    --set duration_s=60
+expect_grep "^lambdasim run: $G/plan_function_url.json (seed 1" "$TMPD/out" "the run is named after the plan"
+# Placeholders are refused, each named.
+expect_exit 2 "run --terraform without a workload" -- "$L" run --terraform $G/plan_function_url.json
+expect_grep "^lambdasim: $G/plan_function_url.json: 10 placeholders the plan cannot fill, to give in --workload W.json: duration_s, entries.uploads.workload, .*state_machines.pipeline.definition$" \
+    "$TMPD/err" "the placeholders named"
+wfile partial '{"duration_s": 60, "entries": {"views": {"workload": {"arrivals": {"process": "poisson", "rate_per_s": 1}}}}}'
+expect_exit 2 "run --terraform with a partial workload" -- "$L" run --terraform $G/plan_function_url.json \
+    --workload "$TMPD/w/partial.json"
+expect_grep ": 8 placeholders .*: entries.uploads.workload, functions.CheckImage.service_time," "$TMPD/err" \
+    "only what the workload leaves out"
+expect_exit 2 "--terraform and --config" -- "$L" run --terraform $G/plan_function_url.json --config $GF
+expect_exit 2 "--workload without --terraform" -- "$L" run --config $GF --workload $G/traffic.json
+# Every bad plan: run refuses it (exit 2) with import's message, naming the address.
+for f in "$B"/*.json; do
+    "$L" import terraform "$f" >/dev/null 2>"$TMPD/want"
+    expect_exit 2 "run --terraform $(basename "$f")" -- "$L" run --terraform "$f" --workload $G/traffic.json
+    grep -v '^lambdasim: warning' "$TMPD/err" | head -1 >"$TMPD/got"
+    [ -s "$TMPD/got" ] && grep -qF -f "$TMPD/got" "$TMPD/want" && ok ||
+        { bad "run --terraform $(basename "$f"): another message than import's"; cat "$TMPD/got"; }
+    expect_clean_stderr "run --terraform $(basename "$f")"
+done
+# compare: the Function URL and the HTTP API plans, one workload.
+expect_exit 0 "compare two plans" -- "$L" compare --terraform $G/plan_function_url.json \
+    --terraform $G/plan_http_api.json --workload $G/traffic.json --set duration_s=900
+expect_grep "^verdict: Cheapest per month: plan_function_url at" "$TMPD/out" "the verdict names the cheaper plan"
+expect_grep "^  apigw  *0.00  *[1-9]" "$TMPD/out" "only the HTTP API pays API Gateway"
+expect_exit 0 "compare a plan and a config, json" -- "$L" compare --terraform $G/plan_function_url.json \
+    --config $GF --workload $G/traffic.json --set duration_s=300 --format json
+expect_grep '"plan_function_url"' "$TMPD/out" "the plan's design"
+expect_grep '"gallery_full"' "$TMPD/out" "the config's design"
+expect_exit 2 "compare --workload without a plan" -- "$L" compare --config $GF --config $GF --workload $G/traffic.json
 
 # ---- the fixtures through Terraform itself ----------------------------------------
 if command -v terraform >/dev/null 2>&1; then

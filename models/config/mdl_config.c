@@ -142,8 +142,10 @@ void mdl_config_fini(mdl_config *cfg)
     for (int i = 0; i < cfg->nbucket; i++)
         for (int k = 0; k < cfg->bucket[i].nnotify; k++)
             sim_dist_fini(&cfg->bucket[i].notify[k].delay);
-    for (int i = 0; i < cfg->nmachine; i++)
+    for (int i = 0; i < cfg->nmachine; i++) {
         mdl_sfn_machine_destroy(cfg->machine[i].machine);
+        if (cfg->machine[i].inline_def) json_object_put(cfg->machine[i].inline_def);
+    }
     mdl_lifecycle_fini(&cfg->platform);
     if (cfg->effective)
         json_object_put(cfg->effective);

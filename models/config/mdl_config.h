@@ -303,7 +303,8 @@ typedef struct mdl_bucket_cfg {
 typedef struct mdl_machine_cfg {
     char name[MDL_NAME_MAX];
     bool implicit;                /* a stepfunctions entry's inline definition */
-    char definition[512];
+    char definition[512];         /* the ASL file ("" when inline) */
+    json_object *inline_def;      /* the ASL given inline, or NULL (owned) */
     mdl_sfn_machine *machine;     /* owned */
     mdl_sfn_type workflow;
     double task_latency_s;

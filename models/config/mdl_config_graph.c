@@ -162,12 +162,51 @@ static uint32_t notify_mask(const mdl_bucket_cfg *b, const char *key)
 
 /* ---- state machines ---------------------------------------------------------- */
 
+/* A definition is a file (a path, relative to the config), or the ASL
+ * itself inline (an object, as `lambdasim import terraform` writes the
+ * definition a plan knows).  The effective config writes it back as given. */
 static sim_status parse_machine_definition(const sim_opt_ctx *c, const sim_opt *r,
                                            json_object *obj, const char *path, void *base)
 {
     mdl_machine_cfg *m = base;
-    SIM_TRY(sim_opt_read(c, r, obj, path, base));
+    json_object *v = sim_opt_value(r, obj);
+    char p[512];
+    sim_opt_path(p, sizeof p, path, r);
+    if (!v)
+        SIM_JSON_FAIL(c->err, SIM_EMISSING, c->doc, p, "required key 'definition' is missing");
+    if (json_object_is_type(v, json_type_object)) {
+        m->inline_def = json_object_get(v);
+        const char *text = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+        char label[1100];
+        snprintf(label, sizeof label, "%.500s:%s", c->doc->input, p);
+        return mdl_sfn_machine_parse(text, label, &m->machine, c->err);
+    }
+    if (!json_object_is_type(v, json_type_string))
+        SIM_JSON_FAIL(c->err, SIM_ETYPE, c->doc, p, "expected a file name (a string) or the ASL "
+                      "definition (an object)");
+    if (!sim_path_resolve(c->base_dir, json_object_get_string(v), m->definition,
+                          sizeof m->definition))
+        SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, p, "path too long (at most %zu characters)",
+                      sizeof m->definition - 1);
     return mdl_sfn_machine_load(m->definition, &m->machine, c->err);
+}
+
+static json_object *write_machine_definition(const sim_opt *r, const void *base, const void *user)
+{
+    (void)r;
+    (void)user;
+    const mdl_machine_cfg *m = base;
+    return m->inline_def ? json_object_get(m->inline_def) : json_object_new_string(m->definition);
+}
+
+static json_object *schema_machine_definition(const sim_opt *r)
+{
+    (void)r;
+    json_object *o = json_object_new_object(), *t = json_object_new_array();
+    json_object_array_add(t, json_object_new_string("string"));
+    json_object_array_add(t, json_object_new_string("object"));
+    json_object_object_add(o, "type", t);
+    return o;
 }
 
 static bool machine_express(const void *b)
@@ -176,9 +215,11 @@ static bool machine_express(const void *b)
 }
 
 static const sim_opt k_machine_rows[] = {
-    { "definition", MDL__PATH(mdl_machine_cfg, definition), .flags = SIM_OPT_REQUIRED,
-      .parse = parse_machine_definition,
-      .doc = "the state machine (ASL JSON); its Lambda Tasks invoke functions of `functions`" },
+    { "definition", .type = SIM_OPT_ANY, .flags = SIM_OPT_REQUIRED,
+      .type_doc = "path or object", .parse = parse_machine_definition,
+      .write = write_machine_definition, .schema = schema_machine_definition,
+      .doc = "the state machine: an ASL JSON file, or the ASL inline (an object); its Lambda "
+             "Tasks invoke functions of `functions`" },
     { "workflow", MDL__ENUM(mdl_machine_cfg, workflow, k_workflows),
       .doc = "Standard (billed per transition) or Express (per request and GB-s)" },
     { "task_latency_ms", MDL__NUM(mdl_machine_cfg, task_latency_s), .per = 1e3, .def = 18.8,

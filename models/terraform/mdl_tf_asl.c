@@ -314,7 +314,7 @@ static void compare_functions(tf_build *b, size_t ri, const tf_asl *a)
 }
 
 sim_status tf_machine_from_file(tf_build *b, size_t ri, const char *file, json_object *vars,
-                                const char *wpath, json_object **def)
+                                const char *wpath, json_object **def, bool *plain)
 {
     char path[1024], *text = NULL, *rendered = NULL;
     template_path(b->wdoc->input, file, path, sizeof path);
@@ -324,6 +324,7 @@ sim_status tf_machine_from_file(tf_build *b, size_t ri, const char *file, json_o
     if (sim_read_file(path, &text, NULL, &e) != SIM_OK)
         return sim_error_set(b->err, e.code, __FILE__, __LINE__, b->wdoc->input,
                              sim_json_line(b->wdoc, wpath), wpath, "%s: %s", path, e.msg);
+    *plain = !strstr(text, "${") && !strstr(text, "%{");
     tf_tmpl t = { .b = b, .ri = ri, .vars = vars, .wpath = wpath, .file = path };
     sim_status s = render(&t, text, &rendered);
     free(text);

@@ -17,8 +17,7 @@
     X(FUNCTIONS, "functions")         \
     X(QUEUES, "queues")               \
     X(BUCKETS, "buckets")             \
-    X(MACHINES, "state_machines")     \
-    X(TABLES, "tables")
+    X(MACHINES, "state_machines")
 
 typedef enum {
 #define TF__SEC_ENUM(id, key) TF_SEC_##id,
@@ -37,6 +36,7 @@ typedef struct tf_build {
     char (*cname)[TF_NAME_MAX];   /* per resource: its config name, or "" */
     bool *used;                   /* per resource: read by the import */
     char account[32];             /* the account in ARNs the import writes */
+    const char *config_dir;       /* the folder the config's paths are relative to */
 } tf_build;
 
 static inline const mdl_tf_resource *tf_res(const tf_build *b, size_t i)
@@ -90,11 +90,16 @@ sim_status tf_front_doors(tf_build *b);
 /* state_machines.<m>.definition from the plan (known), or a placeholder. */
 sim_status tf_machines(tf_build *b);
 /* The definition from a W.json template file (path relative to W.json's
- * folder, `vars` its ${...} variables), checked like the plan's. */
+ * folder, `vars` its ${...} variables), checked like the plan's; *plain is
+ * set when the file is no template (nothing to render: the config may name
+ * the file itself). */
 sim_status tf_machine_from_file(tf_build *b, size_t ri, const char *file, json_object *vars,
-                                const char *wpath, json_object **def);
+                                const char *wpath, json_object **def, bool *plain);
 
 /* ---- mdl_tf_workload.c ---- */
 sim_status tf_workload_apply(tf_build *b);
+/* A file W.json names (relative to W.json's folder), as the config names it
+ * (relative to b->config_dir, or absolute), into buf; false when too long. */
+bool tf_config_path(const tf_build *b, const char *file, char *buf, size_t n);
 
 #endif /* MDL_TF_BUILD_H */

@@ -32,11 +32,12 @@ static const struct tf_named {
     { "aws_sqs_queue", TF_SEC_QUEUES, MDL_TF_ROW_Q_NAME },
     { "aws_s3_bucket", TF_SEC_BUCKETS, MDL_TF_ROW_B_NAME },
     { "aws_sfn_state_machine", TF_SEC_MACHINES, MDL_TF_ROW_SM_NAME },
-    { "aws_dynamodb_table", TF_SEC_TABLES, MDL_TF_ROW_T_NAME },
+    { "aws_dynamodb_table", TF_SEC_COUNT, MDL_TF_ROW_T_NAME },   /* a name for hints only */
 };
 
 /* Every named resource's config name: its AWS name when known, else its
- * Terraform name; two resources may not claim one name. */
+ * Terraform name; two resources may not claim one name.  Tables have no
+ * section (the simulator bills DynamoDB calls on demand): a name only. */
 static sim_status tf_names(tf_build *b)
 {
     for (size_t k = 0; k < sizeof k_named / sizeof k_named[0]; k++) {
@@ -44,15 +45,17 @@ static sim_status tf_names(tf_build *b)
             char name[TF_NAME_MAX], path[TF_NAME_MAX + 64];
             if (!tf_get_str(tf_res(b, i), k_named[k].name_row, NULL, name, sizeof name) || !name[0])
                 tf_local_name(b->p, tf_res(b, i), name, sizeof name);
+            snprintf(b->cname[i], TF_NAME_MAX, "%s", name);
+            b->used[i] = true;
+            if (k_named[k].sec == TF_SEC_COUNT)
+                continue;
             path2(path, sizeof path, k_named[k].sec, name, NULL);
             if (tf_key(b->sec[k_named[k].sec], name))
                 return mdl_tf_fail(b->p, tf_res(b, i), NULL, b->err, SIM_EFORMAT, "its config name "
                                    "'%s' is %s's too: names must be unique", name,
                                    json_object_get_string(tf_key(b->out->resources, path)));
-            snprintf(b->cname[i], TF_NAME_MAX, "%s", name);
             tf_obj(b, k_named[k].sec, name);
             tf_provenance(b, path, tf_res(b, i));
-            b->used[i] = true;
         }
     }
     return SIM_OK;
@@ -440,7 +443,7 @@ static size_t block_count(const mdl_tf_resource *r, const char *block)
 
 /* One notification block: {"prefix", "suffix", "queue" | "function"}. */
 static sim_status notification(tf_build *b, size_t ri, const char *block, size_t k,
-                               json_object *list, json_object *prefixes)
+                               json_object *list, json_object *filters)
 {
     const mdl_tf_resource *r = tf_res(b, ri);
     bool queue = strcmp(block, "queue") == 0;
@@ -468,8 +471,7 @@ static sim_status notification(tf_build *b, size_t ri, const char *block, size_t
         json_object *x = st == MDL_TF_KNOWN ? json_object_get(v)
                          : st == MDL_TF_UNKNOWN ? tf_placeholder("%s of %s is unknown until apply", pk, r->address)
                          : json_object_new_string("");
-        if (j == 0)
-            json_object_array_add(prefixes, json_object_get(x));
+        json_object_array_add(filters, json_object_get(x));
         json_object_object_add(n, out[j], x);
     }
     json_object_object_add(n, queue ? "queue" : "function", json_object_new_string(b->cname[t]));
@@ -477,16 +479,25 @@ static sim_status notification(tf_build *b, size_t ri, const char *block, size_t
     return SIM_OK;
 }
 
-/* The uploads' key: the one prefix every notification shares, else a
- * placeholder. */
-static json_object *upload_key(json_object *prefixes, const char *entry)
+/* The uploads' key: the one filter every notification shares, its prefix
+ * and suffix joined ("pending/" and ".jpg": "pending/.jpg", a key both
+ * match), else a placeholder.  filters: prefix, suffix, prefix, ... */
+static json_object *upload_key(json_object *filters, const char *entry)
 {
-    size_t n = json_object_array_length(prefixes);
-    for (size_t i = 1; i < n; i++)
-        if (!json_object_equal(json_object_array_get_idx(prefixes, 0), json_object_array_get_idx(prefixes, i)))
-            return tf_placeholder("the key prefix uploads of entry %s go to: the bucket's "
+    size_t n = json_object_array_length(filters);
+    for (size_t i = 2; i < n; i++)
+        if (!json_object_equal(json_object_array_get_idx(filters, i % 2), json_object_array_get_idx(filters, i)))
+            return tf_placeholder("the key uploads of entry %s go to: the bucket's "
                                   "notifications filter several", entry);
-    return n ? json_object_get(json_object_array_get_idx(prefixes, 0)) : json_object_new_string("");
+    if (n < 2)
+        return json_object_new_string("");
+    json_object *pre = json_object_array_get_idx(filters, 0), *suf = json_object_array_get_idx(filters, 1);
+    if (mdl_tf_is_placeholder(pre) || mdl_tf_is_placeholder(suf))
+        return tf_placeholder("the key uploads of entry %s go to: its notification's filter is "
+                              "unknown until apply", entry);
+    char key[2 * TF_NAME_MAX];
+    snprintf(key, sizeof key, "%s%s", json_object_get_string(pre), json_object_get_string(suf));
+    return json_object_new_string(key);
 }
 
 static sim_status bucket_notification(tf_build *b, size_t ri)
@@ -500,21 +511,21 @@ static sim_status bucket_notification(tf_build *b, size_t ri)
                 "per bucket (the last applied wins): both are simulated", r->address, b->cname[bk]);
     else
         json_object_object_add(bo, "notifications", list = json_object_new_array());
-    json_object *prefixes = json_object_new_array();
+    json_object *filters = json_object_new_array();
     sim_status s = SIM_OK;
     static const char *const blocks[] = { "queue", "lambda_function" };
     for (int k = 0; k < 2 && s == SIM_OK; k++)
         for (size_t j = 0; j < block_count(r, blocks[k]) && s == SIM_OK; j++)
-            s = notification(b, ri, blocks[k], j, list, prefixes);
+            s = notification(b, ri, blocks[k], j, list, filters);
     if (s == SIM_OK && block_count(r, "topic"))
         tf_warn(b, "%s: SNS topic notifications are not simulated", r->address);
-    if (s == SIM_OK && json_object_array_length(prefixes)) {
+    if (s == SIM_OK && json_object_array_length(filters)) {
         char name[TF_NAME_MAX];
         json_object *e = tf_entry(b, r, "s3", "s3", name, sizeof name);
         json_object_object_add(e, "bucket", json_object_new_string(b->cname[bk]));
-        json_object_object_add(e, "key", upload_key(prefixes, name));
+        json_object_object_add(e, "key", upload_key(filters, name));
     }
-    json_object_put(prefixes);
+    json_object_put(filters);
     b->used[ri] = true;
     return s;
 }
@@ -529,17 +540,19 @@ static sim_status tf_buckets(tf_build *b)
 
 /* ---- tables and file systems -------------------------------------------------- */
 
+/* A table writes no key: the simulator bills DynamoDB calls per request
+ * (on demand), so a provisioned table's capacity is a warning. */
 static void tf_tables(tf_build *b)
 {
     for (int i = tf_next(b->p, "aws_dynamodb_table", 0); i >= 0;
          i = tf_next(b->p, "aws_dynamodb_table", i + 1)) {
-        json_object *t = tf_obj(b, TF_SEC_TABLES, b->cname[i]);
-        tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_TABLE, t);
-        const char *mode = json_object_get_string(tf_key(t, "mode"));
-        if (mode && strcmp(mode, "on_demand") == 0) {
-            json_object_object_del(t, "read_capacity_units");
-            json_object_object_del(t, "write_capacity_units");
-        }
+        const mdl_tf_resource *r = tf_res(b, i);
+        char mode[32];
+        tf_get_str(r, MDL_TF_ROW_T_MODE, "PROVISIONED", mode, sizeof mode);
+        if (strcmp(mode, "PAY_PER_REQUEST") != 0)
+            tf_warn(b, "%s: billing_mode %s (read_capacity %lld, write_capacity %lld) is not "
+                    "simulated: its calls are billed on demand", r->address, mode,
+                    tf_get_int(r, MDL_TF_ROW_T_READ, 0), tf_get_int(r, MDL_TF_ROW_T_WRITE, 0));
     }
     int nprov = 0;
     for (int i = tf_next(b->p, "aws_efs_file_system", 0); i >= 0;
@@ -656,6 +669,53 @@ static void scan_placeholders(json_object *o, const char *path, json_object *lis
     }
 }
 
+/* A section's names in the order W.json first gives them (the order of
+ * the reports and of the simulator's random streams: so a config written
+ * by hand can be matched), then the others in byte order. */
+static json_object *ordered(tf_build *b, tf_section s)
+{
+    json_object *w = b->wdoc ? tf_key(b->wdoc->root, tf_section_key(s)) : NULL;
+    json_object *o = json_object_new_object(), *rest = json_object_new_object();
+    if (w && json_object_is_type(w, json_type_object)) {
+        json_object_object_foreach(w, name, x) {
+            (void)x;
+            json_object *v = tf_key(b->sec[s], name);
+            if (v)
+                json_object_object_add(o, name, json_object_get(v));
+        }
+    }
+    json_object_object_foreach(b->sec[s], name, v)
+        if (!tf_key(o, name))
+            json_object_object_add(rest, name, json_object_get(v));
+    json_object *sorted = tf_sorted(rest);
+    json_object_object_foreach(sorted, name2, v2)
+        json_object_object_add(o, name2, json_object_get(v2));
+    json_object_put(sorted);
+    json_object_put(rest);
+    return o;
+}
+
+/* Did W.json name the ops of entry en's routes? */
+static bool named_ops(const tf_build *b, const char *en)
+{
+    json_object *we = b->wdoc ? tf_key(tf_key(b->wdoc->root, "entries"), en) : NULL;
+    return tf_key(we, "routes") != NULL;
+}
+
+/* Do all routes go to the entry's target?  Then routes say nothing the
+ * target does not, and the workload's ops (a mix of "view") need no route. */
+static bool one_function(json_object *routes, json_object *target)
+{
+    if (!target || mdl_tf_is_placeholder(target))
+        return false;
+    json_object_object_foreach(routes, k, fn) {
+        (void)k;
+        if (!json_object_equal(fn, target))
+            return false;
+    }
+    return true;
+}
+
 static void assemble(tf_build *b)
 {
     static const char *const first[] = { "duration_s", "warmup_s", "seed", NULL };
@@ -672,13 +732,14 @@ static void assemble(tf_build *b)
             json_object_object_add(c, key, json_object_get(v));
     }
     json_object_object_foreach(b->sec[TF_SEC_ENTRIES], en, eo) {
-        (void)en;
         json_object *r = tf_key(eo, "routes");
-        if (r)                                /* plan and state list routes alike */
+        if (r && !named_ops(b, en) && one_function(r, tf_key(eo, "target")))
+            json_object_object_del(eo, "routes");   /* the target serves every op */
+        else if (r)                           /* plan and state list routes alike */
             json_object_object_add(eo, "routes", tf_sorted(r));
     }
     for (int s = 0; s < TF_SEC_COUNT; s++) {
-        json_object *o = tf_sorted(b->sec[s]);
+        json_object *o = ordered(b, (tf_section)s);
         if (s == TF_SEC_ENTRIES || json_object_object_length(o))
             json_object_object_add(c, tf_section_key((tf_section)s), o);
         else
@@ -745,7 +806,7 @@ static sim_status run_steps(tf_build *b)
 }
 
 sim_status mdl_tf_import_build(const mdl_tf_plan *p, const sim_json_doc *workload,
-                               mdl_tf_import *out, sim_error *err)
+                               const char *config_dir, mdl_tf_import *out, sim_error *err)
 {
     SIM_ASSERT(p && out);
     memset(out, 0, sizeof *out);
@@ -754,7 +815,7 @@ sim_status mdl_tf_import_build(const mdl_tf_plan *p, const sim_json_doc *workloa
     out->warnings = json_object_new_array();
     out->placeholders = json_object_new_array();
     out->hints = json_object_new_array();
-    tf_build b = { .p = p, .wdoc = workload, .err = err, .out = out };
+    tf_build b = { .p = p, .wdoc = workload, .err = err, .out = out, .config_dir = config_dir };
     size_t n = mdl_tf_count(p);
     b.cname = sim_xcalloc(n ? n : 1, sizeof *b.cname);
     b.used = sim_xcalloc(n ? n : 1, sizeof *b.used);

@@ -155,10 +155,6 @@ static json_object *convert(mdl_tf_conv c, json_object *v)
         return json_object_new_string(json_object_get_boolean(v) ? "fifo" : "standard");
     case MDL_TF_CONV_NONE_NEG:
         return json_object_get_double(v) < 0 ? NULL : json_object_get(v);
-    case MDL_TF_CONV_MODE:
-        return s ? json_object_new_string(strcmp(s, "PAY_PER_REQUEST") == 0 ? "on_demand"
-                                                                             : "provisioned")
-                 : NULL;
     case MDL_TF_CONV_HT:
         return json_object_new_boolean(s && strcmp(s, "perMessageGroupId") == 0);
     case MDL_TF_CONV_MIBPS:

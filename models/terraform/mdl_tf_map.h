@@ -11,8 +11,9 @@
  * The config written follows issue 16's format (README "From Terraform"):
  * top-level `entries` (one per front door: Function URL, HTTP API, REST
  * API, notified bucket), `functions`, `queues` with their consumers,
- * `buckets.<b>.notifications`, `state_machines.<m>` (the ASL inline) and
- * `tables.<t>`.  What Terraform cannot say (traffic, handler durations,
+ * `buckets.<b>.notifications` and `state_machines.<m>` (the ASL inline, or
+ * the file W.json names).  DynamoDB tables write no key: the simulator
+ * bills their calls on demand.  What Terraform cannot say (traffic, handler durations,
  * calls) comes from a workload file (W.json, mdl_tf_import's `workload`),
  * an overlay of the same paths; without it the config carries placeholders,
  * strings "<placeholder: ...>", each listed with a hint.
@@ -43,7 +44,6 @@
     X(NOTIFICATION,  "buckets.<b>.notifications[]")       \
     X(ENTRY,         "entries.<e>")                       \
     X(STATE_MACHINE, "state_machines.<m>")                \
-    X(TABLE,         "tables.<t>")                        \
     X(SERVICES,      "services")
 
 typedef enum {
@@ -56,12 +56,12 @@ typedef enum {
 /* How a Terraform value becomes the config's:
  *   COPY      as it is               ARCH      ["arm64"] -> "arm64"
  *   LOWER     "Zip" -> "zip"         FIFO      true -> "fifo", false -> "standard"
- *   NONE_NEG  -1 -> no key           MODE      PAY_PER_REQUEST -> on_demand
+ *   NONE_NEG  -1 -> no key
  *   HT        perMessageGroupId -> true, else false
  *   MIBPS     MiB/s -> MB/s (x 1.048576)
  *   CODE      the importer's own code (references, entries, definitions) */
 typedef enum { MDL_TF_CONV_COPY, MDL_TF_CONV_ARCH, MDL_TF_CONV_LOWER, MDL_TF_CONV_FIFO,
-               MDL_TF_CONV_NONE_NEG, MDL_TF_CONV_MODE, MDL_TF_CONV_HT, MDL_TF_CONV_MIBPS,
+               MDL_TF_CONV_NONE_NEG, MDL_TF_CONV_HT, MDL_TF_CONV_MIBPS,
                MDL_TF_CONV_CODE } mdl_tf_conv;
 
 /* X(id, resource type, attribute, owner, config key, AWS default as JSON
@@ -143,7 +143,8 @@ typedef enum { MDL_TF_CONV_COPY, MDL_TF_CONV_ARCH, MDL_TF_CONV_LOWER, MDL_TF_CON
     X(N_SUFFIX, "aws_s3_bucket_notification", "*.filter_suffix", NOTIFICATION, "suffix", "\"\"", \
       CODE, "")                                                                                 \
     X(N_KEY, "aws_s3_bucket_notification", "*.filter_prefix", ENTRY, "key", "\"\"", CODE,       \
-      "the uploads' key: the bucket's only prefix, else W.json entries.<e>.key or a placeholder") \
+      "the uploads' key: the bucket's only filter, prefix and suffix joined (pending/.jpg), else " \
+      "a placeholder; W.json entries.<e>.key replaces it")                                    \
     X(N_EVENTS, "aws_s3_bucket_notification", "*.events", NONE, "", NULL, CODE,                 \
       "uploads are object-created events; a block without one is not simulated (a warning)")   \
     X(N_TOPIC, "aws_s3_bucket_notification", "topic", NONE, "", NULL, CODE,                     \
@@ -155,13 +156,15 @@ typedef enum { MDL_TF_CONV_COPY, MDL_TF_CONV_ARCH, MDL_TF_CONV_LOWER, MDL_TF_CON
       "until apply: W.json state_machines.<m>.definition (a template file), else a placeholder") \
     X(SM_TYPE, "aws_sfn_state_machine", "type", STATE_MACHINE, "workflow", "\"STANDARD\"",      \
       LOWER, "STANDARD -> standard, EXPRESS -> express")                                      \
-    X(T_NAME, "aws_dynamodb_table", "name", TABLE, "", NULL, CODE, "the table's config name")   \
-    X(T_MODE, "aws_dynamodb_table", "billing_mode", TABLE, "mode", "\"PROVISIONED\"", MODE,     \
-      "PAY_PER_REQUEST -> on_demand, PROVISIONED -> provisioned (the usage file's words)")     \
-    X(T_READ, "aws_dynamodb_table", "read_capacity", TABLE, "read_capacity_units", NULL, COPY,  \
-      "provisioned tables only")                                                               \
-    X(T_WRITE, "aws_dynamodb_table", "write_capacity", TABLE, "write_capacity_units", NULL,     \
-      COPY, "provisioned tables only")                                                         \
+    X(T_NAME, "aws_dynamodb_table", "name", NONE, "", NULL, CODE,                               \
+      "named in hints (a function's environment); the simulator bills DynamoDB calls on demand") \
+    X(T_MODE, "aws_dynamodb_table", "billing_mode", NONE, "", "\"PROVISIONED\"", CODE,          \
+      "PAY_PER_REQUEST: as simulated; PROVISIONED: a warning (provisioned capacity is not "      \
+      "simulated: calls are billed on demand)")                                                \
+    X(T_READ, "aws_dynamodb_table", "read_capacity", NONE, "", NULL, CODE,                      \
+      "provisioned tables: in the warning")                                                    \
+    X(T_WRITE, "aws_dynamodb_table", "write_capacity", NONE, "", NULL, CODE,                    \
+      "provisioned tables: in the warning")                                                    \
     X(EFS_MODE, "aws_efs_file_system", "throughput_mode", NONE, "", "\"bursting\"", CODE,       \
       "bursting and elastic keep services.efs.mbps's default")                                 \
     X(EFS_PROVISIONED, "aws_efs_file_system", "provisioned_throughput_in_mibps", SERVICES,      \
@@ -175,8 +178,8 @@ typedef enum { MDL_TF_CONV_COPY, MDL_TF_CONV_ARCH, MDL_TF_CONV_LOWER, MDL_TF_CON
     X(HTTP_TIMEOUT, "aws_apigatewayv2_integration", "timeout_milliseconds", ENTRY, "timeout_s", \
       "30000", CODE, "ms -> s, the largest of the API's integrations")                         \
     X(HTTP_ROUTE, "aws_apigatewayv2_route", "route_key", ENTRY, "routes", NULL, CODE,           \
-      "the op is the route key (\"GET /photos/{id}\") unless W.json names ops; one function for " \
-      "every route: target")                                                                   \
+      "the op is the route key (\"GET /photos/{id}\") unless W.json names ops; when every route " \
+      "goes to one function, that is the target and no routes are written")                   \
     X(HTTP_TARGET, "aws_apigatewayv2_route", "target", NONE, "", NULL, CODE,                    \
       "integrations/<id>: the route's integration")                                            \
     X(HTTP_RATE, "aws_apigatewayv2_stage", "default_route_settings.throttling_rate_limit",      \
@@ -258,10 +261,15 @@ typedef struct mdl_tf_import {
 } mdl_tf_import;
 
 /* Map plan p (with the workload overlay `workload`, NULL when none; paths
- * in it are relative to its own folder) into out.  On failure out is left
- * empty (safe to fini). */
+ * in it are relative to its own folder) into out.  config_dir is the folder
+ * the config's paths will be read from (the folder of the file it is
+ * written to; NULL or "." for the working directory): the files W.json
+ * names (a state machine definition, traces, kernel profiles, a price
+ * catalogue) are written relative to it, or absolute when they cannot be.
+ * Names are in the order W.json first gives them, then in byte order.  On
+ * failure out is left empty (safe to fini). */
 sim_status mdl_tf_import_build(const mdl_tf_plan *p, const sim_json_doc *workload,
-                               mdl_tf_import *out, sim_error *err);
+                               const char *config_dir, mdl_tf_import *out, sim_error *err);
 void mdl_tf_import_fini(mdl_tf_import *im);
 
 /* True for a placeholder string ("<placeholder: ...>"). */

@@ -4,6 +4,7 @@
  * key the plan sets must agree with it.  Names must be the plan's; errors
  * name W.json's file, line and path (mdl_tf_build.h). */
 #include "models/terraform/mdl_tf_build.h"
+#include "sim/sim_opt.h"
 #include "sim/sim_rng.h"
 
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 
 typedef struct tf_over {
@@ -57,6 +59,16 @@ static sim_status open_named(tf_over *o, tf_section s, const char *name, json_ob
     return SIM_OK;
 }
 
+/* A copy of a W.json value: the config's paths are rewritten in place
+ * (rebase_paths), and W.json's own tree stays as read. */
+static json_object *wcopy(json_object *w)
+{
+    json_object *c = NULL;
+    int rc = json_object_deep_copy(w, &c, NULL);
+    SIM_ASSERT(rc == 0);   /* fails only out of memory */
+    return c;
+}
+
 /* dest.key = w: fills a placeholder or an absent key; an equal value is
  * fine; a different one is the plan's word against W.json's. */
 static sim_status put(tf_over *o, json_object *dest, const char *key, json_object *w,
@@ -64,7 +76,7 @@ static sim_status put(tf_over *o, json_object *dest, const char *key, json_objec
 {
     json_object *cur = tf_key(dest, key);
     if (!cur || mdl_tf_is_placeholder(cur)) {
-        json_object_object_add(dest, key, json_object_get(w));
+        json_object_object_add(dest, key, wcopy(w));
         return SIM_OK;
     }
     if (json_object_equal(cur, w))
@@ -165,12 +177,12 @@ static sim_status top(tf_over *o, json_object *root)
     for (const char *const *k = passthrough; *k; k++) {
         SIM_TRY(sim_json_get_child(o->doc, root, "", *k, false, json_type_object, &v, o->err));
         if (v)
-            json_object_object_add(o->b->top, *k, json_object_get(v));
+            json_object_object_add(o->b->top, *k, wcopy(v));
     }
     SIM_TRY(sim_json_get_child(o->doc, root, "", "services", false, json_type_object, &v, o->err));
     json_object *sv = tf_key(o->b->top, "services");
     if (v && !sv) {
-        json_object_object_add(o->b->top, "services", json_object_get(v));
+        json_object_object_add(o->b->top, "services", wcopy(v));
     } else if (v) {
         json_object_object_foreach(v, svc, so) {
             char p[256];
@@ -264,13 +276,35 @@ static sim_status new_entry(tf_over *o, const char *name, json_object *w, const 
     json_object *e = json_object_new_object();
     json_object_object_foreach(w, key, v)
         if (strcmp(key, "workload") != 0)
-            json_object_object_add(e, key, json_object_get(v));
+            json_object_object_add(e, key, wcopy(v));
     json_object_object_add(o->b->sec[TF_SEC_ENTRIES], name, e);
     if (tf_key(w, "workload"))
         return workload(o, e, tf_key(w, "workload"), sim_json_path(p, sizeof p, path, "workload"), path);
     json_object_object_add(e, "workload", tf_placeholder("the traffic of entry %s, e.g. "
                            "{\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 20}}", name));
     return SIM_OK;
+}
+
+/* W.json's key for an s3 entry replaces the import's (lambdasim's guess
+ * from the filters, not the plan's word); a key no notification of the
+ * bucket matches gets a warning, as its uploads notify nothing. */
+static void upload_key(tf_over *o, const char *entry, json_object *e, json_object *key)
+{
+    const char *k = json_object_get_string(key), *bucket = json_object_get_string(tf_key(e, "bucket"));
+    json_object_object_add(e, "key", json_object_get(key));
+    json_object *ns = tf_key(tf_key(o->b->sec[TF_SEC_BUCKETS], bucket ? bucket : ""), "notifications");
+    for (size_t i = 0; ns && i < json_object_array_length(ns); i++) {
+        json_object *n = json_object_array_get_idx(ns, i);
+        json_object *pre = tf_key(n, "prefix"), *suf = tf_key(n, "suffix");
+        if (mdl_tf_is_placeholder(pre) || mdl_tf_is_placeholder(suf))
+            return;                           /* unknown until apply: cannot tell */
+        const char *ps = json_object_get_string(pre), *ss = json_object_get_string(suf);
+        size_t kl = strlen(k), sl = strlen(ss);
+        if (strncmp(k, ps, strlen(ps)) == 0 && kl >= sl && strcmp(k + kl - sl, ss) == 0)
+            return;
+    }
+    tf_warn(o->b, "W.json entries.%s.key '%s' matches no notification of bucket %s: its uploads "
+            "notify nothing", entry, k, bucket ? bucket : "?");
 }
 
 static sim_status entry(tf_over *o, const char *name, json_object *w, const char *path)
@@ -293,12 +327,12 @@ static sim_status entry(tf_over *o, const char *name, json_object *w, const char
         else if (strcmp(key, "key") == 0 && strcmp(type, "s3") != 0)
             return wfail(o, SIM_EUNSUPPORTED, p, "only s3 entries have a key");
         else if (strcmp(key, "key") == 0 && !json_object_is_type(v, json_type_string))
-            return wfail(o, SIM_ETYPE, p, "expected the uploads' key prefix, a string");
+            return wfail(o, SIM_ETYPE, p, "expected the uploads' key, a string");
         else if (strcmp(key, "key") == 0)
-            SIM_TRY(put(o, e, "key", v, p, path));
+            upload_key(o, name, e, v);
         else if (strcmp(key, "overhead") == 0) {
             SIM_TRY(dist(o, v, p));
-            json_object_object_add(e, "overhead", json_object_get(v));
+            json_object_object_add(e, "overhead", wcopy(v));
         } else if (!tf_key(e, "cache"))
             return wfail(o, SIM_EUNSUPPORTED, p, "this entry has no cache (a REST API stage with "
                          "cache_cluster_enabled has)");
@@ -443,12 +477,104 @@ static sim_status machine(tf_over *o, const char *name, json_object *w, const ch
         }
         const char *addr = json_object_get_string(tf_key(o->b->out->resources, cp));
         int ri = mdl_tf_find(o->b->p, addr);
+        bool plain = false;
         SIM_ASSERT(ri >= 0);
-        SIM_TRY(tf_machine_from_file(o->b, (size_t)ri, file, vars, p, &def));
+        SIM_TRY(tf_machine_from_file(o->b, (size_t)ri, file, vars, p, &def, &plain));
         sim_status s = put(o, m, "definition", def, p, cp);
         json_object_put(def);
         SIM_TRY(s);
+        /* A file with nothing to render is named as it is: the config then
+         * reads the same file as a config written by hand. */
+        char cfile[1024];
+        if (plain && !vars && !tf_config_path(o->b, file, cfile, sizeof cfile))
+            return wfail(o, SIM_ERANGE, p, "path too long");
+        if (plain && !vars)
+            json_object_object_add(m, "definition", json_object_new_string(cfile));
     }
+    return SIM_OK;
+}
+
+/* ---- paths ---------------------------------------------------------------------- */
+
+/* path (relative to the working directory) as seen from folder dir (also
+ * relative to it; both normalized): a "../" for each segment of dir that
+ * path does not share.  False when dir climbs out of the working
+ * directory (".."), or buf is too small. */
+static bool relative_to(const char *dir, const char *path, char *buf, size_t n)
+{
+    size_t common = 0;   /* length of the shared leading segments of dir, with its '/' */
+    for (size_t i = 0;; i++) {
+        bool dend = dir[i] == '\0' || dir[i] == '/';
+        if (dend && (path[i] == '/' || path[i] == '\0'))
+            common = dir[i] ? i + 1 : i;
+        if (dir[i] == '\0' || dir[i] != path[i])
+            break;
+    }
+    const char *rest = dir + common, *tail = path + common;
+    if (dir[common] == '\0' && common && path[common] == '/')
+        tail++;
+    size_t used = 0;
+    buf[0] = '\0';
+    for (const char *s = rest; *s;) {
+        size_t len = strcspn(s, "/");
+        int k = snprintf(buf + used, n - used, "../");
+        if ((len == 2 && strncmp(s, "..", 2) == 0) || k < 0 || (size_t)k >= n - used)
+            return false;
+        used += (size_t)k;
+        s += len + (s[len] == '/');
+    }
+    int k = snprintf(buf + used, n - used, "%s", tail);
+    return k >= 0 && (size_t)k < n - used;
+}
+
+bool tf_config_path(const tf_build *b, const char *file, char *buf, size_t n)
+{
+    char wdir[1024], path[1024], dir[1024], cwd[1024];
+    sim_path_dir(b->wdoc->input, wdir, sizeof wdir);
+    if (!sim_path_resolve(wdir, file, path, sizeof path))
+        return false;
+    const char *cd = b->config_dir && b->config_dir[0] ? b->config_dir : ".";
+    if (!sim_path_resolve(NULL, cd, dir, sizeof dir))
+        return false;
+    if (strcmp(dir, ".") == 0 || path[0] == '/')
+        return (size_t)snprintf(buf, n, "%s", path) < n;
+    if (dir[0] != '/' && path[0] != '.' && relative_to(dir, path, buf, n))
+        return true;
+    /* The config lives elsewhere: name the file by its absolute path. */
+    if (!getcwd(cwd, sizeof cwd))
+        return false;
+    return sim_path_resolve(cwd, path, buf, n);
+}
+
+/* o.<key> (a file W.json names, relative to its folder) as the config
+ * names it (tf_config_path). */
+static sim_status rebase(tf_over *o, json_object *obj, const char *key, const char *cpath)
+{
+    const char *s = tf_str(tf_key(obj, key));
+    char buf[1024];
+    if (!s || mdl_tf_is_placeholder(tf_key(obj, key)))
+        return SIM_OK;
+    if (!tf_config_path(o->b, s, buf, sizeof buf))
+        return wfail(o, SIM_ERANGE, cpath, "path too long: %s", s);
+    json_object_object_add(obj, key, json_object_new_string(buf));
+    return SIM_OK;
+}
+
+/* The files W.json names (traces, kernel profiles, a price catalogue),
+ * relative to the config's folder: the config reads them from there. */
+static sim_status rebase_paths(tf_over *o)
+{
+    static const char *const trace_keys[] = { "file", "durations", "memory", NULL };
+    SIM_TRY(rebase(o, tf_key(o->b->top, "billing"), "catalog", "billing.catalog"));
+    json_object_object_foreach(o->b->sec[TF_SEC_ENTRIES], en, e) {
+        json_object *tr = tf_key(tf_key(e, "workload"), "trace");
+        for (const char *const *k = trace_keys; *k; k++)
+            SIM_TRY(rebase(o, tr, *k, en));
+    }
+    json_object_object_foreach(o->b->sec[TF_SEC_FUNCTIONS], fn, f)
+        SIM_TRY(rebase(o, tf_key(f, "kernel"), "profile", fn));
+    json_object_object_foreach(o->b->sec[TF_SEC_QUEUES], qn, q)
+        SIM_TRY(rebase(o, tf_key(tf_key(q, "consumer"), "kernel"), "profile", qn));
     return SIM_OK;
 }
 
@@ -480,5 +606,5 @@ sim_status tf_workload_apply(tf_build *b)
             SIM_TRY(sections[s].fn(&o, name, w, p));
         }
     }
-    return SIM_OK;
+    return rebase_paths(&o);
 }

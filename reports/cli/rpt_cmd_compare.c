@@ -5,6 +5,7 @@
 #include "reports/cli/rpt_cmd.h"
 #include "reports/cli/rpt_cli_data.h"
 #include "reports/cli/rpt_cli_run.h"
+#include "reports/cli/rpt_cli_tf.h"
 #include "reports/page/rpt_report.h"
 #include "reports/page/rpt_verdict.h"
 #include "sim/sim_cli.h"
@@ -21,6 +22,7 @@ static const char k_compare_usage[] =
     "       lambdasim compare --config A.json [--config B.json ...] --vary KEY=V1,V2[,...]\n"
     "                         [--set KEY=VALUE ...] [--trace FILE.csv] [--seed N]\n"
     "                         [--format text|json] [--out DIR [--png]] [--data DIR]\n"
+    "       lambdasim compare --terraform A.json --terraform B.json --workload FILE.json [...]\n"
     "\n"
     "Simulates designs side by side with the same seed: latency p50/p95/p99,\n"
     "failures by cause, cold starts, cost by service.  KEY is a dotted JSON\n"
@@ -31,7 +33,9 @@ static const char k_compare_usage[] =
     "compare.json and the report (summary.json, timeseries.csv, report.html,\n"
     "report.md, charts/*.svg; --png adds PNG charts).  --data DIR: the data\n"
     "directory (default $LAMBDASIM_DATA, else the installed share/lambdasim,\n"
-    "else ./data).\n";
+    "else ./data).  --terraform PLAN.json is a design imported from what\n"
+    "`terraform show -json` prints (named after the file), with the traffic of\n"
+    "--workload FILE.json (README \"From Terraform\"); it mixes with --config.\n";
 
 
 typedef struct design {
@@ -127,7 +131,9 @@ static void compare_text(FILE *fp, design *d, const rpt_design *rd, int n)
 /* The command line of `compare`. */
 typedef struct compare_args {
     const char *configs[MAX_DESIGNS];
+    bool is_plan[MAX_DESIGNS];   /* configs[i] is a --terraform plan */
     int nconf;
+    const char *workload;        /* --workload: the plans' W.json */
     const char *vary, *format, *out, *seed_s, *trace, *data;
     const char **sets;
     size_t nset;
@@ -146,6 +152,13 @@ static int parse_compare_args(int argc, char **argv, compare_args *a)
             if (v && a->nconf == MAX_DESIGNS)
                 return sim_cli_usage_error("compare", "at most %d configs", MAX_DESIGNS);
             if (v) a->configs[a->nconf++] = v;
+        } else if (sim_cli_opt(argc, argv, &i, "--terraform", &v, &err)) {
+            if (v && a->nconf == MAX_DESIGNS)
+                return sim_cli_usage_error("compare", "at most %d designs", MAX_DESIGNS);
+            if (v) a->is_plan[a->nconf] = true;
+            if (v) a->configs[a->nconf++] = v;
+        } else if (sim_cli_opt(argc, argv, &i, "--workload", &v, &err)) {
+            a->workload = v;
         } else if (sim_cli_opt(argc, argv, &i, "--set", &v, &err)) { if (v) a->sets[a->nset++] = v; }
         else if (sim_cli_opt(argc, argv, &i, "--vary", &v, &err)) a->vary = v;
         else if (sim_cli_opt(argc, argv, &i, "--format", &v, &err)) a->format = v;
@@ -158,9 +171,13 @@ static int parse_compare_args(int argc, char **argv, compare_args *a)
     }
     if (strcmp(a->format, "text") && strcmp(a->format, "json"))
         return sim_cli_usage_error("compare", "--format must be text or json");
-    if (a->nconf == 0) return sim_cli_usage_error("compare", "--config is required");
+    if (a->nconf == 0) return sim_cli_usage_error("compare", "--config (or --terraform) is required");
     if (!a->vary && a->nconf < 2)
-        return sim_cli_usage_error("compare", "give two or more --config, or --vary");
+        return sim_cli_usage_error("compare", "give two or more --config or --terraform, or --vary");
+    bool plans = false;
+    for (int i = 0; i < a->nconf; i++) plans = plans || a->is_plan[i];
+    if (a->workload && !plans)
+        return sim_cli_usage_error("compare", "--workload goes with --terraform");
     if (a->vary) {
         const char *eq = strchr(a->vary, '=');
         if (!eq || eq == a->vary || !eq[1])
@@ -179,14 +196,23 @@ static void config_name(char *buf, size_t n, const char *path)
     if (dot && strcmp(dot, ".json") == 0) *dot = '\0';
 }
 
-/* One design: a config with KEY set to one value of --vary (then --set). */
-static sim_status vary_one(design *d, const char *config, const char *key, const char *val,
-                           const mdl_config_opts *opts, sim_error *err)
+/* One design: config c, with KEY set to VAL when key is not NULL (then
+ * --set).  A plan is imported with --workload; its paths are relative to
+ * the working directory. */
+static sim_status load_design(design *d, const compare_args *a, int c, const char *key,
+                              const char *val, const mdl_config_opts *opts, sim_error *err)
 {
+    if (!key && !a->is_plan[c]) return mdl_config_load(&d->cfg, a->configs[c], opts, err);
     sim_json_doc doc;
-    SIM_TRY(sim_json_doc_load(&doc, config, err));
-    sim_status s = sim_json_set_path(doc.root, key, val, err);
-    if (s == SIM_OK) s = mdl_config_from_doc(&d->cfg, &doc, opts, err);
+    mdl_config_opts o = *opts;
+    if (a->is_plan[c]) {
+        SIM_TRY(rpt_cli_tf_doc(a->configs[c], a->workload, &doc, err));
+        o.base_dir = ".";
+    } else {
+        SIM_TRY(sim_json_doc_load(&doc, a->configs[c], err));
+    }
+    sim_status s = key ? sim_json_set_path(doc.root, key, val, err) : SIM_OK;
+    if (s == SIM_OK) s = mdl_config_from_doc(&d->cfg, &doc, &o, err);
     sim_json_doc_fini(&doc);
     return s;
 }
@@ -204,7 +230,7 @@ static int build_designs(const compare_args *a, design *d, int *n, sim_error *er
     for (int c = 0; c < a->nconf; c++) {
         config_name(name, sizeof name, a->configs[c]);
         if (!a->vary) {
-            if (mdl_config_load(&d[*n].cfg, a->configs[c], &opts, err) != SIM_OK) return sim_cli_fail(err);
+            if (load_design(&d[*n], a, c, NULL, NULL, &opts, err) != SIM_OK) return sim_cli_fail(err);
             snprintf(d[(*n)++].name, sizeof d->name, "%s", name);
             continue;
         }
@@ -212,7 +238,7 @@ static int build_designs(const compare_args *a, design *d, int *n, sim_error *er
         char *save = NULL;
         for (char *tok = strtok_r(vals, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
             if (*n == MAX_DESIGNS) return sim_cli_usage_error("compare", "at most %d designs", MAX_DESIGNS);
-            if (vary_one(&d[*n], a->configs[c], key, tok, &opts, err) != SIM_OK) return sim_cli_fail(err);
+            if (load_design(&d[*n], a, c, key, tok, &opts, err) != SIM_OK) return sim_cli_fail(err);
             /* Long names are cut: the text table shows 22 characters anyway. */
             char *dn = d[(*n)++].name;
             size_t k = 0;

@@ -5,12 +5,14 @@
  * file renamed, or stdout) and says what the import could not do: warnings,
  * placeholders with a hint each, and hints, on stderr. */
 #include "reports/cli/rpt_cmd.h"
+#include "reports/cli/rpt_cli_tf.h"
 #include "models/terraform/mdl_tf.h"
 #include "models/terraform/mdl_tf_map.h"
 
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
 #include "sim/sim_json.h"
+#include "sim/sim_opt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +26,8 @@ static const char k_usage[] =
     "Reads FILE.json, what `terraform show -json` prints for a saved plan (terraform\n"
     "plan -out p; terraform show -json p) or for a state, and writes a lambdasim\n"
     "config: an entry per front door (Function URL, HTTP or REST API, notified\n"
-    "bucket), functions, queues and their consumers, buckets, state machines and\n"
-    "tables (README \"From Terraform\").  What Terraform cannot say (traffic, handler\n"
+    "bucket), functions, queues and their consumers, buckets and state machines\n"
+    "(README \"From Terraform\").  What Terraform cannot say (traffic, handler\n"
     "durations, calls) comes from the workload file; without it the config holds\n"
     "placeholders, each named on stderr with a hint, as are the resources that are\n"
     "not simulated.\n"
@@ -81,33 +83,6 @@ static int parse_args(int argc, char **argv, import_opts *o)
     return 0;
 }
 
-/* What the import could not do, one line each, on stderr. */
-static void report_notes(const mdl_tf_import *im)
-{
-    size_t n = json_object_array_length(im->not_simulated);
-    if (n) {
-        fputs("lambdasim: warning: not simulated:", stderr);
-        for (size_t i = 0; i < n; i++)
-            fprintf(stderr, "%s %s", i ? "," : "",
-                    json_object_get_string(json_object_array_get_idx(im->not_simulated, i)));
-        fputc('\n', stderr);
-    }
-    for (size_t i = 0; i < json_object_array_length(im->warnings); i++)
-        fprintf(stderr, "lambdasim: warning: %s\n",
-                json_object_get_string(json_object_array_get_idx(im->warnings, i)));
-    for (size_t i = 0; i < json_object_array_length(im->placeholders); i++) {
-        json_object *p = json_object_array_get_idx(im->placeholders, i), *path = NULL, *hint = NULL;
-        json_object_object_get_ex(p, "path", &path);
-        json_object_object_get_ex(p, "hint", &hint);
-        fprintf(stderr, "lambdasim: placeholder: %s: %s (give it in --workload W.json at %s)\n",
-                json_object_get_string(path), json_object_get_string(hint),
-                json_object_get_string(path));
-    }
-    for (size_t i = 0; i < json_object_array_length(im->hints); i++)
-        fprintf(stderr, "lambdasim: hint: %s\n",
-                json_object_get_string(json_object_array_get_idx(im->hints, i)));
-}
-
 static int count_of(json_object *config, const char *key)
 {
     json_object *o = NULL;
@@ -117,7 +92,7 @@ static int count_of(json_object *config, const char *key)
 static json_object *summary(const mdl_tf_plan *p, const mdl_tf_import *im, const char *out)
 {
     static const char *const sections[] = { "entries", "functions", "queues", "buckets",
-                                            "state_machines", "tables", NULL };
+                                            "state_machines", NULL };
     json_object *s = json_object_new_object(), *src = json_object_new_object();
     json_object *counts = json_object_new_object();
     sim_json_add_string(s, "out", out);
@@ -150,13 +125,13 @@ static void print_summary(const mdl_tf_plan *p, const mdl_tf_import *im, const i
         return;
     }
     printf("wrote %s from the %s %s (Terraform %s, format %s, %s): entries %d, functions %d, "
-           "queues %d, buckets %d, state machines %d, tables %d; not simulated %zu of %zu "
+           "queues %d, buckets %d, state machines %d; not simulated %zu of %zu "
            "resources; placeholders %zu\n", o->out, mdl_tf_kind_of(p) == MDL_TF_PLAN ? "plan" : "state",
            mdl_tf_input(p), mdl_tf_terraform_version(p)[0] ? mdl_tf_terraform_version(p) : "?",
            mdl_tf_format_version(p), mdl_tf_region(p), count_of(im->config, "entries"),
            count_of(im->config, "functions"), count_of(im->config, "queues"),
            count_of(im->config, "buckets"), count_of(im->config, "state_machines"),
-           count_of(im->config, "tables"), json_object_array_length(im->not_simulated),
+           json_object_array_length(im->not_simulated),
            mdl_tf_count(p), json_object_array_length(im->placeholders));
 }
 
@@ -172,8 +147,11 @@ static int run_import(const import_opts *o)
     sim_status s = mdl_tf_load(o->plan, &p, &err);
     if (s == SIM_OK && o->workload)
         s = sim_json_doc_load(&w, o->workload, &err);
+    char dir[1024] = ".";
+    if (o->out)
+        sim_path_dir(o->out, dir, sizeof dir);
     if (s == SIM_OK)
-        s = mdl_tf_import_build(p, o->workload ? &w : NULL, &im, &err);
+        s = mdl_tf_import_build(p, o->workload ? &w : NULL, dir, &im, &err);
     char *text = s == SIM_OK ? sim_json_to_string(im.config) : NULL;
     if (s == SIM_OK && o->out)
         s = sim_write_file_atomic(o->out, text, strlen(text), &err);
@@ -183,7 +161,7 @@ static int run_import(const import_opts *o)
     } else {
         if (!o->out)
             fputs(text, stdout);
-        report_notes(&im);
+        rpt_cli_tf_notes(&im);
         if (o->out)
             print_summary(p, &im, o);
     }

@@ -3,6 +3,7 @@
 #include "reports/cli/rpt_cmd.h"
 #include "reports/cli/rpt_cli_data.h"
 #include "reports/cli/rpt_cli_run.h"
+#include "reports/cli/rpt_cli_tf.h"
 #include "models/pricing/mdl_bill.h"
 #include "reports/page/rpt_report.h"
 #include "reports/page/rpt_verdict.h"
@@ -17,10 +18,16 @@ static const char k_run_usage[] =
     "usage: lambdasim run --config FILE.json [--set KEY=VALUE ...] [--trace FILE.csv]\n"
     "                     [--seed N] [--format text|json] [--out DIR [--png]]\n"
     "                     [--log FILE.csv] [--data DIR]\n"
+    "       lambdasim run --terraform PLAN.json --workload FILE.json [options as above]\n"
     "\n"
     "Simulates an architecture (README \"Running a simulation\").\n"
     "  --config F   the run config (JSON; keys: README \"Config keys\", `lambdasim schema config`);\n"
     "               files it names are relative to its folder\n"
+    "  --terraform PLAN.json  instead of --config: import the architecture from what\n"
+    "               `terraform show -json` prints (a plan or a state) and run it\n"
+    "               (README \"From Terraform\"); a placeholder left is an error\n"
+    "  --workload FILE.json   with --terraform: what Terraform cannot say (traffic,\n"
+    "               handler durations, calls), relative to its folder\n"
     "  --set K=V    override the config's key K (a dotted path, e.g.\n"
     "               functions.f.memory_mb=1024); V is JSON if it parses, else a\n"
     "               string; repeatable\n"
@@ -156,6 +163,7 @@ static void print_profiles(const mdl_config *cfg)
 /* The command line of `run`. */
 typedef struct run_args {
     const char *config, *format, *out, *log_path, *seed_s, *trace, *data;
+    const char *terraform, *workload;   /* --terraform PLAN --workload W instead of --config */
     const char **sets;    /* --set KEY=VALUE, in order */
     size_t nset;
     bool png;
@@ -177,10 +185,16 @@ static int parse_run_args(int argc, char **argv, run_args *a)
         else if (sim_cli_opt(argc, argv, &i, "--seed", &v, &err)) a->seed_s = v;
         else if (sim_cli_opt(argc, argv, &i, "--trace", &v, &err)) a->trace = v;
         else if (sim_cli_opt(argc, argv, &i, "--data", &v, &err)) a->data = v;
+        else if (sim_cli_opt(argc, argv, &i, "--terraform", &v, &err)) a->terraform = v;
+        else if (sim_cli_opt(argc, argv, &i, "--workload", &v, &err)) a->workload = v;
         else return sim_cli_usage_error("run", "unknown option '%s'", argv[i]);
         if (err.code) return sim_cli_usage_error("run", "%s", err.msg);
     }
-    if (!a->config) return sim_cli_usage_error("run", "--config is required");
+    if (a->config && a->terraform)
+        return sim_cli_usage_error("run", "give --config or --terraform, not both");
+    if (a->workload && !a->terraform)
+        return sim_cli_usage_error("run", "--workload goes with --terraform (a config holds its workload)");
+    if (!a->config && !a->terraform) return sim_cli_usage_error("run", "--config is required");
     if (strcmp(a->format, "text") && strcmp(a->format, "json"))
         return sim_cli_usage_error("run", "--format must be text or json");
     if (rpt_cli_data_dir(a->data, &a->data, &err) != SIM_OK) return sim_cli_fail(&err);
@@ -213,13 +227,30 @@ static int run_outputs(const run_args *a, json_object *r, mdl_ts_row *ts, size_t
     return rc;
 }
 
+/* The config: a file, or a plan imported with its workload file (whose
+ * paths the import wrote relative to the working directory). */
+static sim_status load_config(const run_args *a, mdl_config *cfg, sim_error *err)
+{
+    mdl_config_opts opts = { .data_dir = a->data, .set = a->sets, .nset = a->nset };
+    if (!a->terraform) return mdl_config_load(cfg, a->config, &opts, err);
+    sim_json_doc doc;
+    memset(cfg, 0, sizeof *cfg);
+    SIM_TRY(rpt_cli_tf_doc(a->terraform, a->workload, &doc, err));
+    opts.base_dir = ".";
+    sim_status s = mdl_config_from_doc(cfg, &doc, &opts, err);
+    sim_json_doc_fini(&doc);
+    return s;
+}
+
 static int run_main(const run_args *a)
 {
     sim_error err;
     sim_error_clear(&err);
     mdl_config cfg;
-    mdl_config_opts opts = { .data_dir = a->data, .set = a->sets, .nset = a->nset };
-    if (mdl_config_load(&cfg, a->config, &opts, &err) != SIM_OK) return sim_cli_fail(&err);
+    if (load_config(a, &cfg, &err) != SIM_OK) {
+        mdl_config_fini(&cfg);
+        return sim_cli_fail(&err);
+    }
     print_profiles(&cfg);
     if (a->trace && mdl_config_use_trace(&cfg, a->trace, &err) != SIM_OK) {
         mdl_config_fini(&cfg);
@@ -265,6 +296,7 @@ int rpt_cmd_run(int argc, char **argv)
     memset(&a, 0, sizeof a);
     a.sets = sim_xcalloc((size_t)argc, sizeof *a.sets);
     int rc = parse_run_args(argc, argv, &a);
+    if (rc == 0 && a.terraform) a.config = a.terraform;   /* the run's name in reports */
     if (rc == 0) rc = run_main(&a);
     free(a.sets);
     return rc;

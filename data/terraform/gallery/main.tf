@@ -2,10 +2,12 @@
 #
 # Views go through a Lambda Function URL (front_door = "function_url", the
 # default) or an HTTP API (front_door = "http_api").  Uploads land in the
-# photos bucket under pending/; S3 notifies the uploads queue; the process
-# function takes each message and starts the image pipeline, a Step
+# photos bucket under pending/ (*.jpg); S3 notifies the uploads queue; the
+# start function takes each message and starts the image pipeline, a Step
 # Functions state machine that runs CheckImage, then Resize and Grayscale in
 # parallel (thumbnails to thumbs/), and stores the metadata in DynamoDB.
+# The names and sizes are those of data/architectures/gallery_full.json:
+# imported with traffic.json, this stack simulates to the same bytes.
 #
 # plan_function_url.json, plan_http_api.json and state_function_url.json are
 # this configuration's `terraform show -json` output (see ../README.md).
@@ -36,8 +38,9 @@ variable "front_door" {
 }
 
 variable "prefix" {
-  type    = string
-  default = "gallery"
+  description = "Prefix of the IAM roles', the table's and the HTTP API's names."
+  type        = string
+  default     = "gallery"
 }
 
 # Planning needs no AWS account: the provider is told not to look for one.

@@ -40,7 +40,7 @@ resource "aws_lambda_function" "grayscale" {
 }
 
 resource "aws_sfn_state_machine" "image_pipeline" {
-  name     = "${var.prefix}-image-pipeline"
+  name     = "pipeline"
   role_arn = aws_iam_role.pipeline.arn
   type     = "STANDARD"
   definition = templatefile("${path.module}/image_pipeline.asl.json.tftpl", {

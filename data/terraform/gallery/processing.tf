@@ -1,12 +1,12 @@
-# Uploads: S3 pending/ -> SQS -> the process function, which starts the
+# Uploads: S3 pending/ -> SQS -> the start function, which starts the
 # image pipeline for each photo.
 
 resource "aws_sqs_queue" "uploads_dlq" {
-  name = "${var.prefix}-uploads-dlq"
+  name = "uploads-dlq"
 }
 
 resource "aws_sqs_queue" "uploads" {
-  name                       = "${var.prefix}-uploads"
+  name                       = "uploads"
   visibility_timeout_seconds = 60
   redrive_policy = jsonencode({
     deadLetterTargetArn = aws_sqs_queue.uploads_dlq.arn
@@ -36,19 +36,20 @@ resource "aws_s3_bucket_notification" "uploads" {
     queue_arn     = aws_sqs_queue.uploads.arn
     events        = ["s3:ObjectCreated:*"]
     filter_prefix = "pending/"
+    filter_suffix = ".jpg"
   }
 
   depends_on = [aws_sqs_queue_policy.uploads]
 }
 
-resource "aws_lambda_function" "process" {
-  function_name = "${var.prefix}-process"
+resource "aws_lambda_function" "start" {
+  function_name = "start"
   role          = aws_iam_role.lambda.arn
   runtime       = "python3.12"
   handler       = "process.handler"
   filename      = "${path.module}/lambda.zip"
-  memory_size   = 1769
-  timeout       = 60
+  memory_size   = 256
+  timeout       = 10
 
   environment {
     variables = {
@@ -59,6 +60,6 @@ resource "aws_lambda_function" "process" {
 
 resource "aws_lambda_event_source_mapping" "uploads" {
   event_source_arn = aws_sqs_queue.uploads.arn
-  function_name    = aws_lambda_function.process.arn
+  function_name    = aws_lambda_function.start.arn
   batch_size       = 1
 }

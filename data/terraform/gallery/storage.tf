@@ -1,7 +1,7 @@
 # Photos (pending/ uploads, thumbs/ results) and the image metadata table.
 
 resource "aws_s3_bucket" "photos" {
-  bucket = "${var.prefix}-photos"
+  bucket = "photos"
 }
 
 resource "aws_s3_bucket_public_access_block" "photos" {

@@ -1,14 +1,14 @@
 # Views: the view function behind a Function URL or an HTTP API.
 
 resource "aws_lambda_function" "view" {
-  function_name = "${var.prefix}-view"
+  function_name = "view"
   role          = aws_iam_role.lambda.arn
   runtime       = "python3.12"
   handler       = "view.handler"
   filename      = "${path.module}/lambda.zip"
   memory_size   = 512
   timeout       = 10
-  architectures = ["arm64"]
+  architectures = ["x86_64"]
 
   environment {
     variables = {
