@@ -3,6 +3,7 @@
 #include "sim/sim_io.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,9 @@ void sim_json_doc_fini(sim_json_doc *doc)
     doc->text = NULL;
 }
 
+#define SIM_JSON_STR_(x) #x
+#define SIM_JSON_STR(x) SIM_JSON_STR_(x)
+
 static long line_of_offset(const char *text, size_t off)
 {
     long line = 1;
@@ -27,45 +31,93 @@ static long line_of_offset(const char *text, size_t off)
     return line;
 }
 
-sim_status sim_json_doc_parse(sim_json_doc *doc, const char *text,
-                              const char *label, sim_error *err)
+/* What a json-c tokener error means to a user. */
+static const char *tokener_message(enum json_tokener_error e)
+{
+    switch (e) {
+    case json_tokener_error_depth:
+        return "nesting too deep (more than " SIM_JSON_STR(SIM_JSON_MAX_DEPTH) " levels)";
+    case json_tokener_error_parse_comment:
+        return "comments are not JSON";
+    case json_tokener_error_parse_utf8_string:
+        return "invalid UTF-8";
+    default:
+        return json_tokener_error_desc(e);
+    }
+}
+
+static const char *type_article(json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_null: return "null";
+    case json_type_boolean: return "a boolean";
+    case json_type_double:
+    case json_type_int: return "a number";
+    case json_type_array: return "an array";
+    case json_type_string: return "a string";
+    default: return "an object";
+    }
+}
+
+/* json-c (strict, UTF-8 checked, depth-limited), then our strict pass. */
+static sim_status parse_text(sim_json_doc *doc, const char *text, const char *label,
+                             bool want_object, sim_error *err)
 {
     memset(doc, 0, sizeof *doc);
     snprintf(doc->input, sizeof doc->input, "%s", label);
     size_t len = strlen(text);
+    if (len > (size_t)INT32_MAX - 1)
+        SIM_FAIL(err, SIM_EPARSE, label, 0, NULL, "JSON document larger than 2 GB");
     doc->text = sim_xstrdup(text);
-    json_tokener *tok = json_tokener_new();
-    json_object *root = json_tokener_parse_ex(tok, doc->text, (int)len);
+    json_tokener *tok = json_tokener_new_ex(SIM_JSON_MAX_DEPTH);
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    /* Passing the terminating NUL too ends a top-level number ("42"), which
+     * would otherwise wait for more digits. */
+    json_object *root = json_tokener_parse_ex(tok, doc->text, (int)len + 1);
     enum json_tokener_error jerr = json_tokener_get_error(tok);
     size_t off = json_tokener_get_parse_end(tok);
     json_tokener_free(tok);
-    if (jerr == json_tokener_continue) {
+    sim_status st = SIM_OK;
+    if (jerr == json_tokener_continue)
+        st = SIM_ERR(err, SIM_EPARSE, label, line_of_offset(text, len), NULL,
+                     "malformed JSON: unexpected end of input");
+    else if (jerr != json_tokener_success)
+        st = SIM_ERR(err, SIM_EPARSE, label, line_of_offset(text, off), NULL,
+                     "malformed JSON: %s", off < len && text[off] == '/'
+                                               ? "comments are not JSON"
+                                               : tokener_message(jerr));
+    for (size_t i = off; st == SIM_OK && i < len; i++)
+        if (!isspace((unsigned char)text[i]))
+            st = SIM_ERR(err, SIM_EPARSE, label, line_of_offset(text, i), NULL,
+                         "malformed JSON: trailing characters after the document");
+    if (st == SIM_OK)
+        st = sim_json_strict_check(text, len, label, err);
+    if (st == SIM_OK && want_object && !json_object_is_type(root, json_type_object))
+        st = SIM_ERR(err, SIM_ETYPE, label, 1, NULL,
+                     "expected a JSON object at the top level, got %s", type_article(root));
+    if (st != SIM_OK) {
+        json_object_put(root);
         sim_json_doc_fini(doc);
-        SIM_FAIL(err, SIM_EPARSE, label, line_of_offset(text, len), NULL,
-                 "malformed JSON: unexpected end of input");
-    }
-    if (!root && jerr != json_tokener_success) {
-        sim_json_doc_fini(doc);
-        SIM_FAIL(err, SIM_EPARSE, label, line_of_offset(text, off), NULL,
-                 "malformed JSON: %s", json_tokener_error_desc(jerr));
-    }
-    if (!root) {
-        sim_json_doc_fini(doc);
-        SIM_FAIL(err, SIM_EPARSE, label, 1, NULL, "malformed JSON: empty or null document");
-    }
-    for (size_t i = off; i < len; i++) {
-        if (!isspace((unsigned char)text[i])) {
-            json_object_put(root);
-            sim_json_doc_fini(doc);
-            SIM_FAIL(err, SIM_EPARSE, label, line_of_offset(text, i), NULL,
-                     "malformed JSON: trailing characters after the document");
-        }
+        return st;
     }
     doc->root = root;
     return SIM_OK;
 }
 
-sim_status sim_json_doc_load(sim_json_doc *doc, const char *path, sim_error *err)
+sim_status sim_json_doc_parse(sim_json_doc *doc, const char *text, const char *label,
+                              sim_error *err)
+{
+    return parse_text(doc, text, label, true, err);
+}
+
+sim_status sim_json_doc_parse_any(sim_json_doc *doc, const char *text, const char *label,
+                                  sim_error *err)
+{
+    return parse_text(doc, text, label, false, err);
+}
+
+static sim_status load_file(sim_json_doc *doc, const char *path, bool want_object,
+                            sim_error *err)
 {
     char *text = NULL;
     size_t len = 0;
@@ -76,9 +128,19 @@ sim_status sim_json_doc_load(sim_json_doc *doc, const char *path, sim_error *err
         free(text);
         SIM_FAIL(err, SIM_EPARSE, path, line, NULL, "malformed JSON: NUL byte in file");
     }
-    sim_status s = sim_json_doc_parse(doc, text, path, err);
+    sim_status s = parse_text(doc, text, path, want_object, err);
     free(text);
     return s;
+}
+
+sim_status sim_json_doc_load(sim_json_doc *doc, const char *path, sim_error *err)
+{
+    return load_file(doc, path, true, err);
+}
+
+sim_status sim_json_doc_load_any(sim_json_doc *doc, const char *path, sim_error *err)
+{
+    return load_file(doc, path, false, err);
 }
 
 /* Walk the path's keys through the text in order; each key is searched

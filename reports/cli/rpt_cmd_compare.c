@@ -192,6 +192,11 @@ int rpt_cmd_compare(int argc, char **argv)
     }
     for (int i = 0; i < n && rc == 0 && trace; i++)
         mdl_config_use_trace(&d[i].cfg, trace);
+    /* The report folder is written whole (sim_atomic_dir), opened before the
+     * runs so an unwritable place fails at once. */
+    sim_atomic_dir od;
+    memset(&od, 0, sizeof od);
+    if (rc == 0 && out && sim_atomic_dir_open(&od, out, &err) != SIM_OK) rc = sim_cli_fail(&err);
     rpt_progress *bar = rc == 0 ? rpt_progress_create("compare", n) : NULL;
     for (int i = 0; i < n && rc == 0; i++) {
         uint64_t sd = has_seed ? (uint64_t)seed : (d[i].cfg.seed ? d[i].cfg.seed : 1);
@@ -219,10 +224,13 @@ int rpt_cmd_compare(int argc, char **argv)
             if (vary) snprintf(title, sizeof title, "lambdasim compare: %s", vary);
             else snprintf(title, sizeof title, "lambdasim compare: %d designs", n);
             rpt_report_opts ro = { .title = title, .summary = doc, .png = png };
-            if (rpt_report_write(out, &ro, rd, n, &err) != SIM_OK) rc = sim_cli_fail(&err);
+            const char *dir = sim_atomic_dir_path(&od);
+            if (rpt_report_write(dir, &ro, rd, n, &err) != SIM_OK) rc = sim_cli_fail(&err);
+            if (rc == 0) rc = rpt_cli_emit_json(doc, dir, "compare.json", false, &err);
+            if (rc == 0 && sim_atomic_dir_commit(&od, &err) != SIM_OK) rc = sim_cli_fail(&err);
             free(rd);
         }
-        if (rc == 0) rc = rpt_cli_emit_json(doc, out, "compare.json", strcmp(format, "json") == 0, &err);
+        if (rc == 0) rc = rpt_cli_emit_json(doc, NULL, "compare.json", strcmp(format, "json") == 0, &err);
         if (rc == 0 && strcmp(format, "text") == 0) {
             if (vary) printf("varying %s\n", vary);
             compare_text(stdout, d, n);
@@ -230,6 +238,7 @@ int rpt_cmd_compare(int argc, char **argv)
         }
         json_object_put(doc);
     }
+    sim_atomic_dir_abort(&od);
     for (int i = 0; i < n; i++) {
         json_object_put(d[i].results);
         free(d[i].ts);

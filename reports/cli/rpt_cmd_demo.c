@@ -93,16 +93,17 @@ static void demo_free(demo_design *d, int n)
     }
 }
 
-/* Solution 1 vs Solution 2: its own report in out/pipeline, 3 lines. */
-static int demo_pipeline(const char *data, const char *out, uint64_t seed, bool png, sim_error *err)
+static const struct { const char *name, *file; } k_sol[] = {
+    { "solution1_one_lambda", "pipeline_solution1_one_lambda.json" },
+    { "solution2_stepfunctions", "pipeline_solution2_stepfunctions.json" },
+};
+
+/* Solution 1 vs Solution 2: its own report in dir/pipeline (d: 2 designs,
+ * zeroed by the caller, freed by the caller). */
+static int demo_pipeline(const char *data, const char *dir, uint64_t seed, bool png,
+                         demo_design *d, sim_error *err)
 {
-    static const struct { const char *name, *file; } k_sol[] = {
-        { "solution1_one_lambda", "pipeline_solution1_one_lambda.json" },
-        { "solution2_stepfunctions", "pipeline_solution2_stepfunctions.json" },
-    };
-    demo_design d[2];
-    memset(d, 0, sizeof d);
-    char cfg[2][1024], dir[1100];
+    char cfg[2][1024], sub[1100];
     int rc = 0;
     for (int i = 0; i < 2 && rc == 0; i++) {
         snprintf(cfg[i], sizeof cfg[i], "%s/architectures/%s", data, k_sol[i].file);
@@ -123,25 +124,27 @@ static int demo_pipeline(const char *data, const char *out, uint64_t seed, bool 
             rd[i] = (rpt_design){ k_sol[i].name, d[i].results, d[i].ts, d[i].nts };
         }
         json_object_object_add(doc, "designs", arr);
-        snprintf(dir, sizeof dir, "%s/pipeline", out);
+        snprintf(sub, sizeof sub, "%s/pipeline", dir);
         rpt_report_opts ro = { .title = "Image pipeline: Solution 1 (one Lambda) vs Solution 2 (Step Functions)",
                                .subtitle = "CheckImage, Resize and Grayscale for every upload over a simulated day; "
                                            "Solution 2 runs Resize and Grayscale in parallel and pays per state transition.",
                                .summary = doc, .png = png };
-        if (rpt_report_write(dir, &ro, rd, 2, err) != SIM_OK) rc = sim_cli_fail(err);
+        if (rpt_report_write(sub, &ro, rd, 2, err) != SIM_OK) rc = sim_cli_fail(err);
         json_object_put(doc);
     }
-    if (rc == 0) {
-        for (int i = 0; i < 2; i++)
-            printf("%-24s p50 %7.1f ms  p99 %7.1f ms  %.0f transitions  %8.2f USD/month\n", k_sol[i].name,
-                   sim_json_number_at(d[i].results, "requests.latency_ms.p50"),
-                   sim_json_number_at(d[i].results, "requests.latency_ms.p99"),
-                   i ? sim_json_number_at(d[i].results, "stepfunctions.transitions") : 0.0,
-                   sim_json_number_at(d[i].results, "cost.monthly_projection.total_usd"));
-        printf("pipeline report: %s/report.html\n", dir);
-    }
-    demo_free(d, 2);
     return rc;
+}
+
+/* The pipeline's 3 lines. */
+static void pipeline_print(const demo_design *d, const char *out)
+{
+    for (int i = 0; i < 2; i++)
+        printf("%-24s p50 %7.1f ms  p99 %7.1f ms  %.0f transitions  %8.2f USD/month\n", k_sol[i].name,
+               sim_json_number_at(d[i].results, "requests.latency_ms.p50"),
+               sim_json_number_at(d[i].results, "requests.latency_ms.p99"),
+               i ? sim_json_number_at(d[i].results, "stepfunctions.transitions") : 0.0,
+               sim_json_number_at(d[i].results, "cost.monthly_projection.total_usd"));
+    printf("pipeline report: %s/pipeline/report.html\n", out);
 }
 
 static double cold_starts(json_object *r)
@@ -203,6 +206,35 @@ static void demo_print(const demo_design *d, const char *trace, const char *out,
     printf("report: %s/report.html\n", out);
 }
 
+/* The front-door report into dir. */
+static int demo_report(const demo_design *d, const char *config, const char *trace, int64_t seed,
+                       bool png, const char *dir, sim_error *err)
+{
+    json_object *doc = json_object_new_object();
+    sim_json_add_string(doc, "title", "lambdasim demo: photo gallery, three front doors");
+    sim_json_add_string(doc, "config", config);
+    sim_json_add_string(doc, "trace", trace);
+    sim_json_add_int(doc, "seed", seed);
+    json_object *arr = json_object_new_array();
+    rpt_design rd[NDESIGNS];
+    for (int i = 0; i < NDESIGNS; i++) {
+        json_object *o = json_object_new_object();
+        sim_json_add_string(o, "name", k_designs[i].name);
+        json_object_object_add(o, "results", json_object_get(d[i].results));
+        json_object_array_add(arr, o);
+        rd[i] = (rpt_design){ k_designs[i].name, d[i].results, d[i].ts, d[i].nts };
+    }
+    json_object_object_add(doc, "designs", arr);
+    char sub[2300];
+    snprintf(sub, sizeof sub, "The synchronous gallery path (%s) on the day trace %s, seed %lld: "
+             "Function URL vs HTTP API vs REST API.", config, trace, (long long)seed);
+    rpt_report_opts ro = { .title = "lambdasim demo: photo gallery, three front doors",
+                           .subtitle = sub, .summary = doc, .png = png };
+    int rc = rpt_report_write(dir, &ro, rd, NDESIGNS, err) != SIM_OK ? sim_cli_fail(err) : 0;
+    json_object_put(doc);
+    return rc;
+}
+
 int rpt_cmd_demo(int argc, char **argv)
 {
     if (sim_cli_wants_help(argc, argv)) {
@@ -228,39 +260,31 @@ int rpt_cmd_demo(int argc, char **argv)
     char config[1024], trace[1024];
     snprintf(config, sizeof config, "%s/architectures/gallery_sync.json", data);
     snprintf(trace, sizeof trace, "%s/traces/gallery_day.csv", data);
-    double t0 = sim_wall_seconds();
-    demo_design d[NDESIGNS];
+    /* Both reports go into one folder written whole (sim_atomic_dir); the
+     * summaries are printed once it is in place. */
+    sim_atomic_dir od;
+    if (sim_atomic_dir_open(&od, out, &err) != SIM_OK) return sim_cli_fail(&err);
+    const char *dir = sim_atomic_dir_path(&od);
+    double t0 = sim_wall_seconds(), wall = 0;
+    demo_design d[NDESIGNS], pd[2];
     memset(d, 0, sizeof d);
+    memset(pd, 0, sizeof pd);
     int rc = 0;
     for (int i = 0; i < NDESIGNS && rc == 0; i++)
         if (demo_run_one(&d[i], config, k_designs[i].entry, trace, (uint64_t)seed, &err) != SIM_OK)
             rc = sim_cli_fail(&err);
     if (rc == 0) {
-        json_object *doc = json_object_new_object();
-        sim_json_add_string(doc, "title", "lambdasim demo: photo gallery, three front doors");
-        sim_json_add_string(doc, "config", config);
-        sim_json_add_string(doc, "trace", trace);
-        sim_json_add_int(doc, "seed", seed);
-        json_object *arr = json_object_new_array();
-        rpt_design rd[NDESIGNS];
-        for (int i = 0; i < NDESIGNS; i++) {
-            json_object *o = json_object_new_object();
-            sim_json_add_string(o, "name", k_designs[i].name);
-            json_object_object_add(o, "results", json_object_get(d[i].results));
-            json_object_array_add(arr, o);
-            rd[i] = (rpt_design){ k_designs[i].name, d[i].results, d[i].ts, d[i].nts };
-        }
-        json_object_object_add(doc, "designs", arr);
-        char sub[2300];
-        snprintf(sub, sizeof sub, "The synchronous gallery path (%s) on the day trace %s, seed %lld: "
-                 "Function URL vs HTTP API vs REST API.", config, trace, (long long)seed);
-        rpt_report_opts ro = { .title = "lambdasim demo: photo gallery, three front doors",
-                               .subtitle = sub, .summary = doc, .png = png };
-        if (rpt_report_write(out, &ro, rd, NDESIGNS, &err) != SIM_OK) rc = sim_cli_fail(&err);
-        json_object_put(doc);
-        if (rc == 0) demo_print(d, trace, out, sim_wall_seconds() - t0);
+        rc = demo_report(d, config, trace, seed, png, dir, &err);
+        wall = sim_wall_seconds() - t0;
+    }
+    if (rc == 0) rc = demo_pipeline(data, dir, (uint64_t)seed, png, pd, &err);
+    if (rc == 0 && sim_atomic_dir_commit(&od, &err) != SIM_OK) rc = sim_cli_fail(&err);
+    sim_atomic_dir_abort(&od);
+    if (rc == 0) {
+        demo_print(d, trace, out, wall);
+        pipeline_print(pd, out);
     }
     demo_free(d, NDESIGNS);
-    if (rc == 0) rc = demo_pipeline(data, out, (uint64_t)seed, png, &err);
+    demo_free(pd, 2);
     return rc;
 }

@@ -110,9 +110,16 @@ int rpt_cmd_run(int argc, char **argv)
         }
         seed = (uint64_t)x;
     }
+    /* Outputs are opened before the run, so an unwritable place fails in a
+     * second rather than after the simulation; the report folder is written
+     * whole (sim_atomic_dir) and the log renamed only when all went well. */
     sim_atomic log;
+    sim_atomic_dir od;
     memset(&log, 0, sizeof log);
-    if (log_path && sim_atomic_open(&log, log_path, &err) != SIM_OK) {
+    memset(&od, 0, sizeof od);
+    if ((log_path && sim_atomic_open(&log, log_path, &err) != SIM_OK) ||
+        (out && sim_atomic_dir_open(&od, out, &err) != SIM_OK)) {
+        sim_atomic_abort(&log);
         mdl_config_fini(&cfg);
         return sim_cli_fail(&err);
     }
@@ -121,29 +128,27 @@ int rpt_cmd_run(int argc, char **argv)
     mdl_ts_row *ts = NULL;
     size_t nts = 0;
     sim_status st = rpt_cli_run_config(&cfg, seed, log.fp, &r, &wall, out ? &ts : NULL, &nts, &err);
-    int rc = 0;
-    if (st != SIM_OK) {
-        sim_atomic_abort(&log);
-        rc = sim_cli_fail(&err);
-    } else {
-        if (log_path && sim_atomic_commit(&log, &err) != SIM_OK) rc = sim_cli_fail(&err);
-        if (rc == 0 && out) {
-            /* The report's summary.json is the results document itself. */
-            const char *base = strrchr(config, '/');
-            char title[700], name[600];
-            snprintf(title, sizeof title, "lambdasim run: %s", base ? base + 1 : config);
-            snprintf(name, sizeof name, "%s", base ? base + 1 : config);
-            char *dot = strrchr(name, '.');
-            if (dot && strcmp(dot, ".json") == 0) *dot = '\0';
-            rpt_design dd = { name, r, ts, nts };
-            rpt_report_opts ro = { .title = title, .summary = r, .png = png };
-            if (rpt_report_write(out, &ro, &dd, 1, &err) != SIM_OK) rc = sim_cli_fail(&err);
-        }
-        if (rc == 0) rc = rpt_cli_emit_json(r, NULL, "summary.json", strcmp(format, "json") == 0, &err);
-        if (rc == 0 && strcmp(format, "text") == 0) {
-            print_run_text(stdout, config, r, wall);
-            if (out) printf("report: %s/report.html\n", out);
-        }
+    if (st == SIM_OK && out) {
+        /* The report's summary.json is the results document itself. */
+        const char *base = strrchr(config, '/');
+        char title[700], name[600];
+        snprintf(title, sizeof title, "lambdasim run: %s", base ? base + 1 : config);
+        snprintf(name, sizeof name, "%s", base ? base + 1 : config);
+        char *dot = strrchr(name, '.');
+        if (dot && strcmp(dot, ".json") == 0) *dot = '\0';
+        rpt_design dd = { name, r, ts, nts };
+        rpt_report_opts ro = { .title = title, .summary = r, .png = png };
+        st = rpt_report_write(sim_atomic_dir_path(&od), &ro, &dd, 1, &err);
+        if (st == SIM_OK) st = sim_atomic_dir_commit(&od, &err);
+    }
+    if (st == SIM_OK && log_path) st = sim_atomic_commit(&log, &err);
+    sim_atomic_dir_abort(&od);
+    sim_atomic_abort(&log);
+    int rc = st == SIM_OK ? 0 : sim_cli_fail(&err);
+    if (rc == 0) rc = rpt_cli_emit_json(r, NULL, "summary.json", strcmp(format, "json") == 0, &err);
+    if (rc == 0 && strcmp(format, "text") == 0) {
+        print_run_text(stdout, config, r, wall);
+        if (out) printf("report: %s/report.html\n", out);
     }
     free(ts);
     json_object_put(r);

@@ -264,8 +264,8 @@ static int cmd_run(int argc, char **argv)
     int rc = 0;
     sim_status st = mdl_sfn_machine_load(def, &m, &err);
     if (st == SIM_OK) {
-        if (input_s[0] == '@') st = sim_json_doc_load(&in, input_s + 1, &err);
-        else st = sim_json_doc_parse(&in, input_s, "--input", &err);
+        if (input_s[0] == '@') st = sim_json_doc_load_any(&in, input_s + 1, &err);
+        else st = sim_json_doc_parse_any(&in, input_s, "--input", &err);
     }
     if (st == SIM_OK && mocks_path) {
         st = sim_json_doc_load(&mocks, mocks_path, &err);

@@ -1,5 +1,6 @@
 /* wl_rows.c - line-at-a-time feeding of libcsv (see wl_rows.h). */
 #include "workloads/trace/wl_rows.h"
+#include "sim/sim_io.h"
 
 #include <errno.h>
 #include <math.h>
@@ -42,10 +43,7 @@ sim_status wl_rows_open(wl_rows *r, const char *path, sim_error *err)
 {
     memset(r, 0, sizeof *r);
     snprintf(r->path, sizeof r->path, "%s", path);
-    r->fp = fopen(path, "rb");
-    if (!r->fp)
-        SIM_FAIL(err, errno == ENOENT ? SIM_ENOENT : SIM_EIO, path, 0, NULL,
-                 "cannot open: %s", strerror(errno));
+    SIM_TRY(sim_open_read(path, &r->fp, err));
     if (csv_init(&r->csv, 0) != 0) {
         fclose(r->fp);
         r->fp = NULL;
