@@ -10,8 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* strerror's text with a lower-case first letter, to sit after a colon. */
-static const char *reason(int e, char *buf, size_t n)
+const char *sim_errno_text(int e, char *buf, size_t n)
 {
     snprintf(buf, n, "%s", strerror(e));
     if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
@@ -29,7 +28,7 @@ sim_status sim_atomic_open(sim_atomic *a, const char *path, sim_error *err)
     a->fp = fopen(a->tmp, "wb");
     if (!a->fp) {
         char why[128];
-        reason(errno, why, sizeof why);
+        sim_errno_text(errno, why, sizeof why);
         sim_cleanup_release(a->reg);
         a->reg = -1;
         SIM_FAIL(err, SIM_EIO, path, 0, NULL, "cannot write: %s", why);
@@ -54,7 +53,7 @@ sim_status sim_atomic_commit(sim_atomic *a, sim_error *err)
         sim_cleanup_release(a->reg);
         a->reg = -1;
         SIM_FAIL(err, SIM_EIO, a->path, 0, NULL, "write failed: %s",
-                 e ? reason(e, why, sizeof why) : "I/O error");
+                 e ? sim_errno_text(e, why, sizeof why) : "I/O error");
     }
     if (rename(a->tmp, a->path) != 0) {
         e = errno;
@@ -62,7 +61,7 @@ sim_status sim_atomic_commit(sim_atomic *a, sim_error *err)
         sim_cleanup_release(a->reg);
         a->reg = -1;
         SIM_FAIL(err, SIM_EIO, a->path, 0, NULL, "cannot rename into place: %s",
-                 reason(e, why, sizeof why));
+                 sim_errno_text(e, why, sizeof why));
     }
     sim_cleanup_release(a->reg);
     a->reg = -1;
@@ -97,7 +96,7 @@ static sim_status check_replaceable(const char *target, sim_error *err)
     if (!dir) {
         char why[128];
         SIM_FAIL(err, SIM_EIO, target, 0, NULL, "cannot read the folder: %s",
-                 reason(errno, why, sizeof why));
+                 sim_errno_text(errno, why, sizeof why));
     }
     bool empty = true;
     for (struct dirent *e; empty && (e = readdir(dir)) != NULL;)
@@ -140,7 +139,7 @@ sim_status sim_atomic_dir_open(sim_atomic_dir *d, const char *target, sim_error 
     d->reg = sim_cleanup_add(SIM_CLEANUP_TREE, d->tmp, NULL);
     if (mkdir(d->tmp, 0777) != 0) {
         char why[128];
-        reason(errno, why, sizeof why);
+        sim_errno_text(errno, why, sizeof why);
         sim_cleanup_release(d->reg);
         d->reg = -1;
         SIM_FAIL(err, SIM_EIO, d->target, 0, NULL, "cannot create the output folder: %s", why);
@@ -176,11 +175,11 @@ sim_status sim_atomic_dir_commit(sim_atomic_dir *d, sim_error *err)
         restore = sim_cleanup_add(SIM_CLEANUP_RESTORE, d->old, d->target);
         if (rename(d->target, d->old) != 0)
             st = SIM_ERR(err, SIM_EIO, d->target, 0, NULL, "cannot move the old folder aside: %s",
-                         reason(errno, why, sizeof why));
+                         sim_errno_text(errno, why, sizeof why));
     }
     if (st == SIM_OK && rename(d->tmp, d->target) != 0) {
         st = SIM_ERR(err, SIM_EIO, d->target, 0, NULL, "cannot rename into place: %s",
-                     reason(errno, why, sizeof why));
+                     sim_errno_text(errno, why, sizeof why));
         if (had_old) rename(d->old, d->target);   /* put the old report back */
     }
     if (st != SIM_OK) {
@@ -205,7 +204,7 @@ sim_status sim_write_file_atomic(const char *path, const void *data, size_t n,
     SIM_TRY(sim_atomic_open(&a, path, err));
     if (n && fwrite(data, 1, n, a.fp) != n) {
         char why[128];
-        reason(errno, why, sizeof why);
+        sim_errno_text(errno, why, sizeof why);
         sim_atomic_abort(&a);
         SIM_FAIL(err, SIM_EIO, path, 0, NULL, "write failed: %s", why);
     }
@@ -218,7 +217,7 @@ sim_status sim_open_read(const char *path, FILE **fp, sim_error *err)
     *fp = fopen(path, "rb");
     if (!*fp)
         SIM_FAIL(err, errno == ENOENT ? SIM_ENOENT : SIM_EIO, path, 0, NULL, "cannot open: %s",
-                 reason(errno, why, sizeof why));
+                 sim_errno_text(errno, why, sizeof why));
     struct stat st;
     if (fstat(fileno(*fp), &st) == 0 && S_ISDIR(st.st_mode)) {
         fclose(*fp);
@@ -252,7 +251,7 @@ sim_status sim_read_file(const char *path, char **out, size_t *len, sim_error *e
     if (bad) {
         char why[128];
         free(buf);
-        SIM_FAIL(err, SIM_EIO, path, 0, NULL, "read failed: %s", reason(e, why, sizeof why));
+        SIM_FAIL(err, SIM_EIO, path, 0, NULL, "read failed: %s", sim_errno_text(e, why, sizeof why));
     }
     buf[n] = '\0';
     *out = buf;
@@ -273,7 +272,7 @@ sim_status sim_mkdir_p(const char *dir, sim_error *err)
             if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
                 char why[128];
                 SIM_FAIL(err, SIM_EIO, dir, 0, NULL, "cannot create directory: %s",
-                         reason(errno, why, sizeof why));
+                         sim_errno_text(errno, why, sizeof why));
             }
             buf[i] = c;
         }
@@ -311,6 +310,6 @@ sim_status sim_stdout_close(sim_error *err)
     if (!e) e = errno;
     if (bad)
         SIM_FAIL(err, SIM_ERUN, "stdout", 0, NULL, "write failed: %s",
-                 e ? reason(e, why, sizeof why) : "I/O error");
+                 e ? sim_errno_text(e, why, sizeof why) : "I/O error");
     return SIM_OK;
 }

@@ -62,6 +62,10 @@ void sim_atomic_dir_abort(sim_atomic_dir *d);
  * (ENOENT for a missing file, EIO otherwise, "is a directory" for one). */
 sim_status sim_open_read(const char *path, FILE **fp, sim_error *err);
 
+/* strerror(e) with a lower-case first letter, to follow a colon in our
+ * messages ("cannot open: permission denied"); buf holds the text. */
+const char *sim_errno_text(int e, char *buf, size_t n);
+
 /* Flush and close stdout; a failed flush, a stream error or a failed close
  * (a full disk, a closed pipe, /dev/full) is SIM_ERUN naming "stdout". */
 sim_status sim_stdout_close(sim_error *err);

@@ -300,13 +300,29 @@ sim_status sim_json_get_int(const sim_json_doc *doc, json_object *obj,
     SIM_TRY(sim_json_as_number(doc, v, p, &d, err));
     if (d != floor(d))
         SIM_JSON_FAIL(err, SIM_ETYPE, doc, p, "expected an integer, got %g", d);
-    if (d < (double)min || d > (double)max) {
+    /* Exact 64-bit checks: json-c keeps 2^63..2^64-1 as uint64 and
+     * json_object_get_int64 would clamp them to 2^63 - 1 without a word,
+     * and (double)INT64_MAX rounds up to 2^63, so doubles are compared
+     * against 2^63 itself before any cast. */
+    int64_t i;
+    bool fits;
+    if (json_object_is_type(v, json_type_int)) {
+        i = json_object_get_int64(v);
+        fits = i != INT64_MAX || json_object_get_uint64(v) == (uint64_t)INT64_MAX;
+    } else {
+        fits = d >= -0x1p63 && d < 0x1p63;
+        i = fits ? (int64_t)d : 0;
+    }
+    if (!fits || i < min || i > max) {
         if (d < 0 && min >= 0)
             SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "must not be negative (got %g)", d);
-        SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "%g is out of range [%lld, %lld]", d,
-                      (long long)min, (long long)max);
+        if (json_object_is_type(v, json_type_int) && fits)
+            SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "%lld is out of range [%lld, %lld]",
+                          (long long)i, (long long)min, (long long)max);
+        SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "%s is out of range [%lld, %lld]",
+                      json_object_get_string(v), (long long)min, (long long)max);
     }
-    *out = json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : (int64_t)d;
+    *out = i;
     return SIM_OK;
 }
 

@@ -5,6 +5,7 @@
  * few hundred rows, searched linearly: it is read per size, not per event).
  */
 #include "models/sizing/mdl_perf.h"
+#include "sim/sim_num.h"
 #include "sim/sim_json.h"
 
 #include <errno.h>
@@ -72,10 +73,8 @@ void mdl_perf_init_table_destroy(mdl_perf_init_table *t)
 static sim_status parse_num(const char *s, const char *path, long line, const char *field,
                             double *out, sim_error *err)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno || !isfinite(v))
+    double v;
+    if (sim_num_double(s, strlen(s), &v) != SIM_NUM_OK)
         SIM_FAIL(err, SIM_EPARSE, path, line, field, "'%s' is not a number", s);
     *out = v;
     return SIM_OK;
@@ -262,8 +261,14 @@ static sim_status measured_profile(const sim_json_doc *doc, const char *path, co
     if (json_object_object_get_ex(ko, "samples", &samples) && json_object_is_type(samples, json_type_array)) {
         for (size_t i = 0; i < json_object_array_length(samples) && n < 4096; i++) {
             json_object *m;
-            if (json_object_object_get_ex(json_object_array_get_idx(samples, i), "megapixels", &m))
-                mp[n++] = json_object_get_double(m);
+            if (json_object_object_get_ex(json_object_array_get_idx(samples, i), "megapixels", &m)) {
+                char sp[320];
+                snprintf(sp, sizeof sp, "kernels.%s.samples[%zu].megapixels", name, i);
+                SIM_TRY(sim_json_as_number(doc, m, sp, &mp[n], err));
+                if (!(mp[n] > 0))
+                    SIM_JSON_FAIL(err, SIM_ERANGE, doc, sp, "must be positive (got %g)", mp[n]);
+                n++;
+            }
         }
     }
     if (n) {
@@ -278,54 +283,68 @@ static sim_status measured_profile(const sim_json_doc *doc, const char *path, co
     return SIM_OK;
 }
 
-sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_kernel *k,
-                                 sim_error *err)
+/* The hand-written (parametric) profile format: one kernel. */
+static sim_status param_profile(const sim_json_doc *doc, const char *path, const char *name,
+                                mdl_perf_kernel *k, sim_error *err)
 {
-    sim_json_doc doc;
-    SIM_TRY(sim_json_doc_load(&doc, path, err));
-    json_object *probe = NULL;
-    if (json_object_object_get_ex(doc.root, "images_dir", NULL) &&
-        json_object_object_get_ex(doc.root, "kernels", &probe)) {
-        sim_status ms = measured_profile(&doc, path, name, k, err);
-        sim_json_doc_fini(&doc);
-        return ms;
-    }
     static const char *const top_keys[] = {"_comment", "units", "kernels", NULL};
     static const char *const keys[] = {"cpu_ms_a", "cpu_ms_per_megapixel", "parallel_fraction",
                                        "threads", "io_ms", "working_set_mb",
                                        "working_set_mb_per_megapixel", "megapixels", "runtime",
                                        NULL};
-    sim_status st;
     json_object *ks = NULL, *ko = NULL;
     char kp[256];
     snprintf(kp, sizeof kp, "kernels.%s", name);
-    if ((st = sim_json_check_keys(&doc, doc.root, "", top_keys, err)) != SIM_OK) goto out;
-    if ((st = sim_json_get_child(&doc, doc.root, "", "kernels", true, json_type_object, &ks, err)) != SIM_OK)
-        goto out;
-    if (!json_object_object_get_ex(ks, name, &ko)) {
-        st = SIM_ERR(err, SIM_EUNKNOWN, path, sim_json_line(&doc, "kernels"), "kernels",
-                     "no kernel '%s' in the profile", name);
-        goto out;
-    }
-    if ((st = sim_json_check_keys(&doc, ko, kp, keys, err)) != SIM_OK) goto out;
+    SIM_TRY(sim_json_check_keys(doc, doc->root, "", top_keys, err));
+    SIM_TRY(sim_json_get_child(doc, doc->root, "", "kernels", true, json_type_object, &ks, err));
+    if (!json_object_object_get_ex(ks, name, &ko))
+        SIM_FAIL(err, SIM_EUNKNOWN, path, sim_json_line(doc, "kernels"), "kernels",
+                 "no kernel '%s' in the profile", name);
+    SIM_TRY(sim_json_check_keys(doc, ko, kp, keys, err));
     memset(k, 0, sizeof *k);
     snprintf(k->name, sizeof k->name, "%s", name);
     int64_t threads = 1;
     const char *rt = "python3.13";
     k->megapixels = 1;
-    if ((st = sim_json_get_number(&doc, ko, kp, "cpu_ms_a", false, 0, 1e9, &k->cpu_ms_a, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "cpu_ms_per_megapixel", true, 0, 1e9, &k->cpu_ms_per_mp, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "parallel_fraction", false, 0, 1, &k->parallel_fraction, NULL, err)) ||
-        (st = sim_json_get_int(&doc, ko, kp, "threads", false, 1, 1024, &threads, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "io_ms", false, 0, 1e9, &k->io_ms, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "working_set_mb", false, 0, 1e6, &k->working_set_mb, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "working_set_mb_per_megapixel", false, 0, 1e6, &k->working_set_mb_per_mp, NULL, err)) ||
-        (st = sim_json_get_number(&doc, ko, kp, "megapixels", false, 1e-6, 1e4, &k->megapixels, NULL, err)) ||
-        (st = sim_json_get_string(&doc, ko, kp, "runtime", false, &rt, NULL, err)))
-        goto out;
+    SIM_TRY(sim_json_get_number(doc, ko, kp, "cpu_ms_a", false, 0, 1e9, &k->cpu_ms_a, NULL, err));
+    SIM_TRY(sim_json_get_number(doc, ko, kp, "cpu_ms_per_megapixel", true, 0, 1e9, &k->cpu_ms_per_mp, NULL, err));
+    SIM_TRY(sim_json_get_number(doc, ko, kp, "parallel_fraction", false, 0, 1, &k->parallel_fraction, NULL, err));
+    SIM_TRY(sim_json_get_int(doc, ko, kp, "threads", false, 1, 1024, &threads, NULL, err));
+    SIM_TRY(sim_json_get_number(doc, ko, kp, "io_ms", false, 0, 1e9, &k->io_ms, NULL, err));
+    SIM_TRY(sim_json_get_number(doc, ko, kp, "working_set_mb", false, 0, 1e6, &k->working_set_mb, NULL, err));
+    SIM_TRY(sim_json_get_number(doc, ko, kp, "working_set_mb_per_megapixel", false, 0, 1e6, &k->working_set_mb_per_mp, NULL, err));
+    SIM_TRY(sim_json_get_number(doc, ko, kp, "megapixels", false, 1e-6, 1e4, &k->megapixels, NULL, err));
+    SIM_TRY(sim_json_get_string(doc, ko, kp, "runtime", false, &rt, NULL, err));
     k->threads = (int)threads;
     snprintf(k->runtime, sizeof k->runtime, "%s", rt);
-out:
+    return SIM_OK;
+}
+
+sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_kernel *k,
+                                 sim_error *err)
+{
+    sim_json_doc doc;
+    SIM_TRY(sim_json_doc_load(&doc, path, err));
+    bool measured = json_object_object_get_ex(doc.root, "images_dir", NULL) &&
+                    json_object_object_get_ex(doc.root, "kernels", NULL);
+    /* Every kernel of the file is checked, not only the one asked for: a
+     * bad value in any section is an error in the file, whichever kernel
+     * this run uses. */
+    json_object *ks = NULL;
+    sim_status st = SIM_OK;
+    if (json_object_object_get_ex(doc.root, "kernels", &ks) &&
+        json_object_is_type(ks, json_type_object)) {
+        json_object_object_foreach(ks, kname, kv) {
+            (void)kv;
+            mdl_perf_kernel scratch;
+            st = measured ? measured_profile(&doc, path, kname, &scratch, err)
+                          : param_profile(&doc, path, kname, &scratch, err);
+            if (st != SIM_OK) break;
+        }
+    }
+    if (st == SIM_OK)
+        st = measured ? measured_profile(&doc, path, name, k, err)
+                      : param_profile(&doc, path, name, k, err);
     sim_json_doc_fini(&doc);
     return st;
 }

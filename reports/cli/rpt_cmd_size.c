@@ -22,6 +22,7 @@
 #include "models/sizing/mdl_size.h"
 #include "reports/chart/rpt_band_chart.h"
 #include "sim/sim_cli.h"
+#include "sim/sim_num.h"
 #include "sim/sim_io.h"
 #include "sim/sim_json.h"
 
@@ -141,21 +142,20 @@ static sim_status oracle_load(const char *path, oracle *o, sim_error *err)
             break;
         }
         *comma = '\0';
-        char *ms = trim(ln), *ds = trim(comma + 1), *end;
-        errno = 0;
-        long m = strtol(ms, &end, 10);
-        if (end == ms || *end != '\0' || errno) {
+        char *ms = trim(ln), *ds = trim(comma + 1);
+        int64_t m;
+        if (sim_num_i64(ms, strlen(ms), &m) != SIM_NUM_OK) {
             st = SIM_ERR(err, SIM_EPARSE, path, line, "memory_mb", "'%s' is not an integer", ms);
             break;
         }
         if (m < MDL_SIZE_MIN_MB || m > MDL_SIZE_MAX_MB) {
             st = SIM_ERR(err, SIM_ERANGE, path, line, "memory_mb",
-                         "%ld MB is outside Lambda's %d-%d MB", m, MDL_SIZE_MIN_MB, MDL_SIZE_MAX_MB);
+                         "%lld MB is outside Lambda's %d-%d MB", (long long)m, MDL_SIZE_MIN_MB,
+                         MDL_SIZE_MAX_MB);
             break;
         }
-        errno = 0;
-        double d = strtod(ds, &end);
-        if (end == ds || *end != '\0' || errno || !isfinite(d)) {
+        double d;
+        if (sim_num_double(ds, strlen(ds), &d) != SIM_NUM_OK) {
             st = SIM_ERR(err, SIM_EPARSE, path, line, "duration_ms", "'%s' is not a number", ds);
             break;
         }

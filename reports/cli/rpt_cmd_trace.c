@@ -7,6 +7,7 @@
 #include "sim/sim_io.h"
 #include "sim/sim_json.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,8 +203,11 @@ static int write_csv(const trace_opts *o, wl_source *src, sim_error *err)
     if (o->out) {
         if (s == SIM_OK) s = sim_atomic_commit(&at, err);
         else sim_atomic_abort(&at);
-    } else if (fflush(stdout) != 0 && s == SIM_OK) {
-        s = SIM_ERR(err, SIM_EIO, "-", 0, NULL, "cannot write to stdout");
+    } else if (fflush(stdout) != 0 || ferror(stdout)) {
+        /* A lost stdout is a failed run (exit 1), whatever the drain said. */
+        char why[128];
+        s = SIM_ERR(err, SIM_ERUN, "stdout", 0, NULL, "write failed: %s",
+                    sim_errno_text(errno, why, sizeof why));
     }
     return s == SIM_OK ? 0 : sim_cli_fail(err);
 }

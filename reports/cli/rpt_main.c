@@ -89,9 +89,11 @@ static int finish(int rc)
 {
     sim_error err;
     sim_error_clear(&err);
-    if (sim_stdout_close(&err) != SIM_OK) {
+    /* A command that failed has said why already (perhaps this very
+     * stdout error): one message is enough. */
+    if (sim_stdout_close(&err) != SIM_OK && rc == 0) {
         sim_error_print(&err, stderr);
-        if (rc == 0) rc = sim_status_exit_code(err.code);
+        rc = sim_status_exit_code(err.code);
     }
     return rc;
 }

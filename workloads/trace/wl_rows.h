@@ -57,7 +57,8 @@ static inline size_t wl_rows_field_len(const wl_rows *r, size_t i)
 }
 
 /* Parse a whole field as a finite double / a non-negative integer; false
- * when the field is empty or not entirely a number. */
+ * when the field is empty or not entirely a decimal number (sim_num.h: no
+ * white space, hex, inf/nan or trailing text). */
 bool wl_parse_double(const char *s, size_t len, double *out);
 bool wl_parse_u64(const char *s, size_t len, unsigned long long *out);
 
