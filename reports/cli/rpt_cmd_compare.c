@@ -17,13 +17,14 @@ static const char k_compare_usage[] =
     "usage: lambdasim compare --config A.json --config B.json [...]\n"
     "       lambdasim compare --config A.json --vary KEY=V1,V2[,...]\n"
     "                         [--trace FILE.csv] [--seed N] [--format text|json]\n"
-    "                         [--out DIR [--png]]\n"
+    "                         [--out DIR [--png]] [--yes]\n"
     "\n"
     "Simulates designs side by side with the same seed: latency p50/p95/p99,\n"
     "failures by cause, cold starts, cost by service.  KEY is a dotted JSON\n"
     "path, e.g. entry.type=function_url,apigw_http,apigw_rest.  --out DIR writes\n"
     "compare.json and the report (summary.json, timeseries.csv, report.html,\n"
-    "report.md, charts/*.svg; --png adds PNG charts).\n";
+    "report.md, charts/*.svg; --png adds PNG charts).  --yes starts a very large\n"
+    "comparison (over 1e9 events or 10 GB of output) without asking.\n";
 
 
 typedef struct design {
@@ -121,9 +122,10 @@ int rpt_cmd_compare(int argc, char **argv)
     const char *configs[MAX_DESIGNS];
     int nconf = 0;
     const char *vary = NULL, *format = "text", *out = NULL, *seed_s = NULL, *trace = NULL, *v;
-    bool png = false;
+    bool png = false, yes = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--png") == 0) png = true;
+        else if (strcmp(argv[i], "--yes") == 0) yes = true;
         else if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) {
             if (v && nconf == MAX_DESIGNS)
                 return sim_cli_usage_error("compare", "at most %d configs", MAX_DESIGNS);
@@ -192,6 +194,9 @@ int rpt_cmd_compare(int argc, char **argv)
     }
     for (int i = 0; i < n && rc == 0 && trace; i++)
         mdl_config_use_trace(&d[i].cfg, trace);
+    rpt_estimate est = { 0 };
+    for (int i = 0; i < n && rc == 0; i++) rpt_cli_estimate_run(&d[i].cfg, false, out != NULL, &est);
+    if (rc == 0 && !rpt_cli_confirm("compare", &est, yes)) rc = 1;
     /* The report folder is written whole (sim_atomic_dir), opened before the
      * runs so an unwritable place fails at once. */
     sim_atomic_dir od;

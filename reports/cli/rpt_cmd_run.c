@@ -12,7 +12,7 @@
 
 static const char k_run_usage[] =
     "usage: lambdasim run --config FILE.json [--trace FILE.csv] [--seed N]\n"
-    "                     [--format text|json] [--out DIR [--png]] [--log FILE.csv]\n"
+    "                     [--format text|json] [--out DIR [--png]] [--log FILE.csv] [--yes]\n"
     "\n"
     "Simulates an architecture (README \"Running a simulation\").\n"
     "  --config F   the run config (JSON)\n"
@@ -22,7 +22,9 @@ static const char k_run_usage[] =
     "  --out DIR    also write the report into DIR: summary.json, timeseries.csv\n"
     "               (per minute), report.html, report.md, charts/*.svg\n"
     "  --png        with --out, also charts/*.png\n"
-    "  --log F      one CSV row per invocation (Lambda REPORT fields)\n";
+    "  --log F      one CSV row per invocation (Lambda REPORT fields)\n"
+    "  --yes        start a very large run (over 1e9 events or 10 GB of output)\n"
+    "               without asking; the estimate is printed on stderr either way\n";
 
 
 static void print_run_text(FILE *fp, const char *label, json_object *r, double wall_s)
@@ -83,9 +85,10 @@ int rpt_cmd_run(int argc, char **argv)
     const char *config = NULL, *format = "text", *out = NULL, *log_path = NULL, *seed_s = NULL;
     const char *trace = NULL;
     const char *v;
-    bool png = false;
+    bool png = false, yes = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--png") == 0) png = true;
+        else if (strcmp(argv[i], "--yes") == 0) yes = true;
         else if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) config = v;
         else if (sim_cli_opt(argc, argv, &i, "--format", &v, &err)) format = v;
         else if (sim_cli_opt(argc, argv, &i, "--out", &v, &err)) out = v;
@@ -109,6 +112,12 @@ int rpt_cmd_run(int argc, char **argv)
             return sim_cli_fail(&err);
         }
         seed = (uint64_t)x;
+    }
+    rpt_estimate est = { 0 };
+    rpt_cli_estimate_run(&cfg, log_path != NULL, out != NULL, &est);
+    if (!rpt_cli_confirm("run", &est, yes)) {
+        mdl_config_fini(&cfg);
+        return 1;
     }
     /* Outputs are opened before the run, so an unwritable place fails in a
      * second rather than after the simulation; the report folder is written
