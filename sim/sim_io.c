@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,6 +46,11 @@ sim_status sim_atomic_commit(sim_atomic *a, sim_error *err)
     errno = 0;
     bad |= fflush(a->fp) != 0;
     int e = errno;
+    /* A write that failed earlier (a library writing through the FILE)
+     * left only the error flag: a full file system is the usual cause, so
+     * name it when the disk has no block left. */
+    struct statvfs vfs;
+    if (bad && !e && fstatvfs(fileno(a->fp), &vfs) == 0 && vfs.f_bavail == 0) e = ENOSPC;
     bad |= fclose(a->fp) != 0;
     if (!e) e = errno;
     a->fp = NULL;
@@ -53,7 +59,7 @@ sim_status sim_atomic_commit(sim_atomic *a, sim_error *err)
         sim_cleanup_release(a->reg);
         a->reg = -1;
         SIM_FAIL(err, SIM_EIO, a->path, 0, NULL, "write failed: %s",
-                 e ? sim_errno_text(e, why, sizeof why) : "I/O error");
+                 e ? sim_errno_text(e, why, sizeof why) : "output lost");
     }
     if (rename(a->tmp, a->path) != 0) {
         e = errno;
@@ -308,8 +314,10 @@ sim_status sim_stdout_close(sim_error *err)
     int e = errno;
     bad |= fclose(stdout) != 0;
     if (!e) e = errno;
+    /* The reason is known only if this last flush failed; an earlier
+     * failed write left just the stream's error flag. */
     if (bad)
         SIM_FAIL(err, SIM_ERUN, "stdout", 0, NULL, "write failed: %s",
-                 e ? sim_errno_text(e, why, sizeof why) : "I/O error");
+                 e ? sim_errno_text(e, why, sizeof why) : "output lost");
     return SIM_OK;
 }

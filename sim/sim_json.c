@@ -70,7 +70,9 @@ static sim_status parse_text(sim_json_doc *doc, const char *text, const char *la
         SIM_FAIL(err, SIM_EPARSE, label, 0, NULL, "JSON document larger than 2 GB");
     doc->text = sim_xstrdup(text);
     json_tokener *tok = json_tokener_new_ex(SIM_JSON_MAX_DEPTH);
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    /* Trailing text is ours to report (below), with a clearer message. */
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8 |
+                                    JSON_TOKENER_ALLOW_TRAILING_CHARS);
     /* Passing the terminating NUL too ends a top-level number ("42"), which
      * would otherwise wait for more digits. */
     json_object *root = json_tokener_parse_ex(tok, doc->text, (int)len + 1);
@@ -89,7 +91,8 @@ static sim_status parse_text(sim_json_doc *doc, const char *text, const char *la
     for (size_t i = off; st == SIM_OK && i < len; i++)
         if (!isspace((unsigned char)text[i]))
             st = SIM_ERR(err, SIM_EPARSE, label, line_of_offset(text, i), NULL,
-                         "malformed JSON: trailing characters after the document");
+                         "malformed JSON: %s", text[i] == '/' ? "comments are not JSON"
+                                                : "trailing characters after the document");
     if (st == SIM_OK)
         st = sim_json_strict_check(text, len, label, err);
     if (st == SIM_OK && want_object && !json_object_is_type(root, json_type_object))

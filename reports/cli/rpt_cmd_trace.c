@@ -208,6 +208,9 @@ static int write_csv(const trace_opts *o, wl_source *src, sim_error *err)
         setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 16);   /* stdio owns the buffer */
     }
     sim_status s = wl_csv_write_source(fp, src, NULL, err);
+    /* A failed write names the file it failed on. */
+    if (s != SIM_OK && !err->input[0])
+        snprintf(err->input, sizeof err->input, "%s", o->out ? o->out : "stdout");
     if (o->out) {
         if (s == SIM_OK) s = sim_atomic_commit(&at, err);
         else sim_atomic_abort(&at);
