@@ -34,8 +34,9 @@ PKGS       := gsl json-c libpng libjpeg libxml-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
+WERROR ?= -Werror
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-        -Wpointer-arith -Wwrite-strings -Wformat=2 -Wvla -Werror
+        -Wpointer-arith -Wwrite-strings -Wformat=2 -Wvla $(WERROR)
 CPPFLAGS += -I. -D_POSIX_C_SOURCE=200809L $(PKG_CFLAGS)
 CFLAGS   += -std=c11 $(WARN) $(OPT) $(SAN) -fopenmp -MMD -MP
 LDFLAGS  += $(SAN) -fopenmp
@@ -51,11 +52,17 @@ BENCH_SRC:= $(wildcard tests/bench_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN:= $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/lambdasim
+# Fuzz targets (tests/fuzz/fuzz_<target>.c, corpus in tests/fuzz/<target>/).
+# Every build also links replay_<target>: the harness behind a plain main()
+# that feeds it files, so the corpus replays in `make test` and `make asan`.
+FUZZ_TARGETS ?= config usage asl csv az19 az21 spec profile catalog image
+FUZZ_S   ?= 60
+REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 
 # Keep test objects: they carry the -MMD dependency files.
 .SECONDARY:
 
-.PHONY: all deps test demo bench asan install clean check-tests check-layers golden
+.PHONY: all deps test demo bench asan install clean check-tests check-layers golden fuzz fuzz-bins
 all: $(BIN)
 
 deps:
@@ -77,7 +84,20 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(LIB_OBJ)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
-check-tests: $(BIN) $(TEST_BIN)
+$(BUILD)/fuzz/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/obj/tests/fuzz/replay.o $(LIB_OBJ) $(LDLIBS)
+
+# The fuzzers themselves: clang's libFuzzer, in their own build directory.
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) $(FUZZ_LINK) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+
+check-tests: $(BIN) $(TEST_BIN) $(REPLAY_BIN)
 
 # Includes point one way: sim <- workloads <- models <- reports/{chart,page}
 # <- reports/cli.  Fails naming the file and line of an upward include.
@@ -113,6 +133,17 @@ asan: deps
 	    LAMBDASIM=build/asan/lambdasim BUILD=build/asan \
 	    LAMBDASIM_SANITIZED=1 sh tests/run_tests.sh
 
+# Fuzz every target for FUZZ_S seconds (default 60) with libFuzzer (clang,
+# ASan + UBSan); new corpus entries go to build/fuzz/corpus/<target>, findings
+# to build/fuzz/findings/.  FUZZ_TARGETS="csv asl" picks targets.  Prints
+# executions, edges and findings per target (scripts/fuzz.sh).
+fuzz:
+	@sh scripts/deps.sh --fuzz
+	@$(MAKE) BUILD=build/fuzz CC=clang WERROR= OPT="-O1 -g -Wno-pass-failed" \
+	    SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
+	    FUZZ_LINK="-fsanitize=fuzzer" FUZZ_TARGETS="$(FUZZ_TARGETS)" fuzz-bins
+	@FUZZ_S=$(FUZZ_S) FUZZ_TARGETS="$(FUZZ_TARGETS)" sh scripts/fuzz.sh
+
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lambdasim
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/lambdasim
@@ -122,3 +153,4 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SRC:tests/%.c=$(BUILD)/obj/tests/%.d) $(BENCH_SRC:tests/%.c=$(BUILD)/obj/tests/%.d)
+-include $(wildcard $(BUILD)/obj/tests/fuzz/*.d)

@@ -1,0 +1,14 @@
+# test_fuzz_replay.sh - every fuzz corpus file through its harness, without a
+# fuzzer runtime (tests/fuzz/replay.c): a fixed crash stays fixed, and under
+# `make asan` the whole corpus runs sanitized.
+. tests/lib.sh
+for t in config usage asl csv az19 az21 spec profile catalog image; do
+    r=$BUILD/fuzz/replay_$t
+    if [ ! -x "$r" ]; then bad "$t: no $r (make check-tests builds it)"; continue; fi
+    n=$(ls tests/fuzz/$t | wc -l)
+    [ "$n" -ge 1 ] && ok || bad "$t: empty corpus tests/fuzz/$t"
+    expect_exit 0 "replay $t" -- "$r" tests/fuzz/$t
+    expect_grep "^$n inputs$" "$TMPD/out" "replay $t ran every file"
+    expect_clean_stderr "replay $t"
+done
+report fuzz_replay
