@@ -111,6 +111,49 @@ static void compare_text(FILE *fp, design *d, int n)
     }
 }
 
+/* The large-run guard over all the designs. */
+static bool confirm_large(const design *d, int n, bool report, bool yes)
+{
+    rpt_estimate est = { 0 };
+    for (int i = 0; i < n; i++) rpt_cli_estimate_run(&d[i].cfg, false, report, &est);
+    return rpt_cli_confirm("compare", &est, yes);
+}
+
+/* Run the designs one after the other, with a progress bar on a terminal. */
+static int run_designs(design *d, int n, bool has_seed, int64_t seed, bool ts, sim_error *err)
+{
+    int rc = 0;
+    rpt_progress *bar = rpt_progress_create("compare", n);
+    for (int i = 0; i < n && rc == 0; i++) {
+        uint64_t sd = has_seed ? (uint64_t)seed : (d[i].cfg.seed ? d[i].cfg.seed : 1);
+        if (rpt_cli_run_config(&d[i].cfg, sd, NULL, &d[i].results, NULL, ts ? &d[i].ts : NULL,
+                               &d[i].nts, err) != SIM_OK)
+            rc = sim_cli_fail(err);
+        rpt_progress_update(bar, i + 1);
+    }
+    rpt_progress_destroy(bar);
+    return rc;
+}
+
+/* The report and compare.json into the folder od, then renamed into place. */
+static int write_report(sim_atomic_dir *od, json_object *doc, const design *d, int n,
+                        const char *vary, bool png, sim_error *err)
+{
+    rpt_design *rd = sim_xcalloc((size_t)n, sizeof *rd);
+    for (int i = 0; i < n; i++) rd[i] = (rpt_design){ d[i].name, d[i].results, d[i].ts, d[i].nts };
+    char title[1200];
+    if (vary) snprintf(title, sizeof title, "lambdasim compare: %s", vary);
+    else snprintf(title, sizeof title, "lambdasim compare: %d designs", n);
+    rpt_report_opts ro = { .title = title, .summary = doc, .png = png };
+    const char *dir = sim_atomic_dir_path(od);
+    int rc = 0;
+    if (rpt_report_write(dir, &ro, rd, n, err) != SIM_OK) rc = sim_cli_fail(err);
+    if (rc == 0) rc = rpt_cli_emit_json(doc, dir, "compare.json", false, err);
+    if (rc == 0 && sim_atomic_dir_commit(od, err) != SIM_OK) rc = sim_cli_fail(err);
+    free(rd);
+    return rc;
+}
+
 int rpt_cmd_compare(int argc, char **argv)
 {
     if (sim_cli_wants_help(argc, argv)) {
@@ -194,23 +237,13 @@ int rpt_cmd_compare(int argc, char **argv)
     }
     for (int i = 0; i < n && rc == 0 && trace; i++)
         mdl_config_use_trace(&d[i].cfg, trace);
-    rpt_estimate est = { 0 };
-    for (int i = 0; i < n && rc == 0; i++) rpt_cli_estimate_run(&d[i].cfg, false, out != NULL, &est);
-    if (rc == 0 && !rpt_cli_confirm("compare", &est, yes)) rc = 1;
     /* The report folder is written whole (sim_atomic_dir), opened before the
      * runs so an unwritable place fails at once. */
     sim_atomic_dir od;
     memset(&od, 0, sizeof od);
+    if (rc == 0 && !confirm_large(d, n, out != NULL, yes)) rc = 1;
     if (rc == 0 && out && sim_atomic_dir_open(&od, out, &err) != SIM_OK) rc = sim_cli_fail(&err);
-    rpt_progress *bar = rc == 0 ? rpt_progress_create("compare", n) : NULL;
-    for (int i = 0; i < n && rc == 0; i++) {
-        uint64_t sd = has_seed ? (uint64_t)seed : (d[i].cfg.seed ? d[i].cfg.seed : 1);
-        if (rpt_cli_run_config(&d[i].cfg, sd, NULL, &d[i].results, NULL, out ? &d[i].ts : NULL,
-                       &d[i].nts, &err) != SIM_OK)
-            rc = sim_cli_fail(&err);
-        rpt_progress_update(bar, i + 1);
-    }
-    rpt_progress_destroy(bar);
+    if (rc == 0) rc = run_designs(d, n, has_seed, seed, out != NULL, &err);
     if (rc == 0) {
         json_object *doc = json_object_new_object();
         json_object *arr = json_object_new_array();
@@ -222,19 +255,7 @@ int rpt_cmd_compare(int argc, char **argv)
         }
         json_object_object_add(doc, "designs", arr);
         if (vary) sim_json_add_string(doc, "vary", vary);
-        if (out) {
-            rpt_design *rd = sim_xcalloc((size_t)n, sizeof *rd);
-            for (int i = 0; i < n; i++) rd[i] = (rpt_design){ d[i].name, d[i].results, d[i].ts, d[i].nts };
-            char title[1200];
-            if (vary) snprintf(title, sizeof title, "lambdasim compare: %s", vary);
-            else snprintf(title, sizeof title, "lambdasim compare: %d designs", n);
-            rpt_report_opts ro = { .title = title, .summary = doc, .png = png };
-            const char *dir = sim_atomic_dir_path(&od);
-            if (rpt_report_write(dir, &ro, rd, n, &err) != SIM_OK) rc = sim_cli_fail(&err);
-            if (rc == 0) rc = rpt_cli_emit_json(doc, dir, "compare.json", false, &err);
-            if (rc == 0 && sim_atomic_dir_commit(&od, &err) != SIM_OK) rc = sim_cli_fail(&err);
-            free(rd);
-        }
+        if (out) rc = write_report(&od, doc, d, n, vary, png, &err);
         if (rc == 0) rc = rpt_cli_emit_json(doc, NULL, "compare.json", strcmp(format, "json") == 0, &err);
         if (rc == 0 && strcmp(format, "text") == 0) {
             if (vary) printf("varying %s\n", vary);
