@@ -44,8 +44,9 @@ static void usage(FILE *fp)
         fprintf(fp, "  %-8s  %s\n", k_commands[i].name, k_commands[i].summary);
     fprintf(fp,
             "\n"
-            "Every command takes --help.  Exit codes: 0 ok, 1 run failed,\n"
-            "2 bad usage or input.  See README.md.\n");
+            "Every command takes --help.  Exit codes: 0 ok, 1 run failed (or output\n"
+            "lost), 2 bad usage or input, 130/143 interrupted by SIGINT/SIGTERM\n"
+            "(temporary outputs removed).  See README.md.\n");
 }
 
 /* A standard stream the caller closed (`>&-`) would let the next file we
