@@ -12,6 +12,10 @@
 . tests/lib.sh
 LAMBDASIM=$(cd "$(dirname "$LAMBDASIM")" && pwd)/$(basename "$LAMBDASIM")
 ROOT=$(pwd)
+# The cases run in empty folders: bundled data (price catalogues, the INIT
+# table) comes from the checkout, wherever the binary under test was built.
+LAMBDASIM_DATA=$ROOT/data
+export LAMBDASIM_DATA
 B=$TMPD/base
 mkdir -p "$B"
 
@@ -110,7 +114,7 @@ run_fmt() {
                  --memory "$f" --out out.csv ;;
     az21)    "$LAMBDASIM" trace convert "$f" --from azure2021 --out out.csv ;;
     spec)    "$LAMBDASIM" trace generate --spec "$f" --out out.csv ;;
-    profile) LAMBDASIM_DATA=$ROOT/data "$LAMBDASIM" size --kernel resize --profile "$f" --format json ;;
+    profile) "$LAMBDASIM" size --kernel resize --profile "$f" --format json ;;
     catalog) "$LAMBDASIM" cost --usage "$B/usage.json" --catalog "$f" --plot-lambda-price p.svg ;;
     jpg|png) "$LAMBDASIM" kernel resize --in "$f" --out out.png ;;
     esac
