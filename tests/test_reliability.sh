@@ -159,6 +159,13 @@ expect_grep "expected time about" "$TMPD/err" "expected time printed"
 sed 's/"duration_s": 86400/"duration_s": 1e10/' data/traces/gallery_day.spec.json >"$TMPD/hugespec.json"
 timeout 3 "$LAMBDASIM" trace generate --spec "$TMPD/hugespec.json" </dev/null >/dev/null 2>"$TMPD/err"
 expect_grep "trace generate: a large run: about .* GB of output" "$TMPD/err" "trace generate estimate"
+# Azure 2019 counts that expand into 800 GB of CSV.
+printf 'HashOwner,HashApp,HashFunction,Trigger,1,2\no,a,f,http,4000000000,4000000000\n' >"$TMPD/bigaz.csv"
+timeout 3 "$LAMBDASIM" trace convert "$TMPD/bigaz.csv" --from azure2019 --out "$TMPD/bigaz.out" \
+    </dev/null >/dev/null 2>"$TMPD/err"
+expect_grep "trace convert: a large run: about 8e+09 arrivals, 800 GB of output" "$TMPD/err" \
+    "trace convert estimate"
+[ ! -e "$TMPD/bigaz.out" ] && ok || bad "trace convert stopped by timeout left its output"
 # On a terminal: asked; "n" cancels with exit 1 and nothing written.
 if command -v script >/dev/null 2>&1; then
     w=$TMPD/ask; mkdir -p "$w"
