@@ -96,13 +96,14 @@ void rpt_cli_estimate_run(const mdl_config *cfg, bool with_log, bool with_report
         req = cfg->workload.rate_per_s * cfg->duration_s;
     else if (cfg->workload.kind == MDL_WL_GENERATOR)
         req = wl_gen_expected_arrivals(&cfg->workload.gen, cfg->duration_s);
-    double ev = req * EVENTS_PER_REQUEST;
+    double ev = req * EVENTS_PER_REQUEST, bytes = 0;
+    /* Every function once per request bounds the invocation rows. */
+    if (with_log) bytes += req * (cfg->nfn > 0 ? cfg->nfn : 1) * LOG_BYTES_PER_INVOCATION;
+    if (with_report) bytes += cfg->duration_s / RPT_TS_INTERVAL_S * TS_BYTES_PER_MINUTE;
     e->requests += req;
     e->events += ev;
-    e->seconds += ev / EVENTS_PER_WALL_S;
-    /* Every function once per request bounds the invocation rows. */
-    if (with_log) e->bytes += req * (cfg->nfn > 0 ? cfg->nfn : 1) * LOG_BYTES_PER_INVOCATION;
-    if (with_report) e->bytes += cfg->duration_s / RPT_TS_INTERVAL_S * TS_BYTES_PER_MINUTE;
+    e->bytes += bytes;
+    e->seconds += ev / EVENTS_PER_WALL_S + bytes / RPT_WRITE_BYTES_PER_S;
 }
 
 /* "3.2 hours", "41 s", "12 days". */

@@ -37,10 +37,6 @@ static const char k_usage[] =
     "          about (--yes: don't ask).\n"
     "Output goes to stdout unless --out names a file (written atomically).\n";
 
-/* trace generate writes about 45 MB/s on the development machine (issue 15's
- * measurement of a 1e10 s spec): the expected-time figure of the guard. */
-#define TRACE_WRITE_BYTES_PER_S 45e6
-
 typedef enum { FROM_CSV, FROM_AZ19, FROM_AZ21 } trace_from;
 
 typedef struct trace_opts {
@@ -250,7 +246,7 @@ static int cmd_convert(int argc, char **argv)
     if (az) {
         est.requests = (double)wl_az19_total(az);
         est.bytes = est.requests * 100.0;
-        est.seconds = est.bytes / TRACE_WRITE_BYTES_PER_S;
+        est.seconds = est.bytes / RPT_WRITE_BYTES_PER_S;
     }
     if (!rpt_cli_confirm("trace convert", &est, o.yes)) rc = 1;
     else rc = write_csv(&o, src, &err);
@@ -276,7 +272,7 @@ static int cmd_generate(int argc, char **argv)
     rpt_estimate est = { 0 };
     est.requests = wl_gen_expected_arrivals(&spec, spec.duration_s);
     est.bytes = est.requests * 50.0;
-    est.seconds = est.bytes / TRACE_WRITE_BYTES_PER_S;
+    est.seconds = est.bytes / RPT_WRITE_BYTES_PER_S;
     if (!rpt_cli_confirm("trace generate", &est, o.yes)) return 1;
     wl_source *src = NULL;
     if (wl_gen_source_create(&src, &spec, seed, &err) != SIM_OK) return sim_cli_fail(&err);
