@@ -134,15 +134,14 @@ asan: deps
 	    LAMBDASIM_SANITIZED=1 sh tests/run_tests.sh
 
 # Fuzz every target for FUZZ_S seconds (default 60) with libFuzzer (clang,
-# ASan + UBSan); new corpus entries go to build/fuzz/corpus/<target>, findings
-# to build/fuzz/findings/.  FUZZ_TARGETS="csv asl" picks targets.  Prints
-# executions, edges and findings per target (scripts/fuzz.sh).
+# ASan + UBSan), or afl++ where clang has no libFuzzer (FUZZ_ENGINE=afl forces
+# it); new corpus entries and findings go under build/fuzz/ (build/fuzz-afl/).
+# FUZZ_TARGETS="csv asl" picks targets.  scripts/fuzz.sh builds the
+# harnesses (fuzz-bins, in their own build directory) and prints executions,
+# coverage and findings per target.
 fuzz:
 	@sh scripts/deps.sh --fuzz
-	@$(MAKE) BUILD=build/fuzz CC=clang WERROR= OPT="-O1 -g -Wno-pass-failed" \
-	    SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
-	    FUZZ_LINK="-fsanitize=fuzzer" FUZZ_TARGETS="$(FUZZ_TARGETS)" fuzz-bins
-	@FUZZ_S=$(FUZZ_S) FUZZ_TARGETS="$(FUZZ_TARGETS)" sh scripts/fuzz.sh
+	@FUZZ_S=$(FUZZ_S) FUZZ_TARGETS="$(FUZZ_TARGETS)" MAKE="$(MAKE)" sh scripts/fuzz.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lambdasim

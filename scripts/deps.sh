@@ -13,8 +13,8 @@ for arg in "$@"; do
         --bench) PKGS="$PKGS libvips-tools imagemagick" ;;
         --test)  PKGS="$PKGS chromium" ;;   # tests/test_browser.c renders report.html
         # make fuzz: clang's libFuzzer (in libclang-rt-14-dev) with libomp for
-        # OpenMP under clang; afl++ is the fallback engine (scripts/fuzz.sh).
-        --fuzz)  PKGS="$PKGS clang libclang-rt-14-dev libomp-14-dev" ;;
+        # OpenMP under clang; afl++ is the other engine (scripts/fuzz.sh).
+        --fuzz)  PKGS="$PKGS clang libclang-rt-14-dev libomp-14-dev afl++" ;;
         *) echo "deps.sh: unknown option '$arg'" >&2; exit 2 ;;
     esac
 done
