@@ -159,6 +159,12 @@ expect_grep "expected time about" "$TMPD/err" "expected time printed"
 sed 's/"duration_s": 86400/"duration_s": 1e10/' data/traces/gallery_day.spec.json >"$TMPD/hugespec.json"
 timeout 3 "$LAMBDASIM" trace generate --spec "$TMPD/hugespec.json" </dev/null >/dev/null 2>"$TMPD/err"
 expect_grep "trace generate: a large run: about .* GB of output" "$TMPD/err" "trace generate estimate"
+# A flash crowd whose thinning bound (1e6/s) is far above its mean: few
+# arrivals, 1e12 candidate draws; the guard counts the draws.
+printf '{ "duration_s": 1e6, "arrivals": { "process": "flash_crowd", "base_rate_per_s": 0.001,
+  "peak_rate_per_s": 1e6, "start_s": 100, "ramp_s": 1, "hold_s": 1, "decay_s": 1 } }\n' >"$TMPD/flash.json"
+timeout 3 "$LAMBDASIM" trace generate --spec "$TMPD/flash.json" </dev/null >/dev/null 2>"$TMPD/err"
+expect_grep "about 2.5e+06 arrivals, 1e+12 generator draws" "$TMPD/err" "flash crowd: draws counted"
 # Azure 2019 counts that expand into 800 GB of CSV.
 printf 'HashOwner,HashApp,HashFunction,Trigger,1,2\no,a,f,http,4000000000,4000000000\n' >"$TMPD/bigaz.csv"
 timeout 3 "$LAMBDASIM" trace convert "$TMPD/bigaz.csv" --from azure2019 --out "$TMPD/bigaz.out" \

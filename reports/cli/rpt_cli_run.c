@@ -91,12 +91,15 @@ int rpt_cli_emit_json(json_object *doc, const char *out_dir, const char *file, b
 void rpt_cli_estimate_run(const mdl_config *cfg, bool with_log, bool with_report,
                           rpt_estimate *e)
 {
-    double req = 0;
-    if (cfg->workload.kind == MDL_WL_ARRIVALS)
+    double req = 0, draws = 0;
+    if (cfg->workload.kind == MDL_WL_ARRIVALS) {
         req = cfg->workload.rate_per_s * cfg->duration_s;
-    else if (cfg->workload.kind == MDL_WL_GENERATOR)
+    } else if (cfg->workload.kind == MDL_WL_GENERATOR) {
         req = wl_gen_expected_arrivals(&cfg->workload.gen, cfg->duration_s);
-    double ev = req * EVENTS_PER_REQUEST, bytes = 0;
+        /* Thinning's rejected candidates cost about an event each. */
+        draws = wl_gen_rate_bound(&cfg->workload.gen) * cfg->duration_s - req;
+    }
+    double ev = req * EVENTS_PER_REQUEST + (draws > 0 ? draws : 0), bytes = 0;
     /* Every function once per request bounds the invocation rows. */
     if (with_log) bytes += req * (cfg->nfn > 0 ? cfg->nfn : 1) * LOG_BYTES_PER_INVOCATION;
     if (with_report) bytes += cfg->duration_s / RPT_TS_INTERVAL_S * TS_BYTES_PER_MINUTE;
@@ -122,7 +125,9 @@ bool rpt_cli_confirm(const char *what, const rpt_estimate *e, bool yes)
     char t[64];
     human_time(e->seconds, t, sizeof t);
     char ev[64] = "";
-    if (e->events > 0) snprintf(ev, sizeof ev, ", %.3g simulated events", e->events);
+    if (e->events > 0)
+        snprintf(ev, sizeof ev, ", %.3g %s", e->events,
+                 e->events_name ? e->events_name : "simulated events");
     fprintf(stderr, "lambdasim %s: a large run: about %.3g arrivals%s, %.3g GB of output; "
             "expected time about %s.\n", what, e->requests, ev, e->bytes / 1e9, t);
     if (yes || !isatty(0)) return true;

@@ -45,7 +45,8 @@ int rpt_cli_emit_json(json_object *doc, const char *out_dir, const char *file, b
 
 typedef struct rpt_estimate {
     double requests;   /* expected arrivals */
-    double events;     /* simulated events */
+    double events;     /* simulated events (trace generate: candidate draws) */
+    const char *events_name;   /* how to call them; NULL: "simulated events" */
     double bytes;      /* output written (log, report time series, trace) */
     double seconds;    /* expected wall time */
 } rpt_estimate;

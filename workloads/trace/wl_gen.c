@@ -283,7 +283,7 @@ double wl_gen_expected_arrivals(const wl_gen_spec *sp, double duration_s)
 }
 
 /* The bound thinning draws candidates at. */
-static double rate_max(const wl_gen_spec *sp)
+double wl_gen_rate_bound(const wl_gen_spec *sp)
 {
     switch (sp->process) {
     case WL_PROC_DIURNAL:
@@ -459,7 +459,7 @@ sim_status wl_gen_source_create(wl_source **out, const wl_gen_spec *spec, uint64
         s->cum[k] = acc;
     }
     s->cum[WL_OP_COUNT - 1] = 1.0;
-    s->lmax = rate_max(spec);
+    s->lmax = wl_gen_rate_bound(spec);
     s->next_id = spec->initial_photos;
     s->fn = wl_names_intern(&s->base.names, spec->function, strlen(spec->function));
     if (spec->process == WL_PROC_MMPP) {
