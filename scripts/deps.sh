@@ -6,8 +6,10 @@
 # Usage: scripts/deps.sh [--bench|--test|--fuzz]   (extra groups add bench/test/fuzz tools)
 set -eu
 
+# Open MPI (libopenmpi-dev, openmpi-bin): the sweep's MPI variant, which the
+# Makefile builds when mpicc is present, and mpirun for its tests.
 PKGS="build-essential pkg-config libgsl-dev libcsv-dev libplot-dev libjson-c-dev \
-libjpeg62-turbo-dev libpng-dev libxml2-dev opencv-data"
+libjpeg62-turbo-dev libpng-dev libxml2-dev opencv-data libopenmpi-dev openmpi-bin"
 for arg in "$@"; do
     case "$arg" in
         --bench) PKGS="$PKGS libvips-tools imagemagick" ;;

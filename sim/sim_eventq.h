@@ -2,7 +2,8 @@
  *
  * Why a plain binary heap: for the pending-set sizes lambdasim sees (10^2 to
  * 10^6) an array heap of 32-byte entries beats trees and calendar queues on a
- * modern CPU (style.md §8: ~12 M ops/s at 1 K pending, ~2.5 M at 1 M).
+ * modern CPU (~12 M ops/s at 1 K pending, ~2.5 M at 1 M on the development VM;
+ * README "Benchmarks", Engine).
  *
  * Order: (time, seq).  `seq` is a per-queue counter given at push, so events
  * at equal times pop in FIFO order and runs are deterministic.

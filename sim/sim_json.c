@@ -462,6 +462,84 @@ sim_status sim_json_set_path(json_object *root, const char *path, const char *va
     SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "empty key path");
 }
 
+json_object *sim_json_parse_value(const char *text)
+{
+    size_t n = strlen(text);
+    json_tokener *tok = json_tokener_new();
+    /* Pass the NUL too: a bare number is complete only at a delimiter. */
+    json_object *v = json_tokener_parse_ex(tok, text, (int)n + 1);
+    bool ok = json_tokener_get_error(tok) == json_tokener_success;
+    size_t end = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    if (end > n) end = n;
+    if (ok && n > 0 && strspn(text + end, " \t\n\r") == n - end) return v;
+    json_object_put(v);
+    return json_object_new_string(text);
+}
+
+/* One step of a path: a key, then any number of [N]. */
+static sim_status set_step(json_object **cur, char *seg, bool last, json_object *value,
+                           const char *label, const char *path, sim_error *err)
+{
+    char *br = strchr(seg, '[');
+    if (br) *br = '\0';
+    if (!seg[0] || !json_object_is_type(*cur, json_type_object))
+        SIM_FAIL(err, SIM_EUSAGE, label, 0, path, "'%s' is not inside a JSON object",
+                 seg[0] ? seg : "(empty key)");
+    json_object *next = NULL;
+    if (last && !br) {
+        json_object_object_add(*cur, seg, value);
+        return SIM_OK;
+    }
+    if (!json_object_object_get_ex(*cur, seg, &next) || !next) {
+        if (br) SIM_FAIL(err, SIM_EUSAGE, label, 0, path, "there is no array '%s'", seg);
+        next = json_object_new_object();
+        json_object_object_add(*cur, seg, next);
+    }
+    while (br) {
+        char *end = NULL;
+        long i = strtol(br + 1, &end, 10);
+        if (!end || *end != ']' || i < 0)
+            SIM_FAIL(err, SIM_EUSAGE, label, 0, path, "bad index in '%s'", path);
+        if (!json_object_is_type(next, json_type_array) ||
+            (size_t)i >= json_object_array_length(next))
+            SIM_FAIL(err, SIM_EUSAGE, label, 0, path, "no item [%ld] there", i);
+        br = end[1] == '[' ? end + 1 : NULL;
+        if (end[1] && end[1] != '[')
+            SIM_FAIL(err, SIM_EUSAGE, label, 0, path, "bad index in '%s'", path);
+        if (last && !br) {
+            json_object_array_put_idx(next, (size_t)i, value);
+            return SIM_OK;
+        }
+        next = json_object_array_get_idx(next, (size_t)i);
+    }
+    *cur = next;
+    return SIM_OK;
+}
+
+sim_status sim_json_set_at(json_object *root, const char *path, json_object *value,
+                           const char *label, sim_error *err)
+{
+    char buf[512];
+    if (!path[0] || strlen(path) >= sizeof buf) {
+        json_object_put(value);
+        SIM_FAIL(err, SIM_EUSAGE, label, 0, path, "bad key path");
+    }
+    snprintf(buf, sizeof buf, "%s", path);
+    json_object *cur = root;
+    char *save = NULL, *seg = strtok_r(buf, ".", &save);
+    while (seg) {
+        char *next = strtok_r(NULL, ".", &save);
+        sim_status s = set_step(&cur, seg, next == NULL, value, label, path, err);
+        if (s != SIM_OK) {
+            json_object_put(value);
+            return s;
+        }
+        seg = next;
+    }
+    return SIM_OK;
+}
+
 char *sim_json_to_string(json_object *obj)
 {
     const char *s = json_object_to_json_string_ext(

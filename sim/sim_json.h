@@ -6,7 +6,7 @@
  * path's keys through the text in order: exact for ordinary files, and never
  * worse than the line of the innermost key.
  *
- * Config loading follows style.md §11: code reads json-c only here, checks
+ * Config loading is declarative: code reads json-c only here, checks
  * keys against an allow-list, checks types and ranges, and fills plain structs.
  */
 #ifndef SIM_JSON_H
@@ -134,6 +134,18 @@ double sim_json_number_at(json_object *o, const char *path);
  * true/false, or else a string.  Used by compare --vary and sweep --grid. */
 sim_status sim_json_set_path(json_object *root, const char *path, const char *value,
                              sim_error *err);
+
+/* A command-line value as JSON: the JSON it is when the whole text parses
+ * as JSON ("1024", "true", "{\"dist\": ...}", "\"2023\""), else the text
+ * as a string ("apigw_rest").  Caller owns the result (NULL for "null"). */
+json_object *sim_json_parse_value(const char *text);
+
+/* Put `value` (ownership taken) at a dotted path with optional array
+ * indices ("functions.f.calls[0].bytes"), creating missing objects on the
+ * way; an index must name an existing item.  Errors are EUSAGE against
+ * `label` (e.g. "--set") and the path. */
+sim_status sim_json_set_at(json_object *root, const char *path, json_object *value,
+                           const char *label, sim_error *err);
 
 /* Serialise `obj` (pretty, 2-space, deterministic key order as inserted)
  * and append a newline.  Returns a malloc'd string. */

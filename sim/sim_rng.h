@@ -17,6 +17,7 @@
 #include <gsl/gsl_rng.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sim/sim_status.h"
 
@@ -115,12 +116,20 @@ double sim_dist_variance(const sim_dist *d);
 
 /* Parse {"dist": "...", ...} (keys documented in README "Distributions").
  * `doc` (may be NULL) and `path` name the file, line and field in errors
- * (e.g. "functions.f.service_time.warm").  Unknown keys are rejected. */
+ * (e.g. "functions.f.service_time.warm").  Unknown keys, and parameters the
+ * named distribution does not take, are rejected (sim_dist_json.c's table
+ * says which each takes). */
 sim_status sim_dist_from_json(sim_dist *d, const struct sim_json_doc *doc,
                               struct json_object *obj, const char *path,
                               sim_error *err);
 
 /* Write the dist as JSON (native parameters plus mean). */
 struct json_object *sim_dist_to_json(const sim_dist *d);
+
+/* JSON Schema (draft 2020-12) of {"dist": ...}: oneOf the distributions,
+ * from the same table as the parser (caller owns). */
+struct json_object *sim_dist_schema(void);
+/* The README's table of distributions and their keys. */
+void sim_dist_markdown(FILE *fp);
 
 #endif /* SIM_RNG_H */

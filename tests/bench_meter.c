@@ -2,7 +2,7 @@
  *
  * The simulator meters every event, so the meter must add little to an
  * event's cost (the engine goal is >= 1 M events/s per core for the full
- * model, ../shared/reference/style.md §8).  Measures a mix of Lambda
+ * model, README "Benchmarks").  Measures a mix of Lambda
  * invocations (cold and warm), API Gateway requests and SQS calls over
  * 8 functions, then the bill of the month.  Prints BENCH lines.
  */

@@ -24,7 +24,7 @@ int main(void)
     sim_error err;
     mdl_config cfg;
     if (sim_json_doc_parse(&doc, k_day, "bench", &err) != SIM_OK ||
-        mdl_config_from_doc(&cfg, &doc, &err) != SIM_OK) {
+        mdl_config_from_doc(&cfg, &doc, NULL, &err) != SIM_OK) {
         sim_error_print(&err, stderr);
         return 1;
     }

@@ -8,7 +8,7 @@
  *      above.  Goal < 50 MB and flat in trace length: the RSS is also
  *      sampled after the first day and reported as trace_rss_growth_mb
  *      after expanding the day three more times and reading the CSV.
- * Run from the repository root (the data is read from ../shared/data).
+ * Run from the repository root (the trace is data/traces/azure2019/).
  */
 #include "sim/sim_io.h"
 #include "workloads/trace/wl_azure.h"
@@ -20,7 +20,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#define AZ "../shared/data/azure2019/single_function_d01/"
+#define AZ "data/traces/azure2019/single_function_d01/"
 
 static double peak_rss_mb(void)
 {

@@ -2,8 +2,10 @@
  *
  * In the spirit of redis's testhelp.h and GSL's gsl_test: each check prints
  * nothing when it passes and "FAIL file:line: expr (values)" when it fails;
- * check_report() prints "<suite>: N passed, M failed" and returns the exit
- * code.  Output is flushed before anything can abort (ROSS).
+ * SKIP() says "skipped: why" for a part whose optional tool or input is
+ * missing (never for a required one: that is a FAIL); check_report() prints
+ * "<suite>: N passed, M failed[, K skipped]" and returns the exit code.
+ * Output is flushed before anything can abort (ROSS).
  */
 #ifndef CHECK_H
 #define CHECK_H
@@ -12,7 +14,7 @@
 #include <stdio.h>
 
 typedef struct check_state {
-    int pass, fail;
+    int pass, fail, skip;
 } check_state;
 
 /* One per test program; tests are single translation units. */
@@ -29,6 +31,17 @@ static check_state check__s;
             printf("\n");                                                    \
             fflush(stdout);                                                  \
         }                                                                    \
+    } while (0)
+
+/* A part that cannot run here (optional tool or input missing): counted as
+ * skipped, with the reason on its own line for tests/run_tests.sh. */
+#define SKIP(...)                                                            \
+    do {                                                                     \
+        check__s.skip++;                                                     \
+        printf("skipped: ");                                                 \
+        printf(__VA_ARGS__);                                                 \
+        printf("\n");                                                        \
+        fflush(stdout);                                                      \
     } while (0)
 
 /* |a - b| <= rel * |b| */
@@ -60,7 +73,11 @@ static check_state check__s;
 
 static inline int check_report(const char *suite)
 {
-    printf("%s: %d passed, %d failed\n", suite, check__s.pass, check__s.fail);
+    if (check__s.skip)
+        printf("%s: %d passed, %d failed, %d skipped\n", suite, check__s.pass, check__s.fail,
+               check__s.skip);
+    else
+        printf("%s: %d passed, %d failed\n", suite, check__s.pass, check__s.fail);
     fflush(stdout);
     return check__s.fail ? 1 : 0;
 }

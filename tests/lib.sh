@@ -1,13 +1,17 @@
 # lib.sh - helpers for shell test suites (tests/test_*.sh).
 # Each suite sources this, calls check_* helpers, and ends with `report NAME`.
+# `skip WHY` counts a part whose optional tool or input is missing (never a
+# required one: that is `bad`) and prints "skipped: WHY".
 # $LAMBDASIM is the binary under test; the working directory is the repo root.
 PASS=0
 FAIL=0
+SKIP=0
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/lambdasim-test.XXXXXX")
 trap 'rm -rf "$TMPD"' EXIT
 
 ok()   { PASS=$((PASS + 1)); }
 bad()  { FAIL=$((FAIL + 1)); echo "FAIL: $*"; }
+skip() { SKIP=$((SKIP + 1)); echo "skipped: $*"; }
 
 # expect_exit CODE DESC -- cmd args...   (stdout/stderr saved to $TMPD/out, err)
 expect_exit() {
@@ -34,6 +38,10 @@ expect_clean_stderr() {
 }
 
 report() {
-    echo "$1: $PASS passed, $FAIL failed"
+    if [ "$SKIP" -gt 0 ]; then
+        echo "$1: $PASS passed, $FAIL failed, $SKIP skipped"
+    else
+        echo "$1: $PASS passed, $FAIL failed"
+    fi
     [ "$FAIL" -eq 0 ]
 }

@@ -16,10 +16,11 @@ static mdl_scenario *build_text(const char *text, uint64_t seed, mdl_config *cfg
     sim_json_doc doc;
     sim_error err;
     if (sim_json_doc_parse(&doc, text, "test.json", &err) != SIM_OK ||
-        mdl_config_from_doc(cfg, &doc, &err) != SIM_OK) {
+        mdl_config_from_doc(cfg, &doc, NULL, &err) != SIM_OK) {
         char buf[2048];
         sim_error_format(&err, buf, sizeof buf);
         printf("config error: %s\n", buf);
+        fflush(stdout);
         sim_json_doc_fini(&doc);
         return NULL;
     }

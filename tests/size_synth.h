@@ -4,8 +4,8 @@
  * Each curve is a noise-free duration t(m) (ms) and an optional memory floor
  * (out of memory below it).  Sampling a size draws SYNTH_ROWS invocations with
  * multiplicative log-normal noise (cv SYNTH_CV) from a stream seeded by
- * (seed, memory), so every method sees the same rows for the same size
- * whatever order it samples in.  Regret is measured on the noise-free price:
+ * (seed, memory, batch), so every method sees the same rows for the same
+ * size whatever order it samples in.  Regret is measured on the noise-free price:
  * price(recommended) / min over the grid of price - 1.
  */
 #ifndef SIZE_SYNTH_H
@@ -30,7 +30,7 @@ typedef enum {
 static const char *const synth_names[SYNTH_COUNT] = {
     "cpu-1769", "amdahl-2", "amdahl-6", "exp-decay", "u-io", "oom-floor"};
 
-/* Visible cores (sizing.md §5.2). */
+/* Visible cores (README "Reference facts", Lambda: limits). */
 static inline double synth_cores(double m)
 {
     return m <= 3008 ? 2 : m <= 5307 ? 3 : m <= 7076 ? 4 : m <= 8845 ? 5 : 6;
@@ -51,7 +51,7 @@ static inline double synth_truth(synth_curve c, double m)
     case SYNTH_CPU1: return 3000 * 1769 / fmin(m, 1769);
     case SYNTH_AMDAHL2: return synth_amdahl(3000, 0.9, 2, m);
     case SYNTH_AMDAHL6: return synth_amdahl(3000, 0.95, 6, m);
-    /* COSE's demo ground truth (sizing.md §1.2), seconds -> ms. */
+    /* COSE's demo ground truth (README "Reference facts", Sizing), s -> ms. */
     case SYNTH_EXP: return 1000 * (2.673 + 21.889 * pow(1 - 0.005494, m - 128));
     /* Fixed 200 ms of I/O plus CPU work that also pays a memory-pressure
      * penalty (GC, paging) at small sizes: cost falls, then rises. */
@@ -68,8 +68,8 @@ typedef struct synth_ctx {
     int calls;
 } synth_ctx;
 
-static inline sim_status synth_sample(void *ctx, int memory_mb, const double **d, size_t *n,
-                                      sim_error *err)
+static inline sim_status synth_sample(void *ctx, int memory_mb, int batch, const double **d,
+                                      size_t *n, sim_error *err)
 {
     (void)err;
     synth_ctx *s = ctx;
@@ -80,7 +80,9 @@ static inline sim_status synth_sample(void *ctx, int memory_mb, const double **d
         *d = s->rows;
         return SIM_OK;
     }
-    gsl_rng *r = sim_rng_create(s->seed, (uint64_t)memory_mb, synth_names[s->curve]);
+    /* A repeat draws new rows; the first batch keeps the suite's streams. */
+    gsl_rng *r = sim_rng_create(s->seed, (uint64_t)memory_mb + 100000 * (uint64_t)batch,
+                                synth_names[s->curve]);
     double sig = sqrt(log(1 + SYNTH_CV * SYNTH_CV));
     for (int i = 0; i < SYNTH_ROWS; i++)
         s->rows[i] = t * gsl_ran_lognormal(r, -0.5 * sig * sig, sig);
@@ -88,6 +90,18 @@ static inline sim_status synth_sample(void *ctx, int memory_mb, const double **d
     *d = s->rows;
     *n = SYNTH_ROWS;
     return SIM_OK;
+}
+
+/* The sizing rates of the bundled us-east-1 catalogue (tests run from the
+ * repository root); false when it cannot be read. */
+static inline bool synth_pricer(mdl_size_pricer *p, mdl_arch arch, int granularity_ms)
+{
+    mdl_catalog *cat = NULL;
+    sim_error err;
+    bool ok = mdl_catalog_load("data/prices/us-east-1.json", &cat, &err) == SIM_OK &&
+              mdl_size_pricer_init(p, cat, arch, granularity_ms, &err) == SIM_OK;
+    mdl_catalog_destroy(cat);
+    return ok;
 }
 
 /* The default grid 128:10240:64. */
@@ -99,14 +113,14 @@ static inline size_t synth_grid(int *g)
 }
 
 /* Noise-free price of a size, for regret. */
-static inline double synth_true_price(synth_curve c, mdl_size_price_ctx *pc, int m)
+static inline double synth_true_price(synth_curve c, mdl_size_pricer *pc, int m)
 {
     double t = synth_truth(c, m);
-    return t > 0 ? mdl_size_price_default(pc, m, t) : INFINITY;
+    return t > 0 ? mdl_size_price(pc, m, t) : INFINITY;
 }
 
 /* Regret (fraction) of a recommended size against the grid's true optimum. */
-static inline double synth_regret(synth_curve c, mdl_size_price_ctx *pc, const int *g, size_t n,
+static inline double synth_regret(synth_curve c, mdl_size_pricer *pc, const int *g, size_t n,
                                   int rec)
 {
     double best = INFINITY;

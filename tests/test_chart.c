@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "reports/chart/rpt_chart.h"
+#include "sim/sim_dl.h"
 #include "sim/sim_io.h"
 #include "workloads/image/wl_image.h"
 
@@ -41,8 +42,33 @@ static bool file_has(const char *path, const char *needle)
     return found;
 }
 
+/* Charts and cascades load libplot and libxml2 at first use (sim_dl):
+ * a library that is missing, or lacks a symbol, is a clean error that names
+ * it; a present one fills the table with callable functions. */
+static void dl_load(void)
+{
+    sim_error err;
+    double (*cosine)(double) = NULL;
+    const sim_dl_sym ok[] = { { "cos", &cosine, sizeof cosine } };
+    CHECK(sim_dl_load("libm.so.6", "libc6", "the test needs libm", ok, 1, NULL, &err) == SIM_OK &&
+              cosine && cosine(0.0) == 1.0, "libm's cos through sim_dl_load");
+    const sim_dl_sym bad[] = { { "cos", &cosine, sizeof cosine },
+                               { "no_such_function_here", &cosine, sizeof cosine } };
+    sim_error_clear(&err);
+    CHECK(sim_dl_load("libm.so.6", "libc6", "the test needs libm", bad, 2, "x.svg", &err) ==
+              SIM_EUNSUPPORTED && strstr(err.msg, "no_such_function_here") &&
+              strcmp(err.input, "x.svg") == 0,
+          "a missing symbol is named: %s", err.msg);
+    sim_error_clear(&err);
+    CHECK(sim_dl_load("libnot-a-library.so.9", "nothing", "charts need it", ok, 1, "y.svg",
+                      &err) == SIM_EUNSUPPORTED && strstr(err.msg, "libnot-a-library.so.9") &&
+              strstr(err.msg, "Debian package nothing") && strstr(err.msg, "charts need it"),
+          "a missing library is named with its package: %s", err.msg);
+}
+
 int main(void)
 {
+    dl_load();
     char dir[] = "/tmp/lambdasim-chart.XXXXXX";
     if (!mkdtemp(dir)) return 1;
     char path[256];

@@ -1,4 +1,4 @@
-# test_cli.sh - the command-line contract of ../shared/reference/cli.md.
+# test_cli.sh - the command-line contract (README "Commands").
 . tests/lib.sh
 
 expect_exit 2 "no command" -- "$LAMBDASIM"

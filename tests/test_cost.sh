@@ -1,4 +1,4 @@
-# test_cost.sh - `lambdasim cost`: the cli.md contract, bad input, the chart.
+# test_cost.sh - `lambdasim cost`: the README "Costing" contract, bad input, the chart.
 . tests/lib.sh
 
 U=$TMPD/usage.json
@@ -21,7 +21,7 @@ expect_grep "TOTAL (USD) .* 18.73$" "$TMPD/out" "text total"
 expect_grep "1500000 GB-s - 400000 free tier GB-s = 1100000 GB-s" "$TMPD/out" "show calculations"
 expect_grep "0.0000166667" "$TMPD/out" "rate shown"
 
-# JSON: one document with cli.md's keys.
+# JSON: one document with the keys of README "Costing".
 expect_exit 0 "json bill" -- "$LAMBDASIM" cost --usage "$U" --format json
 expect_grep '"region": "us-east-1"' "$TMPD/out" "json region"
 expect_grep '"total_usd": 18.73337' "$TMPD/out" "json total, unrounded"
@@ -34,6 +34,8 @@ n=$(grep -c '^{' "$TMPD/out")
 [ "$n" -eq 1 ] && ok || bad "json: $n documents on stdout"
 if command -v python3 >/dev/null 2>&1; then
     python3 -m json.tool "$TMPD/out" >/dev/null 2>&1 && ok || bad "json output does not parse"
+else
+    skip "json output parsed by an independent parser: python3 not installed"
 fi
 
 # Legacy 100 ms billing shows in the bill.
@@ -92,11 +94,12 @@ expect_exit 2 "catalog region mismatch" -- "$LAMBDASIM" cost --usage "$U" \
 expect_grep "region: region 'us-east-1' does not match" "$TMPD/err" "region mismatch named"
 
 # ---- the bundled examples ----
-# cli.md's own usage file, verbatim without its comments: every service it
+# The command-line specification's example usage file (data/usage/
+# cli-example.json), verbatim without its comments: every service it
 # names is billed (25.00005 + 0.6 + 1 + 3.5 + 14.6 + 0.4 + 10 + 0.1 + 0.125025
 # + 0.23 + 0.5 + 0.4 + 0.40625 + 1 = 57.861325 USD).
-expect_exit 0 "cli.md example" -- "$LAMBDASIM" cost --usage data/usage/cli-example.json
-expect_grep "TOTAL (USD) .* 57.86$" "$TMPD/out" "cli.md example total"
+expect_exit 0 "cli-example.json" -- "$LAMBDASIM" cost --usage data/usage/cli-example.json
+expect_grep "TOTAL (USD) .* 57.86$" "$TMPD/out" "cli-example.json total"
 expect_grep "rest cache: 0.5 GB .* 730 hour" "$TMPD/out" "REST cache hours"
 expect_exit 0 "photo gallery" -- "$LAMBDASIM" cost --usage data/usage/photo-gallery.json \
     --format json

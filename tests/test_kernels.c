@@ -16,6 +16,7 @@
 #include "workloads/image/wl_resize.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -419,9 +420,17 @@ static void test_bad_input(void)
     size_t nj, np, nt;
     sim_error err;
     sim_error_clear(&err);
-    CHECK(sim_read_file("data/images/rocket.jpg", &jpg, &nj, &err) == SIM_OK, "read");
-    CHECK(sim_read_file("data/images/coffee.png", &png, &np, &err) == SIM_OK, "read");
-    CHECK(sim_read_file("data/images/truncated.jpg", &trunc, &nt, &err) == SIM_OK, "read");
+    jpg = png = trunc = NULL;
+    bool have = sim_read_file("data/images/rocket.jpg", &jpg, &nj, &err) == SIM_OK;
+    have = (sim_read_file("data/images/coffee.png", &png, &np, &err) == SIM_OK) && have;
+    have = (sim_read_file("data/images/truncated.jpg", &trunc, &nt, &err) == SIM_OK) && have;
+    CHECK(have, "read the bad-input photos from data/images: %s", err.msg);
+    if (!have) {   /* the cases below slice these buffers */
+        free(jpg);
+        free(png);
+        free(trunc);
+        return;
+    }
     expect_bad((uint8_t *)trunc, nt, "truncated.jpg", SIM_EFORMAT, "JPEG");
     expect_bad((uint8_t *)jpg, nj / 2, "half.jpg", SIM_EFORMAT, "JPEG");
     expect_bad((uint8_t *)jpg, 200, "head.jpg", SIM_EFORMAT, "JPEG");
@@ -487,6 +496,150 @@ static void test_bad_input(void)
     CHECK(wl_resize_plan_create(&p, &plan, &err) == SIM_ERANGE, "0 threads");
 }
 
+/* Grayscale of a JPEG streams in strips (wl_kernel.c): for BT.709 the
+ * bytes must be those of decode -> wl_gray_run -> encode of the whole
+ * image; for BT.601 the decoder hands over the file's Y plane, which must
+ * equal the BT.601 luma of the decoded RGB at every pixel where decoding
+ * clipped no channel (elsewhere the Y plane keeps the file's luma). */
+static void gray_whole(const uint8_t *jpg, size_t n, wl_gray_matrix m, wl_image *src,
+                       wl_image *gray)
+{
+    sim_error err;
+    CHECK(wl_image_decode(jpg, n, "whole", src, &err) == SIM_OK, "decode");
+    CHECK(wl_image_alloc(gray, src->width, src->height, 1, &err) == SIM_OK, "alloc");
+    wl_gray_params p;
+    wl_gray_params_default(&p);
+    p.matrix = m;
+    wl_gray_run(&p, src, gray);
+}
+
+static void test_gray_stream_file(const char *file)
+{
+    sim_error err;
+    char *buf;
+    size_t n;
+    if (sim_read_file(file, &buf, &n, &err) != SIM_OK) {
+        CHECK(0, "read %s", file);
+        return;
+    }
+    wl_kernel_opts o;
+    wl_kernel_opts_default(&o, WL_KERNEL_GRAYSCALE);
+    for (int m = 0; m < 2; m++) {
+        o.matrix = m ? WL_GRAY_BT601 : WL_GRAY_BT709;
+        o.threads = m + 1;   /* strips split across threads give the same bytes */
+        wl_kernel_result r;
+        uint8_t *enc;
+        CHECK(wl_kernel_run(&o, (uint8_t *)buf, n, file, &r, &enc, &err) == SIM_OK,
+              "%s: stream: %s", file, err.msg);
+        wl_image src, gray, back;
+        gray_whole((uint8_t *)buf, n, o.matrix, &src, &gray);
+        CHECK(r.out_w == gray.width && r.out_h == gray.height && r.out_channels == 1,
+              "%s: %dx%dx%d", file, r.out_w, r.out_h, r.out_channels);
+        if (m == 0) {
+            uint8_t *whole;
+            size_t wn;
+            CHECK(wl_image_encode_jpeg(&gray, o.quality, &whole, &wn, &err) == SIM_OK, "encode");
+            CHECK(wn == r.out_bytes && memcmp(whole, enc, wn) == 0,
+                  "%s: BT.709 stream differs from the whole-image path", file);
+            CHECK(r.kernel_wall_ms > 0, "%s: the kernel ran", file);
+            free(whole);
+        } else {
+            /* Undo our own encode with the same quality as a reference:
+             * compare the Y plane the stream encoded, decoded again. */
+            wl_jpeg_reader *rd;
+            CHECK(wl_jpeg_reader_open((uint8_t *)buf, n, file, 0, 0, true, &rd, &err) == SIM_OK,
+                  "luma reader");
+            int ch;
+            wl_jpeg_reader_geometry(rd, NULL, NULL, &ch, NULL);
+            CHECK(ch == 1, "%s: luma decode gives 1 channel", file);
+            CHECK(wl_image_alloc(&back, gray.width, gray.height, 1, &err) == SIM_OK, "alloc");
+            int rows;
+            CHECK(wl_jpeg_reader_rows(rd, &back, &rows, &err) == SIM_OK && rows == gray.height,
+                  "luma rows %d", rows);
+            wl_jpeg_reader_destroy(rd);
+            long np = (long)gray.width * gray.height, unclipped = 0, off = 0;
+            for (long i = 0; i < np; i++) {
+                const uint8_t *px = src.data + 3 * i;
+                bool clip = false;
+                for (int k = 0; k < 3; k++) clip |= px[k] == 0 || px[k] == 255;
+                if (clip) continue;
+                unclipped++;
+                off += back.data[i] != gray.data[i];
+            }
+            CHECK(unclipped > np / 2 && off == 0,
+                  "%s: Y plane differs from BT.601 of the RGB at %ld of %ld unclipped pixels",
+                  file, off, unclipped);
+            CHECK(r.kernel_wall_ms == 0, "%s: no kernel pass for BT.601", file);
+            wl_image_free(&back);
+        }
+        free(enc);
+        wl_image_free(&src);
+        wl_image_free(&gray);
+    }
+    free(buf);
+}
+
+/* The row-by-row reader and writer: any strip height gives the bytes of
+ * the whole-image decode and encode; a truncated file fails in the strip
+ * that reaches the end, naming the file. */
+static void test_jpeg_rows(void)
+{
+    sim_error err;
+    char *buf;
+    size_t n;
+    if (sim_read_file("data/images/rocket.jpg", &buf, &n, &err) != SIM_OK) {
+        CHECK(0, "read rocket.jpg");
+        return;
+    }
+    wl_image whole;
+    CHECK(wl_image_decode((uint8_t *)buf, n, "rocket", &whole, &err) == SIM_OK, "decode");
+    uint8_t *ref;
+    size_t refn;
+    CHECK(wl_image_encode_jpeg(&whole, 80, &ref, &refn, &err) == SIM_OK, "encode");
+    static const int heights[] = { 1, 7, 16, 33, 1000 };
+    for (size_t k = 0; k < sizeof heights / sizeof heights[0]; k++) {
+        wl_jpeg_reader *r;
+        wl_jpeg_writer *w;
+        CHECK(wl_jpeg_reader_open((uint8_t *)buf, n, "rocket", 0, 0, false, &r, &err) == SIM_OK,
+              "open");
+        CHECK(wl_jpeg_writer_open(whole.width, whole.height, 3, 80, &w, &err) == SIM_OK, "wopen");
+        wl_image strip;
+        CHECK(wl_image_alloc(&strip, whole.width, heights[k], 3, &err) == SIM_OK, "strip");
+        int rows, y = 0, same = 1;
+        while (wl_jpeg_reader_rows(r, &strip, &rows, &err) == SIM_OK && rows > 0) {
+            same &= memcmp(strip.data, wl_image_row(&whole, y), (size_t)strip.stride * rows) == 0;
+            wl_image v = strip;
+            v.height = rows;
+            CHECK(wl_jpeg_writer_rows(w, &v, &err) == SIM_OK, "write rows");
+            y += rows;
+        }
+        uint8_t *out;
+        size_t on;
+        CHECK(wl_jpeg_writer_finish(w, &out, &on, &err) == SIM_OK, "finish");
+        CHECK(same && y == whole.height, "strips of %d rows: decode differs (%d rows)",
+              heights[k], y);
+        CHECK(on == refn && memcmp(out, ref, on) == 0, "strips of %d rows: encode differs",
+              heights[k]);
+        free(out);
+        wl_image_free(&strip);
+        wl_jpeg_writer_destroy(w);
+        wl_jpeg_reader_destroy(r);
+    }
+    /* Truncated: the first half of the file. */
+    wl_kernel_opts o;
+    wl_kernel_opts_default(&o, WL_KERNEL_GRAYSCALE);
+    o.check.min_side = 1;
+    wl_kernel_result res;
+    uint8_t *enc = NULL;
+    sim_error_clear(&err);
+    CHECK(wl_kernel_run(&o, (uint8_t *)buf, n / 2, "half.jpg", &res, &enc, &err) == SIM_EFORMAT &&
+              enc == NULL && strcmp(err.input, "half.jpg") == 0 && strstr(err.msg, "truncated"),
+          "truncated JPEG through the stream: %s", err.msg);
+    free(ref);
+    wl_image_free(&whole);
+    free(buf);
+}
+
 int main(void)
 {
     test_fit();
@@ -496,6 +649,9 @@ int main(void)
     test_run_rows();
     test_shrink_quality();
     test_gray();
+    test_gray_stream_file("data/images/rocket.jpg");
+    test_gray_stream_file("data/images/hubble_deep_field.jpg");
+    test_jpeg_rows();
     test_bad_input();
     return check_report("kernels");
 }

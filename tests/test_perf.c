@@ -56,9 +56,40 @@ static void calibrate(const char *bench, int col, const char *what, int threads,
     printf("\n");
 }
 
+/* Profile quality: the placeholder and poor fits are named, each with the
+ * command that fixes it; a measured profile carries its R^2 and speed-up. */
+static void profile_quality(void)
+{
+    char w[2048];
+    CHECK(mdl_perf_quality_warnings("k", "p.json", false, 0.95, 1.6, w, sizeof w) == 0 && !w[0],
+          "a good fit: no warning (%s)", w);
+    CHECK(mdl_perf_quality_warnings("k", "p.json", false, NAN, NAN, w, sizeof w) == 0, "unknown: none");
+    CHECK(mdl_perf_quality_warnings("k", "p.json", false, 0.79, 1.0, w, sizeof w) == 1 &&
+              strstr(w, "R^2 0.79") && strstr(w, "lambdasim profile"), "R^2 < 0.8 flagged: %s", w);
+    CHECK(mdl_perf_quality_warnings("k", "p.json", false, 0.8, 0.97, w, sizeof w) == 1 &&
+              strstr(w, "speed-up 0.97"), "speed-up < 1 flagged: %s", w);
+    CHECK(mdl_perf_quality_warnings("k", "p.json", true, 0.5, 0.5, w, sizeof w) == 3 &&
+              strstr(w, "placeholder") && strstr(w, "p.json"), "all three: %s", w);
+    mdl_perf_kernel k;
+    sim_error err;
+    CHECK(mdl_perf_profile_load("data/profiles/default.json", "resize", &k, &err) == SIM_OK,
+          "default profile: %s", err.msg);
+    CHECK(k.placeholder && strcmp(k.profile, "data/profiles/default.json") == 0 && isnan(k.fit_r2),
+          "the bundled default is the placeholder");
+    CHECK(mdl_perf_kernel_warnings(&k, w, sizeof w) == 1, "placeholder warns: %s", w);
+    CHECK(mdl_perf_profile_load("data/profiles/measured_2026-11-23.json", "resize", &k, &err) == SIM_OK,
+          "measured profile: %s", err.msg);
+    CHECK(!k.placeholder && fabs(k.fit_r2 - 0.7349) < 1e-3 && k.speedup_2_threads > 1,
+          "measured resize: R^2 %g, speed-up %g", k.fit_r2, k.speedup_2_threads);
+    CHECK(mdl_perf_kernel_warnings(&k, w, sizeof w) == 1 && strstr(w, "R^2 0.73"), "resize flagged: %s", w);
+    CHECK(mdl_perf_profile_load("data/profiles/measured_2026-11-23.json", "detect", &k, &err) == SIM_OK &&
+              mdl_perf_kernel_warnings(&k, w, sizeof w) == 0, "measured detect is fine: %s", w);
+}
+
 int main(void)
 {
-    /* CPU share and cores (sizing.md §5.2). */
+    profile_quality();
+    /* CPU share and cores (README "Reference facts", Lambda: limits). */
     CHECK_ABS(mdl_perf_vcpu_share(1769), 1.0, 1e-12, "1 vCPU at 1769 MB");
     CHECK_ABS(mdl_perf_vcpu_share(10240), 10240 / 1769.0, 1e-12, "share at 10240");
     CHECK(mdl_perf_visible_cores(128) == 2 && mdl_perf_visible_cores(3008) == 2, "2 cores to 3008");
@@ -115,7 +146,7 @@ int main(void)
               strstr(err.input, "no-such.csv") != NULL, "missing file named");
     mdl_perf_init_table_destroy(NULL);
 
-    /* INIT billing date rule (sizing.md §5.3). */
+    /* INIT billing date rule (README "Reference facts", Lambda: prices). */
     CHECK(!mdl_perf_init_billed("2025-07-31", false), "ZIP INIT free before 2025-08-01");
     CHECK(mdl_perf_init_billed("2025-08-01", false), "billed from 2025-08-01");
     CHECK(mdl_perf_init_billed("2024-01-01", true), "images/custom runtimes always billed");

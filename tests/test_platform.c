@@ -1,6 +1,6 @@
 /* test_platform.c - the Lambda platform against known answers.
  *
- * ../shared/reference/simulators.md: SimFaaS sets A and B, Little's law,
+ * README "Reference facts", Queueing: SimFaaS sets A and B, Little's law,
  * the low-load limit exp(-lambda T), Erlang B insensitivity; plus front-door
  * timeouts, function timeouts, conservation, determinism, provisioned and
  * reserved concurrency, the scaling rate and async retries.
@@ -30,6 +30,8 @@ static void conservation(json_object *r, const char *what)
           what, a, c, f, fl);
     double sum = 0;
     json_object *fail = json_object_object_get(json_object_object_get(r, "requests"), "failures");
+    CHECK(fail != NULL, "%s: results list failures by cause", what);
+    if (!fail) return;
     json_object_object_foreach(fail, k, v) { (void)k; sum += json_object_get_double(v); }
     CHECK(sum == f, "%s: failures by cause add up (%.0f vs %.0f)", what, sum, f);
 }
@@ -37,9 +39,10 @@ static void conservation(json_object *r, const char *what)
 static void simfaas_a(void)
 {
     char *t = cfg_text(
-        "\"duration_s\": 1000000, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 0.9}},",
+        "\"duration_s\": 1000000, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 0.9}},"
+        "\"platform\": {\"preset\": \"simfaas\"},",
         "\"type\": \"direct\", \"target\": \"f\"",
-        "\"memory_mb\": 128, \"keep_alive_s\": 600, \"service_time\": {"
+        "\"memory_mb\": 128, \"keep_alive_s\": 600, \"timeout_s\": 900, \"service_time\": {"
         "\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 1991},"
         "\"cold\": {\"dist\": \"exponential\", \"mean_ms\": 2244}}");
     json_object *r = run_text(t, 1);
@@ -70,9 +73,9 @@ static void simfaas_b(void)
 {
     char *t = cfg_text(
         "\"duration_s\": 1000, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1000}},"
-        "\"account\": {\"concurrency_limit\": 1000},",
+        "\"account\": {\"concurrency_limit\": 1000}, \"platform\": {\"preset\": \"simfaas\"},",
         "\"type\": \"direct\"",
-        "\"keep_alive_s\": 600, \"service_time\": {"
+        "\"keep_alive_s\": 600, \"timeout_s\": 900, \"service_time\": {"
         "\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 2016},"
         "\"cold\": {\"dist\": \"exponential\", \"mean_ms\": 2163}}");
     json_object *r = run_text(t, 1);
@@ -95,7 +98,7 @@ static void low_load(void)
                  "\"duration_s\": 3e7, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": %.17g}},",
                  rates[i]);
         char *t = cfg_text(top, "\"type\": \"direct\"",
-                           "\"keep_alive_s\": 600, \"service_time\": {"
+                           "\"keep_alive_s\": 600, \"timeout_s\": 900, \"service_time\": {"
                            "\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 100}}");
         json_object *r = run_text(t, 7);
         double lam = rates[i], S = 0.1, T = 600;
@@ -121,7 +124,7 @@ static void erlang_b(void)
         "{\"dist\": \"exponential\", \"mean_ms\": 1000}" };
     for (int i = 0; i < 3; i++) {
         char fn[512];
-        snprintf(fn, sizeof fn, "\"keep_alive_s\": 600, \"service_time\": {\"warm\": %s}", svc[i]);
+        snprintf(fn, sizeof fn, "\"keep_alive_s\": 600, \"timeout_s\": 900, \"service_time\": {\"warm\": %s}", svc[i]);
         char *t = cfg_text(
             "\"duration_s\": 200000, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 8}},"
             "\"account\": {\"concurrency_limit\": 10},",
@@ -134,11 +137,73 @@ static void erlang_b(void)
     }
 }
 
+/* AWS's defaults: a function without timeout_s stops at 3 s; an HTTP API
+ * cannot wait more than 30 s; a REST API waits 29 s unless told more. */
+static void aws_timeout_defaults(const char *top)
+{
+    char *t = cfg_text(top, "\"type\": \"direct\"",
+                       "\"memory_mb\": 1024, \"service_time\": {\"warm\": {\"dist\": "
+                       "\"deterministic\", \"value_ms\": 5000}}");
+    json_object *r = run_text(t, 1);
+    CHECK(J(r, "requests.failures.function_timeout") == 1, "no timeout_s: AWS's 3 s default kills a 5 s handler");
+    CHECK_ABS(J(r, "functions.f.billed_gb_s"), 3.0, 1e-9, "billed the 3 s default");
+    json_object_put(r);
+    free(t);
+    static const char *fn40 = "\"memory_mb\": 1024, \"timeout_s\": 900, \"service_time\": "
+                              "{\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 40000}}";
+    t = cfg_text(top, "\"type\": \"apigw_http\", \"timeout_s\": 31", fn40);
+    sim_json_doc doc;
+    sim_error err;
+    mdl_config cfg;
+    CHECK(sim_json_doc_parse(&doc, t, "t.json", &err) == SIM_OK, "parses");
+    CHECK(mdl_config_from_doc(&cfg, &doc, NULL, &err) == SIM_ERANGE &&
+              strcmp(err.field, "entry.timeout_s") == 0 && strstr(err.msg, "at most 30 s"),
+          "apigw_http rejects timeout_s 31: %s (%s)", err.msg, err.field);
+    sim_json_doc_fini(&doc);
+    free(t);
+    t = cfg_text(top, "\"type\": \"apigw_rest\", \"overhead\": {\"dist\": \"deterministic\", \"value_ms\": 0}", fn40);
+    r = run_text(t, 1);
+    CHECK(J(r, "requests.failures.entry_timeout") == 1, "apigw_rest: 29 s by default");
+    json_object_put(r);
+    free(t);
+    t = cfg_text(top, "\"type\": \"apigw_rest\", \"timeout_s\": 60, \"overhead\": {\"dist\": \"deterministic\", \"value_ms\": 0}", fn40);
+    r = run_text(t, 1);
+    CHECK(J(r, "requests.completed") == 1, "apigw_rest accepts 60 s (the 2024 quota increase)");
+    json_object_put(r);
+    free(t);
+}
+
+/* A function's response_bytes leave AWS through a Function URL (data
+ * transfer out), not through a direct entry (a caller inside AWS). */
+static void response_bytes(void)
+{
+    static const char *top =
+        "\"duration_s\": 1000, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 1}},";
+    static const char *fn = "\"response_bytes\": 1000000, \"service_time\": {\"warm\": {\"dist\": "
+                            "\"deterministic\", \"value_ms\": 10}}";
+    char *t = cfg_text(top, "\"type\": \"function_url\"", fn);
+    json_object *r = run_text(t, 1);
+    double ok = J(r, "requests.completed");
+    CHECK(ok > 990, "the requests complete (%g)", ok);
+    json_object *lines = NULL;
+    json_object *dt = sim_json_at(r, "cost.services.data_transfer.lines");
+    if (json_object_is_type(dt, json_type_array)) lines = json_object_array_get_idx(dt, 0);
+    CHECK(lines && fabs(sim_json_number_at(lines, "quantity") - ok * 1e6 / 1e9) < 1e-9,
+          "1 MB out per completed request: %g GB", lines ? sim_json_number_at(lines, "quantity") : -1);
+    json_object_put(r);
+    free(t);
+    t = cfg_text(top, "\"type\": \"direct\"", fn);
+    r = run_text(t, 1);
+    CHECK(sim_json_at(r, "cost.services.data_transfer") == NULL, "no transfer out behind a direct entry");
+    json_object_put(r);
+    free(t);
+}
+
 static void timeouts(void)
 {
     static const char *top =
         "\"duration_s\": 99, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 0.01}},";
-    static const char *fn40 = "\"memory_mb\": 1024, \"service_time\": {\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 40000}}";
+    static const char *fn40 = "\"memory_mb\": 1024, \"timeout_s\": 900, \"service_time\": {\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 40000}}";
     char *t = cfg_text(top, "\"type\": \"apigw_http\", \"overhead\": {\"dist\": \"deterministic\", \"value_ms\": 0}", fn40);
     json_object *r = run_text(t, 1);
     CHECK(J(r, "requests.arrivals") == 1, "one request");
@@ -160,6 +225,7 @@ static void timeouts(void)
     CHECK_ABS(J(r, "functions.f.billed_gb_s"), 10.0, 1e-9, "billed up to the timeout");
     json_object_put(r);
     free(t);
+    aws_timeout_defaults(top);
 }
 
 static void concurrency_features(void)
@@ -168,7 +234,7 @@ static void concurrency_features(void)
     char *t = cfg_text(
         "\"duration_s\": 10000, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 1}},",
         "\"type\": \"direct\"",
-        "\"provisioned_concurrency\": 5, \"keep_alive_s\": 60, \"service_time\": {"
+        "\"provisioned_concurrency\": 5, \"keep_alive_s\": 60, \"timeout_s\": 900, \"service_time\": {"
         "\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 500}}");
     json_object *r = run_text(t, 1);
     CHECK(J(r, "functions.f.cold_starts") == 0, "provisioned concurrency: no cold starts (got %g)",
@@ -181,7 +247,7 @@ static void concurrency_features(void)
     t = cfg_text(
         "\"duration_s\": 100000, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 4}},",
         "\"type\": \"direct\"",
-        "\"reserved_concurrency\": 2, \"service_time\": {\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 1000}}");
+        "\"reserved_concurrency\": 2, \"timeout_s\": 900, \"service_time\": {\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 1000}}");
     r = run_text(t, 5);
     CHECK_REL(J(r, "functions.f.throttle_probability"), 8.0 / 13.0, 0.02, "reserved 2: Erlang B(4,2)");
     conservation(r, "reserved");
@@ -195,7 +261,7 @@ static void concurrency_features(void)
         "\"duration_s\": 1, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 3000}},"
         "\"account\": {\"concurrency_limit\": 10000},",
         "\"type\": \"direct\"",
-        "\"service_time\": {\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 100000}}");
+        "\"timeout_s\": 900, \"service_time\": {\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 100000}}");
     r = run_text(t, 1);
     CHECK_RANGE(J(r, "functions.f.cold_starts"), 1095, 1105, "scaling: 1000 + 100/s environments");
     CHECK_RANGE(J(r, "functions.f.throttles"), 1895, 1906, "scaling: the rest throttled");
@@ -206,7 +272,7 @@ static void concurrency_features(void)
     t = cfg_text(
         "\"duration_s\": 100000, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}},",
         "\"type\": \"direct\", \"invocation\": \"async\"",
-        "\"reserved_concurrency\": 1, \"service_time\": {\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 500}}");
+        "\"reserved_concurrency\": 1, \"timeout_s\": 900, \"service_time\": {\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 500}}");
     r = run_text(t, 9);
     CHECK(J(r, "functions.f.throttles") > 1000, "async: throttles happened (%g)", J(r, "functions.f.throttles"));
     CHECK(J(r, "requests.failed") == 0, "async: every throttled event was retried to success");
@@ -220,11 +286,15 @@ static void timeseries(void)
     char *t = cfg_text(
         "\"duration_s\": 3600, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 50}},",
         "\"type\": \"direct\"",
-        "\"service_time\": {\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 200}}");
+        "\"timeout_s\": 900, \"service_time\": {\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 200}}");
     sim_error err;
     mdl_config cfg;
     mdl_scenario *s = build_text(t, 1, &cfg);
-    SIM_ASSERT(s);
+    CHECK(s != NULL, "the time-series scenario builds");
+    if (!s) {
+        free(t);
+        return;
+    }
     mdl_scenario_enable_timeseries(s, 60);
     mdl_scenario_run(s, &err);
     size_t n;
@@ -256,17 +326,18 @@ static void billing(void)
     char *t = cfg_text(
         "\"duration_s\": 999.5, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 1}},",
         "\"type\": \"apigw_http\"",
-        "\"memory_mb\": 1024, \"service_time\": {\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 100}}");
+        "\"memory_mb\": 1024, \"timeout_s\": 900, \"service_time\": {\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 100}}");
     json_object *r = run_text(t, 1);
     CHECK(J(r, "requests.completed") == 1000, "1000 requests completed");
-    /* $0.20 per 1M requests + 100 GB-s x $0.0000166667 (aws-pricing.md §1.1). */
+    /* $0.20 per 1M requests + 100 GB-s x $0.0000166667 (README "Reference
+     * facts", Lambda: prices). */
     CHECK_ABS(J(r, "cost.services.lambda.total_usd"), 1000 * 0.2e-6 + 100 * 0.0000166667, 1e-9,
               "Lambda: requests + GB-s at the exact rate");
     CHECK_ABS(J(r, "cost.services.apigw.total_usd"), 1000 * 1.0e-6, 1e-12, "HTTP API: $1 per million");
     CHECK_ABS(J(r, "cost.total_usd"), 1000 * 0.2e-6 + 100 * 0.0000166667 + 1e-3, 1e-9, "total");
     /* Scaled to a 730-hour month (2,628,000 s): 2.63 M requests, 262,963 GB-s. */
     double k = 2628000.0 / 999.5;
-    CHECK_REL(J(r, "cost.monthly_projection.services.lambda"),
+    CHECK_REL(J(r, "cost.monthly.services.lambda.total_usd"),
               k * (1000 * 0.2e-6 + 100 * 0.0000166667), 1e-9, "monthly projection scales usage");
     json_object_put(r);
     free(t);
@@ -274,7 +345,7 @@ static void billing(void)
     t = cfg_text(
         "\"duration_s\": 99, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 0.01}},",
         "\"type\": \"apigw_http\", \"overhead\": {\"dist\": \"deterministic\", \"value_ms\": 0}",
-        "\"memory_mb\": 2048, \"service_time\": {\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 40000}}");
+        "\"memory_mb\": 2048, \"timeout_s\": 900, \"service_time\": {\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 40000}}");
     r = run_text(t, 1);
     CHECK_ABS(J(r, "cost.services.lambda.total_usd"), 0.2e-6 + 80 * 0.0000166667, 1e-12,
               "the timed-out request is billed for 40 s at 2 GB");
@@ -330,12 +401,17 @@ static void progress_is_invisible(void)
     char *t = cfg_text(
         "\"duration_s\": 50000, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 0.9}},",
         "\"type\": \"direct\"",
-        "\"service_time\": {\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 1991}}");
+        "\"timeout_s\": 900, \"service_time\": {\"warm\": {\"dist\": \"exponential\", \"mean_ms\": 1991}}");
     json_object *plain = run_text(t, 4);
     sim_error err;
     mdl_config cfg;
     mdl_scenario *s = build_text(t, 4, &cfg);
-    SIM_ASSERT(s);
+    CHECK(s != NULL, "the progress scenario builds");
+    if (!s) {
+        json_object_put(plain);
+        free(t);
+        return;
+    }
     int calls = 0;
     mdl_scenario_set_progress(s, count_calls, &calls);
     mdl_scenario_run(s, &err);
@@ -357,12 +433,17 @@ static void azure_template(void)
     const char *t =
         "{ \"duration_s\": 86400,"
         "  \"workload\": { \"trace\": { \"format\": \"azure2019\", \"function_template\": \"tpl\","
-        "     \"file\": \"../shared/data/azure-format-fixtures/azure2019_invocations.csv\","
-        "     \"durations\": \"../shared/data/azure-format-fixtures/azure2019_durations.csv\" } },"
+        "     \"file\": \"tests/fixtures/azure/azure2019_invocations.csv\","
+        "     \"durations\": \"tests/fixtures/azure/azure2019_durations.csv\" } },"
         "  \"entry\": { \"type\": \"direct\", \"target\": \"tpl\" },"
-        "  \"functions\": { \"tpl\": { \"service_time\": { \"warm\": { \"dist\": \"exponential\", \"mean_ms\": 100 } } } } }";
+        "  \"functions\": { \"tpl\": { \"timeout_s\": 900, \"service_time\": { \"warm\": { \"dist\": \"exponential\", \"mean_ms\": 100 } } } } }";
     json_object *r = run_text(t, 1);
     json_object *fns = json_object_object_get(r, "functions");
+    CHECK(fns != NULL, "the Azure template run has results (is tests/fixtures/azure/ there?)");
+    if (!fns) {
+        json_object_put(r);
+        return;
+    }
     int n = 0;
     double inv = 0;
     json_object_object_foreach(fns, name, f) {
@@ -389,6 +470,7 @@ int main(void)
     low_load();
     erlang_b();
     timeouts();
+    response_bytes();
     concurrency_features();
     return check_report("platform");
 }

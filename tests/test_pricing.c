@@ -1,7 +1,7 @@
 /* test_pricing.c - the catalogue, meter and bill against published numbers.
  *
- * Every worked example of ../shared/reference/aws-pricing.md §3 (the AWS
- * pages, the Step Functions workshop, the infracost goldens) is priced from a
+ * Every worked example of README "Reference facts", Pricing Calculator (the
+ * AWS pages, the Step Functions workshop, the infracost goldens) is priced from a
  * usage document through the same path as `lambdasim cost` and checked to
  * within half a cent (HALF_CENT).  Where a published figure was computed
  * with a rounded rate, the test checks the exact-rate value and says why.
@@ -34,7 +34,7 @@ static priced price(const char *json)
     sim_error_clear(&err);
     sim_status s = sim_json_doc_parse(&doc, json, "usage", &err);
     if (s == SIM_OK) {
-        s = mdl_usage_from_json(&doc, NULL, &p.cat, &p.m, &err);
+        s = mdl_usage_from_json(&doc, NULL, NULL, &p.cat, &p.m, &err);
         sim_json_doc_fini(&doc);
     }
     if (s == SIM_OK)
@@ -59,7 +59,7 @@ static sim_error price_error(const char *json)
     sim_error_clear(&err);
     sim_status s = sim_json_doc_parse(&doc, json, "usage", &err);
     if (s == SIM_OK) {
-        s = mdl_usage_from_json(&doc, NULL, &p.cat, &p.m, &err);
+        s = mdl_usage_from_json(&doc, NULL, NULL, &p.cat, &p.m, &err);
         sim_json_doc_fini(&doc);
     }
     if (s == SIM_OK)
@@ -108,13 +108,13 @@ static void test_catalogues(void)
     }
     /* Unknown region names the usage file's field. */
     cat = NULL;
-    CHECK(mdl_catalog_load_region("mars-1", "u.json", 3, "region", &cat, &err) == SIM_EUNKNOWN,
+    CHECK(mdl_catalog_load_region(NULL, "mars-1", "u.json", 3, "region", &cat, &err) == SIM_EUNKNOWN,
           "unknown region");
     CHECK(strcmp(err.field, "region") == 0 && err.line == 3 && strstr(err.msg, "mars-1"),
           "%s", err.msg);
 }
 
-/* aws-pricing.md §3.2: AWS-published examples. */
+/* AWS-published examples (README "Reference facts", Pricing Calculator). */
 static void test_aws_examples(void)
 {
     /* Lambda Example 1.  The page says compute $18.34 and total $18.74 because
@@ -215,7 +215,8 @@ static void test_aws_examples(void)
         CHECK_ABS(mdl_bill_total_usd(p.b), 18.79, HALF_CENT, "5M REST + DTO");
     done(&p);
 
-    /* §2.5 photo-gallery example: 5 transitions x 1M - 4,000 = $124.90;
+    /* Photo-gallery example (README "Reference facts", Step Functions):
+     * 5 transitions x 1M - 4,000 = $124.90;
      * as Express, 64 MB x 1.2 s: $1.00 + 75,000 GB-s x $0.00001667 = $2.25. */
     p = price("{\"free_tier\":\"always_free\",\"stepfunctions\":[{\"type\":\"standard\","
               "\"executions\":1000000,\"transitions_per_execution\":5}]}");
@@ -228,14 +229,15 @@ static void test_aws_examples(void)
         CHECK_ABS(mdl_bill_total_usd(p.b), 2.25, HALF_CENT, "gallery express");
     done(&p);
 
-    /* §1.7: "2,000,000 images = $1,800". */
+    /* "2,000,000 images = $1,800" (README "Reference facts", S3). */
     p = price("{\"rekognition\":{\"images\":2000000}}");
     if (p.b)
         CHECK_ABS(mdl_bill_total_usd(p.b), 1800.00, HALF_CENT, "Rekognition 2M images");
     done(&p);
 }
 
-/* aws-pricing.md §3.3: infracost golden files (no free tier). */
+/* infracost golden files, no free tier (README "Reference facts", Pricing
+ * Calculator). */
 static void test_infracost(void)
 {
     priced p = price("{\"lambda\":[{\"memory_mb\":128,\"requests\":100000,"
@@ -345,7 +347,8 @@ static void test_edges(void)
 
     /* Express: 100 ms rounding, 64 MB chunks.  Exactly 11,300 ms is 113
      * units; any 11.3 s execution measured above 11,300 ms (AWS meters below
-     * the millisecond) is the 114 units of aws-pricing.md §3.2. */
+     * the millisecond) is the 114 units of the workshop example (README
+     * "Reference facts", Pricing Calculator). */
     CHECK(mdl_meter_sfn_express_units(m, 11300, 64) == 113, "11300 ms");
     CHECK(mdl_meter_sfn_express_units(m, 11300.4, 64) == 114, "11.3 s measured above 11300 ms");
     CHECK(mdl_meter_sfn_express_units(m, 11300.4, 65) == 228, "65 MB is two 64 MB chunks");
@@ -575,8 +578,52 @@ static void test_rules(void)
     CHECK(e.code == SIM_ERANGE, "granularity 10");
 }
 
+/* mdl_usage_scale: every accumulated field (the X-macro lists) times k,
+ * identity and configuration kept, the source untouched; reset zeroes the
+ * same fields. */
+static void test_usage_scale(void)
+{
+    sim_json_doc doc;
+    sim_error err;
+    mdl_catalog *cat = NULL;
+    mdl_meter *m = NULL;
+    CHECK(sim_json_doc_load(&doc, "data/usage/photo-gallery.json", &err) == SIM_OK, "%s", err.msg);
+    CHECK(mdl_usage_from_json(&doc, NULL, NULL, &cat, &m, &err) == SIM_OK, "%s", err.msg);
+    sim_json_doc_fini(&doc);
+    if (!m) return;
+    const mdl_usage *u = mdl_meter_usage(m);
+    mdl_usage s;
+    mdl_usage_scale(u, 2.5, &s);
+    int nonzero = 0;
+#define SAME_X(rec, src, f) CHECK((rec).f == 2.5 * (src).f, #f " scaled: %g vs %g", (rec).f, (src).f); \
+    nonzero += (src).f != 0;
+#define SC_U(f, unit) SAME_X(s, *u, f)
+    MDL_USAGE_FIELDS(SC_U)
+    for (size_t i = 0; i < u->n_fn; i++) {
+#define SC_F(f, unit) SAME_X(s.fn[i], u->fn[i], f)
+        MDL_USAGE_FN_FIELDS(SC_F)
+        CHECK(s.fn[i].memory_mb == u->fn[i].memory_mb && strcmp(s.fn[i].name, u->fn[i].name) == 0,
+              "function %zu kept", i);
+    }
+    for (size_t i = 0; i < u->n_ec2; i++) {
+#define SC_E(f, unit) SAME_X(s.ec2[i], u->ec2[i], f)
+        MDL_USAGE_EC2_FIELDS(SC_E)
+    }
+    CHECK(s.fn != u->fn && s.n_fn == u->n_fn && s.n_ec2 == u->n_ec2, "registries copied");
+    CHECK(nonzero > 10, "the file exercises the fields (%d non-zero)", nonzero);
+    mdl_usage_scale_free(&s);
+    mdl_meter_reset(m);
+#define ZERO_U(f, unit) CHECK(u->f == 0, #f " reset");
+    MDL_USAGE_FIELDS(ZERO_U)
+    CHECK(u->n_fn > 0 && u->fn[0].requests == 0 && u->fn[0].memory_mb > 0,
+          "reset keeps registrations");
+    mdl_meter_destroy(m);
+    mdl_catalog_destroy(cat);
+}
+
 int main(void)
 {
+    test_usage_scale();
     test_catalogues();
     test_aws_examples();
     test_infracost();

@@ -2,8 +2,8 @@
  *
  * A whole little model (Poisson source, c servers, FIFO queue) runs on
  * sim_engine with its own RNG streams.  The simulated mean wait Wq and
- * P(wait) must be within 2% of the closed forms in
- * ../shared/reference/simulators.md §4.2.  Batch means give the standard
+ * P(wait) must be within 2% of the closed forms (README "Reference facts",
+ * Queueing).  Batch means give the standard
  * error; the test also asserts that 2% is at least 3 standard errors, so
  * a pass is statistically meaningful and not luck of a short run.
  */
@@ -147,7 +147,7 @@ static void run_case(double lambda, double mu, int c, double want_pw, double wan
 
 int main(void)
 {
-    /* lambda, mu, c, P(wait), Wq from simulators.md §4.2. */
+    /* lambda, mu, c, P(wait), Wq (README "Reference facts", Queueing). */
     run_case(0.5, 1, 1, 0.5, 1.0, 2000000);
     run_case(2, 1, 3, 0.444444, 0.444444, 3000000);
     run_case(8, 1, 10, 0.409180, 0.204590, 10000000);

@@ -200,11 +200,18 @@ nested() {  # N: N Parallel states, each the only state of its parent's branch
     done
     printf '%s{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}%s\n' "$s" "$e"
 }
-for n in 8 40 200; do
+# json-c's default depth (32 levels) refused 8; the interpreter bounds its
+# recursion at 100 nested Parallel/Map scopes (SFN_MAX_NESTING,
+# models/stepfn/mdl_sfn_internal.h), which the JSON depth limit admits.
+for n in 8 40 100; do
     nested $n >"$TMPD/nest$n.json"
     expect_exit 0 "$n nested Parallel states" -- "$LAMBDASIM" stepfn run --definition "$TMPD/nest$n.json" --input '{"a":1}'
     expect_grep "status: SUCCEEDED" "$TMPD/out" "$n nested Parallel states succeed"
 done
+nested 101 >"$TMPD/nest101.json"
+expect_exit 2 "101 nested Parallel states" -- "$LAMBDASIM" stepfn run --definition "$TMPD/nest101.json" --input '{}'
+expect_grep "nested deeper than 100" "$TMPD/err" "scope limit message"
+expect_clean_stderr "scope limit"
 # Beyond the documented limit (1000 JSON levels): refused with a message.
 nested 251 >"$TMPD/nest251.json"
 expect_exit 2 "251 nested Parallel states" -- "$LAMBDASIM" stepfn run --definition "$TMPD/nest251.json" --input '{}'

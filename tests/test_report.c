@@ -7,7 +7,8 @@
  *    named as such.
  * 2. Golden files (tests/golden/): the CSV headers must match exactly; the
  *    JSON key paths of golden files must all still be present (new keys are
- *    allowed, cli.md: fields may be added, never renamed or removed); the
+ *    allowed: README "Commands", fields may be added, never renamed or
+ *    removed); the
  *    demo's golden charts must all be drawn.  LAMBDASIM_UPDATE_GOLDEN=1 (make golden)
  *    rewrites them instead of checking.
  * 3. The demo's SVG charts parse as XML (libxml2).
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "reports/page/rpt_report.h"
+#include "reports/page/rpt_verdict.h"
 #include "reports/cli/rpt_cmd.h"
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
@@ -243,11 +245,28 @@ static void test_cost(const char *tmp)
     CHECK_REL(last_field(p), 0.00566667, 1e-6, "cost accrued ends at the priced total");
     snprintf(p, sizeof p, "%s/report.html", dir);
     CHECK(has(p, "id=\"chart-cost_by_service\""), "cost chart inlined");
-    CHECK(has(p, "cost total (USD)") && has(p, "<td>0.0057</td>"), "cost rows in the table");
+    CHECK(has(p, "cost of the simulated span (USD)") && has(p, "<td>0.0057</td>"),
+          "the span's cost, labelled so");
+    CHECK(has(p, "<td>24.80</td>"), "the month in the summary");
+    /* The month's bill, line by line, before the summary. */
+    CHECK(has(p, "<h2>Monthly bill</h2>") && has(p, "priced: $24.80 a month"), "the monthly bill");
+    CHECK(has(p, "tier 1: 438000 GB-s x 0.0000166667 USD = 7.3000146 USD") &&
+          has(p, "aws-pricing.md §1.5 Storage") && has(p, "<td>0.0000166667</td>"),
+          "every line with its calculation, source and rate, as lambdasim cost prints it");
+    CHECK(has(p, "s3 from 0 GB, +100 GB a month: 50 GB on average"), "the stock, explained");
+    char *html = slurp(p);
+    char *mb = html ? strstr(html, "<h2>Monthly bill</h2>") : NULL, *sm = html ? strstr(html, "<h2>Summary</h2>") : NULL;
+    char *vd = html ? strstr(html, "<h2>Verdict</h2>") : NULL;
+    CHECK(vd && mb && sm && vd < mb && mb < sm, "the verdict, then the month, then the summary");
+    CHECK(has(p, "10 requests (1%) over a payload limit") || has(p, "10 requests (1%) over the"),
+          "the verdict says what fails and why");
+    free(html);
     CHECK(has(p, "priced &lt;fixture&gt;"), "title escaped");
     CHECK(!has(p, "no priced"), "no missing-cost note when priced");
     snprintf(p, sizeof p, "%s/report.md", dir);
-    CHECK(has(p, "| cost total (USD) | 0.0057 |"), "cost row in Markdown");
+    CHECK(has(p, "| cost of the simulated span (USD) | 0.0057 |"), "cost row in Markdown");
+    CHECK(has(p, "| - compute: x86_64, tier 1 (0 to 6000000000 GB-s) | 438000 | GB-s | 0.0000166667 | 7.3000 |"),
+          "a bill line in Markdown");
     snprintf(p, sizeof p, "%s/summary.json", dir);
     CHECK(has(p, "\"total_usd\"") && has(p, "\"seed\": 7"), "summary.json carries cost and seed");
 
@@ -261,7 +280,7 @@ static void test_cost(const char *tmp)
     CHECK_REL(last_field(p), 100 * 0.0000166667 + 1000 * 0.0000002, 1e-9, "list-price Lambda estimate");
     snprintf(p, sizeof p, "%s/report.html", dir);
     CHECK(has(p, "no priced"), "the report says cost is missing");
-    CHECK(!has(p, "cost total (USD)"), "no invented cost row");
+    CHECK(!has(p, "cost of the simulated span (USD)") && !has(p, "Monthly bill"), "no invented cost row");
 
     /* No time series: the latency charts only, still a full report. */
     rpt_design nts = { "no-ts", unpriced, NULL, 0 };
@@ -279,21 +298,78 @@ static void test_cost(const char *tmp)
     json_object_put(unpriced);
 }
 
+/* The queue rule (README "Reports"): steady, growing and cycling depths. */
+static void test_queue_rule(void)
+{
+    enum { N = 1440 };   /* a day of minutes */
+    double *d = calloc(N, sizeof *d);
+    rpt_queue_check c;
+    for (int k = 0; k < N; k++) d[k] = 5 + (k * 7919 % 13);   /* noisy but small */
+    CHECK(rpt_queue_check_depth(d, N, &c) == RPT_QUEUE_STEADY, "a small queue is steady (peak %g)", c.peak);
+    for (int k = 0; k < N; k++) d[k] = 40 + 10 * sin(k / 30.0);   /* busy, never drained, flat */
+    CHECK(rpt_queue_check_depth(d, N, &c) == RPT_QUEUE_STEADY, "a steady backlog is steady (%d rises)", c.rises);
+    for (int k = 0; k < N; k++) d[k] = 0.5 * k;   /* never catches up */
+    CHECK(rpt_queue_check_depth(d, N, &c) == RPT_QUEUE_GROWS, "a linear backlog grows (q2 %g, q4 %g)",
+          c.q2_mean, c.q4_mean);
+    for (int k = 0; k < N; k++) d[k] = (k % 10) < 5 ? 120 * (k % 5) / 4.0 : 0;   /* 8 -> 1 -> 8 */
+    CHECK(rpt_queue_check_depth(d, N, &c) == RPT_QUEUE_OSCILLATES && c.rises >= 100,
+          "a cycling pool oscillates (%d rises, peak %g)", c.rises, c.peak);
+    for (int k = 0; k < N; k++) d[k] = k < N / 2 ? 100 * (k % 2) : 0;   /* cycles, then drains */
+    CHECK(rpt_queue_check_depth(d, N, &c) == RPT_QUEUE_OSCILLATES, "half a day of cycling still counts");
+    CHECK(rpt_queue_check_depth(d, 7, &c) == RPT_QUEUE_STEADY, "too short to judge");
+    free(d);
+}
+
+/* The verdict of two hand-made designs: the cheaper by how much, the faster
+ * by how much, and why the failures happen. */
+static void test_verdict(void)
+{
+    json_object *a = json_object_from_file("tests/fixtures/results_cost.json"), *b = NULL;
+    CHECK(a != NULL, "fixture loads");
+    if (!a) return;
+    json_object_deep_copy(a, &b, NULL);
+    sim_error err;
+    sim_json_set_at(b, "cost.monthly.total_usd", json_object_new_double(31.05), "t", &err);
+    sim_json_set_at(b, "requests.latency_ms.p95", json_object_new_double(80), "t", &err);
+    sim_json_set_at(a, "config.entry.max_payload_mb", json_object_new_double(10), "t", &err);
+    rpt_design d[2] = { { "http", a, NULL, 0 }, { "rest", b, NULL, 0 } };
+    rpt_verdict v;
+    rpt_verdict_build(d, 2, &v);
+    char all[4096] = "";
+    for (int i = 0; i < v.n; i++) {
+        strcat(all, v.line[i]);
+        strcat(all, "\n");
+    }
+    CHECK(strstr(all, "Cheapest per month: http at $24.80, $6.25 (20.1%) less than rest ($31.05).") != NULL,
+          "cheapest and by how much:\n%s", all);
+    CHECK(strstr(all, "Lowest p95: rest at 80.0 ms, 20.0 ms (20%) faster than http (100.0 ms).") != NULL,
+          "fastest and by how much");
+    CHECK(strstr(all, "What fails in http: 10 requests (1%) over Lambda's 6 MB synchronous payload limit.") != NULL,
+          "why http fails: Lambda's limit binds before the door's 10 MB");
+    CHECK(strstr(all, "What fails in rest: 10 requests (1%) over a payload limit.") != NULL,
+          "without its config, the cause is said plainly");
+    json_object_put(a);
+    json_object_put(b);
+}
+
 int main(void)
 {
     bool update = getenv("LAMBDASIM_UPDATE_GOLDEN") && atoi(getenv("LAMBDASIM_UPDATE_GOLDEN"));
     char tmp[] = "/tmp/lambdasim-report.XXXXXX";
     if (!mkdtemp(tmp)) return 1;
     test_cost(tmp);
+    test_queue_rule();
+    test_verdict();
 
     /* The demo, in process, and its goldens. */
     char dir[600], p[800];
     snprintf(dir, sizeof dir, "%s/demo", tmp);
-    char a0[] = "demo", a1[] = "--out", a2[600];
+    /* Two simulated hours: the report is the same kind, the suite quicker. */
+    char a0[] = "demo", a1[] = "--out", a2[600], a3[] = "--hours", a4[] = "2";
     snprintf(a2, sizeof a2, "%s", dir);
-    char *av[] = { a0, a1, a2, NULL };
+    char *av[] = { a0, a1, a2, a3, a4, NULL };
     fflush(stdout);
-    CHECK(rpt_cmd_demo(3, av) == 0, "demo runs");
+    CHECK(rpt_cmd_demo(5, av) == 0, "demo runs");
     snprintf(p, sizeof p, "%s/summary.json", dir);
     golden_keys(p, "tests/golden/demo_summary_keys.txt", update);
     snprintf(p, sizeof p, "%s/timeseries.csv", dir);
@@ -301,6 +377,17 @@ int main(void)
     golden_charts(dir, "tests/golden/demo_charts.txt", update);
     snprintf(p, sizeof p, "%s/report.html", dir);
     CHECK(has(p, "id=\"chart-latency_cdf\"") && has(p, "id=\"chart-instances\""), "demo charts inlined");
+    /* The demo's report opens with the verdict and the monthly bill. */
+    char *html = slurp(p);
+    char *h1 = html ? strstr(html, "</h1>") : NULL, *h2 = h1 ? strstr(h1, "<h2>") : NULL;
+    CHECK(h2 && strncmp(h2, "<h2>Verdict</h2>", 16) == 0, "the demo's report opens with the verdict");
+    CHECK(h2 && strstr(h2, "Cheapest per month: ") && strstr(h2, "<h2>Monthly bill</h2>") &&
+          strstr(h2, "<h2>Monthly bill</h2>") < strstr(h2, "<h2>Summary</h2>"),
+          "then the monthly bill, before the summary");
+    CHECK(has(p, "No request fails in any design."), "the demo's verdict on failures");
+    free(html);
+    CHECK(has(p, "id=\"chart-cost_difference\"") && has(p, "id=\"chart-tradeoff\""),
+          "the difference-to-the-cheapest and trade-off charts");
     /* Self-contained: nothing to fetch (the only link is the data: icon). */
     CHECK(!has(p, "src=") && !has(p, "href=\"http") && !has(p, "url(") && !has(p, "@import") &&
           !has(p, "<script"), "report.html has no external asset");

@@ -2,11 +2,11 @@
 . tests/lib.sh
 A=tests/fixtures/simfaas_a.json
 
-# A short run in JSON has the cli.md fields and the seed.
+# A short run in JSON has the fields of README "What it reports" and the seed.
 cat > "$TMPD/small.json" <<'J'
 { "duration_s": 20000, "workload": { "arrivals": { "process": "poisson", "rate_per_s": 0.9 } },
   "entry": { "type": "direct", "target": "f" },
-  "functions": { "f": { "service_time": { "warm": { "dist": "exponential", "mean_ms": 1991 },
+  "functions": { "f": { "timeout_s": 900, "service_time": { "warm": { "dist": "exponential", "mean_ms": 1991 },
                                           "cold": { "dist": "exponential", "mean_ms": 2244 } } } } }
 J
 expect_exit 0 "run json" -- "$LAMBDASIM" run --config "$TMPD/small.json" --format json
@@ -97,4 +97,20 @@ expect_exit 0 "compare SQS designs" -- "$LAMBDASIM" compare --config data/archit
 expect_grep '"empty_receives"' "$TMPD/out" "queue stats in compare"
 expect_grep '"avg_consumers"' "$TMPD/out" "consumer stats in compare"
 
+# AWS's default timeout is 3 s, and a run that hits it says so, loudly, in any format.
+cat > "$TMPD/t3.json" <<'J'
+{ "duration_s": 100, "workload": { "arrivals": { "process": "deterministic", "rate_per_s": 0.1 } },
+  "entry": { "type": "function_url" },
+  "functions": { "slow": { "service_time": { "warm": { "dist": "deterministic", "value_ms": 5000 } } } } }
+J
+expect_exit 0 "run, 5 s handler, no timeout_s" -- "$LAMBDASIM" run --config "$TMPD/t3.json" --format json
+expect_grep "warning: 10 invocations of slow hit its 3 s timeout, AWS's default: set functions.slow.timeout_s" \
+    "$TMPD/err" "the 3 s default, said on stderr"
+expect_exit 0 "run, text" -- "$LAMBDASIM" run --config "$TMPD/t3.json"
+expect_grep "^verdict: What fails: 10 requests (91%) hit their function's timeout: slow after 3 s (AWS's default: set its timeout_s).$" \
+    "$TMPD/out" "the verdict names the function and the default"
+expect_grep "^monthly bill: month 1 of steady growth (730 h), " "$TMPD/out" "the month comes first"
+sed 's/"slow": {/"slow": { "timeout_s": 10,/' "$TMPD/t3.json" > "$TMPD/t10.json"
+expect_exit 0 "run, timeout_s 10" -- "$LAMBDASIM" run --config "$TMPD/t10.json"
+grep -q "warning" "$TMPD/err" && bad "no warning with an explicit timeout" || ok
 report run

@@ -83,14 +83,82 @@ expect_exit 0 "README example, 1 ms" -- "$LAMBDASIM" size --oracle "$TMPD/pt.csv
 expect_grep '"power": 1536,' "$TMPD/out" "1-ms billing: 1536 MB is cheaper"
 expect_grep '"cost": 6.30001' "$TMPD/out" "1-ms price of 1536 MB"
 
-# Real SeBS measurements (thumbnailer, 6 sizes): every method agrees with
-# exhaustive search (128 MB) and bo/parametric sample fewer sizes.
+# Real SeBS measurements (thumbnailer, 6 sizes, all ~245 rows of a size at
+# once): every method agrees with exhaustive search (128 MB) and parametric
+# samples fewer sizes.
 S=data/sizing/sebs_210_python_warm_oracle.csv
 for m in exhaustive bo parametric; do
     expect_exit 0 "SeBS 210 $m" -- "$LAMBDASIM" size --oracle "$S" --method $m --format json
     expect_grep '"power": 128,' "$TMPD/out" "SeBS 210 $m recommends 128 MB"
 done
-expect_grep '"samples_used": 4' "$TMPD/out" "parametric sampled 4 of 6"
+# The visualization URL carries exactly the sizes that were measured.
+n=$(grep -o '"samples_used": [0-9]*' "$TMPD/out" | grep -o '[0-9]*$')
+url=$(grep -o '"visualization": "[^"]*"' "$TMPD/out" | sed 's/.*#//; s/;.*//')
+nb=$(printf '%s' "$url" | base64 -d 2>/dev/null | wc -c)
+[ "$nb" -eq $((2 * n)) ] && ok || bad "URL encodes the $n measured sizes ($nb bytes of powers)"
+
+# The recommendation comes with its interval (text and JSON).
+expect_exit 0 "interval" -- "$LAMBDASIM" size --oracle "$S" --method exhaustive
+expect_grep "recommended: 128 MB, .*MB is within 1%\|recommended: 128 MB, .*no other size is within 1%" "$TMPD/out" "text interval"
+expect_exit 0 "interval json" -- "$LAMBDASIM" size --oracle "$S" --format json
+expect_grep '"within": {' "$TMPD/out" "json interval"
+expect_grep '"min_mb": 128' "$TMPD/out" "interval starts at the pick"
+# An oracle served 10 rows a batch (Power Tuning's num): batches and the
+# reason sampling stopped are reported.
+S2=data/sizing/sebs_411_warm_oracle.csv
+expect_exit 0 "batches of 10" -- "$LAMBDASIM" size --oracle "$S2" --invocations 10 --format json
+expect_grep '"batches_used": ' "$TMPD/out" "batches reported"
+expect_grep '"stopped": ' "$TMPD/out" "stop reason reported"
+expect_exit 2 "--invocations with --kernel" -- "$LAMBDASIM" size --kernel resize --invocations 5
+expect_grep "goes with --oracle or --config" "$TMPD/err" "--invocations message"
+
+# Kernel mode says which profile it uses; the placeholder warns, naming
+# `lambdasim profile`; --megapixels sizes a 12 MP input.
+expect_exit 0 "resize 1 MP" -- "$LAMBDASIM" size --kernel resize --format json
+p1=$(grep -o '"power": [0-9]*' "$TMPD/out" | grep -o '[0-9]*$')
+expect_grep '"placeholder": true' "$TMPD/out" "json names the placeholder"
+expect_grep "placeholder parameters for kernel resize.*lambdasim profile" "$TMPD/err" "placeholder warning"
+expect_exit 0 "resize 12 MP" -- "$LAMBDASIM" size --kernel resize --megapixels 12
+expect_grep "kernel resize (1 input, 12 MP)" "$TMPD/out" "12 MP input"
+expect_grep "^profile: .*default.json (kernel resize, placeholder" "$TMPD/out" "text names the profile"
+p12=$(grep -o 'recommended: [0-9]*' "$TMPD/out" | grep -o '[0-9]*$')
+[ "$p12" -gt "$p1" ] && ok || bad "12 MP needs more memory than 1 MP ($p12 vs $p1 MB)"
+expect_exit 0 "measured profile" -- "$LAMBDASIM" size --kernel resize --profile data/profiles/measured_2026-11-23.json --megapixels 12
+expect_grep "R^2 0.73 < 0.8" "$TMPD/err" "poor fit flagged when used"
+if grep -q "placeholder" "$TMPD/err"; then bad "a measured profile is no placeholder"; else ok; fi
+expect_exit 2 "--megapixels with --images" -- "$LAMBDASIM" size --kernel resize --images data/images --megapixels 3
+expect_grep "megapixels goes with" "$TMPD/err" "--megapixels message"
+
+# Config mode: a function of a run config, over the requests routed to it,
+# priced as the config prices it; written back and re-priced by run.
+C=tests/fixtures/size_config.json
+expect_exit 0 "config" -- "$LAMBDASIM" size --config "$C" --function resize --write-config "$TMPD/c2.json"
+expect_grep "function resize of $C (kernel resize)" "$TMPD/out" "config source named"
+expect_grep "inputs: the mix's upload (weight 0.2, 3e+06 bytes)" "$TMPD/out" "only the routed op"
+expect_grep "wrote $TMPD/c2.json: functions.resize.memory_mb" "$TMPD/out" "write-config reported"
+rec=$(grep -o 'recommended: [0-9]*' "$TMPD/out" | grep -o '[0-9]*$')
+m2=$(grep -o '"memory_mb": [0-9]*' "$TMPD/c2.json" | sed -n 2p | grep -o '[0-9]*$')
+[ "$m2" = "$rec" ] && ok || bad "written config has the recommended memory ($m2 vs $rec)"
+expect_grep '"memory_mb": 256' "$TMPD/c2.json" "other functions untouched"
+expect_exit 0 "run original" -- "$LAMBDASIM" run --config "$C" --format json
+c1=$(grep -o '"total_usd": [0-9.e+-]*' "$TMPD/out" | head -1 | grep -o '[0-9.e+-]*$')
+expect_grep "kernel profile .*default.json (kernels: resize), placeholder" "$TMPD/err" "run names its profile"
+expect_grep "lambdasim run: warning: .*lambdasim profile" "$TMPD/err" "run warns about the placeholder"
+expect_exit 0 "run re-priced" -- "$LAMBDASIM" run --config "$TMPD/c2.json" --format json
+c2=$(grep -o '"total_usd": [0-9.e+-]*' "$TMPD/out" | head -1 | grep -o '[0-9.e+-]*$')
+awk -v a="$c1" -v b="$c2" 'BEGIN { exit !(b < a) }' && ok || bad "re-priced run is cheaper ($c2 vs $c1)"
+expect_exit 0 "config megapixels" -- "$LAMBDASIM" size --config "$C" --function resize --megapixels 1 --method exhaustive --grid 128:1024:64 --format json
+expect_grep '"inputs": "one input of 1 megapixels (--megapixels)"' "$TMPD/out" "--megapixels replaces the mix"
+expect_exit 0 "config bytes" -- "$LAMBDASIM" size --config "$C" --function view --bytes 2000
+expect_grep "no kernel: duration does not depend on memory" "$TMPD/out" "kernel-less function said so"
+expect_exit 2 "unknown function" -- "$LAMBDASIM" size --config "$C" --function nope
+expect_grep "size_config.json:.*no function 'nope' in the config (it has: view, resize)" "$TMPD/err" "functions listed"
+expect_exit 2 "--config without --function" -- "$LAMBDASIM" size --config "$C"
+expect_grep "needs --function" "$TMPD/err" "--function message"
+expect_exit 2 "--config with --arch" -- "$LAMBDASIM" size --config "$C" --function resize --arch arm64
+expect_grep "prices with the config's region" "$TMPD/err" "config pricing message"
+expect_exit 2 "--write-config without --config" -- "$LAMBDASIM" size --kernel resize --write-config "$TMPD/x.json"
+expect_grep "go with --config" "$TMPD/err" "write-config message"
 
 # Bad input: exit 2, message names file, line and field.
 : > "$TMPD/empty.csv"

@@ -1,7 +1,7 @@
-/* test_size_price.c - sizing prices with the catalogue, as Power Tuning
- * would if it priced exactly: the synthetic suite's built-in pricer
- * (mdl_size_price_default) must agree with the us-east-1 catalogue's
- * mdl_price_lambda_invocation, which `lambdasim size` uses. */
+/* test_size_price.c - sizing prices with the catalogue: the sizing pricer
+ * (mdl_size_price, rates read once by mdl_size_pricer_init) must agree with
+ * the catalogue's mdl_price_lambda_invocation for every architecture and
+ * billing granularity. */
 #include "models/pricing/mdl_pricing.h"
 #include "models/sizing/mdl_size.h"
 #include "tests/check.h"
@@ -17,19 +17,20 @@ int main(void)
     double worst = 0;
     for (int arm = 0; arm < 2; arm++) {
         for (int g = 1; g <= 100; g += 99) {
-            mdl_size_price_ctx ctx = { arm != 0, g };
+            mdl_arch arch = arm ? MDL_ARCH_ARM64 : MDL_ARCH_X86_64;
+            mdl_size_pricer p;
+            CHECK(mdl_size_pricer_init(&p, cat, arch, g, &err) == SIM_OK, "pricer init");
             for (int m = 128; m <= 10240; m += 61) {
                 for (double d = 0.4; d < 30000; d *= 3.7) {
-                    double a = mdl_size_price_default(&ctx, m, d), b = NAN;
-                    mdl_price_lambda_invocation(cat, arm ? MDL_ARCH_ARM64 : MDL_ARCH_X86_64, m, d, g,
-                                                &b, &err);
+                    double a = mdl_size_price(&p, m, d), b = NAN;
+                    mdl_price_lambda_invocation(cat, arch, m, d, g, &b, &err);
                     double rel = fabs(a - b) / b;
                     if (!(rel <= worst)) { worst = rel; worst_mem = m; }
                 }
             }
         }
     }
-    CHECK(worst <= 1e-9, "default pricer = catalogue pricer (worst rel diff %.3g at %d MB)",
+    CHECK(worst <= 1e-9, "sizing pricer = catalogue pricer (worst rel diff %.3g at %d MB)",
           worst, worst_mem);
     /* A known value: 1024 MB, 100 ms x86 = 0.1 GB-s x 0.0000166667 + $0.2e-6. */
     double usd = 0;

@@ -1,7 +1,8 @@
 /* test_sqs.c - SQS queues, worker pools and the Lambda ESM.
  *
  * Erlang C for Poisson arrivals into a standard queue served by N workers
- * with exponential service and instant polling (simulators.md §4.2); loss
+ * with exponential service and instant polling (README "Reference facts",
+ * Queueing); loss
  * accounting (duplicates from a short visibility timeout, redrive to a DLQ,
  * retention expiry, conservation); FIFO order within groups and the FIFO send
  * cap; the closed form for empty receives of idle long-polling consumers; the
@@ -192,6 +193,30 @@ static void esm(void)
     json_object_put(r);
 }
 
+/* The event-source mapping invokes synchronously, so a batch over 256 KB
+ * pays no async payload fee even when the messages come from S3 (an async
+ * source): 300 notifications of 1,500 bytes make a 450 KB batch, one billed
+ * request per invocation (the fee would bill 4). */
+static void esm_sync_billing(void)
+{
+    const char *t =
+        "{ \"duration_s\": 600,"
+        "  \"workload\": { \"arrivals\": { \"process\": \"poisson\", \"rate_per_s\": 400 } },"
+        "  \"entry\": { \"type\": \"s3\", \"notify\": { \"queue\": \"q\" } },"
+        "  \"queues\": { \"q\": { \"visibility_timeout_s\": 60,"
+        "     \"consumer\": { \"type\": \"lambda\", \"function\": \"f\", \"batch_size\": 300,"
+        "                     \"batching_window_s\": 2 } } },"
+        "  \"functions\": { \"f\": { \"service_time\": { \"warm\": { \"dist\": \"exponential\", \"mean_ms\": 2 } } } } }";
+    json_object *r = run_text(t, 2);
+    double runs = J(r, "functions.f.invocations") - J(r, "functions.f.throttles");
+    CHECK(J(r, "queues.q.deleted") > 200 * runs, "batches over 256 KB (%g messages per run)",
+          J(r, "queues.q.deleted") / runs);
+    /* Billed at completion: a run or two may still be going at the end. */
+    CHECK_RANGE(J(r, "functions.f.billed_requests"), runs - 2, runs,
+                "one billed request per ESM run, none for the payload");
+    json_object_put(r);
+}
+
 /* Workers with a kernel: one message of 2 MP of resize work at 2 vCPUs
  * (data/profiles/default.json: io 92.8 ms + 45.8 ms/MP of single-threaded
  * CPU: a second vCPU does not help) takes 184.4 ms, so 10 msg/s keep
@@ -218,5 +243,6 @@ int main(void)
     fifo();
     empty_receives();
     esm();
+    esm_sync_billing();
     return check_report("sqs");
 }

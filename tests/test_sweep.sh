@@ -3,7 +3,7 @@
 cat > "$TMPD/sw.json" <<'J'
 { "duration_s": 20000, "workload": { "arrivals": { "process": "poisson", "rate_per_s": 0.9 } },
   "entry": { "type": "direct" },
-  "functions": { "f": { "keep_alive_s": 600, "service_time": {
+  "functions": { "f": { "keep_alive_s": 600, "timeout_s": 900, "service_time": {
       "warm": { "dist": "exponential", "mean_ms": 1991 }, "cold": { "dist": "exponential", "mean_ms": 2244 } } } } }
 J
 expect_exit 0 "sweep 1 thread" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" \
@@ -19,8 +19,14 @@ for c in functions_f_cold_start_probability requests_latency_ms_p95 functions_f_
     [ -s "$TMPD/s1/charts/$c.svg" ] && grep -q '</svg>' "$TMPD/s1/charts/$c.svg" && ok || bad "chart $c.svg written"
     cmp -s "$TMPD/s1/charts/$c.svg" "$TMPD/s2/charts/$c.svg" && ok || bad "chart $c.svg identical for 1 and 2 threads"
 done
-grep -q '>functions.f.memory_mb=128<' "$TMPD/s1/charts/functions_f_cold_start_probability.svg" \
-    && ok || bad "one line per value of the second grid key"
+grep -q '>memory (MB): 128<' "$TMPD/s1/charts/functions_f_cold_start_probability.svg" \
+    && ok || bad "one line per value of the second grid key, named by the label table"
+grep -q '>P(cold start) of f against keep-alive (s)<' "$TMPD/s1/charts/functions_f_cold_start_probability.svg" \
+    && ok || bad "a readable title: figure against key, with units"
+grep -q '>keep-alive (s), log scale<' "$TMPD/s1/charts/functions_f_cold_start_probability.svg" \
+    && ok || bad "the x axis named with its unit"
+[ -s "$TMPD/s1/charts/tradeoff.svg" ] && ok || bad "the trade-off chart"
+grep -q "^verdict: Cheapest per month: " "$TMPD/out" && ok || bad "the verdict on the terminal"
 expect_grep "scenario,functions.f.keep_alive_s,functions.f.memory_mb,metric,mean,ci95_low,ci95_high,n" \
     "$TMPD/s1/sweep.csv" "CSV header"
 n=$(grep -c ',functions.f.cold_start_probability,' "$TMPD/s1/sweep.csv")

@@ -18,9 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DATA "../shared/data/"
-#define FX DATA "azure-format-fixtures/"
-#define SF DATA "azure2019/single_function_d01/"
+/* Real Azure 2019 subsets (data/traces/azure2019/README.md) and the
+ * synthetic format fixtures (tests/fixtures/azure/README.md). */
+#define AZ "data/traces/azure2019/"
+#define FX "tests/fixtures/azure/"
+#define SF AZ "single_function_d01/"
 
 /* Sum of the minute columns of each row, read with plain stdio (not our
  * parser): the ground truth the expansion must match. */
@@ -180,7 +182,7 @@ static void test_sampled_schema(void)
     sim_error err;
     sim_error_clear(&err);
     wl_az19 *az = NULL;
-    const char *S = DATA "azure2019/sampled/";
+    const char *S = AZ "sampled/";
     char inv[256], run[256], mem[256];
     snprintf(inv, sizeof inv, "%s100_inv.csv", S);
     snprintf(run, sizeof run, "%s100_run.csv", S);

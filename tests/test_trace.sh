@@ -1,8 +1,8 @@
 # test_trace.sh - `lambdasim trace`: stats, convert, generate, and bad input.
 . tests/lib.sh
 L=$LAMBDASIM
-FX=../shared/data/azure-format-fixtures
-SF=../shared/data/azure2019/single_function_d01
+FX=tests/fixtures/azure
+SF=data/traces/azure2019/single_function_d01
 
 expect_exit 0 "trace --help" -- $L trace --help
 expect_grep "lambdasim trace stats" "$TMPD/out" "usage names stats"

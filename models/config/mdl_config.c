@@ -1,28 +1,28 @@
 /* mdl_config.c - the run config: JSON -> validated plain structs.
  *
- * Every key is checked against an allow-list (unknown keys are errors, with
- * their JSON path and line), every number against its range, and defaults
- * are filled here, once, so the simulator reads only mdl_config.  The
- * effective config (defaults included) is rebuilt as JSON for reports.
+ * Every key is a row of an option table (sim/sim_opt.h): unknown keys are
+ * errors, with their JSON path and line, every number is checked against
+ * its range, and defaults are filled here, once, so the simulator reads
+ * only mdl_config.  The same rows write the effective config (defaults
+ * included) for reports, the JSON Schema and the README's key table.  This
+ * file holds the root table and the small sections (account, async,
+ * billing, services); the others have a file each (mdl_config_internal.h).
  *
- * Defaults and where they come from (../shared/reference/aws-pricing.md §2):
+ * Defaults and where they come from (README "Config keys"):
  *  - account concurrency 1000, scaling 1000 new environments / 10 s / function
  *    (Nov 2023 rule); the pre-2023 burst model is `"scaling": "burst"`.
- *  - function timeout 900 s when not given (the maximum: a simulator should
- *    not silently kill a user's long requests with the console's 3 s default).
- *  - keep-alive 600 s (SimFaaS and the measured ~10 min of AWS, simulators.md §3).
- *  - async: 2 retries, 6 h maximum event age.
+ *  - async: 2 retries, 6 h maximum event age (AWS Lambda's maxima).
  *  - billing: no free tier, 1 ms granularity, the catalogue's month (which
  *    decides dated rules such as INIT billing for ZIP functions since
- *    2025-08-01); the catalogue is data/prices/<region>.json.
- *  - front-door overheads and service latencies: see k_door_defaults and
- *    k_svc_defaults below; the reference only has anecdotal figures (5-20 ms
- *    for API Gateway), so they are documented assumptions, meant to be
- *    overridden.
+ *    2025-08-01); the catalogue is DATA/prices/<region>.json.
+ *  - service latencies: the reference has only anecdotal figures, so the
+ *    lognormal defaults below are documented assumptions, meant to be
+ *    overridden with measurements.
  */
-#include "models/config/mdl_config.h"
+#include "models/config/mdl_config_internal.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,43 +34,10 @@ static const char *const k_outcomes[MDL_OUT_COUNT] = {
 
 const char *mdl_outcome_name(mdl_outcome o) { return o < MDL_OUT_COUNT ? k_outcomes[o] : "?"; }
 
-static const char *const k_entry_types[] = { "direct", "function_url", "apigw_http",
-                                             "apigw_rest", "queue", "s3", "stepfunctions", NULL };
-static const char *const k_queue_types[] = { "standard", "fifo", NULL };
-static const char *const k_poll[] = { "long", "short", "instant", NULL };
-static const char *const k_reuse[] = { "mru", "lru", "newest", "random", NULL };
-static const char *const k_arch[] = { "x86_64", "arm64", NULL };
 static const char *const k_scaling[] = { "2023", "burst", NULL };
-static const char *const k_process[] = { "poisson", "deterministic", NULL };
-
-/* Per front door: mean overhead ms (lognormal, cv 0.5), timeout s, payload MB.
- * Timeouts and payloads: aws-pricing.md §2.2-2.3 (Function URL: the function's
- * own timeout up to 15 min, 6 MB buffered; HTTP API 30 s hard, 10 MB; REST
- * 29 s default, 10 MB).  Overheads: assumption inside the reported 5-20 ms
- * API Gateway range; a Function URL has no gateway hop. */
-static const struct { double mean_ms, timeout_s, payload_mb; } k_door_defaults[] = {
-    [MDL_ENTRY_DIRECT] = { 0.0, 900.0, 6.0 },
-    [MDL_ENTRY_FUNCTION_URL] = { 4.0, 900.0, 6.0 },
-    [MDL_ENTRY_APIGW_HTTP] = { 10.0, 30.0, 10.0 },
-    [MDL_ENTRY_APIGW_REST] = { 15.0, 29.0, 10.0 },
-    /* A producer's SendMessage: 1 MiB maximum message (since Aug 2025). */
-    [MDL_ENTRY_QUEUE] = { 0.0, 900.0, 1.0 },
-    /* An S3 PUT of the photo: 5 GB single-PUT limit. */
-    [MDL_ENTRY_S3] = { 0.0, 900.0, 5120.0 },
-    /* StartExecution: the 256 KiB state payload limit (aws-pricing.md §2.5). */
-    [MDL_ENTRY_STEPFUNCTIONS] = { 0.0, 900.0, 5120.0 },
-};
-
-/* Service latency assumptions (lognormal mean ms, cv) and transfer MB/s. */
-static const struct { const char *svc, *key; double mean_ms, cv, mbps; } k_svc_defaults[] = {
-    [MDL_CALL_S3_GET] = { "s3", "get_latency", 20.0, 0.5, 90.0 },
-    [MDL_CALL_S3_PUT] = { "s3", "put_latency", 30.0, 0.5, 90.0 },
-    [MDL_CALL_DDB_READ] = { "dynamodb", "read_latency", 5.0, 0.4, 0 },
-    [MDL_CALL_DDB_WRITE] = { "dynamodb", "write_latency", 8.0, 0.4, 0 },
-    [MDL_CALL_REKOGNITION] = { "rekognition", "latency", 400.0, 0.3, 0 },
-    [MDL_CALL_EFS_READ] = { "efs", "read_latency", 3.0, 0.5, 100.0 },
-    [MDL_CALL_EFS_WRITE] = { "efs", "write_latency", 6.0, 0.5, 100.0 },
-};
+static const char *const k_free_tiers[] = { "none", "always_free", "legacy_12mo", NULL };
+MDL__ENUM_OK(mdl_scaling);
+MDL__ENUM_OK(mdl_free_tier);
 
 int mdl_config_find_queue(const mdl_config *cfg, const char *name)
 {
@@ -88,508 +55,44 @@ int mdl_config_find_function(const mdl_config *cfg, const char *name)
     return -1;
 }
 
-void mdl_config_fini(mdl_config *cfg)
+int mdl_config_find_bucket(const mdl_config *cfg, const char *name)
 {
-    if (!cfg) return;
-    for (int i = 0; i < cfg->nfn; i++) {
-        for (int k = 0; k < cfg->fn[i].nwarm_more; k++)
-            sim_dist_fini(&cfg->fn[i].warm_more[k]);
-        if (cfg->fn[i].result) json_object_put(cfg->fn[i].result);
-        sim_dist_fini(&cfg->fn[i].warm);
-        sim_dist_fini(&cfg->fn[i].cold);
-        sim_dist_fini(&cfg->fn[i].init);
-    }
-    for (int i = 0; i < MDL_CALL_COUNT; i++)
-        sim_dist_fini(&cfg->svc_latency[i]);
-    for (int i = 0; i < cfg->nq; i++)
-        sim_dist_fini(&cfg->q[i].service_time);
-    sim_dist_fini(&cfg->entry.overhead);
-    sim_dist_fini(&cfg->entry.notify_delay);
-    sim_dist_fini(&cfg->workload.bytes);
-    if (cfg->effective)
-        json_object_put(cfg->effective);
-    mdl_catalog_destroy(cfg->catalog);
-    mdl_sfn_machine_destroy(cfg->entry.machine);
-    memset(cfg, 0, sizeof *cfg);
+    for (int i = 0; i < cfg->nbucket; i++)
+        if (!cfg->bucket[i].implicit && strcmp(cfg->bucket[i].name, name) == 0)
+            return i;
+    return -1;
 }
 
-static sim_status dist_child(const sim_json_doc *doc, json_object *obj, const char *path,
-                             const char *key, sim_dist *d, bool *present, sim_error *err)
+int mdl_config_find_machine(const mdl_config *cfg, const char *name)
 {
-    json_object *c = NULL;
-    char p[512];
-    SIM_TRY(sim_json_get_child(doc, obj, path, key, false, json_type_object, &c, err));
-    if (present) *present = c != NULL;
-    if (!c) return SIM_OK;
-    return sim_dist_from_json(d, doc, c, sim_json_path(p, sizeof p, path, key), err);
+    for (int i = 0; i < cfg->nmachine; i++)
+        if (!cfg->machine[i].implicit && strcmp(cfg->machine[i].name, name) == 0)
+            return i;
+    return -1;
 }
 
-static sim_status name_ok(const sim_json_doc *doc, const char *path, const char *name,
-                          sim_error *err)
+int mdl_config_find_entry(const mdl_config *cfg, const char *name)
 {
-    size_t n = strlen(name);
-    if (n == 0 || n >= MDL_NAME_MAX)
-        SIM_JSON_FAIL(err, SIM_ERANGE, doc, path, "name must have 1 to %d characters",
-                      MDL_NAME_MAX - 1);
-    return SIM_OK;
+    for (int i = 0; i < cfg->nentry; i++)
+        if (strcmp(cfg->entry[i].name, name) == 0)
+            return i;
+    return -1;
 }
 
-static sim_status parse_calls(const sim_json_doc *doc, json_object *arr, const char *path,
-                              mdl_call *calls, int *ncalls, sim_error *err)
+const char *mdl_config_entry_path(const mdl_config *cfg, int i, char *buf, size_t n)
 {
-    static const char *const keys[] = { "service", "op", "bytes", "item_kb", NULL };
-    static const char *const services[] = { "s3", "dynamodb", "rekognition", "efs", NULL };
-    size_t n = json_object_array_length(arr);
-    if (n > MDL_MAX_CALLS)
-        SIM_JSON_FAIL(err, SIM_ERANGE, doc, path, "at most %d calls per function", MDL_MAX_CALLS);
-    for (size_t i = 0; i < n; i++) {
-        char p[512], pk[512];
-        sim_json_path_index(p, sizeof p, path, i);
-        json_object *c = json_object_array_get_idx(arr, i);
-        SIM_TRY(sim_json_check_keys(doc, c, p, keys, err));
-        int svc = 0;
-        SIM_TRY(sim_json_get_enum(doc, c, p, "service", true, services, &svc, NULL, err));
-        const char *op = "";
-        SIM_TRY(sim_json_get_string(doc, c, p, "op", svc != 2, &op, NULL, err));
-        mdl_call *call = &calls[(*ncalls)++];
-        memset(call, 0, sizeof *call);
-        sim_json_path(pk, sizeof pk, p, "op");
-        bool is_read = strcmp(op, "get") == 0 || strcmp(op, "read") == 0;
-        bool is_write = strcmp(op, "put") == 0 || strcmp(op, "write") == 0;
-        switch (svc) {
-        case 0:
-            if (!is_read && !is_write)
-                SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, pk, "s3 op must be get or put, got '%s'", op);
-            call->op = is_read ? MDL_CALL_S3_GET : MDL_CALL_S3_PUT;
-            break;
-        case 1:
-            if (!is_read && !is_write)
-                SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, pk, "dynamodb op must be read or write, got '%s'", op);
-            call->op = is_read ? MDL_CALL_DDB_READ : MDL_CALL_DDB_WRITE;
-            break;
-        case 2:
-            call->op = MDL_CALL_REKOGNITION;
-            break;
-        default:
-            if (!is_read && !is_write)
-                SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, pk, "efs op must be read or write, got '%s'", op);
-            call->op = is_read ? MDL_CALL_EFS_READ : MDL_CALL_EFS_WRITE;
-            break;
-        }
-        /* bytes: a number, or "request" for the request's own payload. */
-        json_object *b = NULL;
-        call->bytes = 0;
-        if (json_object_object_get_ex(c, "bytes", &b)) {
-            sim_json_path(pk, sizeof pk, p, "bytes");
-            if (json_object_is_type(b, json_type_string)) {
-                if (strcmp(json_object_get_string(b), "request") != 0)
-                    SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, pk, "bytes must be a number or \"request\"");
-                call->bytes = -1;
-            } else {
-                SIM_TRY(sim_json_get_number(doc, c, p, "bytes", true, 0, 5e12, &call->bytes, NULL, err));
-            }
-        }
-        call->item_kb = 1;
-        SIM_TRY(sim_json_get_number(doc, c, p, "item_kb", false, 0, 400, &call->item_kb, NULL, err));
-    }
-    return SIM_OK;
+    SIM_ASSERT(i >= 0 && i < cfg->nentry);
+    if (cfg->entry[i].shorthand) snprintf(buf, n, "entry");
+    else snprintf(buf, n, "entries.%s", cfg->entry[i].name);
+    return buf;
 }
 
-/* A kernel reference: {"name": "resize", "profile": F, "megapixels": N |
- * "bytes_per_megapixel": B}; *mp is 0 when megapixels come from the bytes. */
-static sim_status parse_kernel(const sim_json_doc *doc, json_object *ko, const char *kp,
-                               mdl_perf_kernel *k, double *mp, double *bytes_per_mp,
-                               sim_error *err)
+const char *mdl_config_workload_path(const mdl_config *cfg, int i, char *buf, size_t n)
 {
-    static const char *const kk[] = { "name", "profile", "megapixels", "bytes_per_megapixel", NULL };
-    SIM_TRY(sim_json_check_keys(doc, ko, kp, kk, err));
-    const char *kn = "", *prof = "data/profiles/default.json";
-    SIM_TRY(sim_json_get_string(doc, ko, kp, "name", true, &kn, NULL, err));
-    SIM_TRY(sim_json_get_string(doc, ko, kp, "profile", false, &prof, NULL, err));
-    SIM_TRY(mdl_perf_profile_load(prof, kn, k, err));
-    *mp = k->megapixels;
-    bool hm = false, hb = false;
-    SIM_TRY(sim_json_get_number(doc, ko, kp, "megapixels", false, 1e-6, 1e4, mp, &hm, err));
-    SIM_TRY(sim_json_get_number(doc, ko, kp, "bytes_per_megapixel", false, 1, 1e9, bytes_per_mp, &hb, err));
-    if (hm && hb)
-        SIM_JSON_FAIL(err, SIM_EUSAGE, doc, kp, "give megapixels or bytes_per_megapixel, not both");
-    if (hb) *mp = 0;
-    return SIM_OK;
-}
-
-static sim_status parse_function(const sim_json_doc *doc, json_object *o, const char *path,
-                                 const char *name, mdl_function_cfg *f, sim_error *err)
-{
-    static const char *const keys[] = {
-        "memory_mb", "arch", "ephemeral_storage_mb", "timeout_s", "keep_alive_s",
-        "keep_alive_jitter_s", "reuse", "reserved_concurrency", "provisioned_concurrency",
-        "service_time", "init", "calls", "kernel", "package", "result", NULL };
-    static const char *const st_keys[] = { "warm", "cold", NULL };
-    static const char *const pkg[] = { "zip", "image", NULL };
-    memset(f, 0, sizeof *f);
-    SIM_TRY(name_ok(doc, path, name, err));
-    snprintf(f->name, sizeof f->name, "%s", name);
-    SIM_TRY(sim_json_check_keys(doc, o, path, keys, err));
-    int64_t v = 128;
-    SIM_TRY(sim_json_get_int(doc, o, path, "memory_mb", false, 128, 10240, &v, NULL, err));
-    f->memory_mb = (int)v;
-    int a = 0;
-    SIM_TRY(sim_json_get_enum(doc, o, path, "arch", false, k_arch, &a, NULL, err));
-    f->arch = (mdl_arch)a;
-    int pk = 0;
-    SIM_TRY(sim_json_get_enum(doc, o, path, "package", false, pkg, &pk, NULL, err));
-    f->image_package = pk == 1;
-    v = 512;
-    SIM_TRY(sim_json_get_int(doc, o, path, "ephemeral_storage_mb", false, 512, 10240, &v, NULL, err));
-    f->ephemeral_storage_mb = (int)v;
-    f->timeout_s = 900;
-    SIM_TRY(sim_json_get_number(doc, o, path, "timeout_s", false, 1, 900, &f->timeout_s, NULL, err));
-    f->keep_alive_s = 600;
-    SIM_TRY(sim_json_get_number(doc, o, path, "keep_alive_s", false, 0, 1e9, &f->keep_alive_s, NULL, err));
-    SIM_TRY(sim_json_get_number(doc, o, path, "keep_alive_jitter_s", false, 0, 1e9,
-                                &f->keep_alive_jitter_s, NULL, err));
-    if (f->keep_alive_jitter_s > f->keep_alive_s) {
-        char p[512];
-        sim_json_path(p, sizeof p, path, "keep_alive_jitter_s");
-        SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "jitter (%g s) exceeds keep_alive_s (%g s)",
-                      f->keep_alive_jitter_s, f->keep_alive_s);
-    }
-    int r = 0;
-    SIM_TRY(sim_json_get_enum(doc, o, path, "reuse", false, k_reuse, &r, NULL, err));
-    f->reuse = (mdl_reuse)r;
-    v = -1;
-    SIM_TRY(sim_json_get_int(doc, o, path, "reserved_concurrency", false, 0, 1000000, &v, NULL, err));
-    f->reserved_concurrency = (int)v;
-    v = 0;
-    SIM_TRY(sim_json_get_int(doc, o, path, "provisioned_concurrency", false, 0, 1000000, &v, NULL, err));
-    f->provisioned_concurrency = (int)v;
-    char p[512];
-    json_object *ko = NULL;
-    SIM_TRY(sim_json_get_child(doc, o, path, "kernel", false, json_type_object, &ko, err));
-    if (ko) {
-        char kp[512];
-        SIM_TRY(parse_kernel(doc, ko, sim_json_path(kp, sizeof kp, path, "kernel"), &f->kernel,
-                             &f->kernel_mp, &f->kernel_bytes_per_mp, err));
-        f->has_kernel = true;
-    }
-    json_object *st = NULL;
-    SIM_TRY(sim_json_get_child(doc, o, path, "service_time", !ko, json_type_object, &st, err));
-    bool has_warm = false;
-    if (!st) {
-        /* The kernel gives the handler's time; a zero warm draw keeps the
-         * rest of the code uniform. */
-        sim_dist_deterministic(&f->warm, 0);
-        has_warm = true;
-    } else {
-        sim_json_path(p, sizeof p, path, "service_time");
-        SIM_TRY(sim_json_check_keys(doc, st, p, st_keys, err));
-        json_object *wa = NULL;
-        if (json_object_object_get_ex(st, "warm", &wa) && json_object_is_type(wa, json_type_array)) {
-            /* Several steps run one after the other (Solution 1: one Lambda doing
-             * CheckImage, Resize and Grayscale): the handler is their sum. */
-            char pw[512];
-            sim_json_path(pw, sizeof pw, p, "warm");
-            size_t n = json_object_array_length(wa);
-            if (n < 1 || n > 5)
-                SIM_JSON_FAIL(err, SIM_ERANGE, doc, pw, "give 1 to 5 step distributions");
-            for (size_t j = 0; j < n; j++) {
-                char pj[512];
-                sim_json_path_index(pj, sizeof pj, pw, j);
-                sim_dist *d = j == 0 ? &f->warm : &f->warm_more[f->nwarm_more++];
-                SIM_TRY(sim_dist_from_json(d, doc, json_object_array_get_idx(wa, j), pj, err));
-            }
-            has_warm = true;
-        } else {
-            SIM_TRY(dist_child(doc, st, p, "warm", &f->warm, &has_warm, err));
-        }
-        if (!has_warm)
-            SIM_JSON_FAIL(err, SIM_EMISSING, doc, p, "required key 'warm' is missing");
-        SIM_TRY(dist_child(doc, st, p, "cold", &f->cold, &f->has_cold, err));
-    }
-    json_object *res = NULL;
-    if (json_object_object_get_ex(o, "result", &res) && res)
-        f->result = json_object_get(res);
-    SIM_TRY(dist_child(doc, o, path, "init", &f->init, &f->has_init, err));
-    json_object *calls = NULL;
-    SIM_TRY(sim_json_get_child(doc, o, path, "calls", false, json_type_array, &calls, err));
-    if (calls)
-        SIM_TRY(parse_calls(doc, calls, sim_json_path(p, sizeof p, path, "calls"), f->calls,
-                            &f->ncalls, err));
-    return SIM_OK;
-}
-
-static sim_status parse_entry(const sim_json_doc *doc, json_object *o, mdl_config *cfg,
-                              sim_error *err)
-{
-    static const char *const keys[] = { "type", "target", "invocation", "overhead",
-                                        "timeout_s", "max_payload_mb", "routes", "cache",
-                                        "throttle", "notify", "definition", "workflow",
-                                        "task_latency_ms", "express_memory_mb", NULL };
-    static const char *const inv[] = { "sync", "async", NULL };
-    mdl_entry_cfg *e = &cfg->entry;
-    const char *path = "entry";
-    SIM_TRY(sim_json_check_keys(doc, o, path, keys, err));
-    int t = 0;
-    SIM_TRY(sim_json_get_enum(doc, o, path, "type", true, k_entry_types, &t, NULL, err));
-    e->type = (mdl_entry_type)t;
-    const char *target = "";
-    SIM_TRY(sim_json_get_string(doc, o, path, "target", false, &target, NULL, err));
-    snprintf(e->target, sizeof e->target, "%s", target);
-    int iv = 0;
-    SIM_TRY(sim_json_get_enum(doc, o, path, "invocation", false, inv, &iv, NULL, err));
-    e->async = iv == 1;
-    if (e->async && e->type != MDL_ENTRY_DIRECT)
-        SIM_JSON_FAIL(err, SIM_ERANGE, doc, "entry.invocation",
-                      "async invocation is only for a direct entry (front doors are synchronous)");
-    bool has_ov = false;
-    SIM_TRY(dist_child(doc, o, path, "overhead", &e->overhead, &has_ov, err));
-    if (!has_ov) {
-        double m = k_door_defaults[t].mean_ms;
-        if (m > 0)
-            sim_dist_lognormal_mean_cv(&e->overhead, m, 0.5);
-        else
-            sim_dist_deterministic(&e->overhead, 0);
-    }
-    e->timeout_s = k_door_defaults[t].timeout_s;
-    SIM_TRY(sim_json_get_number(doc, o, path, "timeout_s", false, 0.05, 900, &e->timeout_s, NULL, err));
-    double mb = k_door_defaults[t].payload_mb;
-    SIM_TRY(sim_json_get_number(doc, o, path, "max_payload_mb", false, 0, 1e6, &mb, NULL, err));
-    e->max_payload_bytes = mb * 1024 * 1024;
-    if (e->type == MDL_ENTRY_STEPFUNCTIONS) {
-        static const char *const wf[] = { "standard", "express", NULL };
-        const char *def = "";
-        SIM_TRY(sim_json_get_string(doc, o, path, "definition", true, &def, NULL, err));
-        snprintf(e->definition, sizeof e->definition, "%s", def);
-        int w = 0;
-        SIM_TRY(sim_json_get_enum(doc, o, path, "workflow", false, wf, &w, NULL, err));
-        e->workflow = (mdl_sfn_type)w;
-        double tl = 18.8;
-        SIM_TRY(sim_json_get_number(doc, o, path, "task_latency_ms", false, 0, 1e6, &tl, NULL, err));
-        e->task_latency_s = tl / 1e3;
-        e->express_memory_mb = 64;
-        SIM_TRY(sim_json_get_number(doc, o, path, "express_memory_mb", false, 1, 1e6,
-                                    &e->express_memory_mb, NULL, err));
-        SIM_TRY(mdl_sfn_machine_load(e->definition, &e->machine, err));
-    } else if (json_object_object_get_ex(o, "definition", NULL)) {
-        SIM_JSON_FAIL(err, SIM_EUNSUPPORTED, doc, "entry.definition", "only a stepfunctions entry has a definition");
-    }
-    json_object *notify = NULL;
-    SIM_TRY(sim_json_get_child(doc, o, path, "notify", false, json_type_object, &notify, err));
-    if (notify && e->type != MDL_ENTRY_S3)
-        SIM_JSON_FAIL(err, SIM_EUNSUPPORTED, doc, "entry.notify", "only an s3 entry has notifications");
-    if (e->type == MDL_ENTRY_S3) {
-        static const char *const nk[] = { "queue", "function", "delay", NULL };
-        if (!notify)
-            SIM_JSON_FAIL(err, SIM_EMISSING, doc, "entry", "an s3 entry needs notify: {\"queue\": ...} or {\"function\": ...}");
-        SIM_TRY(sim_json_check_keys(doc, notify, "entry.notify", nk, err));
-        const char *nq = "", *nf = "";
-        bool hq = false, hf = false, hd = false;
-        SIM_TRY(sim_json_get_string(doc, notify, "entry.notify", "queue", false, &nq, &hq, err));
-        SIM_TRY(sim_json_get_string(doc, notify, "entry.notify", "function", false, &nf, &hf, err));
-        if (hq == hf)
-            SIM_JSON_FAIL(err, SIM_EUSAGE, doc, "entry.notify", "give exactly one of queue or function");
-        snprintf(e->notify_queue, sizeof e->notify_queue, "%s", nq);
-        snprintf(e->notify_function, sizeof e->notify_function, "%s", nf);
-        SIM_TRY(dist_child(doc, notify, "entry.notify", "delay", &e->notify_delay, &hd, err));
-        /* "Typically ... in seconds but can sometimes take a minute or longer"
-         * (aws-pricing.md §2.6): an assumed lognormal, mean 1 s, cv 1. */
-        if (!hd) sim_dist_lognormal_mean_cv(&e->notify_delay, 1000, 1.0);
-    }
-    json_object *routes = NULL;
-    SIM_TRY(sim_json_get_child(doc, o, path, "routes", false, json_type_object, &routes, err));
-    if (routes) {
-        json_object_object_foreach(routes, op, fnv) {
-            char p[512];
-            snprintf(p, sizeof p, "entry.routes.%s", op);
-            if (e->nroutes == MDL_MAX_ROUTES)
-                SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "at most %d routes", MDL_MAX_ROUTES);
-            if (!json_object_is_type(fnv, json_type_string))
-                SIM_JSON_FAIL(err, SIM_ETYPE, doc, p, "expected a function name");
-            if (strlen(op) >= sizeof e->route_op[0])
-                SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "op name too long");
-            snprintf(e->route_op[e->nroutes], sizeof e->route_op[0], "%s", op);
-            snprintf(e->route_fn[e->nroutes], sizeof e->route_fn[0], "%s",
-                     json_object_get_string(fnv));
-            e->nroutes++;
-        }
-    }
-    json_object *cache = NULL;
-    SIM_TRY(sim_json_get_child(doc, o, path, "cache", false, json_type_object, &cache, err));
-    if (cache) {
-        static const char *const ck[] = { "hit_ratio", "size_gb", NULL };
-        if (e->type != MDL_ENTRY_APIGW_REST)
-            SIM_JSON_FAIL(err, SIM_EUNSUPPORTED, doc, "entry.cache",
-                          "only apigw_rest has a cache");
-        SIM_TRY(sim_json_check_keys(doc, cache, "entry.cache", ck, err));
-        SIM_TRY(sim_json_get_number(doc, cache, "entry.cache", "hit_ratio", true, 0, 1,
-                                    &e->cache_hit_ratio, NULL, err));
-        e->cache_gb = 0.5;
-        SIM_TRY(sim_json_get_number(doc, cache, "entry.cache", "size_gb", false, 0.5, 237,
-                                    &e->cache_gb, NULL, err));
-    }
-    /* Token bucket of the API Gateway account throttle (§2.2). */
-    e->throttle_rps = 10000;
-    e->throttle_burst = 5000;
-    json_object *thr = NULL;
-    SIM_TRY(sim_json_get_child(doc, o, path, "throttle", false, json_type_object, &thr, err));
-    if (thr) {
-        static const char *const tk[] = { "rps", "burst", NULL };
-        SIM_TRY(sim_json_check_keys(doc, thr, "entry.throttle", tk, err));
-        SIM_TRY(sim_json_get_number(doc, thr, "entry.throttle", "rps", false, 0.001, 1e9,
-                                    &e->throttle_rps, NULL, err));
-        SIM_TRY(sim_json_get_number(doc, thr, "entry.throttle", "burst", false, 1, 1e9,
-                                    &e->throttle_burst, NULL, err));
-    }
-    return SIM_OK;
-}
-
-static sim_status parse_queue(const sim_json_doc *doc, json_object *o, const char *path,
-                              const char *name, mdl_queue_cfg *q, sim_error *err)
-{
-    static const char *const keys[] = {
-        "type", "visibility_timeout_s", "max_receive_count", "dlq", "duplicate_probability",
-        "duplicate_send_probability", "retention_s", "delay_s", "high_throughput",
-        "send_batch_size", "message_groups", "consumer", NULL };
-    static const char *const ckeys[] = {
-        "type", "count", "poll", "wait_time_s", "poll_interval_s", "batch_size", "service_time",
-        "instance_type", "autoscale", "function", "batching_window_s", "maximum_concurrency",
-        "failure_probability", "calls", "kernel", "vcpus", NULL };
-    static const char *const ctypes[] = { "none", "workers", "lambda", NULL };
-    memset(q, 0, sizeof *q);
-    SIM_TRY(name_ok(doc, path, name, err));
-    snprintf(q->name, sizeof q->name, "%s", name);
-    SIM_TRY(sim_json_check_keys(doc, o, path, keys, err));
-    int t = 0;
-    SIM_TRY(sim_json_get_enum(doc, o, path, "type", false, k_queue_types, &t, NULL, err));
-    q->type = (mdl_queue_type)t;
-    q->visibility_timeout_s = 30;
-    SIM_TRY(sim_json_get_number(doc, o, path, "visibility_timeout_s", false, 0, 43200,
-                                &q->visibility_timeout_s, NULL, err));
-    int64_t v = 0;
-    SIM_TRY(sim_json_get_int(doc, o, path, "max_receive_count", false, 1, 1000, &v, NULL, err));
-    q->max_receive_count = (int)v;
-    const char *dlq = "";
-    SIM_TRY(sim_json_get_string(doc, o, path, "dlq", false, &dlq, NULL, err));
-    snprintf(q->dlq, sizeof q->dlq, "%s", dlq);
-    q->dlq_index = -1;
-    SIM_TRY(sim_json_get_number(doc, o, path, "duplicate_probability", false, 0, 1,
-                                &q->duplicate_probability, NULL, err));
-    SIM_TRY(sim_json_get_number(doc, o, path, "duplicate_send_probability", false, 0, 1,
-                                &q->duplicate_send_probability, NULL, err));
-    q->retention_s = 345600;
-    SIM_TRY(sim_json_get_number(doc, o, path, "retention_s", false, 60, 1209600, &q->retention_s, NULL, err));
-    SIM_TRY(sim_json_get_number(doc, o, path, "delay_s", false, 0, 900, &q->delay_s, NULL, err));
-    SIM_TRY(sim_json_get_bool(doc, o, path, "high_throughput", false, &q->high_throughput, NULL, err));
-    v = 1;
-    SIM_TRY(sim_json_get_int(doc, o, path, "send_batch_size", false, 1, 10, &v, NULL, err));
-    q->send_batch_size = (int)v;
-    v = 1;
-    SIM_TRY(sim_json_get_int(doc, o, path, "message_groups", false, 1, 1000000, &v, NULL, err));
-    q->message_groups = (int)v;
-    char p[512];
-    if (q->type == MDL_Q_STANDARD && q->message_groups > 1)
-        SIM_JSON_FAIL(err, SIM_EUNSUPPORTED, doc, sim_json_path(p, sizeof p, path, "message_groups"),
-                      "message groups are for FIFO queues");
-    if (q->type == MDL_Q_FIFO && q->duplicate_probability > 0)
-        SIM_JSON_FAIL(err, SIM_EUNSUPPORTED, doc, sim_json_path(p, sizeof p, path, "duplicate_probability"),
-                      "FIFO queues deliver exactly once within the deduplication window");
-    json_object *c = NULL;
-    SIM_TRY(sim_json_get_child(doc, o, path, "consumer", false, json_type_object, &c, err));
-    q->consumer = MDL_CONSUMER_NONE;
-    if (!c) return SIM_OK;
-    char cp[512];
-    sim_json_path(cp, sizeof cp, path, "consumer");
-    SIM_TRY(sim_json_check_keys(doc, c, cp, ckeys, err));
-    int ct = 0;
-    SIM_TRY(sim_json_get_enum(doc, c, cp, "type", true, ctypes, &ct, NULL, err));
-    q->consumer = (mdl_consumer_type)ct;
-    int pl = 0;
-    SIM_TRY(sim_json_get_enum(doc, c, cp, "poll", false, k_poll, &pl, NULL, err));
-    q->poll = (mdl_poll)pl;
-    q->wait_time_s = 20;
-    SIM_TRY(sim_json_get_number(doc, c, cp, "wait_time_s", false, 0, 20, &q->wait_time_s, NULL, err));
-    if (q->poll == MDL_POLL_LONG && q->wait_time_s <= 0)
-        SIM_JSON_FAIL(err, SIM_ERANGE, doc, sim_json_path(p, sizeof p, cp, "wait_time_s"),
-                      "long polling needs wait_time_s > 0 (use \"poll\": \"short\")");
-    q->poll_interval_s = 1;
-    SIM_TRY(sim_json_get_number(doc, c, cp, "poll_interval_s", false, 0.001, 3600, &q->poll_interval_s, NULL, err));
-    v = q->consumer == MDL_CONSUMER_LAMBDA ? 10 : 1;
-    int64_t bmax = q->consumer == MDL_CONSUMER_LAMBDA && q->type == MDL_Q_STANDARD ? 10000 : 10;
-    SIM_TRY(sim_json_get_int(doc, c, cp, "batch_size", false, 1, bmax, &v, NULL, err));
-    q->batch_size = (int)v;
-    if (q->consumer == MDL_CONSUMER_WORKERS) {
-        v = 1;
-        SIM_TRY(sim_json_get_int(doc, c, cp, "count", false, 0, 100000, &v, NULL, err));
-        q->workers = (int)v;
-        json_object *ko = NULL, *st = NULL;
-        SIM_TRY(sim_json_get_child(doc, c, cp, "kernel", false, json_type_object, &ko, err));
-        if (ko) {
-            SIM_TRY(parse_kernel(doc, ko, sim_json_path(p, sizeof p, cp, "kernel"), &q->kernel,
-                                 &q->kernel_mp, &q->kernel_bytes_per_mp, err));
-            q->has_kernel = true;
-        }
-        int64_t vc = 2;
-        SIM_TRY(sim_json_get_int(doc, c, cp, "vcpus", false, 1, 192, &vc, NULL, err));
-        q->vcpus = (int)vc;
-        SIM_TRY(sim_json_get_child(doc, c, cp, "service_time", !ko, json_type_object, &st, err));
-        if (st)
-            SIM_TRY(sim_dist_from_json(&q->service_time, doc, st, sim_json_path(p, sizeof p, cp, "service_time"), err));
-        else
-            sim_dist_deterministic(&q->service_time, 0);
-        json_object *wc = NULL;
-        SIM_TRY(sim_json_get_child(doc, c, cp, "calls", false, json_type_array, &wc, err));
-        if (wc)
-            SIM_TRY(parse_calls(doc, wc, sim_json_path(p, sizeof p, cp, "calls"), q->calls,
-                                &q->ncalls, err));
-        const char *it = "t3.large";
-        SIM_TRY(sim_json_get_string(doc, c, cp, "instance_type", false, &it, NULL, err));
-        snprintf(q->instance_type, sizeof q->instance_type, "%s", it);
-        json_object *as = NULL;
-        SIM_TRY(sim_json_get_child(doc, c, cp, "autoscale", false, json_type_object, &as, err));
-        if (as) {
-            static const char *const ak[] = { "min", "max", "target_depth_per_worker", "interval_s",
-                                              "cooldown_s", "boot_s", NULL };
-            char ap[512];
-            sim_json_path(ap, sizeof ap, cp, "autoscale");
-            SIM_TRY(sim_json_check_keys(doc, as, ap, ak, err));
-            q->autoscale = true;
-            int64_t mn = 1, mx = 10;
-            SIM_TRY(sim_json_get_int(doc, as, ap, "min", false, 0, 100000, &mn, NULL, err));
-            SIM_TRY(sim_json_get_int(doc, as, ap, "max", false, 1, 100000, &mx, NULL, err));
-            if (mx < mn)
-                SIM_JSON_FAIL(err, SIM_ERANGE, doc, ap, "max (%lld) is below min (%lld)", (long long)mx, (long long)mn);
-            q->as_min = (int)mn;
-            q->as_max = (int)mx;
-            q->as_target_depth = 10;
-            q->as_interval_s = 60;
-            q->as_cooldown_s = 300;
-            q->as_boot_s = 90;
-            SIM_TRY(sim_json_get_number(doc, as, ap, "target_depth_per_worker", false, 0.001, 1e9, &q->as_target_depth, NULL, err));
-            SIM_TRY(sim_json_get_number(doc, as, ap, "interval_s", false, 1, 86400, &q->as_interval_s, NULL, err));
-            SIM_TRY(sim_json_get_number(doc, as, ap, "cooldown_s", false, 0, 86400, &q->as_cooldown_s, NULL, err));
-            SIM_TRY(sim_json_get_number(doc, as, ap, "boot_s", false, 0, 86400, &q->as_boot_s, NULL, err));
-            if (q->workers < q->as_min) q->workers = q->as_min;
-            if (q->workers > q->as_max) q->workers = q->as_max;
-        }
-    } else if (q->consumer == MDL_CONSUMER_LAMBDA) {
-        const char *fn = "";
-        SIM_TRY(sim_json_get_string(doc, c, cp, "function", true, &fn, NULL, err));
-        snprintf(q->function, sizeof q->function, "%s", fn);
-        SIM_TRY(sim_json_get_number(doc, c, cp, "batching_window_s", false, 0, 300, &q->batching_window_s, NULL, err));
-        if (q->type == MDL_Q_FIFO && q->batching_window_s > 0)
-            SIM_JSON_FAIL(err, SIM_EUNSUPPORTED, doc, sim_json_path(p, sizeof p, cp, "batching_window_s"),
-                          "FIFO event-source mappings have no batching window");
-        if (q->batch_size > 10 && q->batching_window_s < 1)
-            SIM_JSON_FAIL(err, SIM_ERANGE, doc, sim_json_path(p, sizeof p, cp, "batch_size"),
-                          "a batch larger than 10 needs batching_window_s >= 1");
-        v = 0;
-        SIM_TRY(sim_json_get_int(doc, c, cp, "maximum_concurrency", false, 2, 1000, &v, NULL, err));
-        q->maximum_concurrency = (int)v;
-        SIM_TRY(sim_json_get_number(doc, c, cp, "failure_probability", false, 0, 1, &q->failure_probability, NULL, err));
-        q->poll = MDL_POLL_LONG;   /* ESM pollers long-poll */
-        q->wait_time_s = 20;
-    }
-    return SIM_OK;
+    SIM_ASSERT(i >= 0 && i < cfg->nentry);
+    if (cfg->entry[i].shorthand) snprintf(buf, n, "workload");
+    else snprintf(buf, n, "entries.%s.workload", cfg->entry[i].name);
+    return buf;
 }
 
 /* Which simulated function a Task Resource names: a Lambda ARN
@@ -611,741 +114,535 @@ int mdl_config_resource_function(const mdl_config *cfg, const char *resource)
     return mdl_config_find_function(cfg, name);
 }
 
-typedef struct sfn_check {
-    const mdl_config *cfg;
-    const sim_json_doc *doc;
-    sim_error *err;
-    sim_status st;
-} sfn_check;
-
-static void sfn_check_task(void *ctx, const char *state, const char *resource)
+void mdl_config_fini(mdl_config *cfg)
 {
-    sfn_check *c = ctx;
-    if (c->st != SIM_OK) return;
-    if (strncmp(resource, "arn:aws:states:::dynamodb:", 26) == 0) return;
-    if (mdl_config_resource_function(c->cfg, resource) >= 0) return;
-    c->st = SIM_ERR(c->err, SIM_EUNKNOWN, c->doc->input, sim_json_line(c->doc, "entry.definition"),
-                    "entry.definition", "state \"%s\": resource '%s' is neither a function of this "
-                    "config nor a supported integration (arn:aws:states:::dynamodb:*)", state, resource);
+    if (!cfg) return;
+    for (int i = 0; i < cfg->nfn; i++) {
+        for (int k = 0; k < cfg->fn[i].nwarm_more; k++)
+            sim_dist_fini(&cfg->fn[i].warm_more[k]);
+        if (cfg->fn[i].result) json_object_put(cfg->fn[i].result);
+        sim_dist_fini(&cfg->fn[i].warm);
+        sim_dist_fini(&cfg->fn[i].cold);
+        sim_dist_fini(&cfg->fn[i].init);
+        mdl_lifecycle_fini(&cfg->fn[i].lc);
+    }
+    for (int i = 0; i < MDL_CALL_COUNT; i++)
+        sim_dist_fini(&cfg->svc_latency[i]);
+    for (int i = 0; i < cfg->nq; i++)
+        sim_dist_fini(&cfg->q[i].service_time);
+    /* The shorthand's entry is filled even when the load failed before
+     * nentry was set. */
+    for (int i = 0; i < (cfg->nentry ? cfg->nentry : 1); i++) {
+        mdl_entry_cfg *e = &cfg->entry[i];
+        sim_dist_fini(&e->overhead);
+        sim_dist_fini(&e->notify_delay);
+        sim_dist_fini(&e->workload.bytes);
+        mdl_sfn_machine_destroy(e->machine);
+    }
+    for (int i = 0; i < cfg->nbucket; i++)
+        for (int k = 0; k < cfg->bucket[i].nnotify; k++)
+            sim_dist_fini(&cfg->bucket[i].notify[k].delay);
+    for (int i = 0; i < cfg->nmachine; i++)
+        mdl_sfn_machine_destroy(cfg->machine[i].machine);
+    mdl_lifecycle_fini(&cfg->platform);
+    if (cfg->effective)
+        json_object_put(cfg->effective);
+    mdl_catalog_destroy(cfg->catalog);
+    memset(cfg, 0, sizeof *cfg);
 }
 
-static sim_status parse_workload(const sim_json_doc *doc, json_object *o, mdl_config *cfg,
+/* ---- account, async ------------------------------------------------------ */
+
+static bool is_burst(const void *base) { return ((const mdl_config *)base)->scaling == MDL_SCALING_BURST; }
+
+static const sim_opt k_account_rows[] = {
+    { "concurrency_limit", MDL__INT(mdl_config, account_concurrency), .def = 1000, .min = 1,
+      .max = 10000000, .doc = "regional concurrency: environments of all functions at once" },
+    { "scaling", MDL__ENUM(mdl_config, scaling, k_scaling),
+      .doc = "`2023`: 1,000 new environments per 10 s per function; `burst`: the pre-2023 "
+             "account burst (`burst_limit`) then +500 per minute" },
+    { "burst_limit", MDL__NUM(mdl_config, burst_limit), .def = 3000, .min = 1, .max = 1e7,
+      .when = is_burst, .doc = "`burst` scaling: environments at once before +500 per minute" },
+};
+static const sim_opt_table k_account = SIM_OPT_TABLE("account", k_account_rows, NULL);
+
+static const sim_opt k_async_rows[] = {
+    { "max_event_age_s", MDL__NUM(mdl_config, async_max_event_age_s), .def = 21600, .min = 60,
+      .max = 21600, .unit = "s", .doc = "an async event older than this is dropped" },
+    { "max_retries", MDL__INT(mdl_config, async_max_retries), .def = 2, .min = 0, .max = 2,
+      .doc = "async error retries (after about 1 and 2 minutes); throttled events back off "
+             "1 s doubling to 5 min" },
+};
+static const sim_opt_table k_async = SIM_OPT_TABLE("async", k_async_rows, NULL);
+
+/* ---- billing ---------------------------------------------------------------- */
+
+static sim_status parse_granularity(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                                    const char *path, void *base)
+{
+    SIM_TRY(sim_opt_read(c, r, obj, path, base));
+    int g = ((mdl_config *)base)->granularity_ms;
+    char p[512];
+    if (g != 1 && g != 100)
+        SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, sim_opt_path(p, sizeof p, path, r),
+                      "must be 1 (since 2020-12) or 100 (legacy), got %d", g);
+    return SIM_OK;
+}
+
+/* billing.month "YYYY-MM", or billing.date "YYYY-MM-DD" (its month). */
+static sim_status check_billing(const sim_opt_ctx *c, json_object *obj, const char *path,
+                                void *base)
+{
+    mdl_config *cfg = base;
+    const char *month = NULL, *date = NULL;
+    bool hm = false, hd = false;
+    SIM_TRY(sim_json_get_string(c->doc, obj, path, "month", false, &month, &hm, c->err));
+    SIM_TRY(sim_json_get_string(c->doc, obj, path, "date", false, &date, &hd, c->err));
+    if (!hm && !hd) return SIM_OK;
+    const char *when = hm ? month : date;
+    char key[512];
+    sim_json_path(key, sizeof key, path, hm ? "month" : "date");
+    int y, m, d = 1;
+    int n = sscanf(when, "%4d-%2d-%2d", &y, &m, &d);
+    if (n < 2 || (hd && !hm && n != 3) || m < 1 || m > 12 || d < 1 || d > 31 || y < 2014 ||
+        y > 9999)
+        SIM_JSON_FAIL(c->err, SIM_EFORMAT, c->doc, key, "expected %s, got '%s'",
+                      hm ? "YYYY-MM" : "YYYY-MM-DD", when);
+    snprintf(cfg->month, sizeof cfg->month, "%04d-%02d", y, m);
+    return SIM_OK;
+}
+
+static json_object *write_month(const sim_opt *r, const void *base, const void *user)
+{
+    (void)r;
+    (void)user;
+    const mdl_config *cfg = base;
+    return json_object_new_string(cfg->month[0] ? cfg->month
+                                                : mdl_catalog_effective_date(cfg->catalog));
+}
+
+static json_object *write_catalog(const sim_opt *r, const void *base, const void *user)
+{
+    (void)r;
+    (void)user;
+    return json_object_new_string(mdl_catalog_path(((const mdl_config *)base)->catalog));
+}
+
+static const sim_opt k_billing_rows[] = {
+    { "free_tier", MDL__ENUM(mdl_config, free_tier, k_free_tiers),
+      .doc = "free allowances, as `lambdasim cost`: `always_free` or `legacy_12mo` (README "
+             "\"Costing\")" },
+    { "granularity_ms", MDL__INT(mdl_config, granularity_ms), .def = 1, .min = 1, .max = 100,
+      .unit = "ms", .parse = parse_granularity,
+      .doc = "Lambda's billing granularity: 1 (since 2020-12) or 100 (legacy)" },
+    { "month", .type = SIM_OPT_STRING, .def_doc = "the catalogue's", .write = write_month,
+      .pattern = "^[0-9]{4}-[0-9]{1,2}",
+      .doc = "`YYYY-MM` billed: dated rules follow it (INIT billed for ZIP functions from "
+             "2025-08; container images always)" },
+    { "date", .type = SIM_OPT_STRING, .flags = SIM_OPT_INPUT_ONLY, .def_doc = "none",
+      .pattern = "^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}",
+      .doc = "`YYYY-MM-DD`: bill the month of that date (`month` wins when both are given)" },
+    { "catalog", MDL__PATH(mdl_config, catalog_file), .def_doc = "`DATA/prices/<region>.json`",
+      .write = write_catalog, .doc = "another price catalogue file" },
+    { "month_index", MDL__INT(mdl_config, month_index), .def = 1, .min = 1, .max = 1200,
+      .doc = "the month `cost.monthly` projects: month N of steady growth, whose storage is the "
+             "average stock of that month (README \"The month\")" },
+};
+static const sim_opt_table k_billing = SIM_OPT_TABLE("billing", k_billing_rows, check_billing);
+
+/* The billing keys, then the catalogue they name (or the region's). */
+static sim_status parse_billing(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                                const char *path, void *base)
+{
+    mdl_config *cfg = base;
+    SIM_TRY(sim_opt_read(c, r, obj, path, base));
+    if (cfg->catalog_file[0]) return mdl_catalog_load(cfg->catalog_file, &cfg->catalog, c->err);
+    const mdl__cfg_ctx *uc = c->user;
+    return mdl_catalog_load_region(uc->data_dir, cfg->region, c->doc->input,
+                                   sim_json_line(c->doc, "region"), "region", &cfg->catalog,
+                                   c->err);
+}
+
+/* ---- services ---------------------------------------------------------------- */
+
+/* One mbps per service: it applies to both its calls (get and put, read and
+ * write), which sit next to each other in mdl_call_op. */
+static sim_status parse_mbps(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                             const char *path, void *base)
+{
+    SIM_TRY(sim_opt_read(c, r, obj, path, base));
+    mdl_config *cfg = base;
+    size_t i = (r->off - offsetof(mdl_config, svc_mbps)) / sizeof(double);
+    SIM_ASSERT(i == MDL_CALL_S3_GET || i == MDL_CALL_EFS_READ);
+    cfg->svc_mbps[i + 1] = cfg->svc_mbps[i];
+    return SIM_OK;
+}
+
+/* Latency assumptions (lognormal mean ms, cv) and transfer rates. */
+static const sim_opt_dist_def k_s3_get = { SIM_DIST_LOGNORMAL, 20.0, 0.5 };
+static const sim_opt_dist_def k_s3_put = { SIM_DIST_LOGNORMAL, 30.0, 0.5 };
+static const sim_opt_dist_def k_ddb_read = { SIM_DIST_LOGNORMAL, 5.0, 0.4 };
+static const sim_opt_dist_def k_ddb_write = { SIM_DIST_LOGNORMAL, 8.0, 0.4 };
+static const sim_opt_dist_def k_rek = { SIM_DIST_LOGNORMAL, 400.0, 0.3 };
+static const sim_opt_dist_def k_efs_read = { SIM_DIST_LOGNORMAL, 3.0, 0.5 };
+static const sim_opt_dist_def k_efs_write = { SIM_DIST_LOGNORMAL, 6.0, 0.5 };
+static const sim_opt_dist_def k_s3_delete = { SIM_DIST_LOGNORMAL, 20.0, 0.5 };
+
+#define SVC_LATENCY(key, op, def, what) \
+    { key, MDL__DIST(mdl_config, svc_latency[op]), .dist_def = &(def), .unit = "ms", \
+      .doc = "latency of " what }
+#define SVC_MBPS(op, rate) \
+    { "mbps", MDL__NUM(mdl_config, svc_mbps[op]), .def = (rate), .min = 0.001, .max = 1e6, \
+      .unit = "MB/s", .parse = parse_mbps, .doc = "transfer rate of the calls' payload bytes" }
+
+/* The stock a service's storage starts from (README "The month"). */
+#define SVC_INITIAL(stock, what) \
+    { "initial_gb", MDL__NUM(mdl_config, stock_initial_gb[stock]), .def = 0, .min = 0, \
+      .max = 1e9, .unit = "GB", .doc = what " stored when the run starts; writes add to it " \
+      "(and deletes take away), and the month bills the average of this stock" }
+
+/* Rows in the order the effective config has always listed them, new ones last. */
+static const sim_opt k_s3_rows[] = {
+    SVC_LATENCY("get_latency", MDL_CALL_S3_GET, k_s3_get, "an S3 GET"),
+    SVC_MBPS(MDL_CALL_S3_GET, 90.0),
+    SVC_LATENCY("put_latency", MDL_CALL_S3_PUT, k_s3_put, "an S3 PUT"),
+    SVC_LATENCY("delete_latency", MDL_CALL_S3_DELETE, k_s3_delete, "an S3 DELETE (assumed as a GET)"),
+    SVC_INITIAL(MDL_STOCK_S3, "S3 Standard GB"),
+};
+static const sim_opt k_ddb_rows[] = {
+    SVC_LATENCY("read_latency", MDL_CALL_DDB_READ, k_ddb_read, "a DynamoDB read"),
+    SVC_LATENCY("write_latency", MDL_CALL_DDB_WRITE, k_ddb_write, "a DynamoDB write"),
+    SVC_INITIAL(MDL_STOCK_DDB, "table GB"),
+};
+static const sim_opt k_rek_rows[] = {
+    SVC_LATENCY("latency", MDL_CALL_REKOGNITION, k_rek, "a Rekognition DetectLabels call"),
+};
+static const sim_opt k_efs_rows[] = {
+    SVC_LATENCY("read_latency", MDL_CALL_EFS_READ, k_efs_read, "an EFS read"),
+    SVC_MBPS(MDL_CALL_EFS_READ, 100.0),
+    SVC_LATENCY("write_latency", MDL_CALL_EFS_WRITE, k_efs_write, "an EFS write"),
+    SVC_INITIAL(MDL_STOCK_EFS, "EFS Standard GB"),
+};
+static const sim_opt_table k_s3 = SIM_OPT_TABLE("services.s3", k_s3_rows, NULL);
+static const sim_opt_table k_ddb = SIM_OPT_TABLE("services.dynamodb", k_ddb_rows, NULL);
+static const sim_opt_table k_rek_t = SIM_OPT_TABLE("services.rekognition", k_rek_rows, NULL);
+static const sim_opt_table k_efs = SIM_OPT_TABLE("services.efs", k_efs_rows, NULL);
+
+/* The API calls that start work downstream: assumptions of the same kind
+ * (lognormal, cv 0.5), within the single-digit to tens of milliseconds the
+ * services' own latencies are reported at; override with measurements. */
+static const sim_opt_dist_def k_sqs_send = { SIM_DIST_LOGNORMAL, 10.0, 0.5 };
+static const sim_opt_dist_def k_lambda_invoke = { SIM_DIST_LOGNORMAL, 15.0, 0.5 };
+static const sim_opt_dist_def k_sfn_start = { SIM_DIST_LOGNORMAL, 25.0, 0.5 };
+static const sim_opt k_sqs_rows[] = {
+    SVC_LATENCY("send_latency", MDL_CALL_SQS_SEND, k_sqs_send, "an SQS SendMessage call"),
+};
+static const sim_opt k_lambda_rows[] = {
+    SVC_LATENCY("invoke_latency", MDL_CALL_LAMBDA_INVOKE, k_lambda_invoke,
+                "a Lambda Invoke API call (a synchronous call then waits for the function)"),
+};
+static const sim_opt k_sfn_rows[] = {
+    SVC_LATENCY("start_latency", MDL_CALL_SFN_START, k_sfn_start,
+                "a StartExecution call (`sync`: then waits for the execution)"),
+};
+static const sim_opt_table k_sqs_t = SIM_OPT_TABLE("services.sqs", k_sqs_rows, NULL);
+static const sim_opt_table k_lambda_t = SIM_OPT_TABLE("services.lambda", k_lambda_rows, NULL);
+static const sim_opt_table k_sfn_t = SIM_OPT_TABLE("services.stepfunctions", k_sfn_rows, NULL);
+
+/* Written back only when a call uses them (configs without emitting calls
+ * keep their effective config). */
+static bool uses_op(const mdl_config *cfg, mdl_call_op op)
+{
+    for (int i = 0; i < cfg->nfn; i++)
+        for (int k = 0; k < cfg->fn[i].ncalls; k++)
+            if (cfg->fn[i].calls[k].op == op) return true;
+    for (int i = 0; i < cfg->nq; i++)
+        for (int k = 0; k < cfg->q[i].ncalls; k++)
+            if (cfg->q[i].calls[k].op == op) return true;
+    return false;
+}
+static bool uses_sqs(const void *b) { return uses_op(b, MDL_CALL_SQS_SEND); }
+static bool uses_lambda(const void *b) { return uses_op(b, MDL_CALL_LAMBDA_INVOKE); }
+static bool uses_sfn(const void *b) { return uses_op(b, MDL_CALL_SFN_START); }
+
+static const sim_opt k_services_rows[] = {
+    { "s3", .type = SIM_OPT_OBJECT, .sub = &k_s3, .doc = "S3 calls (functions' `calls`)" },
+    { "dynamodb", .type = SIM_OPT_OBJECT, .sub = &k_ddb, .doc = "DynamoDB calls" },
+    { "rekognition", .type = SIM_OPT_OBJECT, .sub = &k_rek_t, .doc = "Rekognition calls" },
+    { "efs", .type = SIM_OPT_OBJECT, .sub = &k_efs, .doc = "EFS calls" },
+    { "sqs", .type = SIM_OPT_OBJECT, .sub = &k_sqs_t, .when = uses_sqs,
+      .doc = "SQS sends (calls `{\"service\": \"sqs\", \"op\": \"send\"}`)" },
+    { "lambda", .type = SIM_OPT_OBJECT, .sub = &k_lambda_t, .when = uses_lambda,
+      .doc = "Lambda invocations from calls" },
+    { "stepfunctions", .type = SIM_OPT_OBJECT, .sub = &k_sfn_t, .when = uses_sfn,
+      .doc = "executions started by calls" },
+};
+static const sim_opt_table k_services = SIM_OPT_TABLE("services", k_services_rows, NULL);
+
+/* ---- the root ------------------------------------------------------------------ */
+
+static sim_status parse_warmup(const sim_opt_ctx *c, const sim_opt *r, json_object *obj,
+                               const char *path, void *base)
+{
+    mdl_config *cfg = base;
+    SIM_TRY(sim_opt_read(c, r, obj, path, base));
+    if (cfg->warmup_s >= cfg->duration_s)
+        SIM_JSON_FAIL(c->err, SIM_ERANGE, c->doc, "warmup_s",
+                      "warmup_s (%g) must be shorter than duration_s (%g)", cfg->warmup_s,
+                      cfg->duration_s);
+    return SIM_OK;
+}
+
+static bool has_queues(const void *base) { return ((const mdl_config *)base)->nq > 0; }
+
+/* Either `entries`, or the shorthand `entry` + `workload`. */
+static sim_status check_root(const sim_opt_ctx *c, json_object *obj, const char *path,
+                             void *base)
+{
+    (void)path;
+    (void)base;
+    bool many = json_object_object_get_ex(obj, "entries", NULL);
+    bool one = json_object_object_get_ex(obj, "entry", NULL);
+    bool wl = json_object_object_get_ex(obj, "workload", NULL);
+    if (many && (one || wl))
+        SIM_JSON_FAIL(c->err, SIM_EUSAGE, c->doc, "entries",
+                      "give either entries or the one-entry shorthand entry + workload, not both");
+    if (!many && !wl)
+        SIM_JSON_FAIL(c->err, SIM_EMISSING, c->doc, "", "required key 'workload' is missing "
+                      "(or give entries)");
+    if (!many && !one)
+        SIM_JSON_FAIL(c->err, SIM_EMISSING, c->doc, "", "required key 'entry' is missing "
+                      "(or give entries)");
+    return SIM_OK;
+}
+
+static const sim_opt k_root_rows[] = {
+    { "duration_s", MDL__NUM(mdl_config, duration_s), .flags = SIM_OPT_REQUIRED, .min = 1e-6,
+      .max = 1e10, .unit = "s", .doc = "simulated time" },
+    { "warmup_s", MDL__NUM(mdl_config, warmup_s), .min = 0, .max = 1e10, .unit = "s",
+      .parse = parse_warmup, .doc = "statistics start after this time (less than `duration_s`)" },
+    { "seed", .type = SIM_OPT_INT, .store = SIM_OPT_ST_U64, .off = offsetof(mdl_config, seed),
+      .def = 1, .min = 0, .max = (double)INT64_MAX, .doc = "master seed (`--seed` overrides)" },
+    { "region", MDL__STR(mdl_config, region), .def_str = "us-east-1",
+      .doc = "price catalogue region (`DATA/prices/<region>.json`)" },
+    { "workload", .type = SIM_OPT_OBJECT, .sub = &mdl__workload_table,
+      .off = offsetof(mdl_config, entry) + offsetof(mdl_entry_cfg, workload),
+      .def_doc = "required (or `entries`)", .parse = mdl__parse_workload,
+      .schema = mdl__schema_workload, .when = mdl__is_shorthand,
+      .doc = "where requests come from: exactly one of `arrivals`, `trace` or `generator`" },
+    { "entry", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_KEEP, .sub = &mdl__entry_table,
+      .off = offsetof(mdl_config, entry), .def_doc = "required (or `entries`)",
+      .parse = mdl__parse_entry, .when = mdl__is_shorthand,
+      .doc = "the front door every request enters through: with `workload`, the one-entry "
+             "shorthand of `entries` (an entry named `main`, results identical)" },
+    { "entries", .type = SIM_OPT_MAP, .item = SIM_OPT_ANY, .max_n = MDL_MAX_ENTRIES, .item_name = "name",
+      .type_doc = "map of entries", .def_doc = "none", .parse = mdl__parse_entries,
+      .write = mdl__write_entries, .schema = mdl__schema_entries, .when = mdl__has_entries,
+      .doc = "entries by name (README \"Entries and flows\"): each has the keys of `entry` and "
+             "its own `workload` (the keys of `workload`); requests of every entry run in one "
+             "graph, one engine" },
+    { "account", .type = SIM_OPT_OBJECT, .sub = &k_account, .doc = "the account's Lambda limits" },
+    { "async", .type = SIM_OPT_OBJECT, .sub = &k_async, .doc = "asynchronous invocations" },
+    { "billing", .type = SIM_OPT_OBJECT, .sub = &k_billing, .parse = parse_billing,
+      .doc = "how the simulated usage is billed" },
+    { "services", .type = SIM_OPT_OBJECT, .sub = &k_services,
+      .doc = "AWS services the functions call: latency distributions and transfer rates" },
+    { "platform", .type = SIM_OPT_OBJECT, .sub = &mdl__platform_table,
+      .off = offsetof(mdl_config, platform),
+      .doc = "the Lambda platform's execution-environment lifecycle, which every function "
+             "starts from (README \"How close to AWS\")" },
+    { "functions", .type = SIM_OPT_MAP, .sub = &mdl__function_table, .max_n = MDL_MAX_FUNCTIONS,
+      .item_name = "name", .parse = mdl__parse_functions, .write = mdl__write_functions,
+      .doc = "Lambda functions by name (1 to 63 characters)" },
+    { "queues", .type = SIM_OPT_MAP, .sub = &mdl__queue_table, .max_n = MDL_MAX_QUEUES,
+      .item_name = "name", .parse = mdl__parse_queues, .write = mdl__write_queues,
+      .when = has_queues, .doc = "SQS queues by name and what consumes them (README \"Queues "
+                                 "and workers\")" },
+    { "buckets", .type = SIM_OPT_MAP, .sub = &mdl__bucket_table, .max_n = MDL_MAX_BUCKETS,
+      .item_name = "name", .parse = mdl__parse_buckets, .write = mdl__write_buckets,
+      .when = mdl__has_buckets, .doc = "S3 buckets by name and their event notifications "
+                                       "(README \"Buckets and state machines\")" },
+    { "state_machines", .type = SIM_OPT_MAP, .sub = &mdl__machine_table,
+      .max_n = MDL_MAX_MACHINES, .item_name = "name", .parse = mdl__parse_machines,
+      .write = mdl__write_machines, .when = mdl__has_machines,
+      .doc = "Step Functions state machines by name, started by entries or calls (README "
+             "\"Buckets and state machines\")" },
+};
+static const sim_opt_table k_root = SIM_OPT_TABLE("config", k_root_rows, check_root);
+
+/* ---- overrides -------------------------------------------------------------------- */
+
+/* The row a dotted path names ("functions.f.calls[0].op"), or NULL. */
+static const sim_opt *row_at(const char *key)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", key);
+    const sim_opt_table *t = &k_root;
+    const sim_opt *r = NULL;
+    bool name_next = false;
+    char *save = NULL;
+    for (char *seg = strtok_r(buf, ".", &save); seg; seg = strtok_r(NULL, ".", &save)) {
+        seg[strcspn(seg, "[")] = '\0';
+        if (name_next) {   /* a function or queue name */
+            name_next = false;
+            r = NULL;
+            continue;
+        }
+        if (!t || !(r = sim_opt_find(t, seg))) return NULL;
+        name_next = r->type == SIM_OPT_MAP;
+        t = r->sub;
+    }
+    return name_next ? NULL : r;
+}
+
+sim_status mdl_config_apply_sets(sim_json_doc *doc, const char *const *set, size_t nset,
                                  sim_error *err)
 {
-    static const char *const keys[] = { "arrivals", "mix", "payload_bytes", "payload_bytes_by_op",
-                                        "trace", "generator", NULL };
-    static const char *const akeys[] = { "process", "rate_per_s", NULL };
-    static const char *const tkeys[] = { "file", "format", "durations", "memory", "spread",
-                                         "function_template", NULL };
-    static const char *const tformats[] = { "csv", "azure2019", "azure2021", NULL };
-    mdl_workload_cfg *w = &cfg->workload;
-    SIM_TRY(sim_json_check_keys(doc, o, "workload", keys, err));
-    json_object *arr = NULL, *tr = NULL, *gen = NULL;
-    SIM_TRY(sim_json_get_child(doc, o, "workload", "trace", false, json_type_object, &tr, err));
-    SIM_TRY(sim_json_get_child(doc, o, "workload", "generator", false, json_type_object, &gen, err));
-    SIM_TRY(sim_json_get_child(doc, o, "workload", "arrivals", false, json_type_object, &arr, err));
-    if ((tr != NULL) + (gen != NULL) + (arr != NULL) != 1)
-        SIM_JSON_FAIL(err, SIM_EUSAGE, doc, "workload", "give exactly one of arrivals, trace or generator");
-    if (!arr && (json_object_object_get_ex(o, "mix", NULL) ||
-                 json_object_object_get_ex(o, "payload_bytes_by_op", NULL)))
-        SIM_JSON_FAIL(err, SIM_EUSAGE, doc, "workload.mix",
-                      "mix and payload_bytes_by_op go with arrivals; a trace or generator has its own ops and sizes");
-    sim_dist_deterministic(&w->bytes, 1024);
-    w->has_bytes = true;
-    if (tr) {
-        w->kind = MDL_WL_TRACE;
-        SIM_TRY(sim_json_check_keys(doc, tr, "workload.trace", tkeys, err));
-        const char *f = "", *d = "", *m = "", *sp = "poisson";
-        SIM_TRY(sim_json_get_string(doc, tr, "workload.trace", "file", true, &f, NULL, err));
-        int fmt = 0;
-        SIM_TRY(sim_json_get_enum(doc, tr, "workload.trace", "format", false, tformats, &fmt, NULL, err));
-        SIM_TRY(sim_json_get_string(doc, tr, "workload.trace", "durations", false, &d, NULL, err));
-        SIM_TRY(sim_json_get_string(doc, tr, "workload.trace", "memory", false, &m, NULL, err));
-        SIM_TRY(sim_json_get_string(doc, tr, "workload.trace", "spread", false, &sp, NULL, err));
-        const char *tpl = "";
-        SIM_TRY(sim_json_get_string(doc, tr, "workload.trace", "function_template", false, &tpl, NULL, err));
-        snprintf(w->function_template, sizeof w->function_template, "%s", tpl);
-        if (!wl_spread_parse(sp, &w->spread))
-            SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, "workload.trace.spread", "expected poisson or uniform, got '%s'", sp);
-        snprintf(w->trace_file, sizeof w->trace_file, "%s", f);
-        snprintf(w->durations_file, sizeof w->durations_file, "%s", d);
-        snprintf(w->memory_file, sizeof w->memory_file, "%s", m);
-        w->trace_format = (mdl_trace_format)fmt;
-        return SIM_OK;
-    }
-    if (gen) {
-        w->kind = MDL_WL_GENERATOR;
-        wl_gen_spec_defaults(&w->gen);
-        SIM_TRY(wl_gen_spec_from_json(&w->gen, doc, gen, "workload.generator", err));
-        return SIM_OK;
-    }
-    w->kind = MDL_WL_ARRIVALS;
-    SIM_TRY(sim_json_check_keys(doc, arr, "workload.arrivals", akeys, err));
-    int p = 0;
-    SIM_TRY(sim_json_get_enum(doc, arr, "workload.arrivals", "process", true, k_process, &p, NULL, err));
-    w->process = (mdl_arrival_process)p;
-    SIM_TRY(sim_json_get_number(doc, arr, "workload.arrivals", "rate_per_s", true, 1e-9, 1e7,
-                                &w->rate_per_s, NULL, err));
-    json_object *mix = NULL;
-    SIM_TRY(sim_json_get_child(doc, o, "workload", "mix", false, json_type_object, &mix, err));
-    if (mix) {
-        double sum = 0;
-        json_object_object_foreach(mix, op, wv) {
-            char pp[512];
-            snprintf(pp, sizeof pp, "workload.mix.%s", op);
-            if (w->nmix == MDL_MAX_ROUTES)
-                SIM_JSON_FAIL(err, SIM_ERANGE, doc, pp, "at most %d ops in the mix", MDL_MAX_ROUTES);
-            if (strlen(op) >= sizeof w->mix_op[0])
-                SIM_JSON_FAIL(err, SIM_ERANGE, doc, pp, "op name too long");
-            double x;
-            SIM_TRY(sim_json_as_number(doc, wv, pp, &x, err));
-            if (x < 0)
-                SIM_JSON_FAIL(err, SIM_ERANGE, doc, pp, "must not be negative (got %g)", x);
-            snprintf(w->mix_op[w->nmix], sizeof w->mix_op[0], "%s", op);
-            w->mix_w[w->nmix++] = x;
-            sum += x;
+    for (size_t i = 0; i < nset; i++) {
+        const char *eq = strchr(set[i], '=');
+        if (!eq || eq == set[i])
+            SIM_FAIL(err, SIM_EUSAGE, "--set", 0, NULL, "expected KEY=VALUE, got '%s'", set[i]);
+        char key[512];
+        snprintf(key, sizeof key, "%.*s", (int)(eq - set[i]), set[i]);
+        json_object *v = sim_json_parse_value(eq + 1);
+        /* A string key gets the text, even when it reads as JSON (scaling=2023). */
+        const sim_opt *r = row_at(key);
+        if (r && v && !json_object_is_type(v, json_type_string) &&
+            (r->type == SIM_OPT_STRING || r->type == SIM_OPT_PATH || r->type == SIM_OPT_ENUM)) {
+            json_object_put(v);
+            v = json_object_new_string(eq + 1);
         }
-        if (!(sum > 0))
-            SIM_JSON_FAIL(err, SIM_ERANGE, doc, "workload.mix", "weights must add up to more than 0");
-        for (int i = 0; i < w->nmix; i++)
-            w->mix_w[i] /= sum;
-    }
-    double pb = 1024;
-    SIM_TRY(sim_json_get_number(doc, o, "workload", "payload_bytes", false, 0, 1e12, &pb, NULL, err));
-    sim_dist_deterministic(&w->bytes, pb);
-    w->has_bytes = true;
-    for (int i = 0; i < w->nmix; i++)
-        w->mix_bytes[i] = pb;
-    json_object *by = NULL;
-    SIM_TRY(sim_json_get_child(doc, o, "workload", "payload_bytes_by_op", false, json_type_object, &by, err));
-    if (by) {
-        json_object_object_foreach(by, op, bv) {
-            char pp[512];
-            snprintf(pp, sizeof pp, "workload.payload_bytes_by_op.%s", op);
-            int k = -1;
-            for (int i = 0; i < w->nmix; i++)
-                if (strcmp(w->mix_op[i], op) == 0) k = i;
-            if (k < 0)
-                SIM_JSON_FAIL(err, SIM_EUNKNOWN, doc, pp, "op '%s' is not in workload.mix", op);
-            double x;
-            SIM_TRY(sim_json_as_number(doc, bv, pp, &x, err));
-            if (x < 0)
-                SIM_JSON_FAIL(err, SIM_ERANGE, doc, pp, "must not be negative (got %g)", x);
-            w->mix_bytes[k] = x;
-        }
+        SIM_TRY(sim_json_set_at(doc->root, key, v, "--set", err));
     }
     return SIM_OK;
 }
 
-static sim_status parse_services(const sim_json_doc *doc, json_object *o, mdl_config *cfg,
-                                 sim_error *err)
+/* An error in a key an override set belongs to the override, not the file. */
+static void blame_sets(sim_error *err, const mdl_config_opts *o)
 {
-    static const char *const top[] = { "s3", "dynamodb", "rekognition", "efs", NULL };
-    SIM_TRY(sim_json_check_keys(doc, o, "services", top, err));
-    for (int s = 0; top[s]; s++) {
-        json_object *so = NULL;
-        char p[512];
-        snprintf(p, sizeof p, "services.%s", top[s]);
-        SIM_TRY(sim_json_get_child(doc, o, "services", top[s], false, json_type_object, &so, err));
-        if (!so) continue;
-        const char *allowed[8];
-        int na = 0;
-        bool has_mbps = false;
-        for (int i = 0; i < MDL_CALL_COUNT; i++) {
-            if (strcmp(k_svc_defaults[i].svc, top[s]) == 0) {
-                allowed[na++] = k_svc_defaults[i].key;
-                has_mbps |= k_svc_defaults[i].mbps > 0;
-            }
+    for (size_t i = 0; err && i < o->nset; i++) {
+        size_t k = strcspn(o->set[i], "=");
+        char next = err->field[k];
+        if (k && strncmp(err->field, o->set[i], k) == 0 &&
+            (next == '\0' || next == '.' || next == '[')) {
+            snprintf(err->input, sizeof err->input, "--set");
+            err->line = 0;
+            return;
         }
-        if (has_mbps) allowed[na++] = "mbps";
-        allowed[na] = NULL;
-        SIM_TRY(sim_json_check_keys(doc, so, p, allowed, err));
-        for (int i = 0; i < MDL_CALL_COUNT; i++) {
-            if (strcmp(k_svc_defaults[i].svc, top[s]) != 0) continue;
-            bool here = false;
-            sim_dist d;
-            SIM_TRY(dist_child(doc, so, p, k_svc_defaults[i].key, &d, &here, err));
-            if (here) {
-                sim_dist_fini(&cfg->svc_latency[i]);
-                cfg->svc_latency[i] = d;
-            }
-            if (k_svc_defaults[i].mbps > 0)
-                SIM_TRY(sim_json_get_number(doc, so, p, "mbps", false, 0.001, 1e6,
-                                            &cfg->svc_mbps[i], NULL, err));
-        }
-    }
-    return SIM_OK;
-}
-
-static json_object *effective_json(const mdl_config *cfg);
-
-sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_error *err)
-{
-    static const char *const keys[] = { "duration_s", "warmup_s", "seed", "region", "workload",
-                                        "entry", "account", "functions", "services", "async",
-                                        "billing", "queues", NULL };
-    memset(cfg, 0, sizeof *cfg);
-    json_object *root = doc->root;
-    sim_status s = SIM_OK;
-#define TRY(expr) do { if ((s = (expr)) != SIM_OK) goto fail; } while (0)
-    for (int i = 0; i < MDL_CALL_COUNT; i++) {
-        sim_dist_lognormal_mean_cv(&cfg->svc_latency[i], k_svc_defaults[i].mean_ms,
-                                   k_svc_defaults[i].cv);
-        cfg->svc_mbps[i] = k_svc_defaults[i].mbps;
-    }
-    TRY(sim_json_check_keys(doc, root, "", keys, err));
-    TRY(sim_json_get_number(doc, root, "", "duration_s", true, 1e-6, 1e10, &cfg->duration_s, NULL, err));
-    TRY(sim_json_get_number(doc, root, "", "warmup_s", false, 0, 1e10, &cfg->warmup_s, NULL, err));
-    if (cfg->warmup_s >= cfg->duration_s) {
-        s = SIM_ERR(err, SIM_ERANGE, doc->input, sim_json_line(doc, "warmup_s"), "warmup_s",
-                    "warmup_s (%g) must be shorter than duration_s (%g)", cfg->warmup_s,
-                    cfg->duration_s);
-        goto fail;
-    }
-    int64_t seed = 1;
-    TRY(sim_json_get_int(doc, root, "", "seed", false, 0, INT64_MAX, &seed, NULL, err));
-    cfg->seed = (uint64_t)seed;
-    const char *region = "us-east-1";
-    TRY(sim_json_get_string(doc, root, "", "region", false, &region, NULL, err));
-    snprintf(cfg->region, sizeof cfg->region, "%s", region);
-
-    json_object *o = NULL;
-    TRY(sim_json_get_child(doc, root, "", "workload", true, json_type_object, &o, err));
-    TRY(parse_workload(doc, o, cfg, err));
-    TRY(sim_json_get_child(doc, root, "", "entry", true, json_type_object, &o, err));
-    TRY(parse_entry(doc, o, cfg, err));
-
-    cfg->account_concurrency = 1000;
-    cfg->scaling = MDL_SCALING_2023;
-    cfg->burst_limit = 3000;
-    TRY(sim_json_get_child(doc, root, "", "account", false, json_type_object, &o, err));
-    if (o) {
-        static const char *const ak[] = { "concurrency_limit", "scaling", "burst_limit", NULL };
-        TRY(sim_json_check_keys(doc, o, "account", ak, err));
-        int64_t lim = 1000;
-        TRY(sim_json_get_int(doc, o, "account", "concurrency_limit", false, 1, 10000000, &lim, NULL, err));
-        cfg->account_concurrency = (int)lim;
-        int sc = 0;
-        TRY(sim_json_get_enum(doc, o, "account", "scaling", false, k_scaling, &sc, NULL, err));
-        cfg->scaling = (mdl_scaling)sc;
-        TRY(sim_json_get_number(doc, o, "account", "burst_limit", false, 1, 1e7, &cfg->burst_limit, NULL, err));
-    }
-    cfg->async_max_event_age_s = 21600;
-    cfg->async_max_retries = 2;
-    TRY(sim_json_get_child(doc, root, "", "async", false, json_type_object, &o, err));
-    if (o) {
-        static const char *const ak[] = { "max_event_age_s", "max_retries", NULL };
-        TRY(sim_json_check_keys(doc, o, "async", ak, err));
-        TRY(sim_json_get_number(doc, o, "async", "max_event_age_s", false, 60, 21600,
-                                &cfg->async_max_event_age_s, NULL, err));
-        int64_t mr = 2;
-        TRY(sim_json_get_int(doc, o, "async", "max_retries", false, 0, 2, &mr, NULL, err));
-        cfg->async_max_retries = (int)mr;
-    }
-    cfg->granularity_ms = 1;
-    cfg->free_tier = MDL_FREE_NONE;
-    const char *catalog_path = NULL;
-    TRY(sim_json_get_child(doc, root, "", "billing", false, json_type_object, &o, err));
-    if (o) {
-        static const char *const bk[] = { "free_tier", "granularity_ms", "month", "date",
-                                          "catalog", NULL };
-        static const char *const ft[] = { "none", "always_free", "legacy_12mo", NULL };
-        TRY(sim_json_check_keys(doc, o, "billing", bk, err));
-        int f = 0;
-        TRY(sim_json_get_enum(doc, o, "billing", "free_tier", false, ft, &f, NULL, err));
-        cfg->free_tier = (mdl_free_tier)f;
-        int64_t g = 1;
-        TRY(sim_json_get_int(doc, o, "billing", "granularity_ms", false, 1, 100, &g, NULL, err));
-        if (g != 1 && g != 100) {
-            s = SIM_ERR(err, SIM_ERANGE, doc->input, sim_json_line(doc, "billing.granularity_ms"),
-                        "billing.granularity_ms", "must be 1 (since 2020-12) or 100 (legacy), got %lld",
-                        (long long)g);
-            goto fail;
-        }
-        cfg->granularity_ms = (int)g;
-        const char *month = NULL, *date = NULL;
-        bool hm = false, hd = false;
-        TRY(sim_json_get_string(doc, o, "billing", "month", false, &month, &hm, err));
-        TRY(sim_json_get_string(doc, o, "billing", "date", false, &date, &hd, err));
-        const char *when = hm ? month : date;
-        const char *key = hm ? "billing.month" : "billing.date";
-        if (hm || hd) {
-            int y, m, d = 1;
-            int n = sscanf(when, "%4d-%2d-%2d", &y, &m, &d);
-            if (n < 2 || (hd && !hm && n != 3) || m < 1 || m > 12 || d < 1 || d > 31 || y < 2014 || y > 9999) {
-                s = SIM_ERR(err, SIM_EFORMAT, doc->input, sim_json_line(doc, key), key,
-                            "expected %s, got '%s'", hm ? "YYYY-MM" : "YYYY-MM-DD", when);
-                goto fail;
-            }
-            snprintf(cfg->month, sizeof cfg->month, "%04d-%02d", y, m);
-        }
-        TRY(sim_json_get_string(doc, o, "billing", "catalog", false, &catalog_path, NULL, err));
-    }
-    if (catalog_path)
-        TRY(mdl_catalog_load(catalog_path, &cfg->catalog, err));
-    else
-        TRY(mdl_catalog_load_region(cfg->region, doc->input, sim_json_line(doc, "region"), "region",
-                                    &cfg->catalog, err));
-    TRY(sim_json_get_child(doc, root, "", "services", false, json_type_object, &o, err));
-    if (o) TRY(parse_services(doc, o, cfg, err));
-
-    TRY(sim_json_get_child(doc, root, "", "functions", false, json_type_object, &o, err));
-    if (o) {
-        json_object_object_foreach(o, name, fo) {
-            char p[512];
-            snprintf(p, sizeof p, "functions.%s", name);
-            if (cfg->nfn == MDL_MAX_FUNCTIONS) {
-                s = SIM_ERR(err, SIM_ERANGE, doc->input, sim_json_line(doc, p), p,
-                            "at most %d functions", MDL_MAX_FUNCTIONS);
-                goto fail;
-            }
-            if (!json_object_is_type(fo, json_type_object)) {
-                s = SIM_ERR(err, SIM_ETYPE, doc->input, sim_json_line(doc, p), p, "expected a JSON object");
-                goto fail;
-            }
-            cfg->nfn++;
-            TRY(parse_function(doc, fo, p, name, &cfg->fn[cfg->nfn - 1], err));
-        }
-    }
-    TRY(sim_json_get_child(doc, root, "", "queues", false, json_type_object, &o, err));
-    if (o) {
-        json_object_object_foreach(o, name, qo) {
-            char p[512];
-            snprintf(p, sizeof p, "queues.%s", name);
-            if (cfg->nq == MDL_MAX_QUEUES) {
-                s = SIM_ERR(err, SIM_ERANGE, doc->input, sim_json_line(doc, p), p, "at most %d queues", MDL_MAX_QUEUES);
-                goto fail;
-            }
-            if (!json_object_is_type(qo, json_type_object)) {
-                s = SIM_ERR(err, SIM_ETYPE, doc->input, sim_json_line(doc, p), p, "expected a JSON object");
-                goto fail;
-            }
-            cfg->nq++;
-            TRY(parse_queue(doc, qo, p, name, &cfg->q[cfg->nq - 1], err));
-        }
-    }
-    for (int i = 0; i < cfg->nq; i++) {
-        mdl_queue_cfg *q = &cfg->q[i];
-        char p[512];
-        if (q->dlq[0]) {
-            snprintf(p, sizeof p, "queues.%s.dlq", q->name);
-            q->dlq_index = mdl_config_find_queue(cfg, q->dlq);
-            if (q->dlq_index < 0 || q->dlq_index == i) {
-                s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, p), p,
-                            "no other queue named '%s'", q->dlq);
-                goto fail;
-            }
-            if (cfg->q[q->dlq_index].type != q->type) {
-                s = SIM_ERR(err, SIM_ERANGE, doc->input, sim_json_line(doc, p), p,
-                            "a dead-letter queue must be of the same type (standard/fifo)");
-                goto fail;
-            }
-            if (q->max_receive_count == 0) q->max_receive_count = 10;
-        }
-        if (q->consumer == MDL_CONSUMER_LAMBDA) {
-            snprintf(p, sizeof p, "queues.%s.consumer.function", q->name);
-            q->fn_index = mdl_config_find_function(cfg, q->function);
-            if (q->fn_index < 0) {
-                s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, p), p,
-                            "no function named '%s'", q->function);
-                goto fail;
-            }
-        }
-    }
-    if (cfg->entry.type == MDL_ENTRY_STEPFUNCTIONS) {
-        sfn_check check = { cfg, doc, err, SIM_OK };
-        mdl_sfn_machine_each_task(cfg->entry.machine, sfn_check_task, &check);
-        if (check.st != SIM_OK) {
-            s = check.st;
-            goto fail;
-        }
-    }
-    if (cfg->entry.type == MDL_ENTRY_QUEUE) {
-        if (mdl_config_find_queue(cfg, cfg->entry.target) < 0) {
-            s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, "entry.target"), "entry.target",
-                        "no queue named '%s'", cfg->entry.target);
-            goto fail;
-        }
-    }
-    if (cfg->entry.type == MDL_ENTRY_S3 && cfg->entry.notify_queue[0]) {
-        int qi = mdl_config_find_queue(cfg, cfg->entry.notify_queue);
-        if (qi < 0) {
-            s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, "entry.notify.queue"), "entry.notify.queue",
-                        "no queue named '%s'", cfg->entry.notify_queue);
-            goto fail;
-        }
-        if (cfg->q[qi].type == MDL_Q_FIFO) {
-            /* aws-pricing.md §2.4: S3 cannot notify a FIFO queue. */
-            s = SIM_ERR(err, SIM_EUNSUPPORTED, doc->input, sim_json_line(doc, "entry.notify.queue"), "entry.notify.queue",
-                        "S3 event notifications cannot target a FIFO queue ('%s'); use a standard queue "
-                        "(or EventBridge)", cfg->entry.notify_queue);
-            goto fail;
-        }
-    }
-    if (cfg->entry.type == MDL_ENTRY_S3 && cfg->entry.notify_function[0] &&
-        mdl_config_find_function(cfg, cfg->entry.notify_function) < 0) {
-        s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, "entry.notify.function"), "entry.notify.function",
-                    "no function named '%s'", cfg->entry.notify_function);
-        goto fail;
-    }
-    if (cfg->nfn == 0 && cfg->nq == 0) {
-        s = SIM_ERR(err, SIM_EMISSING, doc->input, sim_json_line(doc, "functions"), "functions",
-                    "at least one function or queue is needed");
-        goto fail;
-    }
-    if (cfg->workload.function_template[0] &&
-        mdl_config_find_function(cfg, cfg->workload.function_template) < 0) {
-        s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, "workload.trace.function_template"),
-                    "workload.trace.function_template", "no function named '%s'",
-                    cfg->workload.function_template);
-        goto fail;
-    }
-    /* Cross-references: targets and routes must name functions. */
-    bool fn_entry = cfg->entry.type <= MDL_ENTRY_APIGW_REST;
-    if (fn_entry && cfg->nfn == 0) {
-        s = SIM_ERR(err, SIM_EMISSING, doc->input, sim_json_line(doc, "functions"), "functions",
-                    "a %s entry needs at least one function", k_entry_types[cfg->entry.type]);
-        goto fail;
-    }
-    if (!fn_entry && cfg->entry.nroutes) {
-        s = SIM_ERR(err, SIM_EUNSUPPORTED, doc->input, sim_json_line(doc, "entry.routes"), "entry.routes",
-                    "routes are for function entries");
-        goto fail;
-    }
-    if (cfg->entry.type == MDL_ENTRY_QUEUE && !cfg->entry.target[0]) {
-        s = SIM_ERR(err, SIM_EMISSING, doc->input, sim_json_line(doc, "entry"), "entry.target",
-                    "a queue entry needs a target queue");
-        goto fail;
-    }
-    if (fn_entry && !cfg->entry.target[0] && cfg->entry.nroutes == 0) {
-        if (cfg->nfn == 1)
-            snprintf(cfg->entry.target, sizeof cfg->entry.target, "%s", cfg->fn[0].name);
-        else {
-            s = SIM_ERR(err, SIM_EMISSING, doc->input, sim_json_line(doc, "entry"), "entry.target",
-                        "entry needs a target (or routes) when there are several functions");
-            goto fail;
-        }
-    }
-    if (fn_entry && cfg->entry.target[0] && mdl_config_find_function(cfg, cfg->entry.target) < 0) {
-        s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, "entry.target"), "entry.target",
-                    "no function named '%s'", cfg->entry.target);
-        goto fail;
-    }
-    for (int i = 0; i < cfg->entry.nroutes; i++) {
-        char p[512];
-        snprintf(p, sizeof p, "entry.routes.%s", cfg->entry.route_op[i]);
-        if (mdl_config_find_function(cfg, cfg->entry.route_fn[i]) < 0) {
-            s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, p), p,
-                        "no function named '%s'", cfg->entry.route_fn[i]);
-            goto fail;
-        }
-    }
-    for (int i = 0; i < cfg->workload.nmix && fn_entry; i++) {
-        bool routed = cfg->entry.target[0] != '\0';
-        for (int r = 0; r < cfg->entry.nroutes && !routed; r++)
-            routed = strcmp(cfg->entry.route_op[r], cfg->workload.mix_op[i]) == 0;
-        if (!routed) {
-            char p[512];
-            snprintf(p, sizeof p, "workload.mix.%s", cfg->workload.mix_op[i]);
-            s = SIM_ERR(err, SIM_EUNKNOWN, doc->input, sim_json_line(doc, p), p,
-                        "op '%s' has no route and the entry has no default target",
-                        cfg->workload.mix_op[i]);
-            goto fail;
-        }
-    }
-    {
-        long reserved = 0;
-        for (int i = 0; i < cfg->nfn; i++)
-            if (cfg->fn[i].reserved_concurrency > 0)
-                reserved += cfg->fn[i].reserved_concurrency;
-        if (reserved > cfg->account_concurrency) {
-            s = SIM_ERR(err, SIM_ERANGE, doc->input, sim_json_line(doc, "functions"), "functions",
-                        "reserved concurrency (%ld) exceeds the account limit (%d)", reserved,
-                        cfg->account_concurrency);
-            goto fail;
-        }
-        for (int i = 0; i < cfg->nfn; i++) {
-            const mdl_function_cfg *f = &cfg->fn[i];
-            int cap = f->reserved_concurrency >= 0 ? f->reserved_concurrency : cfg->account_concurrency;
-            if (f->provisioned_concurrency > cap) {
-                char p[512];
-                snprintf(p, sizeof p, "functions.%s.provisioned_concurrency", f->name);
-                s = SIM_ERR(err, SIM_ERANGE, doc->input, sim_json_line(doc, p), p,
-                            "provisioned concurrency (%d) exceeds the function's concurrency (%d)",
-                            f->provisioned_concurrency, cap);
-                goto fail;
-            }
-        }
-    }
-    cfg->effective = effective_json(cfg);
-    return SIM_OK;
-fail:
-#undef TRY
-    mdl_config_fini(cfg);
-    return s;
-}
-
-void mdl_config_use_trace(mdl_config *cfg, const char *path)
-{
-    mdl_workload_cfg *w = &cfg->workload;
-    w->kind = MDL_WL_TRACE;
-    w->trace_format = MDL_TRACE_CSV;
-    snprintf(w->trace_file, sizeof w->trace_file, "%s", path);
-    w->durations_file[0] = w->memory_file[0] = '\0';
-    json_object *wo;
-    if (cfg->effective && json_object_object_get_ex(cfg->effective, "workload", &wo)) {
-        json_object *t = json_object_new_object();
-        sim_json_add_string(t, "file", path);
-        sim_json_add_string(t, "format", "csv");
-        json_object_object_del(wo, "arrivals");
-        json_object_object_add(wo, "trace", t);
     }
 }
 
-sim_status mdl_config_load(mdl_config *cfg, const char *path, sim_error *err)
-{
-    sim_json_doc doc;
-    memset(cfg, 0, sizeof *cfg);
-    SIM_TRY(sim_json_doc_load(&doc, path, err));
-    sim_status s = mdl_config_from_doc(cfg, &doc, err);
-    sim_json_doc_fini(&doc);
-    return s;
-}
-
-/* ---- the effective config ---------------------------------------------- */
+/* ---- loading ---------------------------------------------------------------------- */
 
 static json_object *effective_json(const mdl_config *cfg)
 {
     json_object *r = json_object_new_object();
-    sim_json_add_double(r, "duration_s", cfg->duration_s);
-    sim_json_add_double(r, "warmup_s", cfg->warmup_s);
-    sim_json_add_int(r, "seed", (int64_t)cfg->seed);
-    sim_json_add_string(r, "region", cfg->region);
-    json_object *w = json_object_new_object();
-    if (cfg->workload.kind == MDL_WL_TRACE) {
-        static const char *const tf[] = { "csv", "azure2019", "azure2021" };
-        json_object *t = json_object_new_object();
-        sim_json_add_string(t, "file", cfg->workload.trace_file);
-        sim_json_add_string(t, "format", tf[cfg->workload.trace_format]);
-        if (cfg->workload.durations_file[0]) sim_json_add_string(t, "durations", cfg->workload.durations_file);
-        if (cfg->workload.memory_file[0]) sim_json_add_string(t, "memory", cfg->workload.memory_file);
-        sim_json_add_string(t, "spread", cfg->workload.spread == WL_SPREAD_POISSON ? "poisson" : "uniform");
-        if (cfg->workload.function_template[0])
-            sim_json_add_string(t, "function_template", cfg->workload.function_template);
-        json_object_object_add(w, "trace", t);
-    } else if (cfg->workload.kind == MDL_WL_GENERATOR) {
-        json_object *g = json_object_new_object();
-        sim_json_add_string(g, "process", cfg->workload.gen.process == WL_PROC_POISSON ? "poisson"
-                            : cfg->workload.gen.process == WL_PROC_DIURNAL ? "diurnal"
-                            : cfg->workload.gen.process == WL_PROC_MMPP ? "mmpp" : "flash_crowd");
-        json_object_object_add(w, "generator", g);
-    }
-    json_object *a = json_object_new_object();
-    sim_json_add_string(a, "process", k_process[cfg->workload.process]);
-    sim_json_add_double(a, "rate_per_s", cfg->workload.rate_per_s);
-    if (cfg->workload.kind == MDL_WL_ARRIVALS)
-        json_object_object_add(w, "arrivals", a);
-    else
-        json_object_put(a);
-    if (cfg->workload.nmix) {
-        json_object *m = json_object_new_object();
-        json_object *pbo = json_object_new_object();
-        for (int i = 0; i < cfg->workload.nmix; i++) {
-            sim_json_add_double(m, cfg->workload.mix_op[i], cfg->workload.mix_w[i]);
-            sim_json_add_double(pbo, cfg->workload.mix_op[i], cfg->workload.mix_bytes[i]);
-        }
-        json_object_object_add(w, "mix", m);
-        json_object_object_add(w, "payload_bytes_by_op", pbo);
-    }
-    sim_json_add_double(w, "payload_bytes", cfg->workload.bytes.a);
-    json_object_object_add(r, "workload", w);
-    const mdl_entry_cfg *en = &cfg->entry;
-    json_object *e = json_object_new_object();
-    sim_json_add_string(e, "type", k_entry_types[en->type]);
-    if (en->target[0]) sim_json_add_string(e, "target", en->target);
-    if (en->type == MDL_ENTRY_STEPFUNCTIONS) {
-        sim_json_add_string(e, "definition", en->definition);
-        sim_json_add_string(e, "workflow", en->workflow == MDL_SFN_EXPRESS ? "express" : "standard");
-        sim_json_add_double(e, "task_latency_ms", en->task_latency_s * 1e3);
-        if (en->workflow == MDL_SFN_EXPRESS) sim_json_add_double(e, "express_memory_mb", en->express_memory_mb);
-    }
-    if (en->type == MDL_ENTRY_S3) {
-        json_object *n = json_object_new_object();
-        if (en->notify_queue[0]) sim_json_add_string(n, "queue", en->notify_queue);
-        else sim_json_add_string(n, "function", en->notify_function);
-        json_object_object_add(n, "delay", sim_dist_to_json(&en->notify_delay));
-        json_object_object_add(e, "notify", n);
-    }
-    sim_json_add_string(e, "invocation", en->async ? "async" : "sync");
-    json_object_object_add(e, "overhead", sim_dist_to_json(&en->overhead));
-    sim_json_add_double(e, "timeout_s", en->timeout_s);
-    sim_json_add_double(e, "max_payload_mb", en->max_payload_bytes / (1024.0 * 1024.0));
-    if (en->nroutes) {
-        json_object *ro = json_object_new_object();
-        for (int i = 0; i < en->nroutes; i++)
-            sim_json_add_string(ro, en->route_op[i], en->route_fn[i]);
-        json_object_object_add(e, "routes", ro);
-    }
-    if (en->type == MDL_ENTRY_APIGW_REST) {
-        json_object *c = json_object_new_object();
-        sim_json_add_double(c, "hit_ratio", en->cache_hit_ratio);
-        sim_json_add_double(c, "size_gb", en->cache_gb);
-        json_object_object_add(e, "cache", c);
-    }
-    if (en->type == MDL_ENTRY_APIGW_REST || en->type == MDL_ENTRY_APIGW_HTTP) {
-        json_object *t = json_object_new_object();
-        sim_json_add_double(t, "rps", en->throttle_rps);
-        sim_json_add_double(t, "burst", en->throttle_burst);
-        json_object_object_add(e, "throttle", t);
-    }
-    json_object_object_add(r, "entry", e);
-    json_object *acc = json_object_new_object();
-    sim_json_add_int(acc, "concurrency_limit", cfg->account_concurrency);
-    sim_json_add_string(acc, "scaling", k_scaling[cfg->scaling]);
-    if (cfg->scaling == MDL_SCALING_BURST)
-        sim_json_add_double(acc, "burst_limit", cfg->burst_limit);
-    json_object_object_add(r, "account", acc);
-    json_object *as = json_object_new_object();
-    sim_json_add_double(as, "max_event_age_s", cfg->async_max_event_age_s);
-    sim_json_add_int(as, "max_retries", cfg->async_max_retries);
-    json_object_object_add(r, "async", as);
-    json_object *b = json_object_new_object();
-    static const char *const ftn[] = { "none", "always_free", "legacy_12mo" };
-    sim_json_add_string(b, "free_tier", ftn[cfg->free_tier]);
-    sim_json_add_int(b, "granularity_ms", cfg->granularity_ms);
-    sim_json_add_string(b, "month", cfg->month[0] ? cfg->month : mdl_catalog_effective_date(cfg->catalog));
-    sim_json_add_string(b, "catalog", mdl_catalog_path(cfg->catalog));
-    json_object_object_add(r, "billing", b);
-    json_object *sv = json_object_new_object();
-    for (int i = 0; i < MDL_CALL_COUNT; i++) {
-        json_object *so;
-        if (!json_object_object_get_ex(sv, k_svc_defaults[i].svc, &so)) {
-            so = json_object_new_object();
-            json_object_object_add(sv, k_svc_defaults[i].svc, so);
-        }
-        json_object_object_add(so, k_svc_defaults[i].key, sim_dist_to_json(&cfg->svc_latency[i]));
-        if (cfg->svc_mbps[i] > 0)
-            sim_json_add_double(so, "mbps", cfg->svc_mbps[i]);
-    }
-    json_object_object_add(r, "services", sv);
-    json_object *fs = json_object_new_object();
-    static const char *const svc_names[MDL_CALL_COUNT] = {
-        "s3.get", "s3.put", "dynamodb.read", "dynamodb.write", "rekognition", "efs.read", "efs.write" };
-    for (int i = 0; i < cfg->nfn; i++) {
-        const mdl_function_cfg *f = &cfg->fn[i];
-        json_object *fo = json_object_new_object();
-        sim_json_add_int(fo, "memory_mb", f->memory_mb);
-        sim_json_add_string(fo, "arch", k_arch[f->arch]);
-        sim_json_add_string(fo, "package", f->image_package ? "image" : "zip");
-        sim_json_add_int(fo, "ephemeral_storage_mb", f->ephemeral_storage_mb);
-        sim_json_add_double(fo, "timeout_s", f->timeout_s);
-        sim_json_add_double(fo, "keep_alive_s", f->keep_alive_s);
-        sim_json_add_double(fo, "keep_alive_jitter_s", f->keep_alive_jitter_s);
-        sim_json_add_string(fo, "reuse", k_reuse[f->reuse]);
-        sim_json_add_int(fo, "reserved_concurrency", f->reserved_concurrency);
-        sim_json_add_int(fo, "provisioned_concurrency", f->provisioned_concurrency);
-        json_object *st = json_object_new_object();
-        if (f->nwarm_more) {
-            json_object *wa = json_object_new_array();
-            json_object_array_add(wa, sim_dist_to_json(&f->warm));
-            for (int k = 0; k < f->nwarm_more; k++)
-                json_object_array_add(wa, sim_dist_to_json(&f->warm_more[k]));
-            json_object_object_add(st, "warm", wa);
-        } else {
-            json_object_object_add(st, "warm", sim_dist_to_json(&f->warm));
-        }
-        if (f->result) json_object_object_add(fo, "result", json_object_get(f->result));
-        if (f->has_kernel) {
-            json_object *kj = json_object_new_object();
-            sim_json_add_string(kj, "name", f->kernel.name);
-            if (f->kernel_mp > 0) sim_json_add_double(kj, "megapixels", f->kernel_mp);
-            else sim_json_add_double(kj, "bytes_per_megapixel", f->kernel_bytes_per_mp);
-            sim_json_add_double(kj, "cpu_ms_a", f->kernel.cpu_ms_a);
-            sim_json_add_double(kj, "cpu_ms_per_megapixel", f->kernel.cpu_ms_per_mp);
-            sim_json_add_double(kj, "parallel_fraction", f->kernel.parallel_fraction);
-            sim_json_add_int(kj, "threads", f->kernel.threads);
-            sim_json_add_double(kj, "io_ms", f->kernel.io_ms);
-            sim_json_add_double(kj, "working_set_mb", f->kernel.working_set_mb);
-            sim_json_add_double(kj, "working_set_mb_per_megapixel", f->kernel.working_set_mb_per_mp);
-            json_object_object_add(fo, "kernel", kj);
-        }
-        if (f->has_cold) json_object_object_add(st, "cold", sim_dist_to_json(&f->cold));
-        json_object_object_add(fo, "service_time", st);
-        if (f->has_init) json_object_object_add(fo, "init", sim_dist_to_json(&f->init));
-        if (f->ncalls) {
-            json_object *ca = json_object_new_array();
-            for (int c = 0; c < f->ncalls; c++) {
-                json_object *co = json_object_new_object();
-                sim_json_add_string(co, "call", svc_names[f->calls[c].op]);
-                if (f->calls[c].bytes < 0) sim_json_add_string(co, "bytes", "request");
-                else sim_json_add_double(co, "bytes", f->calls[c].bytes);
-                if (f->calls[c].op == MDL_CALL_DDB_READ || f->calls[c].op == MDL_CALL_DDB_WRITE)
-                    sim_json_add_double(co, "item_kb", f->calls[c].item_kb);
-                json_object_array_add(ca, co);
-            }
-            json_object_object_add(fo, "calls", ca);
-        }
-        json_object_object_add(fs, f->name, fo);
-    }
-    json_object_object_add(r, "functions", fs);
-    if (cfg->nq) {
-        static const char *const ctn[] = { "none", "workers", "lambda" };
-        json_object *qs = json_object_new_object();
-        for (int i = 0; i < cfg->nq; i++) {
-            const mdl_queue_cfg *q = &cfg->q[i];
-            json_object *qo = json_object_new_object();
-            sim_json_add_string(qo, "type", k_queue_types[q->type]);
-            sim_json_add_double(qo, "visibility_timeout_s", q->visibility_timeout_s);
-            sim_json_add_int(qo, "max_receive_count", q->max_receive_count);
-            if (q->dlq[0]) sim_json_add_string(qo, "dlq", q->dlq);
-            sim_json_add_double(qo, "duplicate_probability", q->duplicate_probability);
-            sim_json_add_double(qo, "duplicate_send_probability", q->duplicate_send_probability);
-            sim_json_add_double(qo, "retention_s", q->retention_s);
-            sim_json_add_double(qo, "delay_s", q->delay_s);
-            if (q->type == MDL_Q_FIFO) {
-                sim_json_add_bool(qo, "high_throughput", q->high_throughput);
-                sim_json_add_int(qo, "message_groups", q->message_groups);
-            }
-            sim_json_add_int(qo, "send_batch_size", q->send_batch_size);
-            json_object *c = json_object_new_object();
-            sim_json_add_string(c, "type", ctn[q->consumer]);
-            if (q->consumer == MDL_CONSUMER_WORKERS) {
-                sim_json_add_int(c, "count", q->workers);
-                sim_json_add_string(c, "poll", k_poll[q->poll]);
-                sim_json_add_double(c, "wait_time_s", q->wait_time_s);
-                sim_json_add_double(c, "poll_interval_s", q->poll_interval_s);
-                sim_json_add_int(c, "batch_size", q->batch_size);
-                json_object_object_add(c, "service_time", sim_dist_to_json(&q->service_time));
-                sim_json_add_string(c, "instance_type", q->instance_type);
-                sim_json_add_int(c, "vcpus", q->vcpus);
-                if (q->has_kernel) {
-                    json_object *kj = json_object_new_object();
-                    sim_json_add_string(kj, "name", q->kernel.name);
-                    if (q->kernel_mp > 0) sim_json_add_double(kj, "megapixels", q->kernel_mp);
-                    else sim_json_add_double(kj, "bytes_per_megapixel", q->kernel_bytes_per_mp);
-                    json_object_object_add(c, "kernel", kj);
-                }
-                if (q->autoscale) {
-                    json_object *asj = json_object_new_object();
-                    sim_json_add_int(asj, "min", q->as_min);
-                    sim_json_add_int(asj, "max", q->as_max);
-                    sim_json_add_double(asj, "target_depth_per_worker", q->as_target_depth);
-                    sim_json_add_double(asj, "interval_s", q->as_interval_s);
-                    sim_json_add_double(asj, "cooldown_s", q->as_cooldown_s);
-                    sim_json_add_double(asj, "boot_s", q->as_boot_s);
-                    json_object_object_add(c, "autoscale", asj);
-                }
-            } else if (q->consumer == MDL_CONSUMER_LAMBDA) {
-                sim_json_add_string(c, "function", q->function);
-                sim_json_add_int(c, "batch_size", q->batch_size);
-                sim_json_add_double(c, "batching_window_s", q->batching_window_s);
-                sim_json_add_int(c, "maximum_concurrency", q->maximum_concurrency);
-                sim_json_add_double(c, "failure_probability", q->failure_probability);
-            }
-            json_object_object_add(qo, "consumer", c);
-            json_object_object_add(qs, q->name, qo);
-        }
-        json_object_object_add(r, "queues", qs);
-    }
+    sim_opt_write(&k_root, cfg, cfg, r);
     return r;
+}
+
+sim_status mdl_config_from_doc(mdl_config *cfg, sim_json_doc *doc, const mdl_config_opts *opts,
+                               sim_error *err)
+{
+    mdl_config_opts o = opts ? *opts : (mdl_config_opts){ 0 };
+    char dir[512];
+    memset(cfg, 0, sizeof *cfg);
+    SIM_TRY(mdl_config_apply_sets(doc, o.set, o.nset, err));
+    if (!o.base_dir) {
+        sim_path_dir(doc->input, dir, sizeof dir);
+        o.base_dir = dir;
+    }
+    mdl__cfg_ctx uc = { cfg, o.data_dir ? o.data_dir : "data" };
+    sim_opt_ctx c = { doc, o.base_dir, &uc, err };
+    sim_status s = sim_opt_parse(&c, &k_root, doc->root, "", cfg);
+    if (s == SIM_OK) s = mdl__config_check(cfg, doc, err);
+    if (s != SIM_OK) {
+        blame_sets(err, &o);
+        mdl_config_fini(cfg);
+        return s;
+    }
+    cfg->effective = effective_json(cfg);
+    return SIM_OK;
+}
+
+sim_status mdl_config_load(mdl_config *cfg, const char *path, const mdl_config_opts *opts,
+                           sim_error *err)
+{
+    sim_json_doc doc;
+    memset(cfg, 0, sizeof *cfg);
+    SIM_TRY(sim_json_doc_load(&doc, path, err));
+    sim_status s = mdl_config_from_doc(cfg, &doc, opts, err);
+    sim_json_doc_fini(&doc);
+    return s;
+}
+
+sim_status mdl_config_use_trace(mdl_config *cfg, const char *path, sim_error *err)
+{
+    if (cfg->nentry != 1)
+        SIM_FAIL(err, SIM_EUSAGE, "--trace", 0, NULL,
+                 "--trace replaces the workload of a one-entry config; this one has %d entries "
+                 "(give each its own workload.trace)", cfg->nentry);
+    mdl_workload_cfg *w = &cfg->entry[0].workload;
+    w->kind = MDL_WL_TRACE;
+    w->trace_format = MDL_TRACE_CSV;
+    snprintf(w->trace_file, sizeof w->trace_file, "%s", path);
+    w->durations_file[0] = w->memory_file[0] = '\0';
+    json_object *wo = NULL;
+    if (cfg->effective) {
+        if (!json_object_object_get_ex(cfg->effective, "workload", &wo))
+            wo = sim_json_at(cfg->effective, "entries");
+        if (wo && !json_object_object_get_ex(wo, "arrivals", NULL) &&
+            !json_object_object_get_ex(wo, "trace", NULL) &&
+            !json_object_object_get_ex(wo, "generator", NULL)) {
+            /* entries: the only entry's workload */
+            json_object *only = NULL;
+            json_object_object_foreach(wo, k, v) { (void)k; only = v; }
+            wo = only ? json_object_object_get(only, "workload") : NULL;
+        }
+    }
+    if (wo) {
+        json_object *t = json_object_new_object();
+        sim_json_add_string(t, "file", path);
+        sim_json_add_string(t, "format", "csv");
+        json_object_object_del(wo, "arrivals");
+        json_object_object_del(wo, "generator");
+        json_object_object_add(wo, "trace", t);
+    }
+    return SIM_OK;
+}
+
+/* ---- schema and docs ---------------------------------------------------------------- */
+
+/* {"required": [k1, k2...]} */
+static json_object *required_of(const char *const *keys)
+{
+    json_object *o = json_object_new_object(), *a = json_object_new_array();
+    for (; *keys; keys++) json_object_array_add(a, json_object_new_string(*keys));
+    json_object_object_add(o, "required", a);
+    return o;
+}
+
+json_object *mdl_config_schema(void)
+{
+    json_object *doc = sim_opt_schema_document(
+        &k_root, "urn:lambdasim:schema:config", "lambdasim run config",
+        "The architecture and workload `lambdasim run` simulates (README \"Config keys\").  "
+        "Generated from the parser's tables; the parser also checks cross-key rules this "
+        "schema cannot say (targets name functions, a dlq names a queue, ...).", true);
+    /* The one-entry shorthand or entries, never both (check_root). */
+    static const char *const shorthand[] = { "entry", "workload", NULL };
+    static const char *const many[] = { "entries", NULL };
+    json_object *one = json_object_new_array();
+    json_object_array_add(one, required_of(shorthand));
+    json_object_array_add(one, required_of(many));
+    json_object_object_add(doc, "oneOf", one);
+    return doc;
+}
+
+void mdl_config_markdown(FILE *fp)
+{
+    sim_opt_markdown_header(fp);
+    sim_opt_markdown(&k_root, "", fp);
+    fputc('\n', fp);
+    mdl__doors_markdown(fp);
 }

@@ -7,14 +7,31 @@
  *             which adds its overhead, enforces payload, throttle and timeout
  *             rules, then invokes
  *   function  a Lambda function: execution environments (initializing, busy,
- *             idle), warm reuse, keep-alive expiry, the account and reserved
+ *             idle) with the lifecycle of `platform` (models/lambda/
+ *             mdl_lifecycle.h): warm reuse, keep-alive expiry, maximum
+ *             lifetime, pre-warmed replacements; the account and reserved
  *             concurrency limits, provisioned concurrency, the scaling rate,
  *             function timeouts, async retries.
  * Service calls a function makes (S3, DynamoDB, Rekognition, EFS) add
- * latency to its duration and usage to the bill.
+ * latency to its duration and usage to the bill; emitting calls (SQS send,
+ * Lambda invoke, Step Functions start, S3 put to a bucket) also start work
+ * downstream.  A config may have several entries (`entries`), buckets with
+ * notifications and named state machines: one graph, one run.
+ *
+ * Names (targets, queues, buckets, state machines, Task resources) are
+ * resolved to indices when the config loads, and a call cycle that every
+ * request would follow is an error then (mdl_config_check.c).
  *
  * The config structs are plain data, filled and validated once by
- * mdl_config_load; the simulation never sees json-c.
+ * mdl_config_load; the simulation never sees json-c.  Every key is a row
+ * of an option table (models/config/mdl_config_*.c, sim/sim_opt.h): the
+ * same rows drive the parser, the effective config written into reports,
+ * the JSON Schema (`lambdasim schema config`) and the README's key table.
+ *
+ * Files named in a config (a trace, a state machine definition, a kernel
+ * profile, a price catalogue) are relative to the config file's folder;
+ * bundled data (prices/<region>.json, profiles/default.json) comes from the
+ * data directory the caller passes in mdl_config_opts.
  */
 #ifndef MDL_PLATFORM_H
 #define MDL_PLATFORM_H
@@ -22,9 +39,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "sim/sim_json.h"
 #include "sim/sim_rng.h"
+#include "models/lambda/mdl_lifecycle.h"
 #include "models/sizing/mdl_perf.h"
 #include "models/pricing/mdl_pricing.h"
 #include "models/stepfn/mdl_sfn.h"
@@ -37,6 +57,18 @@
 #define MDL_MAX_CALLS 16
 #define MDL_MAX_ROUTES 16
 #define MDL_MAX_QUEUES 16
+#define MDL_MAX_ENTRIES 16
+#define MDL_MAX_BUCKETS 16
+#define MDL_MAX_NOTIFY 16        /* notifications of one bucket */
+#define MDL_MAX_MACHINES 16
+#define MDL_MAX_LOOP_FNS 16      /* functions on call cycles (recursion guard slots) */
+#define MDL_KEY_MAX 128          /* an S3 key or key prefix */
+/* AWS's recursive loop detection: a chain of requests may enter the same
+ * function 16 times; the 17th invocation is stopped (README "Reference
+ * facts", Lambda: limits). */
+#define MDL_RECURSION_LIMIT 16
+/* The name of the shorthand's entry (`entry` + `workload`). */
+#define MDL_SHORTHAND_ENTRY "main"
 
 typedef enum { MDL_ENTRY_DIRECT, MDL_ENTRY_FUNCTION_URL, MDL_ENTRY_APIGW_HTTP,
                MDL_ENTRY_APIGW_REST, MDL_ENTRY_QUEUE, MDL_ENTRY_S3,
@@ -44,11 +76,16 @@ typedef enum { MDL_ENTRY_DIRECT, MDL_ENTRY_FUNCTION_URL, MDL_ENTRY_APIGW_HTTP,
 typedef enum { MDL_Q_STANDARD, MDL_Q_FIFO } mdl_queue_type;
 typedef enum { MDL_POLL_LONG, MDL_POLL_SHORT, MDL_POLL_INSTANT } mdl_poll;
 typedef enum { MDL_CONSUMER_NONE, MDL_CONSUMER_WORKERS, MDL_CONSUMER_LAMBDA } mdl_consumer_type;
-typedef enum { MDL_REUSE_MRU, MDL_REUSE_LRU, MDL_REUSE_NEWEST, MDL_REUSE_RANDOM } mdl_reuse;
 typedef enum { MDL_SCALING_2023, MDL_SCALING_BURST } mdl_scaling;
+/* Service calls.  The last three emit work downstream (README "Flows"); an
+ * S3 put to a named bucket does too (its notifications). */
 typedef enum { MDL_CALL_S3_GET, MDL_CALL_S3_PUT, MDL_CALL_DDB_READ, MDL_CALL_DDB_WRITE,
                MDL_CALL_REKOGNITION, MDL_CALL_EFS_READ, MDL_CALL_EFS_WRITE,
+               MDL_CALL_S3_DELETE, MDL_CALL_SQS_SEND, MDL_CALL_LAMBDA_INVOKE, MDL_CALL_SFN_START,
                MDL_CALL_COUNT } mdl_call_op;
+/* Storage that accumulates over a run (README "The month"): a stock that
+ * starts at services.<svc>.initial_gb and grows with what is written. */
+typedef enum { MDL_STOCK_S3, MDL_STOCK_EFS, MDL_STOCK_DDB, MDL_STOCK_COUNT } mdl_stock_id;
 typedef enum { MDL_ARRIVALS_POISSON, MDL_ARRIVALS_DETERMINISTIC } mdl_arrival_process;
 typedef enum { MDL_WL_ARRIVALS, MDL_WL_TRACE, MDL_WL_GENERATOR } mdl_workload_kind;
 typedef enum { MDL_TRACE_CSV, MDL_TRACE_AZURE2019, MDL_TRACE_AZURE2021 } mdl_trace_format;
@@ -67,7 +104,8 @@ typedef enum { MDL_TRACE_CSV, MDL_TRACE_AZURE2019, MDL_TRACE_AZURE2021 } mdl_tra
     X(EXPIRED,          "expired")            /* SQS retention */   \
     X(SEND_THROTTLED,   "send_throttled")     /* FIFO send cap */   \
     X(SFN_FAILED,       "execution_failed")   /* Step Functions */ \
-    X(OUT_OF_MEMORY,    "out_of_memory")      /* kernel working set */
+    X(OUT_OF_MEMORY,    "out_of_memory")      /* kernel working set */ \
+    X(RECURSIVE_LOOP,   "recursive_loop")     /* 17th entry of a chain */
 
 typedef enum {
 #define MDL__OUT_ENUM(n, s) MDL_OUT_##n,
@@ -78,12 +116,34 @@ typedef enum {
 
 const char *mdl_outcome_name(mdl_outcome o);
 
-/* One call a function makes per invocation. */
+/* mdl_call.bytes: the request's own payload, or the object it is about. */
+#define MDL_BYTES_REQUEST (-1.0)
+#define MDL_BYTES_OBJECT (-2.0)
+
+/* One call a function (or a worker) makes per invocation (per message).
+ * Emitting calls (mdl_call_emits) start work downstream: their target is
+ * resolved to an index when the config loads. */
 typedef struct mdl_call {
     mdl_call_op op;
-    double bytes;          /* payload moved; <0 = the request's bytes */
+    double bytes;          /* payload moved (an S3 put: the object); MDL_BYTES_* */
     double item_kb;        /* DynamoDB item size */
+    int target;            /* queue, function, state machine or bucket (s3 put); -1 */
+    uint32_t notify_mask;  /* s3 put to a bucket: its notifications matching `key` */
+    bool sync;             /* lambda invoke / stepfunctions start: the caller waits */
+    double probability;    /* the call happens with this probability (1: always) */
+    char target_name[MDL_NAME_MAX];   /* as written (errors, effective config) */
+    char key[MDL_KEY_MAX];            /* s3 put to a bucket: the object's key */
 } mdl_call;
+
+/* A mask of calls (bit k: call k) with every call. */
+#define MDL_CALLS_ALL ((uint16_t)0xffff)
+
+/* Does the call start work downstream (and need mdl_emit)? */
+static inline bool mdl_call_emits(const mdl_call *c)
+{
+    return c->op == MDL_CALL_SQS_SEND || c->op == MDL_CALL_LAMBDA_INVOKE ||
+           c->op == MDL_CALL_SFN_START || (c->op == MDL_CALL_S3_PUT && c->target >= 0);
+}
 
 typedef struct mdl_function_cfg {
     char name[MDL_NAME_MAX];
@@ -92,9 +152,13 @@ typedef struct mdl_function_cfg {
     bool image_package;           /* container image: INIT billing rule differs */
     int ephemeral_storage_mb;
     double timeout_s;
-    double keep_alive_s;
+    double response_bytes;        /* what the handler returns (0: nothing sized) */
+    bool has_keep_alive;          /* keep_alive_s given: */
+    double keep_alive_s;          /* it sets both keep-alives of lc */
     double keep_alive_jitter_s;   /* expiry uniform in [T - j, T + j] */
-    mdl_reuse reuse;
+    mdl_lifecycle lc;             /* its environments' lifecycle: the platform's,
+                                   * then its own keys (owned; shared by template
+                                   * clones, which never free it) */
     int reserved_concurrency;     /* -1: none */
     int provisioned_concurrency;
     sim_dist warm;                /* handler duration, ms */
@@ -111,9 +175,39 @@ typedef struct mdl_function_cfg {
     bool has_cold, has_init;
     mdl_call calls[MDL_MAX_CALLS];
     int ncalls;
+    bool emits;                   /* some call emits work (mdl_call_emits) */
+    bool random_calls;            /* some call has a probability below 1 */
+    int loop_slot;                /* on a call cycle: its recursion-guard slot; -1 */
 } mdl_function_cfg;
 
+typedef struct mdl_workload_cfg {
+    mdl_workload_kind kind;
+    /* trace: a file read as a stream (README "Workloads and traces") */
+    char trace_file[512];
+    mdl_trace_format trace_format;
+    char durations_file[512];
+    char memory_file[512];
+    wl_spread spread;
+    char function_template[MDL_NAME_MAX];  /* clone per trace function ("" = none) */
+    /* generator: a trace generator spec, run inline */
+    wl_gen_spec gen;
+    /* arrivals: the built-in Poisson / deterministic source */
+    mdl_arrival_process process;
+    double rate_per_s;
+    /* op mix for the built-in generator: names and weights */
+    char mix_op[MDL_MAX_ROUTES][16];
+    double mix_w[MDL_MAX_ROUTES];
+    double mix_bytes[MDL_MAX_ROUTES];   /* payload per op (default payload_bytes) */
+    int nmix;
+    sim_dist bytes;               /* request payload bytes (has_bytes) */
+    bool has_bytes;
+} mdl_workload_cfg;
+
+/* An entry: where client requests come in, with its own workload. */
 typedef struct mdl_entry_cfg {
+    char name[MDL_NAME_MAX];      /* `entries.<name>`; the shorthand's is "main" */
+    bool shorthand;               /* written as `entry` + `workload` (error paths) */
+    mdl_workload_cfg workload;
     mdl_entry_type type;
     bool async;                   /* direct only: event (async) invocation */
     char target[MDL_NAME_MAX];    /* default function */
@@ -124,13 +218,19 @@ typedef struct mdl_entry_cfg {
     double cache_hit_ratio;       /* 0 = no cache */
     double cache_gb;
     double throttle_rps, throttle_burst;
-    /* s3 entry: where the bucket notifies */
+    /* s3 entry: the bucket (named, or the one `notify` describes) and key */
+    char bucket[MDL_NAME_MAX];
+    char key[MDL_KEY_MAX];
+    int bucket_index;             /* resolved at load */
+    uint32_t notify_mask;         /* the bucket's notifications matching `key` */
     char notify_queue[MDL_NAME_MAX];
     char notify_function[MDL_NAME_MAX];
     sim_dist notify_delay;        /* ms */
-    /* stepfunctions entry: each request starts an execution */
+    /* stepfunctions entry: a named state machine, or one defined inline */
+    char state_machine[MDL_NAME_MAX];
+    int machine_index;            /* resolved at load */
     char definition[512];
-    mdl_sfn_machine *machine;     /* owned */
+    mdl_sfn_machine *machine;     /* inline: owned until the load moves it to machines */
     mdl_sfn_type workflow;
     double task_latency_s;
     double express_memory_mb;
@@ -167,6 +267,8 @@ typedef struct mdl_queue_cfg {
     bool autoscale;
     mdl_call calls[MDL_MAX_CALLS];  /* service calls per message */
     int ncalls;
+    bool emits;                   /* some call emits work (mdl_call_emits) */
+    bool random_calls;            /* some call has a probability below 1 */
     bool has_kernel;              /* per-message time from the performance model */
     mdl_perf_kernel kernel;
     double kernel_mp, kernel_bytes_per_mp;
@@ -181,35 +283,39 @@ typedef struct mdl_queue_cfg {
     double failure_probability;   /* per message (ReportBatchItemFailures) */
 } mdl_queue_cfg;
 
-typedef struct mdl_workload_cfg {
-    mdl_workload_kind kind;
-    /* trace: a file read as a stream (README "Workloads and traces") */
-    char trace_file[512];
-    mdl_trace_format trace_format;
-    char durations_file[512];
-    char memory_file[512];
-    wl_spread spread;
-    char function_template[MDL_NAME_MAX];  /* clone per trace function ("" = none) */
-    /* generator: a trace generator spec, run inline */
-    wl_gen_spec gen;
-    /* arrivals: the built-in Poisson / deterministic source */
-    mdl_arrival_process process;
-    double rate_per_s;
-    /* op mix for the built-in generator: names and weights */
-    char mix_op[MDL_MAX_ROUTES][16];
-    double mix_w[MDL_MAX_ROUTES];
-    double mix_bytes[MDL_MAX_ROUTES];   /* payload per op (default payload_bytes) */
-    int nmix;
-    sim_dist bytes;               /* request payload bytes (has_bytes) */
-    bool has_bytes;
-} mdl_workload_cfg;
+
+/* An S3 event notification of a bucket (README "Buckets"). */
+typedef struct mdl_notify_cfg {
+    char prefix[MDL_KEY_MAX], suffix[MDL_KEY_MAX];   /* key filters ("" matches all) */
+    char queue[MDL_NAME_MAX], function[MDL_NAME_MAX];   /* exactly one */
+    int queue_index, fn_index;    /* resolved at load; -1 */
+    sim_dist delay;               /* ms from the PUT to the notification */
+} mdl_notify_cfg;
+
+typedef struct mdl_bucket_cfg {
+    char name[MDL_NAME_MAX];
+    bool implicit;                /* made for an s3 entry's `notify` (not written back) */
+    mdl_notify_cfg notify[MDL_MAX_NOTIFY];
+    int nnotify;
+} mdl_bucket_cfg;
+
+/* A Step Functions state machine (README "State machines"). */
+typedef struct mdl_machine_cfg {
+    char name[MDL_NAME_MAX];
+    bool implicit;                /* a stepfunctions entry's inline definition */
+    char definition[512];
+    mdl_sfn_machine *machine;     /* owned */
+    mdl_sfn_type workflow;
+    double task_latency_s;
+    double express_memory_mb;
+} mdl_machine_cfg;
 
 typedef struct mdl_config {
     double duration_s;
     double warmup_s;
     uint64_t seed;
-    mdl_workload_cfg workload;
-    mdl_entry_cfg entry;
+    mdl_entry_cfg entry[MDL_MAX_ENTRIES];   /* `entries`, or the shorthand's one */
+    int nentry;
     int account_concurrency;
     mdl_scaling scaling;
     double burst_limit;           /* pre-2023 model: initial burst */
@@ -217,31 +323,83 @@ typedef struct mdl_config {
     mdl_free_tier free_tier;
     int granularity_ms;           /* 1 (since 2020-12) or 100 (legacy) */
     char month[8];                /* "YYYY-MM" billed (dated rules), "" = catalogue's */
+    char catalog_file[512];       /* billing.catalog, resolved ("" = the region's) */
+    int month_index;              /* billing.month_index: the month projected (1 = the first) */
     mdl_catalog *catalog;         /* owned; loaded for `region` (or billing.catalog) */
     char region[32];
     double async_max_event_age_s;
     int async_max_retries;
     sim_dist svc_latency[MDL_CALL_COUNT];   /* per service call, ms */
     double svc_mbps[MDL_CALL_COUNT];        /* transfer rate for payload bytes */
+    double stock_initial_gb[MDL_STOCK_COUNT]; /* storage at the start (services.<svc>.initial_gb) */
+    mdl_lifecycle platform;       /* `platform`: the preset and its overrides,
+                                   * what every function starts from (owned) */
     mdl_function_cfg fn[MDL_MAX_FUNCTIONS];
     int nfn;
     mdl_queue_cfg q[MDL_MAX_QUEUES];
     int nq;
+    mdl_bucket_cfg bucket[MDL_MAX_BUCKETS];   /* named, then implicit */
+    int nbucket;
+    mdl_machine_cfg machine[MDL_MAX_MACHINES]; /* named, then implicit */
+    int nmachine;
+    int nloop_fn;                 /* functions on call cycles (their loop_slot) */
     json_object *effective;       /* the effective config, for reports (owned) */
 } mdl_config;
 
-/* Replace the workload with our CSV trace FILE (the run --trace option). */
-void mdl_config_use_trace(mdl_config *cfg, const char *path);
+/* Replace the workload with our CSV trace FILE (the run --trace option).
+ * Errors: a config with several entries (which one would it feed?). */
+sim_status mdl_config_use_trace(mdl_config *cfg, const char *path, sim_error *err);
 
-/* Load and validate a run config.  Errors name file, line and JSON path. */
-sim_status mdl_config_load(mdl_config *cfg, const char *path, sim_error *err);
-/* Same from an already-parsed document. */
-sim_status mdl_config_from_doc(mdl_config *cfg, const sim_json_doc *doc, sim_error *err);
+/* How a config is read.  All fields may be NULL/0 (a NULL opts too). */
+typedef struct mdl_config_opts {
+    const char *data_dir;      /* bundled data: prices/<region>.json and
+                                * profiles/default.json; NULL: "data" */
+    const char *base_dir;      /* what relative paths in the config are
+                                * relative to; NULL: the config file's folder
+                                * (the folder of doc->input) */
+    const char *const *set;    /* overrides "KEY=VALUE" (--set), applied to the
+                                * document before validation, in order */
+    size_t nset;
+} mdl_config_opts;
+
+/* Load and validate a run config.  Errors name file, line and JSON path;
+ * an error in a key an override set names "--set" instead of the file. */
+sim_status mdl_config_load(mdl_config *cfg, const char *path, const mdl_config_opts *opts,
+                           sim_error *err);
+/* Same from an already-parsed document (whose tree the overrides modify). */
+sim_status mdl_config_from_doc(mdl_config *cfg, sim_json_doc *doc, const mdl_config_opts *opts,
+                               sim_error *err);
 void mdl_config_fini(mdl_config *cfg);
 
-/* Index of a function / queue by name, or -1. */
+/* Apply overrides "KEY=VALUE" (a dotted path, "a.b[2].c"; the value is
+ * JSON when it parses as JSON, else a string) to a document.  Errors name
+ * the override. */
+sim_status mdl_config_apply_sets(sim_json_doc *doc, const char *const *set, size_t nset,
+                                 sim_error *err);
+
+/* JSON Schema (draft 2020-12) of a run config, from the parser's tables
+ * (caller owns). */
+json_object *mdl_config_schema(void);
+/* The README's key tables (every key, then the front-door defaults). */
+void mdl_config_markdown(FILE *fp);
+
+/* Index of a function / queue / bucket / state machine / entry by name, or -1. */
 int mdl_config_find_function(const mdl_config *cfg, const char *name);
 int mdl_config_find_queue(const mdl_config *cfg, const char *name);
+int mdl_config_find_bucket(const mdl_config *cfg, const char *name);
+int mdl_config_find_machine(const mdl_config *cfg, const char *name);
+int mdl_config_find_entry(const mdl_config *cfg, const char *name);
+/* Is this the entry named "main" (the shorthand's name)?  It draws from
+ * the random streams one-entry configs always used, so a config gives the
+ * same results written either way. */
+static inline bool mdl_entry_is_main(const mdl_entry_cfg *e)
+{
+    return strcmp(e->name, MDL_SHORTHAND_ENTRY) == 0;
+}
+/* The JSON path of entry i ("entry" for the shorthand, "entries.<name>")
+ * and of its workload ("workload", "entries.<name>.workload"), into buf. */
+const char *mdl_config_entry_path(const mdl_config *cfg, int i, char *buf, size_t n);
+const char *mdl_config_workload_path(const mdl_config *cfg, int i, char *buf, size_t n);
 /* The function a Step Functions Task Resource names (Lambda ARN or bare
  * name), or -1. */
 int mdl_config_resource_function(const mdl_config *cfg, const char *resource);

@@ -54,7 +54,7 @@ static mdl_bill_line *add_line(mdl_bill *b, mdl_service svc, const char *item,
 
 /* A number for people: integers plainly, others in fixed notation with
  * trailing zeros dropped (0.0000166667, not 1.66667e-05). */
-static const char *fmt_num(double v, char *buf, size_t n)
+const char *mdl_bill_fmt_num(double v, char *buf, size_t n)
 {
     if (v == floor(v) && fabs(v) < 1e15)
         snprintf(buf, n, "%.0f", v);
@@ -68,6 +68,8 @@ static const char *fmt_num(double v, char *buf, size_t n)
     }
     return buf;
 }
+
+#define fmt_num mdl_bill_fmt_num
 
 static void calc_append(mdl_bill_line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void calc_append(mdl_bill_line *l, const char *fmt, ...)
@@ -198,8 +200,8 @@ static sim_status bill_lambda(mdl_bill *b, const mdl_usage *u, sim_error *err)
         double gb = f->memory_mb / 1024.0;
         double gbs = f->billed_ms / 1000.0 * gb;
         used[f->arch] = true;
-        /* aws-pricing.md §1.1: the free tier does not apply to functions
-         * with provisioned concurrency. */
+        /* The free tier does not apply to functions with provisioned
+         * concurrency (README "Reference facts", Lambda: prices). */
         if (f->provisioned > 0) {
             gbs_no_free[f->arch] += gbs;
             req_no_free += f->requests;
@@ -299,7 +301,7 @@ static sim_status bill_sfn(mdl_bill *b, const mdl_usage *u, sim_error *err)
     if (u->sfn_express_requests > 0) {
         SIM_TRY(add_flat(b, MDL_SVC_STEPFUNCTIONS, "express requests", NULL,
                          MDL_SFN_EXPRESS_REQUESTS, u->sfn_express_requests, 0, NULL, err));
-        /* Express has no free tier (aws-pricing.md §1.4). */
+        /* Express has no free tier (README "Reference facts", Step Functions). */
         double gbs = u->sfn_express_units *
                      (mdl_catalog_number(b->cat, MDL_RULE_SFN_EXPRESS_MS) / 1000.0) *
                      (mdl_catalog_number(b->cat, MDL_RULE_SFN_EXPRESS_MB) / 1024.0);
@@ -422,7 +424,7 @@ static sim_status bill_dto(mdl_bill *b, const mdl_usage *u, sim_error *err)
 static sim_status bill_function_url(mdl_bill *b, const mdl_usage *u, sim_error *err)
 {
     /* Listed so the bill shows the front door is free; Lambda bills the
-     * invocations (aws-pricing.md §2.3). */
+     * invocations (README "Reference facts", API Gateway). */
     return add_flat(b, MDL_SVC_FUNCTION_URL, "requests", "no charge; Lambda bills the invocation",
                     MDL_FURL_REQUESTS, u->function_url_requests, 0, NULL, err);
 }
@@ -564,33 +566,52 @@ json_object *mdl_bill_to_json(const mdl_bill *b)
     return root;
 }
 
-void mdl_bill_print_text(const mdl_bill *b, FILE *fp)
+/* A string member of a bill line ("" when absent). */
+static const char *jstr(json_object *o, const char *key)
 {
-    fprintf(fp, "Monthly AWS estimate: %s, catalogue %s (effective %s)\n",
-            mdl_catalog_region(b->cat), mdl_catalog_path(b->cat),
-            mdl_catalog_effective_date(b->cat));
-    fprintf(fp, "month %s, free tier %s, Lambda billing granularity %d ms\n\n", b->month,
-            mdl_free_tier_name(b->free_tier), b->granularity_ms);
+    json_object *v;
+    return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
+}
+
+static double jnum(json_object *o, const char *key)
+{
+    json_object *v;
+    return json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) : 0;
+}
+
+void mdl_bill_print_json(json_object *bill, FILE *fp)
+{
+    fprintf(fp, "Monthly AWS estimate: %s, catalogue %s (effective %s)\n", jstr(bill, "region"),
+            jstr(bill, "catalog"), jstr(bill, "effective_date"));
+    fprintf(fp, "month %s, free tier %s, Lambda billing granularity %d ms\n\n", jstr(bill, "month"),
+            jstr(bill, "free_tier"), (int)jnum(bill, "billing_granularity_ms"));
     fprintf(fp, "%-60s %18s %-13s %14s %14s\n", "service / item", "quantity", "unit",
             "rate (USD)", "USD");
-    for (int s = 0; s < MDL_SVC_COUNT; s++) {
-        if (!b->present[s])
-            continue;
-        fprintf(fp, "%-60s %18s %-13s %14s %14.4f\n", mdl_service_name((mdl_service)s), "", "",
-                "", b->svc_usd[s]);
-        for (size_t i = 0; i < b->n; i++) {
-            const mdl_bill_line *l = &b->lines[i];
-            if (l->service != (mdl_service)s)
-                continue;
-            char label[256];
-            snprintf(label, sizeof label, "  %s%s%s", l->item, l->detail[0] ? ": " : "",
-                     l->detail);
-            char q[48], r[48];
-            fprintf(fp, "%-60s %18s %-13s %14s %14.4f\n", label,
-                    fmt_num(l->quantity, q, sizeof q), l->unit, fmt_num(l->rate_usd, r, sizeof r),
-                    l->usd);
-            fprintf(fp, "      = %s\n", l->calc);
+    json_object *svcs;
+    if (json_object_object_get_ex(bill, "services", &svcs)) {
+        json_object_object_foreach(svcs, name, so) {
+            fprintf(fp, "%-60s %18s %-13s %14s %14.4f\n", name, "", "", "", jnum(so, "total_usd"));
+            json_object *lines;
+            if (!json_object_object_get_ex(so, "lines", &lines)) continue;
+            for (size_t i = 0; i < json_object_array_length(lines); i++) {
+                json_object *l = json_object_array_get_idx(lines, i);
+                const char *detail = jstr(l, "detail");
+                char label[256], q[48], r[48];
+                snprintf(label, sizeof label, "  %s%s%s", jstr(l, "item"), detail[0] ? ": " : "",
+                         detail);
+                fprintf(fp, "%-60s %18s %-13s %14s %14.4f\n", label,
+                        fmt_num(jnum(l, "quantity"), q, sizeof q), jstr(l, "unit"),
+                        fmt_num(jnum(l, "rate_usd"), r, sizeof r), jnum(l, "usd"));
+                fprintf(fp, "      = %s\n", jstr(l, "calculation"));
+            }
         }
     }
-    fprintf(fp, "%-60s %18s %-13s %14s %14.2f\n", "TOTAL (USD)", "", "", "", b->total);
+    fprintf(fp, "%-60s %18s %-13s %14s %14.2f\n", "TOTAL (USD)", "", "", "", jnum(bill, "total_usd"));
+}
+
+void mdl_bill_print_text(const mdl_bill *b, FILE *fp)
+{
+    json_object *j = mdl_bill_to_json(b);
+    mdl_bill_print_json(j, fp);
+    json_object_put(j);
 }

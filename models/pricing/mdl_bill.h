@@ -58,11 +58,18 @@ double mdl_bill_item_usd(const mdl_bill *b, mdl_service s, const char *item,
 double mdl_bill_item_quantity(const mdl_bill *b, mdl_service s, const char *item,
                               const char *detail_prefix);
 
-/* The bill as cli.md's JSON: region, total_usd, services.<svc>.{total_usd,
- * lines[]}, plus the catalogue, modes and month.  Caller puts the object. */
+/* The bill as `cost --format json` prints it (README "Costing"): region,
+ * total_usd, services.<svc>.{total_usd, lines[]}, plus the catalogue, modes
+ * and month.  Caller puts the object. */
 json_object *mdl_bill_to_json(const mdl_bill *b);
 
-/* A readable table of the same content. */
+/* A readable table of the same content: `lambdasim cost`'s text. */
 void mdl_bill_print_text(const mdl_bill *b, FILE *fp);
+/* The same table from a bill's JSON (mdl_bill_to_json's, e.g. a run's
+ * cost.monthly), so every command prints a bill the one way. */
+void mdl_bill_print_json(json_object *bill, FILE *fp);
+/* A number as bills show it: integers plainly, others in fixed notation
+ * without trailing zeros (0.0000166667).  Returns buf. */
+const char *mdl_bill_fmt_num(double v, char *buf, size_t n);
 
 #endif /* MDL_BILL_H */

@@ -100,27 +100,57 @@ void mdl_meter_destroy(mdl_meter *m)
 void mdl_meter_reset(mdl_meter *m)
 {
     mdl_usage *u = &m->u;
+#define ZERO(fld, unit) r->fld = 0;
     for (size_t i = 0; i < u->n_fn; i++) {
-        mdl_usage_fn *f = &u->fn[i];
-        f->requests = f->invocations = f->cold_starts = 0;
-        f->billed_ms = f->pc_billed_ms = f->pc_configured_s = 0;
+        mdl_usage_fn *r = &u->fn[i];
+        MDL_USAGE_FN_FIELDS(ZERO)
     }
-    for (size_t i = 0; i < u->n_cache; i++)
-        u->cache[i].hours = 0;
-    for (size_t i = 0; i < u->n_ec2; i++)
-        u->ec2[i].hours = 0;
-    /* Zero the scalar block between the registries: every double field from
-     * function_url_requests to dto_gb except the arrays. */
-    u->function_url_requests = u->apigw_http_requests = u->apigw_rest_requests = 0;
-    u->sqs_standard_requests = u->sqs_fifo_requests = 0;
-    u->sfn_transitions = u->sfn_express_requests = u->sfn_express_units = 0;
-    u->s3_storage_gb_month = u->s3_put = u->s3_get = 0;
-    u->ddb_wru = u->ddb_rru = u->ddb_wcu_hours = u->ddb_rcu_hours = 0;
-    u->ddb_storage_gb_month = 0;
-    u->rek_group1 = u->rek_group2 = 0;
-    u->efs_standard_gb_month = u->efs_ia_gb_month = u->efs_archive_gb_month = 0;
-    u->efs_read_gb = u->efs_write_gb = 0;
-    u->dto_gb = 0;
+    for (size_t i = 0; i < u->n_cache; i++) {
+        mdl_usage_cache *r = &u->cache[i];
+        MDL_USAGE_CACHE_FIELDS(ZERO)
+    }
+    for (size_t i = 0; i < u->n_ec2; i++) {
+        mdl_usage_ec2 *r = &u->ec2[i];
+        MDL_USAGE_EC2_FIELDS(ZERO)
+    }
+    mdl_usage *r = u;
+    MDL_USAGE_FIELDS(ZERO)
+#undef ZERO
+}
+
+/* Copies of a registry with its accumulated fields times k. */
+#define SCALED_COPY(T, n, src, LIST)                                   \
+    do {                                                               \
+        T *dst = sim_xmalloc(((n) ? (n) : 1) * sizeof *dst);           \
+        for (size_t i = 0; i < (n); i++) {                             \
+            T *r = &dst[i];                                            \
+            *r = (src)[i];                                             \
+            LIST(SCALE)                                                \
+        }                                                              \
+        (src) = dst;                                                   \
+    } while (0)
+
+void mdl_usage_scale(const mdl_usage *u, double k, mdl_usage *out)
+{
+    *out = *u;
+#define SCALE(fld, unit) r->fld *= k;
+    SCALED_COPY(mdl_usage_fn, u->n_fn, out->fn, MDL_USAGE_FN_FIELDS);
+    SCALED_COPY(mdl_usage_cache, u->n_cache, out->cache, MDL_USAGE_CACHE_FIELDS);
+    SCALED_COPY(mdl_usage_ec2, u->n_ec2, out->ec2, MDL_USAGE_EC2_FIELDS);
+#undef SCALE
+    out->cap_fn = u->n_fn;
+    out->cap_cache = u->n_cache;
+    out->cap_ec2 = u->n_ec2;
+#define SCALE_U(fld, unit) out->fld *= k;
+    MDL_USAGE_FIELDS(SCALE_U)
+#undef SCALE_U
+}
+
+void mdl_usage_scale_free(mdl_usage *u)
+{
+    free(u->fn);
+    free(u->cache);
+    free(u->ec2);
 }
 
 const mdl_usage *mdl_meter_usage(const mdl_meter *m) { return &m->u; }
@@ -166,7 +196,7 @@ sim_status mdl_meter_add_rest_cache(mdl_meter *m, double gb, const char *input, 
         u->cap_cache = u->cap_cache ? 2 * u->cap_cache : 4;
         u->cache = sim_xrealloc(u->cache, u->cap_cache * sizeof *u->cache);
     }
-    u->cache[u->n_cache] = (mdl_usage_cache){ gb, 0, usd };
+    u->cache[u->n_cache] = (mdl_usage_cache){ .gb = gb, .usd_per_hour = usd };
     u->present[MDL_SVC_APIGW] = true;
     *index = (int)u->n_cache++;
     return SIM_OK;
@@ -240,8 +270,8 @@ void mdl_meter_lambda_async_payload(mdl_meter *m, int fn, double payload_kb)
 {
     mdl_usage_fn *f = fn_at(m, fn);
     SIM_ASSERT(payload_kb >= 0);
-    /* aws-pricing.md §1.1: 1 request for the first 256 KB, then 1 more per
-     * 64 KB chunk up to the 1 MB async limit. */
+    /* 1 request for the first 256 KB, then 1 more per 64 KB chunk up to the
+     * 1 MB async limit (README "Reference facts", Lambda: prices). */
     if (payload_kb > 256) {
         double kb = payload_kb < 1024 ? payload_kb : 1024;
         f->requests += ceil((kb - 256) / 64 - 1e-9);
@@ -303,6 +333,19 @@ double mdl_meter_sfn_express_units(const mdl_meter *m, double duration_ms, doubl
 {
     SIM_ASSERT(duration_ms >= 0 && memory_mb >= 0);
     return units_of(duration_ms, m->sfn_ms) * units_of(memory_mb, m->sfn_mb);
+}
+
+double mdl_meter_sfn_express_billed_ms(const mdl_meter *m, double duration_ms)
+{
+    SIM_ASSERT(duration_ms >= 0);
+    return units_of(duration_ms, m->sfn_ms) * m->sfn_ms;
+}
+
+double mdl_meter_sfn_express_gb_s(const mdl_meter *m, double duration_ms, double memory_mb)
+{
+    SIM_ASSERT(memory_mb >= 0);
+    return mdl_meter_sfn_express_billed_ms(m, duration_ms) / 1e3 *
+           units_of(memory_mb, m->sfn_mb) * m->sfn_mb / 1024.0;
 }
 
 void mdl_meter_sfn_express(mdl_meter *m, double duration_ms, double memory_mb)

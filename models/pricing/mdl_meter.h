@@ -49,9 +49,50 @@ typedef enum {
 const char *mdl_service_name(mdl_service s);
 
 /* How a Lambda function is packaged: decides whether INIT is billed
- * (aws-pricing.md §1.1: ZIP on managed runtimes from 2025-08-01; container
- * images and custom runtimes always). */
+ * (ZIP on managed runtimes from 2025-08-01; container images and custom
+ * runtimes always: README "Reference facts", Lambda: prices). */
 typedef enum { MDL_PACKAGE_ZIP, MDL_PACKAGE_IMAGE } mdl_package;
+
+/* What a month accumulates, one X-macro per record: X(field, unit).  Each
+ * list is the one source for the fields themselves, mdl_meter_reset (which
+ * zeroes them) and mdl_usage_scale (which scales them, e.g. to a 730-hour
+ * month); everything else in a record is identity or configuration. */
+#define MDL_USAGE_FN_FIELDS(X)                                                      \
+    X(requests, "requests")          /* billed (async events > 256 KB count extra) */ \
+    X(invocations, "invocations")    /* informative */                                \
+    X(cold_starts, "cold starts")    /* informative */                                \
+    X(billed_ms, "ms")               /* on-demand billed duration, INIT when billed */\
+    X(pc_billed_ms, "ms")            /* billed duration of invocations served by PC */\
+    X(pc_configured_s, "s")          /* PC configured (rounded up to 5 min per call) */
+#define MDL_USAGE_CACHE_FIELDS(X) X(hours, "hours")
+#define MDL_USAGE_EC2_FIELDS(X) X(hours, "instance-hours")
+#define MDL_USAGE_FIELDS(X)                                                         \
+    X(function_url_requests, "requests")                                            \
+    X(apigw_http_requests, "512 KB requests")                                       \
+    X(apigw_rest_requests, "requests")                                              \
+    X(sqs_standard_requests, "64 KB requests")                                      \
+    X(sqs_fifo_requests, "64 KB requests")                                          \
+    X(sfn_transitions, "transitions")                                               \
+    X(sfn_express_requests, "requests")                                             \
+    X(sfn_express_units, "100 ms x 64 MB units")                                    \
+    X(s3_storage_gb_month, "GB-month")                                              \
+    X(s3_put, "requests")                                                           \
+    X(s3_get, "requests")                                                           \
+    X(ddb_wru, "write request units")                                               \
+    X(ddb_rru, "read request units")                                                \
+    X(ddb_wcu_hours, "WCU-hours")     /* provisioned capacity */                    \
+    X(ddb_rcu_hours, "RCU-hours")                                                   \
+    X(ddb_storage_gb_month, "GB-month")                                             \
+    X(rek_group1, "images")                                                         \
+    X(rek_group2, "images")           /* DetectLabels */                            \
+    X(efs_standard_gb_month, "GB-month")                                            \
+    X(efs_ia_gb_month, "GB-month")                                                  \
+    X(efs_archive_gb_month, "GB-month")                                             \
+    X(efs_read_gb, "GB")                                                            \
+    X(efs_write_gb, "GB")                                                           \
+    X(dto_gb, "GB")                   /* data transfer out to the internet */
+
+#define MDL__USAGE_FIELD(f, unit) double f;
 
 /* One registered Lambda function and what it used. */
 typedef struct mdl_usage_fn {
@@ -61,25 +102,19 @@ typedef struct mdl_usage_fn {
     double ephemeral_mb;      /* 512..10240 */
     mdl_package package;
     double provisioned;       /* configured provisioned concurrency (0 = none) */
-    /* accumulated */
-    double requests;          /* billed requests (async events > 256 KB count extra) */
-    double invocations;       /* invocations (informative) */
-    double cold_starts;       /* informative */
-    double billed_ms;         /* on-demand billed duration, INIT included when billed */
-    double pc_billed_ms;      /* billed duration of invocations served by PC */
-    double pc_configured_s;   /* seconds PC was configured (rounded up to 5 min per call) */
+    MDL_USAGE_FN_FIELDS(MDL__USAGE_FIELD)
 } mdl_usage_fn;
 
 typedef struct mdl_usage_cache {
     double gb;                /* cache size, one of the catalogue's sizes */
-    double hours;
     double usd_per_hour;      /* resolved at registration */
+    MDL_USAGE_CACHE_FIELDS(MDL__USAGE_FIELD)
 } mdl_usage_cache;
 
 typedef struct mdl_usage_ec2 {
     char type[32];
-    double hours;             /* instance-hours */
     double usd_per_hour;      /* resolved at registration */
+    MDL_USAGE_EC2_FIELDS(MDL__USAGE_FIELD)
 } mdl_usage_ec2;
 
 /* A month of usage.  Plain data: the meter writes it, mdl_bill reads it. */
@@ -93,36 +128,12 @@ typedef struct mdl_usage {
 
     size_t n_fn, cap_fn;
     mdl_usage_fn *fn;
-
-    double function_url_requests;
-    double apigw_http_requests;   /* metered 512 KB units */
-    double apigw_rest_requests;
     size_t n_cache, cap_cache;
-    mdl_usage_cache *cache;
-
-    double sqs_standard_requests; /* 64 KB chunks */
-    double sqs_fifo_requests;
-
-    double sfn_transitions;
-    double sfn_express_requests;
-    double sfn_express_units;     /* (100 ms) x (64 MB) units */
-
-    double s3_storage_gb_month, s3_put, s3_get;
-
-    double ddb_wru, ddb_rru;      /* on-demand request units */
-    double ddb_wcu_hours;         /* provisioned capacity, unit-hours */
-    double ddb_rcu_hours;
-    double ddb_storage_gb_month;
-
-    double rek_group1, rek_group2; /* images */
-
-    double efs_standard_gb_month, efs_ia_gb_month, efs_archive_gb_month;
-    double efs_read_gb, efs_write_gb;
-
+    mdl_usage_cache *cache;   /* REST API caches */
     size_t n_ec2, cap_ec2;
     mdl_usage_ec2 *ec2;
 
-    double dto_gb;
+    MDL_USAGE_FIELDS(MDL__USAGE_FIELD)
 } mdl_usage;
 
 typedef struct mdl_meter_opts {
@@ -143,6 +154,13 @@ void mdl_meter_destroy(mdl_meter *m);
 void mdl_meter_reset(mdl_meter *m);
 
 const mdl_usage *mdl_meter_usage(const mdl_meter *m);
+
+/* A copy of u with every accumulated quantity (the MDL_USAGE_*_FIELDS)
+ * times k, registrations and modes kept: the monthly projection of a
+ * simulated span.  Allocates the copies of the registries; free them with
+ * mdl_usage_scale_free. */
+void mdl_usage_scale(const mdl_usage *u, double k, mdl_usage *out);
+void mdl_usage_scale_free(mdl_usage *u);
 const mdl_catalog *mdl_meter_catalog(const mdl_meter *m);
 
 /* Mark a service as present on the bill even with zero usage. */
@@ -197,6 +215,10 @@ void mdl_meter_sfn_transitions(mdl_meter *m, double n);
 void mdl_meter_sfn_express(mdl_meter *m, double duration_ms, double memory_mb);
 /* Billing units of one Express execution: (100 ms units) x (64 MB chunks). */
 double mdl_meter_sfn_express_units(const mdl_meter *m, double duration_ms, double memory_mb);
+/* The same rule, spelled out: billed duration (rounded up to the unit,
+ * one unit at least) and GB-s at the memory rounded up to its chunks. */
+double mdl_meter_sfn_express_billed_ms(const mdl_meter *m, double duration_ms);
+double mdl_meter_sfn_express_gb_s(const mdl_meter *m, double duration_ms, double memory_mb);
 
 void mdl_meter_s3_put(mdl_meter *m, double n);
 void mdl_meter_s3_get(mdl_meter *m, double n);

@@ -389,67 +389,38 @@ static bool file_exists(const char *p)
     return access(p, R_OK) == 0;
 }
 
-bool mdl_data_path(const char *rel, char *buf, size_t n)
-{
-    const char *env = getenv("LAMBDASIM_DATA");
-    if (env && env[0]) {
-        snprintf(buf, n, "%s/%s", env, rel);
-        if (file_exists(buf))
-            return true;
-    }
-    /* The working copy first: running from a checkout uses its data. */
-    snprintf(buf, n, "data/%s", rel);
-    if (file_exists(buf))
-        return true;
-    char exe[1024];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len > 0) {
-        exe[len] = '\0';
-        /* <prefix>/bin/lambdasim or <repo>/build/lambdasim: strip two
-         * components to get <prefix> or <repo> ("/usr/share/...", not
-         * "/usr/bin/../share/..."). */
-        for (int up = 0; up < 2; up++) {
-            char *slash = strrchr(exe, '/');
-            if (slash)
-                *slash = '\0';
-        }
-        const char *const tails[] = { "data", "share/lambdasim" };
-        for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
-            snprintf(buf, n, "%s/%s/%s", exe, tails[i], rel);
-            if (file_exists(buf))
-                return true;
-        }
-    }
-    snprintf(buf, n, "data/%s", rel);
-    return file_exists(buf);
-}
-
 /* Regions with a bundled catalogue, for the "unknown region" message. */
 static const char *const k_known_regions[] = { "us-east-1", "eu-central-1", "ap-southeast-1",
                                                NULL };
 
-sim_status mdl_catalog_load_region(const char *region, const char *input, long line,
-                                   const char *field, mdl_catalog **out, sim_error *err)
+sim_status mdl_catalog_load_region(const char *data_dir, const char *region, const char *input,
+                                   long line, const char *field, mdl_catalog **out,
+                                   sim_error *err)
 {
     *out = NULL;
-    char rel[128], path[1200];
+    char path[1200];
+    if (!data_dir) data_dir = "data";
     if (!region[0] || strlen(region) > 40 ||
         strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(region))
         SIM_FAIL(err, SIM_EUNKNOWN, input, line, field, "'%s' is not a region name", region);
-    snprintf(rel, sizeof rel, "prices/%s.json", region);
-    if (!mdl_data_path(rel, path, sizeof path)) {
+    snprintf(path, sizeof path, "%s/prices/%s.json", data_dir, region);
+    if (!file_exists(path)) {
         char list[256] = "";
         for (int i = 0; k_known_regions[i]; i++) {
-            snprintf(path, sizeof path, "prices/%s.json", k_known_regions[i]);
             char probe[1200];
-            if (mdl_data_path(path, probe, sizeof probe)) {
+            snprintf(probe, sizeof probe, "%s/prices/%s.json", data_dir, k_known_regions[i]);
+            if (file_exists(probe)) {
                 size_t u = strlen(list);
                 snprintf(list + u, sizeof list - u, "%s%s", u ? ", " : "", k_known_regions[i]);
             }
         }
+        if (!list[0])   /* not the region: the data directory */
+            SIM_FAIL(err, SIM_ENOENT, input, line, field,
+                     "no price catalogue %s: the data directory '%s' has none (pass --data DIR "
+                     "or set LAMBDASIM_DATA)", path, data_dir);
         SIM_FAIL(err, SIM_EUNKNOWN, input, line, field,
-                 "unknown region '%s': no price catalogue data/%s (catalogues: %s; or pass "
-                 "--catalog FILE)", region, rel, list[0] ? list : "none found");
+                 "unknown region '%s': no price catalogue %s (catalogues: %s; or pass "
+                 "--catalog FILE)", region, path, list);
     }
     return mdl_catalog_load(path, out, err);
 }
@@ -497,7 +468,7 @@ sim_status mdl_catalog_need(const mdl_catalog *cat, mdl_entry_id id, const char 
     if (mdl_catalog_has(cat, id))
         return SIM_OK;
     SIM_FAIL(err, SIM_EMISSING, cat->path, 0, k_defs[id].name,
-             "the %s catalogue has no rate '%s' (the reference gives no %s figure for this "
+             "the %s catalogue has no rate '%s' (its sources give no %s figure for this "
              "region), so %s cannot be priced; a missing rate is never taken as zero",
              cat->region, k_defs[id].name, k_defs[id].service, why);
 }
@@ -572,8 +543,8 @@ sim_status mdl_catalog_tier_split(const mdl_catalog *cat, mdl_entry_id id, doubl
         from = e->upto[i];
     }
     SIM_FAIL(err, SIM_EMISSING, cat->path, 0, k_defs[id].name,
-             "the %s catalogue lists '%s' only up to %.10g %s, and %s needs %.10g; the "
-             "reference gives no higher tier for this region", cat->region, k_defs[id].name,
+             "the %s catalogue lists '%s' only up to %.10g %s, and %s needs %.10g; its "
+             "sources give no higher tier for this region", cat->region, k_defs[id].name,
              e->upto[e->n - 1], k_defs[id].unit, why, quantity);
 }
 

@@ -9,7 +9,7 @@
  * cannot disagree about names or units.  Unknown keys, negative numbers,
  * wrong units and unordered tiers are load errors naming file and field.
  *
- * A region may lack entries: the reference simply has no figure for it.  An
+ * A region may lack entries: its sources simply have no figure for it.  An
  * absent entry is never read as zero: asking for it (mdl_catalog_need) is an
  * error that names the rate, the file and what needed it.  us-east-1 is
  * complete (mdl_catalog_missing_count() == 0, checked by the tests).
@@ -108,7 +108,7 @@ typedef enum {
 
 typedef enum { MDL_ARCH_X86_64, MDL_ARCH_ARM64, MDL_ARCH_COUNT } mdl_arch;
 
-/* Which free allowances apply (aws-pricing.md §1.10). */
+/* Which free allowances apply (README "Reference facts", Free tiers). */
 typedef enum {
     MDL_FREE_NONE,        /* no allowance at all                               */
     MDL_FREE_ALWAYS,      /* the allowances that never expire                  */
@@ -130,16 +130,13 @@ typedef struct mdl_catalog mdl_catalog;
  * names the file, line and field. */
 sim_status mdl_catalog_load(const char *path, mdl_catalog **out, sim_error *err);
 
-/* Find data/prices/<region>.json (see mdl_data_path) and load it.  An
- * unknown region is EUNKNOWN, reported against `input`/`field` (the usage
- * file and key that named the region), listing the regions available. */
-sim_status mdl_catalog_load_region(const char *region, const char *input, long line,
-                                   const char *field, mdl_catalog **out, sim_error *err);
-
-/* Resolve a file under lambdasim's data directory into buf: $LAMBDASIM_DATA,
- * then ./data, then <exe>/../data, then <exe>/../share/lambdasim.  Returns
- * false (buf holds the ./data candidate) if no candidate exists. */
-bool mdl_data_path(const char *rel, char *buf, size_t n);
+/* Load DATA_DIR/prices/<region>.json (data_dir NULL: "data"; the command
+ * layer resolves the data directory, rpt_cli_data.h).  An unknown region is
+ * EUNKNOWN, reported against `input`/`field` (the file and key that named
+ * the region), listing the regions available. */
+sim_status mdl_catalog_load_region(const char *data_dir, const char *region, const char *input,
+                                   long line, const char *field, mdl_catalog **out,
+                                   sim_error *err);
 
 void mdl_catalog_destroy(mdl_catalog *cat);
 

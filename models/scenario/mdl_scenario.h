@@ -1,10 +1,10 @@
 /* mdl_scenario.h - one replication of a run config on its own engine.
  *
- * mdl_scenario_create builds the components (source, entry, functions)
- * on a fresh sim_engine seeded from (seed, replication); mdl_scenario_run
- * runs to duration_s; mdl_scenario_results serialises every figure
- * (cli.md `run --format json`).  Nothing is shared between scenarios, so
- * sweeps may run many at once on different threads.
+ * mdl_scenario_create builds the services (Lambda, the entry and its
+ * source, SQS, Step Functions: mdl_service.h) on a fresh sim_engine seeded
+ * from (seed, replication); mdl_scenario_run runs to duration_s;
+ * mdl_scenario_results serialises every figure (README "What it reports").  Nothing is shared between scenarios, so sweeps may run many at
+ * once on different threads.
  */
 #ifndef MDL_SCENARIO_H
 #define MDL_SCENARIO_H
@@ -24,8 +24,18 @@ sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t re
 void mdl_scenario_destroy(mdl_scenario *s);
 
 /* Write one CSV row per finished invocation (Lambda REPORT fields) to fp,
- * which the caller owns.  Call before run. */
+ * which the caller owns, after a header row written when the run starts.
+ * Call before run. */
 void mdl_scenario_set_log(mdl_scenario *s, FILE *fp);
+
+/* One entry's part of a time-series row. */
+typedef struct mdl_ts_entry {
+    double arrivals;          /* arrivals in the interval */
+    double completed, failed; /* responses in the interval */
+    double in_flight;         /* requests awaiting their response, at the end */
+    double flows_completed, flows_failed;   /* flows finished in the interval */
+    double flows_in_flight;   /* flows still running, at the end */
+} mdl_ts_entry;
 
 /* One row of the time series: the state at the end of each interval. */
 typedef struct mdl_ts_row {
@@ -39,6 +49,10 @@ typedef struct mdl_ts_row {
     double consumers;         /* workers / ESM pollers alive */
     double gb_s;              /* Lambda GB-s billed so far (cumulative) */
     double requests_billed;   /* Lambda requests billed so far (cumulative) */
+    double flows_completed, flows_failed;   /* flows finished in the interval (all entries) */
+    double flows_in_flight;   /* flows still running */
+    int nentry;               /* the config's entries, in order */
+    mdl_ts_entry entry[MDL_MAX_ENTRIES];
 } mdl_ts_row;
 
 /* Sample the time series every interval_s seconds (call before run). */
@@ -56,13 +70,16 @@ void mdl_scenario_set_progress(mdl_scenario *s, void (*cb)(void *ctx, double t, 
  * out bad mid-run, a rate the region's catalogue lacks (named). */
 sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err);
 
-/* Every figure, as cli.md specifies for `run --format json` (caller owns). */
+/* Every figure of `run --format json` (README "What it reports"; caller owns). */
 json_object *mdl_scenario_results(const mdl_scenario *s);
 
 /* What the run metered (the meter's usage, reset at the end of the warm-up)
  * and its bill, computed at the end of the run (NULL before). */
 const mdl_usage *mdl_scenario_usage(const mdl_scenario *s);
 const mdl_bill *mdl_scenario_bill(const mdl_scenario *s);
+/* The month's bill (README "The month"): the span's flows scaled to 730
+ * hours, every stock at its average over month billing.month_index. */
+const mdl_bill *mdl_scenario_bill_month(const mdl_scenario *s);
 uint64_t mdl_scenario_events(const mdl_scenario *s);
 
 #endif /* MDL_SCENARIO_H */

@@ -7,6 +7,7 @@
 #include "models/sizing/mdl_perf.h"
 #include "sim/sim_num.h"
 #include "sim/sim_json.h"
+#include "sim/sim_opt.h"
 
 #include <errno.h>
 #include <math.h>
@@ -22,7 +23,7 @@ double mdl_perf_vcpu_share(int memory_mb)
 
 int mdl_perf_visible_cores(int memory_mb)
 {
-    /* sizing.md §5.2 (rwnx/lambda-cpuinfo; hakk.gg). */
+    /* rwnx/lambda-cpuinfo; hakk.gg (README "Reference facts", Lambda: limits). */
     if (memory_mb <= 3008) return 2;
     if (memory_mb <= 5307) return 3;
     if (memory_mb <= 7076) return 4;
@@ -239,6 +240,12 @@ static sim_status measured_profile(const sim_json_doc *doc, const char *path, co
     json_object *pfo = NULL;
     SIM_TRY(sim_json_get_number(doc, mo, kp, "a_ms", true, -1e9, 1e9, &a, NULL, err));
     SIM_TRY(sim_json_get_number(doc, mo, kp, "b_ms_per_mp", true, -1e9, 1e9, &b, NULL, err));
+    double r2 = NAN, sp = NAN;
+    json_object *spo = NULL;
+    SIM_TRY(sim_json_get_number(doc, mo, kp, "r2", false, -1e9, 1, &r2, NULL, err));
+    if (json_object_object_get_ex(mo, "speedup_2_threads", &spo) && spo &&
+        !json_object_is_type(spo, json_type_null))
+        SIM_TRY(sim_json_get_number(doc, mo, kp, "speedup_2_threads", false, 0, 1e3, &sp, NULL, err));
     if (json_object_object_get_ex(mo, "parallel_fraction", &pfo) && pfo &&
         !json_object_is_type(pfo, json_type_null))
         SIM_TRY(sim_json_get_number(doc, mo, kp, "parallel_fraction", false, 0, 1, &pf, NULL, err));
@@ -247,6 +254,8 @@ static sim_status measured_profile(const sim_json_doc *doc, const char *path, co
     k->cpu_ms_a = a > 0 ? a : 0;
     k->cpu_ms_per_mp = b > 0 ? b : 0;
     k->parallel_fraction = pf;
+    k->fit_r2 = r2;
+    k->speedup_2_threads = sp;
     k->threads = pf > 0 ? 2 : 1;
     k->io_ms = 0;
     k->working_set_mb = 60;
@@ -262,11 +271,11 @@ static sim_status measured_profile(const sim_json_doc *doc, const char *path, co
         for (size_t i = 0; i < json_object_array_length(samples) && n < 4096; i++) {
             json_object *m;
             if (json_object_object_get_ex(json_object_array_get_idx(samples, i), "megapixels", &m)) {
-                char sp[320];
-                snprintf(sp, sizeof sp, "kernels.%s.samples[%zu].megapixels", name, i);
-                SIM_TRY(sim_json_as_number(doc, m, sp, &mp[n], err));
+                char mpath[320];
+                snprintf(mpath, sizeof mpath, "kernels.%s.samples[%zu].megapixels", name, i);
+                SIM_TRY(sim_json_as_number(doc, m, mpath, &mp[n], err));
                 if (!(mp[n] > 0))
-                    SIM_JSON_FAIL(err, SIM_ERANGE, doc, sp, "must be positive (got %g)", mp[n]);
+                    SIM_JSON_FAIL(err, SIM_ERANGE, doc, mpath, "must be positive (got %g)", mp[n]);
                 n++;
             }
         }
@@ -283,69 +292,221 @@ static sim_status measured_profile(const sim_json_doc *doc, const char *path, co
     return SIM_OK;
 }
 
-/* The hand-written (parametric) profile format: one kernel. */
-static sim_status param_profile(const sim_json_doc *doc, const char *path, const char *name,
-                                mdl_perf_kernel *k, sim_error *err)
+/* ---- the profile formats, as option tables -------------------------------- */
+
+#define K_NUM(key, f, lo, hi, u, d) \
+    { key, .type = SIM_OPT_NUMBER, .store = SIM_OPT_ST_DOUBLE, \
+      .off = offsetof(mdl_perf_kernel, f), .min = lo, .max = hi, .unit = u, .doc = d }
+
+/* The sizing format (data/profiles/default.json): one kernel's parameters. */
+static const sim_opt k_kernel_rows[] = {
+    K_NUM("cpu_ms_a", cpu_ms_a, 0, 1e9, "ms", "CPU time at 1 vCPU: a + b x megapixels; this is a"),
+    { "cpu_ms_per_megapixel", .type = SIM_OPT_NUMBER, .store = SIM_OPT_ST_DOUBLE,
+      .off = offsetof(mdl_perf_kernel, cpu_ms_per_mp), .flags = SIM_OPT_REQUIRED, .min = 0,
+      .max = 1e9, .unit = "ms per megapixel", .doc = "b: CPU ms at 1 vCPU per megapixel" },
+    K_NUM("parallel_fraction", parallel_fraction, 0, 1, NULL, "p of Amdahl's law"),
+    { "threads", .type = SIM_OPT_INT, .store = SIM_OPT_ST_INT, .off = offsetof(mdl_perf_kernel, threads),
+      .def = 1, .min = 1, .max = 1024, .doc = "threads the kernel runs" },
+    K_NUM("io_ms", io_ms, 0, 1e9, "ms", "memory-independent time (S3, network)"),
+    K_NUM("working_set_mb", working_set_mb, 0, 1e6, "MB", "memory needed: base"),
+    K_NUM("working_set_mb_per_megapixel", working_set_mb_per_mp, 0, 1e6, "MB per megapixel",
+          "memory needed per megapixel"),
+    { "megapixels", .type = SIM_OPT_NUMBER, .store = SIM_OPT_ST_DOUBLE,
+      .off = offsetof(mdl_perf_kernel, megapixels), .def = 1, .min = 1e-6, .max = 1e4,
+      .doc = "default input size" },
+    { "runtime", .type = SIM_OPT_STRING, .store = SIM_OPT_ST_CHARS,
+      .off = offsetof(mdl_perf_kernel, runtime), .size = sizeof(((mdl_perf_kernel *)0)->runtime),
+      .def_str = "python3.13", .doc = "the INIT table's runtime" },
+};
+static const sim_opt_table k_kernel = SIM_OPT_TABLE("kernel", k_kernel_rows, NULL);
+
+static const sim_opt k_sizing_rows[] = {
+    { "_comment", .type = SIM_OPT_STRING, .doc = "where the numbers come from" },
+    { "placeholder", .type = SIM_OPT_BOOL, .doc = "true: parameters stand in for measurements "
+      "(size and run warn)" },
+    { "units", .type = SIM_OPT_MAP, .item = SIM_OPT_STRING, .item_name = "key",
+      .doc = "the unit of each key, for readers" },
+    { "kernels", .type = SIM_OPT_MAP, .flags = SIM_OPT_REQUIRED, .sub = &k_kernel,
+      .doc = "kernel parameters by name" },
+};
+static const sim_opt_table k_sizing = SIM_OPT_TABLE("profile", k_sizing_rows, NULL);
+
+/* The `lambdasim profile` format (measured; validated, then read by
+ * measured_profile). */
+static const sim_opt k_image_rows[] = {
+    { "image", .type = SIM_OPT_STRING, .flags = SIM_OPT_REQUIRED, .doc = "file name" },
+    { "format", .type = SIM_OPT_STRING, .doc = "jpeg or png" },
+    { "width", .type = SIM_OPT_INT, .min = 1, .max = 1e9, .doc = "pixels" },
+    { "height", .type = SIM_OPT_INT, .min = 1, .max = 1e9, .doc = "pixels" },
+    { "megapixels", .type = SIM_OPT_NUMBER, .min = 0, .max = 1e6, .doc = "width x height / 1e6" },
+    { "bytes", .type = SIM_OPT_INT, .min = 0, .max = 1e15, .doc = "file size" },
+};
+static const sim_opt k_skipped_rows[] = {
+    { "image", .type = SIM_OPT_STRING, .flags = SIM_OPT_REQUIRED, .doc = "file name" },
+    { "error", .type = SIM_OPT_STRING, .doc = "why it was skipped" },
+};
+static const sim_opt k_run_rows[] = {
+    { "threads", .type = SIM_OPT_INT, .flags = SIM_OPT_REQUIRED, .min = 1, .max = 1024, .doc = "threads" },
+    { "cpu_ms", .type = SIM_OPT_NUMBER, .min = 0, .max = 1e12, .unit = "ms", .doc = "CPU time (median)" },
+    { "wall_ms", .type = SIM_OPT_NUMBER, .min = 0, .max = 1e12, .unit = "ms", .doc = "wall time (median)" },
+    { "kernel_wall_ms", .type = SIM_OPT_NUMBER, .min = 0, .max = 1e12, .unit = "ms",
+      .doc = "the kernel alone (median)" },
+};
+static const sim_opt_table k_run = SIM_OPT_TABLE("run", k_run_rows, NULL);
+static const sim_opt k_sample_rows[] = {
+    { "image", .type = SIM_OPT_STRING, .flags = SIM_OPT_REQUIRED, .doc = "file name" },
+    { "megapixels", .type = SIM_OPT_NUMBER, .flags = SIM_OPT_REQUIRED, .min = 0, .max = 1e6,
+      .doc = "the image's size" },
+    { "bytes", .type = SIM_OPT_INT, .min = 0, .max = 1e15, .doc = "file size" },
+    { "runs", .type = SIM_OPT_ARRAY, .sub = &k_run, .doc = "one per thread count" },
+};
+static const sim_opt_table k_sample = SIM_OPT_TABLE("sample", k_sample_rows, NULL);
+static const sim_opt k_model_rows[] = {
+    { "method", .type = SIM_OPT_STRING, .doc = "how the line was fitted" },
+    { "a_ms", .type = SIM_OPT_NUMBER, .flags = SIM_OPT_REQUIRED, .min = -1e9, .max = 1e9,
+      .unit = "ms", .doc = "wall ms at 1 thread = a + b x megapixels" },
+    { "b_ms_per_mp", .type = SIM_OPT_NUMBER, .flags = SIM_OPT_REQUIRED, .min = -1e9, .max = 1e9,
+      .unit = "ms per megapixel", .doc = "b" },
+    { "r2", .type = SIM_OPT_NUMBER, .min = -1e9, .max = 1, .doc = "the fit's R squared" },
+    { "n", .type = SIM_OPT_INT, .min = 0, .max = 1e9, .doc = "images fitted" },
+    { "parallel_fraction", .type = SIM_OPT_NUMBER, .flags = SIM_OPT_NULLABLE, .min = 0, .max = 1,
+      .doc = "from the 1- and 2-thread runs (null: one thread only)" },
+    { "speedup_2_threads", .type = SIM_OPT_NUMBER, .min = 0, .max = 1e9, .doc = "1-thread / 2-thread wall" },
+    { "kernel_parallel_fraction", .type = SIM_OPT_NUMBER, .flags = SIM_OPT_NULLABLE, .min = 0,
+      .max = 1, .doc = "the same for the kernel alone" },
+};
+static const sim_opt_table k_model = SIM_OPT_TABLE("model", k_model_rows, NULL);
+static const sim_opt k_measured_kernel_rows[] = {
+    { "samples", .type = SIM_OPT_ARRAY, .sub = &k_sample, .doc = "one per image" },
+    { "model", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_REQUIRED, .sub = &k_model,
+      .doc = "the fitted model the simulator uses" },
+};
+static const sim_opt_table k_measured_kernel = SIM_OPT_TABLE("kernel", k_measured_kernel_rows, NULL);
+static const sim_opt_table k_image = SIM_OPT_TABLE("image", k_image_rows, NULL);
+static const sim_opt_table k_skipped = SIM_OPT_TABLE("skipped", k_skipped_rows, NULL);
+static const sim_opt k_measured_rows[] = {
+    { "_comment", .type = SIM_OPT_STRING, .doc = "notes" },
+    { "images_dir", .type = SIM_OPT_STRING, .flags = SIM_OPT_REQUIRED, .doc = "the photos timed" },
+    { "threads_max", .type = SIM_OPT_INT, .min = 1, .max = 1024, .doc = "most threads run" },
+    { "repeat", .type = SIM_OPT_INT, .min = 1, .max = 1e6, .doc = "runs per measurement (median)" },
+    { "run", .type = SIM_OPT_STRING, .doc = "what one run does" },
+    { "images", .type = SIM_OPT_ARRAY, .sub = &k_image, .doc = "the photos" },
+    { "skipped", .type = SIM_OPT_ARRAY, .sub = &k_skipped, .doc = "files that are not photos" },
+    { "kernels", .type = SIM_OPT_MAP, .flags = SIM_OPT_REQUIRED, .sub = &k_measured_kernel,
+      .doc = "measurements and model by kernel" },
+};
+static const sim_opt_table k_measured = SIM_OPT_TABLE("profile", k_measured_rows, NULL);
+
+json_object *mdl_perf_profile_schema(void)
 {
-    static const char *const top_keys[] = {"_comment", "units", "kernels", NULL};
-    static const char *const keys[] = {"cpu_ms_a", "cpu_ms_per_megapixel", "parallel_fraction",
-                                       "threads", "io_ms", "working_set_mb",
-                                       "working_set_mb_per_megapixel", "megapixels", "runtime",
-                                       NULL};
-    json_object *ks = NULL, *ko = NULL;
-    char kp[256];
-    snprintf(kp, sizeof kp, "kernels.%s", name);
-    SIM_TRY(sim_json_check_keys(doc, doc->root, "", top_keys, err));
-    SIM_TRY(sim_json_get_child(doc, doc->root, "", "kernels", true, json_type_object, &ks, err));
-    if (!json_object_object_get_ex(ks, name, &ko))
-        SIM_FAIL(err, SIM_EUNKNOWN, path, sim_json_line(doc, "kernels"), "kernels",
-                 "no kernel '%s' in the profile", name);
-    SIM_TRY(sim_json_check_keys(doc, ko, kp, keys, err));
-    memset(k, 0, sizeof *k);
-    snprintf(k->name, sizeof k->name, "%s", name);
-    int64_t threads = 1;
-    const char *rt = "python3.13";
-    k->megapixels = 1;
-    SIM_TRY(sim_json_get_number(doc, ko, kp, "cpu_ms_a", false, 0, 1e9, &k->cpu_ms_a, NULL, err));
-    SIM_TRY(sim_json_get_number(doc, ko, kp, "cpu_ms_per_megapixel", true, 0, 1e9, &k->cpu_ms_per_mp, NULL, err));
-    SIM_TRY(sim_json_get_number(doc, ko, kp, "parallel_fraction", false, 0, 1, &k->parallel_fraction, NULL, err));
-    SIM_TRY(sim_json_get_int(doc, ko, kp, "threads", false, 1, 1024, &threads, NULL, err));
-    SIM_TRY(sim_json_get_number(doc, ko, kp, "io_ms", false, 0, 1e9, &k->io_ms, NULL, err));
-    SIM_TRY(sim_json_get_number(doc, ko, kp, "working_set_mb", false, 0, 1e6, &k->working_set_mb, NULL, err));
-    SIM_TRY(sim_json_get_number(doc, ko, kp, "working_set_mb_per_megapixel", false, 0, 1e6, &k->working_set_mb_per_mp, NULL, err));
-    SIM_TRY(sim_json_get_number(doc, ko, kp, "megapixels", false, 1e-6, 1e4, &k->megapixels, NULL, err));
-    SIM_TRY(sim_json_get_string(doc, ko, kp, "runtime", false, &rt, NULL, err));
-    k->threads = (int)threads;
-    snprintf(k->runtime, sizeof k->runtime, "%s", rt);
-    return SIM_OK;
+    json_object *o = json_object_new_object(), *one = json_object_new_array();
+    sim_json_add_string(o, "$schema", "https://json-schema.org/draft/2020-12/schema");
+    sim_json_add_string(o, "$id", "urn:lambdasim:schema:profile");
+    sim_json_add_string(o, "title", "lambdasim kernel profile");
+    sim_json_add_string(o, "description",
+                        "Kernel parameters for the Lambda performance model: the sizing format "
+                        "(data/profiles/default.json) or the output of `lambdasim profile`.  "
+                        "Generated from the loader's tables.");
+    json_object_array_add(one, sim_opt_schema(&k_sizing));
+    json_object_array_add(one, sim_opt_schema(&k_measured));
+    json_object_object_add(o, "oneOf", one);
+    return o;
 }
 
-sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_kernel *k,
-                                 sim_error *err)
+void mdl_perf_profile_markdown(FILE *fp)
+{
+    sim_opt_markdown_header(fp);
+    sim_opt_markdown(&k_sizing, "", fp);
+    fputs("\nThe output of `lambdasim profile`:\n\n", fp);
+    sim_opt_markdown_header(fp);
+    sim_opt_markdown(&k_measured, "", fp);
+}
+
+static sim_status profile_load(const char *path, const char *name, mdl_perf_kernel *k,
+                               sim_error *err)
 {
     sim_json_doc doc;
     SIM_TRY(sim_json_doc_load(&doc, path, err));
+    sim_opt_ctx c = { &doc, NULL, NULL, err };
     bool measured = json_object_object_get_ex(doc.root, "images_dir", NULL) &&
                     json_object_object_get_ex(doc.root, "kernels", NULL);
-    /* Every kernel of the file is checked, not only the one asked for: a
-     * bad value in any section is an error in the file, whichever kernel
-     * this run uses. */
-    json_object *ks = NULL;
-    sim_status st = SIM_OK;
-    if (json_object_object_get_ex(doc.root, "kernels", &ks) &&
-        json_object_is_type(ks, json_type_object)) {
-        json_object_object_foreach(ks, kname, kv) {
+    sim_status st = sim_opt_parse(&c, measured ? &k_measured : &k_sizing, doc.root, "", NULL);
+    json_object *ko = NULL;
+    char kp[256];
+    snprintf(kp, sizeof kp, "kernels.%s", name);
+    if (st == SIM_OK && measured) {
+        /* Every kernel of the file is checked, not only the one asked for
+         * (the tables above check each kernel's keys and ranges; this adds
+         * what measured_profile derives, such as positive megapixels): a
+         * bad value in any section is an error in the file, whichever
+         * kernel this run uses. */
+        json_object_object_foreach(sim_json_at(doc.root, "kernels"), kname, kv) {
             (void)kv;
             mdl_perf_kernel scratch;
-            st = measured ? measured_profile(&doc, path, kname, &scratch, err)
-                          : param_profile(&doc, path, kname, &scratch, err);
-            if (st != SIM_OK) break;
+            if ((st = measured_profile(&doc, path, kname, &scratch, err)) != SIM_OK) break;
         }
+        if (st == SIM_OK) st = measured_profile(&doc, path, name, k, err);
+    } else if (st == SIM_OK && !json_object_object_get_ex(sim_json_at(doc.root, "kernels"), name, &ko)) {
+        st = SIM_ERR(err, SIM_EUNKNOWN, path, sim_json_line(&doc, "kernels"), "kernels",
+                     "no kernel '%s' in the profile", name);
+    } else if (st == SIM_OK) {
+        memset(k, 0, sizeof *k);
+        snprintf(k->name, sizeof k->name, "%s", name);
+        st = sim_opt_parse(&c, &k_kernel, ko, kp, k);
     }
-    if (st == SIM_OK)
-        st = measured ? measured_profile(&doc, path, name, k, err)
-                      : param_profile(&doc, path, name, k, err);
+    if (st == SIM_OK && !measured) {
+        /* The sizing format has no fit to judge; it may say it is a
+         * placeholder (README "Sizing"). */
+        json_object *ph = NULL;
+        k->placeholder = json_object_object_get_ex(doc.root, "placeholder", &ph) &&
+                         json_object_get_boolean(ph);
+        k->fit_r2 = k->speedup_2_threads = NAN;
+    }
     sim_json_doc_fini(&doc);
     return st;
 }
 
+
+sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_kernel *k,
+                                 sim_error *err)
+{
+    SIM_TRY(profile_load(path, name, k, err));
+    snprintf(k->profile, sizeof k->profile, "%s", path);
+    return SIM_OK;
+}
+
+/* ---- profile quality ------------------------------------------------------ */
+
+int mdl_perf_quality_warnings(const char *kernel, const char *profile, bool placeholder,
+                              double r2, double speedup, char *buf, size_t n)
+{
+    int count = 0;
+    size_t used = 0;
+    if (n) buf[0] = '\0';
+#define MDL_PERF__SAY(...)                                                          \
+    do {                                                                          \
+        if (used < n) used += (size_t)snprintf(buf + used, n - used, __VA_ARGS__); \
+        count++;                                                                  \
+    } while (0)
+    if (placeholder)
+        MDL_PERF__SAY("%s%s holds placeholder parameters for kernel %s, not measurements of it; "
+                      "measure it with `lambdasim profile --images DIR --out F.json` and pass F.json",
+                      count ? "\n" : "", profile, kernel);
+    if (isfinite(r2) && r2 < MDL_PERF_MIN_R2)
+        MDL_PERF__SAY("%skernel %s in %s: the time fit explains little (R^2 %.2f < %.1f); time is "
+                      "not linear in megapixels on these images, so predictions for other sizes are "
+                      "unreliable: re-run `lambdasim profile` on photos of the sizes you serve",
+                      count ? "\n" : "", kernel, profile, r2, MDL_PERF_MIN_R2);
+    if (isfinite(speedup) && speedup < MDL_PERF_MIN_SPEEDUP)
+        MDL_PERF__SAY("%skernel %s in %s: a second thread slows it down (speed-up %.2f < %.0f); "
+                      "the parallel fraction is 0, re-run `lambdasim profile` on an idle machine",
+                      count ? "\n" : "", kernel, profile, speedup, MDL_PERF_MIN_SPEEDUP);
+#undef MDL_PERF__SAY
+    return count;
+}
+
+int mdl_perf_kernel_warnings(const mdl_perf_kernel *k, char *buf, size_t n)
+{
+    return mdl_perf_quality_warnings(k->name, k->profile, k->placeholder, k->fit_r2,
+                                     k->speedup_2_threads, buf, n);
+}

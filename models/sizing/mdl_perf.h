@@ -3,11 +3,11 @@
  *
  * Design.  Lambda sells CPU by memory: a function gets m/1769 vCPU of
  * credits (one vCPU at 1,769 MB, at most 6 at 10,240 MB) and sees 2 to 6
- * cores by memory band (sizing.md §5.2).  A kernel is described by plain
- * parameters, independent of how they were measured: CPU time at one vCPU
- * as a + b x megapixels, the parallel fraction of that work (Amdahl), the
- * threads it uses, a memory-independent I/O time and a working set.  Its
- * duration at m MB is
+ * cores by memory band (README "Reference facts", Lambda: limits).  A
+ * kernel is described by plain parameters, independent of how they were
+ * measured: CPU time at one vCPU as a + b x megapixels, the parallel
+ * fraction of that work (Amdahl), the threads it uses, a memory-independent
+ * I/O time and a working set.  Its duration at m MB is
  *     io + W (1 - p) / min(1, s) + W p / min(s, threads, cores(m))
  * with s the vCPU share: the serial part cannot use more than one vCPU and
  * the parallel part no more vCPU than it has threads or visible cores.
@@ -17,13 +17,14 @@
  *
  * INIT durations come from maxday/lambda-perf (runtime x arch x memory, the
  * medians of hello-world ZIP functions); whether INIT is billed follows the
- * 2025-08-01 rule (sizing.md §5.3).
+ * 2025-08-01 rule (README "Reference facts", Lambda: prices).
  */
 #ifndef MDL_PERF_H
 #define MDL_PERF_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sim/sim_status.h"
 
@@ -41,6 +42,11 @@ typedef struct mdl_perf_kernel {
     double working_set_mb_per_mp; /* ... + this * megapixels */
     double megapixels;            /* default input size when no images are given */
     char runtime[64];             /* INIT look-up key, e.g. "python3.13" */
+    /* Where the parameters came from (set by mdl_perf_profile_load). */
+    char profile[512];            /* the profile file */
+    bool placeholder;             /* the file says "placeholder": true */
+    double fit_r2;                /* `lambdasim profile`'s fit R^2, NAN if unknown */
+    double speedup_2_threads;     /* its 2-thread speed-up, NAN if unknown */
 } mdl_perf_kernel;
 
 typedef enum { MDL_PERF_OK, MDL_PERF_OOM } mdl_perf_outcome;
@@ -51,10 +57,34 @@ typedef enum { MDL_PERF_OK, MDL_PERF_OOM } mdl_perf_outcome;
  * mdl_perf.c).  Errors name the file, line and field. */
 sim_status mdl_perf_profile_load(const char *path, const char *name, mdl_perf_kernel *k,
                                  sim_error *err);
+/* JSON Schema (draft 2020-12) of a profile: oneOf the two formats, from the
+ * loader's tables (caller owns). */
+struct json_object *mdl_perf_profile_schema(void);
+/* Both formats' key tables, in Markdown. */
+void mdl_perf_profile_markdown(FILE *fp);
+
+/* ---- profile quality ---------------------------------------------------- */
+
+/* A profile is trusted when its time fit explains the runs (R^2 at least
+ * MDL_PERF_MIN_R2) and a second thread does not slow the kernel down
+ * (speed-up at least MDL_PERF_MIN_SPEEDUP); the bundled default is
+ * placeholder parameters, not measurements (README "Sizing"). */
+#define MDL_PERF_MIN_R2 0.8
+#define MDL_PERF_MIN_SPEEDUP 1.0
+
+/* Warnings about a kernel's parameters, one sentence each (each naming the
+ * command that fixes it), written into buf ('\n'-separated, possibly
+ * truncated); returns how many.  `kernel` names it; r2 and speedup may be
+ * NAN (unknown). */
+int mdl_perf_quality_warnings(const char *kernel, const char *profile, bool placeholder,
+                              double r2, double speedup, char *buf, size_t n);
+/* The same for a loaded kernel. */
+int mdl_perf_kernel_warnings(const mdl_perf_kernel *k, char *buf, size_t n);
 
 /* vCPU credits at m MB: m/1769, at most 6. */
 double mdl_perf_vcpu_share(int memory_mb);
-/* Visible cores at m MB (rwnx/lambda-cpuinfo bands, sizing.md §5.2). */
+/* Visible cores at m MB (rwnx/lambda-cpuinfo bands; README "Reference facts", Lambda:
+ * limits). */
 int mdl_perf_visible_cores(int memory_mb);
 
 /* Duration (ms) of one invocation on an input of `megapixels`; OOM when the

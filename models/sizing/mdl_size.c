@@ -12,7 +12,9 @@
 #include "models/sizing/mdl_size_internal.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,25 +25,34 @@ struct mdl_size__run {
     mdl_size_sample_fn sample;
     void *sample_ctx;
     mdl_size_result *r;
-    mdl_size__obs *obs;    /* n_grid capacity */
-    size_t *obs_gi;
-    size_t n_obs;
+    mdl_size__obs *obs;    /* one per batch; cap_obs capacity */
+    size_t n_obs, cap_obs;
+    double **rows;         /* per grid size: every invocation read there */
+    size_t *n_rows;
+    bool *exhausted;       /* per grid size: the source has no more rows */
 };
 
 /* ---- pricing --------------------------------------------------------- */
 
-double mdl_size_price_default(void *ctx, int memory_mb, double duration_ms)
+sim_status mdl_size_pricer_init(mdl_size_pricer *p, const mdl_catalog *cat, mdl_arch arch,
+                                int granularity_ms, sim_error *err)
 {
-    const mdl_size_price_ctx *c = ctx;
-    /* aws-pricing.md §1.1 / sizing.md §5.4, us-east-1 tier 1. */
-    const double per_gbs = c->arm64 ? 0.0000133334 : 0.0000166667;
-    const double request = 0.20 / 1e6;
-    double g = c->granularity_ms > 0 ? c->granularity_ms : 1;
-    double billed = duration_ms > 0 ? g * ceil(duration_ms / g) : 0;
-    /* MB x billed ms is an exact integer, so equal GB-s give bit-equal
-     * prices and Power Tuning's tie rules see the tie (1024 MB x 3900 ms
-     * and 1536 MB x 2600 ms, its README example). */
-    return request + per_gbs * ((double)memory_mb * billed) / (1024.0 * 1000.0);
+    SIM_ASSERT(granularity_ms == 1 || granularity_ms == 100);
+    mdl_entry_id dur = arch == MDL_ARCH_ARM64 ? MDL_LAMBDA_DURATION_ARM : MDL_LAMBDA_DURATION_X86;
+    SIM_TRY(mdl_catalog_need(cat, MDL_LAMBDA_REQUESTS, "sizing a Lambda function", err));
+    SIM_TRY(mdl_catalog_need(cat, dur, "sizing a Lambda function", err));
+    p->arch = arch;
+    p->granularity_ms = granularity_ms;
+    p->request_usd = mdl_catalog_usd(cat, MDL_LAMBDA_REQUESTS);
+    p->usd_per_gb_s = mdl_catalog_tier_usd(cat, dur, 0);
+    return SIM_OK;
+}
+
+double mdl_size_price(void *ctx, int memory_mb, double duration_ms)
+{
+    const mdl_size_pricer *p = ctx;
+    double billed = duration_ms > 0 ? mdl_billed_ms(duration_ms, p->granularity_ms) : 0;
+    return p->request_usd + p->usd_per_gb_s * ((double)memory_mb * billed) / (1024.0 * 1000.0);
 }
 
 /* ---- names ----------------------------------------------------------- */
@@ -166,57 +177,89 @@ double mdl_size_result_lambda_cost(const mdl_size_result *r)
 
 /* ---- the run's helpers for methods -------------------------------------- */
 
+#define DEFAULT_BUDGET 12
+#define DEFAULT_MAX_BATCHES 3
+#define DEFAULT_WITHIN 0.01
+
 const mdl_size_opts *mdl_size__opts(const mdl_size__run *run) { return run->o; }
 size_t mdl_size__n_obs(const mdl_size__run *run) { return run->n_obs; }
 const mdl_size__obs *mdl_size__obs_at(const mdl_size__run *run, size_t i) { return &run->obs[i]; }
-size_t mdl_size__obs_grid_index(const mdl_size__run *run, size_t i) { return run->obs_gi[i]; }
 bool mdl_size__is_sampled(const mdl_size__run *run, size_t gi) { return run->r->points[gi].measured; }
 
-int mdl_size__budget(const mdl_size__run *run)
+void mdl_size__set_noise(mdl_size__run *run, double sd) { run->r->noise_sd = sd; }
+
+void mdl_size__stopped(mdl_size__run *run, const char *fmt, ...)
 {
-    int b = run->o->budget > 0 ? run->o->budget : 15;
-    if ((size_t)b > run->o->n_grid) b = (int)run->o->n_grid;
-    return b;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(run->r->stop, sizeof run->r->stop, fmt, ap);
+    va_end(ap);
+}
+
+static int max_batches(const mdl_size_opts *o)
+{
+    if (o->noise_free) return 1;
+    return o->max_batches > 0 ? o->max_batches : DEFAULT_MAX_BATCHES;
+}
+
+int mdl_size__budget_left(const mdl_size__run *run)
+{
+    int b = run->o->budget > 0 ? run->o->budget : DEFAULT_BUDGET;
+    return b - (int)run->n_obs;
+}
+
+bool mdl_size__can_repeat(const mdl_size__run *run, size_t gi)
+{
+    const mdl_size_point *p = &run->r->points[gi];
+    return p->measured && !p->failed && !run->exhausted[gi] && p->batches < max_batches(run->o);
 }
 
 long mdl_size__floor_index(const mdl_size__run *run)
 {
     long f = -1;
     for (size_t i = 0; i < run->n_obs; i++)
-        if (run->obs[i].failed && (long)run->obs_gi[i] > f) f = (long)run->obs_gi[i];
+        if (run->obs[i].failed && (long)run->obs[i].gi > f) f = (long)run->obs[i].gi;
     return f;
 }
 
-sim_status mdl_size__sample(mdl_size__run *run, size_t gi, sim_error *err)
+long mdl_size__min_ok_index(const mdl_size__run *run)
 {
-    mdl_size_result *r = run->r;
-    SIM_ASSERT(gi < r->n && !r->points[gi].measured);
-    mdl_size_point *p = &r->points[gi];
-    const double *rows = NULL;
-    size_t n = 0;
-    SIM_TRY(run->sample(run->sample_ctx, p->memory_mb, &rows, &n, err));
-    p->measured = true;
-    p->invocations = (int)n;
-    r->sampled[r->n_sampled++] = p->memory_mb;
-    mdl_size__obs *ob = &run->obs[run->n_obs];
-    run->obs_gi[run->n_obs++] = gi;
-    ob->memory_mb = p->memory_mb;
-    if (n == 0) {
-        p->failed = true;
-        ob->failed = true;
-        return SIM_OK;
+    for (size_t i = 0; i < run->r->n; i++)
+        if (run->r->points[i].measured && !run->r->points[i].failed) return (long)i;
+    return -1;
+}
+
+size_t mdl_size__floor_probe(const mdl_size__run *run, size_t cand)
+{
+    const mdl_size_opts *o = run->o;
+    long fl = mdl_size__floor_index(run), ok = mdl_size__min_ok_index(run);
+    if (fl < 0 || ok < 0 || (long)cand >= ok || (long)cand <= fl) return cand;
+    double mid = 0.5 * (log(o->grid[fl]) + log(o->grid[ok]));
+    size_t bi = cand;
+    double bd = INFINITY;
+    for (long i = fl + 1; i < ok; i++) {
+        double d = fabs(log(o->grid[i]) - mid);
+        if (d < bd) { bd = d; bi = (size_t)i; }
     }
-    ob->failed = false;
+    return bi;
+}
+
+/* Summarise every row read at a size, as Power Tuning does: trimmed means
+ * of durations and prices, the total price, a 95% t-interval of the mean. */
+static void summarise_point(const mdl_size_opts *o, mdl_size_point *p, const double *rows,
+                            size_t n)
+{
     double *d = sim_xmalloc(2 * n * sizeof *d);
     double *price = d + n;
     double total = 0, sum = 0, sum2 = 0;
     for (size_t i = 0; i < n; i++) {
         d[i] = rows[i];
-        price[i] = run->o->cost_fn(run->o->cost_ctx, p->memory_mb, rows[i]);
+        price[i] = o->cost_fn(o->cost_ctx, p->memory_mb, rows[i]);
         total += price[i];
         sum += rows[i];
         sum2 += rows[i] * rows[i];
     }
+    p->invocations = (int)n;
     p->duration_ms = mdl_size_trimmed_mean(d, n);
     p->price_usd = mdl_size_trimmed_mean(price, n);
     p->total_usd = total;
@@ -226,17 +269,66 @@ sim_status mdl_size__sample(mdl_size__run *run, size_t gi, sim_error *err)
         double mean = sum / (double)n;
         double var = fmax(0, (sum2 - (double)n * mean * mean) / (double)(n - 1));
         half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sqrt(var / (double)n);
-        /* Relative noise of the summary, for the models (delta method). */
-        ob->var_log = var / (double)n / (p->duration_ms * p->duration_ms);
-    } else {
-        ob->var_log = 0;
     }
     p->duration_lo = fmax(0, p->duration_ms - half);
     p->duration_hi = p->duration_ms + half;
-    p->price_lo = run->o->cost_fn(run->o->cost_ctx, p->memory_mb, p->duration_lo);
-    p->price_hi = run->o->cost_fn(run->o->cost_ctx, p->memory_mb, p->duration_hi);
-    ob->duration_ms = p->duration_ms;
+    p->price_lo = o->cost_fn(o->cost_ctx, p->memory_mb, p->duration_lo);
+    p->price_hi = o->cost_fn(o->cost_ctx, p->memory_mb, p->duration_hi);
     free(d);
+}
+
+/* One batch's observation: its trimmed mean and the relative variance of
+ * that mean from the batch's own spread (delta method). */
+static void observe_batch(mdl_size__obs *ob, const double *rows, size_t n)
+{
+    double *d = sim_xmalloc(n * sizeof *d);
+    double sum = 0, sum2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        d[i] = rows[i];
+        sum += rows[i];
+        sum2 += rows[i] * rows[i];
+    }
+    ob->duration_ms = mdl_size_trimmed_mean(d, n);
+    ob->var_log = 0;
+    if (n > 1) {
+        double mean = sum / (double)n;
+        double var = fmax(0, (sum2 - (double)n * mean * mean) / (double)(n - 1));
+        ob->var_log = var / (double)n / (ob->duration_ms * ob->duration_ms);
+    }
+    free(d);
+}
+
+sim_status mdl_size__sample(mdl_size__run *run, size_t gi, sim_error *err)
+{
+    mdl_size_result *r = run->r;
+    SIM_ASSERT(gi < r->n && (!r->points[gi].measured || mdl_size__can_repeat(run, gi)));
+    mdl_size_point *p = &r->points[gi];
+    const double *rows = NULL;
+    size_t n = 0;
+    SIM_TRY(run->sample(run->sample_ctx, p->memory_mb, p->batches, &rows, &n, err));
+    if (p->measured && n == 0) {
+        run->exhausted[gi] = true;   /* a repeat found nothing more */
+        return SIM_OK;
+    }
+    if (!p->measured) r->n_sampled++;
+    p->measured = true;
+    p->batches++;
+    r->sampled[r->n_batches++] = p->memory_mb;
+    if (run->n_obs == run->cap_obs) {
+        run->cap_obs = run->cap_obs ? 2 * run->cap_obs : 16;
+        run->obs = sim_xrealloc(run->obs, run->cap_obs * sizeof *run->obs);
+    }
+    mdl_size__obs *ob = &run->obs[run->n_obs++];
+    *ob = (mdl_size__obs){.memory_mb = p->memory_mb, .gi = gi, .failed = n == 0};
+    if (n == 0) {
+        p->failed = true;
+        return SIM_OK;
+    }
+    observe_batch(ob, rows, n);
+    run->rows[gi] = sim_xrealloc(run->rows[gi], (run->n_rows[gi] + n) * sizeof **run->rows);
+    memcpy(run->rows[gi] + run->n_rows[gi], rows, n * sizeof *rows);
+    run->n_rows[gi] += n;
+    summarise_point(run->o, p, run->rows[gi], run->n_rows[gi]);
     return SIM_OK;
 }
 
@@ -275,6 +367,128 @@ void mdl_size__objective_affine(const mdl_size__run *run, size_t gi,
     }
 }
 
+static void objective_values(const mdl_size_point *pts, size_t n, size_t norm_from,
+                             mdl_size_strategy s, double balanced_weight, double *g);
+
+/* Probabilists' Gauss-Hermite rule, 5 nodes: E[f(Z)] for Z ~ N(0, 1). */
+static const double k_gh_x[5] = {-2.856970013872806, -1.355626179974266, 0,
+                                 1.355626179974266, 2.856970013872806};
+static const double k_gh_w[5] = {0.011257411327721, 0.222075922005613, 0.533333333333333,
+                                 0.222075922005613, 0.011257411327721};
+
+/* The model's estimate of every size: the median duration exp(mu) and the
+ * expected price over the duration's uncertainty (which also averages the
+ * billing round-up, so a 1-ms step does not decide between two sizes).
+ * Sizes at or below the largest failure, and failed ones, are marked
+ * failed. */
+static void estimate_points(const mdl_size__run *run, const double *mu, const double *sd,
+                            mdl_size_point *est)
+{
+    const mdl_size_opts *o = run->o;
+    long fl = mdl_size__floor_index(run);
+    for (size_t i = 0; i < o->n_grid; i++) {
+        mdl_size_point *e = &est[i];
+        memset(e, 0, sizeof *e);
+        e->memory_mb = o->grid[i];
+        e->measured = run->r->points[i].measured;
+        e->failed = (long)i <= fl || run->r->points[i].failed;
+        if (e->failed) continue;
+        e->duration_ms = exp(mu[i]);
+        for (int k = 0; k < 5; k++)
+            e->price_usd += k_gh_w[k] * o->cost_fn(o->cost_ctx, e->memory_mb, exp(mu[i] + sd[i] * k_gh_x[k]));
+    }
+}
+
+double mdl_size__expected_saving(const mdl_size__run *run, const double *mu, const double *S,
+                                 size_t *inc, long *arg)
+{
+    const mdl_size_opts *o = run->o;
+    size_t ng = o->n_grid;
+    long ok = mdl_size__min_ok_index(run);
+    SIM_ASSERT(ok >= 0);
+    double *ref = sim_xmalloc(4 * ng * sizeof *ref), *sd = ref + ng, *g = sd + ng, *kap = g + ng;
+    mdl_size_point *est = sim_xmalloc(ng * sizeof *est);
+    for (size_t i = 0; i < ng; i++) {
+        ref[i] = exp(mu[i]);
+        sd[i] = sqrt(S[i * ng + i]);
+    }
+    estimate_points(run, mu, sd, est);
+    /* Balanced's maxima over the sizes known to run, as Power Tuning's
+     * over the sizes it ran; a size in the floor gap is still compared. */
+    objective_values(est, ng, (size_t)ok, o->strategy, o->balanced_weight, g);
+    *inc = (size_t)ok;
+    for (size_t i = 0; i < ng; i++) {
+        double A, B;
+        mdl_size__objective_affine(run, i, ref, &A, &B);
+        kap[i] = B * ref[i] / (A + B * ref[i]);   /* d log g / d log duration */
+        if ((long)i >= ok && g[i] < g[*inc]) *inc = i;
+    }
+    double emax = 0;
+    size_t c = *inc;
+    *arg = -1;
+    for (size_t j = 0; j < ng; j++) {
+        if (j == c || !isfinite(g[j])) continue;
+        double d = log(g[j] / g[c]);
+        double var = kap[j] * kap[j] * S[j * ng + j] + kap[c] * kap[c] * S[c * ng + c] -
+                     2 * kap[j] * kap[c] * S[j * ng + c];
+        /* E[max(0, 1 - e^D)] for D ~ N(d, var), the log ratio of j's
+         * objective to the incumbent's: the expected relative saving. */
+        double sdv = sqrt(fmax(var, 1e-14));
+        double e = gsl_cdf_ugaussian_P(-d / sdv) - exp(d + 0.5 * var) * gsl_cdf_ugaussian_P(-d / sdv - sdv);
+        if (e > emax) {
+            emax = e;
+            *arg = (long)j;
+        }
+    }
+    free(ref);
+    free(est);
+    return emax;
+}
+
+/* E[max(best - (A + B e^Z), 0)], Z ~ N(mu, sd^2): improvement happens for
+ * Z < z* = log((best - A)/B); the log-normal partial expectation gives
+ * (best - A) Phi(u) - B e^(mu + sd^2/2) Phi(u - sd), u = (z* - mu)/sd. */
+static double expected_improvement(double best, double A, double B, double mu, double sd)
+{
+    if (best <= A || B <= 0) return 0;
+    if (sd < 1e-9) return fmax(best - (A + B * exp(mu)), 0);
+    double u = (log((best - A) / B) - mu) / sd;
+    double ei = (best - A) * gsl_cdf_ugaussian_P(u) - B * exp(mu + 0.5 * sd * sd) * gsl_cdf_ugaussian_P(u - sd);
+    return fmax(ei, 0);
+}
+
+long mdl_size__next_aei(const mdl_size__run *run, const double *mu, const double *S, double sn2)
+{
+    const mdl_size_opts *o = mdl_size__opts(run);
+    size_t ng = o->n_grid;
+    double *ref = sim_xmalloc(ng * sizeof *ref);
+    for (size_t i = 0; i < ng; i++) ref[i] = exp(mu[i]);
+    long fl = mdl_size__floor_index(run);
+    /* Best: the posterior mean objective over the sizes that ran. */
+    double best = INFINITY;
+    for (size_t i = 0; i < ng; i++) {
+        if (!mdl_size__is_sampled(run, i) || (long)i <= fl) continue;
+        double A, B;
+        mdl_size__objective_affine(run, i, ref, &A, &B);
+        best = fmin(best, A + B * exp(mu[i]));
+    }
+    long arg = -1;
+    double max_aei = 0;
+    for (size_t i = (size_t)(fl + 1); i < ng; i++) {
+        if (mdl_size__is_sampled(run, i) && !mdl_size__can_repeat(run, i)) continue;
+        double A, B, s2 = S[i * ng + i];
+        mdl_size__objective_affine(run, i, ref, &A, &B);
+        double aei = expected_improvement(best, A, B, mu[i], sqrt(s2)) *
+                     (1 - sqrt(sn2 / (s2 + sn2)));
+        if (aei > max_aei) {
+            max_aei = aei;
+            arg = (long)i;
+        }
+    }
+    free(ref);
+    return arg < 0 ? -1 : (long)mdl_size__floor_probe(run, (size_t)arg);
+}
+
 size_t mdl_size__spread(const mdl_size__run *run, size_t k, size_t *idx)
 {
     const mdl_size_opts *o = run->o;
@@ -293,6 +507,46 @@ size_t mdl_size__spread(const mdl_size__run *run, size_t k, size_t *idx)
         if (!dup) idx[n++] = bi;
     }
     return n;
+}
+
+/* The strategy's objective at every point (INFINITY where pick skips it),
+ * the quantity mdl_size_pick minimises (before its tie rules); balanced's
+ * maxima are taken over the points from norm_from on. */
+static void objective_values(const mdl_size_point *pts, size_t n, size_t norm_from,
+                             mdl_size_strategy s, double balanced_weight, double *g)
+{
+    double w = fmin(fmax(balanced_weight, 0.0), 1.0);
+    if (isnan(balanced_weight)) w = 0.5;
+    double max_p = -INFINITY, max_d = -INFINITY;
+    for (size_t i = norm_from; i < n; i++) {
+        if (!pick_candidate(&pts[i])) continue;
+        max_p = fmax(max_p, pts[i].price_usd);
+        max_d = fmax(max_d, pts[i].duration_ms);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const mdl_size_point *p = &pts[i];
+        if (!pick_candidate(p)) g[i] = INFINITY;
+        else if (s == MDL_SIZE_COST) g[i] = p->price_usd;
+        else if (s == MDL_SIZE_SPEED) g[i] = p->duration_ms;
+        else g[i] = w * p->price_usd / max_p + (1 - w) * p->duration_ms / max_d;
+    }
+}
+
+/* Pick on pts and set the interval: the contiguous run of sizes around the
+ * pick whose objective is within r->within of the pick's. */
+static void pick_with_interval(mdl_size_result *r, const mdl_size_point *pts)
+{
+    r->best = mdl_size_pick(pts, r->n, r->strategy, r->balanced_weight);
+    if (r->best < 0) return;
+    double *g = sim_xmalloc(r->n * sizeof *g);
+    objective_values(pts, r->n, 0, r->strategy, r->balanced_weight, g);
+    double lim = g[r->best] * (1 + r->within);
+    long lo = r->best, hi = r->best;
+    while (lo > 0 && g[lo - 1] <= lim) lo--;
+    while (hi + 1 < (long)r->n && g[hi + 1] <= lim) hi++;
+    r->within_lo_mb = r->points[lo].memory_mb;
+    r->within_hi_mb = r->points[hi].memory_mb;
+    free(g);
 }
 
 void mdl_size__finish(mdl_size__run *run, const mdl_size__pred *p, const char *model)
@@ -320,25 +574,87 @@ void mdl_size__finish(mdl_size__run *run, const mdl_size__pred *p, const char *m
     /* Recommend only sizes known to run: nothing below the smallest size
      * that was measured to succeed (between it and a failure lies the
      * unknown memory floor). */
-    long min_ok = -1;
-    for (size_t i = 0; i < r->n && min_ok < 0; i++)
-        if (r->points[i].measured && !r->points[i].failed) min_ok = (long)i;
+    long min_ok = mdl_size__min_ok_index(run);
     if (min_ok < 0) {
         r->best = -1;
         return;
     }
     mdl_size_point *tmp = sim_xmalloc(r->n * sizeof *tmp);
-    memcpy(tmp, r->points, r->n * sizeof *tmp);
-    for (long i = 0; i < min_ok; i++) tmp[i].failed = true;
-    /* A model's estimate at a sampled size pools its neighbours and is
-     * steadier than that size's own noisy summary, so the pick uses it. */
-    for (size_t i = 0; p && i < r->n; i++) {
-        if (!tmp[i].measured || tmp[i].failed) continue;
-        tmp[i].duration_ms = exp(p->mu[i]);
-        tmp[i].price_usd = o->cost_fn(o->cost_ctx, tmp[i].memory_mb, tmp[i].duration_ms);
+    if (p) {
+        /* A model's estimate at a sampled size pools its neighbours and is
+         * steadier than that size's own noisy summary, so the pick uses
+         * the model everywhere (expected prices, see estimate_points). */
+        estimate_points(run, p->mu, p->sd, tmp);
+    } else {
+        memcpy(tmp, r->points, r->n * sizeof *tmp);
     }
-    r->best = mdl_size_pick(tmp, r->n, o->strategy, o->balanced_weight);
+    for (long i = 0; i < min_ok; i++) tmp[i].failed = true;
+    pick_with_interval(r, tmp);
     free(tmp);
+}
+
+/* One step of the shared loop: the next grid index, or -1 to stop (the
+ * reason recorded). */
+static long adaptive_next(mdl_size__run *run, const mdl_size__surrogate *sur, const double *mu,
+                          const double *S, double sn2, int budget)
+{
+    const mdl_size_opts *o = run->o;
+    double saving = o->stop_saving > 0 ? o->stop_saving : MDL_SIZE__STOP_SAVING;
+    size_t inc;
+    long arg, next;
+    double e = mdl_size__expected_saving(run, mu, S, &inc, &arg);
+    /* Measure the recommendation before recommending it: at once, once the
+     * rule is met, or with the budget's last batch. */
+    if (!mdl_size__is_sampled(run, inc) &&
+        (sur->optimum_first || e < saving || mdl_size__budget_left(run) == 1))
+        next = (long)inc;
+    else if (e < saving) {
+        mdl_size__stopped(run, "no size is expected to save %.2f%% or more", 100 * saving);
+        return -1;
+    } else
+        next = mdl_size__next_aei(run, mu, S, sn2);
+    if (mdl_size__budget_left(run) <= 0) {
+        mdl_size__stopped(run, "budget of %d batches spent", budget);
+        return -1;
+    }
+    if (next < 0) mdl_size__stopped(run, "no size left to sample");
+    return next;
+}
+
+sim_status mdl_size__adaptive(mdl_size__run *run, mdl_size__surrogate *sur, sim_error *err)
+{
+    const mdl_size_opts *o = run->o;
+    size_t ng = o->n_grid;
+    int budget = mdl_size__budget_left(run);
+    size_t *idx = sim_xcalloc(ng, sizeof *idx);
+    double *mu = sim_xcalloc(2 * ng, sizeof *mu), *sd = mu + ng;
+    double *S = sim_xcalloc(ng * ng, sizeof *S);
+    double sn2 = 0;
+    sim_status st = SIM_OK;
+    size_t k = o->n_init > 0 ? (size_t)o->n_init : (size_t)sur->n_init;
+    size_t ni = mdl_size__spread(run, k < (size_t)budget ? k : (size_t)budget, idx);
+    for (size_t i = 0; i < ni && st == SIM_OK; i++) st = mdl_size__sample(run, idx[i], err);
+    bool have = false;
+    while (st == SIM_OK) {
+        /* The spread includes the largest size: if nothing ran, none does. */
+        have = mdl_size__min_ok_index(run) >= 0 && sur->update(sur->ctx, run, mu, S, &sn2);
+        if (!have) {
+            mdl_size__stopped(run, "every size sampled failed");
+            break;
+        }
+        long next = adaptive_next(run, sur, mu, S, sn2, budget);
+        if (next < 0) break;
+        st = mdl_size__sample(run, (size_t)next, err);
+    }
+    if (st == SIM_OK) {
+        for (size_t i = 0; i < ng; i++) sd[i] = sqrt(S[i * ng + i]);
+        mdl_size__pred p = {mu, sd};
+        mdl_size__finish(run, have ? &p : NULL, sur->model);
+    }
+    free(idx);
+    free(mu);
+    free(S);
+    return st;
 }
 
 /* ---- the run ------------------------------------------------------------ */
@@ -346,14 +662,13 @@ void mdl_size__finish(mdl_size__run *run, const mdl_size__pred *p, const char *m
 static sim_status exhaustive(mdl_size__run *run, sim_error *err)
 {
     for (size_t i = 0; i < run->o->n_grid; i++) SIM_TRY(mdl_size__sample(run, i, err));
+    mdl_size__stopped(run, "every size sampled");
     mdl_size__finish(run, NULL, "measured");
     return SIM_OK;
 }
 
-sim_status mdl_size_run(const mdl_size_opts *o, mdl_size_sample_fn sample,
-                        void *sample_ctx, mdl_size_result **out, sim_error *err)
+static sim_status check_grid(const mdl_size_opts *o, sim_error *err)
 {
-    *out = NULL;
     if (o->n_grid < 2)
         SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "grid",
                  "the memory grid needs at least 2 sizes (got %zu)", o->n_grid);
@@ -365,27 +680,50 @@ sim_status mdl_size_run(const mdl_size_opts *o, mdl_size_sample_fn sample,
         if (i > 0 && o->grid[i] <= o->grid[i - 1])
             SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "grid", "memory sizes must increase");
     }
-    SIM_ASSERT(o->cost_fn != NULL);
+    return SIM_OK;
+}
+
+static mdl_size_result *result_new(const mdl_size_opts *o)
+{
     mdl_size_result *r = sim_xcalloc(1, sizeof *r);
     r->method = o->method;
     r->strategy = o->strategy;
     r->balanced_weight = o->balanced_weight;
     r->n = o->n_grid;
     r->points = sim_xcalloc(o->n_grid, sizeof *r->points);
-    r->sampled = sim_xcalloc(o->n_grid, sizeof *r->sampled);
+    /* Exhaustive samples each size once; the others stop at the budget. */
+    size_t cap = o->method == MDL_SIZE_EXHAUSTIVE ? o->n_grid
+               : (size_t)(o->budget > 0 ? o->budget : DEFAULT_BUDGET);
+    r->sampled = sim_xcalloc(cap, sizeof *r->sampled);
     r->best = -1;
+    r->within = o->within > 0 ? o->within : DEFAULT_WITHIN;
+    r->noise_sd = NAN;
     for (size_t i = 0; i < o->n_grid; i++) r->points[i].memory_mb = o->grid[i];
+    return r;
+}
+
+sim_status mdl_size_run(const mdl_size_opts *o, mdl_size_sample_fn sample,
+                        void *sample_ctx, mdl_size_result **out, sim_error *err)
+{
+    *out = NULL;
+    SIM_TRY(check_grid(o, err));
+    SIM_ASSERT(o->cost_fn != NULL);
+    mdl_size_result *r = result_new(o);
     mdl_size__run run = {.o = o, .sample = sample, .sample_ctx = sample_ctx, .r = r};
-    run.obs = sim_xcalloc(o->n_grid, sizeof *run.obs);
-    run.obs_gi = sim_xcalloc(o->n_grid, sizeof *run.obs_gi);
+    run.rows = sim_xcalloc(o->n_grid, sizeof *run.rows);
+    run.n_rows = sim_xcalloc(o->n_grid, sizeof *run.n_rows);
+    run.exhausted = sim_xcalloc(o->n_grid, sizeof *run.exhausted);
     sim_status st = SIM_OK;
     switch (o->method) {
     case MDL_SIZE_EXHAUSTIVE: st = exhaustive(&run, err); break;
     case MDL_SIZE_BO: st = mdl_size__bo(&run, err); break;
     case MDL_SIZE_PARAMETRIC: st = mdl_size__parametric(&run, err); break;
     }
+    for (size_t i = 0; i < o->n_grid; i++) free(run.rows[i]);
+    free(run.rows);
+    free(run.n_rows);
+    free(run.exhausted);
     free(run.obs);
-    free(run.obs_gi);
     if (st != SIM_OK) {
         mdl_size_result_destroy(r);
         return st;
@@ -470,7 +808,7 @@ char *mdl_size_visualization_url(const mdl_size_point *pts, size_t n)
                   *co = sim_xmalloc(4 * n + 1);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!pick_candidate(&pts[i])) continue;
+        if (!pts[i].measured || !pick_candidate(&pts[i])) continue;
         put_le16(pw + 2 * k, (int16_t)pts[i].memory_mb);
         put_le_f32(du + 4 * k, pts[i].duration_ms);
         put_le_f32(co + 4 * k, pts[i].price_usd);

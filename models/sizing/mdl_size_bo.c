@@ -1,35 +1,46 @@
-/* mdl_size_bo.c - COSE-style Bayesian optimisation of the memory size.
+/* mdl_size_bo.c - noise-aware Bayesian optimisation of the memory size
+ * (COSE's GP + EI, made to hold on real, noisy measurements).
  *
- * Design.  The surrogate is a Gaussian process on x = log2(memory) and
- * y = log(duration): the CPU-share law makes duration a power law of memory
- * (slope -1 up to a knee, then flat), which is smooth in those coordinates,
- * and a log-normal duration keeps every prediction and band positive.  The
- * price is never learned: the caller's cost model turns a duration into a
- * price exactly, so the GP only has to learn what is unknown.
+ * Surrogate.  A Gaussian process on x = log2(memory), y = log(batch mean
+ * duration): the CPU-share law makes duration a power law of memory (slope
+ * -1 up to a knee, then flat), smooth in those coordinates, and log-normal
+ * durations keep every prediction positive.  The GP models the residual
+ * from a prior mean: the parametric fit of mdl_size_fit.c (monotone-ish:
+ * I/O + serial + parallel work, or an exponential decay), the caller's
+ * performance model (opts.prior_ms), or a constant (COSE,
+ * opts.bo_constant_mean).  The price is never learned: the cost model turns
+ * a duration into a price exactly.
  *
- * The prior mean is a constant (COSE), or optionally the parametric fit of
- * mdl_size_fit.c (bo_parametric_mean).
+ * Noise.  Measured durations wander from size to size by +-5-10% with no
+ * trend, more than one batch's own spread shows (issue 18).  Each batch is
+ * one observation with noise variance nugget + its own within-batch
+ * variance; the nugget (a batch's extra noise), the signal variance and the
+ * length scale of the Matern 5/2 kernel maximise the log marginal likelihood
+ * plus a weak log-normal prior on the nugget (median NUGGET_PRIOR_SD: with 4
+ * to 10 points the likelihood alone cannot tell noise from signal), over a
+ * log-spaced grid (deterministic; each candidate one GSL Cholesky).
  *
- * Kernel: Matérn 5/2 plus white noise (COSE's bayes_opt surrogate), with each
- * sampled size's own measured noise (variance of its mean) added on the
- * diagonal.  Hyperparameters (signal variance, length scale, noise) maximise
- * the log marginal likelihood over a log-spaced grid, each candidate scored
- * through a GSL Cholesky factorisation; a grid rather than gradient ascent
- * because with 3-10 points the likelihood is flat and multi-modal, and a grid
- * is deterministic.  Targets are standardised (normalize_y in COSE).
+ * Acquisition.  Augmented Expected Improvement (Huang et al. 2006, the
+ * standard for noisy BO): EI of the strategy's objective under the latent
+ * posterior, in closed form (the objective is affine in a log-normal
+ * duration), times 1 - sqrt(nugget / (s^2 + nugget)), which discounts sizes
+ * whose estimate is already as sharp as one more batch could make it.  A
+ * sampled size is a candidate again (a repeat, up to opts.max_batches):
+ * repeats happen where the noise estimate says they pay.
  *
- * Acquisition: Expected Improvement of the strategy's objective over the
- * discrete grid.  Every strategy's objective is affine in duration at a given
- * size (g = A + B d), and d = exp(Z) with Z ~ N(mu, sd^2), so EI has the
- * closed form of a log-normal partial expectation (below).  Initial sizes are
- * spread evenly in log(memory).  Stop when the largest EI falls below a
- * relative threshold of the best objective, or at the budget.
+ * Stopping.  Not at a fixed count, nor when EI is small relative to the
+ * best value measured (noise keeps that high): sampling stops when no size's
+ * expected saving relative to the recommendation's objective,
+ * E[max(0, 1 - g_j / g_rec)] under the joint posterior, reaches
+ * opts.stop_saving (0.5%) (mdl_size__expected_saving), and the
+ * recommendation has been measured; or at the budget.
+ *
+ * Initial design: 5 sizes evenly spread in log(memory) (COSE used 4; a
+ * fifth resolves knees at 512-2048 MB on Power Tuning's 46-size grid).
  *
  * Out-of-memory sizes: a failure says every smaller size fails too (a memory
- * floor).  Sizes at or below a failure are never candidates; when EI points
- * into the unknown gap between the largest failure and the smallest success,
- * the gap's log-midpoint is sampled instead (bisection), so a floor costs
- * O(log gap) samples rather than one per grid step.
+ * floor); sizes at or below it are never candidates, and a candidate in the
+ * unknown gap above it is replaced by the gap's log-midpoint (bisection).
  */
 #include "models/sizing/mdl_size_internal.h"
 
@@ -41,47 +52,42 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
-#include <gsl/gsl_randist.h>
 
-#define BO_DEFAULT_INIT 4
-#define BO_DEFAULT_EI 0.05 /* COSE: "EI threshold 0.05" (sizing.md §1.1) */
+#define BO_DEFAULT_INIT 5
+#define NUGGET_PRIOR_SD MDL_SIZE__NOISE_PRIOR_SD /* median of the nugget prior */
+#define NUGGET_PRIOR_LOGSD 0.5                   /* its spread, log units */
 
-/* Hyperparameter grid (standardised targets, x in log2 MB). */
-static const double k_len[] = {0.35, 0.5, 0.7, 1.0, 1.4, 2.0, 2.8, 4.0, 5.6, 8.0};
-static const double k_sf2[] = {0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4};
-static const double k_sn2[] = {1e-4, 1e-3, 1e-2, 3e-2, 1e-1};
+/* Hyperparameter grid: length scale (log2 MB), signal sd and nugget sd (log
+ * duration units). */
+static const double k_len[] = {0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.5};
+static const double k_sf[] = {0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28};
+static const double k_sn[] = {0.001, 0.005, 0.01, 0.02, 0.03, 0.045, 0.065, 0.09, 0.13};
 
-typedef struct gp_ws {
-    size_t cap;          /* max points */
-    double *x, *y, *v;   /* inputs, standardised targets, measured noise */
-    size_t n;
-    const double *prior; /* prior mean of log(duration) per grid size, or NULL */
-    double ymean, ysd;
+typedef struct gp {
+    size_t cap, n;
+    double *x, *y, *v;   /* inputs, residuals from the prior mean, within-batch variance */
+    double ybar;         /* constant mean of the residuals */
     double len, sf2, sn2;
-    gsl_matrix *K;       /* cap x cap, Cholesky factor after fit */
-    gsl_vector *alpha, *kv, *tmp;
-} gp_ws;
+    gsl_matrix *L;       /* cap x cap: Cholesky factor after gp_fit */
+    gsl_vector *alpha;
+} gp;
 
-static void gp_ws_init(gp_ws *g, size_t cap)
+static void gp_init(gp *g, size_t cap)
 {
     memset(g, 0, sizeof *g);
     g->cap = cap;
     g->x = sim_xcalloc(3 * cap, sizeof *g->x);
     g->y = g->x + cap;
     g->v = g->y + cap;
-    g->K = gsl_matrix_alloc(cap, cap);
+    g->L = gsl_matrix_alloc(cap, cap);
     g->alpha = gsl_vector_alloc(cap);
-    g->kv = gsl_vector_alloc(cap);
-    g->tmp = gsl_vector_alloc(cap);
 }
 
-static void gp_ws_fini(gp_ws *g)
+static void gp_fini(gp *g)
 {
     free(g->x);
-    gsl_matrix_free(g->K);
+    gsl_matrix_free(g->L);
     gsl_vector_free(g->alpha);
-    gsl_vector_free(g->kv);
-    gsl_vector_free(g->tmp);
 }
 
 static double matern52(double r, double len, double sf2)
@@ -90,12 +96,12 @@ static double matern52(double r, double len, double sf2)
     return sf2 * (1 + s + s * s / 3) * exp(-s);
 }
 
-/* Factor K(len, sf2, sn2) into g->K (lower) and solve alpha; returns the
- * log marginal likelihood, or -inf when K is not positive definite. */
-static double gp_factor(gp_ws *g, double len, double sf2, double sn2)
+/* Factor K into g->L and solve alpha; the log marginal likelihood, or -inf
+ * when K is not positive definite. */
+static double gp_factor(gp *g, double len, double sf2, double sn2)
 {
     size_t n = g->n;
-    gsl_matrix_view K = gsl_matrix_submatrix(g->K, 0, 0, n, n);
+    gsl_matrix_view K = gsl_matrix_submatrix(g->L, 0, 0, n, n);
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j <= i; j++) {
             double k = matern52(g->x[i] - g->x[j], len, sf2);
@@ -105,181 +111,147 @@ static double gp_factor(gp_ws *g, double len, double sf2, double sn2)
         }
     if (gsl_linalg_cholesky_decomp1(&K.matrix) != 0) return -INFINITY;
     gsl_vector_view a = gsl_vector_subvector(g->alpha, 0, n);
-    gsl_vector_const_view y = gsl_vector_const_view_array(g->y, n);
-    if (gsl_linalg_cholesky_solve(&K.matrix, &y.vector, &a.vector) != 0) return -INFINITY;
+    double *yc = sim_xmalloc(n * sizeof *yc);
+    for (size_t i = 0; i < n; i++) yc[i] = g->y[i] - g->ybar;
+    gsl_vector_view y = gsl_vector_view_array(yc, n);
+    int rc = gsl_linalg_cholesky_solve(&K.matrix, &y.vector, &a.vector);
     double fit = 0, logdet = 0;
-    for (size_t i = 0; i < n; i++) {
-        fit += g->y[i] * gsl_vector_get(&a.vector, i);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        fit += yc[i] * gsl_vector_get(&a.vector, i);
         logdet += log(gsl_matrix_get(&K.matrix, i, i));
     }
+    free(yc);
+    if (rc != 0) return -INFINITY;
     return -0.5 * fit - logdet - 0.5 * (double)n * log(2 * M_PI);
 }
 
-/* Fit on the successful observations: standardise, pick hyperparameters by
- * maximum marginal likelihood, leave the winner factored. */
-static void gp_fit(gp_ws *g, const mdl_size__run *run)
+/* The successful batches as residuals from the prior mean (NULL: none). */
+static void gp_data(gp *g, const mdl_size__run *run, const double *prior)
 {
     g->n = 0;
+    double s = 0;
     for (size_t i = 0; i < mdl_size__n_obs(run); i++) {
         const mdl_size__obs *ob = mdl_size__obs_at(run, i);
         if (ob->failed) continue;
+        SIM_ASSERT(g->n < g->cap);
         g->x[g->n] = log2(ob->memory_mb);
-        g->y[g->n] = log(ob->duration_ms);
-        if (g->prior) g->y[g->n] -= g->prior[mdl_size__obs_grid_index(run, i)];
+        g->y[g->n] = log(ob->duration_ms) - (prior ? prior[ob->gi] : 0);
         g->v[g->n] = ob->var_log;
+        s += g->y[g->n];
         g->n++;
     }
-    size_t n = g->n;
-    double m = 0, s2 = 0;
-    for (size_t i = 0; i < n; i++) m += g->y[i];
-    m /= (double)(n ? n : 1);
-    for (size_t i = 0; i < n; i++) s2 += (g->y[i] - m) * (g->y[i] - m);
-    double sd = n > 1 ? sqrt(s2 / (double)(n - 1)) : 0;
-    /* A floor on the scale keeps a flat curve from inflating its noise. */
-    g->ymean = m;
-    g->ysd = fmax(sd, 0.05);
-    for (size_t i = 0; i < n; i++) {
-        g->y[i] = (g->y[i] - m) / g->ysd;
-        g->v[i] /= g->ysd * g->ysd;
-    }
+    g->ybar = g->n ? s / (double)g->n : 0;
+}
+
+/* Maximum a posteriori hyperparameters over the grid (maximum likelihood
+ * for a noise-free source); leaves the winner factored.  Returns false when
+ * no candidate factors (n == 0). */
+static bool gp_fit(gp *g, bool noise_free)
+{
+    if (g->n == 0) return false;
     double best = -INFINITY;
     for (size_t a = 0; a < sizeof k_len / sizeof *k_len; a++)
-        for (size_t b = 0; b < sizeof k_sf2 / sizeof *k_sf2; b++)
-            for (size_t c = 0; c < sizeof k_sn2 / sizeof *k_sn2; c++) {
-                double ll = gp_factor(g, k_len[a], k_sf2[b], k_sn2[c]);
-                if (ll > best) {
-                    best = ll;
+        for (size_t b = 0; b < sizeof k_sf / sizeof *k_sf; b++)
+            for (size_t c = 0; c < sizeof k_sn / sizeof *k_sn; c++) {
+                double sf2 = k_sf[b] * k_sf[b], sn2 = k_sn[c] * k_sn[c];
+                double z = log(k_sn[c] / NUGGET_PRIOR_SD) / NUGGET_PRIOR_LOGSD;
+                double lp = gp_factor(g, k_len[a], sf2, sn2) - (noise_free ? 0 : 0.5 * z * z);
+                if (lp > best) {
+                    best = lp;
                     g->len = k_len[a];
-                    g->sf2 = k_sf2[b];
-                    g->sn2 = k_sn2[c];
+                    g->sf2 = sf2;
+                    g->sn2 = sn2;
                 }
             }
-    double ll = gp_factor(g, g->len, g->sf2, g->sn2);
-    SIM_ASSERT(isfinite(ll) || n == 0);
+    if (!isfinite(best)) return false;
+    return isfinite(gp_factor(g, g->len, g->sf2, g->sn2));
 }
 
-/* Latent (noise-free) posterior of log(duration) at memory m. */
-static void gp_predict(gp_ws *g, size_t gi, double memory_mb, double *mu, double *sd)
+/* Latent posterior on the grid: mean mu (log duration, prior added back)
+ * and covariance S (ng x ng, row-major).  V is n x ng scratch. */
+static void gp_posterior(const gp *g, const int *grid, size_t ng, const double *prior,
+                         double *mu, double *S, double *V)
 {
     size_t n = g->n;
-    double base = g->prior ? g->prior[gi] : 0;
-    if (n == 0) {
-        *mu = 0;
-        *sd = 10;
-        return;
+    gsl_matrix_const_view L = gsl_matrix_const_submatrix(g->L, 0, 0, n, n);
+    gsl_vector_const_view a = gsl_vector_const_subvector(g->alpha, 0, n);
+    for (size_t j = 0; j < ng; j++) {
+        double xj = log2(grid[j]), f = 0;
+        for (size_t i = 0; i < n; i++) {
+            double k = matern52(xj - g->x[i], g->len, g->sf2);
+            V[i * ng + j] = k;
+            f += k * gsl_vector_get(&a.vector, i);
+        }
+        mu[j] = (prior ? prior[j] : 0) + g->ybar + f;
     }
-    double x = log2(memory_mb);
-    gsl_vector_view kv = gsl_vector_subvector(g->kv, 0, n);
-    for (size_t i = 0; i < n; i++) gsl_vector_set(&kv.vector, i, matern52(x - g->x[i], g->len, g->sf2));
-    gsl_vector_view a = gsl_vector_subvector(g->alpha, 0, n);
-    double f;
-    gsl_blas_ddot(&kv.vector, &a.vector, &f);
-    gsl_matrix_view L = gsl_matrix_submatrix(g->K, 0, 0, n, n);
-    gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit, &L.matrix, &kv.vector);
-    double vv;
-    gsl_blas_ddot(&kv.vector, &kv.vector, &vv);
-    double var = fmax(g->sf2 - vv, 1e-12);
-    *mu = base + g->ymean + g->ysd * f;
-    *sd = g->ysd * sqrt(var);
+    /* V <- L^-1 K(x, grid); S = K(grid, grid) - V^T V. */
+    gsl_matrix_view Vm = gsl_matrix_view_array(V, n, ng);
+    gsl_blas_dtrsm(CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, 1.0, &L.matrix, &Vm.matrix);
+    for (size_t j = 0; j < ng; j++)
+        for (size_t k = 0; k <= j; k++) {
+            double s = matern52(log2(grid[j]) - log2(grid[k]), g->len, g->sf2);
+            for (size_t i = 0; i < n; i++) s -= V[i * ng + j] * V[i * ng + k];
+            if (j == k) s = fmax(s, 1e-12);
+            S[j * ng + k] = S[k * ng + j] = s;
+        }
 }
 
-/* E[max(best - (A + B e^Z), 0)], Z ~ N(mu, sd^2): improvement happens for
- * Z < z* = log((best - A)/B); integrating the log-normal partial expectation
- * gives (best - A) Phi(u) - B e^(mu + sd^2/2) Phi(u - sd), u = (z* - mu)/sd. */
-static double expected_improvement(double best, double A, double B, double mu, double sd)
+typedef struct bo_ws {
+    gp g;
+    double *prior, *Sfit, *V;
+} bo_ws;
+
+/* The prior mean of log(duration) on the grid for this iteration, and its
+ * own uncertainty in w->Sfit (0 for a given or constant mean: a common
+ * offset is the GP's mean, and the stopping rule compares sizes, in which
+ * a common offset cancels).  NULL for a constant mean. */
+static const double *prior_mean(const mdl_size__run *run, bo_ws *w)
 {
-    if (best <= A || B <= 0) return 0;
-    if (sd < 1e-9) return fmax(best - (A + B * exp(mu)), 0);
-    double u = (log((best - A) / B) - mu) / sd;
-    double ei = (best - A) * gsl_cdf_ugaussian_P(u) - B * exp(mu + 0.5 * sd * sd) * gsl_cdf_ugaussian_P(u - sd);
-    return fmax(ei, 0);
+    const mdl_size_opts *o = mdl_size__opts(run);
+    size_t ng = o->n_grid;
+    memset(w->Sfit, 0, ng * ng * sizeof *w->Sfit);
+    if (o->prior_ms) {
+        for (size_t i = 0; i < ng; i++) w->prior[i] = log(fmax(o->prior_ms[i], 1e-9));
+        return w->prior;
+    }
+    if (o->bo_constant_mean) return NULL;
+    double nug = w->g.sn2 > 0 ? w->g.sn2 : o->noise_free ? 0 : NUGGET_PRIOR_SD * NUGGET_PRIOR_SD;
+    (void)mdl_size__fit_predict(run, nug, w->prior, w->Sfit);
+    return w->prior;
+}
+
+/* The surrogate's update: refit and predict.  The covariance adds the prior
+ * mean's own (a parametric fit through a few noisy points is not certain)
+ * to the GP's. */
+static bool bo_update(void *ctx, const mdl_size__run *run, double *mu, double *S, double *sn2)
+{
+    bo_ws *w = ctx;
+    const mdl_size_opts *o = mdl_size__opts(run);
+    size_t ng = o->n_grid;
+    const double *prior = prior_mean(run, w);
+    gp_data(&w->g, run, prior);
+    if (!gp_fit(&w->g, o->noise_free)) return false;
+    gp_posterior(&w->g, o->grid, ng, prior, mu, S, w->V);
+    for (size_t i = 0; i < ng * ng; i++) S[i] += w->Sfit[i];
+    *sn2 = w->g.sn2;
+    if (!o->noise_free) mdl_size__set_noise((mdl_size__run *)run, sqrt(w->g.sn2));
+    return true;
 }
 
 sim_status mdl_size__bo(mdl_size__run *run, sim_error *err)
 {
     const mdl_size_opts *o = mdl_size__opts(run);
-    size_t ng = o->n_grid;
-    int budget = mdl_size__budget(run);
-    size_t k = o->n_init > 0 ? (size_t)o->n_init : BO_DEFAULT_INIT;
-    if (k > (size_t)budget) k = (size_t)budget;
-    double thr = o->ei_threshold > 0 ? o->ei_threshold : BO_DEFAULT_EI;
-
-    size_t *idx = sim_xcalloc(ng, sizeof *idx);
-    double *mu = sim_xcalloc(4 * ng, sizeof *mu);
-    double *sd = mu + ng, *ref = sd + ng, *prior = ref + ng;
-    gp_ws g;
-    gp_ws_init(&g, (size_t)budget);
-    sim_status st = SIM_OK;
-
-    size_t ni = mdl_size__spread(run, k, idx);
-    for (size_t i = 0; i < ni && st == SIM_OK; i++) st = mdl_size__sample(run, idx[i], err);
-
-    while (st == SIM_OK) {
-        /* Optional prior mean: the parametric fit once three sizes ran, so
-         * the GP only learns what the CPU-share law and Parrotfish's curve
-         * miss.  It sharpens the knee at 1769 MB, which a stationary kernel
-         * rounds off (balanced strategy), at a small cost in cost-strategy
-         * regret on the synthetic suite, so it is off by default. */
-        size_t n_ok = 0;
-        for (size_t j = 0; j < mdl_size__n_obs(run); j++) n_ok += !mdl_size__obs_at(run, j)->failed;
-        g.prior = NULL;
-        if (o->bo_parametric_mean && n_ok >= 3) {
-            (void)mdl_size__fit_predict(run, prior, sd);
-            g.prior = prior;
-        }
-        gp_fit(&g, run);
-        for (size_t i = 0; i < ng; i++) {
-            gp_predict(&g, i, o->grid[i], &mu[i], &sd[i]);
-            ref[i] = exp(mu[i]);
-        }
-        if (mdl_size__n_obs(run) >= (size_t)budget || g.n == 0) break;
-        long fl = mdl_size__floor_index(run);
-        long min_ok = -1;
-        for (size_t i = 0; i < ng && min_ok < 0; i++)
-            if (mdl_size__is_sampled(run, i) && (long)i > fl) min_ok = (long)i;
-        /* Best objective so far: the posterior mean at sampled sizes, which
-         * is steadier than any single noisy summary. */
-        double best = INFINITY;
-        for (size_t j = 0; j < mdl_size__n_obs(run); j++) {
-            const mdl_size__obs *ob = mdl_size__obs_at(run, j);
-            if (ob->failed) continue;
-            size_t gi = mdl_size__obs_grid_index(run, j);
-            double A, B;
-            mdl_size__objective_affine(run, gi, ref, &A, &B);
-            best = fmin(best, A + B * ref[gi]);
-        }
-        double max_ei = 0;
-        long arg = -1;
-        for (size_t i = (size_t)(fl + 1); i < ng; i++) {
-            if (mdl_size__is_sampled(run, i)) continue;
-            double A, B;
-            mdl_size__objective_affine(run, i, ref, &A, &B);
-            double ei = expected_improvement(best, A, B, mu[i], sd[i]);
-            if (ei > max_ei) {
-                max_ei = ei;
-                arg = (long)i;
-            }
-        }
-        if (arg < 0 || max_ei < thr * fabs(best)) break;
-        if (min_ok >= 0 && arg < min_ok && fl >= 0) {
-            /* Inside the unknown floor gap: bisect it in log(memory). */
-            double mid = 0.5 * (log(o->grid[fl]) + log(o->grid[min_ok]));
-            long bi = -1;
-            double bd = INFINITY;
-            for (long i = fl + 1; i < min_ok; i++) {
-                double d = fabs(log(o->grid[i]) - mid);
-                if (d < bd) { bd = d; bi = i; }
-            }
-            if (bi >= 0) arg = bi;
-        }
-        st = mdl_size__sample(run, (size_t)arg, err);
-    }
-    if (st == SIM_OK) {
-        mdl_size__pred p = {mu, sd};
-        mdl_size__finish(run, &p, "gp-matern52");
-    }
-    gp_ws_fini(&g);
-    free(idx);
-    free(mu);
+    size_t ng = o->n_grid, cap = (size_t)mdl_size__budget_left(run);
+    bo_ws w;
+    gp_init(&w.g, cap);
+    w.prior = sim_xcalloc(ng + ng * ng, sizeof *w.prior);
+    w.Sfit = w.prior + ng;
+    w.V = sim_xcalloc(cap * ng, sizeof *w.V);
+    mdl_size__surrogate sur = {.model = "gp-matern52", .n_init = BO_DEFAULT_INIT,
+                               .optimum_first = false, .update = bo_update, .ctx = &w};
+    sim_status st = mdl_size__adaptive(run, &sur, err);
+    gp_fini(&w.g);
+    free(w.prior);
+    free(w.V);
     return st;
 }

@@ -1,29 +1,31 @@
 /* mdl_size_fit.c - Parrotfish-style parametric sizing.
  *
- * Design.  Two three-parameter duration families are fitted to the sampled
- * sizes with GSL's gsl_multifit_nlinear (trust region, Levenberg-Marquardt),
- * on log(duration) so that every size weighs by its relative error:
+ * Design.  Three three-parameter duration families are fitted to the
+ * sampled batches with GSL's gsl_multifit_nlinear (trust region,
+ * Levenberg-Marquardt), on log(duration) so that every batch weighs by its
+ * relative error:
  *  - "exp":       t(m) = a0 + a1 exp(-m / a2)   (Parrotfish, SoCC'23)
  *  - "cpu-share": t(m) = a0 + a1 * 1769 / min(m, 1769) + a2 * 1769 / m
- *    (sizing.md §5.2: I/O time a0, single-threaded CPU work a1 that stops
+ *    (README "Reference facts", Lambda: limits: I/O time a0, single-threaded CPU work a1 that stops
  *    speeding up at one vCPU, and parallel work a2 that keeps scaling with
- *    the share: Amdahl's law under the CPU-share law).
+ *    the share: Amdahl's law under the CPU-share law);
+ *  - "power":     t(m) = a0 + a1 (m / 1024)^-a2  (a free slope: steeper than
+ *    1/m where memory pressure (GC, paging) slows small sizes, flatter where
+ *    I/O overlaps the work).
  * Parameters are fitted as logarithms so they stay positive.  Each family
- * is fitted from several starts; the family with the smaller residual wins
- * (ties go to cpu-share, the physical law).  The 95% band comes from the
- * fit's covariance (gsl_multifit_nlinear_covar) by the delta method.
+ * is fitted from several starts; the family with the smallest residual wins
+ * (cpu-share, the physical law, unless another is 0.1% better).  The
+ * prediction's covariance on the grid comes from the fit's covariance
+ * (gsl_multifit_nlinear_covar) by the delta method, scaled by the residual
+ * variance, floored by what a batch's noise is known to be (an exact fit
+ * through three noisy points is not a certain one).
  *
- * Next size: the predicted optimum itself while it is unsampled (measure
- * where the model says the answer is); otherwise Parrotfish's rule
- * (objective.py, in log(memory) instead of MB): the unsampled size
- * minimising predicted objective x (1 + knowledge), where knowledge(m) sums
- * a Gaussian bump (sd 0.25 in ln MB) per sampled size.  Measuring the
- * optimum first cut the synthetic suite's mean from 5.6 to 4.8 sizes.
- * Stop when the predicted optimum's knowledge reaches KNOW_STOP (it has been
- * measured at and right next to it), when no unsampled size is predicted to
- * beat the best sampled one by GAIN_STOP (a flat optimum needs no more
- * confirmation), or at the budget.  Out-of-memory gaps are
- * bisected as in mdl_size_bo.c.
+ * Sampling: 5 sizes spread in log(memory); then the predicted optimum while
+ * it is unsampled (measure where the model says the answer is, as
+ * Parrotfish measures its pick), else augmented EI under the fit's
+ * posterior (mdl_size__next_aei, repeats included).  The stopping rule is
+ * bo's (mdl_size__expected_saving): the fit is this method's surrogate.
+ * Out-of-memory gaps are bisected as in mdl_size_bo.c.
  */
 #include "models/sizing/mdl_size_internal.h"
 
@@ -36,12 +38,13 @@
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_multifit_nlinear.h>
 
-#define FIT_DEFAULT_INIT 4
-#define KNOW_SD 0.25
-#define KNOW_STOP 1.5
-#define GAIN_STOP 0.005
+#define FIT_DEFAULT_INIT 5
+/* Most variance of a fitted log duration: sd 0.5, a factor 1.65 either way. */
+#define FIT_MAX_VAR 0.25
 
-typedef enum { FAM_EXP, FAM_CPU } fit_family;
+typedef enum { FAM_EXP, FAM_CPU, FAM_POW, FAM_COUNT } fit_family;
+
+static const char *const k_family_names[FAM_COUNT] = {"exp", "cpu-share", "power"};
 
 typedef struct fit_data {
     fit_family fam;
@@ -53,6 +56,7 @@ static double model_eval(fit_family fam, const double *p, double m)
 {
     double a0 = exp(p[0]), a1 = exp(p[1]), a2 = exp(p[2]);
     if (fam == FAM_EXP) return a0 + a1 * exp(-m / a2);
+    if (fam == FAM_POW) return a0 + a1 * pow(m / 1024.0, -a2);
     return a0 + a1 * 1769.0 / fmin(m, 1769.0) + a2 * 1769.0 / m;
 }
 
@@ -132,6 +136,11 @@ static fit_result fit_family_best(fit_family fam, size_t n, const double *m, con
                 p0[0] = log(a0);
                 p0[1] = log(a1);
                 p0[2] = log(scales[a]);
+            } else if (fam == FAM_POW) {
+                double slope = 0.5 * (double)(a + 1);   /* 0.5 .. 2 */
+                p0[0] = log(a0);
+                p0[1] = log(fmax(tmax - a0, 1e-3) * pow(mmin / 1024.0, slope));
+                p0[2] = log(slope);
             } else {
                 double work = fmax(tmax - a0, 1e-3) * mmin / 1769.0;
                 p0[0] = log(a0);
@@ -146,19 +155,62 @@ static fit_result fit_family_best(fit_family fam, size_t n, const double *m, con
     return best;
 }
 
-static double knowledge(const mdl_size__run *run, int memory_mb)
+/* Fallback predictions when fewer than 3 sizes ran.  With none, nothing
+ * is known; with 1 or 2, the CPU-share law through the sampled sizes' mean
+ * work: log t = w - beta log(min(m, 1769)/1769), beta = 1, with the level w
+ * and the slope beta both uncertain by 0.5 (so sizes differ uncertainly). */
+static const char *fit_fallback(const mdl_size_opts *o, size_t n, const double *m,
+                                const double *lt, double *mu, double *S)
 {
-    double k = 0, x = log(memory_mb);
-    for (size_t i = 0; i < mdl_size__n_obs(run); i++) {
-        double z = (x - log(mdl_size__obs_at(run, i)->memory_mb)) / KNOW_SD;
-        k += exp(-0.5 * z * z);
-    }
-    return k;
+    size_t ng = o->n_grid;
+    double w = 0;
+    for (size_t i = 0; i < n; i++) w += lt[i] + log(fmin(m[i], 1769) / 1769);
+    w /= (double)(n ? n : 1);
+    for (size_t i = 0; i < ng; i++) mu[i] = n ? w - log(fmin(o->grid[i], 1769) / 1769.0) : 0;
+    for (size_t i = 0; S && i < ng; i++)
+        for (size_t j = 0; j < ng; j++) {
+            double ui = log(fmin(o->grid[i], 1769) / 1769.0), uj = log(fmin(o->grid[j], 1769) / 1769.0);
+            S[i * ng + j] = n ? 0.25 + 0.25 * ui * uj + (i == j ? 1e-6 : 0) : (i == j ? 100 : 0);
+        }
+    return n ? "cpu-share-prior" : "none";
 }
 
-/* Fit both families on the successful samples and predict the grid
- * (also the GP's prior mean in mdl_size_bo.c). */
-const char *mdl_size__fit_predict(const mdl_size__run *run, double *mu, double *sd)
+/* Mean and delta-method covariance of a fit on the grid: S = s2 J C J^T,
+ * J the gradient of log t in the (log) parameters, C = (J^T J)^-1. */
+static void fit_grid(const mdl_size_opts *o, const fit_result *f, double s2, double *mu,
+                     double *S)
+{
+    size_t ng = o->n_grid;
+    double *J = sim_xmalloc(3 * ng * sizeof *J);
+    for (size_t i = 0; i < ng; i++) {
+        double mm = o->grid[i];
+        mu[i] = log(fmax(model_eval(f->fam, f->p, mm), 1e-9));
+        for (int k = 0; k < 3; k++) {
+            double q[3] = {f->p[0], f->p[1], f->p[2]};
+            q[k] += 1e-5;
+            J[3 * i + k] = (log(fmax(model_eval(f->fam, q, mm), 1e-9)) - mu[i]) / 1e-5;
+        }
+    }
+    for (size_t i = 0; S && i < ng; i++)
+        for (size_t j = 0; j <= i; j++) {
+            double v = 0;
+            for (int a = 0; a < 3; a++)
+                for (int b = 0; b < 3; b++) v += J[3 * i + a] * f->cov[a * 3 + b] * J[3 * j + b];
+            S[i * ng + j] = S[j * ng + i] = isfinite(v) ? v * s2 : (i == j ? FIT_MAX_VAR : 0);
+        }
+    /* The delta method is a linearisation: where it claims more than
+     * FIT_MAX_VAR the fit is simply unidentified, so scale those rows and
+     * columns down to it (D S D keeps S positive semi-definite). */
+    for (size_t i = 0; S && i < ng; i++) J[i] = fmin(1, sqrt(FIT_MAX_VAR / fmax(S[i * ng + i], 1e-300)));
+    for (size_t i = 0; S && i < ng; i++)
+        for (size_t j = 0; j < ng; j++) S[i * ng + j] *= J[i] * J[j];
+    for (size_t i = 0; S && i < ng; i++) S[i * ng + i] += 1e-8;
+    free(J);
+}
+
+/* Fit both families on the successful batches and predict the grid (also
+ * the GP's prior mean in mdl_size_bo.c). */
+const char *mdl_size__fit_predict(const mdl_size__run *run, double nugget2, double *mu, double *S)
 {
     const mdl_size_opts *o = mdl_size__opts(run);
     size_t nobs = mdl_size__n_obs(run), n = 0;
@@ -172,111 +224,43 @@ const char *mdl_size__fit_predict(const mdl_size__run *run, double *mu, double *
         noise += ob->var_log;
         n++;
     }
-    const char *name = "none";
-    if (n == 0) {
-        for (size_t i = 0; i < o->n_grid; i++) { mu[i] = 0; sd[i] = 10; }
-    } else if (n < 3) {
-        /* Too few points for three parameters: the CPU-share law through
-         * the sampled sizes' mean work, as a prior guess. */
-        double w = 0;
-        for (size_t i = 0; i < n; i++) w += lt[i] + log(fmin(m[i], 1769) / 1769);
-        w /= (double)n;
-        for (size_t i = 0; i < o->n_grid; i++) {
-            mu[i] = w - log(fmin(o->grid[i], 1769) / 1769.0);
-            sd[i] = 0.5;
-        }
-        name = "cpu-share-prior";
+    const char *name;
+    if (n < 3) {
+        name = fit_fallback(o, n, m, lt, mu, S);
     } else {
-        fit_result fe = fit_family_best(FAM_EXP, n, m, lt);
-        fit_result fc = fit_family_best(FAM_CPU, n, m, lt);
-        fit_result f = (fe.ok && (!fc.ok || fe.ssr < fc.ssr * 0.999)) ? fe : fc;
-        name = f.fam == FAM_EXP ? "exp" : "cpu-share";
-        /* Residual variance, floored by the measured noise of the means. */
-        double s2 = n > 3 ? f.ssr / (double)(n - 3) : 0;
-        s2 = fmax(s2, fmax(noise / (double)n, 1e-4));
-        for (size_t i = 0; i < o->n_grid; i++) {
-            double mm = o->grid[i];
-            double v = model_eval(f.fam, f.p, mm);
-            mu[i] = log(fmax(v, 1e-9));
-            double g[3];
-            for (int k = 0; k < 3; k++) {
-                double q[3] = {f.p[0], f.p[1], f.p[2]};
-                q[k] += 1e-5;
-                g[k] = (log(fmax(model_eval(f.fam, q, mm), 1e-9)) - mu[i]) / 1e-5;
-            }
-            double var = 0;
-            for (int a = 0; a < 3; a++)
-                for (int b = 0; b < 3; b++) var += g[a] * f.cov[a * 3 + b] * g[b];
-            /* covar is (J^T J)^-1; scale by the residual variance. */
-            sd[i] = sqrt(fmax(var * s2, 0) + 1e-8);
-            if (!isfinite(sd[i]) || sd[i] > 5) sd[i] = 5;
+        /* The smallest residual wins; cpu-share, the physical law, unless
+         * another family is clearly (0.1%) better. */
+        fit_result f = fit_family_best(FAM_CPU, n, m, lt);
+        for (int fam = 0; fam < FAM_COUNT; fam++) {
+            if (fam == FAM_CPU) continue;
+            fit_result c = fit_family_best((fit_family)fam, n, m, lt);
+            if (c.ok && (!f.ok || c.ssr < f.ssr * 0.999)) f = c;
         }
+        name = k_family_names[f.fam];
+        /* Residual variance, floored by what one batch's noise is known to
+         * be: an exact fit through 3 points is not a certain one. */
+        double s2 = n > 3 ? f.ssr / (double)(n - 3) : 0;
+        s2 = fmax(s2, fmax(noise / (double)n + nugget2, 1e-4));
+        fit_grid(o, &f, s2, mu, S);
     }
     free(m);
     return name;
 }
 
+/* The surrogate's update: the fit, its noise floor one batch's prior
+ * noise (none for a noise-free source). */
+static bool fit_update(void *ctx, const mdl_size__run *run, double *mu, double *S, double *sn2)
+{
+    mdl_size__surrogate *sur = ctx;
+    *sn2 = mdl_size__opts(run)->noise_free ? 0 : MDL_SIZE__NOISE_PRIOR_SD * MDL_SIZE__NOISE_PRIOR_SD;
+    sur->model = mdl_size__fit_predict(run, *sn2, mu, S);
+    return true;
+}
+
 sim_status mdl_size__parametric(mdl_size__run *run, sim_error *err)
 {
-    const mdl_size_opts *o = mdl_size__opts(run);
-    size_t ng = o->n_grid;
-    int budget = mdl_size__budget(run);
-    size_t k = o->n_init > 0 ? (size_t)o->n_init : FIT_DEFAULT_INIT;
-    if (k > (size_t)budget) k = (size_t)budget;
-    size_t *idx = sim_xcalloc(ng, sizeof *idx);
-    double *mu = sim_xcalloc(3 * ng, sizeof *mu);
-    double *sd = mu + ng, *ref = sd + ng;
-    sim_status st = SIM_OK;
-    size_t ni = mdl_size__spread(run, k, idx);
-    for (size_t i = 0; i < ni && st == SIM_OK; i++) st = mdl_size__sample(run, idx[i], err);
-    const char *name = "none";
-    while (st == SIM_OK) {
-        name = mdl_size__fit_predict(run, mu, sd);
-        for (size_t i = 0; i < ng; i++) ref[i] = exp(mu[i]);
-        if (mdl_size__n_obs(run) >= (size_t)budget) break;
-        long fl = mdl_size__floor_index(run);
-        long min_ok = -1;
-        for (size_t i = (size_t)(fl + 1); i < ng && min_ok < 0; i++)
-            if (mdl_size__is_sampled(run, i)) min_ok = (long)i;
-        if (min_ok < 0) break; /* everything sampled failed */
-        /* The predicted optimum (strategy objective) above the floor. */
-        long opt = -1, next = -1;
-        double gopt = INFINITY, gnext = INFINITY, gsampled = INFINITY, gfree = INFINITY;
-        for (size_t i = (size_t)(fl + 1); i < ng; i++) {
-            double A, B;
-            mdl_size__objective_affine(run, i, ref, &A, &B);
-            double g = A + B * ref[i];
-            if (g < gopt) { gopt = g; opt = (long)i; }
-            if (mdl_size__is_sampled(run, i)) {
-                gsampled = fmin(gsampled, g);
-                continue;
-            }
-            gfree = fmin(gfree, g);
-            double s = g * (1 + knowledge(run, o->grid[i]));
-            if (s < gnext) { gnext = s; next = (long)i; }
-        }
-        if (opt < 0 || next < 0 || knowledge(run, o->grid[opt]) >= KNOW_STOP) break;
-        /* Also stop when no unsampled size is predicted to beat the sampled
-         * ones by GAIN_STOP: a flat optimum needs no more confirmation. */
-        if (gfree > gsampled * (1 - GAIN_STOP)) break;
-        /* An unsampled predicted optimum is measured first: confirming the
-         * model where it matters before exploring around it. */
-        if (!mdl_size__is_sampled(run, (size_t)opt)) next = opt;
-        if (next < min_ok && fl >= 0) {
-            double mid = 0.5 * (log(o->grid[fl]) + log(o->grid[min_ok]));
-            double bd = INFINITY;
-            for (long i = fl + 1; i < min_ok; i++) {
-                double d = fabs(log(o->grid[i]) - mid);
-                if (d < bd) { bd = d; next = i; }
-            }
-        }
-        st = mdl_size__sample(run, (size_t)next, err);
-    }
-    if (st == SIM_OK) {
-        mdl_size__pred p = {mu, sd};
-        mdl_size__finish(run, &p, name);
-    }
-    free(idx);
-    free(mu);
-    return st;
+    mdl_size__surrogate sur = {.model = "none", .n_init = FIT_DEFAULT_INIT, .optimum_first = true,
+                               .update = fit_update};
+    sur.ctx = &sur;
+    return mdl_size__adaptive(run, &sur, err);
 }

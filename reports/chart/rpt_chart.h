@@ -10,7 +10,9 @@
  * The caller owns every array; the chart is drawn straight from them and
  * nothing is kept.  Output is SVG (vector, inlined in report.html) or PNG,
  * written atomically (sim_io.h) so a chart is never half-written.  Labels
- * should be ASCII: libplot's SVG driver declares ISO-8859-1.
+ * should be ASCII: libplot's SVG driver declares ISO-8859-1.  A title too
+ * wide for the chart is set smaller, then shortened with "...", never cut
+ * off by the frame.
  */
 #ifndef RPT_CHART_H
 #define RPT_CHART_H
@@ -32,6 +34,7 @@ typedef struct rpt_chart_spec {
     bool y_zero;               /* the y range includes 0 */
     double xmin, xmax;         /* fixed x range when xmin < xmax */
     double ymin, ymax;         /* fixed y range when ymin < ymax */
+    bool y_integer;            /* counts: whole-number y ticks (steps of 1, 2, 5, 10, ...) */
 } rpt_chart_spec;
 
 /* One line of a line chart.  lo/hi (both or neither) shade a band. */
@@ -44,7 +47,16 @@ typedef struct rpt_series {
     bool step;                 /* hold y until the next x (counts over time) */
     bool dashed;               /* a dashed line (a second figure of one design) */
     int colour;                /* palette index + 1; 0: the series' position */
+    bool no_line;              /* points only (with markers): a scatter */
+    bool highlight;            /* ring every point and label it "best" */
 } rpt_series;
+
+/* One panel of a small-multiples chart: its title and its lines. */
+typedef struct rpt_panel {
+    const char *title;
+    const rpt_series *s;
+    int ns;
+} rpt_panel;
 
 /* One set of bars: one value per category (a design, a service...). */
 typedef struct rpt_bar_set {
@@ -54,6 +66,13 @@ typedef struct rpt_bar_set {
 
 sim_status rpt_chart_draw_lines(const char *path, const rpt_chart_spec *spec,
                            const rpt_series *s, int ns, sim_error *err);
+
+/* Small multiples: one panel per design (up to 3 a row), every panel on the
+ * same x and y ranges so they compare at a glance; the legend (from the
+ * first panel's series names) and the axis labels are drawn once.  The
+ * height grows with the rows (spec height_px is per row, 0: 240). */
+sim_status rpt_chart_draw_panels(const char *path, const rpt_chart_spec *spec,
+                                 const rpt_panel *panels, int np, sim_error *err);
 
 /* Grouped bars (sets side by side in each category) or stacked bars (sets
  * piled up in each category, the total printed on top). */

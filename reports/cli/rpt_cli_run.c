@@ -92,14 +92,21 @@ void rpt_cli_estimate_run(const mdl_config *cfg, bool with_log, bool with_report
                           rpt_estimate *e)
 {
     double req = 0, draws = 0;
-    if (cfg->workload.kind == MDL_WL_ARRIVALS) {
-        req = cfg->workload.rate_per_s * cfg->duration_s;
-    } else if (cfg->workload.kind == MDL_WL_GENERATOR) {
-        req = wl_gen_expected_arrivals(&cfg->workload.gen, cfg->duration_s);
-        /* Thinning's rejected candidates cost about an event each. */
-        draws = wl_gen_rate_bound(&cfg->workload.gen) * cfg->duration_s - req;
+    /* Every entry's workload adds its arrivals (a trace's are not known
+     * before it is read). */
+    for (int i = 0; i < cfg->nentry; i++) {
+        const mdl_workload_cfg *w = &cfg->entry[i].workload;
+        if (w->kind == MDL_WL_ARRIVALS) {
+            req += w->rate_per_s * cfg->duration_s;
+        } else if (w->kind == MDL_WL_GENERATOR) {
+            double r = wl_gen_expected_arrivals(&w->gen, cfg->duration_s);
+            /* Thinning's rejected candidates cost about an event each. */
+            double rejected = wl_gen_rate_bound(&w->gen) * cfg->duration_s - r;
+            req += r;
+            draws += rejected > 0 ? rejected : 0;
+        }
     }
-    double ev = req * EVENTS_PER_REQUEST + (draws > 0 ? draws : 0), bytes = 0;
+    double ev = req * EVENTS_PER_REQUEST + draws, bytes = 0;
     /* Every function once per request bounds the invocation rows. */
     if (with_log) bytes += req * (cfg->nfn > 0 ? cfg->nfn : 1) * LOG_BYTES_PER_INVOCATION;
     if (with_report) bytes += cfg->duration_s / RPT_TS_INTERVAL_S * TS_BYTES_PER_MINUTE;

@@ -23,5 +23,7 @@ int rpt_cmd_profile(int argc, char **argv);
 int rpt_cmd_stepfn(int argc, char **argv);
 int rpt_cmd_sweep(int argc, char **argv);
 int rpt_cmd_demo(int argc, char **argv);
+int rpt_cmd_schema(int argc, char **argv);
+int rpt_cmd_import(int argc, char **argv);
 
 #endif /* RPT_CMD_H */

@@ -3,6 +3,7 @@
 #include "models/pricing/mdl_bill.h"
 #include "models/pricing/mdl_usage.h"
 #include "reports/chart/rpt_price_chart.h"
+#include "reports/cli/rpt_cli_data.h"
 #include "reports/cli/rpt_cmd.h"
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
@@ -17,13 +18,17 @@ static void cost_usage(FILE *fp)
     fprintf(fp,
             "usage: lambdasim cost --usage FILE.json [--catalog FILE] [--format text|json]\n"
             "       lambdasim cost --plot-lambda-price FILE.svg [--catalog FILE]\n"
+            "       (both take --data DIR)\n"
             "\n"
             "One month's AWS bill, line by line, from a usage file (see README, Costing):\n"
             "every line shows quantity, unit, rate, amount, the calculation and the\n"
-            "rate's source.  The catalogue is data/prices/<region>.json unless --catalog.\n"
+            "rate's source.  The catalogue is DATA/prices/<region>.json unless --catalog.\n"
             "\n"
-            "  --usage FILE               usage file (JSON; keys in ../shared/reference/cli.md)\n"
+            "  --usage FILE               usage file (JSON; keys: README \"Costing\", or\n"
+            "                             `lambdasim schema usage`)\n"
             "  --catalog FILE             price catalogue to use instead of the region's\n"
+            "  --data DIR                 the data directory DATA (default $LAMBDASIM_DATA,\n"
+            "                             else the installed share/lambdasim, else ./data)\n"
             "  --format text|json         output format (default text)\n"
             "  --plot-lambda-price FILE   SVG chart of Lambda's price per 100 ms vs memory\n");
 }
@@ -34,7 +39,7 @@ int rpt_cmd_cost(int argc, char **argv)
         cost_usage(stdout);
         return 0;
     }
-    const char *usage_path = NULL, *catalog = NULL, *format = "text", *plot = NULL;
+    const char *usage_path = NULL, *catalog = NULL, *format = "text", *plot = NULL, *data = NULL;
     sim_error err;
     sim_error_clear(&err);
     for (int i = 1; i < argc; i++) {
@@ -47,6 +52,8 @@ int rpt_cmd_cost(int argc, char **argv)
             format = v;
         else if (sim_cli_opt(argc, argv, &i, "--plot-lambda-price", &v, &err))
             plot = v;
+        else if (sim_cli_opt(argc, argv, &i, "--data", &v, &err))
+            data = v;
         else
             return sim_cli_usage_error("cost", "unknown argument '%s'", argv[i]);
         if (err.code != SIM_OK)
@@ -57,6 +64,8 @@ int rpt_cmd_cost(int argc, char **argv)
     if (!usage_path && !plot)
         return sim_cli_usage_error("cost", "--usage FILE (or --plot-lambda-price FILE) is "
                                    "required");
+    if (rpt_cli_data_dir(data, &data, &err) != SIM_OK)
+        return sim_cli_fail(&err);
 
     mdl_catalog *cat = NULL;
     mdl_meter *m = NULL;
@@ -66,7 +75,7 @@ int rpt_cmd_cost(int argc, char **argv)
         sim_json_doc doc;
         if (sim_json_doc_load(&doc, usage_path, &err) != SIM_OK)
             return sim_cli_fail(&err);
-        sim_status s = mdl_usage_from_json(&doc, catalog, &cat, &m, &err);
+        sim_status s = mdl_usage_from_json(&doc, data, catalog, &cat, &m, &err);
         sim_json_doc_fini(&doc);
         if (s == SIM_OK)
             s = mdl_bill_compute(cat, mdl_meter_usage(m), &bill, &err);
@@ -76,7 +85,8 @@ int rpt_cmd_cost(int argc, char **argv)
         }
     } else {
         sim_status s = catalog ? mdl_catalog_load(catalog, &cat, &err)
-                               : mdl_catalog_load_region("us-east-1", NULL, 0, NULL, &cat, &err);
+                               : mdl_catalog_load_region(data, "us-east-1", NULL, 0, NULL, &cat,
+                                                         &err);
         if (s != SIM_OK) {
             rc = sim_cli_fail(&err);
             goto done;

@@ -3,7 +3,7 @@
  * Loads the image (wl_image_load), the cascade (wl_cascade_load), runs one
  * detection and prints {"boxes": [...]} as JSON; with --format json it adds
  * the timings and the image size, as every `kernel` subcommand does
- * (../shared/reference/cli.md).  As for the other kernels, cpu_ms and
+ * (README "Image kernels").  As for the other kernels, cpu_ms and
  * wall_ms cover the per-photo work of the Lambda, decoding included;
  * kernel_wall_ms is the detection alone.  Parsing the cascade is left out:
  * a Lambda does it once per execution environment, at init.

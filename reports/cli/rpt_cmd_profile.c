@@ -23,9 +23,11 @@
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
 #include "sim/sim_json.h"
+#include "models/sizing/mdl_perf.h"
 #include "workloads/image/wl_kernel.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
 #include <omp.h>
@@ -42,8 +44,8 @@ static const char k_usage[] =
     "after a warm-up run.  A run is what a Lambda does: check, decode, kernel,\n"
     "encode, from bytes in memory.  Writes per-image CPU and wall times,\n"
     "megapixels and bytes, and per kernel the fit time_ms = a + b * MP and the\n"
-    "parallel fraction from the 1- and 2-thread runs.  Default kernels: those\n"
-    "available in this build (resize, grayscale).\n";
+    "parallel fraction from the 1- and 2-thread runs.  Default kernels: resize,\n"
+    "grayscale and detect.\n";
 
 #define WL__MAX_IMAGES 4096
 #define WL__MAX_THREADS 64
@@ -176,68 +178,67 @@ static void fit_model(const double *mp, const double *t, int n, json_object *mod
     sim_json_add_int(model, "n", n);
 }
 
-int rpt_cmd_profile(int argc, char **argv)
-{
-    if (sim_cli_wants_help(argc, argv)) {
-        fputs(k_usage, stdout);
-        return 0;
-    }
-    sim_error err;
-    sim_error_clear(&err);
-    const char *images = NULL, *out = NULL, *kernels = NULL, *v = NULL;
-    int64_t threads = omp_get_num_procs(), repeat = 5;
-    if (threads > WL__MAX_THREADS) threads = WL__MAX_THREADS;
-    for (int i = 1; i < argc; i++) {
-        if (sim_cli_opt(argc, argv, &i, "--images", &v, &err)) images = v;
-        else if (sim_cli_opt(argc, argv, &i, "--out", &v, &err)) out = v;
-        else if (sim_cli_opt(argc, argv, &i, "--kernels", &v, &err)) kernels = v;
-        else if (sim_cli_opt(argc, argv, &i, "--threads", &v, &err)) {
-            if (v && sim_cli_parse_int("--threads", v, 1, WL__MAX_THREADS, &threads, &err) != SIM_OK)
-                return sim_cli_fail(&err);
-        } else if (sim_cli_opt(argc, argv, &i, "--repeat", &v, &err)) {
-            if (v && sim_cli_parse_int("--repeat", v, 1, 1000, &repeat, &err) != SIM_OK)
-                return sim_cli_fail(&err);
-        } else
-            return sim_cli_usage_error("profile", "unknown option '%s'", argv[i]);
-        if (err.code != SIM_OK) return sim_cli_fail(&err);
-    }
-    if (!images) return sim_cli_usage_error("profile", "--images DIR is required");
-    if (!out) return sim_cli_usage_error("profile", "--out FILE is required");
-
+typedef struct profile_args {
+    const char *images, *out, *kernels;
+    int64_t threads, repeat;
     wl_kernel_kind kinds[8];
-    int nk = 0;
-    if (kernels) {
-        char list[256];
-        snprintf(list, sizeof list, "%s", kernels);
-        char *save = NULL;
-        for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-            if (nk == 8) return sim_cli_usage_error("profile", "too many --kernels");
-            if (wl_kernel_parse(tok, &kinds[nk], &err) != SIM_OK) return sim_cli_fail(&err);
-            if (!wl_kernel_available(kinds[nk])) {
-                SIM_ERR(&err, SIM_EUNSUPPORTED, NULL, 0, "--kernels",
-                        "kernel '%s' cannot be profiled by this build yet", tok);
-                return sim_cli_fail(&err);
-            }
-            nk++;
-        }
-        if (nk == 0) return sim_cli_usage_error("profile", "--kernels lists no kernel");
-    } else {
-        for (int k = WL_KERNEL_RESIZE; k <= WL_KERNEL_DETECT; k++)
-            if (wl_kernel_available((wl_kernel_kind)k)) kinds[nk++] = (wl_kernel_kind)k;
-    }
+    int nk;
+} profile_args;
 
-    json_object *root = json_object_new_object();
-    json_object *skipped = json_object_new_array();
-    photo *ph = NULL;
-    int np = 0;
-    if (load_photos(images, &ph, &np, skipped, &err) != SIM_OK) {
-        json_object_put(skipped);
-        json_object_put(root);
-        return sim_cli_fail(&err);
+/* --kernels a,b,c (default: every kernel this build can run). */
+static sim_status parse_kernels(profile_args *pa, sim_error *err)
+{
+    pa->nk = 0;
+    if (!pa->kernels) {
+        for (int k = WL_KERNEL_RESIZE; k <= WL_KERNEL_DETECT; k++)
+            if (wl_kernel_available((wl_kernel_kind)k)) pa->kinds[pa->nk++] = (wl_kernel_kind)k;
+        return SIM_OK;
     }
-    sim_json_add_string(root, "images_dir", images);
-    sim_json_add_int(root, "threads_max", threads);
-    sim_json_add_int(root, "repeat", repeat);
+    char list[256];
+    snprintf(list, sizeof list, "%s", pa->kernels);
+    char *save = NULL;
+    for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (pa->nk == 8) SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--kernels", "too many --kernels");
+        SIM_TRY(wl_kernel_parse(tok, &pa->kinds[pa->nk], err));
+        if (!wl_kernel_available(pa->kinds[pa->nk]))
+            SIM_FAIL(err, SIM_EUNSUPPORTED, NULL, 0, "--kernels",
+                     "kernel '%s' cannot be profiled by this build yet", tok);
+        pa->nk++;
+    }
+    if (pa->nk == 0) SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--kernels", "--kernels lists no kernel");
+    return SIM_OK;
+}
+
+static sim_status parse_profile_args(int argc, char **argv, profile_args *pa, sim_error *err)
+{
+    memset(pa, 0, sizeof *pa);
+    pa->threads = omp_get_num_procs();
+    if (pa->threads > WL__MAX_THREADS) pa->threads = WL__MAX_THREADS;
+    pa->repeat = 5;
+    const char *v = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (sim_cli_opt(argc, argv, &i, "--images", &v, err)) pa->images = v;
+        else if (sim_cli_opt(argc, argv, &i, "--out", &v, err)) pa->out = v;
+        else if (sim_cli_opt(argc, argv, &i, "--kernels", &v, err)) pa->kernels = v;
+        else if (sim_cli_opt(argc, argv, &i, "--threads", &v, err)) {
+            if (v) SIM_TRY(sim_cli_parse_int("--threads", v, 1, WL__MAX_THREADS, &pa->threads, err));
+        } else if (sim_cli_opt(argc, argv, &i, "--repeat", &v, err)) {
+            if (v) SIM_TRY(sim_cli_parse_int("--repeat", v, 1, 1000, &pa->repeat, err));
+        } else
+            SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "unknown option '%s'", argv[i]);
+        if (err->code != SIM_OK) return err->code;
+    }
+    if (!pa->images) SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--images", "--images DIR is required");
+    if (!pa->out) SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--out", "--out FILE is required");
+    return parse_kernels(pa, err);
+}
+
+static void images_json(json_object *root, const profile_args *pa, const photo *ph, int np,
+                        json_object *skipped)
+{
+    sim_json_add_string(root, "images_dir", pa->images);
+    sim_json_add_int(root, "threads_max", pa->threads);
+    sim_json_add_int(root, "repeat", pa->repeat);
     sim_json_add_string(root, "run", "check + decode (JPEG shrink-on-load for resize) + kernel + "
                                      "encode (JPEG q75), from memory, warm");
     json_object *jimages = json_object_new_array();
@@ -253,99 +254,157 @@ int rpt_cmd_profile(int argc, char **argv)
     }
     json_object_object_add(root, "images", jimages);
     json_object_object_add(root, "skipped", skipped);
-    json_object *jk = json_object_new_object();
-    json_object_object_add(root, "kernels", jk);
+}
 
-    bool tty = sim_isatty_stderr();
-    int total = nk * np * (int)threads, done = 0;
-    double *samples = sim_xmalloc((size_t)repeat * 3 * sizeof *samples);
-    double *mp = sim_xmalloc((size_t)np * sizeof *mp);
-    double *t1 = sim_xmalloc((size_t)np * sizeof *t1);
-    sim_status s = SIM_OK;
-    for (int k = 0; k < nk && s == SIM_OK; k++) {
-        json_object *jkern = json_object_new_object();
-        json_object_object_add(jk, wl_kernel_name(kinds[k]), jkern);
-        json_object *jsamples = json_object_new_array();
-        json_object_object_add(jkern, "samples", jsamples);
-        double sum1 = 0, sum2 = 0, ksum1 = 0, ksum2 = 0;
-        for (int i = 0; i < np && s == SIM_OK; i++) {
-            json_object *js = json_object_new_object();
-            json_object_array_add(jsamples, js);
-            sim_json_add_string(js, "image", ph[i].name);
-            mp[i] = ph[i].info.width * (double)ph[i].info.height / 1e6;
-            sim_json_add_double(js, "megapixels", mp[i]);
-            sim_json_add_int(js, "bytes", (int64_t)ph[i].n);
-            json_object *jruns = json_object_new_array();
-            json_object_object_add(js, "runs", jruns);
-            for (int t = 1; t <= threads && s == SIM_OK; t++) {
-                progress(tty, done, total, wl_kernel_name(kinds[k]), ph[i].name);
-                wl_kernel_opts o;
-                wl_kernel_opts_default(&o, kinds[k]);
-                o.threads = t;
-                char label[1024];
-                snprintf(label, sizeof label, "%s/%s", images, ph[i].name);
-                wl_kernel_result r;
-                s = wl_kernel_run(&o, (const uint8_t *)ph[i].buf, ph[i].n, label, &r, NULL, &err);
-                double *cpu = samples, *wall = samples + repeat, *kern = samples + 2 * repeat;
-                for (int rep = 0; rep < repeat && s == SIM_OK; rep++) {
-                    s = wl_kernel_run(&o, (const uint8_t *)ph[i].buf, ph[i].n, label, &r, NULL,
-                                      &err);
-                    cpu[rep] = r.cpu_ms;
-                    wall[rep] = r.wall_ms;
-                    kern[rep] = r.kernel_wall_ms;
-                }
-                if (s != SIM_OK) break;
-                json_object *jr = json_object_new_object();
-                sim_json_add_int(jr, "threads", t);
-                sim_json_add_double(jr, "cpu_ms", median(cpu, (int)repeat));
-                double w = median(wall, (int)repeat);
-                sim_json_add_double(jr, "wall_ms", w);
-                double kw = median(kern, (int)repeat);
-                sim_json_add_double(jr, "kernel_wall_ms", kw);
-                json_object_array_add(jruns, jr);
-                if (t == 1) {
-                    t1[i] = w;
-                    sum1 += w;
-                    ksum1 += kw;
-                }
-                if (t == 2) {
-                    sum2 += w;
-                    ksum2 += kw;
-                }
-                done++;
-            }
-        }
-        if (s != SIM_OK) break;
-        json_object *model = json_object_new_object();
-        json_object_object_add(jkern, "model", model);
-        fit_model(mp, t1, np, model);
-        if (threads >= 2 && sum1 > 0) {
-            double p = 2.0 * (1.0 - sum2 / sum1);
-            p = p < 0 ? 0 : p > 1 ? 1 : p;
-            sim_json_add_double(model, "parallel_fraction", p);
-            sim_json_add_double(model, "speedup_2_threads", sum1 / sum2);
-            /* The same for the kernel alone (no decode/encode), for models
-             * that treat decoding separately. */
-            double kp = ksum1 > 0 ? 2.0 * (1.0 - ksum2 / ksum1) : 0;
-            kp = kp < 0 ? 0 : kp > 1 ? 1 : kp;
-            sim_json_add_double(model, "kernel_parallel_fraction", kp);
-        } else {
-            json_object_object_add(model, "parallel_fraction", NULL);
-            json_object_object_add(model, "kernel_parallel_fraction", NULL);
+/* The running state of one kernel's profile. */
+typedef struct kernel_run {
+    const profile_args *pa;
+    wl_kernel_kind kind;
+    double *samples;                  /* 3 x repeat scratch */
+    double sum1, sum2, ksum1, ksum2;  /* 1- and 2-thread totals (wall, kernel wall) */
+    bool tty;
+    int done, total;
+} kernel_run;
+
+/* One image at one thread count: a warm-up, then the median of --repeat. */
+static sim_status time_image(kernel_run *kr, const photo *ph, int t, json_object *jruns,
+                             double *wall_1t, sim_error *err)
+{
+    const profile_args *pa = kr->pa;
+    wl_kernel_opts o;
+    wl_kernel_opts_default(&o, kr->kind);
+    o.threads = t;
+    char label[1024];
+    snprintf(label, sizeof label, "%s/%s", pa->images, ph->name);
+    wl_kernel_result r;
+    SIM_TRY(wl_kernel_run(&o, (const uint8_t *)ph->buf, ph->n, label, &r, NULL, err));
+    double *cpu = kr->samples, *wall = cpu + pa->repeat, *kern = wall + pa->repeat;
+    for (int rep = 0; rep < pa->repeat; rep++) {
+        SIM_TRY(wl_kernel_run(&o, (const uint8_t *)ph->buf, ph->n, label, &r, NULL, err));
+        cpu[rep] = r.cpu_ms;
+        wall[rep] = r.wall_ms;
+        kern[rep] = r.kernel_wall_ms;
+    }
+    json_object *jr = json_object_new_object();
+    sim_json_add_int(jr, "threads", t);
+    sim_json_add_double(jr, "cpu_ms", median(cpu, (int)pa->repeat));
+    double w = median(wall, (int)pa->repeat), kw = median(kern, (int)pa->repeat);
+    sim_json_add_double(jr, "wall_ms", w);
+    sim_json_add_double(jr, "kernel_wall_ms", kw);
+    json_object_array_add(jruns, jr);
+    if (t == 1) {
+        *wall_1t = w;
+        kr->sum1 += w;
+        kr->ksum1 += kw;
+    } else if (t == 2) {
+        kr->sum2 += w;
+        kr->ksum2 += kw;
+    }
+    return SIM_OK;
+}
+
+/* The model of one kernel: the time fit and the parallel fractions; warns
+ * (stderr) when the fit or the speed-up is poor (mdl_perf.h thresholds). */
+static void kernel_model(const kernel_run *kr, const double *mp, const double *t1, int np,
+                         json_object *jkern)
+{
+    json_object *model = json_object_new_object();
+    json_object_object_add(jkern, "model", model);
+    fit_model(mp, t1, np, model);
+    double speedup = NAN;
+    if (kr->pa->threads >= 2 && kr->sum1 > 0) {
+        double p = 2.0 * (1.0 - kr->sum2 / kr->sum1);
+        p = p < 0 ? 0 : p > 1 ? 1 : p;
+        speedup = kr->sum1 / kr->sum2;
+        sim_json_add_double(model, "parallel_fraction", p);
+        sim_json_add_double(model, "speedup_2_threads", speedup);
+        /* The same for the kernel alone (no decode/encode), for models
+         * that treat decoding separately. */
+        double kp = kr->ksum1 > 0 ? 2.0 * (1.0 - kr->ksum2 / kr->ksum1) : 0;
+        kp = kp < 0 ? 0 : kp > 1 ? 1 : kp;
+        sim_json_add_double(model, "kernel_parallel_fraction", kp);
+    } else {
+        json_object_object_add(model, "parallel_fraction", NULL);
+        json_object_object_add(model, "kernel_parallel_fraction", NULL);
+    }
+    json_object *r2o = NULL;
+    double r2 = json_object_object_get_ex(model, "r2", &r2o) && np > 2 ? json_object_get_double(r2o) : NAN;
+    char w[1024];
+    if (mdl_perf_quality_warnings(wl_kernel_name(kr->kind), kr->pa->out, false, r2, speedup, w, sizeof w)) {
+        char *save = NULL;
+        for (char *t = strtok_r(w, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
+            fprintf(stderr, "lambdasim profile: warning: %s\n", t);
+    }
+}
+
+/* Every image at 1..threads threads for one kernel, then its model. */
+static sim_status profile_kernel(kernel_run *kr, const photo *ph, int np, double *mp, double *t1,
+                                 json_object *jk, sim_error *err)
+{
+    json_object *jkern = json_object_new_object();
+    json_object_object_add(jk, wl_kernel_name(kr->kind), jkern);
+    json_object *jsamples = json_object_new_array();
+    json_object_object_add(jkern, "samples", jsamples);
+    for (int i = 0; i < np; i++) {
+        json_object *js = json_object_new_object();
+        json_object_array_add(jsamples, js);
+        sim_json_add_string(js, "image", ph[i].name);
+        mp[i] = ph[i].info.width * (double)ph[i].info.height / 1e6;
+        sim_json_add_double(js, "megapixels", mp[i]);
+        sim_json_add_int(js, "bytes", (int64_t)ph[i].n);
+        json_object *jruns = json_object_new_array();
+        json_object_object_add(js, "runs", jruns);
+        for (int t = 1; t <= kr->pa->threads; t++) {
+            progress(kr->tty, kr->done, kr->total, wl_kernel_name(kr->kind), ph[i].name);
+            SIM_TRY(time_image(kr, &ph[i], t, jruns, &t1[i], err));
+            kr->done++;
         }
     }
-    progress(tty && s == SIM_OK, total, total, "done", "");
-    free(samples);
+    kernel_model(kr, mp, t1, np, jkern);
+    return SIM_OK;
+}
+
+int rpt_cmd_profile(int argc, char **argv)
+{
+    if (sim_cli_wants_help(argc, argv)) {
+        fputs(k_usage, stdout);
+        return 0;
+    }
+    sim_error err;
+    sim_error_clear(&err);
+    profile_args pa;
+    if (parse_profile_args(argc, argv, &pa, &err) != SIM_OK)
+        return err.code == SIM_EUSAGE ? sim_cli_usage_error("profile", "%s", err.msg) : sim_cli_fail(&err);
+    json_object *root = json_object_new_object(), *skipped = json_object_new_array();
+    photo *ph = NULL;
+    int np = 0;
+    if (load_photos(pa.images, &ph, &np, skipped, &err) != SIM_OK) {
+        json_object_put(skipped);
+        json_object_put(root);
+        return sim_cli_fail(&err);
+    }
+    images_json(root, &pa, ph, np, skipped);
+    json_object *jk = json_object_new_object();
+    json_object_object_add(root, "kernels", jk);
+    kernel_run kr = {.pa = &pa, .tty = sim_isatty_stderr(), .total = pa.nk * np * (int)pa.threads};
+    kr.samples = sim_xmalloc((size_t)pa.repeat * 3 * sizeof *kr.samples);
+    double *mp = sim_xmalloc(2 * (size_t)np * sizeof *mp), *t1 = mp + np;
+    sim_status s = SIM_OK;
+    for (int k = 0; k < pa.nk && s == SIM_OK; k++) {
+        kr.kind = pa.kinds[k];
+        kr.sum1 = kr.sum2 = kr.ksum1 = kr.ksum2 = 0;
+        s = profile_kernel(&kr, ph, np, mp, t1, jk, &err);
+    }
+    progress(kr.tty && s == SIM_OK, kr.total, kr.total, "done", "");
+    free(kr.samples);
     free(mp);
-    free(t1);
     for (int i = 0; i < np; i++) free(ph[i].buf);
     free(ph);
     if (s == SIM_OK) {
         char *text = sim_json_to_string(root);
-        s = sim_write_file_atomic(out, text, strlen(text), &err);
+        s = sim_write_file_atomic(pa.out, text, strlen(text), &err);
         free(text);
     }
     json_object_put(root);
-    if (s != SIM_OK) return sim_cli_fail(&err);
-    return 0;
+    return s == SIM_OK ? 0 : sim_cli_fail(&err);
 }

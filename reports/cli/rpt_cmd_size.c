@@ -1,28 +1,34 @@
 /* rpt_cmd_size.c - `lambdasim size`: recommend a Lambda memory size.
  *
- * Two sources of durations, one sizing run (mdl_size.h):
- *  - --oracle FILE.csv: measured durations (memory_mb,duration_ms, several
- *    rows per size allowed).  The sampler hands a method all the rows of a
- *    size only when the method asks for that size, so a method cannot peek.
+ * Three sources of durations, one sizing run (mdl_size.h):
+ *  - --oracle FILE.csv: measured durations (mdl_size_oracle.h), a size's
+ *    rows handed over only when a method asks for that size, all at once or
+ *    --invocations N at a time (repeats then see fresh rows);
  *  - --kernel NAME: the performance model (mdl_perf.h) with the kernel's
- *    parameters from a profile JSON (data/profiles/default.json, format in
- *    README "Sizing"), one row per image of --images DIR (or one row at the
- *    profile's default megapixels).
- * Prices come from the region's price catalogue (mdl_price_lambda_invocation:
- * exact rates, request fee included); mdl_size_price_default stays for the
- * synthetic test suite, which needs no data files, and a test checks the
- * two agree for us-east-1.
+ *    parameters from a profile, one row per image of --images DIR, or one
+ *    row at --megapixels N (default: the profile's); a model has no noise;
+ *  - --config F --function NAME: a function of a run config, its kernel,
+ *    handler time and service calls over the workload's request classes,
+ *    priced as the config prices it (rpt_cmd_size.h); bo's prior mean is the
+ *    performance model; --write-config OUT writes the config back with the
+ *    recommended memory.
+ * The profile a kernel came from is named in every output, with a warning
+ * on stderr when it is the placeholder or its fit is poor (mdl_perf.h).
+ * Prices come from a price catalogue (mdl_size_pricer: exact first-tier
+ * rates, request fee included).
  * Outputs: Power Tuning-compatible JSON (plus our fields), a text table, and
  * with --out DIR: size.json, size.txt, duration.svg and cost.svg, each
  * written atomically.
  */
 #include "reports/cli/rpt_cmd.h"
+#include "reports/cli/rpt_cli_data.h"
+#include "reports/cli/rpt_cmd_size.h"
 #include "models/sizing/mdl_perf.h"
 #include "models/pricing/mdl_pricing.h"
 #include "models/sizing/mdl_size.h"
+#include "models/sizing/mdl_size_oracle.h"
 #include "reports/chart/rpt_band_chart.h"
 #include "sim/sim_cli.h"
-#include "sim/sim_num.h"
 #include "sim/sim_io.h"
 #include "sim/sim_json.h"
 
@@ -37,179 +43,54 @@
 #include "workloads/image/wl_image.h"
 
 static const char k_usage[] =
-    "usage: lambdasim size (--oracle FILE.csv | --kernel NAME [--images DIR] [--threads N])\n"
+    "usage: lambdasim size (--oracle FILE.csv [--invocations N]\n"
+    "                      | --kernel NAME [--images DIR | --megapixels N] [--threads N]\n"
+    "                      | --config F.json --function NAME [--megapixels N | --bytes N]\n"
+    "                        [--invocations N] [--write-config OUT.json])\n"
     "                      [--method exhaustive|bo|parametric]      (default bo)\n"
     "                      [--strategy cost|speed|balanced] [--balanced-weight W]\n"
     "                      [--grid MIN:MAX:STEP]                    (default 128:10240:64)\n"
     "                      [--arch x86_64|arm64] [--billing-granularity-ms 1|100]\n"
     "                      [--region R | --catalog FILE.json]\n"
-    "                      [--budget N] [--profile FILE.json] [--bo-mean constant|parametric]\n"
-    "                      [--format text|json] [--out DIR]\n"
+    "                      [--budget N] [--profile FILE.json] [--bo-mean parametric|constant]\n"
+    "                      [--format text|json] [--out DIR] [--data DIR] [--set KEY=VALUE ...]\n"
     "\n"
     "Recommends a Lambda memory size (README \"Sizing\").\n"
     "  --oracle F      measured durations, CSV header memory_mb,duration_ms; a method\n"
     "                  reads a size's rows only when it samples that size; the grid is\n"
     "                  the oracle's sizes inside --grid's MIN..MAX\n"
+    "  --invocations N rows per sample (Power Tuning's num): oracle default all the\n"
+    "                  rows of a size at once, config default 10; repeats of a size\n"
+    "                  read the next N\n"
     "  --kernel NAME   lambdasim's performance model for a kernel of the profile\n"
     "  --images DIR    kernel mode: one invocation per JPEG/PNG in DIR\n"
+    "  --megapixels N  kernel or config mode: one input of N megapixels\n"
     "  --threads N     kernel mode: override the kernel's thread count\n"
-    "  --profile F     kernel parameters (default $LAMBDASIM_DATA or ./data,\n"
-    "                  profiles/default.json)\n"
-    "  --method        exhaustive (Power Tuning), bo (COSE GP + EI), parametric\n"
-    "                  (Parrotfish fit)\n"
+    "  --profile F     kernel parameters (default DATA/profiles/default.json:\n"
+    "                  placeholders, see `lambdasim profile`)\n"
+    "  --data DIR      the data directory DATA (default $LAMBDASIM_DATA, else the\n"
+    "                  installed share/lambdasim, else ./data)\n"
+    "  --set K=V       with --config: override the config's key K (dotted path;\n"
+    "                  V is JSON if it parses, else a string; repeatable)\n"
+    "  --config F      a run config; --function NAME the function to size with its\n"
+    "                  kernel, handler time, calls and payloads over the workload's\n"
+    "                  request mix, priced with the config's region, architecture and\n"
+    "                  billing; --bytes N one request payload of N bytes instead\n"
+    "  --write-config OUT  write the config with the recommended memory_mb\n"
+    "  --method        exhaustive (Power Tuning), bo (COSE GP + EI, noise-aware),\n"
+    "                  parametric (Parrotfish fit)\n"
     "  --strategy      cost (default), speed or balanced, as in Power Tuning\n"
     "  --balanced-weight W  0 = speed .. 1 = cost (default 0.5, clamped)\n"
-    "  --budget N      most memory sizes bo/parametric may sample (default 15)\n"
-    "  --bo-mean       the GP's prior mean: constant (default, COSE) or the\n"
-    "                  parametric fit\n"
+    "  --budget N      most batches (sizes and repeats) bo/parametric may sample\n"
+    "                  (default 12)\n"
+    "  --bo-mean       the GP's prior mean: the parametric fit (default; the\n"
+    "                  performance model in config mode) or constant (COSE)\n"
     "  --arch, --billing-granularity-ms  pricing (default x86_64, 1 ms); costs\n"
     "                  include the request fee\n"
     "  --region R      price catalogue of region R (default us-east-1)\n"
     "  --catalog F     another price catalogue file\n"
     "  --format        text (default) or json (Power Tuning keys plus ours)\n"
     "  --out DIR       write size.json, size.txt, duration.svg, cost.svg\n";
-
-/* ---- the oracle --------------------------------------------------------- */
-
-typedef struct oracle_size {
-    int memory_mb;
-    size_t first, n; /* rows [first, first + n) of the sorted rows */
-} oracle_size;
-
-typedef struct oracle {
-    double *dur;      /* durations sorted by memory */
-    oracle_size *sizes;
-    size_t n_sizes;
-} oracle;
-
-typedef struct oracle_row {
-    int memory_mb;
-    double duration_ms;
-    long line;
-} oracle_row;
-
-static int cmp_row(const void *a, const void *b)
-{
-    const oracle_row *x = a, *y = b;
-    if (x->memory_mb != y->memory_mb) return x->memory_mb < y->memory_mb ? -1 : 1;
-    return (x->line > y->line) - (x->line < y->line);
-}
-
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t') s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) s[--n] = '\0';
-    return s;
-}
-
-static void oracle_fini(oracle *o)
-{
-    free(o->dur);
-    free(o->sizes);
-    memset(o, 0, sizeof *o);
-}
-
-static sim_status oracle_load(const char *path, oracle *o, sim_error *err)
-{
-    memset(o, 0, sizeof *o);
-    char *text = NULL;
-    size_t len = 0;
-    SIM_TRY(sim_read_file(path, &text, &len, err));
-    size_t cap = 256, n = 0;
-    oracle_row *rows = sim_xmalloc(cap * sizeof *rows);
-    sim_status st = SIM_OK;
-    long line = 0;
-    bool header = false;
-    char *p = text;
-    while (p && *p && st == SIM_OK) {
-        char *nl = strchr(p, '\n');
-        if (nl) *nl = '\0';
-        line++;
-        char *ln = trim(p);
-        p = nl ? nl + 1 : NULL;
-        if (*ln == '\0') continue;
-        if (!header) {
-            if (strcmp(ln, "memory_mb,duration_ms") != 0)
-                st = SIM_ERR(err, SIM_EFORMAT, path, line, NULL,
-                             "the header must be 'memory_mb,duration_ms' (got '%.60s')", ln);
-            header = true;
-            continue;
-        }
-        char *comma = strchr(ln, ',');
-        if (!comma || strchr(comma + 1, ',')) {
-            st = SIM_ERR(err, SIM_EFORMAT, path, line, NULL, "expected 2 columns: memory_mb,duration_ms");
-            break;
-        }
-        *comma = '\0';
-        char *ms = trim(ln), *ds = trim(comma + 1);
-        int64_t m;
-        if (sim_num_i64(ms, strlen(ms), &m) != SIM_NUM_OK) {
-            st = SIM_ERR(err, SIM_EPARSE, path, line, "memory_mb", "'%s' is not an integer", ms);
-            break;
-        }
-        if (m < MDL_SIZE_MIN_MB || m > MDL_SIZE_MAX_MB) {
-            st = SIM_ERR(err, SIM_ERANGE, path, line, "memory_mb",
-                         "%lld MB is outside Lambda's %d-%d MB", (long long)m, MDL_SIZE_MIN_MB,
-                         MDL_SIZE_MAX_MB);
-            break;
-        }
-        double d;
-        if (sim_num_double(ds, strlen(ds), &d) != SIM_NUM_OK) {
-            st = SIM_ERR(err, SIM_EPARSE, path, line, "duration_ms", "'%s' is not a number", ds);
-            break;
-        }
-        if (d <= 0) {
-            st = SIM_ERR(err, SIM_ERANGE, path, line, "duration_ms",
-                         "a duration must be positive (got %g)", d);
-            break;
-        }
-        if (n == cap) {
-            cap *= 2;
-            rows = sim_xrealloc(rows, cap * sizeof *rows);
-        }
-        rows[n++] = (oracle_row){(int)m, d, line};
-    }
-    free(text);
-    if (st == SIM_OK && n == 0)
-        st = SIM_ERR(err, SIM_EFORMAT, path, line > 0 ? line : 1, NULL,
-                     header ? "no data rows after the header" : "empty file (expected a header "
-                                                                "memory_mb,duration_ms and rows)");
-    if (st != SIM_OK) {
-        free(rows);
-        return st;
-    }
-    qsort(rows, n, sizeof *rows, cmp_row);
-    o->dur = sim_xmalloc(n * sizeof *o->dur);
-    o->sizes = sim_xcalloc(n, sizeof *o->sizes);
-    for (size_t i = 0; i < n; i++) {
-        o->dur[i] = rows[i].duration_ms;
-        if (i == 0 || rows[i].memory_mb != rows[i - 1].memory_mb)
-            o->sizes[o->n_sizes++] = (oracle_size){rows[i].memory_mb, i, 0};
-        o->sizes[o->n_sizes - 1].n++;
-    }
-    free(rows);
-    if (o->n_sizes < 2) {
-        int only = o->sizes[0].memory_mb;
-        oracle_fini(o);
-        SIM_FAIL(err, SIM_EFORMAT, path, 0, "memory_mb",
-                 "sizing needs durations at 2 or more memory sizes (only %d MB given)", only);
-    }
-    return SIM_OK;
-}
-
-static sim_status oracle_sample(void *ctx, int memory_mb, const double **d, size_t *n,
-                                sim_error *err)
-{
-    const oracle *o = ctx;
-    for (size_t i = 0; i < o->n_sizes; i++)
-        if (o->sizes[i].memory_mb == memory_mb) {
-            *d = o->dur + o->sizes[i].first;
-            *n = o->sizes[i].n;
-            return SIM_OK;
-        }
-    SIM_FAIL(err, SIM_ERUN, NULL, 0, NULL, "no oracle rows at %d MB", memory_mb);
-}
 
 /* ---- kernel mode -------------------------------------------------------- */
 
@@ -220,10 +101,11 @@ typedef struct kernel_src {
     double *rows;  /* n_in */
 } kernel_src;
 
-static sim_status kernel_sample(void *ctx, int memory_mb, const double **d, size_t *n,
-                                sim_error *err)
+static sim_status kernel_sample(void *ctx, int memory_mb, int batch, const double **d,
+                                size_t *n, sim_error *err)
 {
     (void)err;
+    (void)batch;
     kernel_src *s = ctx;
     *d = s->rows;
     *n = 0;
@@ -280,33 +162,19 @@ static sim_status images_load(const char *dir, double **mp, size_t *n, sim_error
 /* ---- options ------------------------------------------------------------ */
 
 typedef struct size_args {
-    const char *oracle, *kernel, *images, *profile, *out;
-    int threads;           /* 0: the profile's */
-    int gmin, gmax, gstep;
-    bool json;
-    mdl_size_opts opts;
-    mdl_size_price_ctx price;
+    const char *oracle, *kernel, *config, *function, *images, *profile, *out, *write_config;
     const char *region, *catalog;
-} size_args;
-
-/* The catalogue pricer: one invocation at the first-tier rate of the arch.
- * The rates it needs are checked once before sizing, so it cannot fail. */
-typedef struct catalog_price_ctx {
-    const mdl_catalog *cat;
-    mdl_arch arch;
+    const char *data;        /* --data DIR, resolved (rpt_cli_data.h) */
+    const char **sets;       /* --set KEY=VALUE for --config, in order (argc slots) */
+    size_t nset;
+    int threads;             /* 0: the profile's */
+    int invocations;         /* 0: the source's default */
+    double megapixels, bytes; /* NAN: not given */
+    int gmin, gmax, gstep;
+    bool json, arm64, priced_by_args; /* priced_by_args: --arch/--region/... given */
     int granularity_ms;
-} catalog_price_ctx;
-
-static double catalog_price(void *ctx, int memory_mb, double duration_ms)
-{
-    const catalog_price_ctx *c = ctx;
-    double usd = NAN;
-    sim_error e;
-    if (mdl_price_lambda_invocation(c->cat, c->arch, memory_mb, duration_ms, c->granularity_ms,
-                                    &usd, &e) != SIM_OK)
-        return NAN;
-    return usd;
-}
+    mdl_size_opts opts;
+} size_args;
 
 static sim_status parse_grid(const char *s, size_args *a, sim_error *err)
 {
@@ -331,6 +199,116 @@ static sim_status parse_grid(const char *s, size_args *a, sim_error *err)
     return SIM_OK;
 }
 
+/* The string options, by name: one table, so adding one is one line. */
+static bool string_opt(int argc, char **argv, int *i, size_args *a, sim_error *err)
+{
+    const struct { const char *name; const char **dst; } opts[] = {
+        {"--oracle", &a->oracle},   {"--kernel", &a->kernel},   {"--config", &a->config},
+        {"--function", &a->function}, {"--images", &a->images}, {"--profile", &a->profile},
+        {"--out", &a->out},         {"--region", &a->region},   {"--catalog", &a->catalog},
+        {"--write-config", &a->write_config}, {"--data", &a->data},
+    };
+    for (size_t k = 0; k < sizeof opts / sizeof *opts; k++) {
+        const char *v = NULL;
+        if (sim_cli_opt(argc, argv, i, opts[k].name, &v, err)) {
+            if (v) *opts[k].dst = v;
+            if (!strcmp(opts[k].name, "--region") || !strcmp(opts[k].name, "--catalog"))
+                a->priced_by_args = true;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Numeric options of the sources and the methods. */
+static bool number_opt(int argc, char **argv, int *i, size_args *a, sim_error *err)
+{
+    const char *v = NULL;
+    int64_t iv = 0;
+    double dv = 0;
+    if (sim_cli_opt(argc, argv, i, "--threads", &v, err)) {
+        if (v && sim_cli_parse_int("--threads", v, 1, 1024, &iv, err) == SIM_OK) a->threads = (int)iv;
+    } else if (sim_cli_opt(argc, argv, i, "--invocations", &v, err)) {
+        if (v && sim_cli_parse_int("--invocations", v, 1, 100000, &iv, err) == SIM_OK) a->invocations = (int)iv;
+    } else if (sim_cli_opt(argc, argv, i, "--budget", &v, err)) {
+        if (v && sim_cli_parse_int("--budget", v, 1, 100000, &iv, err) == SIM_OK) a->opts.budget = (int)iv;
+    } else if (sim_cli_opt(argc, argv, i, "--megapixels", &v, err)) {
+        if (v && sim_cli_parse_double("--megapixels", v, 1e-6, 1e4, &dv, err) == SIM_OK) a->megapixels = dv;
+    } else if (sim_cli_opt(argc, argv, i, "--bytes", &v, err)) {
+        if (v && sim_cli_parse_double("--bytes", v, 0, 1e12, &dv, err) == SIM_OK) a->bytes = dv;
+    } else if (sim_cli_opt(argc, argv, i, "--balanced-weight", &v, err)) {
+        /* Power Tuning clamps the weight to [0, 1] rather than refusing it. */
+        if (v && sim_cli_parse_double("--balanced-weight", v, -1e300, 1e300, &dv, err) == SIM_OK)
+            a->opts.balanced_weight = fmin(fmax(dv, 0.0), 1.0);
+    } else if (sim_cli_opt(argc, argv, i, "--grid", &v, err)) {
+        if (v) (void)parse_grid(v, a, err);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* Options that pick one of a few names. */
+static bool choice_opt(int argc, char **argv, int *i, size_args *a, sim_error *err)
+{
+    const char *v = NULL;
+    if (sim_cli_opt(argc, argv, i, "--method", &v, err)) {
+        if (v && !mdl_size_method_parse(v, &a->opts.method))
+            SIM_ERR(err, SIM_EUSAGE, NULL, 0, "--method", "unknown method '%s' (exhaustive, bo, parametric)", v);
+    } else if (sim_cli_opt(argc, argv, i, "--strategy", &v, err)) {
+        if (v && !mdl_size_strategy_parse(v, &a->opts.strategy))
+            SIM_ERR(err, SIM_EUSAGE, NULL, 0, "--strategy", "unknown strategy '%s' (cost, speed, balanced)", v);
+    } else if (sim_cli_opt(argc, argv, i, "--bo-mean", &v, err)) {
+        if (v && strcmp(v, "constant") && strcmp(v, "parametric"))
+            SIM_ERR(err, SIM_EUSAGE, NULL, 0, "--bo-mean", "'%s' must be constant or parametric", v);
+        else if (v) a->opts.bo_constant_mean = strcmp(v, "constant") == 0;
+    } else if (sim_cli_opt(argc, argv, i, "--arch", &v, err)) {
+        if (v && strcmp(v, "x86_64") && strcmp(v, "arm64"))
+            SIM_ERR(err, SIM_EUSAGE, NULL, 0, "--arch", "unknown architecture '%s' (x86_64, arm64)", v);
+        else if (v) a->arm64 = strcmp(v, "arm64") == 0;
+        a->priced_by_args = true;
+    } else if (sim_cli_opt(argc, argv, i, "--billing-granularity-ms", &v, err)) {
+        if (v && strcmp(v, "1") && strcmp(v, "100"))
+            SIM_ERR(err, SIM_EUSAGE, NULL, 0, "--billing-granularity-ms",
+                    "'%s' must be 1 (since 2020-12-01) or 100 (legacy)", v);
+        else if (v) a->granularity_ms = atoi(v);
+        a->priced_by_args = true;
+    } else if (sim_cli_opt(argc, argv, i, "--format", &v, err)) {
+        if (v && strcmp(v, "text") && strcmp(v, "json"))
+            SIM_ERR(err, SIM_EUSAGE, NULL, 0, "--format", "'%s' must be text or json", v);
+        else if (v) a->json = strcmp(v, "json") == 0;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* Which options go with which source. */
+static sim_status check_args(const size_args *a, sim_error *err)
+{
+    int sources = !!a->oracle + !!a->kernel + !!a->config;
+    if (sources != 1)
+        SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL,
+                 "give exactly one of --oracle FILE.csv, --kernel NAME or --config F.json --function NAME");
+    if (!a->kernel && (a->images || a->threads || a->profile))
+        SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "--images, --threads and --profile go with --kernel");
+    if (!a->config && (a->function || a->write_config || !isnan(a->bytes) || a->nset))
+        SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL,
+                 "--function, --bytes, --set and --write-config go with --config");
+    if (a->config && !a->function)
+        SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--function", "--config needs --function NAME");
+    if (a->config && a->priced_by_args)
+        SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "--config prices with the config's region, architecture "
+                 "and billing; drop --arch, --billing-granularity-ms, --region and --catalog");
+    if (!isnan(a->megapixels) && (a->oracle || a->images || !isnan(a->bytes)))
+        SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--megapixels",
+                 "--megapixels goes with --kernel (without --images) or --config (without --bytes)");
+    if (a->invocations && a->kernel)
+        SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--invocations",
+                 "--invocations goes with --oracle or --config (a kernel model has no noise to sample)");
+    return SIM_OK;
+}
+
 static sim_status parse_args(int argc, char **argv, size_args *a, sim_error *err)
 {
     memset(a, 0, sizeof *a);
@@ -338,113 +316,221 @@ static sim_status parse_args(int argc, char **argv, size_args *a, sim_error *err
     a->gmin = 128;
     a->gmax = 10240;
     a->gstep = 64;
-    a->price.granularity_ms = 1;
+    a->granularity_ms = 1;
+    a->megapixels = a->bytes = NAN;
+    a->sets = sim_xcalloc((size_t)argc, sizeof *a->sets);
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        int64_t iv;
-        double dv;
-        if (sim_cli_opt(argc, argv, &i, "--oracle", &v, err)) a->oracle = v;
-        else if (sim_cli_opt(argc, argv, &i, "--kernel", &v, err)) a->kernel = v;
-        else if (sim_cli_opt(argc, argv, &i, "--images", &v, err)) a->images = v;
-        else if (sim_cli_opt(argc, argv, &i, "--profile", &v, err)) a->profile = v;
-        else if (sim_cli_opt(argc, argv, &i, "--out", &v, err)) a->out = v;
-        else if (sim_cli_opt(argc, argv, &i, "--region", &v, err)) a->region = v;
-        else if (sim_cli_opt(argc, argv, &i, "--catalog", &v, err)) a->catalog = v;
-        else if (sim_cli_opt(argc, argv, &i, "--threads", &v, err)) {
-            if (v) SIM_TRY(sim_cli_parse_int("--threads", v, 1, 1024, &iv, err));
-            a->threads = v ? (int)iv : 0;
-        } else if (sim_cli_opt(argc, argv, &i, "--budget", &v, err)) {
-            if (v) SIM_TRY(sim_cli_parse_int("--budget", v, 1, 100000, &iv, err));
-            a->opts.budget = v ? (int)iv : 0;
-        } else if (sim_cli_opt(argc, argv, &i, "--balanced-weight", &v, err)) {
-            /* Power Tuning clamps the weight to [0, 1] rather than refusing it. */
-            if (v) SIM_TRY(sim_cli_parse_double("--balanced-weight", v, -1e300, 1e300, &dv, err));
-            if (v) a->opts.balanced_weight = fmin(fmax(dv, 0.0), 1.0);
-        } else if (sim_cli_opt(argc, argv, &i, "--grid", &v, err)) {
-            if (v) SIM_TRY(parse_grid(v, a, err));
-        } else if (sim_cli_opt(argc, argv, &i, "--bo-mean", &v, err)) {
-            if (v && strcmp(v, "constant") && strcmp(v, "parametric"))
-                SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--bo-mean", "'%s' must be constant or parametric", v);
-            if (v) a->opts.bo_parametric_mean = strcmp(v, "parametric") == 0;
-        } else if (sim_cli_opt(argc, argv, &i, "--method", &v, err)) {
-            if (v && !mdl_size_method_parse(v, &a->opts.method))
-                SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--method",
-                         "unknown method '%s' (exhaustive, bo, parametric)", v);
-        } else if (sim_cli_opt(argc, argv, &i, "--strategy", &v, err)) {
-            if (v && !mdl_size_strategy_parse(v, &a->opts.strategy))
-                SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--strategy",
-                         "unknown strategy '%s' (cost, speed, balanced)", v);
-        } else if (sim_cli_opt(argc, argv, &i, "--arch", &v, err)) {
-            if (v && strcmp(v, "x86_64") && strcmp(v, "arm64"))
-                SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--arch", "unknown architecture '%s' (x86_64, arm64)", v);
-            if (v) a->price.arm64 = strcmp(v, "arm64") == 0;
-        } else if (sim_cli_opt(argc, argv, &i, "--billing-granularity-ms", &v, err)) {
-            if (v && strcmp(v, "1") && strcmp(v, "100"))
-                SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--billing-granularity-ms",
-                         "'%s' must be 1 (since 2020-12-01) or 100 (legacy)", v);
-            if (v) a->price.granularity_ms = atoi(v);
-        } else if (sim_cli_opt(argc, argv, &i, "--format", &v, err)) {
-            if (v && strcmp(v, "text") && strcmp(v, "json"))
-                SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--format", "'%s' must be text or json", v);
-            if (v) a->json = strcmp(v, "json") == 0;
-        } else
+        if (sim_cli_opt(argc, argv, &i, "--set", &v, err)) {
+            if (v) a->sets[a->nset++] = v;
+        } else if (!string_opt(argc, argv, &i, a, err) && err->code == SIM_OK &&
+            !number_opt(argc, argv, &i, a, err) && err->code == SIM_OK &&
+            !choice_opt(argc, argv, &i, a, err) && err->code == SIM_OK)
             SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "unknown option '%s'", argv[i]);
         if (err->code != SIM_OK) return err->code;
     }
-    if (!a->oracle == !a->kernel)
-        SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "give exactly one of --oracle FILE.csv or --kernel NAME");
-    if (a->oracle && (a->images || a->threads || a->profile))
-        SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "--images, --threads and --profile go with --kernel");
+    SIM_TRY(check_args(a, err));
+    return rpt_cli_data_dir(a->data, &a->data, err);
+}
+
+/* ---- sources ------------------------------------------------------------ */
+
+typedef struct size_src {
+    char label[PATH_MAX + 96];
+    int *grid;
+    size_t n_grid;
+    mdl_size_sample_fn fn;
+    void *ctx;
+    double *prior_ms;                 /* config mode: the performance model */
+    mdl_size_oracle orc;
+    kernel_src ks;
+    rpt_size_fn *cfn;
+    const mdl_perf_kernel *kernel;    /* the kernel sized, or NULL */
+    mdl_perf_init_table *init;        /* kernel mode: INIT medians */
+    mdl_catalog *own_cat;
+    const mdl_catalog *cat;
+    mdl_arch arch;
+    int granularity_ms;
+} size_src;
+
+static void grid_from_args(const size_args *a, size_src *s)
+{
+    s->grid = sim_xcalloc((size_t)(a->gmax - a->gmin) / (size_t)a->gstep + 2, sizeof *s->grid);
+    for (int m = a->gmin; m <= a->gmax; m += a->gstep) s->grid[s->n_grid++] = m;
+}
+
+static sim_status src_oracle(const size_args *a, size_src *s, sim_error *err)
+{
+    SIM_TRY(mdl_size_oracle_load(a->oracle, &s->orc, err));
+    s->orc.batch_rows = a->invocations;
+    s->grid = sim_xcalloc(s->orc.n_sizes, sizeof *s->grid);
+    for (size_t i = 0; i < s->orc.n_sizes; i++)
+        if (s->orc.sizes[i].memory_mb >= a->gmin && s->orc.sizes[i].memory_mb <= a->gmax)
+            s->grid[s->n_grid++] = s->orc.sizes[i].memory_mb;
+    if (s->n_grid < 2)
+        SIM_FAIL(err, SIM_EUSAGE, a->oracle, 0, "--grid",
+                 "only %zu of the oracle's memory sizes lie inside --grid %d:%d (need 2)", s->n_grid,
+                 a->gmin, a->gmax);
+    s->fn = mdl_size_oracle_sample;
+    s->ctx = &s->orc;
+    snprintf(s->label, sizeof s->label, "oracle %s", a->oracle);
     return SIM_OK;
+}
+
+static sim_status src_kernel(const size_args *a, size_src *s, sim_error *err)
+{
+    char prof[PATH_MAX], ip[PATH_MAX];
+    if (a->profile) snprintf(prof, sizeof prof, "%s", a->profile);
+    else snprintf(prof, sizeof prof, "%s/profiles/default.json", a->data);
+    kernel_src *ks = &s->ks;
+    SIM_TRY(mdl_perf_profile_load(prof, a->kernel, &ks->k, err));
+    if (a->threads) ks->k.threads = a->threads;
+    if (a->images) {
+        SIM_TRY(images_load(a->images, &ks->mp, &ks->n_in, err));
+    } else {
+        ks->mp = sim_xmalloc(sizeof *ks->mp);
+        ks->mp[0] = !isnan(a->megapixels) ? a->megapixels : ks->k.megapixels;
+        ks->n_in = 1;
+    }
+    ks->rows = sim_xcalloc(ks->n_in, sizeof *ks->rows);
+    grid_from_args(a, s);
+    if (s->n_grid < 2) SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--grid", "the grid has fewer than 2 sizes");
+    snprintf(ip, sizeof ip, "%s/sizing/lambda_cold_start_maxday_2026-08-22.csv", a->data);
+    SIM_TRY(mdl_perf_init_table_load(ip, &s->init, err));
+    s->fn = kernel_sample;
+    s->ctx = ks;
+    s->kernel = &ks->k;
+    if (ks->n_in == 1)
+        snprintf(s->label, sizeof s->label, "kernel %s (1 input, %g MP)", a->kernel, ks->mp[0]);
+    else
+        snprintf(s->label, sizeof s->label, "kernel %s (%zu inputs)", a->kernel, ks->n_in);
+    return SIM_OK;
+}
+
+static sim_status src_config(const size_args *a, size_src *s, sim_error *err)
+{
+    mdl_config_opts opts = { .data_dir = a->data, .set = a->sets, .nset = a->nset };
+    SIM_TRY(rpt_size_fn_open(a->config, &opts, a->function, a->megapixels, a->bytes,
+                             a->invocations, &s->cfn, err));
+    const mdl_config *cfg = rpt_size_fn_config(s->cfn);
+    const mdl_function_cfg *f = rpt_size_fn_function(s->cfn);
+    grid_from_args(a, s);
+    if (s->n_grid < 2) SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--grid", "the grid has fewer than 2 sizes");
+    s->prior_ms = sim_xcalloc(s->n_grid, sizeof *s->prior_ms);
+    rpt_size_fn_prior(s->cfn, s->grid, s->n_grid, s->prior_ms);
+    s->fn = rpt_size_fn_sample;
+    s->ctx = s->cfn;
+    s->kernel = f->has_kernel ? &f->kernel : NULL;
+    s->cat = cfg->catalog;
+    s->arch = f->arch;
+    s->granularity_ms = cfg->granularity_ms;
+    snprintf(s->label, sizeof s->label, "function %s of %s (%s%s)", f->name, a->config,
+             f->has_kernel ? "kernel " : "no kernel: duration does not depend on memory",
+             f->has_kernel ? f->kernel.name : "");
+    return SIM_OK;
+}
+
+/* The catalogue (the config's, or --catalog / --region's) and its rates. */
+static sim_status src_pricing(const size_args *a, size_src *s, mdl_size_pricer *pricer,
+                              sim_error *err)
+{
+    if (!s->cat) {
+        if (a->catalog) SIM_TRY(mdl_catalog_load(a->catalog, &s->own_cat, err));
+        else SIM_TRY(mdl_catalog_load_region(a->data, a->region ? a->region : "us-east-1", "--region",
+                                             0, NULL, &s->own_cat, err));
+        s->cat = s->own_cat;
+        s->arch = a->arm64 ? MDL_ARCH_ARM64 : MDL_ARCH_X86_64;
+        s->granularity_ms = a->granularity_ms;
+    }
+    /* Fail now, naming a missing rate, rather than pricing NaN later. */
+    return mdl_size_pricer_init(pricer, s->cat, s->arch, s->granularity_ms, err);
+}
+
+static sim_status src_open(const size_args *a, size_src *s, sim_error *err)
+{
+    memset(s, 0, sizeof *s);
+    if (a->oracle) return src_oracle(a, s, err);
+    if (a->kernel) return src_kernel(a, s, err);
+    return src_config(a, s, err);
+}
+
+static void src_fini(size_src *s)
+{
+    mdl_size_oracle_fini(&s->orc);
+    free(s->ks.mp);
+    free(s->ks.rows);
+    rpt_size_fn_close(s->cfn);
+    mdl_perf_init_table_destroy(s->init);
+    mdl_catalog_destroy(s->own_cat);
+    free(s->grid);
+    free(s->prior_ms);
 }
 
 /* ---- outputs ------------------------------------------------------------ */
 
 typedef struct size_report {
     const size_args *a;
+    const size_src *src;
     const mdl_size_result *r;
-    const char *source;        /* the oracle file or "kernel NAME" */
     bool has_init;
     double init_ms;
-    const char *runtime;
-    const char *catalog;       /* the price catalogue's path */
+    char warnings[1024];      /* the profile's, '\n'-separated ("" none) */
 } size_report;
 
-static json_object *report_json(const size_report *s)
+static void json_profile(json_object *o, const size_report *s)
+{
+    const mdl_perf_kernel *k = s->src->kernel;
+    json_object *p = json_object_new_object();
+    sim_json_add_string(p, "path", k->profile);
+    sim_json_add_string(p, "kernel", k->name);
+    sim_json_add_bool(p, "placeholder", k->placeholder);
+    if (isfinite(k->fit_r2)) sim_json_add_double(p, "fit_r2", k->fit_r2);
+    if (isfinite(k->speedup_2_threads)) sim_json_add_double(p, "speedup_2_threads", k->speedup_2_threads);
+    json_object *w = json_object_new_array();
+    char buf[sizeof s->warnings];
+    snprintf(buf, sizeof buf, "%s", s->warnings);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
+        json_object_array_add(w, json_object_new_string(t));
+    json_object_object_add(p, "warnings", w);
+    json_object_object_add(o, "profile", p);
+}
+
+/* Our fields about the run: sampling, the interval, pricing, the source. */
+static void json_ours(json_object *o, const size_report *s)
 {
     const mdl_size_result *r = s->r;
     const mdl_size_point *b = &r->points[r->best];
-    json_object *o = json_object_new_object();
-    /* Power Tuning's keys first (analyzer.js), then ours. */
-    sim_json_add_int(o, "power", b->memory_mb);
-    sim_json_add_double(o, "cost", b->price_usd);
-    sim_json_add_double(o, "duration", b->duration_ms);
-    sim_json_add_string(o, "strategy", mdl_size_strategy_name(r->strategy));
-    if (r->strategy == MDL_SIZE_BALANCED) sim_json_add_double(o, "balancedWeight", r->balanced_weight);
     sim_json_add_string(o, "method", mdl_size_method_name(r->method));
     sim_json_add_string(o, "model", r->model);
     sim_json_add_int(o, "samples_used", (int64_t)r->n_sampled);
+    sim_json_add_int(o, "batches_used", (int64_t)r->n_batches);
     json_object *sa = json_object_new_array();
-    for (size_t i = 0; i < r->n_sampled; i++) json_object_array_add(sa, json_object_new_int(r->sampled[i]));
+    for (size_t i = 0; i < r->n_batches; i++) json_object_array_add(sa, json_object_new_int(r->sampled[i]));
     json_object_object_add(o, "sampled", sa);
+    sim_json_add_string(o, "stopped", r->stop);
+    if (isfinite(r->noise_sd)) sim_json_add_double(o, "noise_sd", r->noise_sd);
     sim_json_add_int(o, "grid_sizes", (int64_t)r->n);
     sim_json_add_bool(o, "measured", b->measured);
+    json_object *w = json_object_new_object();
+    sim_json_add_double(w, "percent", 100 * r->within);
+    sim_json_add_int(w, "min_mb", r->within_lo_mb);
+    sim_json_add_int(w, "max_mb", r->within_hi_mb);
+    json_object_object_add(o, "within", w);
     sim_json_add_double(o, "durationLow", b->duration_lo);
     sim_json_add_double(o, "durationHigh", b->duration_hi);
     sim_json_add_double(o, "cost_usd", b->price_usd);
-    sim_json_add_string(o, "source", s->source);
-    sim_json_add_string(o, "arch", s->a->price.arm64 ? "arm64" : "x86_64");
-    sim_json_add_int(o, "billing_granularity_ms", s->a->price.granularity_ms);
+    sim_json_add_string(o, "source", s->src->label);
+    if (s->src->cfn) sim_json_add_string(o, "inputs", rpt_size_fn_inputs(s->src->cfn));
+    if (s->src->kernel) json_profile(o, s);
+    sim_json_add_string(o, "arch", mdl_arch_name(s->src->arch));
+    sim_json_add_int(o, "billing_granularity_ms", s->src->granularity_ms);
     sim_json_add_string(o, "pricing", "first-tier rate of the catalogue, request fee included");
-    sim_json_add_string(o, "catalog", s->catalog ? s->catalog : "");
-    if (s->has_init) {
-        json_object *in = json_object_new_object();
-        sim_json_add_string(in, "runtime", s->runtime);
-        sim_json_add_double(in, "duration_ms", s->init_ms);
-        sim_json_add_bool(in, "billed", mdl_perf_init_billed(NULL, false));
-        sim_json_add_string(in, "source", "maxday/lambda-perf 2026-08-22 median");
-        json_object_object_add(o, "init", in);
-    }
+    sim_json_add_string(o, "catalog", mdl_catalog_path(s->src->cat));
+}
+
+static json_object *json_stats(const mdl_size_result *r)
+{
     json_object *st = json_object_new_array();
     for (size_t i = 0; i < r->n; i++) {
         const mdl_size_point *p = &r->points[i];
@@ -460,14 +546,38 @@ static json_object *report_json(const size_report *s)
         sim_json_add_double(e, "priceHigh", p->failed ? 0 : p->price_hi);
         if (p->measured) {
             sim_json_add_int(e, "invocations", p->invocations);
+            sim_json_add_int(e, "batches", p->batches);
             sim_json_add_double(e, "totalCost", p->total_usd);
         }
         json_object_array_add(st, e);
     }
-    json_object_object_add(o, "stats", st);
+    return st;
+}
+
+static json_object *report_json(const size_report *s)
+{
+    const mdl_size_result *r = s->r;
+    const mdl_size_point *b = &r->points[r->best];
+    json_object *o = json_object_new_object();
+    /* Power Tuning's keys first (analyzer.js), then ours. */
+    sim_json_add_int(o, "power", b->memory_mb);
+    sim_json_add_double(o, "cost", b->price_usd);
+    sim_json_add_double(o, "duration", b->duration_ms);
+    sim_json_add_string(o, "strategy", mdl_size_strategy_name(r->strategy));
+    if (r->strategy == MDL_SIZE_BALANCED) sim_json_add_double(o, "balancedWeight", r->balanced_weight);
+    json_ours(o, s);
+    if (s->has_init) {
+        json_object *in = json_object_new_object();
+        sim_json_add_string(in, "runtime", s->src->kernel->runtime);
+        sim_json_add_double(in, "duration_ms", s->init_ms);
+        sim_json_add_bool(in, "billed", mdl_perf_init_billed(NULL, false));
+        sim_json_add_string(in, "source", "maxday/lambda-perf 2026-08-22 median");
+        json_object_object_add(o, "init", in);
+    }
+    json_object_object_add(o, "stats", json_stats(r));
     json_object *sm = json_object_new_object();
     /* What Power Tuning's state machine would have cost to sample these
-     * sizes: 0.000025 USD x (6 + 3N) transitions (sizing.md §2.2). */
+     * sizes: 0.000025 USD x (6 + 3N) transitions (README "Reference facts", Sizing). */
     sim_json_add_double(sm, "executionCost", 0.000025 * (6.0 + 3.0 * (double)r->n_sampled));
     sim_json_add_double(sm, "lambdaCost", mdl_size_result_lambda_cost(r));
     char *url = mdl_size_visualization_url(r->points, r->n);
@@ -477,28 +587,45 @@ static json_object *report_json(const size_report *s)
     return o;
 }
 
-static void report_text(FILE *fp, const size_report *s)
+/* The text report's head: what was sized, how, and the answer. */
+static void text_head(FILE *fp, const size_report *s)
 {
     const mdl_size_result *r = s->r;
     const mdl_size_point *b = &r->points[r->best];
-    fprintf(fp, "lambdasim size: %s, method %s (model %s), strategy %s", s->source,
+    fprintf(fp, "lambdasim size: %s, method %s (model %s), strategy %s", s->src->label,
             mdl_size_method_name(r->method), r->model, mdl_size_strategy_name(r->strategy));
     if (r->strategy == MDL_SIZE_BALANCED) fprintf(fp, " (weight %g)", r->balanced_weight);
     fprintf(fp, "\npricing: %s, %d-ms billing, request fee included (%s, first tier)\n",
-            s->a->price.arm64 ? "arm64" : "x86_64", s->a->price.granularity_ms,
-            s->catalog ? s->catalog : "catalogue");
-    fprintf(fp, "recommended: %d MB, %.1f ms [%.1f, %.1f], $%.6g per invocation (%s)\n",
-            b->memory_mb, b->duration_ms, b->duration_lo, b->duration_hi, b->price_usd,
+            mdl_arch_name(s->src->arch), s->src->granularity_ms, mdl_catalog_path(s->src->cat));
+    if (s->src->kernel)
+        fprintf(fp, "profile: %s (kernel %s%s)\n", s->src->kernel->profile, s->src->kernel->name,
+                s->src->kernel->placeholder ? ", placeholder parameters, not measurements"
+                : s->warnings[0] ? ", see the warnings" : "");
+    if (s->src->cfn) fprintf(fp, "inputs: %s\n", rpt_size_fn_inputs(s->src->cfn));
+    fprintf(fp, "recommended: %d MB, %.1f ms [%.1f, %.1f], $%.6g per invocation (%s); ", b->memory_mb,
+            b->duration_ms, b->duration_lo, b->duration_hi, b->price_usd,
             b->measured ? "measured" : "predicted");
+    if (r->within_lo_mb == r->within_hi_mb)
+        fprintf(fp, "no other size is within %g%%\n", 100 * r->within);
+    else
+        fprintf(fp, "any of %d-%d MB is within %g%%\n", r->within_lo_mb, r->within_hi_mb, 100 * r->within);
     if (s->has_init)
         fprintf(fp, "cold start: INIT %.1f ms (%s median), billed since 2025-08-01\n", s->init_ms,
-                s->runtime);
-    fprintf(fp, "samples used: %zu of %zu sizes:", r->n_sampled, r->n);
-    for (size_t i = 0; i < r->n_sampled; i++) fprintf(fp, " %d", r->sampled[i]);
+                s->src->kernel->runtime);
+    fprintf(fp, "samples used: %zu of %zu sizes, %zu batches:", r->n_sampled, r->n, r->n_batches);
+    for (size_t i = 0; i < r->n_batches; i++) fprintf(fp, " %d", r->sampled[i]);
+    fprintf(fp, "\nstopped: %s", r->stop);
+    if (isfinite(r->noise_sd)) fprintf(fp, " (learned noise %.1f%% per batch)", 100 * r->noise_sd);
     fprintf(fp, "\nsampling cost (lambdaCost): $%.6g\n", mdl_size_result_lambda_cost(r));
     char *url = mdl_size_visualization_url(r->points, r->n);
-    fprintf(fp, "visualization: %s\n\n", url);
+    fprintf(fp, "visualization (the %zu measured sizes): %s\n\n", r->n_sampled, url);
     free(url);
+}
+
+static void report_text(FILE *fp, const size_report *s)
+{
+    const mdl_size_result *r = s->r;
+    text_head(fp, s);
     fprintf(fp, "%9s  %-9s  %12s  %25s  %13s  %27s\n", "memory_mb", "source", "duration_ms",
             "95% band (ms)", "price_usd", "95% band (USD)");
     for (size_t i = 0; i < r->n; i++) {
@@ -550,8 +677,7 @@ static sim_status write_charts(const size_report *s, const char *dir, sim_error 
     sim_status st = rpt_band_chart_svg(&c, path, err);
     if (st == SIM_OK) {
         snprintf(title, sizeof title, "Cost vs memory (%s, %s, %d-ms billing)",
-                 s->a->price.arm64 ? "arm64" : "x86_64", mdl_size_method_name(r->method),
-                 s->a->price.granularity_ms);
+                 mdl_arch_name(s->src->arch), mdl_size_method_name(r->method), s->src->granularity_ms);
         c.title = title;
         c.y_label = "cost (USD per 1M invocations)";
         c.y = cy;
@@ -597,10 +723,71 @@ static sim_status write_outputs(const size_report *s, sim_error *err)
 
 /* ---- the command --------------------------------------------------------- */
 
-static const char *data_dir(void)
+/* Say which profile the kernel comes from when it needs saying: the
+ * placeholder, a poor fit, no thread speed-up (stderr, whatever --format). */
+static void warn_profile(size_report *rep)
 {
-    const char *d = getenv("LAMBDASIM_DATA");
-    return d && *d ? d : "data";
+    if (!rep->src->kernel) return;
+    if (mdl_perf_kernel_warnings(rep->src->kernel, rep->warnings, sizeof rep->warnings) == 0) return;
+    char buf[sizeof rep->warnings];
+    snprintf(buf, sizeof buf, "%s", rep->warnings);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
+        fprintf(stderr, "lambdasim size: warning: %s\n", t);
+}
+
+static sim_status run_sizing(size_args *a, const size_src *src, mdl_size_pricer *pricer,
+                             mdl_size_result **r, sim_error *err)
+{
+    a->opts.grid = src->grid;
+    a->opts.n_grid = src->n_grid;
+    a->opts.cost_fn = mdl_size_price;
+    a->opts.cost_ctx = pricer;
+    /* A kernel model gives the same durations every time. */
+    a->opts.noise_free = a->kernel != NULL;
+    /* Config mode: the performance model is the GP's prior mean. */
+    if (src->prior_ms && !a->opts.bo_constant_mean) a->opts.prior_ms = src->prior_ms;
+    SIM_TRY(mdl_size_run(&a->opts, src->fn, src->ctx, r, err));
+    if ((*r)->best < 0)
+        SIM_FAIL(err, SIM_ERUN, a->oracle ? a->oracle : a->kernel ? a->kernel : a->config, 0, NULL,
+                 "every sampled memory size failed (out of memory); nothing to recommend");
+    return SIM_OK;
+}
+
+/* --write-config: the config with the recommendation applied. */
+static sim_status write_back(const size_report *s, sim_error *err)
+{
+    const mdl_function_cfg *f = rpt_size_fn_function(s->src->cfn);
+    int m = s->r->points[s->r->best].memory_mb;
+    SIM_TRY(rpt_size_fn_write_config(s->src->cfn, m, s->a->write_config, err));
+    fprintf(s->a->json ? stderr : stdout, "wrote %s: functions.%s.memory_mb %d (was %d)\n",
+            s->a->write_config, f->name, m, f->memory_mb);
+    return SIM_OK;
+}
+
+static sim_status size_main(size_args *a, sim_error *err)
+{
+    size_src src;
+    mdl_size_pricer pricer;
+    mdl_size_result *r = NULL;
+    size_report rep = {.a = a, .src = &src};
+    sim_status st = src_open(a, &src, err);
+    if (st == SIM_OK) st = src_pricing(a, &src, &pricer, err);
+    if (st == SIM_OK) {
+        warn_profile(&rep);
+        st = run_sizing(a, &src, &pricer, &r, err);
+    }
+    if (st == SIM_OK && src.init) {
+        st = mdl_perf_init_ms(src.init, src.kernel->runtime, mdl_arch_name(src.arch),
+                              r->points[r->best].memory_mb, &rep.init_ms, err);
+        rep.has_init = st == SIM_OK;
+    }
+    rep.r = r;
+    if (st == SIM_OK) st = write_outputs(&rep, err);
+    if (st == SIM_OK && a->write_config) st = write_back(&rep, err);
+    mdl_size_result_destroy(r);
+    src_fini(&src);
+    return st;
 }
 
 int rpt_cmd_size(int argc, char **argv)
@@ -612,107 +799,13 @@ int rpt_cmd_size(int argc, char **argv)
     sim_error err;
     sim_error_clear(&err);
     size_args a;
-    mdl_catalog *cat = NULL;
-    catalog_price_ctx cp = { NULL, MDL_ARCH_X86_64, 1 };
+    int rc;
     if (parse_args(argc, argv, &a, &err) != SIM_OK) {
-        int rc = sim_cli_fail(&err);
+        rc = sim_cli_fail(&err);
         fputs("usage: see lambdasim size --help\n", stderr);
-        return rc;
-    }
-    oracle orc = {0};
-    kernel_src ks = {0};
-    mdl_perf_init_table *it = NULL;
-    int *grid = sim_xcalloc((size_t)(a.gmax - a.gmin) / (size_t)a.gstep + 2, sizeof *grid);
-    size_t ng = 0;
-    mdl_size_result *r = NULL;
-    size_report rep = {.a = &a};
-    char source[PATH_MAX + 32];
-    sim_status st;
-    mdl_size_sample_fn fn;
-    void *ctx;
-    if (a.oracle) {
-        if ((st = oracle_load(a.oracle, &orc, &err)) != SIM_OK) goto out;
-        grid = sim_xrealloc(grid, orc.n_sizes * sizeof *grid);
-        for (size_t i = 0; i < orc.n_sizes; i++)
-            if (orc.sizes[i].memory_mb >= a.gmin && orc.sizes[i].memory_mb <= a.gmax)
-                grid[ng++] = orc.sizes[i].memory_mb;
-        if (ng < 2) {
-            st = SIM_ERR(&err, SIM_EUSAGE, a.oracle, 0, "--grid",
-                         "only %zu of the oracle's memory sizes lie inside --grid %d:%d (need 2)",
-                         ng, a.gmin, a.gmax);
-            goto out;
-        }
-        fn = oracle_sample;
-        ctx = &orc;
-        snprintf(source, sizeof source, "oracle %s", a.oracle);
     } else {
-        char prof[PATH_MAX];
-        if (a.profile) snprintf(prof, sizeof prof, "%s", a.profile);
-        else snprintf(prof, sizeof prof, "%s/profiles/default.json", data_dir());
-        if ((st = mdl_perf_profile_load(prof, a.kernel, &ks.k, &err)) != SIM_OK) goto out;
-        if (a.threads) ks.k.threads = a.threads;
-        if (a.images) {
-            if ((st = images_load(a.images, &ks.mp, &ks.n_in, &err)) != SIM_OK) goto out;
-        } else {
-            ks.mp = sim_xmalloc(sizeof *ks.mp);
-            ks.mp[0] = ks.k.megapixels;
-            ks.n_in = 1;
-        }
-        ks.rows = sim_xcalloc(ks.n_in, sizeof *ks.rows);
-        for (int m = a.gmin; m <= a.gmax; m += a.gstep) grid[ng++] = m;
-        if (ng < 2) {
-            st = SIM_ERR(&err, SIM_EUSAGE, NULL, 0, "--grid", "the grid has fewer than 2 sizes");
-            goto out;
-        }
-        char ip[PATH_MAX];
-        snprintf(ip, sizeof ip, "%s/sizing/lambda_cold_start_maxday_2026-08-22.csv", data_dir());
-        if ((st = mdl_perf_init_table_load(ip, &it, &err)) != SIM_OK) goto out;
-        fn = kernel_sample;
-        ctx = &ks;
-        snprintf(source, sizeof source, "kernel %s (%zu input%s)", a.kernel, ks.n_in,
-                 ks.n_in == 1 ? "" : "s");
+        rc = size_main(&a, &err) == SIM_OK ? 0 : sim_cli_fail(&err);
     }
-    a.opts.grid = grid;
-    a.opts.n_grid = ng;
-    if (a.catalog) st = mdl_catalog_load(a.catalog, &cat, &err);
-    else st = mdl_catalog_load_region(a.region ? a.region : "us-east-1", "--region", 0, NULL, &cat, &err);
-    if (st != SIM_OK) goto out;
-    cp.cat = cat;
-    cp.arch = a.price.arm64 ? MDL_ARCH_ARM64 : MDL_ARCH_X86_64;
-    cp.granularity_ms = a.price.granularity_ms;
-    {
-        double probe;
-        /* Fail now, naming the missing rate, rather than pricing NaN later. */
-        if ((st = mdl_price_lambda_invocation(cat, cp.arch, 1024, 100, cp.granularity_ms, &probe,
-                                              &err)) != SIM_OK)
-            goto out;
-    }
-    a.opts.cost_fn = catalog_price;
-    a.opts.cost_ctx = &cp;
-    if ((st = mdl_size_run(&a.opts, fn, ctx, &r, &err)) != SIM_OK) goto out;
-    if (r->best < 0) {
-        st = SIM_ERR(&err, SIM_ERUN, a.oracle ? a.oracle : a.kernel, 0, NULL,
-                     "every sampled memory size failed (out of memory); nothing to recommend");
-        goto out;
-    }
-    rep.r = r;
-    rep.source = source;
-    rep.catalog = mdl_catalog_path(cat);
-    if (it) {
-        rep.runtime = ks.k.runtime;
-        if ((st = mdl_perf_init_ms(it, ks.k.runtime, a.price.arm64 ? "arm64" : "x86_64",
-                                   r->points[r->best].memory_mb, &rep.init_ms, &err)) != SIM_OK)
-            goto out;
-        rep.has_init = true;
-    }
-    st = write_outputs(&rep, &err);
-out:
-    mdl_catalog_destroy(cat);
-    mdl_size_result_destroy(r);
-    mdl_perf_init_table_destroy(it);
-    oracle_fini(&orc);
-    free(ks.mp);
-    free(ks.rows);
-    free(grid);
-    return st == SIM_OK ? 0 : sim_cli_fail(&err);
+    free(a.sets);
+    return rc;
 }

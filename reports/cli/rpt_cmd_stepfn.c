@@ -6,14 +6,14 @@
  * the execution's simulated duration (Step Functions' per-task overhead
  * included) besides its output and billable transitions.
  *
- * Mocks (../shared/reference/cli.md): {"<resource>": {"result": <json>}},
- * {"<resource>": {"error": "Name", "cause": "..."}}, or a list of those
- * consumed one per call; the last entry of a list repeats once the list is
- * used up.  One extension: "duration_s" (default 0), how long the call
- * takes in simulated time, so TimeoutSeconds can be exercised.  Without
- * --mocks every Task returns its input.
+ * The mocked driver itself is mdl_sfn_run_mocked (models/stepfn/mdl_sfn_mock.c);
+ * this file reads the options, checks that every Task has a mock, and
+ * prints the run, its Express bill by the price catalogue's rule.
  */
 #include "reports/cli/rpt_cmd.h"
+#include "reports/cli/rpt_cli_data.h"
+#include "models/pricing/mdl_meter.h"
+#include "models/pricing/mdl_pricing.h"
 #include "models/stepfn/mdl_sfn.h"
 
 #include "sim/sim_cli.h"
@@ -30,6 +30,7 @@ static const char k_usage[] =
     "usage: lambdasim stepfn run --definition FILE.asl.json --input JSON|@FILE\n"
     "                            [--mocks FILE.json] [--format text|json]\n"
     "                            [--type standard|express] [--task-latency-ms X] [--seed N]\n"
+    "                            [--data DIR]\n"
     "\n"
     "Validates and executes one Amazon States Language state machine.\n"
     "  --definition F  the state machine (ASL JSON)\n"
@@ -39,8 +40,12 @@ static const char k_usage[] =
     "  --format        text (default) or json: {\"status\", \"output\", \"error\",\n"
     "                  \"cause\", \"transitions\", \"duration_s\", ...}\n"
     "  --type          standard (default; runs up to a year) or express (up to 5 min)\n"
-    "  --task-latency-ms X  Step Functions overhead per Task attempt (default 18.8)\n"
+    "  --task-latency-ms X  Step Functions overhead per Task attempt (default 18.8;\n"
+    "                  every state takes at least 1 ms)\n"
     "  --seed N        seed of the retry jitter stream (default 1)\n"
+    "  --data DIR      the data directory, for the Express billing rule of the\n"
+    "                  us-east-1 price catalogue (default $LAMBDASIM_DATA, else the\n"
+    "                  installed share/lambdasim, else ./data)\n"
     "Exit 0 when the execution ran (SUCCEEDED or FAILED), 2 for a bad definition,\n"
     "input or mocks.\n";
 
@@ -51,51 +56,6 @@ typedef struct mock_ctx {
     sim_status st;
 } mock_ctx;
 
-static const char *const k_mock_keys[] = { "result", "error", "cause", "duration_s", NULL };
-
-static sim_status check_mock_entry(const sim_json_doc *doc, json_object *m, const char *path,
-                                   sim_error *err)
-{
-    SIM_TRY(sim_json_check_keys(doc, m, path, k_mock_keys, err));
-    bool has_r = json_object_object_get_ex(m, "result", NULL);
-    bool has_e = json_object_object_get_ex(m, "error", NULL);
-    if (has_r == has_e)
-        SIM_JSON_FAIL(err, SIM_EFORMAT, doc, path, "a mock needs exactly one of result and error");
-    const char *s;
-    if (has_e) SIM_TRY(sim_json_get_string(doc, m, path, "error", true, &s, NULL, err));
-    if (json_object_object_get_ex(m, "cause", NULL)) {
-        if (!has_e) {
-            char p[600];
-            SIM_JSON_FAIL(err, SIM_EFORMAT, doc, sim_json_path(p, sizeof p, path, "cause"),
-                          "cause goes with error");
-        }
-        SIM_TRY(sim_json_get_string(doc, m, path, "cause", true, &s, NULL, err));
-    }
-    double d;
-    SIM_TRY(sim_json_get_number(doc, m, path, "duration_s", false, 0, 1e9, &d, NULL, err));
-    return SIM_OK;
-}
-
-sim_status mdl_sfn_mocks_check(const sim_json_doc *doc, sim_error *err)
-{
-    if (!json_object_is_type(doc->root, json_type_object))
-        SIM_JSON_FAIL(err, SIM_ETYPE, doc, "", "mocks must be a JSON object keyed by Resource");
-    json_object_object_foreach(doc->root, res, v) {
-        if (json_object_is_type(v, json_type_array)) {
-            size_t n = json_object_array_length(v);
-            if (n == 0) SIM_JSON_FAIL(err, SIM_EFORMAT, doc, res, "an empty list of mocks");
-            for (size_t i = 0; i < n; i++) {
-                char p[600];
-                sim_json_path_index(p, sizeof p, res, i);
-                SIM_TRY(check_mock_entry(doc, json_object_array_get_idx(v, i), p, err));
-            }
-        } else {
-            SIM_TRY(check_mock_entry(doc, v, res, err));
-        }
-    }
-    return SIM_OK;
-}
-
 static void mock_missing(void *vctx, const char *state, const char *resource)
 {
     mock_ctx *c = vctx;
@@ -104,107 +64,13 @@ static void mock_missing(void *vctx, const char *state, const char *resource)
                     "no mock for Resource \"%s\" (Task state \"%s\")", resource, state);
 }
 
-/* A pending completion on the virtual clock. */
-typedef struct pend {
-    double t;
-    uint64_t seq, id;
-    mdl_sfn_req_kind kind;
-    json_object *mock;  /* borrowed; NULL: echo `input` */
-    json_object *input; /* owned, for echo */
-    bool timed_out;
-} pend;
+/* The Express bill of a duration, by the meter's rule (the catalogue's). */
+typedef struct express_bill {
+    double billed_ms, gb_s;
+} express_bill;
 
-sim_status mdl_sfn_run_mocked(const mdl_sfn_machine *m, json_object *input,
-                              json_object *mocks, const mdl_sfn_options *o,
-                              mdl_sfn_exec **out, sim_error *err)
-{
-    mdl_sfn_options opt;
-    if (o) opt = *o;
-    else mdl_sfn_options_default(&opt);
-    mdl_sfn_exec *e;
-    SIM_TRY(mdl_sfn_exec_create(m, input, &opt, &e, err));
-    json_object *calls = json_object_new_object(); /* resource -> calls so far */
-    pend *p = NULL;
-    size_t np = 0, cap = 0;
-    uint64_t seq = 0;
-    double now = opt.start_time_s;
-    for (;;) {
-        mdl_sfn_exec_advance(e, now);
-        mdl_sfn_request r;
-        while (mdl_sfn_exec_next_request(e, &r)) {
-            if (np == cap) {
-                cap = cap ? cap * 2 : 16;
-                p = sim_xrealloc(p, cap * sizeof *p);
-            }
-            pend *q = &p[np++];
-            memset(q, 0, sizeof *q);
-            q->seq = seq++;
-            q->id = r.id;
-            q->kind = r.kind;
-            q->t = r.at;
-            if (r.kind == MDL_SFN_REQ_INVOKE) {
-                json_object *mk = NULL;
-                if (mocks && json_object_object_get_ex(mocks, r.resource, &mk) &&
-                    json_object_is_type(mk, json_type_array)) {
-                    json_object *cnt;
-                    int64_t k = json_object_object_get_ex(calls, r.resource, &cnt)
-                                    ? json_object_get_int64(cnt) : 0;
-                    json_object_object_add(calls, r.resource, json_object_new_int64(k + 1));
-                    size_t n = json_object_array_length(mk);
-                    mk = json_object_array_get_idx(mk, (size_t)k < n ? (size_t)k : n - 1);
-                }
-                q->mock = mk;
-                if (!mk) q->input = json_object_get(r.input);
-                json_object *d;
-                double dur = mk && json_object_object_get_ex(mk, "duration_s", &d)
-                                 ? json_object_get_double(d) : 0;
-                if (r.timeout_s > 0 && dur > r.timeout_s) {
-                    dur = r.timeout_s;
-                    q->timed_out = true;
-                }
-                q->t = r.at + dur;
-            }
-        }
-        if (mdl_sfn_exec_status(e) != MDL_SFN_RUNNING || np == 0) break;
-        size_t best = 0;
-        for (size_t i = 1; i < np; i++)
-            if (p[i].t < p[best].t || (p[i].t == p[best].t && p[i].seq < p[best].seq)) best = i;
-        pend q = p[best];
-        p[best] = p[--np];
-        if (q.t > now) now = q.t;
-        if (now > mdl_sfn_exec_deadline(e)) {
-            mdl_sfn_exec_time_out(e, mdl_sfn_exec_deadline(e));
-            json_object_put(q.input);
-            break;
-        }
-        if (q.kind == MDL_SFN_REQ_WAIT) {
-            mdl_sfn_exec_resume_wait(e, q.id, now);
-        } else if (q.timed_out) {
-            mdl_sfn_exec_resume_error(e, q.id, now, "States.Timeout", "Task timed out");
-        } else if (!q.mock) {
-            mdl_sfn_exec_resume_result(e, q.id, now, q.input);
-        } else {
-            json_object *res, *er, *ca;
-            if (json_object_object_get_ex(q.mock, "result", &res)) {
-                mdl_sfn_exec_resume_result(e, q.id, now, res);
-            } else {
-                json_object_object_get_ex(q.mock, "error", &er);
-                bool hc = json_object_object_get_ex(q.mock, "cause", &ca);
-                mdl_sfn_exec_resume_error(e, q.id, now, json_object_get_string(er),
-                                          hc ? json_object_get_string(ca) : "");
-            }
-        }
-        json_object_put(q.input);
-    }
-    for (size_t i = 0; i < np; i++) json_object_put(p[i].input);
-    free(p);
-    json_object_put(calls);
-    SIM_ASSERT(mdl_sfn_exec_status(e) != MDL_SFN_RUNNING);
-    *out = e;
-    return SIM_OK;
-}
-
-static json_object *result_json(const mdl_sfn_exec *e, const mdl_sfn_options *opt)
+static json_object *result_json(mdl_sfn_exec *e, const mdl_sfn_options *opt,
+                                const express_bill *x)
 {
     json_object *o = json_object_new_object();
     bool ok = mdl_sfn_exec_status(e) == MDL_SFN_SUCCEEDED;
@@ -216,12 +82,58 @@ static json_object *result_json(const mdl_sfn_exec *e, const mdl_sfn_options *op
     sim_json_add_int(o, "invocations", (int64_t)mdl_sfn_exec_invocations(e));
     double d = mdl_sfn_exec_duration(e);
     sim_json_add_double(o, "duration_s", d);
-    sim_json_add_int(o, "express_billed_duration_ms", (int64_t)mdl_sfn_express_units(d) * 100);
-    sim_json_add_double(o, "express_billed_gb_s", mdl_sfn_express_gb_s(d, opt->express_memory_mb));
+    sim_json_add_int(o, "express_billed_duration_ms", (int64_t)x->billed_ms);
+    sim_json_add_double(o, "express_billed_gb_s", x->gb_s);
     sim_json_add_string(o, "type", opt->type == MDL_SFN_EXPRESS ? "express" : "standard");
     sim_json_add_double(o, "task_latency_s", opt->task_latency_s);
     sim_json_add_int(o, "seed", (int64_t)opt->seed);
     return o;
+}
+
+/* --input (text or @FILE) and --mocks (checked; every Task must have one). */
+static sim_status load_inputs(const mdl_sfn_machine *m, const char *input_s,
+                              const char *mocks_path, sim_json_doc *in, sim_json_doc *mocks,
+                              sim_error *err)
+{
+    if (input_s[0] == '@') SIM_TRY(sim_json_doc_load_any(in, input_s + 1, err));
+    else SIM_TRY(sim_json_doc_parse_any(in, input_s, "--input", err));
+    if (!mocks_path) return SIM_OK;
+    SIM_TRY(sim_json_doc_load(mocks, mocks_path, err));
+    SIM_TRY(mdl_sfn_mocks_check(mocks, err));
+    mock_ctx c = { mocks, mocks->root, err, SIM_OK };
+    mdl_sfn_machine_each_task(m, mock_missing, &c);
+    return c.st;
+}
+
+static int print_run(mdl_sfn_exec *e, const mdl_sfn_options *opt, const mdl_meter *meter,
+                     bool json)
+{
+    double d = mdl_sfn_exec_duration(e);
+    express_bill x = { mdl_meter_sfn_express_billed_ms(meter, d * 1e3),
+                       mdl_meter_sfn_express_gb_s(meter, d * 1e3, opt->express_memory_mb) };
+    json_object *o = result_json(e, opt, &x);
+    if (json) {
+        char *s = sim_json_to_string(o);
+        fputs(s, stdout);
+        free(s);
+    } else {
+        json_object *out;
+        printf("status: %s\n", json_object_get_string(json_object_object_get(o, "status")));
+        if (json_object_object_get_ex(o, "output", &out) && out)
+            printf("output: %s\n", json_object_to_json_string_ext(
+                                       out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        if (mdl_sfn_exec_status(e) == MDL_SFN_FAILED)
+            printf("error: %s\ncause: %s\n", mdl_sfn_exec_error(e), mdl_sfn_exec_cause(e));
+        double usd = mdl_catalog_usd(mdl_meter_catalog(meter), MDL_SFN_TRANSITIONS);
+        printf("transitions: %llu (Standard: $%.6f at $%.3f per 1,000)\n",
+               (unsigned long long)mdl_sfn_exec_transitions(e),
+               (double)mdl_sfn_exec_transitions(e) * usd, usd * 1000);
+        printf("invocations: %llu\n", (unsigned long long)mdl_sfn_exec_invocations(e));
+        printf("duration: %.4f s simulated (Express: %.0f ms billed, %g GB-s at %g MB)\n", d,
+               x.billed_ms, x.gb_s, opt->express_memory_mb);
+    }
+    json_object_put(o);
+    return 0;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -229,7 +141,7 @@ static int cmd_run(int argc, char **argv)
     sim_error err;
     sim_error_clear(&err);
     const char *def = NULL, *input_s = "{}", *mocks_path = NULL, *format = "text", *v;
-    const char *type = "standard", *lat_s = NULL, *seed_s = NULL;
+    const char *type = "standard", *lat_s = NULL, *seed_s = NULL, *data = NULL;
     for (int i = 2; i < argc; i++) {
         if (sim_cli_opt(argc, argv, &i, "--definition", &v, &err)) def = v;
         else if (sim_cli_opt(argc, argv, &i, "--input", &v, &err)) input_s = v;
@@ -238,6 +150,7 @@ static int cmd_run(int argc, char **argv)
         else if (sim_cli_opt(argc, argv, &i, "--type", &v, &err)) type = v;
         else if (sim_cli_opt(argc, argv, &i, "--task-latency-ms", &v, &err)) lat_s = v;
         else if (sim_cli_opt(argc, argv, &i, "--seed", &v, &err)) seed_s = v;
+        else if (sim_cli_opt(argc, argv, &i, "--data", &v, &err)) data = v;
         else return sim_cli_usage_error("stepfn run", "unknown option '%s'", argv[i]);
         if (err.code != SIM_OK) return sim_cli_usage_error("stepfn run", "%s", err.msg);
     }
@@ -255,55 +168,30 @@ static int cmd_run(int argc, char **argv)
         return sim_cli_fail(&err);
     if (seed_s && sim_cli_parse_int("--seed", seed_s, 0, INT64_MAX, &seed, &err) != SIM_OK)
         return sim_cli_fail(&err);
-    opt.task_latency_s = lat_ms / 1000.0;
+    if (rpt_cli_data_dir(data, &data, &err) != SIM_OK) return sim_cli_fail(&err);
+    /* The interpreter's floor applies to the Task overhead too; print what ran. */
+    opt.task_latency_s = fmax(lat_ms / 1000.0, MDL_SFN_MIN_STATE_LATENCY_S);
     opt.seed = (uint64_t)seed;
 
     mdl_sfn_machine *m = NULL;
     sim_json_doc in = { 0 }, mocks = { 0 };
     mdl_sfn_exec *e = NULL;
-    int rc = 0;
+    mdl_catalog *cat = NULL;
+    mdl_meter *meter = NULL;
     sim_status st = mdl_sfn_machine_load(def, &m, &err);
+    if (st == SIM_OK) st = load_inputs(m, input_s, mocks_path, &in, &mocks, &err);
+    /* The Express rule (100 ms, 64 MB units) is the catalogue's, through
+     * the meter, as in `run` and `cost`. */
+    if (st == SIM_OK) st = mdl_catalog_load_region(data, "us-east-1", NULL, 0, NULL, &cat, &err);
     if (st == SIM_OK) {
-        if (input_s[0] == '@') st = sim_json_doc_load_any(&in, input_s + 1, &err);
-        else st = sim_json_doc_parse_any(&in, input_s, "--input", &err);
-    }
-    if (st == SIM_OK && mocks_path) {
-        st = sim_json_doc_load(&mocks, mocks_path, &err);
-        if (st == SIM_OK) st = mdl_sfn_mocks_check(&mocks, &err);
-        if (st == SIM_OK) {
-            mock_ctx c = { &mocks, mocks.root, &err, SIM_OK };
-            mdl_sfn_machine_each_task(m, mock_missing, &c);
-            st = c.st;
-        }
+        mdl_meter_opts mo = { MDL_FREE_NONE, 1, NULL };
+        st = mdl_meter_create(cat, &mo, &meter, &err);
     }
     if (st == SIM_OK) st = mdl_sfn_run_mocked(m, in.root, mocks_path ? mocks.root : NULL, &opt, &e, &err);
-    if (st != SIM_OK) {
-        rc = sim_cli_fail(&err);
-    } else {
-        json_object *o = result_json(e, &opt);
-        if (!strcmp(format, "json")) {
-            char *s = sim_json_to_string(o);
-            fputs(s, stdout);
-            free(s);
-        } else {
-            json_object *x;
-            printf("status: %s\n", json_object_get_string(json_object_object_get(o, "status")));
-            if (json_object_object_get_ex(o, "output", &x) && x)
-                printf("output: %s\n", json_object_to_json_string_ext(
-                                            x, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-            if (mdl_sfn_exec_status(e) == MDL_SFN_FAILED)
-                printf("error: %s\ncause: %s\n", mdl_sfn_exec_error(e), mdl_sfn_exec_cause(e));
-            double d = mdl_sfn_exec_duration(e);
-            printf("transitions: %llu (Standard: $%.6f at $0.025 per 1,000)\n",
-                   (unsigned long long)mdl_sfn_exec_transitions(e),
-                   (double)mdl_sfn_exec_transitions(e) * 0.000025);
-            printf("invocations: %llu\n", (unsigned long long)mdl_sfn_exec_invocations(e));
-            printf("duration: %.4f s simulated (Express: %llu ms billed, %g GB-s at 64 MB)\n", d,
-                   (unsigned long long)mdl_sfn_express_units(d) * 100, mdl_sfn_express_gb_s(d, 64));
-        }
-        json_object_put(o);
-    }
+    int rc = st != SIM_OK ? sim_cli_fail(&err) : print_run(e, &opt, meter, !strcmp(format, "json"));
     mdl_sfn_exec_destroy(e);
+    mdl_meter_destroy(meter);
+    mdl_catalog_destroy(cat);
     sim_json_doc_fini(&mocks);
     sim_json_doc_fini(&in);
     mdl_sfn_machine_destroy(m);

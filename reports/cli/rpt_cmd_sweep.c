@@ -1,41 +1,31 @@
-/* rpt_cmd_sweep.c - `lambdasim sweep`: scenarios x replications in parallel.
+/* rpt_cmd_sweep.c - `lambdasim sweep`: scenarios x replications on OpenMP
+ * threads, MPI ranks or scheduler shards; `sweep merge` (rpt_sweep_merge.c).
  *
- * The grid (--grid key=v1,v2 ..., a cartesian product) is expanded and
- * every scenario's config validated up front, serially, so bad input fails
- * before any work.  Jobs (scenario, replication) then run under OpenMP with a
- * dynamic schedule, one engine per job; each job's figures land in its own
- * slot, and the aggregation walks the slots in a fixed order, so the output
- * is byte-identical whatever the thread count.
- *
- * Every numeric figure of a run's results (requests, functions, queues,
- * cost) is aggregated: mean and a Student-t 95% confidence interval across
- * replications.  Outputs: DIR/sweep.csv (one row per scenario and figure)
- * and DIR/sweep.json, and DIR/charts/: the headline figures (latency,
- * cost, cold starts, instances, duration) against the first grid key, with
- * the 95% CI as a band, one line per combination of the other keys (bars
- * when the first key's values are not numbers), and DIR/report.html and
- * report.md: the headline figures per scenario and the charts.
+ * The flow: parse the options (a table), join the MPI world when an MPI
+ * launcher started us, build the plan on every rank (every scenario
+ * validated before any work; the ranks must agree on the sweep id), open the
+ * result store in a staging folder beside --out (rank 0; --resume reloads
+ * it), run the tasks, then write the outputs into the staging folder and
+ * rename it over --out as a whole.  A shard stops before the outputs: its
+ * folder is its store, for `sweep merge`.  How the pieces work is in
+ * rpt_sweep.h; the outputs are byte-identical whatever ran the tasks.
  */
 #include "reports/cli/rpt_cmd.h"
-#include "models/scenario/mdl_scenario.h"
-#include "reports/chart/rpt_chart.h"
-#include "reports/page/rpt_page.h"
-#include "reports/page/rpt_report.h"
+#include "reports/cli/rpt_cli_data.h"
+#include "reports/cli/rpt_sweep.h"
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
-#include "sim/sim_stats.h"
 
-#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_GRID 8
-#define MAX_VALUES 64
+#include <sys/stat.h>
 
 static const char k_usage[] =
     "usage: lambdasim sweep --config FILE.json --grid KEY=V1,V2,... [--grid ...]\n"
     "                       [--replications N] [--threads N] [--seed N] --out DIR [--png]\n"
+    "                       [--shard I/N] [--resume] [--set KEY=VALUE ...] [--data DIR]\n"
+    "       lambdasim sweep merge SHARD_DIR... --out DIR [--png]\n"
     "\n"
     "Runs every combination of the grid values (KEY is a dotted JSON path of the\n"
     "config, e.g. functions.f.memory_mb=512,1024) for N replications each, in\n"
@@ -43,463 +33,403 @@ static const char k_usage[] =
     "DIR/sweep.csv and DIR/sweep.json: for every scenario and every figure of\n"
     "the run results, the mean and the 95% confidence interval across\n"
     "replications, and DIR/charts/*.svg: headline figures against the first grid\n"
-    "key with their 95% CI bands (--png adds PNG copies).  Output is identical\n"
-    "whatever the thread count.  A progress bar with an ETA shows on a terminal.\n";
+    "key with their 95% CI bands (--png adds PNG copies), DIR/report.html and\n"
+    "report.md, and DIR/run_info.json (ranks, threads, tasks per rank, wall time).\n"
+    "Output is identical whatever the thread count, the number of MPI ranks or\n"
+    "shards.  A progress bar with an ETA shows on a terminal.\n"
+    "\n"
+    "  mpirun -np N lambdasim sweep ...   rank 0 hands tasks to every rank's threads\n"
+    "                                     (--threads per rank), longest first\n"
+    "  --shard I/N --out DIR/shard-I      run the I-th of N slices (0 <= I < N), for\n"
+    "                                     job arrays; then `sweep merge DIR/shard-* --out DIR`\n"
+    "  --resume                           finish an interrupted sweep: results are kept\n"
+    "                                     per task in DIR's staging folder .DIR.partial\n"
+    "  --set KEY=VALUE                    override a key of every scenario (after the\n"
+    "                                     grid's; VALUE is JSON if it parses, else a\n"
+    "                                     string; repeatable; part of the sweep id)\n"
+    "  --data DIR                         the data directory (default $LAMBDASIM_DATA,\n"
+    "                                     else the installed share/lambdasim, else ./data)\n";
 
-typedef struct grid_axis {
-    char key[256];
-    char *vals[MAX_VALUES];
-    int n;
-} grid_axis;
+/* ---- options: one table drives the parser ---------------------------------------- */
 
-typedef struct flat {
-    char **names;
-    double *vals;
-    int n, cap;
-} flat;
+typedef struct sweep_opts {
+    rpt_sweep_plan plan;   /* def.config, axes, reps and seed_opt */
+    const char *out;
+    const char *data;      /* --data, resolved into plan.data_dir */
+    int64_t threads;       /* 0: OpenMP's default */
+    bool png, resume;
+    int shard_index, shard_count;   /* count 0: the whole sweep */
+} sweep_opts;
 
-static void flat_add(flat *f, const char *name, double v)
+typedef sim_status (*opt_apply)(sweep_opts *o, const char *v, sim_error *err);
+
+static sim_status opt_config(sweep_opts *o, const char *v, sim_error *err)
 {
-    if (f->n == f->cap) {
-        f->cap = f->cap ? 2 * f->cap : 64;
-        f->names = sim_xrealloc(f->names, (size_t)f->cap * sizeof *f->names);
-        f->vals = sim_xrealloc(f->vals, (size_t)f->cap * sizeof *f->vals);
+    int n = snprintf(o->plan.def.config, sizeof o->plan.def.config, "%s", v);
+    if ((size_t)n >= sizeof o->plan.def.config) SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "--config: path too long");
+    return SIM_OK;
+}
+
+static sim_status opt_out(sweep_opts *o, const char *v, sim_error *err)
+{
+    (void)err;
+    o->out = v;
+    return SIM_OK;
+}
+
+static sim_status opt_set(sweep_opts *o, const char *v, sim_error *err)
+{
+    return rpt_sweep_def_add_set(&o->plan.def, v, err);
+}
+
+static sim_status opt_data(sweep_opts *o, const char *v, sim_error *err)
+{
+    (void)err;
+    o->data = v;
+    return SIM_OK;
+}
+
+static sim_status opt_grid(sweep_opts *o, const char *v, sim_error *err)
+{
+    return rpt_sweep_def_add_axis(&o->plan.def, v, err);
+}
+
+static sim_status opt_reps(sweep_opts *o, const char *v, sim_error *err)
+{
+    int64_t n;
+    SIM_TRY(sim_cli_parse_int("--replications", v, 1, 100000, &n, err));
+    o->plan.def.reps = (int)n;
+    return SIM_OK;
+}
+
+static sim_status opt_threads(sweep_opts *o, const char *v, sim_error *err)
+{
+    return sim_cli_parse_int("--threads", v, 1, 1024, &o->threads, err);
+}
+
+static sim_status opt_seed(sweep_opts *o, const char *v, sim_error *err)
+{
+    return sim_cli_parse_int("--seed", v, 0, INT64_MAX, &o->plan.seed_opt, err);
+}
+
+static sim_status opt_shard(sweep_opts *o, const char *v, sim_error *err)
+{
+    char *end;
+    long i = strtol(v, &end, 10), n = -1;
+    if (end != v && *end == '/') {
+        const char *p = end + 1;
+        n = strtol(p, &end, 10);
+        if (end == p || *end) n = -1;
     }
-    f->names[f->n] = sim_xstrdup(name);
-    f->vals[f->n++] = v;
+    if (n < 1 || n > 1000000 || i < 0 || i >= n)
+        SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "--shard wants I/N with 0 <= I < N, got '%s'", v);
+    o->shard_index = (int)i;
+    o->shard_count = (int)n;
+    return SIM_OK;
 }
 
-static void flat_free(flat *f)
+static sim_status opt_png(sweep_opts *o, const char *v, sim_error *err)
 {
-    for (int i = 0; i < f->n; i++) free(f->names[i]);
-    free(f->names);
-    free(f->vals);
-    memset(f, 0, sizeof *f);
+    (void)v, (void)err;
+    o->png = true;
+    return SIM_OK;
 }
 
-/* Every numeric leaf, by dotted path, in the document's order. */
-static void flatten(flat *f, json_object *o, const char *prefix)
+static sim_status opt_resume(sweep_opts *o, const char *v, sim_error *err)
 {
-    json_object_object_foreach(o, k, v) {
-        char path[512];
-        snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", k);
-        if (json_object_is_type(v, json_type_object))
-            flatten(f, v, path);
-        else if (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double))
-            flat_add(f, path, json_object_get_double(v));
-    }
+    (void)v, (void)err;
+    o->resume = true;
+    return SIM_OK;
 }
 
-
-/* The figures charted, by dotted path; "*" matches one function name. */
-static const struct { const char *pattern, *label; } k_chart_metrics[] = {
-    { "requests.latency_ms.p95", "client latency p95 (ms)" },
-    { "requests.latency_ms.mean", "client latency mean (ms)" },
-    { "cost.total_usd", "cost over the simulated span (USD)" },
-    { "functions.*.duration_ms.mean", "mean duration (ms)" },
-    { "functions.*.cold_start_probability", "P(cold start)" },
-    { "functions.*.avg_instances", "average instances (count)" },
+static const struct sweep_option {
+    const char *name;
+    bool flag;             /* takes no value */
+    opt_apply apply;
+} k_options[] = {
+    { "--config", false, opt_config },
+    { "--out", false, opt_out },
+    { "--grid", false, opt_grid },
+    { "--set", false, opt_set },
+    { "--data", false, opt_data },
+    { "--replications", false, opt_reps },
+    { "--threads", false, opt_threads },
+    { "--seed", false, opt_seed },
+    { "--shard", false, opt_shard },
+    { "--png", true, opt_png },
+    { "--resume", true, opt_resume },
 };
 
-static bool metric_match(const char *pattern, const char *name)
+static sim_status parse_options(int argc, char **argv, sweep_opts *o, sim_error *err)
 {
-    const char *star = strchr(pattern, '*');
-    if (!star) return strcmp(pattern, name) == 0;
-    size_t pre = (size_t)(star - pattern), suf = strlen(star + 1);
-    size_t n = strlen(name);
-    return n > pre + suf && strncmp(name, pattern, pre) == 0 &&
-           strcmp(name + n - suf, star + 1) == 0 && !memchr(name + pre, '.', n - pre - suf);
-}
-
-static bool ci_of(const flat *res, int sc, int reps, const char *name, double *x, sim_ci *ci)
-{
-    int nx = 0;
-    for (int r = 0; r < reps; r++) {
-        const flat *f = &res[sc * reps + r];
-        for (int m = 0; m < f->n; m++)
-            if (strcmp(f->names[m], name) == 0) { x[nx++] = f->vals[m]; break; }
-    }
-    if (nx == 0) return false;
-    *ci = sim_ci_from_samples(x, (size_t)nx, 0.95);
-    if (nx < 2) ci->lo = ci->hi = ci->mean;
-    return true;
-}
-
-/* Short scenario labels: the grid values, comma-separated. */
-static void scenario_label(char *buf, size_t n, const grid_axis *ax, int nax, int sc)
-{
-    const char *pv[MAX_GRID];
-    int idx = sc;
-    for (int a = nax - 1; a >= 0; a--) {
-        pv[a] = ax[a].vals[idx % ax[a].n];
-        idx /= ax[a].n;
-    }
-    size_t k = 0;
-    buf[0] = '\0';
-    for (int a = 0; a < nax && k < n; a++)
-        k += (size_t)snprintf(buf + k, n - k, "%s%s", a ? ", " : "", pv[a]);
-    if (nax == 0) snprintf(buf, n, "base");
-}
-
-/* The headline figures of every scenario: mean and CI half-width rows,
- * scenarios as columns. */
-static void sweep_table(rpt_page *pg, const grid_axis *ax, int nax, int nsc, const flat *res,
-                        int reps)
-{
-    enum { MAXR = 64 };
-    const char *labels[MAXR];
-    char lab[MAXR][300];
-    int dec[MAXR], nr = 0;
-    double *v = sim_xcalloc((size_t)MAXR * (size_t)nsc, sizeof *v);
-    double *x = sim_xcalloc((size_t)reps, sizeof *x);
-    const flat *f0 = &res[0];
-    for (size_t c = 0; c < sizeof k_chart_metrics / sizeof k_chart_metrics[0]; c++) {
-        for (int m = 0; m < f0->n && nr + 2 <= MAXR; m++) {
-            if (!metric_match(k_chart_metrics[c].pattern, f0->names[m])) continue;
-            snprintf(lab[nr], sizeof lab[nr], "%s", f0->names[m]);
-            snprintf(lab[nr + 1], sizeof lab[nr + 1], "  +/- 95%% CI");
-            /* Enough decimals for small figures (probabilities, dollars). */
-            double mag = 0;
-            for (int sc = 0; sc < nsc; sc++) {
-                sim_ci ci;
-                bool ok = ci_of(res, sc, reps, f0->names[m], x, &ci);
-                v[(size_t)nr * nsc + sc] = ok ? ci.mean : NAN;
-                v[(size_t)(nr + 1) * nsc + sc] = ok ? (ci.hi - ci.lo) / 2 : NAN;
-                if (ok) mag = fmax(mag, fabs(ci.mean));
-            }
-            dec[nr] = dec[nr + 1] = mag >= 100 ? 1 : mag >= 1 ? 3 : 5;
-            nr += 2;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        const struct sweep_option *opt = NULL;
+        for (size_t k = 0; k < sizeof k_options / sizeof k_options[0] && !opt; k++) {
+            if (k_options[k].flag ? strcmp(argv[i], k_options[k].name) == 0
+                                  : sim_cli_opt(argc, argv, &i, k_options[k].name, &v, err))
+                opt = &k_options[k];
         }
+        if (!opt) SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "unknown option '%s'", argv[i]);
+        if (err->code) return err->code;   /* a value is missing */
+        SIM_TRY(opt->apply(o, v, err));
     }
-    for (int r = 0; r < nr; r++) labels[r] = lab[r];
-    char (*cl)[200] = sim_xcalloc((size_t)nsc, sizeof *cl);
-    const char **cols = sim_xcalloc((size_t)nsc, sizeof *cols);
-    for (int sc = 0; sc < nsc; sc++) {
-        scenario_label(cl[sc], sizeof cl[sc], ax, nax, sc);
-        cols[sc] = cl[sc];
-    }
-    char corner[600];
-    size_t k = 0;
-    corner[0] = '\0';
-    for (int a = 0; a < nax && k < sizeof corner; a++)
-        k += (size_t)snprintf(corner + k, sizeof corner - k, "%s%s", a ? ", " : "", ax[a].key);
-    rpt_page_add_table(pg, "sweep", corner, cols, nsc, labels, v, dec, nr);
-    free(cols);
-    free(cl);
-    free(x);
-    free(v);
+    if (!o->plan.def.config[0]) SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "--config is required");
+    if (!o->out) SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "--out is required");
+    return rpt_cli_data_dir(o->data, &o->plan.data_dir, err);
 }
 
-/* Charts of the headline figures against the first grid key.  Scenario
- * sc = i * (nsc / n0) + r: i walks the first key, r the other keys. */
-static sim_status sweep_charts(const char *out, const grid_axis *ax, int nax, int nsc,
-                               const flat *res, int reps, bool png, rpt_page *pg, int *ncharts,
-                               sim_error *err)
+/* ---- the MPI launcher, from the environment -------------------------------------- */
+
+/* Variables an MPI launcher sets in every process it starts. */
+static const struct { const char *size, *rank; } k_launchers[] = {
+    { "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_RANK" },   /* Open MPI's mpirun */
+    { "PMI_SIZE", "PMI_RANK" },                           /* MPICH's hydra, Slurm's PMI-2 */
+};
+
+/* The launcher's process count and our rank; 0 when no launcher started
+ * us, or only this process: one process needs no MPI (a Slurm array task
+ * sees PMI_SIZE=1, and should not depend on MPI starting there). */
+static int launcher(int *rank)
 {
-    *ncharts = 0;
-    if (nax == 0 || ax[0].n < 2) return SIM_OK;
-    char dir[1100];
-    snprintf(dir, sizeof dir, "%s/charts", out);
-    SIM_TRY(sim_mkdir_p(dir, err));
-    int n0 = ax[0].n, nser = nsc / n0;
-    bool numeric = true;
-    double *xv = sim_xcalloc((size_t)n0, sizeof *xv);
-    for (int i = 0; i < n0; i++) {
-        char *end;
-        xv[i] = strtod(ax[0].vals[i], &end);
-        numeric = numeric && *end == '\0' && end != ax[0].vals[i] && isfinite(xv[i]);
+    *rank = 0;
+    for (size_t k = 0; k < sizeof k_launchers / sizeof k_launchers[0]; k++) {
+        const char *s = getenv(k_launchers[k].size), *r = getenv(k_launchers[k].rank);
+        if (!s) continue;
+        *rank = r ? atoi(r) : 0;
+        int n = atoi(s);
+        return n > 1 ? n : 0;
     }
-    double xmin = INFINITY, xmax = -INFINITY;
-    for (int i = 0; i < n0 && numeric; i++) { xmin = fmin(xmin, xv[i]); xmax = fmax(xmax, xv[i]); }
-    bool xlog = numeric && xmin > 0 && xmax / xmin >= 8;
-    size_t np = (size_t)n0 * (size_t)nser;
-    double *y = sim_xcalloc(np, sizeof *y), *lo = sim_xcalloc(np, sizeof *lo),
-           *hi = sim_xcalloc(np, sizeof *hi), *x = sim_xcalloc((size_t)reps, sizeof *x);
-    rpt_series *s = sim_xcalloc((size_t)nser, sizeof *s);
-    rpt_bar_set *bars = sim_xcalloc((size_t)nser, sizeof *bars);
-    char (*names)[256] = sim_xcalloc((size_t)nser, sizeof *names);
-    for (int r = 0; r < nser; r++) {
-        /* The other keys' values of series r. */
-        int idx = r, k = 0;
-        const char *pv[MAX_GRID];
-        for (int a = nax - 1; a >= 1; a--) {
-            pv[a] = ax[a].vals[idx % ax[a].n];
-            idx /= ax[a].n;
-        }
-        names[r][0] = '\0';
-        for (int a = 1; a < nax; a++)
-            k += snprintf(names[r] + k, sizeof names[r] - (size_t)k, "%s%s=%s", a > 1 ? ", " : "",
-                          ax[a].key, pv[a]);
-        if (nax == 1) snprintf(names[r], sizeof names[r], "mean, 95%% CI band");
+    return 0;
+}
+
+/* ---- the run ---------------------------------------------------------------------- */
+
+typedef struct sweep_state {
+    char staging[1200];
+    rpt_sweep_store store;
+    rpt_sweep_result *res;
+    sim_status *st;
+    sim_error *errs;
+    int *slice, nslice;    /* the tasks of this run: all, or the shard's */
+    int *todo, ntodo;      /* the slice's tasks without a result */
+    int nresumed;
+    int *tasks_by_rank;
+    rpt_sweep_shard shard;
+} sweep_state;
+
+/* Collective: when a rank failed, the lowest failing rank reports its error
+ * (once, not once per rank) and every rank returns the exit code. */
+static int agree(const rpt_sweep_world *w, sim_status st, const sim_error *err)
+{
+    int first, rc = rpt_sweep_world_agree(w, sim_status_exit_code(st), &first);
+    if (rc && first == w->rank) {
+        if (w->size > 1) fprintf(stderr, "lambdasim sweep: MPI rank %d of %d:\n", w->rank, w->size);
+        sim_cli_fail(err);
     }
-    /* Candidate metric names from the first scenario's first replication. */
-    const flat *f0 = &res[0];
+    return rc;
+}
+
+/* Every rank: the plan, and the same sweep id as rank 0. */
+static int build_plan(sweep_opts *o, const rpt_sweep_world *w)
+{
+    sim_error err;
+    sim_error_clear(&err);
+    sim_status st = rpt_sweep_plan_build(&o->plan, &err);
+    int rc = agree(w, st, &err);
+    if (rc) return rc;
+    char a[17], b[17];
+    uint64_t id0 = rpt_sweep_world_bcast_id(w, o->plan.def.id);
+    if (id0 != o->plan.def.id)
+        st = SIM_ERR(&err, SIM_EUSAGE, o->plan.def.config, 0, NULL,
+                     "this rank sees another sweep than rank 0 (id %s, rank 0: %s): every rank "
+                     "needs the same config file and options", rpt_sweep_id_hex(o->plan.def.id, a),
+                     rpt_sweep_id_hex(id0, b));
+    return agree(w, st, &err);
+}
+
+/* "sweep <id>" or "shard I/N of sweep <id>". */
+static const char *describe(char *buf, size_t n, uint64_t id, int index, int count)
+{
+    char hex[17];
+    if (count) snprintf(buf, n, "shard %d/%d of sweep %s", index, count, rpt_sweep_id_hex(id, hex));
+    else snprintf(buf, n, "sweep %s", rpt_sweep_id_hex(id, hex));
+    return buf;
+}
+
+/* An existing staging folder: resume it when it holds this sweep. */
+static sim_status resume_store(const sweep_opts *o, sweep_state *s, sim_error *err)
+{
+    rpt_sweep_def md;
+    rpt_sweep_shard msh;
+    int *mt = NULL;
+    char a[80], b[80];
+    if (!o->resume)
+        SIM_FAIL(err, SIM_EUSAGE, s->staging, 0, NULL, "holds the results of an interrupted sweep: "
+                 "pass --resume to finish it, or remove the folder to start over");
+    SIM_TRY(rpt_sweep_store_read_manifest(s->staging, &md, &msh, &mt, err));
+    bool same = md.id == o->plan.def.id && msh.count == o->shard_count && msh.index == o->shard_index;
+    describe(a, sizeof a, md.id, msh.index, msh.count);
+    describe(b, sizeof b, o->plan.def.id, o->shard_index, o->shard_count);
+    rpt_sweep_def_fini(&md);
+    free(mt);
+    if (!same)
+        SIM_FAIL(err, SIM_EUSAGE, s->staging, 0, NULL, "holds the results of %s, not of this %s "
+                 "(the config, grid, replications, seed or shard differ): remove it to start over",
+                 a, b);
+    s->store = (rpt_sweep_store){ .id = o->plan.def.id };
+    snprintf(s->store.dir, sizeof s->store.dir, "%s", s->staging);
+    rpt_sweep_loaded got;
+    SIM_TRY(rpt_sweep_store_load(&s->store, rpt_sweep_ntasks(&o->plan.def), s->res, true, &got, err));
+    s->nresumed = got.loaded;
+    if (got.damaged) {
+        char why[1500];
+        sim_error_format(&got.first_damage, why, sizeof why);
+        fprintf(stderr, "lambdasim sweep: %d damaged task result%s removed, to run again (%s)\n",
+                got.damaged, got.damaged == 1 ? "" : "s", why);
+    }
+    return SIM_OK;
+}
+
+/* Rank 0: the task slice, the store (new or resumed) and the tasks to run. */
+static sim_status prepare(const sweep_opts *o, sweep_state *s, sim_error *err)
+{
+    const rpt_sweep_def *d = &o->plan.def;
+    int ntasks = rpt_sweep_ntasks(d);
+    s->slice = sim_xcalloc((size_t)ntasks, sizeof *s->slice);
+    s->todo = sim_xcalloc((size_t)ntasks, sizeof *s->todo);
+    if (o->shard_count) {
+        s->nslice = rpt_sweep_shard_tasks(&o->plan, o->shard_index, o->shard_count, s->slice);
+        s->shard = (rpt_sweep_shard){ o->shard_index, o->shard_count, s->slice, s->nslice };
+    } else {
+        memcpy(s->slice, o->plan.order, (size_t)ntasks * sizeof *s->slice);
+        s->nslice = ntasks;
+    }
+    SIM_TRY(rpt_sweep_staging_path(o->out, ".partial", s->staging, sizeof s->staging, err));
+    struct stat sb;
+    if (stat(o->out, &sb) == 0 && !S_ISDIR(sb.st_mode))
+        SIM_FAIL(err, SIM_EUSAGE, o->out, 0, NULL, "--out names a file, not a folder");
+    if (stat(s->staging, &sb) == 0) {
+        SIM_TRY(resume_store(o, s, err));
+    } else {
+        if (o->resume)
+            fprintf(stderr, "lambdasim sweep: nothing to resume in %s: running every task\n", s->staging);
+        SIM_TRY(rpt_sweep_store_create(&s->store, s->staging, d, &s->shard, err));
+    }
+    for (int k = 0; k < s->nslice; k++)
+        if (!s->res[s->slice[k]].done) s->todo[s->ntodo++] = s->slice[k];
+    return SIM_OK;
+}
+
+/* Rank 0, after the run: the first failed task in task order, or the
+ * outputs (a shard's are its store) and run_info.json, committed. */
+static int finish(const sweep_opts *o, sweep_state *s, const rpt_sweep_info *info)
+{
+    const rpt_sweep_def *d = &o->plan.def;
+    sim_error err;
+    sim_error_clear(&err);
+    for (int t = 0; t < rpt_sweep_ntasks(d); t++)
+        if (s->st[t] != SIM_OK) return sim_cli_fail(&s->errs[t]);
+    int ncharts = 0;
     sim_status st = SIM_OK;
-    for (size_t c = 0; c < sizeof k_chart_metrics / sizeof k_chart_metrics[0] && st == SIM_OK; c++) {
-        for (int m = 0; m < f0->n && st == SIM_OK; m++) {
-            const char *name = f0->names[m];
-            if (!metric_match(k_chart_metrics[c].pattern, name)) continue;
-            bool any = false;
-            for (int r = 0; r < nser; r++) {
-                for (int i = 0; i < n0; i++) {
-                    sim_ci ci;
-                    size_t j = (size_t)r * (size_t)n0 + (size_t)i;
-                    if (ci_of(res, i * nser + r, reps, name, x, &ci)) {
-                        y[j] = ci.mean; lo[j] = ci.lo; hi[j] = ci.hi;
-                        any = true;
-                    } else {
-                        y[j] = lo[j] = hi[j] = NAN;
-                    }
-                }
-                s[r] = (rpt_series){ .name = names[r], .x = xv, .y = y + (size_t)r * n0,
-                                     .lo = lo + (size_t)r * n0, .hi = hi + (size_t)r * n0,
-                                     .n = (size_t)n0, .markers = true };
-                bars[r] = (rpt_bar_set){ names[r], y + (size_t)r * n0 };
-            }
-            if (!any) continue;
-            char path[1500], title[600], stem[300];
-            snprintf(stem, sizeof stem, "%s", name);
-            for (char *q = stem; *q; q++)
-                if (*q == '.' || *q == '/') *q = '_';
-            snprintf(title, sizeof title, "%s vs %s (%d replications)", name, ax[0].key, reps);
-            rpt_chart_spec spec = { .title = title, .xlabel = ax[0].key,
-                                    .ylabel = k_chart_metrics[c].label, .xlog = xlog, .y_zero = true };
-            for (int f = 0; f < (png ? 2 : 1) && st == SIM_OK; f++) {
-                spec.format = f ? RPT_CHART_PNG : RPT_CHART_SVG;
-                snprintf(path, sizeof path, "%s/%s.%s", dir, stem, f ? "png" : "svg");
-                if (numeric) st = rpt_chart_draw_lines(path, &spec, s, nser, err);
-                else st = rpt_chart_draw_bars(path, &spec, (const char *const *)ax[0].vals, n0, bars,
-                                         nser, false, err);
-            }
-            if (st == SIM_OK) {
-                (*ncharts)++;
-                char caption[700];
-                snprintf(caption, sizeof caption, "Mean of %s over %d replications against %s; the "
-                         "shaded band is the 95%% confidence interval (Student t).%s", name, reps,
-                         ax[0].key, numeric ? "" : " Bars show the means; the intervals are in sweep.csv.");
-                rpt_page_add_chart(pg, stem, title, caption);
-            }
-        }
+    rpt_verdict verdict = { 0 };
+    if (!o->shard_count)
+        st = rpt_sweep_write_outputs(s->staging, d, s->res, o->png, &ncharts, &verdict, &err);
+    if (st == SIM_OK) st = rpt_sweep_write_run_info(s->staging, info, &err);
+    if (st == SIM_OK && !o->shard_count) st = rpt_sweep_store_remove(&s->store, &err);
+    if (st == SIM_OK) st = rpt_sweep_dir_commit(s->staging, o->out, &err);
+    if (st != SIM_OK) return sim_cli_fail(&err);
+    char how[160];
+    int k = snprintf(how, sizeof how, "%s", "");
+    if (s->nresumed) k += snprintf(how + k, sizeof how - (size_t)k, " (%d resumed)", s->nresumed);
+    if (info->ranks > 1) k += snprintf(how + k, sizeof how - (size_t)k, " on %d MPI ranks x", info->ranks);
+    else k += snprintf(how + k, sizeof how - (size_t)k, " on");
+    snprintf(how + k, sizeof how - (size_t)k, " %d thread%s in %.2f s", info->threads,
+             info->threads == 1 ? "" : "s", info->wall_s);
+    if (o->shard_count)
+        printf("lambdasim sweep: shard %d/%d, %d of %d tasks%s; wrote %s (merge the shards with "
+               "`lambdasim sweep merge`)\n", o->shard_index, o->shard_count, s->nslice,
+               rpt_sweep_ntasks(d), how, o->out);
+    else {
+        rpt_verdict_print(&verdict, stdout);   /* the answer on top */
+        printf("lambdasim sweep: %d scenarios x %d replications%s; wrote %s/sweep.csv, "
+               "%s/sweep.json, %s/report.html and %d charts in %s/charts\n", d->nsc, d->reps, how,
+               o->out, o->out, o->out, ncharts, o->out);
     }
-    free(names);
-    free(bars);
-    free(s);
-    free(x);
-    free(hi);
-    free(lo);
-    free(y);
-    free(xv);
-    return st;
+    return 0;
+}
+
+static void state_free(sweep_state *s, int ntasks)
+{
+    if (s->res)
+        for (int t = 0; t < ntasks; t++) rpt_sweep_result_fini(&s->res[t]);
+    free(s->res);
+    free(s->st);
+    free(s->errs);
+    free(s->slice);
+    free(s->todo);
+    free(s->tasks_by_rank);
+}
+
+static int sweep_run(sweep_opts *o, const rpt_sweep_world *w)
+{
+    double t0 = sim_wall_seconds();
+    int rc = build_plan(o, w);
+    if (rc) return rc;
+    int ntasks = rpt_sweep_ntasks(&o->plan.def);
+    sweep_state s = { 0 };
+    s.res = sim_xcalloc((size_t)ntasks, sizeof *s.res);
+    s.st = sim_xcalloc((size_t)ntasks, sizeof *s.st);
+    s.errs = sim_xcalloc((size_t)ntasks, sizeof *s.errs);
+    s.tasks_by_rank = sim_xcalloc((size_t)w->size, sizeof *s.tasks_by_rank);
+    sim_error err;
+    sim_error_clear(&err);
+    rc = agree(w, w->rank == 0 ? prepare(o, &s, &err) : SIM_OK, &err);
+    if (rc == 0) {
+        int threads = o->threads ? (int)o->threads : omp_get_max_threads();
+        rpt_sweep_exec x = { .plan = &o->plan, .res = s.res, .st = s.st, .errs = s.errs,
+                             .todo = s.todo, .ntodo = s.ntodo, .store = &s.store,
+                             .threads = threads, .tasks_by_rank = s.tasks_by_rank,
+                             .ranks = w->size };
+        if (w->rank == 0) x.bar = rpt_progress_create("sweep", s.ntodo);
+        rpt_sweep_exec_world(w, &x);
+        rpt_progress_destroy(x.bar);
+        rpt_sweep_info info = { .id = o->plan.def.id, .ranks = w->size, .threads = threads,
+                                .tasks = s.nslice, .tasks_run = s.ntodo,
+                                .tasks_resumed = s.nresumed, .tasks_by_rank = s.tasks_by_rank,
+                                .shard = o->shard_count ? &s.shard : NULL,
+                                .wall_s = sim_wall_seconds() - t0 };
+        if (w->rank == 0) rc = finish(o, &s, &info);
+    }
+    state_free(&s, ntasks);
+    return rc;
 }
 
 int rpt_cmd_sweep(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "merge") == 0) return rpt_sweep_merge(argc - 1, argv + 1);
     if (sim_cli_wants_help(argc, argv)) {
         fputs(k_usage, stdout);
+        const char *lib = rpt_sweep_mpi_library();
+        printf("\nMPI: %s\n", lib ? lib : "not built in (install Open MPI: sh scripts/deps.sh; make MPI=1)");
         return 0;
     }
+    int rank_hint, launched = launcher(&rank_hint);
+    sweep_opts o = { .plan = { .def = { .reps = 5 }, .seed_opt = -1 } };
     sim_error err;
     sim_error_clear(&err);
-    const char *config = NULL, *out = NULL, *v;
-    int64_t reps = 5, threads = 0, seed = -1;
-    grid_axis *ax = sim_xcalloc(MAX_GRID, sizeof *ax);
-    int nax = 0, rc = 0;
-    bool png = false;
-    for (int i = 1; i < argc && rc == 0; i++) {
-        if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) config = v;
-        else if (sim_cli_opt(argc, argv, &i, "--out", &v, &err)) out = v;
-        else if (strcmp(argv[i], "--png") == 0) png = true;
-        else if (sim_cli_opt(argc, argv, &i, "--replications", &v, &err)) {
-            if (v && sim_cli_parse_int("--replications", v, 1, 100000, &reps, &err) != SIM_OK) rc = sim_cli_fail(&err);
-        } else if (sim_cli_opt(argc, argv, &i, "--threads", &v, &err)) {
-            if (v && sim_cli_parse_int("--threads", v, 1, 1024, &threads, &err) != SIM_OK) rc = sim_cli_fail(&err);
-        } else if (sim_cli_opt(argc, argv, &i, "--seed", &v, &err)) {
-            if (v && sim_cli_parse_int("--seed", v, 0, INT64_MAX, &seed, &err) != SIM_OK) rc = sim_cli_fail(&err);
-        } else if (sim_cli_opt(argc, argv, &i, "--grid", &v, &err)) {
-            if (!v) continue;
-            const char *eq = strchr(v, '=');
-            if (!eq || eq == v || !eq[1]) { rc = sim_cli_usage_error("sweep", "--grid wants KEY=V1,V2,..."); break; }
-            if (nax == MAX_GRID) { rc = sim_cli_usage_error("sweep", "at most %d --grid", MAX_GRID); break; }
-            grid_axis *a = &ax[nax++];
-            snprintf(a->key, sizeof a->key, "%.*s", (int)(eq - v), v);
-            char *vals = sim_xstrdup(eq + 1), *save = NULL;
-            for (char *t = strtok_r(vals, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-                if (a->n == MAX_VALUES) { rc = sim_cli_usage_error("sweep", "at most %d values per --grid", MAX_VALUES); break; }
-                a->vals[a->n++] = sim_xstrdup(t);
-            }
-            free(vals);
-        } else {
-            rc = sim_cli_usage_error("sweep", "unknown option '%s'", argv[i]);
-        }
-        if (rc == 0 && err.code) rc = sim_cli_usage_error("sweep", "%s", err.msg);
+    int rc = 0;
+    rpt_sweep_world w;
+    /* Every rank has the same argv: only the first reports a usage error. */
+    if (parse_options(argc, argv, &o, &err) != SIM_OK) {
+        rc = 2;
+        if (rank_hint == 0) sim_cli_usage_error("sweep", "%s", err.msg);
+    } else if (rpt_sweep_world_init(&w, launched, &err) != SIM_OK) {
+        rc = rank_hint == 0 ? sim_cli_fail(&err) : sim_status_exit_code(err.code);
+    } else {
+        rc = sweep_run(&o, &w);
+        rpt_sweep_world_fini(&w);
     }
-    if (rc == 0 && !config) rc = sim_cli_usage_error("sweep", "--config is required");
-    if (rc == 0 && !out) rc = sim_cli_usage_error("sweep", "--out is required");
-    int nsc = 1;
-    for (int a = 0; a < nax; a++) nsc *= ax[a].n;
-    mdl_config *cfgs = NULL;
-    int built = 0;
-    if (rc == 0) {
-        /* Expand and validate every scenario before running anything. */
-        cfgs = sim_xcalloc((size_t)nsc, sizeof *cfgs);
-        for (int sc = 0; sc < nsc && rc == 0; sc++) {
-            sim_json_doc doc;
-            if (sim_json_doc_load(&doc, config, &err) != SIM_OK) { rc = sim_cli_fail(&err); break; }
-            int idx = sc;
-            for (int a = nax - 1; a >= 0 && rc == 0; a--) {
-                if (sim_json_set_path(doc.root, ax[a].key, ax[a].vals[idx % ax[a].n], &err) != SIM_OK)
-                    rc = sim_cli_fail(&err);
-                idx /= ax[a].n;
-            }
-            if (rc == 0 && mdl_config_from_doc(&cfgs[sc], &doc, &err) != SIM_OK) {
-                char buf[2048];
-                sim_error_format(&err, buf, sizeof buf);
-                rc = sim_cli_fail(&err);
-            }
-            if (rc == 0) built++;
-            sim_json_doc_fini(&doc);
-        }
-    }
-    if (rc == 0 && sim_mkdir_p(out, &err) != SIM_OK) rc = sim_cli_fail(&err);
-    if (rc != 0) goto done;
-    {
-        int njobs = nsc * (int)reps;
-        flat *res = sim_xcalloc((size_t)njobs, sizeof *res);
-        sim_status *st = sim_xcalloc((size_t)njobs, sizeof *st);
-        sim_error *errs = sim_xcalloc((size_t)njobs, sizeof *errs);
-        int nthreads = threads ? (int)threads : omp_get_max_threads();
-        rpt_progress *bar = rpt_progress_create("sweep", njobs);
-        int done_jobs = 0;
-        double t0 = sim_wall_seconds();
-#pragma omp parallel for schedule(dynamic) num_threads(nthreads)
-        for (int j = 0; j < njobs; j++) {
-            int sc = j / (int)reps, r = j % (int)reps;
-            const mdl_config *c = &cfgs[sc];
-            uint64_t sd = seed >= 0 ? (uint64_t)seed : (c->seed ? c->seed : 1);
-            mdl_scenario *s = NULL;
-            st[j] = mdl_scenario_create(c, sd, (uint64_t)r, &s, &errs[j]);
-            if (st[j] == SIM_OK) st[j] = mdl_scenario_run(s, &errs[j]);
-            if (st[j] == SIM_OK) {
-                json_object *jr = mdl_scenario_results(s);
-                flatten(&res[j], jr, "");
-                json_object_put(jr);
-            }
-            mdl_scenario_destroy(s);
-#pragma omp critical(sweep_progress)
-            rpt_progress_update(bar, ++done_jobs);
-        }
-        rpt_progress_destroy(bar);
-        for (int j = 0; j < njobs && rc == 0; j++)
-            if (st[j] != SIM_OK) rc = sim_cli_fail(&errs[j]);
-        if (rc == 0) {
-            /* Aggregate in job order: independent of the thread count. */
-            sim_atomic csv;
-            char path[1024];
-            snprintf(path, sizeof path, "%s/sweep.csv", out);
-            json_object *doc = json_object_new_object();
-            sim_json_add_string(doc, "config", config);
-            sim_json_add_int(doc, "replications", reps);
-            sim_json_add_int(doc, "seed", seed >= 0 ? seed : (int64_t)(cfgs[0].seed ? cfgs[0].seed : 1));
-            json_object *grid = json_object_new_object();
-            for (int a = 0; a < nax; a++) {
-                json_object *vals = json_object_new_array();
-                for (int k = 0; k < ax[a].n; k++) json_object_array_add(vals, json_object_new_string(ax[a].vals[k]));
-                json_object_object_add(grid, ax[a].key, vals);
-            }
-            json_object_object_add(doc, "grid", grid);
-            json_object *scs = json_object_new_array();
-            if (sim_atomic_open(&csv, path, &err) != SIM_OK) {
-                rc = sim_cli_fail(&err);
-            } else {
-                fprintf(csv.fp, "scenario");
-                for (int a = 0; a < nax; a++) fprintf(csv.fp, ",%s", ax[a].key);
-                fprintf(csv.fp, ",metric,mean,ci95_low,ci95_high,n\n");
-                for (int sc = 0; sc < nsc; sc++) {
-                    json_object *so = json_object_new_object();
-                    sim_json_add_int(so, "scenario", sc);
-                    json_object *params = json_object_new_object();
-                    int idx = sc;
-                    const char *pv[MAX_GRID];
-                    for (int a = nax - 1; a >= 0; a--) {
-                        pv[a] = ax[a].vals[idx % ax[a].n];
-                        idx /= ax[a].n;
-                    }
-                    for (int a = 0; a < nax; a++) sim_json_add_string(params, ax[a].key, pv[a]);
-                    json_object_object_add(so, "params", params);
-                    json_object *metrics = json_object_new_object();
-                    const flat *f0 = &res[sc * reps];
-                    double *x = sim_xmalloc((size_t)reps * sizeof *x);
-                    for (int m = 0; m < f0->n; m++) {
-                        int nx = 0;
-                        for (int r = 0; r < reps; r++) {
-                            const flat *fr = &res[sc * reps + r];
-                            /* Same config, same figures in the same order. */
-                            if (m < fr->n && strcmp(fr->names[m], f0->names[m]) == 0)
-                                x[nx++] = fr->vals[m];
-                        }
-                        sim_ci ci = sim_ci_from_samples(x, (size_t)nx, 0.95);
-                        fprintf(csv.fp, "%d", sc);
-                        for (int a = 0; a < nax; a++) fprintf(csv.fp, ",%s", pv[a]);
-                        fprintf(csv.fp, ",%s,%.17g,%.17g,%.17g,%d\n", f0->names[m], ci.mean,
-                                nx > 1 ? ci.lo : ci.mean, nx > 1 ? ci.hi : ci.mean, nx);
-                        json_object *mo = json_object_new_object();
-                        sim_json_add_double(mo, "mean", ci.mean);
-                        sim_json_add_double(mo, "ci95_low", nx > 1 ? ci.lo : ci.mean);
-                        sim_json_add_double(mo, "ci95_high", nx > 1 ? ci.hi : ci.mean);
-                        json_object_object_add(metrics, f0->names[m], mo);
-                    }
-                    free(x);
-                    json_object_object_add(so, "metrics", metrics);
-                    json_object_array_add(scs, so);
-                }
-                if (sim_atomic_commit(&csv, &err) != SIM_OK) rc = sim_cli_fail(&err);
-            }
-            json_object_object_add(doc, "scenarios", scs);
-            if (rc == 0) {
-                char *text = sim_json_to_string(doc);
-                snprintf(path, sizeof path, "%s/sweep.json", out);
-                if (sim_write_file_atomic(path, text, strlen(text), &err) != SIM_OK) rc = sim_cli_fail(&err);
-                free(text);
-            }
-            json_object_put(doc);
-            /* report.html / report.md: the headline table, then the charts. */
-            int ncharts = 0;
-            char title[1200], sub[2048];
-            snprintf(title, sizeof title, "lambdasim sweep: %s", config);
-            size_t k = (size_t)snprintf(sub, sizeof sub, "%d scenarios x %d replications, seed %lld; grid:",
-                                        nsc, (int)reps, (long long)(seed >= 0 ? seed : (int64_t)(cfgs[0].seed ? cfgs[0].seed : 1)));
-            for (int a = 0; a < nax && k < sizeof sub; a++) {
-                k += (size_t)snprintf(sub + k, sizeof sub - k, " %s=", ax[a].key);
-                for (int b = 0; b < ax[a].n && k < sizeof sub; b++)
-                    k += (size_t)snprintf(sub + k, sizeof sub - k, "%s%s", b ? "," : "", ax[a].vals[b]);
-            }
-            if (k < sizeof sub)
-                snprintf(sub + k, sizeof sub - k, ". Every figure of every scenario is in sweep.csv and sweep.json.");
-            rpt_page *pg = rpt_page_create(title);
-            rpt_page_add_text(pg, sub, true);
-            rpt_page_add_heading(pg, "Headline figures (mean and 95% CI half-width)");
-            if (rc == 0) sweep_table(pg, ax, nax, nsc, res, (int)reps);
-            rpt_page_add_heading(pg, "Charts");
-            if (rc == 0 && sweep_charts(out, ax, nax, nsc, res, (int)reps, png, pg, &ncharts, &err) != SIM_OK)
-                rc = sim_cli_fail(&err);
-            if (rc == 0 && ncharts == 0)
-                rpt_page_add_text(pg, "No charts: they need a first --grid key with two or more values.", true);
-            if (rc == 0 && rpt_page_write(pg, out, &err) != SIM_OK) rc = sim_cli_fail(&err);
-            rpt_page_destroy(pg);
-            if (rc == 0)
-                printf("lambdasim sweep: %d scenarios x %d replications on %d threads in %.2f s; wrote %s/sweep.csv, %s/sweep.json, %s/report.html and %d charts in %s/charts\n",
-                       nsc, (int)reps, nthreads, sim_wall_seconds() - t0, out, out, out, ncharts, out);
-        }
-        for (int j = 0; j < njobs; j++) flat_free(&res[j]);
-        free(res);
-        free(st);
-        free(errs);
-    }
-done:
-    for (int i = 0; i < built; i++) mdl_config_fini(&cfgs[i]);
-    free(cfgs);
-    for (int a = 0; a < nax; a++)
-        for (int k = 0; k < ax[a].n; k++) free(ax[a].vals[k]);
-    free(ax);
+    rpt_sweep_plan_fini(&o.plan);
     return rc;
 }

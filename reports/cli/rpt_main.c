@@ -30,6 +30,8 @@ static const command k_commands[] = {
     { "stepfn",  rpt_cmd_stepfn,  "execute one Step Functions state machine" },
     { "sweep",   rpt_cmd_sweep,   "run scenarios x replications in parallel" },
     { "demo",    rpt_cmd_demo,    "run the photo-gallery demo and write a report" },
+    { "schema",  rpt_cmd_schema,  "print the JSON Schema of a config, usage file or profile" },
+    { "import",  rpt_cmd_import,  "turn a Terraform plan or state into a run config" },
 };
 
 static void usage(FILE *fp)
@@ -46,7 +48,7 @@ static void usage(FILE *fp)
             "\n"
             "Every command takes --help.  Exit codes: 0 ok, 1 run failed (or output\n"
             "lost), 2 bad usage or input, 130/143 interrupted by SIGINT/SIGTERM\n"
-            "(temporary outputs removed).  See README.md.\n");
+            "(temporary outputs removed).  See man lambdasim and README.md.\n");
 }
 
 /* A standard stream the caller closed (`>&-`) would let the next file we

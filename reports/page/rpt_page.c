@@ -16,7 +16,8 @@
 
 #include "sim/sim_io.h"
 
-typedef enum { BLK_HEADING, BLK_TEXT, BLK_NOTE, BLK_TABLE, BLK_CHART, BLK_CODE } blk_kind;
+typedef enum { BLK_HEADING, BLK_TEXT, BLK_NOTE, BLK_TABLE, BLK_CHART, BLK_CODE, BLK_TTABLE,
+               BLK_STRONG } blk_kind;
 
 typedef struct blk {
     blk_kind kind;
@@ -25,6 +26,7 @@ typedef struct blk {
     char *id;         /* table id; chart name */
     char *corner;
     char **cols, **labels;
+    char **cells;     /* text table: nrow x ncol */
     double *v;
     int *dec;
     int ncol, nrow;
@@ -67,7 +69,9 @@ void rpt_page_destroy(rpt_page *p)
         free(b->id);
         free(b->corner);
         for (int c = 0; c < b->ncol; c++) free(b->cols[c]);
-        for (int r = 0; r < b->nrow; r++) free(b->labels[r]);
+        for (int r = 0; b->labels && r < b->nrow; r++) free(b->labels[r]);
+        for (int k = 0; b->cells && k < b->nrow * b->ncol; k++) free(b->cells[k]);
+        free(b->cells);
         free(b->cols);
         free(b->labels);
         free(b->v);
@@ -86,6 +90,25 @@ void rpt_page_add_heading(rpt_page *p, const char *text)
 void rpt_page_add_text(rpt_page *p, const char *text, bool note)
 {
     page_add(p, note ? BLK_NOTE : BLK_TEXT)->text = dup_or_empty(text);
+}
+
+void rpt_page_add_strong(rpt_page *p, const char *text)
+{
+    page_add(p, BLK_STRONG)->text = dup_or_empty(text);
+}
+
+void rpt_page_add_text_table(rpt_page *p, const char *id, const char *const *cols, int ncol,
+                             const char *const *cells, int nrow)
+{
+    SIM_ASSERT(ncol > 0 && nrow >= 0);
+    blk *b = page_add(p, BLK_TTABLE);
+    b->id = dup_or_empty(id);
+    b->ncol = ncol;
+    b->nrow = nrow;
+    b->cols = sim_xcalloc((size_t)ncol, sizeof *b->cols);
+    b->cells = sim_xcalloc((size_t)ncol * (size_t)nrow + 1, sizeof *b->cells);
+    for (int c = 0; c < ncol; c++) b->cols[c] = dup_or_empty(cols[c]);
+    for (int k = 0; k < ncol * nrow; k++) b->cells[k] = dup_or_empty(cells[k]);
 }
 
 void rpt_page_add_table(rpt_page *p, const char *id, const char *corner,
@@ -185,6 +208,59 @@ static void table_html(FILE *fp, const blk *b)
     fputs("</tbody></table></div>\n", fp);
 }
 
+/* A text table: the first column left-aligned (names), the others as given. */
+static void ttable_html(FILE *fp, const blk *b)
+{
+    fputs("<div class=\"scroll\"><table class=\"text\" id=\"", fp);
+    html_escape(fp, b->id);
+    fputs("\"><thead><tr>", fp);
+    for (int c = 0; c < b->ncol; c++) {
+        fputs("<th>", fp);
+        html_escape(fp, b->cols[c]);
+        fputs("</th>", fp);
+    }
+    fputs("</tr></thead><tbody>\n", fp);
+    for (int r = 0; r < b->nrow; r++) {
+        const char *first = b->cells[(size_t)r * (size_t)b->ncol];
+        bool sub = is_sub(first);
+        fputs(sub ? "<tr class=\"sub\">" : "<tr>", fp);
+        for (int c = 0; c < b->ncol; c++) {
+            const char *cell = b->cells[(size_t)r * (size_t)b->ncol + (size_t)c];
+            fputs(c == 0 ? "<th>" : "<td>", fp);
+            html_escape(fp, c == 0 && sub ? cell + 2 : cell);
+            fputs(c == 0 ? "</th>" : "</td>", fp);
+        }
+        fputs("</tr>\n", fp);
+    }
+    fputs("</tbody></table></div>\n", fp);
+}
+
+static void ttable_md(FILE *fp, const blk *b)
+{
+    for (int c = 0; c < b->ncol; c++) {
+        fputs("| ", fp);
+        md_escape(fp, b->cols[c]);
+        fputc(' ', fp);
+    }
+    fputs("|\n", fp);
+    for (int c = 0; c < b->ncol; c++) fputs("|---", fp);
+    fputs("|\n", fp);
+    for (int r = 0; r < b->nrow; r++) {
+        for (int c = 0; c < b->ncol; c++) {
+            const char *cell = b->cells[(size_t)r * (size_t)b->ncol + (size_t)c];
+            fputs("| ", fp);
+            if (c == 0 && is_sub(cell)) {
+                fputs("- ", fp);
+                cell += 2;
+            }
+            md_escape(fp, cell);
+            fputc(' ', fp);
+        }
+        fputs("|\n", fp);
+    }
+    fputs("\n", fp);
+}
+
 static void table_md(FILE *fp, const blk *b)
 {
     fputs("| ", fp);
@@ -277,6 +353,7 @@ static const char k_css[] =
     "th,td{padding:0.25em 0.8em;border-bottom:1px solid #eee;text-align:right}\n"
     "thead th{border-bottom:2px solid #bbb}tbody th{text-align:left;font-weight:normal}\n"
     "tr.sub th{padding-left:2em;color:#555}\n"
+    "table.text td{text-align:left;max-width:30em}p.strong{font-size:1.1em;font-weight:bold}\n"
     ".scroll{overflow-x:auto}figure.chart{margin:1em 0;overflow-x:auto}figcaption{color:#555;max-width:800px}\n"
     "pre{background:#f6f6f6;padding:0.8em;overflow-x:auto;font-size:0.85em}\n";
 
@@ -312,6 +389,14 @@ static sim_status write_html(const rpt_page *pg, const char *dir, sim_error *err
             break;
         case BLK_TABLE:
             table_html(fp, b);
+            break;
+        case BLK_TTABLE:
+            ttable_html(fp, b);
+            break;
+        case BLK_STRONG:
+            fputs("<p class=\"strong\">", fp);
+            html_escape(fp, b->text);
+            fputs("</p>\n", fp);
             break;
         case BLK_CHART:
             fputs("<figure class=\"chart\" id=\"chart-", fp);
@@ -358,6 +443,8 @@ static sim_status write_md(const rpt_page *pg, const char *dir, sim_error *err)
         case BLK_TEXT:
         case BLK_NOTE: fprintf(fp, "%s\n\n", b->text); break;
         case BLK_TABLE: table_md(fp, b); break;
+        case BLK_TTABLE: ttable_md(fp, b); break;
+        case BLK_STRONG: fprintf(fp, "**%s**\n\n", b->text); break;
         case BLK_CHART:
             fprintf(fp, "![%s](charts/%s.svg)\n\n%s\n\n", b->text, b->id, b->extra);
             break;

@@ -24,6 +24,12 @@ void rpt_page_destroy(rpt_page *p);
 void rpt_page_add_heading(rpt_page *p, const char *text);
 /* A paragraph; a note is set in grey. */
 void rpt_page_add_text(rpt_page *p, const char *text, bool note);
+/* A paragraph set in bold (a headline figure). */
+void rpt_page_add_strong(rpt_page *p, const char *text);
+/* A table of text: nrow x ncol cells (row-major) under the column names;
+ * a row whose first cell starts with two spaces is a sub-row. */
+void rpt_page_add_text_table(rpt_page *p, const char *id, const char *const *cols, int ncol,
+                             const char *const *cells, int nrow);
 /* A table: nrow x ncol values (row-major), dec[r] decimals for row r.
  * id becomes the HTML table's id. */
 void rpt_page_add_table(rpt_page *p, const char *id, const char *corner,

@@ -20,6 +20,7 @@
 
 #include "reports/chart/rpt_chart.h"
 #include "reports/page/rpt_page.h"
+#include "reports/page/rpt_verdict.h"
 #include "sim/sim_io.h"
 #include "sim/sim_json.h"
 
@@ -27,10 +28,9 @@
 #define MAX_ROWS 128
 #define MAX_SVC 32
 
-/* us-east-1 x86 list prices (../shared/reference/aws_price_catalog.csv,
- * tier 1), used only for the labelled estimate when results are unpriced. */
-static const double k_list_usd_per_gb_s = 0.0000166667;
-static const double k_list_usd_per_request = 0.0000002;
+/* The region whose list prices the labelled estimate of unpriced results
+ * uses (Lambda only, x86_64, first tier; read from its price catalogue). */
+#define LIST_PRICE_REGION "us-east-1"
 
 typedef struct chart_ref {
     char name[48];      /* file stem, also the figure id */
@@ -84,7 +84,7 @@ static bool lambda_rates(json_object *results, double *per_gb_s, double *per_req
     return gq > 0 || rq > 0;
 }
 
-void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n)
+void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n, const mdl_catalog *list)
 {
     bool priced = n > 0;
     for (int i = 0; i < n; i++) priced = priced && has_cost(&d[i]);
@@ -92,7 +92,14 @@ void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n)
                 "consumers,lambda_gb_s_billed,lambda_requests_billed,%s\n",
             priced ? "cost_accrued_usd" : "lambda_cost_list_price_usd");
     for (int i = 0; i < n; i++) {
-        double per_gb_s = k_list_usd_per_gb_s, per_req = k_list_usd_per_request, rest = 0;
+        double per_gb_s = 0, per_req = 0, rest = 0;
+        if (!priced) {
+            /* A contract: rpt_report_write checked both rates. */
+            SIM_ASSERT(list && mdl_catalog_has(list, MDL_LAMBDA_DURATION_X86) &&
+                       mdl_catalog_has(list, MDL_LAMBDA_REQUESTS));
+            per_gb_s = mdl_catalog_tier_usd(list, MDL_LAMBDA_DURATION_X86, 0);
+            per_req = mdl_catalog_usd(list, MDL_LAMBDA_REQUESTS);
+        }
         double total_arrivals = 0, total_gb_s = 0, lambda_usd = 0;
         bool lines = false;
         if (priced) {
@@ -121,6 +128,33 @@ void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n)
                     r->instances, r->running, r->queue_depth, r->consumers, r->gb_s,
                     r->requests_billed, usd);
         }
+    }
+}
+
+void rpt_timeseries_entries_write_csv(FILE *fp, const rpt_design *d, int n)
+{
+    fputs("design,entry,t_s,arrivals,completed,failed,in_flight,flows_completed,flows_failed,"
+          "flows_in_flight\n", fp);
+    for (int i = 0; i < n; i++) {
+        /* The entries' names, in the order of the rows' entries. */
+        const char *names[MDL_MAX_ENTRIES];
+        int nn = 0;
+        json_object *es = sim_json_at(d[i].results, "entries");
+        if (es && json_object_is_type(es, json_type_object)) {
+            json_object_object_foreach(es, name, v) {
+                (void)v;
+                if (nn < MDL_MAX_ENTRIES) names[nn++] = name;
+            }
+        }
+        for (int e = 0; e < nn; e++)
+            for (size_t k = 0; k < d[i].nts; k++) {
+                const mdl_ts_row *r = &d[i].ts[k];
+                if (e >= r->nentry) continue;
+                const mdl_ts_entry *te = &r->entry[e];
+                fprintf(fp, "%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", d[i].name,
+                        names[e], r->t_s, te->arrivals, te->completed, te->failed, te->in_flight,
+                        te->flows_completed, te->flows_failed, te->flows_in_flight);
+            }
     }
 }
 
@@ -206,7 +240,8 @@ static void build_summary(table *t, const rpt_design *d, int n)
     bool any_cost = false;
     for (int i = 0; i < n; i++) any_cost = any_cost || has_cost(&d[i]);
     if (any_cost) {
-        table_path(t, d, n, "cost total (USD)", "cost.total_usd", 4);
+        table_path(t, d, n, "cost per month (USD)", "cost.monthly.total_usd", 2);
+        table_path(t, d, n, "cost of the simulated span (USD)", "cost.total_usd", 4);
         const char *svc[MAX_SVC];
         int ns = union_keys(d, n, "cost.services", svc, MAX_SVC);
         for (int k = 0; k < ns; k++) {
@@ -258,6 +293,23 @@ static const row_spec k_function_rows[] = {
         { "duration p50 (ms)", "duration_ms.p50", 1 },
         { "duration p99 (ms)", "duration_ms.p99", 1 },
         { "billed GB-s", "billed_gb_s", 2 },
+};
+
+/* Each entry's responses and its flows (README "Entries and flows"). */
+static const row_spec k_entry_rows[] = {
+    { "arrivals", "arrivals", 0 },
+    { "completed", "completed", 0 },
+    { "failed", "failed", 0 },
+    { "in flight", "in_flight", 0 },
+    { "latency p50 (ms)", "latency_ms.p50", 1 },
+    { "latency p95 (ms)", "latency_ms.p95", 1 },
+    { "latency p99 (ms)", "latency_ms.p99", 1 },
+    { "flows completed", "flows.completed", 0 },
+    { "flows failed", "flows.failed", 0 },
+    { "flows in flight", "flows.in_flight", 0 },
+    { "flow p50 (ms)", "flow_ms.p50", 1 },
+    { "flow p95 (ms)", "flow_ms.p95", 1 },
+    { "flow p99 (ms)", "flow_ms.p99", 1 },
 };
 
 static const row_spec k_queue_rows[] = {
@@ -441,34 +493,155 @@ static sim_status latency_charts(chart_ctx *c, const rpt_design *d, int n, sim_e
     return st;
 }
 
-static sim_status cost_chart(chart_ctx *c, const rpt_design *d, int n, sim_error *err)
+static bool has_month(const rpt_design *d)
 {
-    bool any = false;
-    for (int i = 0; i < n; i++) any = any || has_cost(&d[i]);
-    if (!any) return SIM_OK;
-    const char *svc[MAX_SVC];
-    int ns = union_keys(d, n, "cost.services", svc, MAX_SVC);
-    double *v = sim_xcalloc((size_t)ns * (size_t)n + 1, sizeof *v);
-    rpt_bar_set *sets = sim_xcalloc((size_t)ns + 1, sizeof *sets);
-    const char **cats = sim_xcalloc((size_t)n, sizeof *cats);
-    for (int i = 0; i < n; i++) cats[i] = d[i].name;
+    return isfinite(sim_json_number_at(d->results, "cost.monthly.total_usd"));
+}
+
+/* v[k * n + i]: the month's USD of service svc[k] in design i (0 when it
+ * has none). */
+static void month_by_service(const rpt_design *d, int n, const char **svc, int ns, double *v)
+{
     for (int k = 0; k < ns; k++) {
         char path[160];
-        snprintf(path, sizeof path, "cost.services.%s.total_usd", svc[k]);
+        snprintf(path, sizeof path, "cost.monthly.services.%s.total_usd", svc[k]);
         for (int i = 0; i < n; i++) {
             double x = sim_json_number_at(d[i].results, path);
             v[k * n + i] = isfinite(x) ? x : 0;
         }
-        sets[k] = (rpt_bar_set){ svc[k], v + k * n };
     }
-    rpt_chart_spec spec = { .title = "Cost by service", .ylabel = "cost over the simulated span (USD)" };
+}
+
+/* The month by service, stacked, and (two designs or more) what each
+ * design costs more than the cheapest, service by service: a small
+ * front-door difference reads there, not as a sliver on a big bar. */
+static sim_status cost_charts(chart_ctx *c, const rpt_design *d, int n, sim_error *err)
+{
+    int priced = 0, cheapest = -1;
+    for (int i = 0; i < n; i++) {
+        if (!has_month(&d[i])) continue;
+        priced++;
+        double m = sim_json_number_at(d[i].results, "cost.monthly.total_usd");
+        if (cheapest < 0 || m < sim_json_number_at(d[cheapest].results, "cost.monthly.total_usd"))
+            cheapest = i;
+    }
+    if (priced == 0) return SIM_OK;
+    const char *svc[MAX_SVC];
+    int ns = union_keys(d, n, "cost.monthly.services", svc, MAX_SVC);
+    double *v = sim_xcalloc((size_t)(ns + 1) * (size_t)n + 1, sizeof *v);
+    double *dv = sim_xcalloc((size_t)(ns + 1) * (size_t)n + 1, sizeof *dv);
+    rpt_bar_set *sets = sim_xcalloc((size_t)ns + 2, sizeof *sets);
+    const char **cats = sim_xcalloc((size_t)n, sizeof *cats);
+    for (int i = 0; i < n; i++) cats[i] = d[i].name;
+    month_by_service(d, n, svc, ns, v);
+    for (int k = 0; k < ns; k++) sets[k] = (rpt_bar_set){ svc[k], v + k * n };
+    rpt_chart_spec spec = { .title = "Monthly cost by service", .ylabel = "USD per month" };
     sim_status st = chart_bars(c, "cost_by_service",
-                               "Priced cost of the simulated span by AWS service, one bar per "
-                               "design; the total is printed on top.",
+                               "The month's bill (cost.monthly: the lines of lambdasim cost) by "
+                               "AWS service, one bar per design; the total is printed on top.",
                                spec, cats, n, sets, ns, true, err);
+    if (st == SIM_OK && priced >= 2) {
+        /* Difference to the cheapest: per service, and in all. */
+        int nd = 0;
+        const char **dc = sim_xcalloc((size_t)n, sizeof *dc);
+        for (int i = 0; i < n; i++) {
+            if (i == cheapest || !has_month(&d[i])) continue;
+            for (int k = 0; k <= ns; k++) {
+                double a = k < ns ? v[k * n + i] : sim_json_number_at(d[i].results, "cost.monthly.total_usd");
+                double b = k < ns ? v[k * n + cheapest] : sim_json_number_at(d[cheapest].results, "cost.monthly.total_usd");
+                dv[k * n + nd] = a - b;
+            }
+            dc[nd++] = d[i].name;
+        }
+        int nsd = 0;
+        for (int k = 0; k <= ns; k++) {
+            bool any = false;
+            for (int i = 0; i < nd; i++) any = any || fabs(dv[k * n + i]) >= 0.005;
+            if (any || k == ns) sets[nsd++] = (rpt_bar_set){ k < ns ? svc[k] : "total", dv + k * n };
+        }
+        char title[300];
+        snprintf(title, sizeof title, "Monthly cost: difference to the cheapest (%s)", d[cheapest].name);
+        rpt_chart_spec sd = { .title = title, .ylabel = "USD per month more than the cheapest" };
+        st = chart_bars(c, "cost_difference",
+                        "What each design costs per month more (or less, below 0) than the cheapest, "
+                        "service by service and in total; services that differ by less than half a "
+                        "cent are left out.",
+                        sd, dc, nd, sets, nsd, false, err);
+        free(dc);
+    }
     free(v);
+    free(dv);
     free(sets);
     free(cats);
+    return st;
+}
+
+/* Monthly cost against client p95, one point per design, the best balance
+ * ringed (rpt_tradeoff_best). */
+static sim_status tradeoff_chart(chart_ctx *c, const rpt_design *d, int n, sim_error *err)
+{
+    double *cost = sim_xcalloc((size_t)n, sizeof *cost), *p95 = sim_xcalloc((size_t)n, sizeof *p95);
+    rpt_series *s = sim_xcalloc((size_t)n, sizeof *s);
+    int ok = 0;
+    for (int i = 0; i < n; i++) {
+        cost[i] = sim_json_number_at(d[i].results, "cost.monthly.total_usd");
+        p95[i] = sim_json_number_at(d[i].results, "requests.latency_ms.p95");
+        ok += isfinite(cost[i]) && isfinite(p95[i]);
+    }
+    sim_status st = SIM_OK;
+    if (ok >= 2) {
+        int best = rpt_tradeoff_best(cost, p95, n);
+        for (int i = 0; i < n; i++)
+            s[i] = (rpt_series){ .name = d[i].name, .x = p95 + i, .y = cost + i, .n = 1,
+                                 .no_line = true, .highlight = i == best };
+        rpt_chart_spec spec = { .title = "Trade-off: monthly cost against client p95",
+                                .xlabel = "client latency p95 (ms)", .ylabel = "USD per month",
+                                .y_zero = true };
+        char caption[400];
+        snprintf(caption, sizeof caption, "One point per design; lower and further left is "
+                 "better. Ringed: the best balance, %s (cost and p95 each divided by their "
+                 "largest value, weighted equally, as Power Tuning's balanced strategy).",
+                 d[best].name);
+        st = chart_lines(c, "tradeoff", caption, spec, s, n, err);
+    }
+    free(s);
+    free(cost);
+    free(p95);
+    return st;
+}
+
+/* Environments over time: one small panel per design, all on the same
+ * axes, instances solid and running (concurrency) dashed, whole-number ticks.
+ * col[i * 7 + j]: design i's columns (hours, arrivals, instances, running, ...). */
+static sim_status instances_panels(chart_ctx *c, const rpt_design *d, int n, double **col,
+                                   sim_error *err)
+{
+    rpt_series *s = sim_xcalloc((size_t)n * 2 + 1, sizeof *s);
+    rpt_panel *p = sim_xcalloc((size_t)n + 1, sizeof *p);
+    for (int i = 0; i < n; i++) {
+        s[2 * i] = (rpt_series){ .name = "instances", .x = col[i * 7], .y = col[i * 7 + 2],
+                                 .n = d[i].nts, .step = true, .colour = 1 };
+        s[2 * i + 1] = (rpt_series){ .name = "running (concurrency)", .x = col[i * 7],
+                                     .y = col[i * 7 + 3], .n = d[i].nts, .step = true,
+                                     .dashed = true, .colour = 2 };
+        p[i] = (rpt_panel){ d[i].name, s + 2 * i, 2 };
+    }
+    rpt_chart_spec spec = { .title = "Execution environments over time, one panel per design",
+                            .xlabel = "time (h)", .ylabel = "environments (count)", .y_zero = true,
+                            .y_integer = true, .height_px = n > 1 ? 220 : 300 };
+    char path[1200];
+    chart_new(c, "instances", spec.title,
+              "Execution environments alive (instances) and busy (running, i.e. concurrency) at "
+              "the end of each minute, all functions together; every panel has the same axes.",
+              path, sizeof path);
+    sim_status st = rpt_chart_draw_panels(path, &spec, p, n, err);
+    if (st == SIM_OK && c->png) {
+        snprintf(path, sizeof path, "%s/charts/instances.png", c->dir);
+        spec.format = RPT_CHART_PNG;
+        st = rpt_chart_draw_panels(path, &spec, p, n, err);
+    }
+    free(p);
+    free(s);
     return st;
 }
 
@@ -522,28 +695,9 @@ static sim_status timeseries_charts(chart_ctx *c, const rpt_design *d, int n, si
         ns++;
     }
     rpt_chart_spec spec = { .title = "Load: arrivals per minute", .xlabel = "time (h)",
-                            .ylabel = "arrivals (requests/min)", .y_zero = true };
+                            .ylabel = "arrivals (requests/min)", .y_zero = true, .y_integer = true };
     st = chart_lines(c, "arrivals", "Requests arriving at the front door, per minute.", spec, s, ns, err);
-    if (st == SIM_OK) {
-        ns = 0;
-        for (int i = 0; i < n; i++) {
-            /* One colour per design: instances solid, running dashed. */
-            snprintf(names[ns], sizeof names[ns], "%s: instances", d[i].name);
-            s[ns] = (rpt_series){ .name = names[ns], .x = col[i * NC], .y = col[i * NC + 2],
-                                  .n = d[i].nts, .step = true, .colour = n > 1 ? i + 1 : 0 };
-            ns++;
-            snprintf(names[ns], sizeof names[ns], "%s: running", d[i].name);
-            s[ns] = (rpt_series){ .name = names[ns], .x = col[i * NC], .y = col[i * NC + 3],
-                                  .n = d[i].nts, .step = true, .dashed = true, .colour = n > 1 ? i + 1 : 0 };
-            ns++;
-        }
-        rpt_chart_spec si = { .title = "Execution environments and concurrency over time",
-                              .xlabel = "time (h)", .ylabel = "environments (count)", .y_zero = true };
-        st = chart_lines(c, "instances",
-                         "Execution environments alive (instances) and busy (running, i.e. "
-                         "concurrency) at the end of each minute, all functions together.",
-                         si, s, ns, err);
-    }
+    if (st == SIM_OK) st = instances_panels(c, d, n, col, err);
     if (st == SIM_OK && queues) {
         ns = 0;
         for (int i = 0; i < n; i++) {
@@ -557,7 +711,8 @@ static sim_status timeseries_charts(chart_ctx *c, const rpt_design *d, int n, si
             ns++;
         }
         rpt_chart_spec sq = { .title = "Queue depth and consumers over time", .xlabel = "time (h)",
-                              .ylabel = "messages, consumers (count)", .y_zero = true };
+                              .ylabel = "messages, consumers (count)", .y_zero = true,
+                              .y_integer = true };
         st = chart_lines(c, "queue_depth",
                          "Visible messages in all queues (solid) and consumers alive (dashed: "
                          "workers or event-source-mapping pollers) at the end of each minute.",
@@ -572,7 +727,7 @@ static sim_status timeseries_charts(chart_ctx *c, const rpt_design *d, int n, si
             ns++;
         }
         rpt_chart_spec st2 = { .title = "Throttles per minute", .xlabel = "time (h)",
-                               .ylabel = "throttles (per min)", .y_zero = true };
+                               .ylabel = "throttles (per min)", .y_zero = true, .y_integer = true };
         st = chart_lines(c, "throttles", "Invocations throttled by the concurrency limits, per minute.",
                          st2, s, ns, err);
     }
@@ -590,6 +745,11 @@ static sim_status write_page(const char *dir, const rpt_report_opts *o, const rp
 {
     rpt_page *pg = rpt_page_create(o->title);
     if (o->subtitle) rpt_page_add_text(pg, o->subtitle, true);
+    /* The answer first: the verdict, then the month's bill. */
+    rpt_verdict v;
+    rpt_verdict_build(d, n, &v);
+    rpt_verdict_page(&v, pg);
+    rpt_month_page(pg, d, n);
     rpt_page_add_heading(pg, "Summary");
     table sum = { sim_xcalloc(MAX_ROWS, sizeof(row)), 0 };
     build_summary(&sum, d, n);
@@ -607,6 +767,10 @@ static sim_status write_page(const char *dir, const rpt_report_opts *o, const rp
     rpt_page_add_heading(pg, "Charts");
     for (int c = 0; c < charts->n; c++)
         rpt_page_add_chart(pg, charts->refs[c].name, charts->refs[c].title, charts->refs[c].caption);
+    if (any_section(d, n, "entries")) {
+        rpt_page_add_heading(pg, "Entries and flows");
+        section_tables(pg, "entries", "entries", k_entry_rows, NROWS(k_entry_rows), d, n);
+    }
     rpt_page_add_heading(pg, "Functions");
     section_tables(pg, "functions", "functions", k_function_rows, NROWS(k_function_rows), d, n);
     if (any_section(d, n, "queues")) {
@@ -631,6 +795,54 @@ static sim_status write_page(const char *dir, const rpt_report_opts *o, const rp
     return st;
 }
 
+void rpt_report_add_designs(json_object *doc, const rpt_design *d, int n,
+                            const char *const *configs)
+{
+    SIM_ASSERT(doc && d && n >= 0);
+    json_object *arr = json_object_new_array();
+    for (int i = 0; i < n; i++) {
+        json_object *o = json_object_new_object();
+        sim_json_add_string(o, "name", d[i].name);
+        if (configs) sim_json_add_string(o, "config", configs[i]);
+        json_object_object_add(o, "results", json_object_get(d[i].results));
+        json_object_array_add(arr, o);
+    }
+    json_object_object_add(doc, "designs", arr);
+}
+
+/* timeseries.csv; unpriced results get a Lambda-only estimate at the list
+ * prices of LIST_PRICE_REGION's catalogue. */
+static sim_status write_timeseries(const char *dir, const char *data_dir, const rpt_design *d,
+                                   int n, bool priced,
+                                   sim_error *err)
+{
+    mdl_catalog *list = NULL;
+    sim_status st = SIM_OK;
+    if (!priced) {
+        SIM_TRY(mdl_catalog_load_region(data_dir ? data_dir : "data", LIST_PRICE_REGION, NULL, 0,
+                                        NULL, &list, err));
+        st = mdl_catalog_need(list, MDL_LAMBDA_DURATION_X86, "the list-price time series", err);
+        if (st == SIM_OK)
+            st = mdl_catalog_need(list, MDL_LAMBDA_REQUESTS, "the list-price time series", err);
+    }
+    char path[1200];
+    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+    sim_atomic a;
+    if (st == SIM_OK) st = sim_atomic_open(&a, path, err);
+    if (st == SIM_OK) {
+        rpt_timeseries_write_csv(a.fp, d, n, list);
+        st = sim_atomic_commit(&a, err);
+    }
+    snprintf(path, sizeof path, "%s/timeseries_entries.csv", dir);
+    if (st == SIM_OK) st = sim_atomic_open(&a, path, err);
+    if (st == SIM_OK) {
+        rpt_timeseries_entries_write_csv(a.fp, d, n);
+        st = sim_atomic_commit(&a, err);
+    }
+    mdl_catalog_destroy(list);
+    return st;
+}
+
 sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts, const rpt_design *d,
                             int n, sim_error *err)
 {
@@ -646,14 +858,7 @@ sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts, const 
         sim_json_add_string(own, "title", opts->title);
         double seed = sim_json_number_at(d[0].results, "seed");
         sim_json_add_int(own, "seed", isfinite(seed) ? (int64_t)seed : 1);
-        json_object *arr = json_object_new_array();
-        for (int i = 0; i < n; i++) {
-            json_object *o = json_object_new_object();
-            sim_json_add_string(o, "name", d[i].name);
-            json_object_object_add(o, "results", json_object_get(d[i].results));
-            json_object_array_add(arr, o);
-        }
-        json_object_object_add(own, "designs", arr);
+        rpt_report_add_designs(own, d, n, NULL);
     }
     char *text = sim_json_to_string(summary);
     snprintf(path, sizeof path, "%s/summary.json", dir);
@@ -666,18 +871,15 @@ sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts, const 
     bool priced = true;
     for (int i = 0; i < n; i++) priced = priced && has_cost(&d[i]);
     const char *ts_col = priced ? "cost_accrued_usd" : "lambda_cost_list_price_usd";
-    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
-    sim_atomic a;
-    SIM_TRY(sim_atomic_open(&a, path, err));
-    rpt_timeseries_write_csv(a.fp, d, n);
-    SIM_TRY(sim_atomic_commit(&a, err));
+    SIM_TRY(write_timeseries(dir, opts->data_dir, d, n, priced, err));
 
     /* charts */
     chart_ctx *charts = sim_xcalloc(1, sizeof *charts);
     charts->dir = dir;
     charts->png = opts->png;
     st = latency_charts(charts, d, n, err);
-    if (st == SIM_OK) st = cost_chart(charts, d, n, err);
+    if (st == SIM_OK) st = cost_charts(charts, d, n, err);
+    if (st == SIM_OK && n > 1) st = tradeoff_chart(charts, d, n, err);
     if (st == SIM_OK) st = timeseries_charts(charts, d, n, err);
 
     if (st == SIM_OK) st = write_page(dir, opts, d, n, charts, ts_col, err);

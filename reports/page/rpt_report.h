@@ -6,6 +6,8 @@
  *   summary.json    every figure, the effective config and the seed
  *   timeseries.csv  per design and interval: arrivals, instances, running,
  *                   queue depth, throttles, billed usage and cost accrued
+ *   timeseries_entries.csv  per design, entry and interval: arrivals,
+ *                   responses, flows finished and in flight
  *   charts/NAME.svg    latency CDF, latency bars, cost by service (when the
  *                   results carry a "cost" section), time series
  *   report.html     self-contained: inline SVG, tables, no external asset
@@ -21,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "models/pricing/mdl_pricing.h"
 #include "models/scenario/mdl_scenario.h"
 #include "sim/sim_status.h"
 
@@ -40,7 +43,17 @@ typedef struct rpt_report_opts {
     json_object *summary;      /* summary.json content (borrowed); NULL:
                                 * {"title","seed","designs":[{name,results}]} */
     bool png;                  /* also write charts/NAME.png */
+    const char *data_dir;      /* the data directory, for the list prices of
+                                * unpriced results' time series (NULL: "data") */
 } rpt_report_opts;
+
+/* The results document's design list, one builder for every command that
+ * writes one (run, compare, demo, the default summary.json): adds
+ * "designs": [{"name", "config" (when configs is not NULL), "results"}] to
+ * doc, in the order given.  Results are shared (reference counted), not
+ * copied; configs, when given, holds n config paths. */
+void rpt_report_add_designs(json_object *doc, const rpt_design *d, int n,
+                            const char *const *configs);
 
 /* Write the report files into dir (created if needed). */
 sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts,
@@ -48,9 +61,14 @@ sim_status rpt_report_write(const char *dir, const rpt_report_opts *opts,
 
 /* The time series CSV alone (fp owned by the caller).  The cost column is
  * "cost_accrued_usd" when every design's results carry the priced "cost"
- * section, else "lambda_cost_list_price_usd" (Lambda only, us-east-1 x86
- * list prices applied to the billed GB-s and requests). */
-void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n);
+ * section, else "lambda_cost_list_price_usd": Lambda only, the list prices
+ * of `list` (x86_64 first-tier GB-s rate and request fee; rpt_report_write
+ * passes the us-east-1 catalogue) applied to the billed GB-s and requests.
+ * `list` is only read when some design is unpriced, and must then hold
+ * both rates (a contract). */
+void rpt_timeseries_write_csv(FILE *fp, const rpt_design *d, int n, const mdl_catalog *list);
+/* The per-entry time series CSV (entries named from each design's results). */
+void rpt_timeseries_entries_write_csv(FILE *fp, const rpt_design *d, int n);
 
 
 /* ---- progress bar ------------------------------------------------------- */

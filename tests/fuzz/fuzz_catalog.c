@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mdl_catalog *c2 = NULL;
         mdl_meter *m = NULL;
         mdl_bill *bill = NULL;
-        if (mdl_usage_from_json(&doc, f.path, &c2, &m, &err) == SIM_OK &&
+        if (mdl_usage_from_json(&doc, "data", f.path, &c2, &m, &err) == SIM_OK &&
             mdl_bill_compute(c2, mdl_meter_usage(m), &bill, &err) == SIM_OK)
             json_object_put(mdl_bill_to_json(bill));
         mdl_bill_destroy(bill);

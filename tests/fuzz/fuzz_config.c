@@ -11,7 +11,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mdl_config cfg;
     sim_error err;
     sim_error_clear(&err);
-    if (mdl_config_load(&cfg, f.path, &err) == SIM_OK) mdl_config_fini(&cfg);
+    /* Bundled data from ./data (the harness runs from the checkout). */
+    mdl_config_opts opts = { .data_dir = "data" };
+    if (mdl_config_load(&cfg, f.path, &opts, &err) == SIM_OK) mdl_config_fini(&cfg);
     fuzz_file_close(&f);
     return 0;
 }

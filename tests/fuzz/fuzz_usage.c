@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mdl_catalog *cat = NULL;
         mdl_meter *m = NULL;
         mdl_bill *bill = NULL;
-        if (mdl_usage_from_json(&doc, NULL, &cat, &m, &err) == SIM_OK &&
+        if (mdl_usage_from_json(&doc, "data", NULL, &cat, &m, &err) == SIM_OK &&
             mdl_bill_compute(cat, mdl_meter_usage(m), &bill, &err) == SIM_OK) {
             if (devnull) mdl_bill_print_text(bill, devnull);
             json_object_put(mdl_bill_to_json(bill));

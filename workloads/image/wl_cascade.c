@@ -16,8 +16,15 @@
  * Numbers are parsed with strtod from the element text.  libxml2's error
  * printing is replaced, per parser context, by a callback that keeps the
  * first error (the later ones are its consequences) for the sim_error.
+ *
+ * libxml2 is loaded with dlopen when a cascade is loaded, not linked: it
+ * brings ICU and libstdc++ (~1 ms of loader work at every start of
+ * lambdasim, issue 19), and only `detect` reads XML.  Its functions are
+ * looked up into a wl_xml table the parse passes around; their types come
+ * from <libxml/parser.h> itself.
  */
 #include "workloads/image/wl_detect_internal.h"
+#include "sim/sim_dl.h"
 
 #include <errno.h>
 #include <math.h>
@@ -33,14 +40,32 @@
  * so sums that equal the threshold in float pass. */
 #define WL__THRESHOLD_EPS 1e-5f
 
+/* libxml2's ABI since 2.0 (libxml2.so.2, Debian package libxml2). */
+#define WL_XML_SONAME "libxml2.so.2"
+
+/* The libxml2 functions the loader calls, looked up by name. */
+#define WL_XML_FUNCS(X)                                                          \
+    X(xmlNewParserCtxt) X(xmlCtxtReadFile) X(xmlFreeDoc) X(xmlFreeParserCtxt)    \
+    X(xmlDocGetRootElement) X(xmlNodeGetContent) X(xmlGetProp)
+
+typedef struct wl_xml {
+#define X(name) __typeof__(&name) name;
+    WL_XML_FUNCS(X)
+#undef X
+    xmlFreeFunc *free_fn;   /* libxml2's xmlFree hook (a variable: no per-thread
+                               allocators in Debian's build) */
+} wl_xml;
+
 typedef struct parse_ctx {
     const char *file;
     sim_error *err;
+    const wl_xml *xml;
 } parse_ctx;
 
+/* What xmlGetLineNo gives for an element without XML_PARSE_BIG_LINES. */
 static long node_line(const xmlNode *n)
 {
-    return n ? (long)xmlGetLineNo(n) : 0;
+    return n ? (long)n->line : 0;
 }
 
 static int is_elem(const xmlNode *n, const char *name)
@@ -84,7 +109,7 @@ static xmlNode *require(parse_ctx *pc, const xmlNode *parent, const char *name,
 static sim_status parse_numbers(parse_ctx *pc, const xmlNode *n, const char *field,
                                 double **out, int *count)
 {
-    xmlChar *txt = xmlNodeGetContent(n);
+    xmlChar *txt = pc->xml->xmlNodeGetContent(n);
     const char *s = txt ? (const char *)txt : "";
     int cap = 8, k = 0;
     double *v = sim_xmalloc(sizeof *v * (size_t)cap);
@@ -100,7 +125,7 @@ static sim_status parse_numbers(parse_ctx *pc, const xmlNode *n, const char *fie
             char tok[32];
             snprintf(tok, sizeof tok, "%.20s", s);
             free(v);
-            xmlFree(txt);
+            (*pc->xml->free_fn)(txt);
             SIM_FAIL(pc->err, SIM_EPARSE, pc->file, node_line(n), field,
                      "'%s' is not a number", tok);
         }
@@ -111,7 +136,7 @@ static sim_status parse_numbers(parse_ctx *pc, const xmlNode *n, const char *fie
         v[k++] = x;
         s = end;
     }
-    xmlFree(txt);
+    (*pc->xml->free_fn)(txt);
     *out = v;
     *count = k;
     return SIM_OK;
@@ -146,10 +171,10 @@ static sim_status text_is(parse_ctx *pc, const xmlNode *parent, const char *name
     xmlNode *n = require(pc, parent, name, "", &st);
     if (!n)
         return st;
-    xmlChar *txt = xmlNodeGetContent(n);
+    xmlChar *txt = pc->xml->xmlNodeGetContent(n);
     char buf[64];
     snprintf(buf, sizeof buf, "%s", txt ? (const char *)txt : "");
-    xmlFree(txt);
+    (*pc->xml->free_fn)(txt);
     /* trim */
     char *s = buf;
     while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
@@ -209,6 +234,130 @@ static sim_status fill_nodes(parse_ctx *pc, wl_cascade *c, const double *nv, int
     return SIM_OK;
 }
 
+/* Capacities of the cascade's growing arrays while stages are parsed. */
+typedef struct caps {
+    int w, n, l;          /* weaks, nodes (and LBP subsets), leaves */
+} caps;
+
+/* Room for one more weak classifier of nn nodes and lk leaves. */
+static void grow_for(wl_cascade *c, caps *cp, int nn, int lk)
+{
+    if (c->nweak == cp->w) {
+        cp->w *= 2;
+        c->weaks = sim_xrealloc(c->weaks, sizeof *c->weaks * (size_t)cp->w);
+    }
+    while (c->nnodes + nn > cp->n) {
+        cp->n *= 2;
+        c->nodes = sim_xrealloc(c->nodes, sizeof *c->nodes * (size_t)cp->n);
+        if (c->lbp)
+            c->subsets = sim_xrealloc(c->subsets, sizeof *c->subsets *
+                                      (size_t)cp->n * (size_t)c->subset_size);
+    }
+    while (c->nleaves + lk > cp->l) {
+        cp->l *= 2;
+        c->leaves = sim_xrealloc(c->leaves, sizeof *c->leaves * (size_t)cp->l);
+    }
+}
+
+/* Append the weak classifier wn (internalNodes + leafValues) at wpath. */
+static sim_status parse_weak(parse_ctx *pc, wl_cascade *c, caps *cp, const xmlNode *wn,
+                             const char *wpath)
+{
+    int node_step = c->lbp ? 3 + c->subset_size : 4;
+    sim_status st = SIM_OK;
+    xmlNode *in = require(pc, wn, "internalNodes", wpath, &st);
+    if (!in)
+        return st;
+    xmlNode *ln = require(pc, wn, "leafValues", wpath, &st);
+    if (!ln)
+        return st;
+    double *nv, *lv;
+    int nk, lk;
+    char field[320], lfield[320];
+    snprintf(field, sizeof field, "%s.internalNodes", wpath);
+    SIM_TRY(parse_numbers(pc, in, field, &nv, &nk));
+    if (nk == 0 || nk % node_step != 0) {
+        free(nv);
+        SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(in), field,
+                 "%d numbers is not a whole number of %d-number %s nodes", nk,
+                 node_step, c->lbp ? "LBP" : "Haar");
+    }
+    int nn = nk / node_step;
+    snprintf(lfield, sizeof lfield, "%s.leafValues", wpath);
+    sim_status ps = parse_numbers(pc, ln, lfield, &lv, &lk);
+    if (ps != SIM_OK) {
+        free(nv);
+        return ps;
+    }
+    if (lk < 2) {
+        free(nv);
+        free(lv);
+        SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(ln), lfield,
+                 "want at least 2 leaf values, got %d", lk);
+    }
+    if (nn > 1)
+        c->stumps = 0;
+    grow_for(c, cp, nn, lk);
+    wl__weak *wk = &c->weaks[c->nweak];
+    wk->node0 = c->nnodes;
+    wk->nnodes = nn;
+    wk->leaf0 = c->nleaves;
+    wk->nleaves = lk;
+    sim_status ns = fill_nodes(pc, c, nv, nn, node_step, lk, in, field);
+    if (ns == SIM_OK) {
+        for (int j = 0; j < lk; j++)
+            c->leaves[c->nleaves + j] = (float)lv[j];
+        c->nnodes += nn;
+        c->nleaves += lk;
+        c->nweak++;
+    }
+    free(nv);
+    free(lv);
+    return ns;
+}
+
+/* Parse stage sn (its threshold and weak classifiers) into c->stages[si]. */
+static sim_status parse_stage(parse_ctx *pc, wl_cascade *c, caps *cp, const xmlNode *sn, int si)
+{
+    char path[256], field[320];
+    snprintf(path, sizeof path, "stages[%d]", si);
+    sim_status st = SIM_OK;
+    xmlNode *thr = require(pc, sn, "stageThreshold", path, &st);
+    if (!thr)
+        return st;
+    double *v;
+    int k;
+    snprintf(field, sizeof field, "%s.stageThreshold", path);
+    SIM_TRY(parse_numbers(pc, thr, field, &v, &k));
+    double t = k == 1 ? v[0] : NAN;
+    free(v);
+    if (k != 1)
+        SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(thr), field,
+                 "want one number, got %d", k);
+    xmlNode *wcs = require(pc, sn, "weakClassifiers", path, &st);
+    if (!wcs)
+        return st;
+    wl__stage *stage = &c->stages[si];
+    stage->threshold = (float)t - WL__THRESHOLD_EPS;
+    stage->weak0 = c->nweak;
+    int wi = 0;
+    for (xmlNode *wn = wcs->children; wn; wn = wn->next) {
+        if (wn->type != XML_ELEMENT_NODE)
+            continue;
+        char wpath[300];
+        snprintf(wpath, sizeof wpath, "%s.weakClassifiers[%d]", path, wi);
+        SIM_TRY(parse_weak(pc, c, cp, wn, wpath));
+        wi++;
+    }
+    if (wi == 0) {
+        snprintf(field, sizeof field, "%s.weakClassifiers", path);
+        SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(wcs), field,
+                 "stage has no weak classifiers");
+    }
+    stage->nweak = wi;
+    return SIM_OK;
+}
+
 static sim_status parse_stages(parse_ctx *pc, wl_cascade *c, const xmlNode *stages)
 {
     int nst = count_items(stages);
@@ -216,120 +365,18 @@ static sim_status parse_stages(parse_ctx *pc, wl_cascade *c, const xmlNode *stag
         SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(stages), "stages",
                  "the cascade has no stages");
     c->stages = sim_xcalloc((size_t)nst, sizeof *c->stages);
-    int cap_w = 64, cap_n = 64, cap_l = 128;
-    c->weaks = sim_xmalloc(sizeof *c->weaks * (size_t)cap_w);
-    c->nodes = sim_xmalloc(sizeof *c->nodes * (size_t)cap_n);
-    c->leaves = sim_xmalloc(sizeof *c->leaves * (size_t)cap_l);
+    caps cp = { 64, 64, 128 };
+    c->weaks = sim_xmalloc(sizeof *c->weaks * (size_t)cp.w);
+    c->nodes = sim_xmalloc(sizeof *c->nodes * (size_t)cp.n);
+    c->leaves = sim_xmalloc(sizeof *c->leaves * (size_t)cp.l);
     if (c->lbp)
-        c->subsets = sim_xmalloc(sizeof *c->subsets * (size_t)cap_n * (size_t)c->subset_size);
-    int node_step = c->lbp ? 3 + c->subset_size : 4;
+        c->subsets = sim_xmalloc(sizeof *c->subsets * (size_t)cp.n * (size_t)c->subset_size);
     c->stumps = 1;
-
     int si = 0;
     for (xmlNode *sn = stages->children; sn; sn = sn->next) {
         if (sn->type != XML_ELEMENT_NODE)
             continue;
-        char path[256], field[320];
-        snprintf(path, sizeof path, "stages[%d]", si);
-        sim_status st = SIM_OK;
-        xmlNode *thr = require(pc, sn, "stageThreshold", path, &st);
-        if (!thr)
-            return st;
-        double *v;
-        int k;
-        snprintf(field, sizeof field, "%s.stageThreshold", path);
-        SIM_TRY(parse_numbers(pc, thr, field, &v, &k));
-        double t = k == 1 ? v[0] : NAN;
-        free(v);
-        if (k != 1)
-            SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(thr), field,
-                     "want one number, got %d", k);
-        xmlNode *wcs = require(pc, sn, "weakClassifiers", path, &st);
-        if (!wcs)
-            return st;
-        wl__stage *stage = &c->stages[si];
-        stage->threshold = (float)t - WL__THRESHOLD_EPS;
-        stage->weak0 = c->nweak;
-        int wi = 0;
-        for (xmlNode *wn = wcs->children; wn; wn = wn->next) {
-            if (wn->type != XML_ELEMENT_NODE)
-                continue;
-            char wpath[300];
-            snprintf(wpath, sizeof wpath, "%s.weakClassifiers[%d]", path, wi);
-            xmlNode *in = require(pc, wn, "internalNodes", wpath, &st);
-            if (!in)
-                return st;
-            xmlNode *ln = require(pc, wn, "leafValues", wpath, &st);
-            if (!ln)
-                return st;
-            double *nv, *lv;
-            int nk, lk;
-            snprintf(field, sizeof field, "%s.internalNodes", wpath);
-            SIM_TRY(parse_numbers(pc, in, field, &nv, &nk));
-            if (nk == 0 || nk % node_step != 0) {
-                free(nv);
-                SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(in), field,
-                         "%d numbers is not a whole number of %d-number %s nodes", nk,
-                         node_step, c->lbp ? "LBP" : "Haar");
-            }
-            int nn = nk / node_step;
-            char lfield[320];
-            snprintf(lfield, sizeof lfield, "%s.leafValues", wpath);
-            sim_status ps = parse_numbers(pc, ln, lfield, &lv, &lk);
-            if (ps != SIM_OK) {
-                free(nv);
-                return ps;
-            }
-            if (lk < 2) {
-                free(nv);
-                free(lv);
-                SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(ln), lfield,
-                         "want at least 2 leaf values, got %d", lk);
-            }
-            if (nn > 1)
-                c->stumps = 0;
-            /* grow arrays */
-            if (c->nweak == cap_w) {
-                cap_w *= 2;
-                c->weaks = sim_xrealloc(c->weaks, sizeof *c->weaks * (size_t)cap_w);
-            }
-            while (c->nnodes + nn > cap_n) {
-                cap_n *= 2;
-                c->nodes = sim_xrealloc(c->nodes, sizeof *c->nodes * (size_t)cap_n);
-                if (c->lbp)
-                    c->subsets = sim_xrealloc(c->subsets, sizeof *c->subsets *
-                                              (size_t)cap_n * (size_t)c->subset_size);
-            }
-            while (c->nleaves + lk > cap_l) {
-                cap_l *= 2;
-                c->leaves = sim_xrealloc(c->leaves, sizeof *c->leaves * (size_t)cap_l);
-            }
-            wl__weak *wk = &c->weaks[c->nweak];
-            wk->node0 = c->nnodes;
-            wk->nnodes = nn;
-            wk->leaf0 = c->nleaves;
-            wk->nleaves = lk;
-            sim_status ns = fill_nodes(pc, c, nv, nn, node_step, lk, in, field);
-            if (ns != SIM_OK) {
-                free(nv);
-                free(lv);
-                return ns;
-            }
-            for (int j = 0; j < lk; j++)
-                c->leaves[c->nleaves + j] = (float)lv[j];
-            c->nnodes += nn;
-            c->nleaves += lk;
-            c->nweak++;
-            wi++;
-            free(nv);
-            free(lv);
-        }
-        if (wi == 0) {
-            snprintf(field, sizeof field, "%s.weakClassifiers", path);
-            SIM_FAIL(pc->err, SIM_EFORMAT, pc->file, node_line(wcs), field,
-                     "stage has no weak classifiers");
-        }
-        stage->nweak = wi;
+        SIM_TRY(parse_stage(pc, c, &cp, sn, si));
         si++;
     }
     c->nstages = nst;
@@ -442,9 +489,9 @@ static sim_status parse_cascade(parse_ctx *pc, wl_cascade *c, const xmlNode *roo
     for (xmlNode *n = root->children; n && !cn; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
-        xmlChar *type = xmlGetProp(n, (const xmlChar *)"type_id");
+        xmlChar *type = pc->xml->xmlGetProp(n, (const xmlChar *)"type_id");
         if (type && strcmp((const char *)type, "opencv-haar-classifier") == 0) {
-            xmlFree(type);
+            (*pc->xml->free_fn)(type);
             SIM_FAIL(pc->err, SIM_EUNSUPPORTED, pc->file, node_line(n),
                      (const char *)n->name,
                      "old-style cascade (type_id opencv-haar-classifier) is not "
@@ -452,7 +499,7 @@ static sim_status parse_cascade(parse_ctx *pc, wl_cascade *c, const xmlNode *roo
         }
         int ok = is_elem(n, "cascade") &&
                  (!type || strcmp((const char *)type, "opencv-cascade-classifier") == 0);
-        xmlFree(type);
+        (*pc->xml->free_fn)(type);
         if (ok)
             cn = n;
     }
@@ -571,6 +618,19 @@ void wl_cascade_destroy(wl_cascade *c)
     free(c);
 }
 
+/* Load libxml2 (it stays for the process) and fill *x. */
+static sim_status xml_load(wl_xml *x, const char *path, sim_error *err)
+{
+    const sim_dl_sym syms[] = {
+#define X(name) { #name, &x->name, sizeof x->name },
+        WL_XML_FUNCS(X)
+#undef X
+        { "xmlFree", &x->free_fn, sizeof x->free_fn },
+    };
+    return sim_dl_load(WL_XML_SONAME, "libxml2", "reading cascades needs libxml2", syms,
+                       sizeof syms / sizeof syms[0], path, err);
+}
+
 sim_status wl_cascade_load(const char *name_or_path, wl_cascade **out, sim_error *err)
 {
     *out = NULL;
@@ -578,8 +638,10 @@ sim_status wl_cascade_load(const char *name_or_path, wl_cascade **out, sim_error
     SIM_TRY(resolve(name_or_path, path, sizeof path, err));
     if (!file_exists(path))
         SIM_FAIL(err, SIM_ENOENT, path, 0, NULL, "cascade file not found");
+    wl_xml x;
+    SIM_TRY(xml_load(&x, path, err));
 
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    xmlParserCtxtPtr ctxt = x.xmlNewParserCtxt();
     if (!ctxt)
         SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "cannot create an XML parser");
     /* Keep libxml2's first error (later ones are consequences of it) in
@@ -587,25 +649,25 @@ sim_status wl_cascade_load(const char *name_or_path, wl_cascade **out, sim_error
     xml_first_error first = {0, 0, ""};
     ctxt->_private = &first;
     ctxt->sax->serror = xml_capture_error;
-    xmlDocPtr doc = xmlCtxtReadFile(ctxt, path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING |
-                                                           XML_PARSE_HUGE);
+    xmlDocPtr doc = x.xmlCtxtReadFile(ctxt, path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING |
+                                                             XML_PARSE_HUGE);
     if (!doc || first.seen) {
         if (!first.seen)
             snprintf(first.msg, sizeof first.msg, "cannot parse");
         long line = first.line;
         if (doc)
-            xmlFreeDoc(doc);
-        xmlFreeParserCtxt(ctxt);
+            x.xmlFreeDoc(doc);
+        x.xmlFreeParserCtxt(ctxt);
         SIM_FAIL(err, SIM_EPARSE, path, line, NULL, "malformed XML: %s", first.msg);
     }
     wl_cascade *c = sim_xcalloc(1, sizeof *c);
     snprintf(c->path, sizeof c->path, "%s", path);
-    parse_ctx pc = {c->path, err};
-    xmlNode *root = xmlDocGetRootElement(doc);
+    parse_ctx pc = {c->path, err, &x};
+    xmlNode *root = x.xmlDocGetRootElement(doc);
     sim_status st = root ? parse_cascade(&pc, c, root)
                          : SIM_ERR(err, SIM_EFORMAT, path, 0, NULL, "empty XML document");
-    xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
+    x.xmlFreeDoc(doc);
+    x.xmlFreeParserCtxt(ctxt);
     if (st != SIM_OK) {
         wl_cascade_destroy(c);
         return st;

@@ -92,80 +92,140 @@ void wl_image_fit(int in_w, int in_h, int box_w, int box_h, int *out_w, int *out
     *out_h = (int)(h < 1 ? 1 : h > box_h ? box_h : h);
 }
 
+/* ---- JPEG, row by row ------------------------------------------------------ */
+
+struct wl_jpeg_reader {
+    struct jpeg_decompress_struct cinfo;
+    jpeg_err jerr;
+    const char *label;
+    int width, height, channels, shrink;
+};
+
+/* The largest DCT scale 1/8, 1/4, 1/2 whose output still covers the image
+ * fitted in box_w x box_h (libvips's jpegload "shrink", as vips_thumbnail
+ * picks it); 1 without a box. */
+static int shrink_for_box(struct jpeg_decompress_struct *c, int box_w, int box_h)
+{
+    if (box_w <= 0 || box_h <= 0) return 1;
+    int tw, th;
+    wl_image_fit((int)c->image_width, (int)c->image_height, box_w, box_h, &tw, &th);
+    for (int d = 8; d > 1; d /= 2) {
+        c->scale_num = 1;
+        c->scale_denom = (unsigned)d;
+        jpeg_calc_output_dimensions(c);
+        if ((int)c->output_width >= tw && (int)c->output_height >= th) return d;
+    }
+    return 1;
+}
+
 /* Decode with libjpeg's DCT-domain scaling (scale_denom 1, 2, 4 or 8).
- * box_w/box_h > 0 ask for shrink-on-load: the largest reduction whose
- * output is still at least as large as the image fitted inside the box,
- * so the resampler only ever shrinks the rest (libvips's jpegload
- * "shrink", chosen by vips_thumbnail).  Scaled IDCTs skip most of the
- * dequantise/IDCT/upsample work, which dominates thumbnailing a photo. */
+ * Scaled IDCTs skip most of the dequantise/IDCT/upsample work, which
+ * dominates thumbnailing a photo.  `luma` asks a YCbCr (or gray) JPEG for
+ * its Y plane only: libjpeg then decodes no chroma at all. */
+sim_status wl_jpeg_reader_open(const uint8_t *buf, size_t n, const char *label, int box_w,
+                               int box_h, bool luma, wl_jpeg_reader **out, sim_error *err)
+{
+    *out = NULL;
+    wl_jpeg_reader *r = sim_xcalloc(1, sizeof *r);
+    r->label = label;
+    r->cinfo.err = jpeg_std_error(&r->jerr.pub);
+    r->jerr.pub.error_exit = jpeg_on_error;
+    r->jerr.pub.emit_message = jpeg_on_message;
+    if (setjmp(r->jerr.jb)) {
+        jpeg_destroy_decompress(&r->cinfo);
+        sim_status st = SIM_ERR(err, SIM_EFORMAT, label, 0, NULL, "corrupt or truncated JPEG: %s",
+                                r->jerr.msg);
+        free(r);
+        return st;
+    }
+    jpeg_create_decompress(&r->cinfo);
+    jpeg_mem_src(&r->cinfo, buf, (unsigned long)n);
+    jpeg_read_header(&r->cinfo, TRUE);
+    struct jpeg_decompress_struct *c = &r->cinfo;
+    bool gray = c->num_components == 1 ||
+                (luma && c->jpeg_color_space == JCS_YCbCr && c->num_components == 3);
+    c->out_color_space = gray ? JCS_GRAYSCALE : JCS_RGB;
+    if ((long long)c->image_width * c->image_height > WL_IMAGE_MAX_PIXELS) {
+        sim_status st = SIM_ERR(err, SIM_ERANGE, label, 0, NULL,
+                                "JPEG of %ux%u pixels is over the %lld-pixel limit",
+                                c->image_width, c->image_height, WL_IMAGE_MAX_PIXELS);
+        wl_jpeg_reader_destroy(r);
+        return st;
+    }
+    int denom = shrink_for_box(c, box_w, box_h);
+    c->scale_num = 1;
+    c->scale_denom = (unsigned)denom;
+    /* When shrinking, the chroma planes are resampled again anyway, so
+     * libjpeg's smooth ("fancy") chroma upsampling buys nothing visible;
+     * plain replication is cheaper.  At full scale keep it for quality. */
+    if (denom > 1) c->do_fancy_upsampling = FALSE;
+    jpeg_start_decompress(c);
+    r->width = (int)c->output_width;
+    r->height = (int)c->output_height;
+    r->channels = gray ? 1 : 3;
+    r->shrink = denom;
+    *out = r;
+    return SIM_OK;
+}
+
+void wl_jpeg_reader_geometry(const wl_jpeg_reader *r, int *width, int *height, int *channels,
+                             int *shrink)
+{
+    if (width) *width = r->width;
+    if (height) *height = r->height;
+    if (channels) *channels = r->channels;
+    if (shrink) *shrink = r->shrink;
+}
+
+sim_status wl_jpeg_reader_rows(wl_jpeg_reader *r, wl_image *strip, int *rows, sim_error *err)
+{
+    SIM_ASSERT(strip->width == r->width && strip->channels == r->channels && strip->height >= 1);
+    struct jpeg_decompress_struct *c = &r->cinfo;
+    *rows = 0;
+    if (setjmp(r->jerr.jb))
+        SIM_FAIL(err, SIM_EFORMAT, r->label, 0, NULL, "corrupt or truncated JPEG: %s",
+                 r->jerr.msg);
+    int got = 0;
+    while (got < strip->height && c->output_scanline < c->output_height) {
+        JSAMPROW rowp[16];
+        int k = 0;
+        for (; k < 16 && got + k < strip->height &&
+               c->output_scanline + (unsigned)k < c->output_height; k++)
+            rowp[k] = wl_image_row(strip, got + k);
+        got += (int)jpeg_read_scanlines(c, rowp, (JDIMENSION)k);
+    }
+    /* The last rows read: check the rest of the stream (a truncation
+     * after the last scanline still warns, hence fails, here). */
+    if (c->output_scanline == c->output_height && got > 0) jpeg_finish_decompress(c);
+    *rows = got;
+    return SIM_OK;
+}
+
+void wl_jpeg_reader_destroy(wl_jpeg_reader *r)
+{
+    if (!r) return;
+    jpeg_destroy_decompress(&r->cinfo);
+    free(r);
+}
+
 static sim_status decode_jpeg(const uint8_t *buf, size_t n, const char *label,
                               int box_w, int box_h, wl_image *out, int *shrink,
                               sim_error *err)
 {
-    struct jpeg_decompress_struct cinfo;
-    jpeg_err jerr;
-    /* volatile: modified between setjmp and longjmp. */
-    uint8_t *volatile data = NULL;
     memset(out, 0, sizeof *out);
-    cinfo.err = jpeg_std_error(&jerr.pub);
-    jerr.pub.error_exit = jpeg_on_error;
-    jerr.pub.emit_message = jpeg_on_message;
-    if (setjmp(jerr.jb)) {
-        jpeg_destroy_decompress(&cinfo);
-        free(data);
-        SIM_FAIL(err, SIM_EFORMAT, label, 0, NULL, "corrupt or truncated JPEG: %s", jerr.msg);
-    }
-    jpeg_create_decompress(&cinfo);
-    jpeg_mem_src(&cinfo, buf, (unsigned long)n);
-    jpeg_read_header(&cinfo, TRUE);
-    int ch = cinfo.num_components == 1 ? 1 : 3;
-    cinfo.out_color_space = ch == 1 ? JCS_GRAYSCALE : JCS_RGB;
-    if ((long long)cinfo.image_width * cinfo.image_height > WL_IMAGE_MAX_PIXELS) {
-        jpeg_destroy_decompress(&cinfo);
-        SIM_FAIL(err, SIM_ERANGE, label, 0, NULL,
-                 "JPEG of %ux%u pixels is over the %lld-pixel limit", cinfo.image_width,
-                 cinfo.image_height, WL_IMAGE_MAX_PIXELS);
-    }
-    int denom = 1;
-    if (box_w > 0 && box_h > 0) {
-        int tw, th;
-        wl_image_fit((int)cinfo.image_width, (int)cinfo.image_height, box_w, box_h, &tw, &th);
-        for (int d = 8; d > 1; d /= 2) {
-            cinfo.scale_num = 1;
-            cinfo.scale_denom = (unsigned)d;
-            jpeg_calc_output_dimensions(&cinfo);
-            if ((int)cinfo.output_width >= tw && (int)cinfo.output_height >= th) {
-                denom = d;
-                break;
-            }
-        }
-    }
-    cinfo.scale_num = 1;
-    cinfo.scale_denom = (unsigned)denom;
-    /* When shrinking, the chroma planes are resampled again anyway, so
-     * libjpeg's smooth ("fancy") chroma upsampling buys nothing visible;
-     * plain replication is cheaper.  At full scale keep it for quality. */
-    if (denom > 1) cinfo.do_fancy_upsampling = FALSE;
-    if (shrink) *shrink = denom;
-    jpeg_start_decompress(&cinfo);
-    int w = (int)cinfo.output_width, h = (int)cinfo.output_height;
-    int stride = w * ch;
-    data = sim_xmalloc((size_t)stride * (size_t)h);
-    while (cinfo.output_scanline < cinfo.output_height) {
-        JSAMPROW rows[16];
-        int k = 0;
-        for (; k < 16 && cinfo.output_scanline + (unsigned)k < cinfo.output_height; k++)
-            rows[k] = data + (size_t)(cinfo.output_scanline + (unsigned)k) * (size_t)stride;
-        jpeg_read_scanlines(&cinfo, rows, (JDIMENSION)k);
-    }
-    jpeg_finish_decompress(&cinfo);
-    jpeg_destroy_decompress(&cinfo);
-    out->data = data;
-    out->width = w;
-    out->height = h;
-    out->channels = ch;
-    out->stride = stride;
-    return SIM_OK;
+    wl_jpeg_reader *r;
+    SIM_TRY(wl_jpeg_reader_open(buf, n, label, box_w, box_h, false, &r, err));
+    if (shrink) *shrink = r->shrink;
+    out->data = sim_xmalloc((size_t)r->width * (size_t)r->channels * (size_t)r->height);
+    out->width = r->width;
+    out->height = r->height;
+    out->channels = r->channels;
+    out->stride = r->width * r->channels;
+    int rows;
+    sim_status st = wl_jpeg_reader_rows(r, out, &rows, err);
+    wl_jpeg_reader_destroy(r);
+    if (st != SIM_OK) wl_image_free(out);
+    return st;
 }
 
 /* ---- PNG ---------------------------------------------------------------- */
@@ -364,42 +424,129 @@ sim_status wl_image_load(const char *path, wl_image *out, sim_error *err)
 
 /* ---- encode --------------------------------------------------------------- */
 
+struct wl_jpeg_writer {
+    struct jpeg_compress_struct cinfo;
+    jpeg_err jerr;
+    struct jpeg_destination_mgr dest;   /* first: the callbacks find the writer */
+    uint8_t *mem;            /* our output buffer, grown by doubling */
+    size_t cap, size;
+    int width, channels;
+};
+
+/* A destination of our own (not jpeg_mem_dest), so the buffer is ours on
+ * every path: freed by _destroy after an error, handed over by _finish. */
+static wl_jpeg_writer *dest_writer(j_compress_ptr c)
+{
+    return (wl_jpeg_writer *)((char *)c->dest - offsetof(wl_jpeg_writer, dest));
+}
+
+static void dest_init(j_compress_ptr c)
+{
+    wl_jpeg_writer *w = dest_writer(c);
+    w->dest.next_output_byte = w->mem;
+    w->dest.free_in_buffer = w->cap;
+}
+
+static boolean dest_grow(j_compress_ptr c)
+{
+    wl_jpeg_writer *w = dest_writer(c);
+    size_t used = w->cap;   /* libjpeg calls this with the buffer full */
+    w->cap *= 2;
+    w->mem = sim_xrealloc(w->mem, w->cap);
+    w->dest.next_output_byte = w->mem + used;
+    w->dest.free_in_buffer = w->cap - used;
+    return TRUE;
+}
+
+static void dest_term(j_compress_ptr c)
+{
+    wl_jpeg_writer *w = dest_writer(c);
+    w->size = w->cap - w->dest.free_in_buffer;
+}
+
+/* Baseline JPEG, libjpeg's defaults (4:2:0 chroma for RGB, Huffman tables
+ * from the standard, islow DCT) at `quality`: what libvips's jpegsave
+ * writes at its default Q 75. */
+sim_status wl_jpeg_writer_open(int width, int height, int channels, int quality,
+                               wl_jpeg_writer **out, sim_error *err)
+{
+    *out = NULL;
+    if (channels != 1 && channels != 3)
+        SIM_FAIL(err, SIM_EUNSUPPORTED, NULL, 0, NULL, "JPEG needs 1 or 3 channels");
+    wl_jpeg_writer *w = sim_xcalloc(1, sizeof *w);
+    w->width = width;
+    w->channels = channels;
+    w->cinfo.err = jpeg_std_error(&w->jerr.pub);
+    w->jerr.pub.error_exit = jpeg_on_error;
+    if (setjmp(w->jerr.jb)) {
+        sim_status st = SIM_ERR(err, SIM_EIO, NULL, 0, NULL, "JPEG encode failed: %s",
+                                w->jerr.msg);
+        wl_jpeg_writer_destroy(w);
+        return st;
+    }
+    jpeg_create_compress(&w->cinfo);
+    /* A start of 1/8 of the raw size holds most quality-75 photos. */
+    w->cap = (size_t)width * (size_t)height * (size_t)channels / 8 + 4096;
+    w->mem = sim_xmalloc(w->cap);
+    w->dest.init_destination = dest_init;
+    w->dest.empty_output_buffer = dest_grow;
+    w->dest.term_destination = dest_term;
+    w->cinfo.dest = &w->dest;
+    w->cinfo.image_width = (JDIMENSION)width;
+    w->cinfo.image_height = (JDIMENSION)height;
+    w->cinfo.input_components = channels;
+    w->cinfo.in_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(&w->cinfo);
+    jpeg_set_quality(&w->cinfo, quality < 1 ? 1 : quality > 100 ? 100 : quality, TRUE);
+    jpeg_start_compress(&w->cinfo, TRUE);
+    *out = w;
+    return SIM_OK;
+}
+
+sim_status wl_jpeg_writer_rows(wl_jpeg_writer *w, const wl_image *strip, sim_error *err)
+{
+    SIM_ASSERT(strip->width == w->width && strip->channels == w->channels);
+    if (setjmp(w->jerr.jb))
+        SIM_FAIL(err, SIM_EIO, NULL, 0, NULL, "JPEG encode failed: %s", w->jerr.msg);
+    for (int y = 0; y < strip->height;) {
+        JSAMPROW rowp[16];
+        int k = 0;
+        for (; k < 16 && y + k < strip->height; k++) rowp[k] = wl_image_row(strip, y + k);
+        y += (int)jpeg_write_scanlines(&w->cinfo, rowp, (JDIMENSION)k);
+    }
+    return SIM_OK;
+}
+
+sim_status wl_jpeg_writer_finish(wl_jpeg_writer *w, uint8_t **out, size_t *n, sim_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (setjmp(w->jerr.jb))
+        SIM_FAIL(err, SIM_EIO, NULL, 0, NULL, "JPEG encode failed: %s", w->jerr.msg);
+    jpeg_finish_compress(&w->cinfo);
+    *out = w->mem;
+    *n = w->size;
+    w->mem = NULL;   /* the caller's now */
+    return SIM_OK;
+}
+
+void wl_jpeg_writer_destroy(wl_jpeg_writer *w)
+{
+    if (!w) return;
+    jpeg_destroy_compress(&w->cinfo);
+    free(w->mem);
+    free(w);
+}
+
 sim_status wl_image_encode_jpeg(const wl_image *img, int quality, uint8_t **out,
                                 size_t *n, sim_error *err)
 {
-    if (img->channels != 1 && img->channels != 3)
-        SIM_FAIL(err, SIM_EUNSUPPORTED, NULL, 0, NULL, "JPEG needs 1 or 3 channels");
-    struct jpeg_compress_struct cinfo;
-    jpeg_err jerr;
-    unsigned char *volatile mem = NULL;
-    unsigned long size = 0;
-    cinfo.err = jpeg_std_error(&jerr.pub);
-    jerr.pub.error_exit = jpeg_on_error;
-    if (setjmp(jerr.jb)) {
-        jpeg_destroy_compress(&cinfo);
-        free(mem);
-        SIM_FAIL(err, SIM_EIO, NULL, 0, NULL, "JPEG encode failed: %s", jerr.msg);
-    }
-    jpeg_create_compress(&cinfo);
-    unsigned char *m = NULL;
-    jpeg_mem_dest(&cinfo, &m, &size);
-    cinfo.image_width = (JDIMENSION)img->width;
-    cinfo.image_height = (JDIMENSION)img->height;
-    cinfo.input_components = img->channels;
-    cinfo.in_color_space = img->channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
-    jpeg_set_defaults(&cinfo);
-    jpeg_set_quality(&cinfo, quality < 1 ? 1 : quality > 100 ? 100 : quality, TRUE);
-    jpeg_start_compress(&cinfo, TRUE);
-    while (cinfo.next_scanline < cinfo.image_height) {
-        JSAMPROW row = wl_image_row(img, (int)cinfo.next_scanline);
-        jpeg_write_scanlines(&cinfo, &row, 1);
-    }
-    jpeg_finish_compress(&cinfo);
-    mem = m;
-    jpeg_destroy_compress(&cinfo);
-    *out = mem;
-    *n = size;
-    return SIM_OK;
+    wl_jpeg_writer *w;
+    SIM_TRY(wl_jpeg_writer_open(img->width, img->height, img->channels, quality, &w, err));
+    sim_status st = wl_jpeg_writer_rows(w, img, err);
+    if (st == SIM_OK) st = wl_jpeg_writer_finish(w, out, n, err);
+    wl_jpeg_writer_destroy(w);
+    return st;
 }
 
 typedef struct png_dst {

@@ -12,6 +12,7 @@
 #ifndef WL_IMAGE_H
 #define WL_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -95,5 +96,39 @@ sim_status wl_image_encode_jpeg(const wl_image *img, int quality, uint8_t **out,
                                 size_t *n, sim_error *err);
 sim_status wl_image_encode_png(const wl_image *img, uint8_t **out, size_t *n,
                                sim_error *err);
+
+/* ---- JPEG row by row ----------------------------------------------------
+ * For kernels that stream: decode a strip of rows, work on it, encode it,
+ * so a 12 MP photo never exists whole in memory (no 36 MB buffer to fault
+ * in) and the strip stays in cache.  wl_image_decode_scaled and
+ * wl_image_encode_jpeg are these run over the whole image, so both ways
+ * give the same bytes.  Readers and writers are heap objects of one
+ * thread; after an error only _destroy may be called. */
+typedef struct wl_jpeg_reader wl_jpeg_reader;
+typedef struct wl_jpeg_writer wl_jpeg_writer;
+
+/* Read the header and start decoding, with shrink-on-load for a box (0x0:
+ * full size).  luma: a YCbCr (or gray) JPEG yields its Y plane, 1 channel,
+ * without decoding chroma (JFIF's Y is BT.601 luma); other JPEGs yield
+ * RGB as without it.  Errors as wl_image_decode, naming `label`. */
+sim_status wl_jpeg_reader_open(const uint8_t *buf, size_t n, const char *label, int box_w,
+                               int box_h, bool luma, wl_jpeg_reader **out, sim_error *err);
+/* Output geometry (any pointer may be NULL). */
+void wl_jpeg_reader_geometry(const wl_jpeg_reader *r, int *width, int *height, int *channels,
+                             int *shrink);
+/* Decode up to strip->height next rows into strip (width and channels as
+ * the reader's); *rows gets how many, 0 once the image is done.  The call
+ * that returns the last rows also checks the end of the stream. */
+sim_status wl_jpeg_reader_rows(wl_jpeg_reader *r, wl_image *strip, int *rows, sim_error *err);
+void wl_jpeg_reader_destroy(wl_jpeg_reader *r);
+
+/* Start a baseline JPEG of width x height, 1 or 3 channels, at quality. */
+sim_status wl_jpeg_writer_open(int width, int height, int channels, int quality,
+                               wl_jpeg_writer **out, sim_error *err);
+/* Append strip's rows (width and channels as the writer's). */
+sim_status wl_jpeg_writer_rows(wl_jpeg_writer *w, const wl_image *strip, sim_error *err);
+/* After all rows: the malloc'd file in *out (caller frees), its size in *n. */
+sim_status wl_jpeg_writer_finish(wl_jpeg_writer *w, uint8_t **out, size_t *n, sim_error *err);
+void wl_jpeg_writer_destroy(wl_jpeg_writer *w);
 
 #endif /* WL_IMAGE_H */

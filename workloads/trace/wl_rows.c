@@ -159,3 +159,16 @@ bool wl_parse_u64(const char *s, size_t len, unsigned long long *out)
     *out = (unsigned long long)v;
     return true;
 }
+
+sim_status wl_rows_find_columns(const wl_rows *r, const char *const *names, int n, long *col,
+                                sim_error *err)
+{
+    for (int k = 0; k < n; k++) {
+        col[k] = -1;
+        for (size_t i = 0; i < r->nfields && col[k] < 0; i++)
+            if (strcmp(wl_rows_field(r, i), names[k]) == 0) col[k] = (long)i;
+        if (col[k] < 0)
+            SIM_FAIL(err, SIM_EFORMAT, r->path, r->row_line, names[k], "missing column");
+    }
+    return SIM_OK;
+}

@@ -56,6 +56,12 @@ static inline size_t wl_rows_field_len(const wl_rows *r, size_t i)
     return r->flen[i];
 }
 
+/* In the current row (a header), the field index of each of the n names:
+ * col[k] for names[k].  A missing name is an EFORMAT error naming the file,
+ * the line and that column. */
+sim_status wl_rows_find_columns(const wl_rows *r, const char *const *names, int n, long *col,
+                                sim_error *err);
+
 /* Parse a whole field as a finite double / a non-negative integer; false
  * when the field is empty or not entirely a decimal number (sim_num.h: no
  * white space, hex, inf/nan or trailing text). */

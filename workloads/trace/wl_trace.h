@@ -1,9 +1,9 @@
 /* wl_trace.h - describing a trace: the figures `lambdasim trace stats` prints.
  *
- * Rates are computed per minute, as cli.md asks: the count of arrivals in
- * each whole minute from the first arrival's minute to the last one's,
- * divided by 60.  p50/p99 interpolate linearly between order statistics of
- * those minutes.  For Azure 2019 the minute counts come straight from the
+ * Rates are computed per minute (README "Workloads and traces"): the count
+ * of arrivals in each whole minute from the first arrival's minute to the
+ * last one's, divided by 60.  p50/p99 interpolate linearly between order
+ * statistics of those minutes.  For Azure 2019 the minute counts come straight from the
  * file (no expansion), so the figures are exact and instant.
  */
 #ifndef WL_TRACE_H

@@ -1,0 +1,600 @@
+/* mdl_lambda.c - Lambda functions: invocations, concurrency, the service hooks.
+ *
+ * An invocation finds an idle execution environment (warm) or creates one
+ * (cold, subject to the concurrency limits and the scaling rate), runs the
+ * handler, and on completion the environment goes idle until reused or
+ * expired (mdl_lambda_env.c).  A throttle or a failure goes back to the
+ * request's origin, or, for an event (async) invocation, into Lambda's own
+ * retry queue.  Every invocation is metered as its REPORT line bills it.
+ */
+#include "models/lambda/mdl_lambda_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static sim_engine *engine_of(const mdl_lambda *l) { return l->core->e; }
+
+/* ---- concurrency and scaling ------------------------------------------------ */
+
+static bool concurrency_free(const mdl_lambda *l, const fn_rt *f)
+{
+    if (f->cfg->reserved_concurrency >= 0)
+        return f->busy < f->cfg->reserved_concurrency;
+    return l->unreserved_busy < l->unreserved_cap;
+}
+
+static void concurrency_take(mdl_lambda *l, fn_rt *f, int delta)
+{
+    f->busy += delta;
+    if (f->cfg->reserved_concurrency < 0)
+        l->unreserved_busy += delta;
+}
+
+/* May a new execution environment start now?  2023 rule: 1,000 per 10 s per
+ * function, refilled continuously, no carry-over beyond 1,000.  Pre-2023:
+ * an account burst, then +500 per minute. */
+static bool scaling_token(mdl_lambda *l, fn_rt *f, double now)
+{
+    const mdl_config *c = l->core->cfg;
+    if (c->scaling == MDL_SCALING_2023) {
+        f->tokens = fmin(1000.0, f->tokens + (now - f->t_tokens) * 100.0);
+        f->t_tokens = now;
+        if (f->tokens < 1.0) return false;
+        f->tokens -= 1.0;
+        return true;
+    }
+    l->burst_tokens = fmin(c->burst_limit, l->burst_tokens + (now - l->t_burst) * 500.0 / 60.0);
+    l->t_burst = now;
+    if (l->burst_tokens < 1.0) return false;
+    l->burst_tokens -= 1.0;
+    return true;
+}
+
+/* ---- durations ------------------------------------------------------------------ */
+
+/* The handler's service calls (none: no call, 0 ms, no draw); those that
+ * happen this time (r->calls_mask). */
+static inline double calls_ms(const fn_rt *f, const mdl_req *r)
+{
+    if (!f->cfg->ncalls) return 0.0;
+    return mdl_calls_ms(f->core, f->cfg->calls, f->cfg->ncalls, f->r_calls, r->bytes,
+                        r->obj_bytes, r->calls_mask);
+}
+
+/* Billed duration of one invocation, as its REPORT line says: the handler
+ * plus INIT when billed, rounded up to the granularity (1 or 100 ms). */
+static double billed_ms_of(const fn_rt *f, const mdl_req *r)
+{
+    double ms = r->duration_ms + (r->cold && f->init_billed ? r->init_ms : 0.0);
+    double g = f->core->cfg->granularity_ms;
+    double b = ceil(ms / g - 1e-9) * g;
+    return b < g ? g : b;
+}
+
+/* The kernel's time for this request by the performance model (CPU work
+ * scaled by the memory's vCPU share, Amdahl for threads); OOM below the
+ * working set. */
+static double kernel_ms(const fn_rt *f, mdl_req *r)
+{
+    const mdl_function_cfg *c = f->cfg;
+    /* The object's size (the photo), not the event that names it. */
+    double mp = c->kernel_mp > 0 ? c->kernel_mp : r->obj_bytes / c->kernel_bytes_per_mp;
+    double ms = 0;
+    if (mdl_perf_duration(&c->kernel, mp, c->memory_mb, &ms) == MDL_PERF_OOM) {
+        r->oom = 1;
+        return 0;
+    }
+    return ms;
+}
+
+/* One draw of the handler: the warm distribution plus any further steps. */
+static double warm_draw(fn_rt *f)
+{
+    double ms = sim_dist_sample(&f->cfg->warm, f->r_warm);
+    for (int k = 0; k < f->cfg->nwarm_more; k++)
+        ms += sim_dist_sample(&f->cfg->warm_more[k], f->r_warm);
+    return ms;
+}
+
+/* The handler's time for a warm invocation: one warm draw per message of an
+ * ESM batch (processed one after the other), plus the service calls. */
+static double handler_ms(fn_rt *f, mdl_req *r)
+{
+    if (f->cfg->has_kernel)
+        return kernel_ms(f, r) + warm_draw(f) + calls_ms(f, r);
+    if (!isnan(r->trace_ms))   /* the trace recorded (or drew) this invocation's time */
+        return r->trace_ms + calls_ms(f, r);
+    int n = r->batch_n ? r->batch_n : 1;
+    double ms = 0;
+    for (int k = 0; k < n; k++)
+        ms += warm_draw(f) + calls_ms(f, r);
+    return ms;
+}
+
+/* INIT and the first response of a cold invocation. */
+static void cold_times(fn_rt *f, mdl_req *r)
+{
+    const mdl_function_cfg *c = f->cfg;
+    double extra = calls_ms(f, r);
+    for (int k = 1; k < r->batch_n; k++)   /* the rest of an ESM batch runs warm */
+        extra += warm_draw(f) + calls_ms(f, r);
+    if (c->has_cold) {
+        /* SimFaaS semantics: the cold draw is the whole first response. */
+        r->response_ms = sim_dist_sample(&c->cold, f->r_cold) + extra;
+        r->init_ms = c->has_init ? fmin(sim_dist_sample(&c->init, f->r_init), r->response_ms) : 0.0;
+    } else {
+        r->init_ms = c->has_init ? sim_dist_sample(&c->init, f->r_init) : 0.0;
+        double handler = c->has_kernel ? kernel_ms(f, r) + warm_draw(f)
+                       : isnan(r->trace_ms) ? warm_draw(f) : r->trace_ms;
+        r->response_ms = r->init_ms + handler + extra;
+    }
+    r->duration_ms = r->response_ms - r->init_ms;
+}
+
+/* ---- outcomes ------------------------------------------------------------------ */
+
+/* The invocation's REPORT row (call only with a log), with the entry and
+ * the flow it worked for (a batch: its first message's; none: empty). */
+static void log_row(fn_rt *f, int32_t ri, double billed_ms, const char *outcome)
+{
+    mdl_core *core = f->core;
+    const mdl_req *r = mdl_req_at(core, ri);
+    int32_t m = mdl_req_member(core, ri, 0);
+    const mdl_req *p = m >= 0 ? mdl_req_at(core, m) : r;
+    fprintf(core->log, "%llu,%s,%.6f,%.3f,%.0f,%.3f,%d,%s,%s,%u,", (unsigned long long)f->l->next_req_id++,
+            f->cfg->name, sim_engine_now(f->e) - r->response_ms / 1e3, r->duration_ms, billed_ms,
+            r->init_ms, f->cfg->memory_mb, r->cold ? "cold" : "warm", outcome,
+            (unsigned)f->in[r->inst].id);
+    if (p->flow != MDL_NO_FLOW)
+        fprintf(core->log, "%s,%llu\n", core->cfg->entry[p->entry].name,
+                (unsigned long long)core->fl[p->flow].id);
+    else
+        fputs(",\n", core->log);
+}
+
+/* An event invocation that failed: Lambda's own retry queue. */
+static void async_retry_or_drop(fn_rt *f, int32_t ri, bool throttled, mdl_outcome final)
+{
+    mdl_core *core = f->core;
+    mdl_req *r = mdl_req_at(core, ri);
+    double now = sim_engine_now(f->e);
+    double delay;
+    if (throttled) {
+        /* Throttles go back to the internal queue: backoff from 1 s doubling to
+         * 5 min, for as long as the event is younger than the maximum age. */
+        delay = fmin(300.0, ldexp(1.0, r->throttle_tries < 20 ? r->throttle_tries : 20));
+        r->throttle_tries++;
+    } else {
+        /* Function errors: MaximumRetryAttempts, about 1 then 2 minutes. */
+        if (r->attempts >= core->cfg->async_max_retries) {
+            mdl_req_finish(core, ri, final);
+            return;
+        }
+        delay = 60.0 * (r->attempts + 1);
+        r->attempts++;
+    }
+    if (now + delay - r->t_first > core->cfg->async_max_event_age_s) {
+        mdl_req_finish(core, ri, MDL_OUT_ASYNC_DROPPED);
+        return;
+    }
+    r->emitted = 0;   /* the retry runs the handler, and its calls, again */
+    sim_engine_after(f->e, delay, EV_INVOKE, f->comp, (uint64_t)ri);
+}
+
+/* Throttle or failure: an event invocation is retried, other requests go
+ * back to their origin (the client, an ESM batch's poller, a Task). */
+static void fail_invocation(fn_rt *f, int32_t ri, bool throttled, mdl_outcome o)
+{
+    if (mdl_req_at(f->core, ri)->async)
+        async_retry_or_drop(f, ri, throttled, o);
+    else
+        mdl_req_finish(f->core, ri, o);
+}
+
+static void invoke(fn_rt *f, int32_t ri)
+{
+    mdl_lambda *l = f->l;
+    mdl_req *r = mdl_req_at(f->core, ri);
+    double now = sim_engine_now(f->e);
+    bool measured = now >= f->core->t_measure;
+    if (measured) f->invocations++;
+    if (!concurrency_free(l, f)) {
+        if (measured) f->throttles++;
+        fail_invocation(f, ri, true, MDL_OUT_THROTTLED);
+        return;
+    }
+    int32_t ii = mdl__env_take_idle(f);
+    if (ii >= 0) {
+        r->cold = 0;
+        r->init_ms = 0;
+        r->duration_ms = handler_ms(f, r);
+        r->response_ms = r->duration_ms;
+    } else {
+        if (!scaling_token(l, f, now)) {
+            if (measured) f->throttles++;
+            fail_invocation(f, ri, true, MDL_OUT_THROTTLED);
+            return;
+        }
+        ii = mdl__env_alloc(f, now, false);
+        f->live++;
+        r->cold = 1;
+        if (measured) f->cold_starts++;
+        cold_times(f, r);
+    }
+    r->inst = ii;
+    concurrency_take(l, f, 1);
+    mdl__env_levels(f);
+    /* The function timeout kills the handler (INIT has its own limit). */
+    double limit_ms = f->cfg->timeout_s * 1e3;
+    r->timed_out = r->duration_ms > limit_ms;
+    if (r->timed_out) {
+        r->duration_ms = limit_ms;
+        r->response_ms = r->init_ms + limit_ms;
+    }
+    sim_handle h = sim_engine_after(f->e, r->response_ms / 1e3, EV_DONE, f->comp, (uint64_t)ri);
+    if (r->cold) mdl__env_cold_started(f, ii, ri, h);
+}
+
+/* The handler was killed (out of memory, timeout): the environment goes
+ * (provisioned ones are replaced at once), the request fails. */
+static void killed(fn_rt *f, int32_t ri, int32_t ii, double billed, mdl_outcome o)
+{
+    if (f->in[ii].provisioned) mdl__env_go_idle(f, ii); else mdl__env_destroy(f, ii);
+    mdl__env_levels(f);
+    if (f->core->log) log_row(f, ri, billed, mdl_outcome_name(o));
+    fail_invocation(f, ri, false, o);
+}
+
+/* The invocation ends: metered, its environment freed, its request
+ * finished (after its emitting calls, mdl_emit). */
+static void finish(fn_rt *f, int32_t ri)
+{
+    mdl_core *core = f->core;
+    mdl_req *r = mdl_req_at(core, ri);
+    double now = sim_engine_now(f->e);
+    int32_t ii = r->inst;
+    double billed = billed_ms_of(f, r);
+    mdl_meter_lambda_invocation(core->meter, f->meter_fn, r->duration_ms,
+                                r->cold ? r->init_ms : 0.0, f->in[ii].provisioned);
+    if (r->async && r->bytes > 256 * 1024.0)
+        mdl_meter_lambda_async_payload(core->meter, f->meter_fn, r->bytes / 1024.0);
+    if (f->cfg->ncalls)
+        mdl_calls_meter(core, f->cfg->calls, f->cfg->ncalls, r->bytes, r->obj_bytes, r->calls_mask);
+    concurrency_take(f->l, f, -1);
+    if (now >= core->t_measure) {
+        sim_hist_add(f->dur_ms, r->duration_ms);
+        f->completed++;
+    }
+    if (r->oom) {
+        /* Out of memory: Lambda kills the runtime, the environment is gone. */
+        killed(f, ri, ii, billed, MDL_OUT_OUT_OF_MEMORY);
+        return;
+    }
+    if (r->timed_out) {
+        /* After a timeout Lambda resets the environment: the next request
+         * on it would start cold, so it is destroyed here. */
+        if (now >= core->t_measure) f->timeouts++;
+        killed(f, ri, ii, billed, MDL_OUT_FUNCTION_TIMEOUT);
+        return;
+    }
+    mdl__env_release(f, ii);
+    mdl__env_levels(f);
+    if ((r->counted || r->origin != MDL_ORIGIN_CLIENT) && now >= core->t_measure)
+        sim_hist_add(f->lat_ms, r->response_ms);
+    /* The caller (a front door) gave up at its timeout; Lambda ran on and
+     * billed. */
+    bool door_timeout = now - r->t_arrival > r->timeout_s + 1e-12;
+    if (core->log) log_row(f, ri, billed, door_timeout ? "entry_timeout" : "ok");
+    mdl_req_finish(core, ri, door_timeout ? MDL_OUT_ENTRY_TIMEOUT : MDL_OUT_OK);
+}
+
+/* Piece k of invocation ri: its batch's k-th message's request, or ri. */
+static int32_t emit_piece(void *ctx, uint64_t arg, int k)
+{
+    const fn_rt *f = ctx;
+    return mdl_req_member(f->core, (int32_t)arg, k);
+}
+
+/* The synchronous calls came back: the handler was busy (and billed) while
+ * it waited; the function timeout counts the wait too. */
+static void emit_resume(void *ctx, uint64_t arg, double waited_s)
+{
+    fn_rt *f = ctx;
+    int32_t ri = (int32_t)arg;
+    mdl_req *r = mdl_req_at(f->core, ri);
+    double limit_ms = f->cfg->timeout_s * 1e3;
+    r->duration_ms += waited_s * 1e3;
+    r->response_ms += waited_s * 1e3;
+    if (r->duration_ms > limit_ms) {
+        /* Killed at the timeout (the environment, though, was held until now:
+         * a simplification, README "Entries and flows"). */
+        r->timed_out = 1;
+        r->duration_ms = limit_ms;
+        r->response_ms = r->init_ms + limit_ms;
+    }
+    finish(f, ri);
+}
+
+/* The handler returned: first the work its calls emit (a handler that
+ * crashed emits nothing), then the end of the invocation. */
+static void done(fn_rt *f, int32_t ri)
+{
+    mdl_req *r = mdl_req_at(f->core, ri);
+    if (f->cfg->emits && !r->emitted && !r->oom && !r->timed_out) {
+        r->emitted = 1;
+        mdl_emit_src src = { .calls = f->cfg->calls, .ncalls = f->cfg->ncalls,
+                             .mask = r->calls_mask, .npieces = r->batch_n ? r->batch_n : 1,
+                             .lineage = ri, .piece = emit_piece, .resume = emit_resume,
+                             .ctx = f, .arg = (uint64_t)ri };
+        if (!mdl_emit(f->core, &src)) return;   /* emit_resume finishes it */
+    }
+    finish(f, ri);
+}
+
+static void fn_on_event(sim_engine *e, void *self, const sim_event *ev)
+{
+    fn_rt *f = self;
+    switch (ev->type) {
+    case EV_INVOKE: invoke(f, (int32_t)ev->arg); break;
+    case EV_DONE: done(f, (int32_t)ev->arg); break;
+    case EV_EXPIRE_SWEEP: mdl__env_expire_sweep(f, (uint32_t)ev->arg); break;
+    case EV_EXPIRE_ONE: mdl__env_expire_one(f, (int32_t)(ev->arg >> 32), (uint32_t)ev->arg); break;
+    case EV_RETIRE:
+    case EV_PREWARM:
+    case EV_READY: mdl__env_lifecycle_event(f, ev->type, ev->arg); break;
+    default: SIM_ENGINE_ASSERT(e, !"unknown function event");
+    }
+}
+
+/* ---- what other services call ------------------------------------------------------ */
+
+/* A request enters function fn: once per request (an async retry is the
+ * same request), its chain's count for fn goes up, and the 17th entry of a
+ * chain is stopped, as AWS's recursive loop detection does; the calls that
+ * happen this time are drawn.  False: stopped (the request has finished). */
+static bool admit(mdl_lambda *l, int fn, int32_t ri)
+{
+    SIM_ASSERT(fn >= 0 && fn < l->nfn);
+    fn_rt *f = l->fn[fn];
+    mdl_req *r = mdl_req_at(l->core, ri);
+    r->fn = (uint16_t)fn;
+    int slot = f->cfg->loop_slot;
+    if (slot >= 0 && ++r->loop[slot] > MDL_RECURSION_LIMIT) {
+        if (mdl_core_measuring(l->core)) f->loops_stopped++;
+        mdl_req_finish(l->core, ri, MDL_OUT_RECURSIVE_LOOP);
+        return false;
+    }
+    r->calls_mask = f->cfg->random_calls
+                  ? mdl_calls_decide(f->cfg->calls, f->cfg->ncalls, f->r_calls) : MDL_CALLS_ALL;
+    return true;
+}
+
+void mdl_lambda_invoke(mdl_lambda *l, int fn, int32_t ri)
+{
+    if (admit(l, fn, ri)) invoke(l->fn[fn], ri);
+}
+
+void mdl_lambda_invoke_after(mdl_lambda *l, int fn, int32_t ri, double delay_s)
+{
+    if (admit(l, fn, ri))
+        sim_engine_after(engine_of(l), delay_s, EV_INVOKE, l->fn[fn]->comp, (uint64_t)ri);
+}
+
+void mdl_lambda_invoke_at(mdl_lambda *l, int fn, int32_t ri, double t)
+{
+    if (admit(l, fn, ri)) sim_engine_at(engine_of(l), t, EV_INVOKE, l->fn[fn]->comp, (uint64_t)ri);
+}
+
+/* ---- functions ------------------------------------------------------------------ */
+
+static const sim_component_ops k_fn_ops = { "lambda", fn_on_event };
+
+/* A function's RNG streams, named after it, so adding one never shifts
+ * another's draws. */
+static void fn_streams(sim_engine *e, fn_rt *f)
+{
+    char name[MDL_NAME_MAX + 32];
+#define STREAM(field, suffix) \
+    (snprintf(name, sizeof name, "functions.%s/%s", f->name, suffix), \
+     f->field = sim_engine_rng(e, name))
+    STREAM(r_warm, "warm");
+    STREAM(r_cold, "cold");
+    STREAM(r_init, "init");
+    STREAM(r_reuse, "reuse");
+    STREAM(r_keep, "keep_alive");
+    STREAM(r_calls, "calls");
+#undef STREAM
+}
+
+/* Build a function's runtime state: engine component, RNG streams, stats,
+ * provisioned environments, its meter registration.  `own` (may be NULL) is
+ * a config copy the function owns (a trace function cloned from the
+ * template).  Returns the index. */
+static int fn_add(mdl_lambda *l, const mdl_function_cfg *cfg, mdl_function_cfg *own)
+{
+    mdl_core *core = l->core;
+    if (l->nfn == l->capfn) {
+        l->capfn = l->capfn ? 2 * l->capfn : 16;
+        l->fn = sim_xrealloc(l->fn, (size_t)l->capfn * sizeof *l->fn);
+    }
+    fn_rt *f = sim_xcalloc(1, sizeof *f);
+    l->fn[l->nfn] = f;
+    f->l = l;
+    f->core = core;
+    f->e = core->e;
+    f->cfg = cfg;
+    f->own_cfg = own;
+    snprintf(f->name, sizeof f->name, "%s", cfg->name);
+    f->index = l->nfn++;
+    f->free_head = f->idle_head = f->idle_tail = f->pc_head = f->pc_tail = -1;
+    f->tokens = 1000;
+    f->comp = sim_engine_add_component(core->e, &k_fn_ops, f);
+    fn_streams(core->e, f);
+    mdl__env_life_init(f);
+    double now = sim_engine_now(core->e);
+    sim_twavg_init(&f->tw_live, now, 0);
+    sim_twavg_init(&f->tw_busy, now, 0);
+    sim_twavg_init(&f->tw_idle, now, 0);
+    f->lat_ms = sim_hist_create(1e-3);
+    f->dur_ms = sim_hist_create(1e-3);
+    sim_welford_init(&f->lifespan);
+    mdl_lambda_spec spec = { cfg->name, cfg->arch, cfg->memory_mb, cfg->ephemeral_storage_mb,
+                             cfg->image_package ? MDL_PACKAGE_IMAGE : MDL_PACKAGE_ZIP,
+                             cfg->provisioned_concurrency };
+    f->meter_fn = mdl_meter_add_function(core->meter, &spec);
+    /* Container images always paid INIT; ZIP functions since 2025-08. */
+    f->init_billed = cfg->image_package || mdl_meter_usage(core->meter)->init_billed_zip;
+    /* Provisioned environments exist, initialised, from the start. */
+    for (int k = 0; k < cfg->provisioned_concurrency; k++) {
+        int32_t ii = mdl__env_alloc(f, now, true);
+        f->live++;
+        mdl__env_go_idle(f, ii);
+    }
+    mdl__env_levels(f);
+    return f->index;
+}
+
+int mdl_lambda_clone(mdl_lambda *l, int template_fn, const char *name, double memory_mb)
+{
+    SIM_ASSERT(template_fn >= 0 && template_fn < l->core->cfg->nfn);
+    mdl_function_cfg *c = sim_xmalloc(sizeof *c);
+    *c = l->core->cfg->fn[template_fn];   /* shares the template's dists */
+    snprintf(c->name, sizeof c->name, "%s", name);
+    c->reserved_concurrency = -1;
+    c->provisioned_concurrency = 0;
+    c->loop_slot = -1;   /* only the trace invokes it: never on a cycle */
+    if (!isnan(memory_mb)) {
+        double m = ceil(memory_mb);
+        c->memory_mb = (int)(m < 128 ? 128 : m > 10240 ? 10240 : m);
+    }
+    return fn_add(l, c, c);
+}
+
+/* ---- the service hooks -------------------------------------------------------------- */
+
+static sim_status lambda_build(mdl_core *core, void **self, sim_error *err)
+{
+    (void)err;
+    const mdl_config *cfg = core->cfg;
+    mdl_lambda *l = sim_xcalloc(1, sizeof *l);
+    *self = l;
+    l->core = core;
+    int reserved = 0;
+    for (int i = 0; i < cfg->nfn; i++) {
+        fn_add(l, &cfg->fn[i], NULL);
+        if (cfg->fn[i].reserved_concurrency > 0) reserved += cfg->fn[i].reserved_concurrency;
+    }
+    l->unreserved_cap = cfg->account_concurrency - reserved;
+    l->burst_tokens = cfg->burst_limit;
+    return SIM_OK;
+}
+
+static void lambda_start(void *self)
+{
+    mdl_lambda *l = self;
+    if (l->core->log)
+        fprintf(l->core->log, "request_id,function,start_s,duration_ms,billed_duration_ms,"
+                              "init_duration_ms,memory_size_mb,start,outcome,environment,entry,flow\n");
+}
+
+static void lambda_reset_stats(void *self, double now)
+{
+    mdl_lambda *l = self;
+    for (int i = 0; i < l->nfn; i++) {
+        fn_rt *f = l->fn[i];
+        sim_twavg_reset(&f->tw_live, now);
+        sim_twavg_reset(&f->tw_busy, now);
+        sim_twavg_reset(&f->tw_idle, now);
+        f->max_live = f->live;
+    }
+}
+
+static double gb_s_of(const mdl_usage_fn *u)
+{
+    return (u->billed_ms + u->pc_billed_ms) / 1000.0 * u->memory_mb / 1024.0;
+}
+
+static void lambda_levels(const void *self, mdl_levels *acc)
+{
+    const mdl_lambda *l = self;
+    const mdl_usage *usage = mdl_meter_usage(l->core->meter);
+    for (int i = 0; i < l->nfn; i++) {
+        const fn_rt *f = l->fn[i];
+        acc->instances += f->live;
+        acc->running += f->busy;
+        acc->throttles += f->throttles;
+        const mdl_usage_fn *u = &usage->fn[f->meter_fn];
+        acc->gb_s += gb_s_of(u);
+        acc->requests_billed += u->requests;
+    }
+}
+
+static sim_status lambda_meter_end(void *self, double span_s, sim_error *err)
+{
+    (void)err;
+    mdl_lambda *l = self;
+    for (int i = 0; i < l->nfn; i++)
+        if (l->fn[i]->cfg->provisioned_concurrency > 0)
+            mdl_meter_lambda_provisioned(l->core->meter, l->fn[i]->meter_fn, span_s);
+    return SIM_OK;
+}
+
+static json_object *fn_results(const mdl_lambda *l, const fn_rt *f, double t_end)
+{
+    json_object *o = json_object_new_object();
+    double inv = (double)f->invocations;
+    sim_json_add_int(o, "invocations", (int64_t)f->invocations);
+    sim_json_add_int(o, "cold_starts", (int64_t)f->cold_starts);
+    sim_json_add_double(o, "cold_start_probability", inv > 0 ? f->cold_starts / inv : 0);
+    sim_json_add_int(o, "throttles", (int64_t)f->throttles);
+    sim_json_add_double(o, "throttle_probability", inv > 0 ? f->throttles / inv : 0);
+    sim_json_add_int(o, "timeouts", (int64_t)f->timeouts);
+    if (f->cfg->loop_slot >= 0) sim_json_add_int(o, "recursive_loops_stopped", (int64_t)f->loops_stopped);
+    sim_json_add_double(o, "avg_instances", sim_twavg_mean(&f->tw_live, t_end));
+    sim_json_add_double(o, "avg_running", sim_twavg_mean(&f->tw_busy, t_end));
+    sim_json_add_double(o, "avg_idle", sim_twavg_mean(&f->tw_idle, t_end));
+    sim_json_add_int(o, "max_instances", f->max_live);
+    sim_json_add_double(o, "avg_lifespan_s", f->lifespan.n ? f->lifespan.mean : 0);
+    mdl__env_results(f, o);
+    json_object_object_add(o, "latency_ms", mdl_latency_json(f->lat_ms));
+    json_object_object_add(o, "duration_ms", mdl_latency_json(f->dur_ms));
+    const mdl_usage_fn *u = &mdl_meter_usage(l->core->meter)->fn[f->meter_fn];
+    sim_json_add_double(o, "billed_requests", u->requests);
+    sim_json_add_double(o, "billed_gb_s", gb_s_of(u));
+    return o;
+}
+
+static void lambda_results(const void *self, json_object *root, double t_end)
+{
+    const mdl_lambda *l = self;
+    json_object *fns = json_object_new_object();
+    for (int i = 0; i < l->nfn; i++)
+        json_object_object_add(fns, l->fn[i]->name, fn_results(l, l->fn[i], t_end));
+    json_object_object_add(root, "functions", fns);
+}
+
+double mdl_lambda_response_bytes(const mdl_lambda *l, int fn)
+{
+    SIM_ASSERT(fn >= 0 && fn < l->nfn);
+    return l->fn[fn]->cfg->response_bytes;
+}
+
+static void lambda_destroy(void *self)
+{
+    mdl_lambda *l = self;
+    for (int i = 0; i < l->nfn; i++) {
+        free(l->fn[i]->in);
+        sim_hist_destroy(l->fn[i]->lat_ms);
+        sim_hist_destroy(l->fn[i]->dur_ms);
+        free(l->fn[i]->own_cfg);
+        free(l->fn[i]);
+    }
+    free(l->fn);
+    free(l);
+}
+
+const mdl_service_ops mdl_lambda_service = {
+    "lambda", lambda_build, lambda_start, lambda_reset_stats, lambda_levels,
+    lambda_meter_end, lambda_results, lambda_destroy,
+};

@@ -1,0 +1,126 @@
+/* mdl_lambda_internal.h - the insides of the Lambda service (models/lambda/ only).
+ *
+ * mdl_lambda.c (invocations, concurrency, the service hooks) and
+ * mdl_lambda_env.c (execution environments: pool, idle lists, reuse,
+ * keep-alive expiry) share these structs.  Other services see mdl_lambda.h.
+ */
+#ifndef MDL_LAMBDA_INTERNAL_H
+#define MDL_LAMBDA_INTERNAL_H
+
+#include "models/lambda/mdl_lambda.h"
+
+/* Events of a function's component.  The lifecycle's (mdl_lambda_env.c):
+ * EV_RETIRE an environment reaches its maximum lifetime, EV_PREWARM its
+ * replacement's INIT starts, EV_READY a replacement's INIT ends. */
+enum { EV_INVOKE, EV_DONE, EV_EXPIRE_SWEEP, EV_EXPIRE_ONE, EV_RETIRE, EV_PREWARM, EV_READY };
+
+/* INIT: a pre-warmed replacement initialising (no request waits on it). */
+enum { INST_FREE, INST_BUSY, INST_IDLE, INST_INIT };
+
+typedef struct inst {       /* an execution environment */
+    int32_t prev, next;     /* idle list links; next = free-list link when FREE */
+    uint32_t gen;           /* tags its one pending expiry timer (stale when it differs) */
+    uint32_t life;          /* changes at creation: stale lifecycle events */
+    uint32_t id;            /* the function's environments in creation order (--log) */
+    uint8_t state;
+    uint8_t provisioned;
+    uint8_t retiring;       /* past its maximum lifetime: destroyed when its request ends */
+    uint8_t replace;        /* a replacement is due when it retires (not started yet) */
+    uint8_t spare;          /* pre-warmed and not used yet */
+    uint8_t timer;          /* an expiry timer is pending (per-environment expiry) */
+    double created, idle_since;
+    double expire_at;       /* end of this idle period's keep-alive (per-environment expiry) */
+    double timer_at;        /* when the pending timer fires */
+    int32_t pending_ri;     /* the request waiting on its INIT (takes_pending), or -1 */
+    double init_end;        /* when that INIT ends */
+    sim_handle done_h;      /* that request's EV_DONE */
+} inst;
+
+/* A function's lifecycle state (mdl_lambda_env.c; mdl_lifecycle.h). */
+typedef struct fn_life {
+    const mdl_lifecycle *lc;            /* the function config's */
+    bool sweep;                         /* fixed keep-alive, no pre-warming: one expiry
+                                         * timer for the idle list, in idle order */
+    double keep_s;                      /* that fixed keep-alive (s) */
+    double keep_min_s;                  /* no keep-alive is shorter (s; 0: unknown) */
+    gsl_rng *r_life, *r_prewarm;        /* NULL unless the lifecycle draws from them */
+    int32_t sp_head, sp_tail;           /* pre-warmed spares, last choice (prewarm_spare) */
+    int pending;                        /* requests waiting on an INIT (takes_pending) */
+    uint32_t created;                   /* environments so far: the next id */
+    /* statistics (after warm-up) */
+    uint64_t recycled, prewarmed, prewarmed_first_uses, cold_to_prewarmed;
+} fn_life;
+
+typedef struct fn_rt {
+    mdl_lambda *l;
+    mdl_core *core;                     /* l->core and its engine, kept at hand: */
+    sim_engine *e;                      /* every event of the function reads them */
+    const mdl_function_cfg *cfg;
+    mdl_function_cfg *own_cfg;          /* a template's copy (trace functions), owned */
+    char name[MDL_NAME_MAX];
+    int index;
+    int meter_fn;                       /* the meter's registration */
+    bool init_billed;                   /* INIT billed this month */
+    uint32_t comp;
+    inst *in;
+    int32_t nin, capin, free_head;
+    int32_t idle_head, idle_tail;       /* on-demand idle list */
+    int32_t pc_head, pc_tail;           /* provisioned idle list */
+    int busy, live, idle;
+    uint32_t sweep_gen;
+    bool sweep_armed;
+    double tokens, t_tokens;            /* scaling-rate bucket (2023 rule) */
+    gsl_rng *r_warm, *r_cold, *r_init, *r_reuse, *r_keep, *r_calls;
+    fn_life life;                       /* maximum lifetime, keep-alive draws, pre-warming */
+    /* statistics (after warm-up) */
+    uint64_t invocations, cold_starts, throttles, timeouts, completed;
+    uint64_t loops_stopped;             /* recursion guard: 17th entries of a chain */
+    sim_twavg tw_live, tw_busy, tw_idle;
+    sim_hist *lat_ms;                   /* function response time, ok requests */
+    sim_hist *dur_ms;                   /* handler duration */
+    sim_welford lifespan;
+    int max_live;
+} fn_rt;
+
+struct mdl_lambda {
+    mdl_core *core;
+    fn_rt **fn;                         /* config functions, then trace functions */
+    int nfn, capfn;
+    /* the account */
+    int unreserved_cap, unreserved_busy;
+    double burst_tokens, t_burst;       /* pre-2023 scaling rule */
+    uint64_t next_req_id;               /* --log request ids */
+};
+
+/* ---- execution environments (mdl_lambda_env.c) ---------------------------------- */
+
+/* Set up f->life from f->cfg->lc (its RNG streams when it draws). */
+void mdl__env_life_init(fn_rt *f);
+/* A new environment, busy (or about to go idle when provisioned).  An
+ * on-demand one draws its maximum lifetime and whether a replacement is
+ * pre-warmed (the caller counts it in f->live). */
+int32_t mdl__env_alloc(fn_rt *f, double now, bool provisioned);
+/* Record the function's levels (live, busy, idle) now. */
+void mdl__env_levels(fn_rt *f);
+/* The environment's handler returned: it goes idle (and may expire), or is
+ * destroyed if it retired meanwhile. */
+void mdl__env_release(fn_rt *f, int32_t i);
+/* The environment goes idle (provisioned ones after a kill, too). */
+void mdl__env_go_idle(fn_rt *f, int32_t i);
+/* The environment is gone (killed, reset, expired). */
+void mdl__env_destroy(fn_rt *f, int32_t i);
+/* Take an idle environment (provisioned first, then by the reuse policy,
+ * then pre-warmed spares), marked busy, or -1. */
+int32_t mdl__env_take_idle(fn_rt *f);
+/* A cold start on environment i for request ri, whose EV_DONE is h: a
+ * pre-initialised environment may take it over (prewarm_takes_pending). */
+void mdl__env_cold_started(fn_rt *f, int32_t i, int32_t ri, sim_handle h);
+/* Expiry events: the fixed keep-alive sweep, one environment's own timer. */
+void mdl__env_expire_sweep(fn_rt *f, uint32_t gen);
+void mdl__env_expire_one(fn_rt *f, int32_t i, uint32_t gen);
+/* Lifecycle events (EV_RETIRE, EV_PREWARM, EV_READY); arg as scheduled. */
+void mdl__env_lifecycle_event(fn_rt *f, uint32_t type, uint64_t arg);
+/* The lifecycle's results of a function (recycled, pre-warmed, ...). */
+void mdl__env_results(const fn_rt *f, json_object *o);
+
+#endif /* MDL_LAMBDA_INTERNAL_H */
