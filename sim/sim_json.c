@@ -1,6 +1,7 @@
 /* sim_json.c - json-c loading with file/line/path errors, typed getters. */
 #include "sim/sim_json.h"
 #include "sim/sim_io.h"
+#include "sim/sim_num.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -439,10 +440,11 @@ sim_status sim_json_set_path(json_object *root, const char *path, const char *va
         if (!json_object_is_type(cur, json_type_object))
             SIM_FAIL(err, SIM_EUSAGE, NULL, 0, path, "'%s' is not inside a JSON object", tok);
         if (!next) {
-            char *end;
-            double d = strtod(value, &end);
+            /* A number only in the strict decimal form (sim_num): "0x10",
+             * " 5" or "inf" stay strings, which the config then refuses. */
+            double d = 0;
             json_object *nv;
-            if (*value && *end == '\0')
+            if (sim_num_double(value, strlen(value), &d) == SIM_NUM_OK)
                 nv = (d == floor(d) && !strpbrk(value, ".eE") && fabs(d) < 9e15)
                          ? json_object_new_int64((int64_t)d) : json_object_new_double(d);
             else if (strcmp(value, "true") == 0) nv = json_object_new_boolean(1);
@@ -462,19 +464,37 @@ sim_status sim_json_set_path(json_object *root, const char *path, const char *va
     SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "empty key path");
 }
 
+sim_status sim_json_parse_cli_value(const char *text, const char *label, json_object **out,
+                                    sim_error *err)
+{
+    /* The strict reader's rules (no comments, no duplicate keys, RFC 8259
+     * numbers only). */
+    sim_json_doc doc;
+    sim_error perr;
+    sim_error_clear(&perr);
+    *out = NULL;
+    if (*text && parse_text(&doc, text, label, false, &perr) == SIM_OK) {
+        *out = doc.root;
+        doc.root = NULL;
+        sim_json_doc_fini(&doc);
+        return SIM_OK;
+    }
+    /* Text that opens an object or an array means JSON: its fault is
+     * reported, not turned into a string. */
+    if (*text == '{' || *text == '[') {
+        if (err) *err = perr;
+        return perr.code ? perr.code : SIM_EPARSE;
+    }
+    *out = json_object_new_string(text);
+    return SIM_OK;
+}
+
 json_object *sim_json_parse_value(const char *text)
 {
-    size_t n = strlen(text);
-    json_tokener *tok = json_tokener_new();
-    /* Pass the NUL too: a bare number is complete only at a delimiter. */
-    json_object *v = json_tokener_parse_ex(tok, text, (int)n + 1);
-    bool ok = json_tokener_get_error(tok) == json_tokener_success;
-    size_t end = json_tokener_get_parse_end(tok);
-    json_tokener_free(tok);
-    if (end > n) end = n;
-    if (ok && n > 0 && strspn(text + end, " \t\n\r") == n - end) return v;
-    json_object_put(v);
-    return json_object_new_string(text);
+    json_object *v = NULL;
+    if (sim_json_parse_cli_value(text, "value", &v, NULL) != SIM_OK)
+        v = json_object_new_string(text);
+    return v;
 }
 
 /* One step of a path: a key, then any number of [N]. */

@@ -139,6 +139,12 @@ sim_status sim_json_set_path(json_object *root, const char *path, const char *va
  * as JSON ("1024", "true", "{\"dist\": ...}", "\"2023\""), else the text
  * as a string ("apigw_rest").  Caller owns the result (NULL for "null"). */
 json_object *sim_json_parse_value(const char *text);
+/* The same with the strict reader's rules (sim_json_doc_load), and one
+ * difference: a value that opens an object or an array ('{', '[') must be
+ * valid JSON, else the strict reader's error (named `label`, e.g. "--set")
+ * is returned instead of a string.  *out is the caller's (NULL for null). */
+sim_status sim_json_parse_cli_value(const char *text, const char *label, json_object **out,
+                                    sim_error *err);
 
 /* Put `value` (ownership taken) at a dotted path with optional array
  * indices ("functions.f.calls[0].bytes"), creating missing objects on the

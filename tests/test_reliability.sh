@@ -250,4 +250,21 @@ expect_grep "dup.json:2:region: malformed JSON: duplicate key 'region' (first on
 sed 's/"cpu_ms_per_megapixel": 490.9/"cpu_ms_per_megapixel": -1/' data/profiles/default.json >"$TMPD/prof.json"
 expect_exit 2 "bad detect section, resize sized" -- "$LAMBDASIM" size --kernel resize --profile "$TMPD/prof.json"
 expect_grep "kernels.detect.cpu_ms_per_megapixel" "$TMPD/err" "the bad section is named"
+# Command-line values follow the strict reader and numbers too (--set is JSON
+# when it parses; text opening an object or array must be valid JSON).
+CFG=data/architectures/gallery_sync.json
+expect_exit 2 "--set with a duplicate key" -- "$LAMBDASIM" run --config $CFG \
+    --set 'functions.resize.service_time={"warm": {"dist": "deterministic", "value_ms": 5, "value_ms": 6}}'
+expect_grep "^lambdasim: --set:1:.*duplicate key 'value_ms'" "$TMPD/err" "--set duplicate key named"
+expect_exit 2 "--set with a comment" -- "$LAMBDASIM" run --config $CFG --set 'functions.resize.memory_mb=[/*x*/1]'
+expect_grep "^lambdasim: --set:1: malformed JSON: comments are not JSON" "$TMPD/err" "--set comment named"
+expect_exit 2 "--set 0x400 is no number" -- "$LAMBDASIM" run --config $CFG --set functions.resize.memory_mb=0x400
+expect_grep "functions.resize.memory_mb: expected a number, got string" "$TMPD/err" "--set 0x400 message"
+expect_exit 2 "--vary 0x400 is no number" -- "$LAMBDASIM" compare --config $CFG \
+    --vary functions.resize.memory_mb=0x400,1024
+expect_grep "functions.resize.memory_mb: expected a number, got string" "$TMPD/err" "--vary 0x400 message"
+for g in ' 128:1024:64' '0x80:1024:64' '128:1024:64x' '128:inf:64'; do
+    expect_exit 2 "size --grid '$g'" -- "$LAMBDASIM" size --oracle data/sizing/sebs_411_warm_oracle.csv --grid "$g"
+    expect_grep "is not MIN:MAX:STEP" "$TMPD/err" "size --grid '$g' message"
+done
 report reliability

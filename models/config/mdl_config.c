@@ -504,7 +504,8 @@ sim_status mdl_config_apply_sets(sim_json_doc *doc, const char *const *set, size
             SIM_FAIL(err, SIM_EUSAGE, "--set", 0, NULL, "expected KEY=VALUE, got '%s'", set[i]);
         char key[512];
         snprintf(key, sizeof key, "%.*s", (int)(eq - set[i]), set[i]);
-        json_object *v = sim_json_parse_value(eq + 1);
+        json_object *v = NULL;
+        SIM_TRY(sim_json_parse_cli_value(eq + 1, "--set", &v, err));
         /* A string key gets the text, even when it reads as JSON (scaling=2023). */
         const sim_opt *r = row_at(key);
         if (r && v && !json_object_is_type(v, json_type_string) &&
