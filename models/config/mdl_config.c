@@ -518,6 +518,32 @@ sim_status mdl_config_apply_sets(sim_json_doc *doc, const char *const *set, size
     return SIM_OK;
 }
 
+sim_status mdl_config_check_value(const char *path, json_object *v, const char *label,
+                                  sim_error *err)
+{
+    const sim_opt *r = row_at(path);
+    if (!r || !v) return SIM_OK;
+    /* A number's type and range hold whatever its hook adds (cross-key
+     * rules); other rows with hooks may read forms of their own. */
+    bool number = r->type == SIM_OPT_NUMBER || r->type == SIM_OPT_INT;
+    if (!number && (r->parse || (r->type != SIM_OPT_ENUM && r->type != SIM_OPT_BOOL &&
+                                 r->type != SIM_OPT_STRING)))
+        return SIM_OK;
+    /* The row reads its key from an object at the parent path. */
+    char parent[512];
+    const char *dot = strrchr(path, '.');
+    snprintf(parent, sizeof parent, "%.*s", dot ? (int)(dot - path) : 0, path);
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, r->key, json_object_get(v));
+    sim_json_doc doc;
+    memset(&doc, 0, sizeof doc);
+    snprintf(doc.input, sizeof doc.input, "%s", label);
+    sim_opt_ctx c = { &doc, NULL, NULL, err };
+    sim_status s = sim_opt_read(&c, r, o, parent, NULL);
+    json_object_put(o);
+    return s;
+}
+
 /* An error in a key an override set belongs to the override, not the file. */
 static void blame_sets(sim_error *err, const mdl_config_opts *o)
 {
