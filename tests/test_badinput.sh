@@ -1,4 +1,6 @@
-# test_badinput.sh - a table of malformed inputs, at least 30 per format.
+# test_badinput.sh - a table of malformed inputs, at least 30 per format
+# (run configs, gallery configs with entries, Terraform plans for import,
+# usage, ASL, traces, specs, profiles, catalogues, images).
 #
 # Each format has one small valid base file (written below; the sanity
 # check proves it passes) and the table derives every bad case from it by a
@@ -34,6 +36,106 @@ cat >"$B/config.json" <<'J'
 }
 J
 cp data/usage/cli-example.json "$B/usage.json"
+# The gallery's config format: entries (a Function URL and an S3 upload), a
+# bucket notifying a queue, a state machine started by a call, emitting
+# calls.  Its state machine is a file beside it (and beside the cases).
+cat >"$B/gallery.json" <<'J'
+{
+  "duration_s": 120,
+  "seed": 3,
+  "entries": {
+    "views": { "type": "function_url", "target": "view",
+               "workload": { "arrivals": { "process": "poisson", "rate_per_s": 2 },
+                             "mix": { "view": 1 }, "payload_bytes": 1024 } },
+    "uploads": { "type": "s3", "bucket": "photos", "key": "pending/p.jpg",
+                 "workload": { "arrivals": { "process": "poisson", "rate_per_s": 1 },
+                               "mix": { "upload": 1 }, "payload_bytes": 250000 } }
+  },
+  "buckets": {
+    "photos": { "notifications": [ { "prefix": "pending/", "suffix": ".jpg", "queue": "uploads" } ] }
+  },
+  "queues": {
+    "uploads": { "type": "standard", "visibility_timeout_s": 60, "max_receive_count": 5, "dlq": "dead",
+                 "consumer": { "type": "lambda", "function": "start", "batch_size": 1 } },
+    "dead": { "type": "standard" }
+  },
+  "state_machines": {
+    "thumbs": { "definition": "thumbs.asl.json", "workflow": "standard", "task_latency_ms": 18.8 }
+  },
+  "functions": {
+    "view": { "memory_mb": 512, "timeout_s": 10,
+              "service_time": { "warm": { "dist": "lognormal", "mean_ms": 15, "cv": 0.5 } },
+              "calls": [ { "service": "s3", "op": "get", "bytes": 30000 } ] },
+    "start": { "memory_mb": 256, "timeout_s": 10,
+               "service_time": { "warm": { "dist": "lognormal", "mean_ms": 20, "cv": 0.5 } },
+               "calls": [ { "service": "stepfunctions", "op": "start", "state_machine": "thumbs", "bytes": 512 } ] },
+    "thumb": { "memory_mb": 1024, "timeout_s": 30,
+               "service_time": { "warm": { "dist": "lognormal", "mean_ms": 300, "cv": 0.3 } },
+               "calls": [ { "service": "s3", "op": "get", "bytes": "object" },
+                          { "service": "s3", "op": "put", "bucket": "photos", "key": "thumbs/p.jpg", "bytes": 20000 } ] }
+  }
+}
+J
+printf '%s\n' '{ "StartAt": "Thumb", "States": { "Thumb": { "Type": "Task",' \
+    '  "Resource": "arn:aws:lambda:us-east-1:123456789012:function:thumb", "End": true } } }' \
+    >"$B/thumbs.asl.json"
+cp "$B/thumbs.asl.json" "$TMPD/thumbs.asl.json"
+# A saved plan as `terraform show -json` writes it (planned_values,
+# resource_changes, configuration), small and with every value known that
+# the import checks: a function behind a Function URL, a queue with its
+# redrive policy (a JSON string) drained by the function, a state machine
+# whose definition (a JSON string) invokes it.
+cat >"$B/tfplan.json" <<'J'
+{
+  "format_version": "1.2",
+  "terraform_version": "1.11.4",
+  "variables": { "region": { "value": "us-east-1" } },
+  "planned_values": {
+    "root_module": {
+      "resources": [
+        { "address": "aws_lambda_function.resize", "mode": "managed", "type": "aws_lambda_function",
+          "name": "resize",
+          "values": { "function_name": "resize", "memory_size": 1024, "timeout": 30,
+                      "runtime": "python3.12", "architectures": ["x86_64"],
+                      "ephemeral_storage": [{ "size": 512 }] } },
+        { "address": "aws_lambda_function_url.resize", "mode": "managed",
+          "type": "aws_lambda_function_url", "name": "resize",
+          "values": { "authorization_type": "NONE", "function_name": "resize" } },
+        { "address": "aws_sqs_queue.jobs", "mode": "managed", "type": "aws_sqs_queue", "name": "jobs",
+          "values": { "name": "jobs", "visibility_timeout_seconds": 60, "delay_seconds": 0,
+                      "redrive_policy": "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:123456789012:jobs-dlq\",\"maxReceiveCount\":5}" } },
+        { "address": "aws_sqs_queue.dlq", "mode": "managed", "type": "aws_sqs_queue", "name": "dlq",
+          "values": { "name": "jobs-dlq" } },
+        { "address": "aws_lambda_event_source_mapping.jobs", "mode": "managed",
+          "type": "aws_lambda_event_source_mapping", "name": "jobs",
+          "values": { "batch_size": 10, "function_name": "resize", "enabled": true } },
+        { "address": "aws_sfn_state_machine.pipeline", "mode": "managed",
+          "type": "aws_sfn_state_machine", "name": "pipeline",
+          "values": { "name": "pipeline", "type": "STANDARD",
+                      "definition": "{\"StartAt\":\"Resize\",\"States\":{\"Resize\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:lambda:us-east-1:123456789012:function:resize\",\"End\":true}}}" } }
+      ]
+    }
+  },
+  "resource_changes": [
+    { "address": "aws_lambda_function.resize", "mode": "managed", "type": "aws_lambda_function",
+      "name": "resize", "change": { "actions": ["create"], "after_unknown": { "arn": true } } },
+    { "address": "aws_lambda_event_source_mapping.jobs", "mode": "managed",
+      "type": "aws_lambda_event_source_mapping", "name": "jobs",
+      "change": { "actions": ["create"], "after_unknown": { "event_source_arn": true } } }
+  ],
+  "configuration": {
+    "provider_config": { "aws": { "name": "aws", "expressions": { "region": { "references": ["var.region"] } } } },
+    "root_module": {
+      "resources": [
+        { "address": "aws_lambda_event_source_mapping.jobs", "mode": "managed",
+          "type": "aws_lambda_event_source_mapping", "name": "jobs",
+          "expressions": { "event_source_arn": { "references": ["aws_sqs_queue.jobs.arn", "aws_sqs_queue.jobs"] },
+                           "function_name": { "references": ["aws_lambda_function.resize.function_name", "aws_lambda_function.resize"] } } }
+      ]
+    }
+  }
+}
+J
 cat >"$B/asl.json" <<'J'
 {
   "Comment": "bad-input base: one of each state kind",
@@ -100,7 +202,8 @@ cp data/prices/us-east-1.json "$B/catalog.json"
 run_fmt() {
     f=$2
     case $1 in
-    config)  "$LAMBDASIM" run --config "$f" --out out --log log.csv ;;
+    config|gallery) "$LAMBDASIM" run --config "$f" --out out --log log.csv ;;
+    tfplan)  "$LAMBDASIM" import terraform "$f" --out out.json ;;
     usage)   "$LAMBDASIM" cost --usage "$f" --format json ;;
     asl)     "$LAMBDASIM" stepfn run --definition "$f" --input @"$B/input.json" --mocks "$B/mocks.json" ;;
     input)   "$LAMBDASIM" stepfn run --definition "$B/asl.json" --input @"$f" --mocks "$B/mocks.json" ;;
@@ -255,6 +358,71 @@ config	sed:s/"mu": 4.8/"mu": "high"/
 config	sed:s/"dist": "lognormal"/"dist": "cauchy"/
 config	sed:s/"sigma": 0.3/"sigma": "wide"/
 config	sed:s/"functions": \{/"functions": [/
+gallery	sed:s/"type": "s3", "bucket": "photos"/"type": "s3", "bucket": "nope"/
+gallery	sed:s/"queue": "uploads"/"queue": "nope"/
+gallery	sed:s/"prefix": "pending\/"/"prefix": 5/
+gallery	sed:s/"dlq": "dead"/"dlq": "uploads"/
+gallery	sed:s/"function": "start"/"function": "nobody"/
+gallery	sed:s/"state_machine": "thumbs"/"state_machine": "nope"/
+gallery	sed:s/"workflow": "standard"/"workflow": "fast"/
+gallery	sed:s/"task_latency_ms": 18.8/"task_latency_ms": -1/
+gallery	sed:s/"op": "get", "bytes": 30000/"op": "fetch", "bytes": 30000/
+gallery	sed:s/"service": "s3", "op": "get", "bytes": 30000/"service": "ftp", "op": "get", "bytes": 30000/
+gallery	sed:s/"bytes": 30000/"bytes": -30000/
+gallery	sed:s/"bytes": "object"/"bytes": "everything"/
+gallery	sed:s/"bucket": "photos", "key": "thumbs\/p.jpg"/"bucket": "nope", "key": "thumbs\/p.jpg"/
+gallery	sed:s/"queue": "uploads" \}/"queue": "uploads", "function": "start" }/
+gallery	sed:s/"batch_size": 1 \}/"batch_size": 0 }/
+gallery	sed:s/"max_receive_count": 5/"max_receive_count": 0/
+gallery	sed:s/"buckets": \{/"buckets": { "photos": {}, /
+gallery	sed:s/"mix": \{ "view": 1 \}/"mix": { "view": -1 }/
+gallery	sed:s/"payload_bytes": 250000/"payload_bytes": -1/
+gallery	sed:s/"views": \{ "type": "function_url"/"views": { "type": "sqs"/
+gallery	sed:s/"rate_per_s": 1 \}/"rate_per_s": 1e999 }/
+gallery	sed:s/"target": "view",/"target": "view", "workload": {},/
+tfplan	sed:s/"format_version": "1.2"/"format_version": "2.0"/
+tfplan	sed:s/"format_version": "1.2"/"format_version": "x.1"/
+tfplan	sed:s/"format_version": "1.2"/"format_version": " 1.2"/
+tfplan	sed:s/"format_version": "1.2"/"format_version": "0x1.2"/
+tfplan	sed:s/"format_version": "1.2"/"format_version": "1."/
+tfplan	sed:s/"format_version": "1.2"/"format_version": 1.2/
+tfplan	sed:s/"format_version": "1.2",//
+tfplan	sed:s/"planned_values"/"planned"/
+tfplan	sed:s/"address": "aws_sqs_queue.dlq", //
+tfplan	sed:s/"type": "aws_sqs_queue", "name": "dlq"/"type": 5, "name": "dlq"/
+tfplan	sed:s/"mode": "managed", "type": "aws_sqs_queue", "name": "dlq"/"mode": 7, "type": "aws_sqs_queue", "name": "dlq"/
+tfplan	sed:s/"aws_sqs_queue.dlq", "mode"/"aws_sqs_queue.jobs", "mode"/
+tfplan	sed:s/"name": "jobs-dlq"/"name": "jobs"/
+tfplan	sed:0,/"values": \{ "function_name"/s//"values": 5, "v": { "function_name"/
+tfplan	sed:s/"resource_changes": \[/"resource_changes": 5, "x": [/
+tfplan	sed:s/"after_unknown": \{ "arn": true \}/"after_unknown": 7/
+tfplan	sed:s/"variables": \{ "region"/"variables": 1, "v": { "region"/
+tfplan	sed:s/maxReceiveCount\\":5/maxReceiveCount\\":0/
+tfplan	sed:s/maxReceiveCount\\":5/maxReceiveCount\\":5000/
+tfplan	sed:s/maxReceiveCount\\":5/maxReceiveCount\\":\\"abc\\"/
+tfplan	sed:s/maxReceiveCount\\":5/maxReceiveCount\\":\\" 5\\"/
+tfplan	sed:s/maxReceiveCount\\":5/maxReceiveCount\\":5.5/
+tfplan	sed:s/"\{\\"deadLetterTargetArn/"{\/*c*\/\\"deadLetterTargetArn/
+tfplan	sed:s/maxReceiveCount\\":5/maxReceiveCount\\":5,\\"maxReceiveCount\\":6/
+tfplan	sed:s/,\\"maxReceiveCount\\":5\}"/,\\"maxReceiveCount\\":"/
+tfplan	sed:s/jobs-dlq\\"/jobs-nope\\"/
+tfplan	sed:s/"definition": "\{\\"StartAt/"definition": "\/\/c\\n{\\"StartAt/
+tfplan	sed:s/"definition": "\{\\"StartAt\\":\\"Resize\\",/"definition": "{\\"StartAt\\":\\"Resize\\",\\"StartAt\\":\\"Resize\\",/
+tfplan	sed:s/"definition": "\{.*\}"/"definition": "[1]"/
+tfplan	sed:s/\\"StartAt\\":\\"Resize\\"/\\"StartAt\\":\\"Nope\\"/
+tfplan	sed:s/(\\"End\\":true\}\}\})"/\\"End\\":true}"/
+tfplan	sed:s/function:resize\\"/function:nobody\\"/
+tfplan	sed:s/"memory_size": 1024/"memory_size": 64/
+tfplan	sed:s/"memory_size": 1024/"memory_size": 1024.5/
+tfplan	sed:s/"timeout": 30/"timeout": -1/
+tfplan	sed:s/"batch_size": 10/"batch_size": 0/
+tfplan	sed:s/"visibility_timeout_seconds": 60/"visibility_timeout_seconds": -60/
+tfplan	sed:s/"delay_seconds": 0/"delay_seconds": 9999/
+tfplan	sed:s/"type": "STANDARD"/"type": "FAST"/
+tfplan	sed:s/"architectures": \["x86_64"\]/"architectures": ["sparc"]/
+tfplan	sed:s/"size": 512/"size": 99999999/
+tfplan	sed:s/"aws_sqs_queue.jobs.arn", "aws_sqs_queue.jobs"/"aws_sqs_queue.nope.arn"/
+tfplan	sed:s/"function_name": "resize", "enabled"/"function_name": "nobody", "enabled"/
 usage	sed:s/"region": "us-east-1"/"region": "mars-north-1"/
 usage	sed:s/"memory_mb": 512/"memory_mb": 100000/
 usage	sed:s/"requests": 3000000/"requests": -3/
@@ -500,7 +668,7 @@ mutate_image() {  # FMT NAME BASE OUT
 }
 
 # ---- sanity: every base is valid ---------------------------------------------
-for fmt in config usage asl input mocks trace az19 az19d az19m az21 spec profile catalog jpg png; do
+for fmt in config gallery tfplan usage asl input mocks trace az19 az19d az19m az21 spec profile catalog jpg png; do
     w=$TMPD/sane_$fmt; mkdir -p "$w"
     if (cd "$w" && run_fmt $fmt "$(base_of $fmt)") >"$TMPD/out" 2>"$TMPD/err"; then ok; else
         bad "base $fmt is not valid"; sed 's/^/    stderr: /' "$TMPD/err" | head -3
@@ -511,7 +679,8 @@ done
 # ---- the cases -----------------------------------------------------------------
 dup_for() {
     case $1 in
-    config) echo '"duration_s": 60,' ;;
+    config|gallery) echo '"duration_s": 60,' ;;
+    tfplan) echo '"format_version": "1.2",' ;;
     usage) echo '"region": "us-east-1",' ;;
     asl) echo '"StartAt": "Check",' ;;
     spec) echo '"duration_s": 60,' ;;
@@ -522,15 +691,18 @@ dup_for() {
     esac
 }
 # Cases whose file is not derived from a base: a folder, a missing file.
-for fmt in config usage asl trace az19 az21 spec profile catalog jpg png; do
+for fmt in config gallery tfplan usage asl trace az19 az21 spec profile catalog jpg png; do
     mkdir -p "$TMPD/dir_$fmt.in"
     check_case $fmt directory "$TMPD/dir_$fmt.in"
     check_case $fmt missing "$TMPD/no_such_$fmt.in"
 done
 c=0
-for fmt in config usage asl spec profile catalog; do
+for fmt in config gallery tfplan usage asl spec profile catalog; do
     DUP=$(dup_for $fmt)
     for m in $JSON_GENERIC; do
+        # Terraform's JSON output may gain keys (HashiCorp, "JSON Output
+        # Format": consumers ignore unknown properties).
+        [ "$fmt/$m" = tfplan/unknown_key ] && continue
         c=$((c + 1)); f=$TMPD/c$c.$fmt.json
         mutate $fmt $m "$(base_of $fmt)" >"$f"
         check_case $fmt $m "$f"
@@ -544,7 +716,7 @@ for fmt in trace az19 az21; do
     done
 done
 TAB=$(printf '\t')
-echo "$SPECIFIC" >"$TMPD/table"
+printf '%s\n' "$SPECIFIC" >"$TMPD/table"   # echo would read backslashes
 while IFS="$TAB" read -r fmt m; do
     [ -n "$fmt" ] || continue
     c=$((c + 1))
@@ -557,7 +729,7 @@ while IFS="$TAB" read -r fmt m; do
     check_case $fmt "$m" "$f"
 done <"$TMPD/table"
 # At least 30 cases for every format.
-for g in config usage asl trace az19 az21 spec profile catalog image; do
+for g in config gallery tfplan usage asl trace az19 az21 spec profile catalog image; do
     n=$(grep -cx "$g" "$TMPD/groups")
     if [ "$n" -ge 30 ]; then ok; else bad "only $n bad-input cases for $g (want 30)"; fi
     [ -n "$BADINPUT_SHOW" ] && echo "cases $g: $n"
