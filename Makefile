@@ -90,7 +90,7 @@ BIN      := $(BUILD)/lambdasim
 # Fuzz targets (tests/fuzz/fuzz_<target>.c, corpus in tests/fuzz/<target>/).
 # Every build also links replay_<target>: the harness behind a plain main()
 # that feeds it files, so the corpus replays in `make test` and `make asan`.
-FUZZ_TARGETS ?= config usage asl csv az19 az21 spec profile catalog image
+FUZZ_TARGETS ?= config usage asl csv az19 az21 spec profile catalog image tfplan
 FUZZ_S   ?= 60
 REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 

@@ -16,7 +16,7 @@
 # there so `make test` and `make asan` replay it from then on.
 set -u
 FUZZ_S=${FUZZ_S:-60}
-FUZZ_TARGETS=${FUZZ_TARGETS:-config usage asl csv az19 az21 spec profile catalog image}
+FUZZ_TARGETS=${FUZZ_TARGETS:-config usage asl csv az19 az21 spec profile catalog image tfplan}
 MAKE=${MAKE:-make}
 engine=${FUZZ_ENGINE:-auto}
 
@@ -85,6 +85,7 @@ for t in $FUZZ_TARGETS; do
     [ -x "$bin" ] || { echo "fuzz.sh: no $bin" >&2; status=2; continue; }
     dict=""
     case $t in csv|az19|az21|image) ;; *) dict="tests/fuzz/json.dict" ;; esac
+    [ -f "tests/fuzz/$t.dict" ] && dict="tests/fuzz/$t.dict"   # a format's own tokens
     if [ "$engine" = libfuzzer ]; then
         r=$(run_libfuzzer "$t" "$bin" "$B/logs/$t.log" "${dict:+-dict=$dict}")
     else
