@@ -67,8 +67,9 @@ MPI_FLAGS_FILE := $(BUILD)/mpi.flags
 $(shell mkdir -p $(BUILD) && echo 'MPI=$(MPI) $(MPI_CFLAGS)' | cmp -s - $(MPI_FLAGS_FILE) 2>/dev/null \
         || echo 'MPI=$(MPI) $(MPI_CFLAGS)' > $(MPI_FLAGS_FILE))
 
+WERROR ?= -Werror
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-        -Wpointer-arith -Wwrite-strings -Wformat=2 -Wvla -Werror
+        -Wpointer-arith -Wwrite-strings -Wformat=2 -Wvla $(WERROR)
 CPPFLAGS += -I. -D_POSIX_C_SOURCE=200809L $(PKG_CFLAGS)
 CFLAGS   += -std=c11 $(WARN) $(OPT) $(SAN) -fopenmp -MMD -MP
 LDFLAGS  += $(SAN) -fopenmp -Wl,-O1 -Wl,--as-needed
@@ -86,11 +87,17 @@ BENCH_BIN:= $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 # Tools beside the tests (data/aws_lambda_2020/README.md): built by `make test`.
 TOOL_BIN := $(BUILD)/tests/aws2020_analyze $(BUILD)/tests/aws2020_derive
 BIN      := $(BUILD)/lambdasim
+# Fuzz targets (tests/fuzz/fuzz_<target>.c, corpus in tests/fuzz/<target>/).
+# Every build also links replay_<target>: the harness behind a plain main()
+# that feeds it files, so the corpus replays in `make test` and `make asan`.
+FUZZ_TARGETS ?= config usage asl csv az19 az21 spec profile catalog image tfplan
+FUZZ_S   ?= 60
+REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 
 # Keep test objects: they carry the -MMD dependency files.
 .SECONDARY:
 
-.PHONY: all deps test demo bench asan install clean check-tests check-layers golden
+.PHONY: all deps test demo bench asan install clean check-tests check-layers golden fuzz fuzz-bins
 all: $(BIN)
 
 deps:
@@ -115,7 +122,20 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(LIB_OBJ)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) $(TEST_LIBS)
 
-check-tests: $(BIN) $(TEST_BIN) $(TOOL_BIN)
+$(BUILD)/fuzz/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/obj/tests/fuzz/replay.o $(LIB_OBJ) $(LDLIBS)
+
+# The fuzzers themselves: clang's libFuzzer, in their own build directory.
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) $(FUZZ_LINK) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+
+check-tests: $(BIN) $(TEST_BIN) $(REPLAY_BIN) $(TOOL_BIN)
 
 # Includes point one way: sim <- workloads <- models <- reports/{chart,page}
 # <- reports/cli.  Fails naming the file and line of an upward include.
@@ -152,6 +172,16 @@ asan: deps
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	    LAMBDASIM=build/asan/lambdasim BUILD=build/asan LAMBDASIM_MPI=$(MPI) \
 	    LAMBDASIM_SANITIZED=1 sh tests/run_tests.sh
+
+# Fuzz every target for FUZZ_S seconds (default 60) with libFuzzer (clang,
+# ASan + UBSan), or afl++ where clang has no libFuzzer (FUZZ_ENGINE=afl forces
+# it); new corpus entries and findings go under build/fuzz/ (build/fuzz-afl/).
+# FUZZ_TARGETS="csv asl" picks targets.  scripts/fuzz.sh builds the
+# harnesses (fuzz-bins, in their own build directory) and prints executions,
+# coverage and findings per target.
+fuzz:
+	@sh scripts/deps.sh --fuzz
+	@FUZZ_S=$(FUZZ_S) FUZZ_TARGETS="$(FUZZ_TARGETS)" MAKE="$(MAKE)" sh scripts/fuzz.sh
 
 # ---- install (issue 14) ----------------------------------------------------
 # `make install [PREFIX=/usr/local] [DESTDIR=stage]` installs the binary, the
@@ -214,4 +244,5 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SRC:tests/%.c=$(BUILD)/obj/tests/%.d) $(BENCH_SRC:tests/%.c=$(BUILD)/obj/tests/%.d)
+-include $(wildcard $(BUILD)/obj/tests/fuzz/*.d)
 -include $(TOOL_BIN:$(BUILD)/tests/%=$(BUILD)/obj/tests/%.d)

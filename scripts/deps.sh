@@ -3,7 +3,7 @@
 #
 # Why a script and not a README list: `make demo` and `make test` must work on a
 # fresh Debian 12 machine in one command, and cost nothing when all is present.
-# Usage: scripts/deps.sh [--bench|--test]   (extra groups add bench/test tools)
+# Usage: scripts/deps.sh [--bench|--test|--fuzz]   (extra groups add bench/test/fuzz tools)
 set -eu
 
 # Open MPI (libopenmpi-dev, openmpi-bin): the sweep's MPI variant, which the
@@ -14,6 +14,9 @@ for arg in "$@"; do
     case "$arg" in
         --bench) PKGS="$PKGS libvips-tools imagemagick" ;;
         --test)  PKGS="$PKGS chromium" ;;   # tests/test_browser.c renders report.html
+        # make fuzz: clang's libFuzzer (in libclang-rt-14-dev) with libomp for
+        # OpenMP under clang; afl++ is the other engine (scripts/fuzz.sh).
+        --fuzz)  PKGS="$PKGS clang libclang-rt-14-dev libomp-14-dev afl++" ;;
         *) echo "deps.sh: unknown option '$arg'" >&2; exit 2 ;;
     esac
 done

@@ -1,8 +1,10 @@
 /* sim_json.c - json-c loading with file/line/path errors, typed getters. */
 #include "sim/sim_json.h"
 #include "sim/sim_io.h"
+#include "sim/sim_num.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,9 @@ void sim_json_doc_fini(sim_json_doc *doc)
     doc->text = NULL;
 }
 
+#define SIM_JSON_STR_(x) #x
+#define SIM_JSON_STR(x) SIM_JSON_STR_(x)
+
 static long line_of_offset(const char *text, size_t off)
 {
     long line = 1;
@@ -27,45 +32,96 @@ static long line_of_offset(const char *text, size_t off)
     return line;
 }
 
-sim_status sim_json_doc_parse(sim_json_doc *doc, const char *text,
-                              const char *label, sim_error *err)
+/* What a json-c tokener error means to a user. */
+static const char *tokener_message(enum json_tokener_error e)
+{
+    switch (e) {
+    case json_tokener_error_depth:
+        return "nesting too deep (more than " SIM_JSON_STR(SIM_JSON_MAX_DEPTH) " levels)";
+    case json_tokener_error_parse_comment:
+        return "comments are not JSON";
+    case json_tokener_error_parse_utf8_string:
+        return "invalid UTF-8";
+    default:
+        return json_tokener_error_desc(e);
+    }
+}
+
+static const char *type_article(json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_null: return "null";
+    case json_type_boolean: return "a boolean";
+    case json_type_double:
+    case json_type_int: return "a number";
+    case json_type_array: return "an array";
+    case json_type_string: return "a string";
+    default: return "an object";
+    }
+}
+
+/* json-c (strict, UTF-8 checked, depth-limited), then our strict pass. */
+static sim_status parse_text(sim_json_doc *doc, const char *text, const char *label,
+                             bool want_object, sim_error *err)
 {
     memset(doc, 0, sizeof *doc);
     snprintf(doc->input, sizeof doc->input, "%s", label);
     size_t len = strlen(text);
+    if (len > (size_t)INT32_MAX - 1)
+        SIM_FAIL(err, SIM_EPARSE, label, 0, NULL, "JSON document larger than 2 GB");
     doc->text = sim_xstrdup(text);
-    json_tokener *tok = json_tokener_new();
-    json_object *root = json_tokener_parse_ex(tok, doc->text, (int)len);
+    json_tokener *tok = json_tokener_new_ex(SIM_JSON_MAX_DEPTH);
+    /* Trailing text is ours to report (below), with a clearer message. */
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8 |
+                                    JSON_TOKENER_ALLOW_TRAILING_CHARS);
+    /* Passing the terminating NUL too ends a top-level number ("42"), which
+     * would otherwise wait for more digits. */
+    json_object *root = json_tokener_parse_ex(tok, doc->text, (int)len + 1);
     enum json_tokener_error jerr = json_tokener_get_error(tok);
     size_t off = json_tokener_get_parse_end(tok);
     json_tokener_free(tok);
-    if (jerr == json_tokener_continue) {
+    sim_status st = SIM_OK;
+    if (jerr == json_tokener_continue)
+        st = SIM_ERR(err, SIM_EPARSE, label, line_of_offset(text, len), NULL,
+                     "malformed JSON: unexpected end of input");
+    else if (jerr != json_tokener_success)
+        st = SIM_ERR(err, SIM_EPARSE, label, line_of_offset(text, off), NULL,
+                     "malformed JSON: %s", off < len && text[off] == '/'
+                                               ? "comments are not JSON"
+                                               : tokener_message(jerr));
+    for (size_t i = off; st == SIM_OK && i < len; i++)
+        if (!isspace((unsigned char)text[i]))
+            st = SIM_ERR(err, SIM_EPARSE, label, line_of_offset(text, i), NULL,
+                         "malformed JSON: %s", text[i] == '/' ? "comments are not JSON"
+                                                : "trailing characters after the document");
+    if (st == SIM_OK)
+        st = sim_json_strict_check(text, len, label, err);
+    if (st == SIM_OK && want_object && !json_object_is_type(root, json_type_object))
+        st = SIM_ERR(err, SIM_ETYPE, label, 1, NULL,
+                     "expected a JSON object at the top level, got %s", type_article(root));
+    if (st != SIM_OK) {
+        json_object_put(root);
         sim_json_doc_fini(doc);
-        SIM_FAIL(err, SIM_EPARSE, label, line_of_offset(text, len), NULL,
-                 "malformed JSON: unexpected end of input");
-    }
-    if (!root && jerr != json_tokener_success) {
-        sim_json_doc_fini(doc);
-        SIM_FAIL(err, SIM_EPARSE, label, line_of_offset(text, off), NULL,
-                 "malformed JSON: %s", json_tokener_error_desc(jerr));
-    }
-    if (!root) {
-        sim_json_doc_fini(doc);
-        SIM_FAIL(err, SIM_EPARSE, label, 1, NULL, "malformed JSON: empty or null document");
-    }
-    for (size_t i = off; i < len; i++) {
-        if (!isspace((unsigned char)text[i])) {
-            json_object_put(root);
-            sim_json_doc_fini(doc);
-            SIM_FAIL(err, SIM_EPARSE, label, line_of_offset(text, i), NULL,
-                     "malformed JSON: trailing characters after the document");
-        }
+        return st;
     }
     doc->root = root;
     return SIM_OK;
 }
 
-sim_status sim_json_doc_load(sim_json_doc *doc, const char *path, sim_error *err)
+sim_status sim_json_doc_parse(sim_json_doc *doc, const char *text, const char *label,
+                              sim_error *err)
+{
+    return parse_text(doc, text, label, true, err);
+}
+
+sim_status sim_json_doc_parse_any(sim_json_doc *doc, const char *text, const char *label,
+                                  sim_error *err)
+{
+    return parse_text(doc, text, label, false, err);
+}
+
+static sim_status load_file(sim_json_doc *doc, const char *path, bool want_object,
+                            sim_error *err)
 {
     char *text = NULL;
     size_t len = 0;
@@ -76,9 +132,19 @@ sim_status sim_json_doc_load(sim_json_doc *doc, const char *path, sim_error *err
         free(text);
         SIM_FAIL(err, SIM_EPARSE, path, line, NULL, "malformed JSON: NUL byte in file");
     }
-    sim_status s = sim_json_doc_parse(doc, text, path, err);
+    sim_status s = parse_text(doc, text, path, want_object, err);
     free(text);
     return s;
+}
+
+sim_status sim_json_doc_load(sim_json_doc *doc, const char *path, sim_error *err)
+{
+    return load_file(doc, path, true, err);
+}
+
+sim_status sim_json_doc_load_any(sim_json_doc *doc, const char *path, sim_error *err)
+{
+    return load_file(doc, path, false, err);
 }
 
 /* Walk the path's keys through the text in order; each key is searched
@@ -238,13 +304,29 @@ sim_status sim_json_get_int(const sim_json_doc *doc, json_object *obj,
     SIM_TRY(sim_json_as_number(doc, v, p, &d, err));
     if (d != floor(d))
         SIM_JSON_FAIL(err, SIM_ETYPE, doc, p, "expected an integer, got %g", d);
-    if (d < (double)min || d > (double)max) {
+    /* Exact 64-bit checks: json-c keeps 2^63..2^64-1 as uint64 and
+     * json_object_get_int64 would clamp them to 2^63 - 1 without a word,
+     * and (double)INT64_MAX rounds up to 2^63, so doubles are compared
+     * against 2^63 itself before any cast. */
+    int64_t i;
+    bool fits;
+    if (json_object_is_type(v, json_type_int)) {
+        i = json_object_get_int64(v);
+        fits = i != INT64_MAX || json_object_get_uint64(v) == (uint64_t)INT64_MAX;
+    } else {
+        fits = d >= -0x1p63 && d < 0x1p63;
+        i = fits ? (int64_t)d : 0;
+    }
+    if (!fits || i < min || i > max) {
         if (d < 0 && min >= 0)
             SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "must not be negative (got %g)", d);
-        SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "%g is out of range [%lld, %lld]", d,
-                      (long long)min, (long long)max);
+        if (json_object_is_type(v, json_type_int) && fits)
+            SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "%lld is out of range [%lld, %lld]",
+                          (long long)i, (long long)min, (long long)max);
+        SIM_JSON_FAIL(err, SIM_ERANGE, doc, p, "%s is out of range [%lld, %lld]",
+                      json_object_get_string(v), (long long)min, (long long)max);
     }
-    *out = json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : (int64_t)d;
+    *out = i;
     return SIM_OK;
 }
 
@@ -358,10 +440,11 @@ sim_status sim_json_set_path(json_object *root, const char *path, const char *va
         if (!json_object_is_type(cur, json_type_object))
             SIM_FAIL(err, SIM_EUSAGE, NULL, 0, path, "'%s' is not inside a JSON object", tok);
         if (!next) {
-            char *end;
-            double d = strtod(value, &end);
+            /* A number only in the strict decimal form (sim_num): "0x10",
+             * " 5" or "inf" stay strings, which the config then refuses. */
+            double d = 0;
             json_object *nv;
-            if (*value && *end == '\0')
+            if (sim_num_double(value, strlen(value), &d) == SIM_NUM_OK)
                 nv = (d == floor(d) && !strpbrk(value, ".eE") && fabs(d) < 9e15)
                          ? json_object_new_int64((int64_t)d) : json_object_new_double(d);
             else if (strcmp(value, "true") == 0) nv = json_object_new_boolean(1);
@@ -381,19 +464,37 @@ sim_status sim_json_set_path(json_object *root, const char *path, const char *va
     SIM_FAIL(err, SIM_EUSAGE, NULL, 0, NULL, "empty key path");
 }
 
+sim_status sim_json_parse_cli_value(const char *text, const char *label, json_object **out,
+                                    sim_error *err)
+{
+    /* The strict reader's rules (no comments, no duplicate keys, RFC 8259
+     * numbers only). */
+    sim_json_doc doc;
+    sim_error perr;
+    sim_error_clear(&perr);
+    *out = NULL;
+    if (*text && parse_text(&doc, text, label, false, &perr) == SIM_OK) {
+        *out = doc.root;
+        doc.root = NULL;
+        sim_json_doc_fini(&doc);
+        return SIM_OK;
+    }
+    /* Text that opens an object or an array means JSON: its fault is
+     * reported, not turned into a string. */
+    if (*text == '{' || *text == '[') {
+        if (err) *err = perr;
+        return perr.code ? perr.code : SIM_EPARSE;
+    }
+    *out = json_object_new_string(text);
+    return SIM_OK;
+}
+
 json_object *sim_json_parse_value(const char *text)
 {
-    size_t n = strlen(text);
-    json_tokener *tok = json_tokener_new();
-    /* Pass the NUL too: a bare number is complete only at a delimiter. */
-    json_object *v = json_tokener_parse_ex(tok, text, (int)n + 1);
-    bool ok = json_tokener_get_error(tok) == json_tokener_success;
-    size_t end = json_tokener_get_parse_end(tok);
-    json_tokener_free(tok);
-    if (end > n) end = n;
-    if (ok && n > 0 && strspn(text + end, " \t\n\r") == n - end) return v;
-    json_object_put(v);
-    return json_object_new_string(text);
+    json_object *v = NULL;
+    if (sim_json_parse_cli_value(text, "value", &v, NULL) != SIM_OK)
+        v = json_object_new_string(text);
+    return v;
 }
 
 /* One step of a path: a key, then any number of [N]. */

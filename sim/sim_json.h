@@ -26,15 +26,49 @@ typedef struct sim_json_doc {
     json_object *root; /* owned */
 } sim_json_doc;
 
-/* Read and parse a whole file.  Trailing garbage is an error.  On failure
- * doc is left empty (safe to fini).  Errors name file and line. */
+/* Deepest nesting of arrays and objects a document may have.  ASL nests
+ * four JSON levels per Parallel or Map state (state, "Branches" array,
+ * branch, "States"), so json-c's default of 32 refused 8 nested Parallel
+ * states that AWS runs.  AWS documents no nesting limit of its own, only
+ * the 1 MiB definition size; 1000 admits 250 nested Parallel/Map states,
+ * far beyond any real definition, while keeping every recursive walk of a
+ * document shallow: json-c frees and prints trees recursively (about 100 bytes
+ * of stack per level), so 1000 levels need well under 1 MB of the 8 MB main
+ * stack.  Our own checks of the text (below) are iterative. */
+#define SIM_JSON_MAX_DEPTH 1000
+
+/* Read and parse a whole file as strict JSON (RFC 8259) whose top level is
+ * an object: a configuration, usage file, ASL definition, profile or
+ * catalogue.  Refused, each with its own message naming file and line:
+ * comments, trailing commas, single quotes, NaN/Infinity, numbers outside
+ * the JSON grammar, integers json-c would clamp (beyond 64 bits), raw
+ * control characters in strings, invalid UTF-8, duplicate keys in one
+ * object (both lines named), nesting deeper than SIM_JSON_MAX_DEPTH,
+ * trailing garbage, and a top level that is not an object ("expected a JSON
+ * object at the top level, got a number").  A directory or an unreadable
+ * file gets the reason ("is a directory", "permission denied").  On
+ * failure doc is left empty (safe to fini).  Cost: two linear passes over
+ * the text (json-c's, then ours) and a hash of the keys. */
 sim_status sim_json_doc_load(sim_json_doc *doc, const char *path, sim_error *err);
 
-/* Parse text (copied).  `label` names it in errors. */
+/* Parse text (copied), same rules.  `label` names it in errors. */
 sim_status sim_json_doc_parse(sim_json_doc *doc, const char *text,
                               const char *label, sim_error *err);
 
+/* The same, but any JSON value may be the top level (a Step Functions
+ * execution input or output: an array, a string, 42, null).  A null
+ * document leaves doc->root NULL with SIM_OK. */
+sim_status sim_json_doc_load_any(sim_json_doc *doc, const char *path, sim_error *err);
+sim_status sim_json_doc_parse_any(sim_json_doc *doc, const char *text,
+                                  const char *label, sim_error *err);
+
 void sim_json_doc_fini(sim_json_doc *doc);
+
+/* The strict pass alone over text json-c has accepted (see sim_json_doc_load):
+ * duplicate keys, single quotes, NaN/Infinity, number grammar, 64-bit
+ * integers, control characters.  Iterative; O(len) time, O(keys) memory. */
+sim_status sim_json_strict_check(const char *text, size_t len, const char *label,
+                                 sim_error *err);
 
 /* Best-effort 1-based line of the value at a dotted path ("a.b[2].c");
  * 0 when unknown.  doc may be NULL. */
@@ -105,6 +139,12 @@ sim_status sim_json_set_path(json_object *root, const char *path, const char *va
  * as JSON ("1024", "true", "{\"dist\": ...}", "\"2023\""), else the text
  * as a string ("apigw_rest").  Caller owns the result (NULL for "null"). */
 json_object *sim_json_parse_value(const char *text);
+/* The same with the strict reader's rules (sim_json_doc_load), and one
+ * difference: a value that opens an object or an array ('{', '[') must be
+ * valid JSON, else the strict reader's error (named `label`, e.g. "--set")
+ * is returned instead of a string.  *out is the caller's (NULL for null). */
+sim_status sim_json_parse_cli_value(const char *text, const char *label, json_object **out,
+                                    sim_error *err);
 
 /* Put `value` (ownership taken) at a dotted path with optional array
  * indices ("functions.f.calls[0].bytes"), creating missing objects on the

@@ -345,8 +345,9 @@ static const double k_log_cell[128][3] = {
  * inside the same (n, n+1) and share the ceiling n + 1; the rest (about
  * 7e-5 of the samples) takes bucket_exact.  test_stats measures the real
  * error on millions of doubles and checks it against the bound. */
-#define HIST_EST_MARGIN 3.4e-5
-_Static_assert(HIST_EST_MARGIN >= 16 * SIM_HIST__EST_BOUND, "margin below the error bound");
+#define HIST_EST_MARGIN_E7 340   /* 3.4e-5, in SIM_HIST__EST_BOUND_E7's units */
+#define HIST_EST_MARGIN (HIST_EST_MARGIN_E7 / 1e7)
+_Static_assert(HIST_EST_MARGIN_E7 >= 16 * SIM_HIST__EST_BOUND_E7, "margin below the error bound");
 
 /* ln(x) / ln g for a positive normal double x: no log(), no division. */
 static inline double hist_estimate(double x)

@@ -118,7 +118,11 @@ int sim_hist_bucket_exact(const sim_hist *h, double x);
  * integer is settled by the exact expression); row j (0..127) of the
  * table behind it: { ln(c) K, K / c, -K / (2 c^2) }, c = 1 + (j + 0.5)/128,
  * K = 1 / ln g. */
-#define SIM_HIST__EST_BOUND 2.1e-6
+/* In units of 1e-7, so _Static_assert can compare it (C11 takes integer
+ * constant expressions only; clang refuses floating ones).  21 / 1e7 is
+ * correctly rounded: the same double as the literal 2.1e-6. */
+#define SIM_HIST__EST_BOUND_E7 21
+#define SIM_HIST__EST_BOUND (SIM_HIST__EST_BOUND_E7 / 1e7)
 double sim_hist__estimate(const sim_hist *h, double x);
 void sim_hist__table_row(int j, double row[3]);
 /* For tests: move the buckets to pages now (as the 17th distinct bucket would). */

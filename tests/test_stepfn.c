@@ -96,7 +96,7 @@ static int run_case(const char *dir)
     bool have_mocks;
     CHECK(mdl_sfn_machine_load(def, &m, &err) == SIM_OK, "%s: load: %s", dir, err.msg);
     snprintf(path, sizeof path, "%s/input.json", dir);
-    CHECK(sim_json_doc_load(&in, path, &err) == SIM_OK, "%s: %s", dir, err.msg);
+    CHECK(sim_json_doc_load_any(&in, path, &err) == SIM_OK, "%s: %s", dir, err.msg);
     snprintf(path, sizeof path, "%s/mocks.json", dir);
     have_mocks = sim_json_doc_load(&mocks, path, NULL) == SIM_OK;
     if (have_mocks) CHECK(mdl_sfn_mocks_check(&mocks, &err) == SIM_OK, "%s: mocks: %s", dir, err.msg);

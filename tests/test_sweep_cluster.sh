@@ -87,6 +87,26 @@ same_outputs "$TMPD/lref" "$TMPD/r" "killed and resumed"
 [ "$(json_int "$TMPD/r/run_info.json" tasks_resumed)" = "$done_before" ] && ok || bad "resume reused the $done_before stored tasks"
 [ "$(json_int "$TMPD/r/run_info.json" tasks_run)" = $((16 - done_before)) ] && ok || bad "resume ran only the missing tasks"
 [ ! -e "$TMPD/.r.partial" ] && ok || bad "staging folder gone after the resume"
+# SIGTERM (a batch system's time limit): exit 143, the temporaries removed,
+# the finished tasks kept in .DIR.partial for --resume, no output folder.
+"$LAMBDASIM" sweep --config "$TMPD/long.json" $LONG --threads 1 --out "$TMPD/rt" >/dev/null 2>"$TMPD/err" &
+pid=$!
+k=0
+while [ "$(ls "$TMPD/.rt.partial/tasks" 2>/dev/null | grep -c '^[0-9]*\.txt$')" -lt 3 ] && [ $k -lt 3000 ]; do
+    sleep 0.01; k=$((k + 1))
+done
+kill -TERM $pid 2>/dev/null
+wait $pid
+rc=$?
+[ "$rc" -eq 143 ] && ok || bad "sweep SIGTERM: exit $rc, want 143"
+expect_grep "interrupted by SIGTERM; temporary outputs removed" "$TMPD/err" "sweep SIGTERM message"
+done_term=$(ls "$TMPD/.rt.partial/tasks" | grep -c '^[0-9]*\.txt$')
+[ "$done_term" -ge 3 ] && ok || bad "sweep SIGTERM: finished tasks kept ($done_term)"
+left=$(find "$TMPD/.rt.partial" -name '*.tmp.*' | head -3)
+[ -z "$left" ] && ok || bad "sweep SIGTERM left temporaries: $left"
+[ ! -e "$TMPD/rt" ] && ok || bad "sweep SIGTERM wrote an output folder"
+expect_exit 0 "resume after SIGTERM" -- "$LAMBDASIM" sweep --config "$TMPD/long.json" $LONG --threads 2 --out "$TMPD/rt" --resume
+same_outputs "$TMPD/lref" "$TMPD/rt" "SIGTERM and resumed"
 # A resume refuses another sweep's results, and runs a damaged task again.
 mkdir -p "$TMPD/.r2.partial" && cp -r "$TMPD/sh/shard-1/." "$TMPD/.r2.partial/"
 expect_exit 2 "resume another sweep" -- "$LAMBDASIM" sweep --config "$TMPD/sw.json" $GRID --out "$TMPD/r2" --resume

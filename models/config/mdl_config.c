@@ -506,7 +506,8 @@ sim_status mdl_config_apply_sets(sim_json_doc *doc, const char *const *set, size
             SIM_FAIL(err, SIM_EUSAGE, "--set", 0, NULL, "expected KEY=VALUE, got '%s'", set[i]);
         char key[512];
         snprintf(key, sizeof key, "%.*s", (int)(eq - set[i]), set[i]);
-        json_object *v = sim_json_parse_value(eq + 1);
+        json_object *v = NULL;
+        SIM_TRY(sim_json_parse_cli_value(eq + 1, "--set", &v, err));
         /* A string key gets the text, even when it reads as JSON (scaling=2023). */
         const sim_opt *r = row_at(key);
         if (r && v && !json_object_is_type(v, json_type_string) &&
@@ -517,6 +518,32 @@ sim_status mdl_config_apply_sets(sim_json_doc *doc, const char *const *set, size
         SIM_TRY(sim_json_set_at(doc->root, key, v, "--set", err));
     }
     return SIM_OK;
+}
+
+sim_status mdl_config_check_value(const char *path, json_object *v, const char *label,
+                                  sim_error *err)
+{
+    const sim_opt *r = row_at(path);
+    if (!r || !v) return SIM_OK;
+    /* A number's type and range hold whatever its hook adds (cross-key
+     * rules); other rows with hooks may read forms of their own. */
+    bool number = r->type == SIM_OPT_NUMBER || r->type == SIM_OPT_INT;
+    if (!number && (r->parse || (r->type != SIM_OPT_ENUM && r->type != SIM_OPT_BOOL &&
+                                 r->type != SIM_OPT_STRING)))
+        return SIM_OK;
+    /* The row reads its key from an object at the parent path. */
+    char parent[512];
+    const char *dot = strrchr(path, '.');
+    snprintf(parent, sizeof parent, "%.*s", dot ? (int)(dot - path) : 0, path);
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, r->key, json_object_get(v));
+    sim_json_doc doc;
+    memset(&doc, 0, sizeof doc);
+    snprintf(doc.input, sizeof doc.input, "%s", label);
+    sim_opt_ctx c = { &doc, NULL, NULL, err };
+    sim_status s = sim_opt_read(&c, r, o, parent, NULL);
+    json_object_put(o);
+    return s;
 }
 
 /* An error in a key an override set belongs to the override, not the file. */

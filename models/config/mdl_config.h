@@ -378,6 +378,15 @@ void mdl_config_fini(mdl_config *cfg);
 sim_status mdl_config_apply_sets(sim_json_doc *doc, const char *const *set, size_t nset,
                                  sim_error *err);
 
+/* Check one scalar value against the option-table row its dotted config
+ * path names ("functions.f.memory_mb", "queues.q.consumer.batch_size"):
+ * type, range and choices, as the loader would.  A non-numeric value
+ * whose row has a hook or nested keys, or a path that names no row,
+ * passes (the loader checks it).  For writers of configs (import terraform) that cannot load
+ * the whole document yet.  Errors name `label` and the path. */
+sim_status mdl_config_check_value(const char *path, json_object *v, const char *label,
+                                  sim_error *err);
+
 /* JSON Schema (draft 2020-12) of a run config, from the parser's tables
  * (caller owns). */
 json_object *mdl_config_schema(void);

@@ -5,6 +5,7 @@
  * few hundred rows, searched linearly: it is read per size, not per event).
  */
 #include "models/sizing/mdl_perf.h"
+#include "sim/sim_num.h"
 #include "sim/sim_json.h"
 #include "sim/sim_opt.h"
 
@@ -73,10 +74,8 @@ void mdl_perf_init_table_destroy(mdl_perf_init_table *t)
 static sim_status parse_num(const char *s, const char *path, long line, const char *field,
                             double *out, sim_error *err)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno || !isfinite(v))
+    double v;
+    if (sim_num_double(s, strlen(s), &v) != SIM_NUM_OK)
         SIM_FAIL(err, SIM_EPARSE, path, line, field, "'%s' is not a number", s);
     *out = v;
     return SIM_OK;
@@ -271,8 +270,14 @@ static sim_status measured_profile(const sim_json_doc *doc, const char *path, co
     if (json_object_object_get_ex(ko, "samples", &samples) && json_object_is_type(samples, json_type_array)) {
         for (size_t i = 0; i < json_object_array_length(samples) && n < 4096; i++) {
             json_object *m;
-            if (json_object_object_get_ex(json_object_array_get_idx(samples, i), "megapixels", &m))
-                mp[n++] = json_object_get_double(m);
+            if (json_object_object_get_ex(json_object_array_get_idx(samples, i), "megapixels", &m)) {
+                char mpath[320];
+                snprintf(mpath, sizeof mpath, "kernels.%s.samples[%zu].megapixels", name, i);
+                SIM_TRY(sim_json_as_number(doc, m, mpath, &mp[n], err));
+                if (!(mp[n] > 0))
+                    SIM_JSON_FAIL(err, SIM_ERANGE, doc, mpath, "must be positive (got %g)", mp[n]);
+                n++;
+            }
         }
     }
     if (n) {
@@ -430,7 +435,17 @@ static sim_status profile_load(const char *path, const char *name, mdl_perf_kern
     char kp[256];
     snprintf(kp, sizeof kp, "kernels.%s", name);
     if (st == SIM_OK && measured) {
-        st = measured_profile(&doc, path, name, k, err);
+        /* Every kernel of the file is checked, not only the one asked for
+         * (the tables above check each kernel's keys and ranges; this adds
+         * what measured_profile derives, such as positive megapixels): a
+         * bad value in any section is an error in the file, whichever
+         * kernel this run uses. */
+        json_object_object_foreach(sim_json_at(doc.root, "kernels"), kname, kv) {
+            (void)kv;
+            mdl_perf_kernel scratch;
+            if ((st = measured_profile(&doc, path, kname, &scratch, err)) != SIM_OK) break;
+        }
+        if (st == SIM_OK) st = measured_profile(&doc, path, name, k, err);
     } else if (st == SIM_OK && !json_object_object_get_ex(sim_json_at(doc.root, "kernels"), name, &ko)) {
         st = SIM_ERR(err, SIM_EUNKNOWN, path, sim_json_line(&doc, "kernels"), "kernels",
                      "no kernel '%s' in the profile", name);

@@ -10,6 +10,7 @@
 
 #include "models/sizing/mdl_size.h"
 #include "sim/sim_io.h"
+#include "sim/sim_num.h"
 
 typedef struct oracle_row {
     int memory_mb;
@@ -47,17 +48,15 @@ static sim_status parse_row(char *ln, const char *path, long line, oracle_row *r
     if (!comma || strchr(comma + 1, ','))
         SIM_FAIL(err, SIM_EFORMAT, path, line, NULL, "expected 2 columns: memory_mb,duration_ms");
     *comma = '\0';
-    char *ms = trim(ln), *ds = trim(comma + 1), *end;
-    errno = 0;
-    long m = strtol(ms, &end, 10);
-    if (end == ms || *end != '\0' || errno)
+    char *ms = trim(ln), *ds = trim(comma + 1);
+    int64_t m;
+    if (sim_num_i64(ms, strlen(ms), &m) != SIM_NUM_OK)
         SIM_FAIL(err, SIM_EPARSE, path, line, "memory_mb", "'%s' is not an integer", ms);
     if (m < MDL_SIZE_MIN_MB || m > MDL_SIZE_MAX_MB)
-        SIM_FAIL(err, SIM_ERANGE, path, line, "memory_mb", "%ld MB is outside Lambda's %d-%d MB",
-                 m, MDL_SIZE_MIN_MB, MDL_SIZE_MAX_MB);
-    errno = 0;
-    double d = strtod(ds, &end);
-    if (end == ds || *end != '\0' || errno || !isfinite(d))
+        SIM_FAIL(err, SIM_ERANGE, path, line, "memory_mb", "%lld MB is outside Lambda's %d-%d MB",
+                 (long long)m, MDL_SIZE_MIN_MB, MDL_SIZE_MAX_MB);
+    double d;
+    if (sim_num_double(ds, strlen(ds), &d) != SIM_NUM_OK)
         SIM_FAIL(err, SIM_EPARSE, path, line, "duration_ms", "'%s' is not a number", ds);
     if (d <= 0)
         SIM_FAIL(err, SIM_ERANGE, path, line, "duration_ms", "a duration must be positive (got %g)", d);

@@ -1,7 +1,9 @@
 /* mdl_tf.c - read `terraform show -json` output: modules, resources,
  * attribute values, unknowns and configuration expressions (mdl_tf.h). */
 #include "models/terraform/mdl_tf_internal.h"
+#include "sim/sim_num.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,14 +210,18 @@ static sim_status check_version(mdl_tf_plan *p, sim_error *err)
                       "is not an object");
     const char *fv = NULL;
     SIM_TRY(sim_json_get_string(doc, doc->root, "", "format_version", true, &fv, NULL, err));
-    char *end = NULL;
-    long major = strtol(fv, &end, 10);
-    if (end == fv || (*end != '.' && *end != '\0') || major < 0)
+    /* "M.m" (or "M"): digits only, each part a strict integer (sim_num). */
+    const char *dot = strchr(fv, '.');
+    size_t mlen = dot ? (size_t)(dot - fv) : strlen(fv);
+    int64_t major = -1, minor = 0;
+    if (!isdigit((unsigned char)fv[0]) || sim_num_i64(fv, mlen, &major) != SIM_NUM_OK ||
+        (dot && (!isdigit((unsigned char)dot[1]) ||
+                 sim_num_i64(dot + 1, strlen(dot + 1), &minor) != SIM_NUM_OK)))
         SIM_JSON_FAIL(err, SIM_EFORMAT, doc, "format_version", "'%s' is not a version (M.m)", fv);
     if (major > TF_MAJOR_MAX)
         SIM_JSON_FAIL(err, SIM_EUNSUPPORTED, doc, "format_version",
-                      "major version %ld of Terraform's JSON output format is not supported "
-                      "(lambdasim reads 0.x and 1.x)", major);
+                      "major version %lld of Terraform's JSON output format is not supported "
+                      "(lambdasim reads 0.x and 1.x)", (long long)major);
     snprintf(p->format_version, sizeof p->format_version, "%s", fv);
     const char *tv = tf_str(tf_key(doc->root, "terraform_version"));
     snprintf(p->terraform_version, sizeof p->terraform_version, "%s", tv ? tv : "");
@@ -289,7 +295,8 @@ static sim_status add_resource(mdl_tf_plan *p, json_object *o, const char *path,
                                sim_error *err)
 {
     const sim_json_doc *doc = &p->doc;
-    const char *mode = tf_str(tf_key(o, "mode"));
+    const char *mode = NULL;
+    SIM_TRY(sim_json_get_string(doc, o, path, "mode", false, &mode, NULL, err));
     if (mode && strcmp(mode, "managed") != 0)
         return SIM_OK;                    /* data sources are read, not deployed */
     const char *addr = NULL, *type = NULL, *name = NULL;
@@ -318,7 +325,12 @@ static sim_status add_resource(mdl_tf_plan *p, json_object *o, const char *path,
         r->index = k;
     }
     json_object *v = tf_key(o, "values");
-    r->values = v && json_object_is_type(v, json_type_object) ? v : p->empty;
+    if (v && !json_object_is_type(v, json_type_object)) {
+        char vp[600];
+        SIM_JSON_FAIL(err, SIM_ETYPE, doc, sim_json_path(vp, sizeof vp, path, "values"),
+                      "expected an object of attribute values");
+    }
+    r->values = v ? v : p->empty;
     if (p->mods[mod].config) {
         json_object *c = config_resource(p->mods[mod].config, type, name);
         r->expr = tf_key(c, "expressions");
@@ -355,21 +367,35 @@ static sim_status walk_module(mdl_tf_plan *p, json_object *m, const char *path, 
     return SIM_OK;
 }
 
-/* Attach each resource's after_unknown from resource_changes (plan). */
-static void attach_unknowns(mdl_tf_plan *p)
+/* Attach each resource's after_unknown from resource_changes (plan).  The
+ * format's shapes are checked: an array of changes, each change an object,
+ * after_unknown an object. */
+static sim_status attach_unknowns(mdl_tf_plan *p, sim_error *err)
 {
-    json_object *rc = tf_key(p->doc.root, "resource_changes");
-    size_t n = rc && json_object_is_type(rc, json_type_array) ? json_object_array_length(rc) : 0;
+    const sim_json_doc *doc = &p->doc;
+    json_object *rc = NULL;
+    SIM_TRY(sim_json_get_child(doc, doc->root, "", "resource_changes", false, json_type_array, &rc,
+                               err));
+    size_t n = rc ? json_object_array_length(rc) : 0;
     for (size_t i = 0; i < n; i++) {
-        json_object *c = json_object_array_get_idx(rc, i);
+        json_object *c = json_object_array_get_idx(rc, i), *ch = NULL, *u = NULL;
+        char cp[64];
+        sim_json_path_index(cp, sizeof cp, "resource_changes", i);
+        if (!json_object_is_type(c, json_type_object))
+            SIM_JSON_FAIL(err, SIM_ETYPE, doc, cp, "expected an object (a resource change)");
         const char *a = tf_str(tf_key(c, "address"));
         if (!a || tf_key(c, "deposed"))
             continue;                     /* a deposed object is on its way out */
+        SIM_TRY(sim_json_get_child(doc, c, cp, "change", false, json_type_object, &ch, err));
+        char chp[80];
+        if (ch)
+            SIM_TRY(sim_json_get_child(doc, ch, sim_json_path(chp, sizeof chp, cp, "change"),
+                                       "after_unknown", false, json_type_object, &u, err));
         int ri = mdl_tf_find(p, a);
-        json_object *u = tf_key(tf_key(c, "change"), "after_unknown");
-        if (ri >= 0 && u && json_object_is_type(u, json_type_object))
+        if (ri >= 0 && u)
             p->res[ri].unknown = u;
     }
+    return SIM_OK;
 }
 
 /* The line of each resource's address: resources come in file order, so
@@ -437,7 +463,8 @@ static sim_status build(mdl_tf_plan *p, sim_error *err)
     p->kind = pv ? MDL_TF_PLAN : MDL_TF_STATE;
     json_object *cfg = p->kind == MDL_TF_PLAN ? tf_key(tf_key(doc->root, "configuration"), "root_module")
                                               : NULL;
-    p->variables = tf_key(doc->root, "variables");
+    SIM_TRY(sim_json_get_child(doc, doc->root, "", "variables", false, json_type_object,
+                               &p->variables, err));
     json_object *rm = NULL;
     SIM_TRY(sim_json_get_child(doc, values, vkey, "root_module", true, json_type_object, &rm, err));
     char path[64];
@@ -450,7 +477,7 @@ static sim_status build(mdl_tf_plan *p, sim_error *err)
             return mdl_tf_fail(p, b, NULL, err, SIM_EFORMAT, "this address appears twice");
     }
     if (p->kind == MDL_TF_PLAN)
-        attach_unknowns(p);
+        SIM_TRY(attach_unknowns(p, err));
     find_lines(p);
     find_region(p);
     tf_index_build(p);

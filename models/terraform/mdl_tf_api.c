@@ -186,7 +186,7 @@ static sim_status http_api(tf_build *b, size_t ai)
             continue;
         b->used[i] = true;
         if (stages++ == 0)
-            tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_ENTRY, e);
+            SIM_TRY(tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_ENTRY, e));
         else
             tf_warn(b, "%s: entry %s has one stage in the simulator: the first one's throttle is "
                     "used", tf_res(b, i)->address, name);
@@ -289,11 +289,16 @@ static sim_status rest_stage(tf_build *b, int api, json_object *e, const char *n
         json_object *on = tf_get(tf_res(b, i), MDL_TF_ROW_REST_CACHE, NULL);
         if (on && json_object_get_boolean(on)) {
             char size[32];
+            double gb = 0;
             tf_get_str(tf_res(b, i), MDL_TF_ROW_REST_CACHE_SIZE, "0.5", size, sizeof size);
+            if (tf_number_attr(b, tf_res(b, i), "cache_cluster_size", size, &gb) != SIM_OK) {
+                json_object_put(on);
+                return b->err->code;
+            }
             json_object *c = json_object_new_object();
             json_object_object_add(c, "hit_ratio", tf_placeholder("the share of requests entry "
                                    "%s's cache answers, between 0 and 1", name));
-            json_object_object_add(c, "size_gb", tf_number(strtod(size, NULL)));
+            json_object_object_add(c, "size_gb", tf_number(gb));
             json_object_object_add(e, "cache", c);
         }
         json_object_put(on);
@@ -303,7 +308,7 @@ static sim_status rest_stage(tf_build *b, int api, json_object *e, const char *n
         bool mine = false;
         SIM_TRY(belongs(b, (size_t)i, "rest_api_id", k_rest_apis, api, &mine));
         if (mine) {
-            tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_ENTRY, e);
+            SIM_TRY(tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_ENTRY, e));
             b->used[i] = true;
         }
     }

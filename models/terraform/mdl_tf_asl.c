@@ -125,7 +125,7 @@ sim_status tf_machines(tf_build *b)
     const char *t = "aws_sfn_state_machine";
     for (int i = tf_next(b->p, t, 0); i >= 0; i = tf_next(b->p, t, i + 1)) {
         json_object *mo = tf_obj(b, TF_SEC_MACHINES, b->cname[i]), *v = NULL;
-        tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_STATE_MACHINE, mo);
+        SIM_TRY(tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_STATE_MACHINE, mo));
         mdl_tf_value_state st = mdl_tf_attr(tf_res(b, i), "definition", &v);
         if (st == MDL_TF_ABSENT)
             return mdl_tf_fail(b->p, tf_res(b, i), "definition", b->err, SIM_EMISSING, "a state machine "
@@ -139,7 +139,8 @@ sim_status tf_machines(tf_build *b)
                 b->cname[i], n ? "functions " : "no function", list));
             continue;
         }
-        json_object *def = tf_str(v) ? json_tokener_parse(tf_str(v)) : NULL;
+        json_object *def = NULL;
+        if (tf_str(v)) SIM_TRY(tf_json_attr(b, tf_res(b, i), "definition", tf_str(v), &def));
         if (!def || !json_object_is_type(def, json_type_object)) {
             json_object_put(def);
             return mdl_tf_fail(b->p, tf_res(b, i), "definition", b->err, SIM_EFORMAT, "not a JSON "

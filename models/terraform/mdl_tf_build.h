@@ -56,12 +56,23 @@ long long tf_get_int(const mdl_tf_resource *r, mdl_tf_row_id id, long long def);
 const char *tf_get_str(const mdl_tf_resource *r, mdl_tf_row_id id, const char *def, char *buf,
                        size_t n);
 /* Apply every plain row (conv != CODE) of r's type and `owner` to dest. */
-void tf_apply_rows(tf_build *b, size_t ri, mdl_tf_owner owner, json_object *dest);
+sim_status tf_apply_rows(tf_build *b, size_t ri, mdl_tf_owner owner, json_object *dest);
 /* Set dest.<dotted path> = v (takes v), creating objects on the way. */
 void tf_set(json_object *dest, const char *path, json_object *v);
 /* A number as the config writes it: an integer when it is one (30, not
  * 3e+01), else with round-trip digits. */
 json_object *tf_number(double x);
+/* A JSON document held in a string attribute (a redrive policy, a state
+ * machine definition), read by the strict reader (sim_json_doc_parse_any:
+ * no comments, no duplicate keys, RFC 8259 numbers).  Errors name r's
+ * address and the attribute, with the reader's message and line within the
+ * string.  *out is the caller's. */
+sim_status tf_json_attr(tf_build *b, const mdl_tf_resource *r, const char *attr,
+                        const char *text, json_object **out);
+/* A number held in a string attribute ("0.5"), strict (sim_num): errors
+ * name r's address and the attribute. */
+sim_status tf_number_attr(tf_build *b, const mdl_tf_resource *r, const char *attr,
+                          const char *text, double *out);
 /* A new placeholder string "<placeholder: ...>". */
 json_object *tf_placeholder(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tf_warn(tf_build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

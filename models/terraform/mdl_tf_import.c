@@ -3,6 +3,7 @@
  * file systems, then the overlay, the placeholders and the assembly
  * (mdl_tf_map.h: mdl_tf_import_build). */
 #include "models/terraform/mdl_tf_build.h"
+#include "sim/sim_num.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,7 +68,8 @@ static sim_status tf_functions(tf_build *b)
 {
     for (int i = tf_next(b->p, "aws_lambda_function", 0); i >= 0;
          i = tf_next(b->p, "aws_lambda_function", i + 1))
-        tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_FUNCTION, tf_obj(b, TF_SEC_FUNCTIONS, b->cname[i]));
+        SIM_TRY(tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_FUNCTION,
+                              tf_obj(b, TF_SEC_FUNCTIONS, b->cname[i])));
     const char *t = "aws_lambda_provisioned_concurrency_config";
     for (int i = tf_next(b->p, t, 0); i >= 0; i = tf_next(b->p, t, i + 1)) {
         int f = -1;
@@ -97,6 +99,10 @@ static sim_status tf_functions(tf_build *b)
 
 /* ---- queues ----------------------------------------------------------------- */
 
+/* SQS accepts a redrive maxReceiveCount of 1 to 1000 (the range of the
+ * config's queues.<q>.max_receive_count, README "Config keys"). */
+#define SQS_MAX_RECEIVE_COUNT 1000
+
 /* dlq and max_receive_count from a redrive_policy (a JSON string). */
 static sim_status redrive(tf_build *b, size_t ri, const char *queue)
 {
@@ -107,7 +113,8 @@ static sim_status redrive(tf_build *b, size_t ri, const char *queue)
     if (st == MDL_TF_ABSENT || (st == MDL_TF_KNOWN && !json_object_get_string_len(v)))
         return SIM_OK;
     if (st == MDL_TF_KNOWN) {
-        json_object *pol = json_tokener_parse(json_object_get_string(v));
+        json_object *pol = NULL;
+        SIM_TRY(tf_json_attr(b, r, "redrive_policy", json_object_get_string(v), &pol));
         const char *arn = tf_str(tf_key(pol, "deadLetterTargetArn"));
         json_object *mrc = tf_key(pol, "maxReceiveCount");
         if (!arn || !mrc) {
@@ -115,8 +122,19 @@ static sim_status redrive(tf_build *b, size_t ri, const char *queue)
             return mdl_tf_fail(b->p, r, "redrive_policy", b->err, SIM_EFORMAT, "expected JSON with "
                                "deadLetterTargetArn and maxReceiveCount");
         }
+        /* A number, or a numeric string (jsonencode of a variable). */
+        int64_t m = 0;
+        bool ok = json_object_is_type(mrc, json_type_int);
+        if (ok) m = json_object_get_int64(mrc);
+        else if (json_object_is_type(mrc, json_type_string))
+            ok = sim_num_i64(json_object_get_string(mrc), (size_t)json_object_get_string_len(mrc),
+                             &m) == SIM_NUM_OK;
+        if (!ok || m < 1 || m > SQS_MAX_RECEIVE_COUNT) {
+            json_object_put(pol);
+            return mdl_tf_fail(b->p, r, "redrive_policy", b->err, SIM_ERANGE, "maxReceiveCount must "
+                               "be an integer from 1 to %d", SQS_MAX_RECEIVE_COUNT);
+        }
         mdl_tf_match(b->p, arn, k_queues, &dlq, 1, &n);
-        long long m = json_object_get_int64(mrc);   /* a number, or a numeric string */
         json_object_object_add(qo, "max_receive_count", json_object_new_int64(m));
         json_object_put(pol);
         if (n != 1)
@@ -163,7 +181,7 @@ static sim_status tf_queues(tf_build *b)
 {
     for (int i = tf_next(b->p, "aws_sqs_queue", 0); i >= 0; i = tf_next(b->p, "aws_sqs_queue", i + 1)) {
         json_object *qo = tf_obj(b, TF_SEC_QUEUES, b->cname[i]);
-        tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_QUEUE, qo);
+        SIM_TRY(tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_QUEUE, qo));
         if (strcmp(json_object_get_string(tf_key(qo, "type")), "fifo") != 0)
             json_object_object_del(qo, "high_throughput");
         SIM_TRY(redrive(b, (size_t)i, b->cname[i]));
@@ -250,7 +268,10 @@ static sim_status tf_mappings(tf_build *b)
         json_object *c = json_object_new_object();
         json_object_object_add(c, "type", json_object_new_string("lambda"));
         json_object_object_add(c, "function", json_object_new_string(b->cname[f]));
-        tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_CONSUMER, c);
+        if (tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_CONSUMER, c) != SIM_OK) {
+            json_object_put(c);
+            return b->err->code;
+        }
         SIM_TRY(set_consumer(b, (size_t)i, q, c));
     }
     return SIM_OK;
@@ -414,7 +435,10 @@ static sim_status tf_groups(tf_build *b)
             it = tf_placeholder("the instance type of %s (no launch template with one)", r->address);
         long long mn = tf_get_int(r, MDL_TF_ROW_ASG_MIN, 0);
         json_object *c = workers(b, q, it, (int)tf_get_int(r, MDL_TF_ROW_ASG_DESIRED, mn));
-        tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_CONSUMER, c);
+        if (tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_CONSUMER, c) != SIM_OK) {
+            json_object_put(c);
+            return b->err->code;
+        }
         SIM_TRY(set_consumer(b, (size_t)i, q, c));
     }
     return SIM_OK;
@@ -542,7 +566,7 @@ static sim_status tf_buckets(tf_build *b)
 
 /* A table writes no key: the simulator bills DynamoDB calls per request
  * (on demand), so a provisioned table's capacity is a warning. */
-static void tf_tables(tf_build *b)
+static sim_status tf_tables(tf_build *b)
 {
     for (int i = tf_next(b->p, "aws_dynamodb_table", 0); i >= 0;
          i = tf_next(b->p, "aws_dynamodb_table", i + 1)) {
@@ -563,13 +587,14 @@ static void tf_tables(tf_build *b)
             json_object *sv = tf_key(b->top, "services");
             if (!sv)
                 json_object_object_add(b->top, "services", sv = json_object_new_object());
-            tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_SERVICES, sv);
+            SIM_TRY(tf_apply_rows(b, (size_t)i, MDL_TF_OWNER_SERVICES, sv));
         }
         else if (strcmp(mode, "provisioned") == 0)
             tf_warn(b, "%s: services.efs.mbps is one rate for every file system; the first "
                     "provisioned one sets it", tf_res(b, i)->address);
         b->used[i] = true;
     }
+    return SIM_OK;
 }
 
 /* ---- what Terraform cannot say -------------------------------------------------- */
@@ -794,7 +819,7 @@ static sim_status run_steps(tf_build *b)
     SIM_TRY(tf_groups(b));
     SIM_TRY(tf_buckets(b));
     SIM_TRY(tf_machines(b));
-    tf_tables(b);
+    SIM_TRY(tf_tables(b));
     SIM_TRY(tf_front_doors(b));
     ignored(b);
     placeholders(b);

@@ -1,6 +1,8 @@
 /* mdl_tf_map.c - the mapping table (mdl_tf_map.h): rows, conversions, the
  * README's Markdown, and the helpers the import shares (mdl_tf_build.h). */
 #include "models/terraform/mdl_tf_build.h"
+#include "models/config/mdl_config.h"
+#include "sim/sim_num.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -185,7 +187,23 @@ void tf_set(json_object *dest, const char *path, json_object *v)
     tf_set(child, dot + 1, v);
 }
 
-void tf_apply_rows(tf_build *b, size_t ri, mdl_tf_owner owner, json_object *dest)
+/* A known value checked against the config key's row (range, type,
+ * choices: mdl_config_check_value), so a bad value is named at its
+ * Terraform attribute now, not at the config's key when it is run. */
+static sim_status check_row_value(tf_build *b, const mdl_tf_resource *r, const mdl_tf_row *row,
+                                  json_object *c)
+{
+    if (mdl_tf_is_placeholder(c)) return SIM_OK;
+    char path[256];
+    snprintf(path, sizeof path, "%s%s%s", k_owner_prefix[row->owner],
+             k_owner_prefix[row->owner][0] ? "." : "", row->key);
+    sim_error e;
+    sim_error_clear(&e);
+    if (mdl_config_check_value(path, c, "import", &e) == SIM_OK) return SIM_OK;
+    return mdl_tf_fail(b->p, r, row->attr, b->err, e.code, "as %s: %s", row->key, e.msg);
+}
+
+sim_status tf_apply_rows(tf_build *b, size_t ri, mdl_tf_owner owner, json_object *dest)
 {
     const mdl_tf_resource *r = mdl_tf_at(b->p, ri);
     for (size_t i = 0; i < MDL_TF_ROW_COUNT; i++) {
@@ -203,9 +221,14 @@ void tf_apply_rows(tf_build *b, size_t ri, mdl_tf_owner owner, json_object *dest
             continue;
         json_object *c = convert(row->conv, v);
         json_object_put(v);
+        if (c && check_row_value(b, r, row, c) != SIM_OK) {
+            json_object_put(c);
+            return b->err->code;
+        }
         if (c)
             tf_set(dest, row->key, c);
     }
+    return SIM_OK;
 }
 
 json_object *tf_number(double x)
@@ -214,6 +237,31 @@ json_object *tf_number(double x)
     if (x == (double)(long long)x && x > -9007199254740992.0 && x < 9007199254740992.0)
         return json_object_new_int64((long long)x);
     return sim_json_double(x);
+}
+
+sim_status tf_json_attr(tf_build *b, const mdl_tf_resource *r, const char *attr,
+                        const char *text, json_object **out)
+{
+    sim_json_doc d;
+    sim_error e;
+    sim_error_clear(&e);
+    *out = NULL;
+    if (sim_json_doc_parse_any(&d, text ? text : "", attr, &e) != SIM_OK)
+        return mdl_tf_fail(b->p, r, attr, b->err, e.code, "the JSON in this string: line %ld: %s",
+                           e.line, e.msg);
+    *out = d.root;
+    d.root = NULL;
+    sim_json_doc_fini(&d);
+    return SIM_OK;
+}
+
+sim_status tf_number_attr(tf_build *b, const mdl_tf_resource *r, const char *attr,
+                          const char *text, double *out)
+{
+    if (!text || sim_num_double(text, strlen(text), out) != SIM_NUM_OK)
+        return mdl_tf_fail(b->p, r, attr, b->err, SIM_EPARSE, "'%s' is not a number",
+                           text ? text : "");
+    return SIM_OK;
 }
 
 /* ---- notes ---------------------------------------------------------------- */

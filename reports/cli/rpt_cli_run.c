@@ -5,6 +5,7 @@
 #include "sim/sim_io.h"
 
 #include <math.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,4 +88,78 @@ int rpt_cli_emit_json(json_object *doc, const char *out_dir, const char *file, b
         fputs(text, stdout);
     free(text);
     return rc;
+}
+
+/* ---- the large-run guard ---------------------------------------------- */
+
+/* Simulated events per request: the bundled configs measure 2.0 (one
+ * Lambda) to 9.1 (the Step Functions pipeline), `run --format json`
+ * "events" / "requests.arrivals"; the guard takes the top of that range. */
+#define EVENTS_PER_REQUEST 10.0
+/* Wall speed: 2.7e6 events/s for gallery_sync.json, 4.5e6 for
+ * gallery_sqs_lambda.json, 3.1e5 for the Step Functions pipeline on the
+ * 2-core development machine (`lambdasim run`'s first line); a round middle. */
+#define EVENTS_PER_WALL_S 2.5e6
+/* Output sizes measured on the bundled configs: --log 54-58 bytes per
+ * invocation row, timeseries.csv 85-89 bytes per minute row. */
+#define LOG_BYTES_PER_INVOCATION 60.0
+#define TS_BYTES_PER_MINUTE 90.0
+
+void rpt_cli_estimate_run(const mdl_config *cfg, bool with_log, bool with_report,
+                          rpt_estimate *e)
+{
+    double req = 0, draws = 0;
+    /* Every entry's workload adds its arrivals (a trace's are not known
+     * before it is read). */
+    for (int i = 0; i < cfg->nentry; i++) {
+        const mdl_workload_cfg *w = &cfg->entry[i].workload;
+        if (w->kind == MDL_WL_ARRIVALS) {
+            req += w->rate_per_s * cfg->duration_s;
+        } else if (w->kind == MDL_WL_GENERATOR) {
+            double r = wl_gen_expected_arrivals(&w->gen, cfg->duration_s);
+            /* Thinning's rejected candidates cost about an event each. */
+            double rejected = wl_gen_rate_bound(&w->gen) * cfg->duration_s - r;
+            req += r;
+            draws += rejected > 0 ? rejected : 0;
+        }
+    }
+    double ev = req * EVENTS_PER_REQUEST + draws, bytes = 0;
+    /* Every function once per request bounds the invocation rows. */
+    if (with_log) bytes += req * (cfg->nfn > 0 ? cfg->nfn : 1) * LOG_BYTES_PER_INVOCATION;
+    if (with_report) bytes += cfg->duration_s / RPT_TS_INTERVAL_S * TS_BYTES_PER_MINUTE;
+    e->requests += req;
+    e->events += ev;
+    e->bytes += bytes;
+    e->seconds += ev / EVENTS_PER_WALL_S + bytes / RPT_WRITE_BYTES_PER_S;
+}
+
+/* "3.2 hours", "41 s", "12 days". */
+static void human_time(double s, char *buf, size_t n)
+{
+    if (s < 120) snprintf(buf, n, "%.0f s", s);
+    else if (s < 7200) snprintf(buf, n, "%.0f minutes", s / 60);
+    else if (s < 172800) snprintf(buf, n, "%.1f hours", s / 3600);
+    else if (s < 3.15e7 * 2) snprintf(buf, n, "%.0f days", s / 86400);
+    else snprintf(buf, n, "%.3g years", s / 3.15576e7);
+}
+
+bool rpt_cli_confirm(const char *what, const rpt_estimate *e, bool yes)
+{
+    if (e->events <= RPT_LARGE_EVENTS && e->bytes <= RPT_LARGE_BYTES) return true;
+    char t[64];
+    human_time(e->seconds, t, sizeof t);
+    char ev[64] = "";
+    if (e->events > 0)
+        snprintf(ev, sizeof ev, ", %.3g %s", e->events,
+                 e->events_name ? e->events_name : "simulated events");
+    fprintf(stderr, "lambdasim %s: a large run: about %.3g arrivals%s, %.3g GB of output; "
+            "expected time about %s.\n", what, e->requests, ev, e->bytes / 1e9, t);
+    if (yes || !isatty(0)) return true;
+    fprintf(stderr, "continue? [y/N] ");
+    fflush(stderr);
+    char line[32];
+    if (!fgets(line, sizeof line, stdin)) line[0] = '\0';
+    bool go = line[0] == 'y' || line[0] == 'Y';
+    if (!go) fprintf(stderr, "lambdasim %s: not started (--yes skips this question)\n", what);
+    return go;
 }

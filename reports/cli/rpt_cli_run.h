@@ -30,4 +30,36 @@ double rpt_cli_jget(json_object *o, const char *path);
 int rpt_cli_emit_json(json_object *doc, const char *out_dir, const char *file, bool to_stdout,
                       sim_error *err);
 
+/* ---- the large-run guard ----------------------------------------------- */
+
+/* Before a run whose estimate exceeds RPT_LARGE_EVENTS simulated events or
+ * RPT_LARGE_BYTES of output, the command prints the estimate and the
+ * expected time on stderr and, when stdin is a terminal, asks to go on;
+ * --yes, or a stdin that is not a terminal (a script, a batch job),
+ * proceeds after the message. */
+#define RPT_LARGE_EVENTS 1e9
+#define RPT_LARGE_BYTES 10e9
+/* Output written per second: `trace generate` wrote 45 MB/s in issue 15's
+ * measurement (a 1e10 s spec); the guard's expected time for outputs. */
+#define RPT_WRITE_BYTES_PER_S 45e6
+
+typedef struct rpt_estimate {
+    double requests;   /* expected arrivals */
+    double events;     /* simulated events (trace generate: candidate draws) */
+    const char *events_name;   /* how to call them; NULL: "simulated events" */
+    double bytes;      /* output written (log, report time series, trace) */
+    double seconds;    /* expected wall time */
+} rpt_estimate;
+
+/* Estimate a run of cfg from its workload (arrival rate x duration; a trace
+ * file's own length is not estimated), adding the --log rows (with_log) and
+ * the report's per-minute time series (with_report).  Adds to *e. */
+void rpt_cli_estimate_run(const mdl_config *cfg, bool with_log, bool with_report,
+                          rpt_estimate *e);
+
+/* Show a large estimate and ask on a terminal.  True: go on (small, --yes,
+ * not a terminal, or the user said yes); false: the user declined (the
+ * command then exits 1 having written nothing). */
+bool rpt_cli_confirm(const char *what, const rpt_estimate *e, bool yes);
+
 #endif /* RPT_CLI_RUN_H */

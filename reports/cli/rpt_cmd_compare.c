@@ -22,6 +22,7 @@ static const char k_compare_usage[] =
     "       lambdasim compare --config A.json [--config B.json ...] --vary KEY=V1,V2[,...]\n"
     "                         [--set KEY=VALUE ...] [--trace FILE.csv] [--seed N]\n"
     "                         [--format text|json] [--out DIR [--png]] [--data DIR]\n"
+    "                         [--yes]\n"
     "       lambdasim compare --terraform A.json --terraform B.json --workload FILE.json [...]\n"
     "\n"
     "Simulates designs side by side with the same seed: latency p50/p95/p99,\n"
@@ -35,7 +36,9 @@ static const char k_compare_usage[] =
     "directory (default $LAMBDASIM_DATA, else the installed share/lambdasim,\n"
     "else ./data).  --terraform PLAN.json is a design imported from what\n"
     "`terraform show -json` prints (named after the file), with the traffic of\n"
-    "--workload FILE.json (README \"From Terraform\"); it mixes with --config.\n";
+    "--workload FILE.json (README \"From Terraform\"); it mixes with --config.\n"
+    "--yes starts a very large comparison (over 1e9 events or 10 GB of output)\n"
+    "without asking.\n";
 
 
 typedef struct design {
@@ -137,7 +140,7 @@ typedef struct compare_args {
     const char *vary, *format, *out, *seed_s, *trace, *data;
     const char **sets;
     size_t nset;
-    bool png;
+    bool png, yes;
 } compare_args;
 
 static int parse_compare_args(int argc, char **argv, compare_args *a)
@@ -148,6 +151,7 @@ static int parse_compare_args(int argc, char **argv, compare_args *a)
     a->format = "text";
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--png") == 0) a->png = true;
+        else if (strcmp(argv[i], "--yes") == 0) a->yes = true;
         else if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) {
             if (v && a->nconf == MAX_DESIGNS)
                 return sim_cli_usage_error("compare", "at most %d configs", MAX_DESIGNS);
@@ -249,8 +253,25 @@ static int build_designs(const compare_args *a, design *d, int *n, sim_error *er
     return 0;
 }
 
+/* The report and compare.json into the folder od (opened before the runs),
+ * then renamed into place as a whole (sim_atomic_dir). */
+static int write_report(sim_atomic_dir *od, const compare_args *a, json_object *doc,
+                        const rpt_design *rd, int n, sim_error *err)
+{
+    char title[1200];
+    if (a->vary) snprintf(title, sizeof title, "lambdasim compare: %s", a->vary);
+    else snprintf(title, sizeof title, "lambdasim compare: %d designs", n);
+    rpt_report_opts ro = { .title = title, .summary = doc, .png = a->png, .data_dir = a->data };
+    const char *dir = sim_atomic_dir_path(od);
+    if (rpt_report_write(dir, &ro, rd, n, err) != SIM_OK) return sim_cli_fail(err);
+    int rc = rpt_cli_emit_json(doc, dir, "compare.json", false, err);
+    if (rc == 0 && sim_atomic_dir_commit(od, err) != SIM_OK) rc = sim_cli_fail(err);
+    return rc;
+}
+
 /* compare.json, the report in --out, the text table. */
-static int compare_outputs(const compare_args *a, design *d, int n, sim_error *err)
+static int compare_outputs(const compare_args *a, sim_atomic_dir *od, design *d, int n,
+                           sim_error *err)
 {
     int rc = 0;
     rpt_design *rd = sim_xcalloc((size_t)n, sizeof *rd);
@@ -259,14 +280,8 @@ static int compare_outputs(const compare_args *a, design *d, int n, sim_error *e
     json_object *doc = json_object_new_object();
     rpt_report_add_designs(doc, rd, n, NULL);
     if (a->vary) sim_json_add_string(doc, "vary", a->vary);
-    if (a->out) {
-        char title[1200];
-        if (a->vary) snprintf(title, sizeof title, "lambdasim compare: %s", a->vary);
-        else snprintf(title, sizeof title, "lambdasim compare: %d designs", n);
-        rpt_report_opts ro = { .title = title, .summary = doc, .png = a->png, .data_dir = a->data };
-        if (rpt_report_write(a->out, &ro, rd, n, err) != SIM_OK) rc = sim_cli_fail(err);
-    }
-    if (rc == 0) rc = rpt_cli_emit_json(doc, a->out, "compare.json", strcmp(a->format, "json") == 0, err);
+    if (a->out) rc = write_report(od, a, doc, rd, n, err);
+    if (rc == 0) rc = rpt_cli_emit_json(doc, NULL, "compare.json", strcmp(a->format, "json") == 0, err);
     if (rc == 0 && strcmp(a->format, "text") == 0) {
         if (a->vary) printf("varying %s\n", a->vary);
         compare_text(stdout, d, rd, n);
@@ -274,6 +289,30 @@ static int compare_outputs(const compare_args *a, design *d, int n, sim_error *e
     }
     free(rd);
     json_object_put(doc);
+    return rc;
+}
+
+/* The large-run guard over all the designs. */
+static bool confirm_large(const design *d, int n, bool report, bool yes)
+{
+    rpt_estimate est = { 0 };
+    for (int i = 0; i < n; i++) rpt_cli_estimate_run(&d[i].cfg, false, report, &est);
+    return rpt_cli_confirm("compare", &est, yes);
+}
+
+/* Run the designs one after the other, with a progress bar on a terminal. */
+static int run_designs(design *d, int n, bool has_seed, int64_t seed, bool ts, sim_error *err)
+{
+    int rc = 0;
+    rpt_progress *bar = rpt_progress_create("compare", n);
+    for (int i = 0; i < n && rc == 0; i++) {
+        uint64_t sd = has_seed ? (uint64_t)seed : (d[i].cfg.seed ? d[i].cfg.seed : 1);
+        if (rpt_cli_run_config(&d[i].cfg, sd, NULL, &d[i].results, NULL, ts ? &d[i].ts : NULL,
+                               &d[i].nts, err) != SIM_OK)
+            rc = sim_cli_fail(err);
+        rpt_progress_update(bar, i + 1);
+    }
+    rpt_progress_destroy(bar);
     return rc;
 }
 
@@ -288,16 +327,16 @@ static int compare_main(const compare_args *a, design *d, int *n)
     int rc = build_designs(a, d, n, &err);
     for (int i = 0; i < *n && rc == 0 && a->trace; i++)
         if (mdl_config_use_trace(&d[i].cfg, a->trace, &err) != SIM_OK) rc = sim_cli_fail(&err);
-    rpt_progress *bar = rc == 0 ? rpt_progress_create("compare", *n) : NULL;
-    for (int i = 0; i < *n && rc == 0; i++) {
-        uint64_t sd = has_seed ? (uint64_t)seed : (d[i].cfg.seed ? d[i].cfg.seed : 1);
-        if (rpt_cli_run_config(&d[i].cfg, sd, NULL, &d[i].results, NULL, a->out ? &d[i].ts : NULL,
-                               &d[i].nts, &err) != SIM_OK)
-            rc = sim_cli_fail(&err);
-        rpt_progress_update(bar, i + 1);
-    }
-    rpt_progress_destroy(bar);
-    return rc == 0 ? compare_outputs(a, d, *n, &err) : rc;
+    /* The report folder is written whole (sim_atomic_dir), opened before the
+     * runs so an unwritable place fails at once. */
+    sim_atomic_dir od;
+    memset(&od, 0, sizeof od);
+    if (rc == 0 && !confirm_large(d, *n, a->out != NULL, a->yes)) rc = 1;
+    if (rc == 0 && a->out && sim_atomic_dir_open(&od, a->out, &err) != SIM_OK) rc = sim_cli_fail(&err);
+    if (rc == 0) rc = run_designs(d, *n, has_seed, seed, a->out != NULL, &err);
+    if (rc == 0) rc = compare_outputs(a, &od, d, *n, &err);
+    sim_atomic_dir_abort(&od);
+    return rc;
 }
 
 int rpt_cmd_compare(int argc, char **argv)

@@ -8,7 +8,8 @@
  * orchestration (one Lambda instead of Step Functions), side by side with
  * the same seed.  It writes the full report (report.html with inline charts,
  * summary.json, timeseries*.csv, report.md, charts/) into ./lambdasim-demo/
- * (or --out) and prints a summary of about ten lines.  The configs come from
+ * (or --out; the folder is written whole, sim_atomic_dir) and prints a
+ * summary of about ten lines.  The configs come from
  * the data folder (rpt_cli_data.h), so an installed lambdasim runs the demo
  * from any folder.  The designs run on all cores (each on its own engine:
  * the results do not depend on the thread count).
@@ -202,10 +203,17 @@ int rpt_cmd_demo(int argc, char **argv)
         (hours_s && sim_cli_parse_double("--hours", hours_s, 0.01, 8760, &hours, &err) != SIM_OK) ||
         rpt_cli_data_dir(data, &data, &err) != SIM_OK)
         return sim_cli_fail(&err);
+    /* The report goes into a folder written whole (sim_atomic_dir), opened
+     * before the runs so an unwritable place fails at once; the summary is
+     * printed once it is in place. */
+    sim_atomic_dir od;
+    if (sim_atomic_dir_open(&od, out, &err) != SIM_OK) return sim_cli_fail(&err);
     double t0 = sim_wall_seconds();
     demo_design *d = sim_xcalloc(NDESIGNS, sizeof *d);
     int rc = demo_run_all(d, data, hours, (uint64_t)seed);
-    if (rc == 0) rc = demo_report(d, out, data, (uint64_t)seed, hours, png, &err);
+    if (rc == 0) rc = demo_report(d, sim_atomic_dir_path(&od), data, (uint64_t)seed, hours, png, &err);
+    if (rc == 0 && sim_atomic_dir_commit(&od, &err) != SIM_OK) rc = sim_cli_fail(&err);
+    sim_atomic_dir_abort(&od);
     if (rc == 0) demo_print(d, out, hours, sim_wall_seconds() - t0);
     demo_free(d, NDESIGNS);
     return rc;

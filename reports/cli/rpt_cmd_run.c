@@ -17,7 +17,7 @@
 static const char k_run_usage[] =
     "usage: lambdasim run --config FILE.json [--set KEY=VALUE ...] [--trace FILE.csv]\n"
     "                     [--seed N] [--format text|json] [--out DIR [--png]]\n"
-    "                     [--log FILE.csv] [--data DIR]\n"
+    "                     [--log FILE.csv] [--data DIR] [--yes]\n"
     "       lambdasim run --terraform PLAN.json --workload FILE.json [options as above]\n"
     "\n"
     "Simulates an architecture (README \"Running a simulation\").\n"
@@ -40,7 +40,9 @@ static const char k_run_usage[] =
     "  --log F      one CSV row per invocation (Lambda REPORT fields)\n"
     "  --data DIR   bundled data: price catalogues, the default kernel profile\n"
     "               (default $LAMBDASIM_DATA, else the installed share/lambdasim,\n"
-    "               else ./data)\n";
+    "               else ./data)\n"
+    "  --yes        start a very large run (over 1e9 events or 10 GB of output)\n"
+    "               without asking; the estimate is printed on stderr either way\n";
 
 
 /* With several entries, a line each: responses and flows. */
@@ -166,7 +168,7 @@ typedef struct run_args {
     const char *terraform, *workload;   /* --terraform PLAN --workload W instead of --config */
     const char **sets;    /* --set KEY=VALUE, in order */
     size_t nset;
-    bool png;
+    bool png, yes;
 } run_args;
 
 static int parse_run_args(int argc, char **argv, run_args *a)
@@ -177,6 +179,7 @@ static int parse_run_args(int argc, char **argv, run_args *a)
     a->format = "text";
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--png") == 0) a->png = true;
+        else if (strcmp(argv[i], "--yes") == 0) a->yes = true;
         else if (sim_cli_opt(argc, argv, &i, "--config", &v, &err)) a->config = v;
         else if (sim_cli_opt(argc, argv, &i, "--set", &v, &err)) { if (v) a->sets[a->nset++] = v; }
         else if (sim_cli_opt(argc, argv, &i, "--format", &v, &err)) a->format = v;
@@ -201,24 +204,29 @@ static int parse_run_args(int argc, char **argv, run_args *a)
     return 0;
 }
 
-/* The report in --out, the JSON on stdout, or the text summary. */
-static int run_outputs(const run_args *a, json_object *r, mdl_ts_row *ts, size_t nts, double wall,
-                       sim_error *err)
+/* The report of --out into the folder od (opened before the run), renamed
+ * into place as a whole.  The report's summary.json is the results
+ * document itself. */
+static sim_status run_report(const run_args *a, sim_atomic_dir *od, json_object *r, mdl_ts_row *ts,
+                             size_t nts, sim_error *err)
 {
-    int rc = 0;
-    if (a->out) {
-        /* The report's summary.json is the results document itself. */
-        const char *base = strrchr(a->config, '/');
-        char title[700], name[600];
-        snprintf(title, sizeof title, "lambdasim run: %s", base ? base + 1 : a->config);
-        snprintf(name, sizeof name, "%s", base ? base + 1 : a->config);
-        char *dot = strrchr(name, '.');
-        if (dot && strcmp(dot, ".json") == 0) *dot = '\0';
-        rpt_design dd = { name, r, ts, nts };
-        rpt_report_opts ro = { .title = title, .summary = r, .png = a->png, .data_dir = a->data };
-        if (rpt_report_write(a->out, &ro, &dd, 1, err) != SIM_OK) rc = sim_cli_fail(err);
-    }
-    if (rc == 0) rc = rpt_cli_emit_json(r, NULL, "summary.json", strcmp(a->format, "json") == 0, err);
+    const char *base = strrchr(a->config, '/');
+    char title[700], name[600];
+    snprintf(title, sizeof title, "lambdasim run: %s", base ? base + 1 : a->config);
+    snprintf(name, sizeof name, "%s", base ? base + 1 : a->config);
+    char *dot = strrchr(name, '.');
+    if (dot && strcmp(dot, ".json") == 0) *dot = '\0';
+    rpt_design dd = { name, r, ts, nts };
+    rpt_report_opts ro = { .title = title, .summary = r, .png = a->png, .data_dir = a->data };
+    SIM_TRY(rpt_report_write(sim_atomic_dir_path(od), &ro, &dd, 1, err));
+    return sim_atomic_dir_commit(od, err);
+}
+
+/* The JSON on stdout, or the text summary (the report is in place). */
+static int run_outputs(const run_args *a, json_object *r, const mdl_ts_row *ts, size_t nts,
+                       double wall, sim_error *err)
+{
+    int rc = rpt_cli_emit_json(r, NULL, "summary.json", strcmp(a->format, "json") == 0, err);
     warn_default_timeouts(r);
     if (rc == 0 && strcmp(a->format, "text") == 0) {
         print_run_text(stdout, a->config, r, ts, nts, wall);
@@ -258,10 +266,26 @@ static int run_main(const run_args *a)
     }
     uint64_t seed = cfg.seed ? cfg.seed : 1;
     int64_t x = 0;
+    if (a->seed_s && sim_cli_parse_int("--seed", a->seed_s, 0, INT64_MAX, &x, &err) != SIM_OK) {
+        mdl_config_fini(&cfg);
+        return sim_cli_fail(&err);
+    }
+    rpt_estimate est = { 0 };
+    rpt_cli_estimate_run(&cfg, a->log_path != NULL, a->out != NULL, &est);
+    if (!rpt_cli_confirm("run", &est, a->yes)) {
+        mdl_config_fini(&cfg);
+        return 1;
+    }
+    /* Outputs are opened before the run, so an unwritable place fails in a
+     * second rather than after the simulation; the report folder is written
+     * whole (sim_atomic_dir) and the log renamed only when all went well. */
     sim_atomic log;
+    sim_atomic_dir od;
     memset(&log, 0, sizeof log);
-    if ((a->seed_s && sim_cli_parse_int("--seed", a->seed_s, 0, INT64_MAX, &x, &err) != SIM_OK) ||
-        (a->log_path && sim_atomic_open(&log, a->log_path, &err) != SIM_OK)) {
+    memset(&od, 0, sizeof od);
+    if ((a->log_path && sim_atomic_open(&log, a->log_path, &err) != SIM_OK) ||
+        (a->out && sim_atomic_dir_open(&od, a->out, &err) != SIM_OK)) {
+        sim_atomic_abort(&log);
         mdl_config_fini(&cfg);
         return sim_cli_fail(&err);
     }
@@ -272,14 +296,11 @@ static int run_main(const run_args *a)
     size_t nts = 0;
     sim_status st = rpt_cli_run_config(&cfg, seed, log.fp, &r, &wall, a->out ? &ts : NULL, &nts,
                                        &err);
-    int rc = 0;
-    if (st != SIM_OK) {
-        sim_atomic_abort(&log);
-        rc = sim_cli_fail(&err);
-    } else {
-        if (a->log_path && sim_atomic_commit(&log, &err) != SIM_OK) rc = sim_cli_fail(&err);
-        if (rc == 0) rc = run_outputs(a, r, ts, nts, wall, &err);
-    }
+    if (st == SIM_OK && a->out) st = run_report(a, &od, r, ts, nts, &err);
+    if (st == SIM_OK && a->log_path) st = sim_atomic_commit(&log, &err);
+    sim_atomic_dir_abort(&od);
+    sim_atomic_abort(&log);
+    int rc = st == SIM_OK ? run_outputs(a, r, ts, nts, wall, &err) : sim_cli_fail(&err);
     free(ts);
     json_object_put(r);
     mdl_config_fini(&cfg);

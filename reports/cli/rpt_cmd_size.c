@@ -29,6 +29,7 @@
 #include "models/sizing/mdl_size_oracle.h"
 #include "reports/chart/rpt_band_chart.h"
 #include "sim/sim_cli.h"
+#include "sim/sim_num.h"
 #include "sim/sim_io.h"
 #include "sim/sim_json.h"
 
@@ -178,13 +179,12 @@ typedef struct size_args {
 
 static sim_status parse_grid(const char *s, size_args *a, sim_error *err)
 {
-    long v[3];
+    /* Three strict integers (sim_num: no white space, sign or hex). */
+    int64_t v[3];
     const char *p = s;
     for (int i = 0; i < 3; i++) {
-        char *end;
-        errno = 0;
-        v[i] = strtol(p, &end, 10);
-        if (end == p || errno || (i < 2 && *end != ':') || (i == 2 && *end != '\0'))
+        const char *end = i < 2 ? strchr(p, ':') : p + strlen(p);
+        if (!end || sim_num_i64(p, (size_t)(end - p), &v[i]) != SIM_NUM_OK)
             SIM_FAIL(err, SIM_EUSAGE, NULL, 0, "--grid", "'%s' is not MIN:MAX:STEP", s);
         p = end + 1;
     }

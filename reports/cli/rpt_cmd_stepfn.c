@@ -95,8 +95,8 @@ static sim_status load_inputs(const mdl_sfn_machine *m, const char *input_s,
                               const char *mocks_path, sim_json_doc *in, sim_json_doc *mocks,
                               sim_error *err)
 {
-    if (input_s[0] == '@') SIM_TRY(sim_json_doc_load(in, input_s + 1, err));
-    else SIM_TRY(sim_json_doc_parse(in, input_s, "--input", err));
+    if (input_s[0] == '@') SIM_TRY(sim_json_doc_load_any(in, input_s + 1, err));
+    else SIM_TRY(sim_json_doc_parse_any(in, input_s, "--input", err));
     if (!mocks_path) return SIM_OK;
     SIM_TRY(sim_json_doc_load(mocks, mocks_path, err));
     SIM_TRY(mdl_sfn_mocks_check(mocks, err));

@@ -15,6 +15,7 @@
  * load removes.
  */
 #include "reports/cli/rpt_sweep.h"
+#include "sim/sim_cleanup.h"
 #include "sim/sim_io.h"
 #include "sim/sim_json.h"
 
@@ -128,14 +129,22 @@ sim_status rpt_sweep_dir_commit(const char *staging, const char *out, sim_error 
     SIM_TRY(carry_entries(out, staging, err));
     char old[1200];
     snprintf(old, sizeof old, "%s.old.%ld", staging, (long)getpid());
-    if (rename(out, old) != 0)
+    /* A signal between the two renames puts the old folder back (and after
+     * the second one removes it): sim_cleanup's RESTORE entry. */
+    int h = sim_cleanup_add(SIM_CLEANUP_RESTORE, old, out);
+    if (rename(out, old) != 0) {
+        sim_cleanup_release(h);
         SIM_FAIL(err, SIM_EIO, out, 0, NULL, "cannot move aside: %s", strerror(errno));
+    }
     if (rename(staging, out) != 0) {
         int e = errno;
         (void)rename(old, out);
+        sim_cleanup_release(h);
         SIM_FAIL(err, SIM_EIO, out, 0, NULL, "cannot rename %s here: %s", staging, strerror(e));
     }
-    return rpt_sweep_rmtree(old, err);
+    sim_status rs = rpt_sweep_rmtree(old, err);
+    sim_cleanup_release(h);
+    return rs;
 }
 
 /* ---- the manifest ----------------------------------------------------------- */

@@ -689,7 +689,10 @@ static sim_status timeseries_charts(chart_ctx *c, const rpt_design *d, int n, si
     int ns = 0;
     for (int i = 0; i < (same_arrivals ? 1 : n); i++) {
         snprintf(names[ns], sizeof names[ns], "%s", same_arrivals && n > 1 ? "every design (same trace)" : d[i].name);
-        s[ns++] = (rpt_series){ .name = names[ns - 1], .x = col[i * NC], .y = col[i * NC + 1], .n = d[i].nts };
+        /* ns is read and incremented in separate statements: in one, the
+         * order is unsequenced (undefined behaviour; clang -Wunsequenced). */
+        s[ns] = (rpt_series){ .name = names[ns], .x = col[i * NC], .y = col[i * NC + 1], .n = d[i].nts };
+        ns++;
     }
     rpt_chart_spec spec = { .title = "Load: arrivals per minute", .xlabel = "time (h)",
                             .ylabel = "arrivals (requests/min)", .y_zero = true, .y_integer = true };

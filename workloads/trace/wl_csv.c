@@ -9,6 +9,9 @@
 #include "workloads/trace/wl_csv.h"
 #include "workloads/trace/wl_rows.h"
 #include "workloads/trace/wl_source_impl.h"
+#include "sim/sim_io.h"
+
+#include <errno.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -217,12 +220,19 @@ sim_status wl_csv_write_source(FILE *fp, wl_source *src, unsigned long long *row
                                sim_error *err)
 {
     unsigned long long n = 0;
+    char why[128];
     wl_arrival a;
     wl_csv_write_header(fp);
     while (wl_source_next(src, &a)) {
         wl_csv_write_arrival(fp, src, &a);
-        n++;
+        /* A full disk or a closed pipe stops the drain within 4096 rows,
+         * rather than generating gigabytes into nowhere. */
+        if ((++n & 4095) == 0 && ferror(fp)) break;
     }
+    /* The failing writes keep setting errno, so it still says why. */
+    if (ferror(fp))
+        return SIM_ERR(err, SIM_EIO, NULL, 0, NULL, "write failed after %llu rows: %s", n,
+                       sim_errno_text(errno, why, sizeof why));
     if (rows) *rows = n;
     return wl_source_status(src, err);
 }

@@ -266,8 +266,24 @@ double wl_gen_rate(const wl_gen_spec *sp, double t)
     return 0;
 }
 
+double wl_gen_expected_arrivals(const wl_gen_spec *sp, double duration_s)
+{
+    if (sp->process == WL_PROC_DIURNAL) return sp->mean_rate_per_s * duration_s;
+    if (sp->process != WL_PROC_FLASH) return wl_gen_rate(sp, 0) * duration_s;
+    /* Base all along, plus the excess: half the ramp, the hold, and the
+     * exponential decay's integral (decay_s), cut at the end of the run. */
+    double extra = 0, x = duration_s - sp->start_s;
+    if (x > 0) {
+        double r = fmin(x, sp->ramp_s), h = fmin(fmax(x - sp->ramp_s, 0), sp->hold_s);
+        double dx = fmax(x - sp->ramp_s - sp->hold_s, 0);
+        extra = (sp->ramp_s > 0 ? r * r / (2 * sp->ramp_s) : 0) + h +
+                (sp->decay_s > 0 ? sp->decay_s * (1 - exp(-dx / sp->decay_s)) : 0);
+    }
+    return sp->base_rate_per_s * duration_s + (sp->peak_rate_per_s - sp->base_rate_per_s) * extra;
+}
+
 /* The bound thinning draws candidates at. */
-static double rate_max(const wl_gen_spec *sp)
+double wl_gen_rate_bound(const wl_gen_spec *sp)
 {
     switch (sp->process) {
     case WL_PROC_DIURNAL:
@@ -443,7 +459,7 @@ sim_status wl_gen_source_create(wl_source **out, const wl_gen_spec *spec, uint64
         s->cum[k] = acc;
     }
     s->cum[WL_OP_COUNT - 1] = 1.0;
-    s->lmax = rate_max(spec);
+    s->lmax = wl_gen_rate_bound(spec);
     s->next_id = spec->initial_photos;
     s->fn = wl_names_intern(&s->base.names, spec->function, strlen(spec->function));
     if (spec->process == WL_PROC_MMPP) {

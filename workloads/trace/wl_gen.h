@@ -76,6 +76,18 @@ sim_status wl_gen_spec_load(wl_gen_spec *spec, const char *file, sim_error *err)
 /* The arrival rate at time t (requests/s); for mmpp, the long-run mean. */
 double wl_gen_rate(const wl_gen_spec *spec, double t);
 
+/* The expected number of arrivals over [0, duration_s): the rate's integral
+ * (diurnal and MMPP at their long-run means, a flash crowd's ramp, hold and
+ * decay added to its base).  Closed form, no sampling: for the guard that
+ * warns before a very large run or trace. */
+double wl_gen_expected_arrivals(const wl_gen_spec *spec, double duration_s);
+
+/* The rate thinning draws candidates at (requests/s): generating a spec
+ * costs bound x duration candidate draws, whatever the arrivals kept (a
+ * flash crowd of peak 1e6/s over a base of 0.001/s costs 1e6 draws a second
+ * all day).  The large-run guard counts them. */
+double wl_gen_rate_bound(const wl_gen_spec *spec);
+
 /* Megapixels and bytes of photo `id` under `seed` (pure functions). */
 double wl_gen_photo_megapixels(const wl_gen_spec *spec, uint64_t seed, uint64_t id);
 uint64_t wl_gen_photo_bytes(const wl_gen_spec *spec, uint64_t seed, uint64_t id);

@@ -1,5 +1,7 @@
 /* wl_rows.c - line-at-a-time feeding of libcsv (see wl_rows.h). */
 #include "workloads/trace/wl_rows.h"
+#include "sim/sim_io.h"
+#include "sim/sim_num.h"
 
 #include <errno.h>
 #include <math.h>
@@ -42,10 +44,7 @@ sim_status wl_rows_open(wl_rows *r, const char *path, sim_error *err)
 {
     memset(r, 0, sizeof *r);
     snprintf(r->path, sizeof r->path, "%s", path);
-    r->fp = fopen(path, "rb");
-    if (!r->fp)
-        SIM_FAIL(err, errno == ENOENT ? SIM_ENOENT : SIM_EIO, path, 0, NULL,
-                 "cannot open: %s", strerror(errno));
+    SIM_TRY(sim_open_read(path, &r->fp, err));
     if (csv_init(&r->csv, 0) != 0) {
         fclose(r->fp);
         r->fp = NULL;
@@ -150,24 +149,14 @@ sim_status wl_rows_next(wl_rows *r, bool *got, sim_error *err)
 
 bool wl_parse_double(const char *s, size_t len, double *out)
 {
-    if (len == 0) return false;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end != s + len || errno == ERANGE || !isfinite(v)) return false;
-    *out = v;
-    return true;
+    return sim_num_double(s, len, out) == SIM_NUM_OK;
 }
 
 bool wl_parse_u64(const char *s, size_t len, unsigned long long *out)
 {
-    if (len == 0 || len > 19) return false;
-    unsigned long long v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9') return false;
-        v = v * 10 + (unsigned)(s[i] - '0');
-    }
-    *out = v;
+    uint64_t v;
+    if (sim_num_u64(s, len, &v) != SIM_NUM_OK) return false;
+    *out = (unsigned long long)v;
     return true;
 }
 

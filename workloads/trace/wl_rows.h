@@ -63,7 +63,8 @@ sim_status wl_rows_find_columns(const wl_rows *r, const char *const *names, int 
                                 sim_error *err);
 
 /* Parse a whole field as a finite double / a non-negative integer; false
- * when the field is empty or not entirely a number. */
+ * when the field is empty or not entirely a decimal number (sim_num.h: no
+ * white space, hex, inf/nan or trailing text). */
 bool wl_parse_double(const char *s, size_t len, double *out);
 bool wl_parse_u64(const char *s, size_t len, unsigned long long *out);
 
