@@ -110,6 +110,131 @@ static size_t join_key(char *buf, size_t n, const char *app, const char *fn)
 
 typedef struct az_cell { uint32_t minute, func, count; } az_cell;
 
+/* The minute columns of the header: minute_of[i] is column i's minute
+ * (0-based) or -1; *nmin the number of minutes.  Columns are "1".."N"
+ * (original) or "minute_1".. (sampled). */
+static sim_status minute_columns(const wl_rows *r, const char *path, long **minute_of,
+                                 uint32_t *nmin, sim_error *err)
+{
+    size_t ncols = r->nfields;
+    long *mo = sim_xmalloc((ncols ? ncols : 1) * sizeof *mo);
+    *minute_of = mo;
+    uint32_t maxm = 0, nm = 0;
+    for (size_t i = 0; i < ncols; i++) {
+        const char *f = wl_rows_field(r, i);
+        if (strncmp(f, "minute_", 7) == 0) f += 7;
+        unsigned long long m;
+        mo[i] = -1;
+        if (wl_parse_u64(f, strlen(f), &m) && m >= 1 && m <= 100000) {
+            mo[i] = (long)m - 1;
+            nm++;
+            if (m > maxm) maxm = (uint32_t)m;
+        }
+    }
+    *nmin = maxm;
+    if (nm == 0 || nm != maxm)
+        return SIM_ERR(err, SIM_EFORMAT, path, 1, NULL,
+                       "expected minute columns 1..N (or minute_1..minute_N), found %u "
+                       "numbered up to %u", nm, maxm);
+    return SIM_OK;
+}
+
+/* The row's function index *f, interned (and its app recorded).  A hash
+ * recurring under another app is named app/function so both stay distinct;
+ * the same pair twice is an error. */
+static sim_status row_function(wl_az19 *az, const wl_rows *r, const char *path, long c_app,
+                               long c_fn, uint32_t *f, sim_error *err)
+{
+    const char *app = wl_rows_field(r, (size_t)c_app);
+    const char *fn = wl_rows_field(r, (size_t)c_fn);
+    uint32_t before = az->funcs.count;
+    *f = wl_names_intern(&az->funcs, fn, strlen(fn));
+    if (*f < before) {
+        char key[1024];
+        size_t kl = join_key(key, sizeof key, app, fn);
+        before = az->funcs.count;
+        *f = wl_names_intern(&az->funcs, key, kl);
+        if (*f < before)
+            return SIM_ERR(err, SIM_EFORMAT, path, r->row_line, "HashFunction",
+                           "function %.16s... of app %.16s... appears twice", fn, app);
+    }
+    az->func_app = sim_xrealloc(az->func_app, az->funcs.count * sizeof *az->func_app);
+    az->func_app[*f] = wl_names_intern(&az->apps, app, strlen(app));
+    return SIM_OK;
+}
+
+/* The (minute, function, count) cells of the file, before indexing. */
+typedef struct az_cells { az_cell *v; size_t n, cap; } az_cells;
+
+/* Minute i's count of the row: a non-negative integer below 2^32 (a
+ * whole-valued decimal is accepted: sampled files write "3.0"). */
+static sim_status minute_count(const wl_rows *r, const char *path, size_t i, long minute,
+                               uint32_t *cnt, sim_error *err)
+{
+    const char *v = wl_rows_field(r, i);
+    size_t vl = wl_rows_field_len(r, i);
+    unsigned long long c;
+    double d;
+    if (!wl_parse_u64(v, vl, &c)) {
+        if (!(wl_parse_double(v, vl, &d) && d >= 0 && d == floor(d) && d < 4e9))
+            return SIM_ERR(err, SIM_EFORMAT, path, r->row_line, NULL,
+                           "minute %ld: '%.40s' is not a non-negative integer count", minute + 1, v);
+        c = (unsigned long long)d;
+    }
+    if (c > UINT32_MAX)
+        return SIM_ERR(err, SIM_ERANGE, path, r->row_line, NULL,
+                       "minute %ld: count %llu is too large", minute + 1, c);
+    *cnt = (uint32_t)c;
+    return SIM_OK;
+}
+
+/* One row's non-zero minutes into cells. */
+static sim_status row_cells(wl_az19 *az, const wl_rows *r, const char *path,
+                            const long *minute_of, uint32_t f, az_cells *cells, sim_error *err)
+{
+    bool any = false;
+    for (size_t i = 0; i < r->nfields; i++) {
+        if (minute_of[i] < 0) continue;
+        uint32_t cnt = 0;
+        SIM_TRY(minute_count(r, path, i, minute_of[i], &cnt, err));
+        if (!cnt) continue;
+        if (cells->n == cells->cap) {
+            cells->cap = cells->cap ? 2 * cells->cap : 4096;
+            cells->v = sim_xrealloc(cells->v, cells->cap * sizeof *cells->v);
+        }
+        cells->v[cells->n++] = (az_cell){ (uint32_t)minute_of[i], f, cnt };
+        az->total += cnt;
+        any = true;
+    }
+    if (any) az->active++;
+    return SIM_OK;
+}
+
+/* Index the cells by minute (mstart, cfunc, ccount).  A counting sort:
+ * stable, so a minute's cells stay in function order and the expansion is
+ * deterministic. */
+static void index_cells(wl_az19 *az, const az_cells *cells)
+{
+    az->mstart = sim_xcalloc((size_t)az->nmin + 1, sizeof *az->mstart);
+    for (size_t i = 0; i < cells->n; i++) az->mstart[cells->v[i].minute + 1]++;
+    for (uint32_t m = 0; m < az->nmin; m++) {
+        uint32_t n = az->mstart[m + 1];
+        if (n > az->max_cells) az->max_cells = n;
+        az->mstart[m + 1] += az->mstart[m];
+    }
+    size_t n = cells->n ? cells->n : 1;
+    az->cfunc = sim_xmalloc(n * sizeof *az->cfunc);
+    az->ccount = sim_xmalloc(n * sizeof *az->ccount);
+    uint32_t *fill = sim_xmalloc(((size_t)az->nmin + 1) * sizeof *fill);
+    memcpy(fill, az->mstart, ((size_t)az->nmin + 1) * sizeof *fill);
+    for (size_t i = 0; i < cells->n; i++) {
+        uint32_t at = fill[cells->v[i].minute]++;
+        az->cfunc[at] = cells->v[i].func;
+        az->ccount[at] = cells->v[i].count;
+    }
+    free(fill);
+}
+
 static sim_status load_invocations(wl_az19 *az, const char *path, sim_error *err)
 {
     wl_rows r;
@@ -117,116 +242,28 @@ static sim_status load_invocations(wl_az19 *az, const char *path, sim_error *err
     sim_status s = read_header(&r, "HashOwner,HashApp,HashFunction,...,1..1440", err);
     long c_app = -1, c_fn = -1;
     long *minute_of = NULL;
-    az_cell *cells = NULL;
-    size_t ncells = 0, cap = 0;
+    az_cells cells = { 0 };
     size_t ncols = r.nfields;
     if (s == SIM_OK) s = need_col(&r, "HashApp", &c_app, err);
     if (s == SIM_OK) s = need_col(&r, "HashFunction", &c_fn, err);
-    if (s == SIM_OK) {
-        /* Minute columns are "1".."N" (original) or "minute_1".. (sampled). */
-        minute_of = sim_xmalloc(ncols * sizeof *minute_of);
-        uint32_t maxm = 0, nm = 0;
-        for (size_t i = 0; i < ncols; i++) {
-            const char *f = wl_rows_field(&r, i);
-            if (strncmp(f, "minute_", 7) == 0) f += 7;
-            unsigned long long m;
-            minute_of[i] = -1;
-            if (wl_parse_u64(f, strlen(f), &m) && m >= 1 && m <= 100000) {
-                minute_of[i] = (long)m - 1;
-                nm++;
-                if (m > maxm) maxm = (uint32_t)m;
-            }
-        }
-        if (nm == 0 || nm != maxm)
-            s = SIM_ERR(err, SIM_EFORMAT, path, 1, NULL,
-                        "expected minute columns 1..N (or minute_1..minute_N), found %u "
-                        "numbered up to %u", nm, maxm);
-        az->nmin = maxm;
-    }
+    if (s == SIM_OK) s = minute_columns(&r, path, &minute_of, &az->nmin, err);
     bool got = true;
     while (s == SIM_OK) {
         s = wl_rows_next(&r, &got, err);
         if (s != SIM_OK || !got) break;
         s = row_width(&r, ncols, err);
-        if (s != SIM_OK) break;
-        const char *app = wl_rows_field(&r, (size_t)c_app);
-        const char *fn = wl_rows_field(&r, (size_t)c_fn);
-        /* Name a function by its hash; if the same hash recurs under another
-         * app, the later one is named app/function so both stay distinct. */
-        uint32_t before = az->funcs.count;
-        uint32_t f = wl_names_intern(&az->funcs, fn, strlen(fn));
-        if (f < before) {
-            char key[1024];
-            size_t kl = join_key(key, sizeof key, app, fn);
-            before = az->funcs.count;
-            f = wl_names_intern(&az->funcs, key, kl);
-            if (f < before) {
-                s = SIM_ERR(err, SIM_EFORMAT, path, r.row_line, "HashFunction",
-                            "function %.16s... of app %.16s... appears twice", fn, app);
-                break;
-            }
-        }
-        az->func_app = sim_xrealloc(az->func_app, az->funcs.count * sizeof *az->func_app);
-        az->func_app[f] = wl_names_intern(&az->apps, app, strlen(app));
-        bool any = false;
-        for (size_t i = 0; i < ncols && s == SIM_OK; i++) {
-            if (minute_of[i] < 0) continue;
-            const char *v = wl_rows_field(&r, i);
-            size_t vl = wl_rows_field_len(&r, i);
-            unsigned long long cnt;
-            double d;
-            if (!wl_parse_u64(v, vl, &cnt)) {
-                if (wl_parse_double(v, vl, &d) && d >= 0 && d == floor(d) && d < 4e9)
-                    cnt = (unsigned long long)d;
-                else {
-                    s = SIM_ERR(err, SIM_EFORMAT, path, r.row_line, NULL,
-                                "minute %ld: '%.40s' is not a non-negative integer count",
-                                minute_of[i] + 1, v);
-                    break;
-                }
-            }
-            if (cnt > UINT32_MAX) {
-                s = SIM_ERR(err, SIM_ERANGE, path, r.row_line, NULL,
-                            "minute %ld: count %llu is too large", minute_of[i] + 1, cnt);
-                break;
-            }
-            if (!cnt) continue;
-            if (ncells == cap) {
-                cap = cap ? 2 * cap : 4096;
-                cells = sim_xrealloc(cells, cap * sizeof *cells);
-            }
-            cells[ncells++] = (az_cell){ (uint32_t)minute_of[i], f, (uint32_t)cnt };
-            az->total += cnt;
-            any = true;
-        }
-        if (any) az->active++;
+        uint32_t f = 0;
+        if (s == SIM_OK) s = row_function(az, &r, path, c_app, c_fn, &f, err);
+        if (s == SIM_OK) s = row_cells(az, &r, path, minute_of, f, &cells, err);
     }
     if (s == SIM_OK) {
         az->nfunc = az->funcs.count;
-        /* Counting sort by minute; stable, so a minute's cells stay in
-         * function order and the expansion is deterministic. */
-        az->mstart = sim_xcalloc((size_t)az->nmin + 1, sizeof *az->mstart);
-        for (size_t i = 0; i < ncells; i++) az->mstart[cells[i].minute + 1]++;
-        for (uint32_t m = 0; m < az->nmin; m++) {
-            uint32_t n = az->mstart[m + 1];
-            if (n > az->max_cells) az->max_cells = n;
-            az->mstart[m + 1] += az->mstart[m];
-        }
-        az->cfunc = sim_xmalloc((ncells ? ncells : 1) * sizeof *az->cfunc);
-        az->ccount = sim_xmalloc((ncells ? ncells : 1) * sizeof *az->ccount);
-        uint32_t *fill = sim_xmalloc(((size_t)az->nmin + 1) * sizeof *fill);
-        memcpy(fill, az->mstart, ((size_t)az->nmin + 1) * sizeof *fill);
-        for (size_t i = 0; i < ncells; i++) {
-            uint32_t at = fill[cells[i].minute]++;
-            az->cfunc[at] = cells[i].func;
-            az->ccount[at] = cells[i].count;
-        }
-        free(fill);
+        index_cells(az, &cells);
         if (az->nfunc == 0)
             s = SIM_ERR(err, SIM_EFORMAT, path, r.line ? r.line : 1, NULL,
                         "no functions: the file has a header but no rows");
     }
-    free(cells);
+    free(cells.v);
     free(minute_of);
     wl_rows_close(&r);
     return s;
