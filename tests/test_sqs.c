@@ -168,6 +168,28 @@ static void empty_receives(void)
     json_object_put(r);
 }
 
+static void payload_chunks(void)
+{
+    /* About 20 messages of 200 KB, one worker receiving one at a time: each API
+     * call is billed per 64 KB chunk of its payload, a receive's as a
+     * send's (README "Reference facts", SQS): send 4, receive 4, delete 1. */
+    const char *t =
+        "{ \"duration_s\": 100,"
+        "  \"workload\": { \"arrivals\": { \"process\": \"deterministic\", \"rate_per_s\": 0.2 },"
+        "                \"payload_bytes\": 204800 },"
+        "  \"entry\": { \"type\": \"queue\", \"target\": \"q\" },"
+        "  \"queues\": { \"q\": { \"consumer\": { \"type\": \"workers\", \"count\": 1, \"poll\": \"long\","
+        "     \"batch_size\": 1, \"wait_time_s\": 20,"
+        "     \"service_time\": { \"dist\": \"deterministic\", \"mean_ms\": 100 } } } } }";
+    json_object *r = run_text(t, 1);
+    double sent = J(r, "queues.q.sent"), recv = J(r, "queues.q.received");
+    double del = J(r, "queues.q.deleted");
+    CHECK(sent >= 20 && recv >= sent - 1 && del >= recv - 1, "every message but the last is through");
+    CHECK_ABS(J(r, "queues.q.api_requests") - J(r, "queues.q.empty_receives"), 4 * sent + 4 * recv + del,
+              0.01, "billed: 4 chunks to send, 4 to receive, 1 to delete each");
+    json_object_put(r);
+}
+
 static void esm(void)
 {
     /* S3 -> SQS -> Lambda with reserved concurrency 5: throttled batches
@@ -242,6 +264,7 @@ int main(void)
     losses();
     fifo();
     empty_receives();
+    payload_chunks();
     esm();
     esm_sync_billing();
     return check_report("sqs");

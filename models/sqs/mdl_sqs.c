@@ -331,8 +331,9 @@ static int32_t next_deliverable(sqs_queue *q, int32_t *group_out)
     }
 }
 
-/* ReceiveMessage for consumer ci: up to max messages.  Returns the count. */
-static int receive(sqs_queue *q, int ci, int max)
+/* ReceiveMessage for consumer ci: up to max messages.  Returns the count;
+ * *bytes_out is the payload it returns (billed per 64 KB chunk, like a send). */
+static int receive(sqs_queue *q, int ci, int max, double *bytes_out)
 {
     consumer *c = &q->c[ci];
     double now = now_of(q);
@@ -379,6 +380,7 @@ static int receive(sqs_queue *q, int ci, int max)
         c->batch[c->nbatch++] = ((uint64_t)(uint32_t)i << 32) | x->gen;
         got++;
     }
+    *bytes_out = bytes;
     return got;
 }
 
@@ -532,9 +534,10 @@ static void wake(sqs_queue *q)
     while (q->gather_n && q->nvisible > 0) {
         int ci = q->gather[0];
         consumer *c = &q->c[ci];
-        int got = receive(q, ci, q->cfg->batch_size - c->nbatch);
+        double bytes;
+        int got = receive(q, ci, q->cfg->batch_size - c->nbatch, &bytes);
         if (got == 0) break;
-        api_call(q, 0);
+        api_call(q, bytes);
         if (c->nbatch >= q->cfg->batch_size) esm_invoke(q, ci);
     }
     while (q->w_n && q->nvisible > 0) {
@@ -545,12 +548,13 @@ static void wake(sqs_queue *q)
         consumer *c = &q->c[ci];
         if (c->gen != (uint32_t)w || c->state != C_WAITING) continue;
         int room = q->cfg->batch_size - c->nbatch;
-        int got = receive(q, ci, room);
+        double bytes;
+        int got = receive(q, ci, room, &bytes);
         if (got == 0) {
             waiter_push(q, ci);       /* nothing deliverable after all (FIFO locks) */
             break;
         }
-        if (q->cfg->poll != MDL_POLL_INSTANT) api_call(q, 0);
+        if (q->cfg->poll != MDL_POLL_INSTANT) api_call(q, bytes);
         start_batch(q, ci);
     }
 }
@@ -578,9 +582,10 @@ static void poll(sqs_queue *q, int ci)
         consumer_stop(q, ci);
         return;
     }
-    int got = receive(q, ci, q->cfg->batch_size);
+    double bytes;
+    int got = receive(q, ci, q->cfg->batch_size, &bytes);
     if (got > 0) {
-        if (q->cfg->poll != MDL_POLL_INSTANT) api_call(q, 0);
+        if (q->cfg->poll != MDL_POLL_INSTANT) api_call(q, bytes);
         start_batch(q, ci);
         return;
     }
