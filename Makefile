@@ -90,7 +90,9 @@ BIN      := $(BUILD)/lambdasim
 # Fuzz targets (tests/fuzz/fuzz_<target>.c, corpus in tests/fuzz/<target>/).
 # Every build also links replay_<target>: the harness behind a plain main()
 # that feeds it files, so the corpus replays in `make test` and `make asan`.
-FUZZ_TARGETS ?= config usage asl csv az19 az21 spec profile catalog image tfplan
+# The fuzz targets: one per harness tests/fuzz/fuzz_<target>.c (the one list:
+# scripts/fuzz.sh and tests/test_fuzz_replay.sh read the same files).
+FUZZ_TARGETS ?= $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_S   ?= 60
 REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 

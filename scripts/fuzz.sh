@@ -16,7 +16,8 @@
 # there so `make test` and `make asan` replay it from then on.
 set -u
 FUZZ_S=${FUZZ_S:-60}
-FUZZ_TARGETS=${FUZZ_TARGETS:-config usage asl csv az19 az21 spec profile catalog image tfplan}
+# Every harness tests/fuzz/fuzz_<target>.c unless FUZZ_TARGETS names some.
+FUZZ_TARGETS=${FUZZ_TARGETS:-$(ls tests/fuzz/fuzz_*.c | sed 's|.*/fuzz_||; s|\.c$||' | sort | tr '\n' ' ')}
 MAKE=${MAKE:-make}
 engine=${FUZZ_ENGINE:-auto}
 
