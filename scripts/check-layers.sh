@@ -23,6 +23,10 @@
 # The environment is read only by the command layer (explicit context, no
 # hidden inputs): getenv/secure_getenv/environ appear only in reports/cli/.
 #
+# The repository is self-contained: no file refers to the reference folder
+# outside it (the reference folder beside the development checkout), which a
+# user's clone does not have.
+#
 # Prints every violation as FILE:LINE: ... and exits 1 if there is one.
 set -eu
 cd "$(dirname "$0")/.."
@@ -100,6 +104,17 @@ for f in $files; do
     printf '%s\n' "$hits" | while IFS= read -r hit; do
         echo "$f:${hit%%:*}: reads the environment: only reports/cli/ may (pass the value down)"
     done
+    bad=1
+done
+# Self-contained: the pattern is split so this file does not match itself.
+outside='\.\./shar''ed'
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    refs=$(git ls-files -z | xargs -0 grep -lE "$outside" -- 2>/dev/null || true)
+else
+    refs=$(grep -rlE "$outside" --exclude-dir=build --exclude-dir=node_modules . 2>/dev/null || true)
+fi
+for f in $refs; do
+    echo "$f: refers to the folder outside the repository (copy what it needs into data/)"
     bad=1
 done
 if [ "$bad" -ne 0 ]; then
