@@ -356,11 +356,11 @@ static int compile_scope(cctx *c, json_object *scope)
 static void count(json_object *root, int *nscopes, int *nstates)
 {
     size_t cap = 16, n = 0;
-    json_object **todo = sim_xmalloc(cap * sizeof *todo);
-    todo[n++] = root;
+    json_object **stack = sim_xmalloc(cap * sizeof *stack);
+    stack[n++] = root;
     *nscopes = *nstates = 0;
     while (n > 0) {
-        json_object *states = get(todo[--n], "States");
+        json_object *states = get(stack[--n], "States");
         (*nscopes)++;
         *nstates += json_object_object_length(states);
         json_object_object_foreach(states, k, js) {
@@ -370,13 +370,13 @@ static void count(json_object *root, int *nscopes, int *nstates)
             p = get(js, "ItemProcessor") ? get(js, "ItemProcessor") : get(js, "Iterator");
             if (n + nb + 1 > cap) {
                 cap = 2 * (n + nb + 1);
-                todo = sim_xrealloc(todo, cap * sizeof *todo);
+                stack = sim_xrealloc(stack, cap * sizeof *stack);
             }
-            for (size_t b = 0; b < nb; b++) todo[n++] = json_object_array_get_idx(x, b);
-            if (p) todo[n++] = p;
+            for (size_t b = 0; b < nb; b++) stack[n++] = json_object_array_get_idx(x, b);
+            if (p) stack[n++] = p;
         }
     }
-    free(todo);
+    free(stack);
 }
 
 void mdl_sfn__compile(mdl_sfn_machine *m)
