@@ -154,8 +154,18 @@ sim_status sim_json_set_at(json_object *root, const char *path, json_object *val
                            const char *label, sim_error *err);
 
 /* Serialise `obj` (pretty, 2-space, deterministic key order as inserted)
- * and append a newline.  Returns a malloc'd string. */
+ * and append a newline.  Returns a malloc'd string.  sim_jw's text backend
+ * streams the same text (its flags are these). */
+#define SIM_JSON_TEXT_FLAGS \
+    (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
 char *sim_json_to_string(json_object *obj);
+
+/* The text of a double in our JSON: the shortest %g form that reads back
+ * as v ("null" when v is not finite).  buf holds at least
+ * SIM_JSON_DOUBLE_MAX bytes; returns the length written.  Cost: about
+ * five snprintf/strtod pairs. */
+#define SIM_JSON_DOUBLE_MAX 32
+size_t sim_json_format_double(double v, char *buf, size_t n);
 
 /* Add a double that is printed with enough digits to round-trip. */
 void sim_json_add_double(json_object *obj, const char *key, double v);

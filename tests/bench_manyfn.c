@@ -10,7 +10,8 @@
  * measures the throttle path).  Phases, by this process's CPU time:
  *   build    the config, the trace files (CSV parsing), the scenario,
  *   run      the engine: every arrival and invocation,
- *   results  the results document (json-c tree) and its JSON text.
+ *   results  the results document streamed to a file, as `run --format
+ *            json` writes it (sim_jw: no tree; README "Many functions").
  * Prints, with PREFIX azure_10k for the default (10,000 functions, 60
  * minutes), azure_<N/1000>k_<M>min otherwise (azure_50k_day for 1,440):
  *   BENCH PREFIX_us_per_arrival      CPU of all three phases per arrival
@@ -19,6 +20,7 @@
  *   BENCH PREFIX_rss_mb              peak RSS of the whole run (goal <= 60 MB
  *                                    for azure_10k, <= 1 GB for azure_50k_day)
  *   BENCH PREFIX_sim_rss_mb          peak RSS before the results document
+ * (the document is read back afterwards, outside the figures, to count).
  * and, on stderr, the counts (functions, arrivals, events) and each phase.
  * Usage: build/tests/bench_manyfn [N MINUTES [sim]], from the repository
  * root; `sim` stops after the run (no results document: for profiling the
@@ -29,6 +31,7 @@
 #include "models/scenario/mdl_scenario.h"
 #include "sim/sim_io.h"
 #include "sim/sim_json.h"
+#include "sim/sim_jw.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,23 +124,44 @@ int main(int argc, char **argv)
         mdl_config_fini(&cfg);
         return 0;
     }
-    /* As `lambdasim run` does (rpt_cli_run_config, rpt_cli_emit_json): the
-     * results, the scenario freed, then the JSON text. */
-    json_object *r = mdl_scenario_results(s);
+    /* As `lambdasim run --format json` does (rpt_cli_run_stream): the
+     * results streamed as they are written (sim_jw), then the scenario
+     * freed.  Into a file of the bench's folder, to count its bytes. */
     unsigned long long events = (unsigned long long)mdl_scenario_events(s);
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    FILE *out = fopen(path, "w");
+    if (!out) {
+        perror(path);
+        return 1;
+    }
+    sim_jw w;
+    sim_jw_init_text(&w, out);
+    mdl_scenario_results_write(s, &w);
+    sim_jw_tree_member(&w, "config", json_object_get(cfg.effective));
+    bool written = sim_jw_finish_text(&w);
+    long bytes = ftell(out);
+    written = fclose(out) == 0 && written;
     mdl_scenario_destroy(s);
-    char *text = sim_json_to_string(r);
     double c3 = sim_cpu_seconds();
     double rss = peak_rss_mb();
-    double arrivals = sim_json_number_at(r, "requests.arrivals");
-    json_object *fns = json_object_object_get(r, "functions");
+    if (!written) {
+        fprintf(stderr, "bench_manyfn: could not write %s\n", path);
+        return 1;
+    }
+    /* The figures, read back from the document (outside the timing). */
+    sim_json_doc doc;
+    if (sim_json_doc_load(&doc, path, &err) != SIM_OK) {
+        sim_error_print(&err, stderr);
+        return 1;
+    }
+    double arrivals = sim_json_number_at(doc.root, "requests.arrivals");
+    json_object *fns = json_object_object_get(doc.root, "functions");
     int nfn = fns ? json_object_object_length(fns) : 0;
     fprintf(stderr, "bench_manyfn: %u trace functions, %d functions (with the template), "
-                    "%.0f arrivals, %llu events, %zu bytes of JSON; CPU build %.2f s, run %.2f s, "
+                    "%.0f arrivals, %llu events, %ld bytes of JSON; CPU build %.2f s, run %.2f s, "
                     "results %.2f s\n",
-            n, nfn, arrivals, events, strlen(text), c1 - c0, c2 - c1, c3 - c2);
-    free(text);
-    json_object_put(r);
+            n, nfn, arrivals, events, bytes, c1 - c0, c2 - c1, c3 - c2);
+    sim_json_doc_fini(&doc);
     mdl_config_fini(&cfg);
     if (!(arrivals > 0)) {
         fprintf(stderr, "bench_manyfn: no arrivals\n");

@@ -21,6 +21,23 @@ expect_exit 0 "run --seed 2" -- "$LAMBDASIM" run --config "$TMPD/small.json" --f
 expect_grep '"seed": 2' "$TMPD/out" "seed recorded"
 if cmp -s "$TMPD/out" "$TMPD/run1.json"; then bad "seed 2 differs from seed 1"; else ok; fi
 
+# `run --format json` alone streams its results (sim_jw, no tree in memory);
+# with --out it prints the tree it built for the report: the same bytes on
+# architectures with a function, queues, Step Functions and buckets, but for
+# the event count (--out samples the time series: events of its own).
+for c in data/architectures/gallery_full.json data/architectures/gallery_sqs_workers.json \
+         data/architectures/pipeline_solution2_stepfunctions.json "$TMPD/small.json"; do
+    expect_exit 0 "run json streamed ($c)" -- "$LAMBDASIM" run --config "$c" --format json
+    cp "$TMPD/out" "$TMPD/streamed.json"
+    expect_exit 0 "run json with --out ($c)" -- "$LAMBDASIM" run --config "$c" --format json --out "$TMPD/tree"
+    grep -v '^  "events": ' "$TMPD/streamed.json" > "$TMPD/s.json"
+    grep -v '^  "events": ' "$TMPD/out" > "$TMPD/t.json"
+    if cmp -s "$TMPD/s.json" "$TMPD/t.json"; then ok; else bad "streamed JSON differs from the tree's ($c)"; fi
+    [ "$(wc -l < "$TMPD/s.json")" -gt 100 ] && ok || bad "the streamed JSON is whole ($c)"
+    if cmp -s "$TMPD/tree/summary.json" "$TMPD/out"; then ok; else bad "summary.json differs from stdout ($c)"; fi
+    rm -rf "$TMPD/tree"
+done
+
 # Text summary, --out and --log.
 expect_exit 0 "run text" -- "$LAMBDASIM" run --config "$TMPD/small.json" --out "$TMPD/o" --log "$TMPD/inv.csv"
 expect_grep "cold%" "$TMPD/out" "text table"

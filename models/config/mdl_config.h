@@ -70,6 +70,10 @@
 /* The name of the shorthand's entry (`entry` + `workload`). */
 #define MDL_SHORTHAND_ENTRY "main"
 
+/* A function's timeout when the config gives none: AWS's default
+ * (Lambda Developer Guide, "Configure Lambda function timeout": 3 s). */
+#define MDL_DEFAULT_TIMEOUT_S 3
+
 typedef enum { MDL_ENTRY_DIRECT, MDL_ENTRY_FUNCTION_URL, MDL_ENTRY_APIGW_HTTP,
                MDL_ENTRY_APIGW_REST, MDL_ENTRY_QUEUE, MDL_ENTRY_S3,
                MDL_ENTRY_STEPFUNCTIONS, MDL_ENTRY_TYPE_COUNT } mdl_entry_type;
@@ -151,7 +155,7 @@ typedef struct mdl_function_cfg {
     mdl_arch arch;
     bool image_package;           /* container image: INIT billing rule differs */
     int ephemeral_storage_mb;
-    double timeout_s;
+    double timeout_s;             /* default MDL_DEFAULT_TIMEOUT_S */
     double response_bytes;        /* what the handler returns (0: nothing sized) */
     bool has_keep_alive;          /* keep_alive_s given: */
     double keep_alive_s;          /* it sets both keep-alives of lc */

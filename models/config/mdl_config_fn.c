@@ -525,7 +525,7 @@ static const sim_opt k_function_rows[] = {
       .doc = "`zip` or a container `image` (the INIT billing rule)" },
     { "ephemeral_storage_mb", MDL__INT(mdl_function_cfg, ephemeral_storage_mb), .def = 512,
       .min = 512, .max = 10240, .unit = "MB", .doc = "/tmp size (billed above 512 MB)" },
-    { "timeout_s", MDL__NUM(mdl_function_cfg, timeout_s), .def = 3, .min = 1, .max = 900,
+    { "timeout_s", MDL__NUM(mdl_function_cfg, timeout_s), .def = MDL_DEFAULT_TIMEOUT_S, .min = 1, .max = 900,
       .unit = "s", .doc = "the function timeout kills the handler, billed to the timeout; the "
                           "environment is reset.  **The default is AWS's: 3 s** (set it for "
                           "any handler that may run longer)" },

@@ -580,38 +580,50 @@ static sim_status lambda_meter_end(void *self, double span_s, sim_error *err)
     return SIM_OK;
 }
 
-static json_object *fn_results(const mdl_lambda *l, const fn_rt *f, double t_end)
+static void fn_results(sim_jw *w, const mdl_lambda *l, const fn_rt *f, double t_end)
 {
-    json_object *o = json_object_new_object();
     double inv = (double)f->invocations;
-    sim_json_add_int(o, "invocations", (int64_t)f->invocations);
-    sim_json_add_int(o, "cold_starts", (int64_t)f->cold_starts);
-    sim_json_add_double(o, "cold_start_probability", inv > 0 ? f->cold_starts / inv : 0);
-    sim_json_add_int(o, "throttles", (int64_t)f->throttles);
-    sim_json_add_double(o, "throttle_probability", inv > 0 ? f->throttles / inv : 0);
-    sim_json_add_int(o, "timeouts", (int64_t)f->timeouts);
-    if (f->cfg->loop_slot >= 0) sim_json_add_int(o, "recursive_loops_stopped", (int64_t)f->loops_stopped);
-    sim_json_add_double(o, "avg_instances", sim_twavg_mean(&f->tw_live, t_end));
-    sim_json_add_double(o, "avg_running", sim_twavg_mean(&f->tw_busy, t_end));
-    sim_json_add_double(o, "avg_idle", sim_twavg_mean(&f->tw_idle, t_end));
-    sim_json_add_int(o, "max_instances", f->max_live);
-    sim_json_add_double(o, "avg_lifespan_s", f->lifespan.n ? f->lifespan.mean : 0);
-    mdl__env_results(f, o);
-    json_object_object_add(o, "latency_ms", mdl_latency_json(f->lat_ms ? f->lat_ms : l->no_samples));
-    json_object_object_add(o, "duration_ms", mdl_latency_json(f->dur_ms ? f->dur_ms : l->no_samples));
+    sim_jw_open(w, f->name);
+    sim_jw_int(w, "invocations", (int64_t)f->invocations);
+    sim_jw_int(w, "cold_starts", (int64_t)f->cold_starts);
+    sim_jw_double(w, "cold_start_probability", inv > 0 ? f->cold_starts / inv : 0);
+    sim_jw_int(w, "throttles", (int64_t)f->throttles);
+    sim_jw_double(w, "throttle_probability", inv > 0 ? f->throttles / inv : 0);
+    sim_jw_int(w, "timeouts", (int64_t)f->timeouts);
+    if (f->cfg->loop_slot >= 0) sim_jw_int(w, "recursive_loops_stopped", (int64_t)f->loops_stopped);
+    sim_jw_double(w, "avg_instances", sim_twavg_mean(&f->tw_live, t_end));
+    sim_jw_double(w, "avg_running", sim_twavg_mean(&f->tw_busy, t_end));
+    sim_jw_double(w, "avg_idle", sim_twavg_mean(&f->tw_idle, t_end));
+    sim_jw_int(w, "max_instances", f->max_live);
+    sim_jw_double(w, "avg_lifespan_s", f->lifespan.n ? f->lifespan.mean : 0);
+    mdl__env_results(f, w);
+    mdl_latency_jw(w, "latency_ms", f->lat_ms ? f->lat_ms : l->no_samples);
+    mdl_latency_jw(w, "duration_ms", f->dur_ms ? f->dur_ms : l->no_samples);
     const mdl_usage_fn *u = &mdl_meter_usage(l->core->meter)->fn[f->meter_fn];
-    sim_json_add_double(o, "billed_requests", u->requests);
-    sim_json_add_double(o, "billed_gb_s", gb_s_of(u));
-    return o;
+    sim_jw_double(w, "billed_requests", u->requests);
+    sim_jw_double(w, "billed_gb_s", gb_s_of(u));
+    sim_jw_close(w);
 }
 
-static void lambda_results(const void *self, json_object *root, double t_end)
+static void lambda_results(const void *self, sim_jw *w, double t_end)
 {
     const mdl_lambda *l = self;
-    json_object *fns = json_object_new_object();
-    for (int i = 0; i < l->nfn; i++)
-        json_object_object_add(fns, l->fn[i]->name, fn_results(l, l->fn[i], t_end));
-    json_object_object_add(root, "functions", fns);
+    sim_jw_open(w, "functions");
+    for (int i = 0; i < l->nfn; i++) fn_results(w, l, l->fn[i], t_end);
+    sim_jw_close(w);
+}
+
+void mdl_lambda_default_timeouts(const mdl_lambda *l,
+                                 void (*cb)(void *ctx, const char *name, uint64_t timeouts),
+                                 void *ctx)
+{
+    SIM_ASSERT(l && cb);
+    /* The config's functions come first (lambda_build), clones after. */
+    for (int i = 0; i < l->core->cfg->nfn; i++) {
+        const fn_rt *f = l->fn[i];
+        if (f->timeouts > 0 && f->cfg->timeout_s == MDL_DEFAULT_TIMEOUT_S)
+            cb(ctx, f->name, f->timeouts);
+    }
 }
 
 double mdl_lambda_response_bytes(const mdl_lambda *l, int fn)

@@ -43,4 +43,11 @@ int mdl_lambda_clone(mdl_lambda *l, int template_fn, const char *name, double me
  * template's). */
 double mdl_lambda_response_bytes(const mdl_lambda *l, int fn);
 
+/* The config's functions (a trace's clones aside) whose invocations hit a
+ * timeout left at AWS's default (MDL_DEFAULT_TIMEOUT_S): cb(ctx, name,
+ * timeouts) for each, in config order.  After the run. */
+void mdl_lambda_default_timeouts(const mdl_lambda *l,
+                                 void (*cb)(void *ctx, const char *name, uint64_t timeouts),
+                                 void *ctx);
+
 #endif /* MDL_LAMBDA_H */

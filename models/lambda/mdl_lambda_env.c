@@ -508,15 +508,15 @@ void mdl__env_lifecycle_event(fn_rt *f, uint32_t type, uint64_t arg)
     }
 }
 
-void mdl__env_results(const fn_rt *f, json_object *o)
+void mdl__env_results(const fn_rt *f, sim_jw *w)
 {
     const fn_life *lf = &f->life;
     double inv = (double)f->invocations;
-    sim_json_add_int(o, "recycled", (int64_t)lf->recycled);
-    sim_json_add_int(o, "prewarmed", (int64_t)lf->prewarmed);
-    sim_json_add_int(o, "prewarmed_first_uses", (int64_t)lf->prewarmed_first_uses);
-    sim_json_add_int(o, "cold_to_prewarmed", (int64_t)lf->cold_to_prewarmed);
+    sim_jw_int(w, "recycled", (int64_t)lf->recycled);
+    sim_jw_int(w, "prewarmed", (int64_t)lf->prewarmed);
+    sim_jw_int(w, "prewarmed_first_uses", (int64_t)lf->prewarmed_first_uses);
+    sim_jw_int(w, "cold_to_prewarmed", (int64_t)lf->cold_to_prewarmed);
     /* The data's "cold": the first use of an environment, pre-warmed or not. */
-    sim_json_add_double(o, "first_use_probability",
+    sim_jw_double(w, "first_use_probability",
                         inv > 0 ? (double)(f->cold_starts + lf->prewarmed_first_uses) / inv : 0);
 }

@@ -177,6 +177,6 @@ void mdl__env_expire_one(fn_rt *f, int32_t i, uint32_t gen);
 /* Lifecycle events (EV_LIFECYCLE, EV_READY); arg as scheduled. */
 void mdl__env_lifecycle_event(fn_rt *f, uint32_t type, uint64_t arg);
 /* The lifecycle's results of a function (recycled, pre-warmed, ...). */
-void mdl__env_results(const fn_rt *f, json_object *o);
+void mdl__env_results(const fn_rt *f, sim_jw *w);
 
 #endif /* MDL_LAMBDA_INTERNAL_H */

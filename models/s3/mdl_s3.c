@@ -121,7 +121,7 @@ static void s3_reset_stats(void *self, double now)
 
 /* `buckets.<name>.{puts, events}` for the named buckets (an entry's
  * implicit bucket is the entry's business). */
-static void s3_results(const void *self, json_object *root, double t_end)
+static void s3_results(const void *self, sim_jw *w, double t_end)
 {
     (void)t_end;
     const mdl_s3 *s3 = self;
@@ -134,7 +134,7 @@ static void s3_results(const void *self, json_object *root, double t_end)
         sim_json_add_int(o, "events", (int64_t)s3->b[i].events);
         json_object_object_add(bs, s3->b[i].cfg->name, o);
     }
-    if (bs) json_object_object_add(root, "buckets", bs);
+    if (bs) sim_jw_tree_member(w, "buckets", bs);
 }
 
 static void s3_destroy(void *self) { free(self); }

@@ -380,7 +380,7 @@ static json_object *ops_json(const mdl_entry *en)
     return ops;
 }
 
-static void entry_results(const void *self, json_object *root, double t_end)
+static void entry_results(const void *self, sim_jw *w, double t_end)
 {
     (void)t_end;
     const mdl_entry *en = self;
@@ -410,7 +410,7 @@ static void entry_results(const void *self, json_object *root, double t_end)
     flows_json(rq, &flows);
     tally_fini(&flows);
     json_object_object_add(rq, "ops", ops_json(en));
-    json_object_object_add(root, "requests", rq);
+    sim_jw_tree_member(w, "requests", rq);
     json_object *es = json_object_new_object();
     for (int i = 0; i < en->n; i++) {
         tally sum;
@@ -418,7 +418,7 @@ static void entry_results(const void *self, json_object *root, double t_end)
         json_object_object_add(es, en->e[i].cfg->name, tally_json(&sum));
         tally_fini(&sum);
     }
-    json_object_object_add(root, "entries", es);
+    sim_jw_tree_member(w, "entries", es);
 }
 
 static void entry_destroy(void *self)

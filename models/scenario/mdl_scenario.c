@@ -11,6 +11,7 @@
  * Requests live in a pool owned by the core; events carry only the pool
  * index, so nothing allocates per request once the pool is warm.
  */
+#include "models/lambda/mdl_lambda.h"
 #include "models/scenario/mdl_entry.h"
 #include "models/scenario/mdl_internal.h"
 
@@ -168,16 +169,29 @@ void mdl_core_fail(mdl_core *c, const sim_error *err)
     sim_engine_stop(c->e);
 }
 
+static void latency_members(sim_jw *w, const sim_hist *h)
+{
+    bool any = sim_hist_count(h) > 0;
+    sim_jw_double(w, "p50", any ? sim_hist_quantile(h, 0.50) : 0);
+    sim_jw_double(w, "p95", any ? sim_hist_quantile(h, 0.95) : 0);
+    sim_jw_double(w, "p99", any ? sim_hist_quantile(h, 0.99) : 0);
+    sim_jw_double(w, "mean", any ? sim_hist_mean(h) : 0);
+    sim_jw_double(w, "max", any ? sim_hist_max(h) : 0);
+}
+
 json_object *mdl_latency_json(const sim_hist *h)
 {
-    json_object *o = json_object_new_object();
-    bool any = sim_hist_count(h) > 0;
-    sim_json_add_double(o, "p50", any ? sim_hist_quantile(h, 0.50) : 0);
-    sim_json_add_double(o, "p95", any ? sim_hist_quantile(h, 0.95) : 0);
-    sim_json_add_double(o, "p99", any ? sim_hist_quantile(h, 0.99) : 0);
-    sim_json_add_double(o, "mean", any ? sim_hist_mean(h) : 0);
-    sim_json_add_double(o, "max", any ? sim_hist_max(h) : 0);
-    return o;
+    sim_jw w;
+    sim_jw_init_tree(&w);
+    latency_members(&w, h);
+    return sim_jw_finish_tree(&w);
+}
+
+void mdl_latency_jw(sim_jw *w, const char *key, const sim_hist *h)
+{
+    sim_jw_open(w, key);
+    latency_members(w, h);
+    sim_jw_close(w);
 }
 
 /* ---- control: the end of the warm-up, the time series ----------------------------- */
@@ -434,6 +448,15 @@ const mdl_bill *mdl_scenario_bill_month(const mdl_scenario *s) { return s->bill_
 
 uint64_t mdl_scenario_events(const mdl_scenario *s) { return sim_engine_events(s->core.e); }
 
+void mdl_scenario_default_timeouts(const mdl_scenario *s,
+                                   void (*cb)(void *ctx, const char *name, uint64_t timeouts),
+                                   void *ctx)
+{
+    SIM_ASSERT(s && cb);
+    const mdl_lambda *l = s->core.svc[MDL_SID_LAMBDA];
+    if (l) mdl_lambda_default_timeouts(l, cb, ctx);
+}
+
 uint32_t mdl_scenario_trace_clones(const mdl_scenario *s)
 {
     const mdl_entry *en = s->core.svc[MDL_SID_ENTRY];
@@ -493,16 +516,23 @@ static json_object *cost_json(const mdl_scenario *s)
     return cost;
 }
 
-json_object *mdl_scenario_results(const mdl_scenario *s)
+void mdl_scenario_results_write(const mdl_scenario *s, sim_jw *w)
 {
+    SIM_ASSERT(s && w);
     double t_end = s->core.cfg->duration_s;
-    json_object *root = json_object_new_object();
     /* The month is the headline: the cost section comes first. */
     if (s->bill)
-        json_object_object_add(root, "cost", cost_json(s));
+        sim_jw_tree_member(w, "cost", cost_json(s));
     for (int k = 0; k < MDL_SID_COUNT; k++)
-        if (k_services[k]->results) k_services[k]->results(s->core.svc[k], root, t_end);
-    sim_json_add_int(root, "events", (int64_t)sim_engine_events(s->core.e));
-    sim_json_add_int(root, "seed", (int64_t)sim_engine_seed(s->core.e));
-    return root;
+        if (k_services[k]->results) k_services[k]->results(s->core.svc[k], w, t_end);
+    sim_jw_int(w, "events", (int64_t)sim_engine_events(s->core.e));
+    sim_jw_int(w, "seed", (int64_t)sim_engine_seed(s->core.e));
+}
+
+json_object *mdl_scenario_results(const mdl_scenario *s)
+{
+    sim_jw w;
+    sim_jw_init_tree(&w);
+    mdl_scenario_results_write(s, &w);
+    return sim_jw_finish_tree(&w);
 }

@@ -15,6 +15,7 @@
 #include "models/pricing/mdl_bill.h"
 #include "models/pricing/mdl_meter.h"
 #include "models/config/mdl_config.h"
+#include "sim/sim_jw.h"
 
 typedef struct mdl_scenario mdl_scenario;
 
@@ -72,6 +73,10 @@ sim_status mdl_scenario_run(mdl_scenario *s, sim_error *err);
 
 /* Every figure of `run --format json` (README "What it reports"; caller owns). */
 json_object *mdl_scenario_results(const mdl_scenario *s);
+/* The same figures as members of w's open root object, in the same order:
+ * streamed with a text writer, the results of many functions need no tree
+ * (sim_jw.h).  The caller may add members before and after, and finishes w. */
+void mdl_scenario_results_write(const mdl_scenario *s, sim_jw *w);
 
 /* What the run metered (the meter's usage, reset at the end of the warm-up)
  * and its bill, computed at the end of the run (NULL before). */
@@ -90,5 +95,12 @@ uint64_t mdl_scenario_events(const mdl_scenario *s);
  * and of its JSON text (measured: README "Benchmarks", Many functions). */
 #define MDL_TRACE_FUNCTION_BYTES (12 * 1024)
 uint32_t mdl_scenario_trace_clones(const mdl_scenario *s);
+
+/* After the run: cb(ctx, name, timeouts) for each config function whose
+ * invocations hit a timeout left at AWS's default of 3 s (so a caller can
+ * warn that the handler may need longer).  Trace clones are not named. */
+void mdl_scenario_default_timeouts(const mdl_scenario *s,
+                                   void (*cb)(void *ctx, const char *name, uint64_t timeouts),
+                                   void *ctx);
 
 #endif /* MDL_SCENARIO_H */

@@ -48,6 +48,7 @@
 #include "models/config/mdl_config.h"
 #include "models/pricing/mdl_meter.h"
 #include "sim/sim_engine.h"
+#include "sim/sim_jw.h"
 
 /* The services, in the order the core calls them.  Order matters where a
  * service uses another while it builds (Lambda first: the others invoke its
@@ -348,8 +349,10 @@ typedef struct mdl_levels {
     double gb_s, requests_billed;           /* Lambda usage so far */
 } mdl_levels;
 
-/* The latency object of the results ({p50, p95, p99, mean, max}, ms). */
+/* The latency object of the results ({p50, p95, p99, mean, max}, ms): as
+ * a tree, or as a member named key of a writer's open object (one source). */
 json_object *mdl_latency_json(const sim_hist *h);
+void mdl_latency_jw(sim_jw *w, const char *key, const sim_hist *h);
 
 /* Any hook may be NULL. */
 typedef struct mdl_service_ops {
@@ -367,8 +370,9 @@ typedef struct mdl_service_ops {
     /* The run ended after `span_s` measured seconds: meter what accrues over
      * time (provisioned concurrency, cache and worker hours). */
     sim_status (*meter_end)(void *self, double span_s, sim_error *err);
-    /* Add the service's sections to the results document. */
-    void (*results)(const void *self, json_object *root, double t_end);
+    /* Add the service's sections to the results document, whose root
+     * object is open in w (a tree or streamed text: sim_jw.h). */
+    void (*results)(const void *self, sim_jw *w, double t_end);
     void (*destroy)(void *self);
 } mdl_service_ops;
 

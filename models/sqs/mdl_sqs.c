@@ -1146,14 +1146,14 @@ static json_object *queue_json(const sqs_queue *q, double t_end)
     return o;
 }
 
-static void sqs_results(const void *self, json_object *root, double t_end)
+static void sqs_results(const void *self, sim_jw *w, double t_end)
 {
     const mdl_sqs *sqs = self;
     if (!sqs->nq) return;
     json_object *qs = json_object_new_object();
     for (int i = 0; i < sqs->nq; i++)
         json_object_object_add(qs, sqs->q[i]->cfg->name, queue_json(sqs->q[i], t_end));
-    json_object_object_add(root, "queues", qs);
+    sim_jw_tree_member(w, "queues", qs);
 }
 
 static void sqs_levels(const void *self, mdl_levels *acc)

@@ -426,7 +426,7 @@ static const char *workflow_name(mdl_sfn_type t)
 
 /* `stepfunctions`: every execution; with named machines (or several), also
  * `machines.<name>` each. */
-static void sfn_results(const void *self, json_object *root, double t_end)
+static void sfn_results(const void *self, sim_jw *w, double t_end)
 {
     (void)t_end;
     const mdl_sfn_sim *f = self;
@@ -445,7 +445,7 @@ static void sfn_results(const void *self, json_object *root, double t_end)
         }
         json_object_object_add(o, "machines", ms);
     }
-    json_object_object_add(root, "stepfunctions", o);
+    sim_jw_tree_member(w, "stepfunctions", o);
 }
 
 static void sfn_destroy(void *self)

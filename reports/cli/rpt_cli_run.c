@@ -30,12 +30,23 @@ static void warn_many_functions(const mdl_scenario *sc)
             n, (double)n * MDL_TRACE_FUNCTION_BYTES / 1e9, MDL_TRACE_FUNCTION_BYTES / 1024);
 }
 
-sim_status rpt_cli_run_config(const mdl_config *cfg, uint64_t seed, FILE *log,
-                              json_object **results, double *wall_s, mdl_ts_row **ts,
-                              size_t *nts, sim_error *err)
+/* Loudly, on stderr whatever the format: a function that hit AWS's
+ * default 3 s timeout (README "Config keys": timeout_s). */
+static void warn_timeout(void *ctx, const char *name, uint64_t n)
 {
-    mdl_scenario *sc = NULL;
-    SIM_TRY(mdl_scenario_create(cfg, seed, 0, &sc, err));
+    (void)ctx;
+    fprintf(stderr, "lambdasim run: warning: %llu invocation%s of %s hit its 3 s timeout, "
+                    "AWS's default: set functions.%s.timeout_s if the handler needs longer\n",
+            (unsigned long long)n, n == 1 ? "" : "s", name, name);
+}
+
+/* Build and run one scenario (the caller destroys *out, also on error). */
+static sim_status run_scenario(const mdl_config *cfg, uint64_t seed, FILE *log, bool ts,
+                               double *wall_s, mdl_scenario **out, sim_error *err)
+{
+    *out = NULL;
+    SIM_TRY(mdl_scenario_create(cfg, seed, 0, out, err));
+    mdl_scenario *sc = *out;
     warn_many_functions(sc);
     if (log) mdl_scenario_set_log(sc, log);
     if (ts) mdl_scenario_enable_timeseries(sc, RPT_TS_INTERVAL_S);
@@ -47,7 +58,35 @@ sim_status rpt_cli_run_config(const mdl_config *cfg, uint64_t seed, FILE *log,
     sim_status st = mdl_scenario_run(sc, err);
     rpt_progress_destroy(bar);
     if (wall_s) *wall_s = sim_wall_seconds() - t0;
+    return st;
+}
+
+sim_status rpt_cli_run_stream(const mdl_config *cfg, uint64_t seed, FILE *log, bool warn,
+                              FILE *out, const char *out_name, double *wall_s, sim_error *err)
+{
+    mdl_scenario *sc = NULL;
+    sim_status st = run_scenario(cfg, seed, log, false, wall_s, &sc, err);
     if (st == SIM_OK) {
+        sim_jw w;
+        sim_jw_init_text(&w, out);
+        mdl_scenario_results_write(sc, &w);
+        sim_jw_tree_member(&w, "config", json_object_get(cfg->effective));
+        if (!sim_jw_finish_text(&w) || fflush(out) != 0)
+            st = SIM_ERR(err, SIM_EIO, out_name, 0, NULL, "could not write the results");
+        if (warn) mdl_scenario_default_timeouts(sc, warn_timeout, NULL);
+    }
+    mdl_scenario_destroy(sc);
+    return st;
+}
+
+sim_status rpt_cli_run_config(const mdl_config *cfg, uint64_t seed, FILE *log, bool warn,
+                              json_object **results, double *wall_s, mdl_ts_row **ts,
+                              size_t *nts, sim_error *err)
+{
+    mdl_scenario *sc = NULL;
+    sim_status st = run_scenario(cfg, seed, log, ts != NULL, wall_s, &sc, err);
+    if (st == SIM_OK) {
+        if (warn) mdl_scenario_default_timeouts(sc, warn_timeout, NULL);
         json_object *r = mdl_scenario_results(sc);
         json_object_object_add(r, "config", json_object_get(cfg->effective));
         *results = r;

@@ -16,10 +16,21 @@
 
 /* Run one config; results (caller owns) get the effective config attached.
  * With ts non-NULL the per-minute time series is recorded and copied out
- * (caller frees *ts).  A progress bar is drawn when stderr is a terminal. */
-sim_status rpt_cli_run_config(const mdl_config *cfg, uint64_t seed, FILE *log,
+ * (caller frees *ts).  A progress bar is drawn when stderr is a terminal.
+ * With warn, functions that hit AWS's default 3 s timeout are named on
+ * stderr (`run` does; a comparison does not). */
+sim_status rpt_cli_run_config(const mdl_config *cfg, uint64_t seed, FILE *log, bool warn,
                               json_object **results, double *wall_s, mdl_ts_row **ts,
                               size_t *nts, sim_error *err);
+
+/* The same run with its results document (the effective config attached)
+ * streamed to out as it is written, byte for byte what rpt_cli_emit_json
+ * prints of rpt_cli_run_config's, but with no tree in memory: the results
+ * of many functions cost no memory beyond the simulation's (sim_jw.h).
+ * Nothing is written unless the run succeeds; a failed write is an error
+ * naming out_name. */
+sim_status rpt_cli_run_stream(const mdl_config *cfg, uint64_t seed, FILE *log, bool warn,
+                              FILE *out, const char *out_name, double *wall_s, sim_error *err);
 
 /* A figure of a results document for the text tables: missing counts as 0. */
 double rpt_cli_jget(json_object *o, const char *path);

@@ -307,7 +307,7 @@ static int run_designs(design *d, int n, bool has_seed, int64_t seed, bool ts, s
     rpt_progress *bar = rpt_progress_create("compare", n);
     for (int i = 0; i < n && rc == 0; i++) {
         uint64_t sd = has_seed ? (uint64_t)seed : (d[i].cfg.seed ? d[i].cfg.seed : 1);
-        if (rpt_cli_run_config(&d[i].cfg, sd, NULL, &d[i].results, NULL, ts ? &d[i].ts : NULL,
+        if (rpt_cli_run_config(&d[i].cfg, sd, NULL, false, &d[i].results, NULL, ts ? &d[i].ts : NULL,
                                &d[i].nts, err) != SIM_OK)
             rc = sim_cli_fail(err);
         rpt_progress_update(bar, i + 1);

@@ -110,7 +110,7 @@ static int demo_run_all(demo_design *d, const char *data, double hours, uint64_t
         if (demo_load(&d[i], i, data, hours, &d[i].err) != SIM_OK) return sim_cli_fail(&d[i].err);
 #pragma omp parallel for schedule(dynamic)
     for (int i = 0; i < NDESIGNS; i++)
-        d[i].st = rpt_cli_run_config(&d[i].cfg, seed, NULL, &d[i].results, NULL, &d[i].ts,
+        d[i].st = rpt_cli_run_config(&d[i].cfg, seed, NULL, false, &d[i].results, NULL, &d[i].ts,
                                      &d[i].nts, &d[i].err);
     for (int i = 0; i < NDESIGNS; i++)
         if (d[i].st != SIM_OK) return sim_cli_fail(&d[i].err);

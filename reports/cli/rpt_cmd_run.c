@@ -111,23 +111,6 @@ static void print_run_text(FILE *fp, const char *label, json_object *r, const md
     }
 }
 
-/* Loudly, on stderr whatever the format: functions that hit AWS's default
- * 3 s timeout (README "Config keys": timeout_s). */
-static void warn_default_timeouts(json_object *r)
-{
-    json_object *fns = sim_json_at(r, "functions");
-    if (!json_object_is_type(fns, json_type_object)) return;
-    json_object_object_foreach(fns, name, f) {
-        char p[160];
-        snprintf(p, sizeof p, "config.functions.%s.timeout_s", name);
-        double n = sim_json_number_at(f, "timeouts");
-        if (n > 0 && sim_json_number_at(r, p) == 3)
-            fprintf(stderr, "lambdasim run: warning: %.0f invocation%s of %s hit its 3 s timeout, "
-                            "AWS's default: set functions.%s.timeout_s if the handler needs longer\n",
-                    n, n == 1 ? "" : "s", name, name);
-    }
-}
-
 /* Say which kernel profiles the run uses (one line each on stderr, so the
  * JSON on stdout stays clean), and warn about placeholder or poorly fitted
  * ones (mdl_perf_kernel_warnings), once per profile and kernel. */
@@ -227,7 +210,6 @@ static int run_outputs(const run_args *a, json_object *r, const mdl_ts_row *ts, 
                        double wall, sim_error *err)
 {
     int rc = rpt_cli_emit_json(r, NULL, "summary.json", strcmp(a->format, "json") == 0, err);
-    warn_default_timeouts(r);
     if (rc == 0 && strcmp(a->format, "text") == 0) {
         print_run_text(stdout, a->config, r, ts, nts, wall);
         if (a->out) printf("report: %s/report.html\n", a->out);
@@ -294,8 +276,16 @@ static int run_main(const run_args *a)
     double wall = 0;
     mdl_ts_row *ts = NULL;
     size_t nts = 0;
-    sim_status st = rpt_cli_run_config(&cfg, seed, log.fp, &r, &wall, a->out ? &ts : NULL, &nts,
-                                       &err);
+    sim_status st;
+    if (!a->out && strcmp(a->format, "json") == 0) {
+        /* JSON alone: streamed as it is written, no tree (sim_jw.h). */
+        st = rpt_cli_run_stream(&cfg, seed, log.fp, true, stdout, "stdout", &wall, &err);
+        if (st == SIM_OK && a->log_path) st = sim_atomic_commit(&log, &err);
+        sim_atomic_abort(&log);
+        mdl_config_fini(&cfg);
+        return st == SIM_OK ? 0 : sim_cli_fail(&err);
+    }
+    st = rpt_cli_run_config(&cfg, seed, log.fp, true, &r, &wall, a->out ? &ts : NULL, &nts, &err);
     if (st == SIM_OK && a->out) st = run_report(a, &od, r, ts, nts, &err);
     if (st == SIM_OK && a->log_path) st = sim_atomic_commit(&log, &err);
     sim_atomic_dir_abort(&od);
