@@ -25,9 +25,14 @@ typedef struct sim_engine sim_engine;
 /* A component's event handler.  `self` is what was registered. */
 typedef void (*sim_handler_fn)(sim_engine *e, void *self, const sim_event *ev);
 
+/* A hint that event ev of component self may come next: start loading
+ * what its handler will read (__builtin_prefetch; never a result). */
+typedef void (*sim_prefetch_fn)(const void *self, const sim_event *ev);
+
 typedef struct sim_component_ops {
     const char *kind;           /* "lambda", "sqs", ... (for diagnostics) */
     sim_handler_fn on_event;
+    sim_prefetch_fn prefetch;   /* optional (NULL: the first lines of self) */
 } sim_component_ops;
 
 /* Create an engine for (seed, replication). */

@@ -71,6 +71,11 @@ void sim_eventq_cancel(sim_eventq *q, sim_handle h);
 /* Live (not cancelled) pending events. */
 size_t sim_eventq_size(const sim_eventq *q);
 
+/* After a pop: the events that may come next if nothing earlier is pushed
+ * (the vacant root's children), for prefetching their targets' state;
+ * returns how many (0-2) were put in out.  Reads only. */
+int sim_eventq_next_candidates(const sim_eventq *q, const sim_event *out[2]);
+
 /* Turn on an O(n) check that cancelled handles are really pending (tests). */
 void sim_eventq_set_paranoid(sim_eventq *q, bool on);
 

@@ -3,7 +3,8 @@
  * A property test: random sequences of push, pop and cancel, with many
  * equal times (ties) and cancellations, checked step by step against a
  * brute-force reference that keeps all pending events in an array and pops
- * the (time, seq) minimum.
+ * the (time, seq) minimum.  Times reach past the queue's far-heap
+ * threshold (sim_eventq.c), so both heaps and their ties are exercised.
  */
 #include "sim/sim_engine.h"
 #include "sim/sim_eventq.h"
@@ -32,7 +33,7 @@ static int ref_min(const ref_ev *r, size_t n)
     return best;
 }
 
-static void property_test(uint64_t seed, int steps, int tie_levels)
+static void property_test(uint64_t seed, int steps, int tie_levels, double step)
 {
     gsl_rng *r = sim_rng_create(seed, 0, "eventq-test");
     sim_eventq *q = sim_eventq_create(4);
@@ -45,7 +46,7 @@ static void property_test(uint64_t seed, int steps, int tie_levels)
         double u = gsl_rng_uniform(r);
         if (u < 0.5 || live == 0) {
             /* Times drawn from a few levels ahead of now create many ties. */
-            double t = now + (double)gsl_rng_uniform_int(r, (unsigned long)tie_levels);
+            double t = now + step * (double)gsl_rng_uniform_int(r, (unsigned long)tie_levels);
             uint64_t arg = gsl_rng_get(r);
             sim_handle h = sim_eventq_push(q, t, 1, 0, arg);
             ref[nref] = (ref_ev){ t, h, arg, 1 };
@@ -75,7 +76,7 @@ static void property_test(uint64_t seed, int steps, int tie_levels)
             /* Pop only if due by a horizon: the minimum if it is, else nothing. */
             sim_event ev;
             int m = ref_min(ref, nref);
-            double horizon = now + (double)gsl_rng_uniform_int(r, (unsigned long)tie_levels);
+            double horizon = now + step * (double)gsl_rng_uniform_int(r, (unsigned long)tie_levels);
             bool due = m >= 0 && ref[m].t <= horizon;
             bool got = sim_eventq_pop_until(q, horizon, &ev);
             if (got != due || (got && (ev.seq != ref[m].seq || ev.t != ref[m].t)))
@@ -167,7 +168,7 @@ static void rec_on_event(sim_engine *e, void *self, const sim_event *ev)
 
 static void engine_dispatch(void)
 {
-    static const sim_component_ops ops = { "recorder", rec_on_event };
+    static const sim_component_ops ops = { "recorder", rec_on_event, NULL };
     sim_engine *e = sim_engine_create(1, 0);
     recorder r = { {0}, 0 };
     uint32_t id = sim_engine_add_component(e, &ops, &r);
@@ -223,8 +224,13 @@ static void engine_streams(void)
 int main(void)
 {
     for (uint64_t seed = 1; seed <= 20; seed++)
-        property_test(seed, 4000, seed % 2 ? 3 : 1000);
-    property_test(99, 200000, 50);
+        property_test(seed, 4000, seed % 2 ? 3 : 1000, 1.0);
+    property_test(99, 200000, 50, 1.0);
+    /* Times 0, 15, 30, ... 600 s ahead: events on both sides of the far
+     * heap's threshold (60 s after the last pop), and equal times in both
+     * heaps (pushed near and far at different moments), tied by seq. */
+    for (uint64_t seed = 21; seed <= 30; seed++)
+        property_test(seed, 20000, 41, 15.0);
     fifo_ties();
     cancel_all_then_peek();
     engine_dispatch();

@@ -101,7 +101,7 @@ static double erlang_b(double a, int c)
 static void run_case(double lambda, double mu, int c, double want_pw, double want_wq,
                      long customers)
 {
-    static const sim_component_ops ops = { "mmc", on_event };
+    static const sim_component_ops ops = { "mmc", on_event, NULL };
     char name[64];
     snprintf(name, sizeof name, "M/M/%d rho=%.2f", c, lambda / (c * mu));
     /* The table's values must agree with our own Erlang C (a typo guard). */

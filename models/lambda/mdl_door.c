@@ -90,7 +90,7 @@ static void door_on_event(sim_engine *e, void *self, const sim_event *ev)
     mdl_req_finish(d->core, (int32_t)ev->arg, MDL_OUT_OK);
 }
 
-static const sim_component_ops k_door_ops = { "door", door_on_event };
+static const sim_component_ops k_door_ops = { "door", door_on_event, NULL };
 
 sim_status mdl_door_create(mdl_core *core, const mdl_entry_cfg *en, const char *path,
                            mdl_door **out, sim_error *err)

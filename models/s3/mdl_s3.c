@@ -81,7 +81,7 @@ static void s3_on_event(sim_engine *e, void *self, const sim_event *ev)
     notify(self, (int32_t)(ev->arg >> 16), (int)((ev->arg >> 8) & 0xff), (int)(ev->arg & 0xff));
 }
 
-static const sim_component_ops k_s3_ops = { "s3", s3_on_event };
+static const sim_component_ops k_s3_ops = { "s3", s3_on_event, NULL };
 
 /* The delays' stream: the bucket of the entry named "main" (the
  * shorthand's) keeps the name it always had ("s3/notify"), so one-entry

@@ -268,7 +268,7 @@ static void ctl_on_event(sim_engine *e, void *self, const sim_event *ev)
 
 /* ---- lifecycle ---------------------------------------------------------------- */
 
-static const sim_component_ops k_ctl_ops = { "control", ctl_on_event };
+static const sim_component_ops k_ctl_ops = { "control", ctl_on_event, NULL };
 
 sim_status mdl_scenario_create(const mdl_config *cfg, uint64_t seed, uint64_t replication,
                                mdl_scenario **out, sim_error *err)

@@ -222,7 +222,7 @@ static sim_status stream_open(mdl_source *s, sim_error *err)
     return SIM_OK;
 }
 
-static const sim_component_ops k_source_ops = { "source", source_on_event };
+static const sim_component_ops k_source_ops = { "source", source_on_event, NULL };
 
 sim_status mdl_source_create(mdl_core *core, mdl_entry *entry, int index, const char *path,
                              mdl_source **out, sim_error *err)

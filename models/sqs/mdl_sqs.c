@@ -979,7 +979,7 @@ void mdl_sqs_send(mdl_sqs *sqs, int qi, int32_t ri)
 
 /* ---- lifecycle --------------------------------------------------------------- */
 
-static const sim_component_ops k_q_ops = { "sqs", q_on_event };
+static const sim_component_ops k_q_ops = { "sqs", q_on_event, NULL };
 
 static sim_status queue_build(mdl_sqs *sqs, int i, sim_error *err)
 {

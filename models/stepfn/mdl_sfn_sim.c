@@ -351,7 +351,7 @@ static void sfn_on_event(sim_engine *e, void *self, const sim_event *ev)
     drive(f, run);
 }
 
-static const sim_component_ops k_sfn_ops = { "stepfunctions", sfn_on_event };
+static const sim_component_ops k_sfn_ops = { "stepfunctions", sfn_on_event, NULL };
 
 static sim_status sfn_build(mdl_core *core, void **self, sim_error *err)
 {

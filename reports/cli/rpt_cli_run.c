@@ -4,6 +4,7 @@
 #include "sim/sim_cli.h"
 #include "sim/sim_io.h"
 
+#include <errno.h>
 #include <math.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -71,8 +72,15 @@ sim_status rpt_cli_run_stream(const mdl_config *cfg, uint64_t seed, FILE *log, b
         sim_jw_init_text(&w, out);
         mdl_scenario_results_write(sc, &w);
         sim_jw_tree_member(&w, "config", json_object_get(cfg->effective));
-        if (!sim_jw_finish_text(&w) || fflush(out) != 0)
-            st = SIM_ERR(err, SIM_EIO, out_name, 0, NULL, "could not write the results");
+        errno = 0;
+        bool ok = sim_jw_finish_text(&w);
+        ok = fflush(out) == 0 && ok;
+        if (!ok) {
+            /* As sim_stdout_close words a lost write (exit 1, not bad input). */
+            char why[128];
+            st = SIM_ERR(err, SIM_ERUN, out_name, 0, NULL, "write failed: %s",
+                         errno ? sim_errno_text(errno, why, sizeof why) : "output lost");
+        }
         if (warn) mdl_scenario_default_timeouts(sc, warn_timeout, NULL);
     }
     mdl_scenario_destroy(sc);
