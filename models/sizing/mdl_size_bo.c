@@ -55,7 +55,7 @@
 
 #define BO_DEFAULT_INIT 5
 #define NUGGET_PRIOR_SD MDL_SIZE__NOISE_PRIOR_SD /* median of the nugget prior */
-#define NUGGET_PRIOR_LOGSD 0.5                   /* its spread, log units */
+#define NUGGET_PRIOR_LOGSD 2.0                   /* its spread, log units (tuning set) */
 
 /* Hyperparameter grid: length scale (log2 MB), signal sd and nugget sd (log
  * duration units). */
