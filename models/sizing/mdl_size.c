@@ -697,6 +697,10 @@ sim_status mdl_size__adaptive(mdl_size__run *run, mdl_size__surrogate *sur, sim_
         if (next < 0) break;
         st = mdl_size__sample(run, (size_t)next, err);
     }
+    if (st == SIM_OK && have && sur->final) {
+        sur->final(sur->ctx, run, mu, S);
+        pin_complete(run, mu, S);
+    }
     if (st == SIM_OK) {
         for (size_t i = 0; i < ng; i++) sd[i] = sqrt(S[i * ng + i]);
         mdl_size__pred p = {mu, sd};

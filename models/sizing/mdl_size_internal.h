@@ -60,6 +60,8 @@ typedef struct mdl_size__surrogate {
      * (n_grid, n_grid^2) and a batch's noise variance *sn2; false when
      * nothing can be predicted (no size ran). */
     bool (*update)(void *ctx, const mdl_size__run *run, double *mu, double *S, double *sn2);
+    /* Optional: revise the last update's mu and S for the recommendation. */
+    void (*final)(void *ctx, const mdl_size__run *run, double *mu, double *S);
     void *ctx;
 } mdl_size__surrogate;
 
