@@ -32,8 +32,17 @@
  * best value measured (noise keeps that high): sampling stops when no size's
  * expected saving relative to the recommendation's objective,
  * E[max(0, 1 - g_j / g_rec)] under the joint posterior, reaches
- * opts.stop_saving (0.5%) (mdl_size__expected_saving), and the
- * recommendation has been measured; or at the budget.
+ * opts.stop_saving (0.5%) (mdl_size__expected_saving), the
+ * recommendation has been measured, and no measured rival may still beat it
+ * by more than 1% with probability MDL_SIZE__RIVAL_P (else the less certain
+ * of the two is measured again); or at the budget.
+ *
+ * Recommendation.  The last posterior of the fit-mean GP is averaged with a
+ * constant-mean GP's (bo_final, weight BO_CONST_WEIGHT): the parametric
+ * family extrapolates a knee or a memory floor with more confidence than it
+ * deserves, and where the two models disagree the mixture hedges between
+ * them.  Sizes whose record is complete keep their measurement
+ * (mdl_size.c, pin_complete).
  *
  * Initial design: 5 sizes evenly spread in log(memory) (COSE used 4; a
  * fifth resolves knees at 512-2048 MB on Power Tuning's 46-size grid).
