@@ -3,9 +3,10 @@
  * the visualization URL (decoded back, Power Tuning's README example, and
  * only measured sizes), the sampler contract with repeats, the interval, the
  * smooth synthetic suite (over 20 seeds per curve, bo and parametric land
- * within 2% of the optimum cost) and the noisy suite of issue 18 (held-out
+ * within 2% of the optimum cost), the noisy suite of issue 18 (held-out
  * curves and the SeBS tables: mean regret <= 1%, <= 8 sizes, for cost and
- * balanced).
+ * balanced) and a table of exact per-size values (a measured size is taken
+ * at its record, not smoothed away).
  */
 #include <stdint.h>
 #include <string.h>
@@ -281,6 +282,73 @@ static void test_suite(void)
           sizes[0], sizes[1]);
 }
 
+/* One exact value per size (SeBS 210 node cold, per-size medians): a table
+ * of summaries.  Declared noise-free, or discovered complete (the source
+ * has no second batch), a measured size is taken at its record: among the
+ * sizes measured, the pick is the cheapest by the record, never one that a
+ * smooth model prefers against it. */
+typedef struct exact_tab {
+    const int *mb;
+    const double *ms;
+    size_t n;
+} exact_tab;
+
+static sim_status exact_sample(void *ctx, int m, int batch, const double **d, size_t *n,
+                               sim_error *err)
+{
+    (void)err;
+    const exact_tab *t = ctx;
+    *n = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->mb[i] == m && batch == 0) {
+            *d = &t->ms[i];
+            *n = 1;
+        }
+    return SIM_OK;
+}
+
+static void test_exact_table(void)
+{
+    static const int mb[] = {128, 256, 512, 1024, 2048, 3008};
+    static const double ms[] = {10278.7, 4853.7, 2414.0, 1177.5, 774.6, 791.3};
+    exact_tab t = {mb, ms, 6};
+    mdl_size_pricer pc;
+    CHECK(synth_pricer(&pc, MDL_ARCH_X86_64, 1), "catalogue");
+    static const mdl_size_method methods[2] = {MDL_SIZE_BO, MDL_SIZE_PARAMETRIC};
+    for (int nf = 0; nf < 2; nf++)
+        for (int mi = 0; mi < 2; mi++) {
+            mdl_size_opts o;
+            mdl_size_opts_init(&o);
+            o.method = methods[mi];
+            o.grid = mb;
+            o.n_grid = 6;
+            o.cost_fn = mdl_size_price;
+            o.cost_ctx = &pc;
+            o.noise_free = nf;
+            mdl_size_result *r = NULL;
+            sim_error err;
+            if (mdl_size_run(&o, exact_sample, &t, &r, &err) != SIM_OK || r->best < 0) {
+                CHECK(false, "exact table run failed");
+                mdl_size_result_destroy(r);
+                continue;
+            }
+            int cheapest = -1;
+            for (size_t i = 0; i < r->n; i++)
+                if (r->points[i].measured &&
+                    (cheapest < 0 || r->points[i].price_usd < r->points[cheapest].price_usd))
+                    cheapest = (int)i;
+            const mdl_size_point *b = &r->points[r->best];
+            CHECK(!b->measured || r->best == cheapest,
+                  "%s (noise-free %d): pick %d MB, the record's cheapest measured is %d MB",
+                  mdl_size_method_name(o.method), nf, b->memory_mb, r->points[cheapest].memory_mb);
+            if (r->n_sampled == 6)
+                CHECK(b->memory_mb == 1024, "%s (noise-free %d): every size measured, pick %d MB "
+                      "(the table's cheapest is 1024 MB)", mdl_size_method_name(o.method), nf,
+                      b->memory_mb);
+            mdl_size_result_destroy(r);
+        }
+}
+
 /* The noisy suite of issue 18 (size_noisy.h) on the parts the methods were
  * not tuned on: the held-out synthetic set, COSE's curves and the real SeBS
  * tables.  Goals
@@ -426,6 +494,7 @@ int main(void)
     test_url();
     test_suite();
     test_noisy();
+    test_exact_table();
     test_interval();
     test_errors();
     return check_report("size");

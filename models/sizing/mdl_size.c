@@ -400,7 +400,7 @@ static void estimate_points(const mdl_size__run *run, const double *mu, const do
 }
 
 double mdl_size__expected_saving(const mdl_size__run *run, const double *mu, const double *S,
-                                 size_t *inc, long *arg)
+                                 size_t *inc, long *arg, mdl_size__rival *rv)
 {
     const mdl_size_opts *o = run->o;
     size_t ng = o->n_grid;
@@ -426,6 +426,12 @@ double mdl_size__expected_saving(const mdl_size__run *run, const double *mu, con
     double emax = 0;
     size_t c = *inc;
     *arg = -1;
+    /* A rival (a measured size: confirming repeats, it adds no size) beats
+     * the incumbent by more than the interval's margin when
+     * D < log(1 - within). */
+    double margin = log(1 - run->r->within);
+    rv->p = 0;
+    rv->arg = -1;
     for (size_t j = 0; j < ng; j++) {
         if (j == c || !isfinite(g[j])) continue;
         double d = log(g[j] / g[c]);
@@ -438,6 +444,11 @@ double mdl_size__expected_saving(const mdl_size__run *run, const double *mu, con
         if (e > emax) {
             emax = e;
             *arg = (long)j;
+        }
+        double pj = mdl_size__is_sampled(run, j) ? gsl_cdf_ugaussian_P((margin - d) / sdv) : 0;
+        if (pj > rv->p) {
+            rv->p = pj;
+            rv->arg = (long)j;
         }
     }
     free(ref);
@@ -593,6 +604,18 @@ void mdl_size__finish(mdl_size__run *run, const mdl_size__pred *p, const char *m
     free(tmp);
 }
 
+/* Confirming the pick: while a measured rival may still beat the
+ * incumbent by more than the interval's margin, the less certain of the two
+ * (posterior variance) is measured again, so that one lucky batch does not
+ * decide; repeats add no size.  -1 when neither can be repeated. */
+static long confirm_next(const mdl_size__run *run, const double *S, size_t inc, long rival)
+{
+    size_t ng = run->o->n_grid, r = (size_t)rival;
+    bool ci = mdl_size__can_repeat(run, inc), cr = mdl_size__can_repeat(run, r);
+    if (ci && cr) return S[inc * ng + inc] >= S[r * ng + r] ? (long)inc : (long)r;
+    return ci ? (long)inc : cr ? (long)r : -1;
+}
+
 /* One step of the shared loop: the next grid index, or -1 to stop (the
  * reason recorded). */
 static long adaptive_next(mdl_size__run *run, const mdl_size__surrogate *sur, const double *mu,
@@ -602,23 +625,50 @@ static long adaptive_next(mdl_size__run *run, const mdl_size__surrogate *sur, co
     double saving = o->stop_saving > 0 ? o->stop_saving : MDL_SIZE__STOP_SAVING;
     size_t inc;
     long arg, next;
-    double e = mdl_size__expected_saving(run, mu, S, &inc, &arg);
+    mdl_size__rival rv;
+    double e = mdl_size__expected_saving(run, mu, S, &inc, &arg, &rv);
     /* Measure the recommendation before recommending it: at once, once the
      * rule is met, or with the budget's last batch. */
     if (!mdl_size__is_sampled(run, inc) &&
         (sur->optimum_first || e < saving || mdl_size__budget_left(run) == 1))
         next = (long)inc;
-    else if (e < saving) {
-        mdl_size__stopped(run, "no size is expected to save %.2f%% or more", 100 * saving);
-        return -1;
-    } else
+    else if (e >= saving)
         next = mdl_size__next_aei(run, mu, S, sn2);
+    else if (rv.p >= MDL_SIZE__RIVAL_P && (next = confirm_next(run, S, inc, rv.arg)) >= 0)
+        ;
+    else {
+        if (rv.p >= MDL_SIZE__RIVAL_P)
+            mdl_size__stopped(run, "no size is expected to save %.2f%%; %d MB may beat the pick "
+                              "by %.0f%% (p %.2f), no batch left there", 100 * saving,
+                              o->grid[rv.arg], 100 * run->r->within, rv.p);
+        else
+            mdl_size__stopped(run, "no size is expected to save %.2f%% or more", 100 * saving);
+        return -1;
+    }
     if (mdl_size__budget_left(run) <= 0) {
         mdl_size__stopped(run, "budget of %d batches spent", budget);
         return -1;
     }
     if (next < 0) mdl_size__stopped(run, "no size left to sample");
     return next;
+}
+
+/* A size whose whole record has been read (the source has no more rows
+ * there, or the source is a noise-free model) is known as well as it will
+ * ever be: its estimate is its measurement, with no uncertainty left
+ * (the row and column of S are zeroed, which keeps S positive
+ * semi-definite).  Smoothing can only move such a size away from its
+ * record, e.g. a table of exact per-size medians. */
+static void pin_complete(const mdl_size__run *run, double *mu, double *S)
+{
+    size_t ng = run->o->n_grid;
+    for (size_t i = 0; i < ng; i++) {
+        const mdl_size_point *p = &run->r->points[i];
+        if (!p->measured || p->failed || !(run->exhausted[i] || run->o->noise_free)) continue;
+        mu[i] = log(p->duration_ms);
+        for (size_t j = 0; j < ng; j++) S[i * ng + j] = S[j * ng + i] = 0;
+        S[i * ng + i] = 1e-12;
+    }
 }
 
 sim_status mdl_size__adaptive(mdl_size__run *run, mdl_size__surrogate *sur, sim_error *err)
@@ -642,9 +692,14 @@ sim_status mdl_size__adaptive(mdl_size__run *run, mdl_size__surrogate *sur, sim_
             mdl_size__stopped(run, "every size sampled failed");
             break;
         }
+        pin_complete(run, mu, S);
         long next = adaptive_next(run, sur, mu, S, sn2, budget);
         if (next < 0) break;
         st = mdl_size__sample(run, (size_t)next, err);
+    }
+    if (st == SIM_OK && have && sur->final) {
+        sur->final(sur->ctx, run, mu, S);
+        pin_complete(run, mu, S);
     }
     if (st == SIM_OK) {
         for (size_t i = 0; i < ng; i++) sd[i] = sqrt(S[i * ng + i]);

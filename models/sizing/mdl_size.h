@@ -29,7 +29,8 @@
  * Cost: exhaustive is one pass; bo refits a GP per batch over a small
  * hyperparameter grid (O(batches^3) per candidate, batches <= budget) and
  * forms an n_grid x n_grid posterior covariance (n_grid^2 doubles; 159
- * sizes: 200 KB); the whole noisy suite (~3,500 runs) takes ~12 s of CPU.
+ * sizes: 200 KB), and a second GP for the recommendation (mdl_size_bo.c);
+ * the whole noisy suite (~3,500 runs) takes ~15 s of CPU.
  */
 #ifndef MDL_SIZE_H
 #define MDL_SIZE_H
@@ -136,7 +137,9 @@ typedef struct mdl_size_opts {
                                   * gives the same durations (no repeats, no
                                   * noise assumed beyond what the data show) */
     double stop_saving;          /* bo/parametric stop once no size is expected
-                                  * to save this fraction; 0: 0.005 */
+                                  * to save this fraction (and no measured
+                                  * size may beat the pick by `within` with
+                                  * probability 5%); 0: 0.005 */
     double within;               /* the recommendation's interval: sizes whose
                                   * objective is within this fraction; 0: 0.01 */
     bool bo_constant_mean;       /* bo: constant GP prior mean (COSE) instead of
