@@ -236,6 +236,17 @@ static void test_real_data(void)
                                      (1 - mdl_lcd_npmle_survival(&p.max_lifetime, m))));
     CHECK(worst_k < 0.002, "pool keep-alive table vs the data's NPMLE: CDF off by %.4f", worst_k);
     CHECK(worst_l < 0.002, "max lifetime table vs the data's NPMLE: CDF off by %.4f", worst_l);
+    /* Placement: 46 requests waited for their busy environment, 34 of them
+     * long after it freed; the preset's table is their quantiles. */
+    CHECK(p.waited == 46 && p.placed == 34, "waited %zu, placed %zu", p.waited, p.placed);
+    CHECK(lc.placement.type == SIM_DIST_PERCENTILES && lc.placement.n == MDL_LCD_NSQ,
+          "placement is a percentiles table");
+    for (size_t k = 0; k < MDL_LCD_NSQ && lc.placement.n == MDL_LCD_NSQ; k++) {
+        CHECK(fabs(lc.placement.probs[k] - mdl_lcd_sprobs[k]) < 1e-12 &&
+              fabs(lc.placement.vals[k] - p.placement_q[k]) <= 0.05,
+              "placement p%g: table %.2f ms, data %.2f ms", 100 * mdl_lcd_sprobs[k],
+              lc.placement.vals[k], p.placement_q[k]);
+    }
     mdl_lifecycle_fini(&lc);
     mdl_lcd_pooled_free(&p);
     for (size_t i = 0; i < 11; i++) mdl_lcd_free(&runs[i]);
@@ -273,6 +284,7 @@ static void test_simfaas(void)
     CHECK(isinf(mdl_lifecycle_max_lifetime_s(&lc, r)), "no maximum lifetime");
     CHECK(!mdl_lifecycle_prewarm(&lc, r, 0, 7200, &at) && at == -1, "no pre-warming");
     CHECK(lc.reuse == MDL_REUSE_NEWEST, "SimFaaS serves the newest");
+    CHECK(!mdl_lifecycle_places(&lc), "SimFaaS starts a new environment at once");
     mdl_lifecycle_fini(&lc);
     gsl_rng_free(r);
 }
@@ -289,6 +301,15 @@ static void test_aws2020_draws(void)
     double ka;
     CHECK(!mdl_lifecycle_keep_alive_fixed(&lc, &ka), "measured keep-alive is not fixed");
     CHECK(lc.reuse == MDL_REUSE_MRU && lc.prewarm_spare && !lc.prewarm_takes_pending, "shape");
+    CHECK(mdl_lifecycle_places(&lc), "aws-2020 waits for the placement");
+    double pmin = INFINITY, pmax = 0;
+    for (int i = 0; i < 4000; i++) {
+        double w = mdl_lifecycle_placement_s(&lc, r);
+        pmin = fmin(pmin, w);
+        pmax = fmax(pmax, w);
+    }
+    CHECK(pmin >= 0.2254 - 1e-9 && pmax <= 0.6716 + 1e-9 && pmax > 0.4,
+          "placement in [225.4, 671.6] ms: %g..%g s", pmin, pmax);
     const int n = 40000;
     double sum = 0, lo = INFINITY, hi = 0;
     int le700 = 0, le800 = 0, l90 = 0, l120 = 0;
