@@ -108,6 +108,45 @@ static void test_fixture_pooled(void)
     mdl_lcd_free(&run);
 }
 
+/* Waits, worked by hand on one environment.  Warm start delays where the
+ * environment was free at the send: 50 ms (10, 20, 30 s): median 50 ms.
+ * 21: the previous request (20, handler 1.5 s) ends at 21.55, after 21.05:
+ * waited, but its handler starts at 21.3, before the environment freed (not
+ * a placement).  31: the previous one ends at 31.25 > 31.05: waited, and
+ * its handler starts at 31.33, after 31.25 + 0.05: a placement of 330 - 50
+ * = 280 ms. */
+static void test_waits(void)
+{
+    char path[] = "/tmp/lambdasim-lcw-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!fp) {
+        CHECK(0, "temp file");
+        return;
+    }
+    fputs("arrival_s,env,cold,start_ms,handler_ms,client_ms,aws_ms,uptime_s\n"
+          "0,0,1,500,1000,1600,1000,100\n10,0,0,50,1000,1100,1000,110\n"
+          "20,0,0,50,1500,1600,1500,120\n21,0,0,300,1000,1350,1000,121\n"
+          "30,0,0,50,1200,1300,1200,130\n31,0,0,330,1000,1380,1000,131\n", fp);
+    fclose(fp);
+    mdl_lcd_run run;
+    sim_error err;
+    CHECK(mdl_lcd_read(&run, path, &err) == SIM_OK, "read waits: %s", err.msg);
+    remove(path);
+    mdl_lcd_opts o = mdl_lcd_opts_default();
+    mdl_lcd_stats st;
+    mdl_lcd_analyze(&run, &o, &st);
+    CHECK(st.waited == 2, "waited %zu", st.waited);
+    CHECK_ABS(st.warm_delay_ms, 50, 1e-9, "warm start delay");
+    mdl_lcd_pooled p;
+    mdl_lcd_pool(&run, 1, &o, &p);
+    CHECK(p.waited == 2 && p.placed == 1, "pooled waits %zu %zu", p.waited, p.placed);
+    CHECK_ABS(p.placement_q[0], 280, 1e-6, "placement min");
+    CHECK_ABS(p.placement_q[MDL_LCD_NSQ - 1], 280, 1e-6, "placement max");
+    mdl_lcd_pooled_free(&p);
+    mdl_lcd_free(&run);
+}
+
 static void test_npmle(void)
 {
     /* Two intervals in distinct bins: half the mass each. */
@@ -493,6 +532,7 @@ int main(void)
 {
     test_fixture_run();
     test_fixture_pooled();
+    test_waits();
     test_npmle();
     test_read_errors();
     test_real_data();
