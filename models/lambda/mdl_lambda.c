@@ -1,7 +1,9 @@
 /* mdl_lambda.c - Lambda functions: invocations, concurrency, the service hooks.
  *
  * An invocation finds an idle execution environment (warm) or creates one
- * (cold, subject to the concurrency limits and the scaling rate), runs the
+ * (cold, subject to the concurrency limits and the scaling rate) - after
+ * waiting for its placement when the lifecycle has one, and then only if
+ * no environment freed meanwhile (EV_PLACE; mdl_lifecycle.h) -, runs the
  * handler, and on completion the environment goes idle until reused or
  * expired (mdl_lambda_env.c).  A throttle or a failure goes back to the
  * request's origin, or, for an event (async) invocation, into Lambda's own
