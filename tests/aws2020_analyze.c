@@ -47,14 +47,14 @@ static void table_life(const mdl_lcd_run *r, const mdl_lcd_stats *s, size_t n)
 static void table_cold(const mdl_lcd_run *r, const mdl_lcd_stats *s, size_t n)
 {
     printf("\n| run | warm client (ms) | cold client (ms) | penalty (s) | slow cold (ms) | "
-           "deaths planned / idle / open | colds while one was idle |\n"
-           "|---|---|---|---|---|---|---|\n");
+           "deaths planned / idle / open | colds while one was idle | waited for a busy one |\n"
+           "|---|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < n; i++) {
         const mdl_lcd_stats *x = &s[i];
-        printf("| %s | %.1f | %.1f | %+.3f | %.1f | %d / %d / %d | %zu |\n", r[i].name,
+        printf("| %s | %.1f | %.1f | %+.3f | %.1f | %d / %d / %d | %zu | %zu |\n", r[i].name,
                x->warm_client_ms, x->cold_client_ms, (x->cold_client_ms - x->warm_client_ms) / 1e3,
                x->slow_cold_client_ms, x->deaths_planned, x->deaths_idle, x->deaths_open,
-               x->cold_while_idle);
+               x->cold_while_idle, x->waited);
     }
 }
 
@@ -135,6 +135,10 @@ static void print_pooled(const mdl_lcd_pooled *p, const mdl_lcd_opts *o)
     print_percentiles(&p->max_lifetime, 60e3);
     printf("recycles: %zu deaths with a bound < %g s; %zu pre-warmed colds\n", p->planned_deaths,
            o->planned_gap_s, p->prewarmed_colds);
+    printf("waits: %zu warm requests waited for their environment, busy when they were sent, "
+           "rather than start one; %zu of them long after it freed (by > %g s):\n", p->waited,
+           p->placed, o->placed_margin_s);
+    print_q("  placement delay", p->placement_q);
     print_q("warm client time", p->warm_client_q);
     print_q("cold client time", p->cold_client_q);
     print_q("slow cold client time", p->slow_cold_client_q);

@@ -154,10 +154,12 @@ static void fan_out(void)
     /* The upload's event invokes `split` (the 1,500 B event, not the 2.5 MB
      * photo), which invokes f1, f2 and f3 asynchronously: k = 4 invocations
      * per upload.  Deterministic delays and handlers (API latency 0): every
-     * flow takes 200 ms + 40 ms + 40 ms.  A second notification, on .png
-     * keys, never fires. */
+     * flow takes 200 ms + 40 ms + 40 ms (no placement wait: a request that
+     * finds no idle environment starts one at once).  A second notification,
+     * on .png keys, never fires. */
     const char *t =
         "{ \"duration_s\": 3600,"
+        "  \"platform\": { \"placement\": { \"dist\": \"deterministic\", \"value_ms\": 0 } },"
         "  \"entries\": { \"up\": { \"type\": \"s3\", \"bucket\": \"b\", \"key\": \"pending/x.jpg\","
         "     \"workload\": { \"arrivals\": { \"process\": \"poisson\", \"rate_per_s\": 2 }, \"payload_bytes\": 2500000 } } },"
         "  \"buckets\": { \"b\": { \"notifications\": ["
@@ -280,9 +282,10 @@ static void sync_calls(void)
     /* f waits for g (200 ms); k waits for an execution of m, whose one Task
      * runs g (the 18.8 ms Task overhead and g's 200 ms); h only
      * sends an async invoke.  API latencies are fixed: 10 ms an invoke,
-     * 20 ms a start. */
+     * 20 ms a start; no placement wait. */
     const char *t =
         "{ \"duration_s\": 2000,"
+        "  \"platform\": { \"placement\": { \"dist\": \"deterministic\", \"value_ms\": 0 } },"
         "  \"entries\": {"
         "    \"a\": { \"type\": \"direct\", \"target\": \"f\", \"workload\": { \"arrivals\": { \"process\": \"deterministic\", \"rate_per_s\": 0.5 } } },"
         "    \"b\": { \"type\": \"direct\", \"target\": \"h\", \"workload\": { \"arrivals\": { \"process\": \"deterministic\", \"rate_per_s\": 0.5 } } },"

@@ -108,6 +108,45 @@ static void test_fixture_pooled(void)
     mdl_lcd_free(&run);
 }
 
+/* Waits, worked by hand on one environment.  Warm start delays where the
+ * environment was free at the send: 50 ms (10, 20, 30 s): median 50 ms.
+ * 21: the previous request (20, handler 1.5 s) ends at 21.55, after 21.05:
+ * waited, but its handler starts at 21.3, before the environment freed (not
+ * a placement).  31: the previous one ends at 31.25 > 31.05: waited, and
+ * its handler starts at 31.33, after 31.25 + 0.05: a placement of 330 - 50
+ * = 280 ms. */
+static void test_waits(void)
+{
+    char path[] = "/tmp/lambdasim-lcw-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!fp) {
+        CHECK(0, "temp file");
+        return;
+    }
+    fputs("arrival_s,env,cold,start_ms,handler_ms,client_ms,aws_ms,uptime_s\n"
+          "0,0,1,500,1000,1600,1000,100\n10,0,0,50,1000,1100,1000,110\n"
+          "20,0,0,50,1500,1600,1500,120\n21,0,0,300,1000,1350,1000,121\n"
+          "30,0,0,50,1200,1300,1200,130\n31,0,0,330,1000,1380,1000,131\n", fp);
+    fclose(fp);
+    mdl_lcd_run run;
+    sim_error err;
+    CHECK(mdl_lcd_read(&run, path, &err) == SIM_OK, "read waits: %s", err.msg);
+    remove(path);
+    mdl_lcd_opts o = mdl_lcd_opts_default();
+    mdl_lcd_stats st;
+    mdl_lcd_analyze(&run, &o, &st);
+    CHECK(st.waited == 2, "waited %zu", st.waited);
+    CHECK_ABS(st.warm_delay_ms, 50, 1e-9, "warm start delay");
+    mdl_lcd_pooled p;
+    mdl_lcd_pool(&run, 1, &o, &p);
+    CHECK(p.waited == 2 && p.placed == 1, "pooled waits %zu %zu", p.waited, p.placed);
+    CHECK_ABS(p.placement_q[0], 280, 1e-6, "placement min");
+    CHECK_ABS(p.placement_q[MDL_LCD_NSQ - 1], 280, 1e-6, "placement max");
+    mdl_lcd_pooled_free(&p);
+    mdl_lcd_free(&run);
+}
+
 static void test_npmle(void)
 {
     /* Two intervals in distinct bins: half the mass each. */
@@ -236,6 +275,17 @@ static void test_real_data(void)
                                      (1 - mdl_lcd_npmle_survival(&p.max_lifetime, m))));
     CHECK(worst_k < 0.002, "pool keep-alive table vs the data's NPMLE: CDF off by %.4f", worst_k);
     CHECK(worst_l < 0.002, "max lifetime table vs the data's NPMLE: CDF off by %.4f", worst_l);
+    /* Placement: 46 requests waited for their busy environment, 34 of them
+     * long after it freed; the preset's table is their quantiles. */
+    CHECK(p.waited == 46 && p.placed == 34, "waited %zu, placed %zu", p.waited, p.placed);
+    CHECK(lc.placement.type == SIM_DIST_PERCENTILES && lc.placement.n == MDL_LCD_NSQ,
+          "placement is a percentiles table");
+    for (size_t k = 0; k < MDL_LCD_NSQ && lc.placement.n == MDL_LCD_NSQ; k++) {
+        CHECK(fabs(lc.placement.probs[k] - mdl_lcd_sprobs[k]) < 1e-12 &&
+              fabs(lc.placement.vals[k] - p.placement_q[k]) <= 0.05,
+              "placement p%g: table %.2f ms, data %.2f ms", 100 * mdl_lcd_sprobs[k],
+              lc.placement.vals[k], p.placement_q[k]);
+    }
     mdl_lifecycle_fini(&lc);
     mdl_lcd_pooled_free(&p);
     for (size_t i = 0; i < 11; i++) mdl_lcd_free(&runs[i]);
@@ -273,6 +323,7 @@ static void test_simfaas(void)
     CHECK(isinf(mdl_lifecycle_max_lifetime_s(&lc, r)), "no maximum lifetime");
     CHECK(!mdl_lifecycle_prewarm(&lc, r, 0, 7200, &at) && at == -1, "no pre-warming");
     CHECK(lc.reuse == MDL_REUSE_NEWEST, "SimFaaS serves the newest");
+    CHECK(!mdl_lifecycle_places(&lc), "SimFaaS starts a new environment at once");
     mdl_lifecycle_fini(&lc);
     gsl_rng_free(r);
 }
@@ -289,6 +340,15 @@ static void test_aws2020_draws(void)
     double ka;
     CHECK(!mdl_lifecycle_keep_alive_fixed(&lc, &ka), "measured keep-alive is not fixed");
     CHECK(lc.reuse == MDL_REUSE_MRU && lc.prewarm_spare && !lc.prewarm_takes_pending, "shape");
+    CHECK(mdl_lifecycle_places(&lc), "aws-2020 waits for the placement");
+    double pmin = INFINITY, pmax = 0;
+    for (int i = 0; i < 4000; i++) {
+        double w = mdl_lifecycle_placement_s(&lc, r);
+        pmin = fmin(pmin, w);
+        pmax = fmax(pmax, w);
+    }
+    CHECK(pmin >= 0.2254 - 1e-9 && pmax <= 0.6716 + 1e-9 && pmax > 0.4,
+          "placement in [225.4, 671.6] ms: %g..%g s", pmin, pmax);
     const int n = 40000;
     double sum = 0, lo = INFINITY, hi = 0;
     int le700 = 0, le800 = 0, l90 = 0, l120 = 0;
@@ -472,6 +532,7 @@ int main(void)
 {
     test_fixture_run();
     test_fixture_pooled();
+    test_waits();
     test_npmle();
     test_read_errors();
     test_real_data();

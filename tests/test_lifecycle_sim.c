@@ -3,8 +3,9 @@
  * worked by hand: a lone environment retired at its maximum lifetime while
  * idle and while busy, keep-alives drawn alone and in a pool, MRU routing
  * against SimFaaS's newest, a pre-warmed replacement and its place among
- * idle environments, a replacement taking over a cold start, and the
- * low-load limit with a keep-alive distribution.
+ * idle environments, a replacement taking over a cold start, a request
+ * waiting for its placement, and the low-load limit with a keep-alive
+ * distribution.
  *
  * Arrivals are deterministic (every 30 s from 0) or a trace written here,
  * whose duration_ms column sets each handler's time.
@@ -161,7 +162,8 @@ static void mru_routing(void)
 static void prewarm_replaces(void)
 {
     json_object *r = run_fn(190, EVERY_30S,
-                            "{\"preset\": \"aws-2020\", \"max_lifetime\": " DET(100000) "}",
+                            "{\"preset\": \"aws-2020\", \"max_lifetime\": " DET(100000)
+                            ", \"placement\": " DET(0) "}",
                             "\"keep_alive_s\": 600, \"init\": " DET(2000));
     CHECK(J(r, "functions.f.cold_starts") == 1, "prewarm: cold %g", J(r, "functions.f.cold_starts"));
     CHECK(J(r, "functions.f.recycled") == 1 && J(r, "functions.f.prewarmed") == 1,
@@ -217,7 +219,8 @@ static void prewarm_takes_pending(void)
     for (int i = 0; i < 2; i++) {
         char pf[256];
         snprintf(pf, sizeof pf, "{\"preset\": \"aws-now\", \"max_lifetime\": " DET(100000)
-                                ", \"prewarm\": {\"takes_pending\": %s}}", k[i].on);
+                                ", \"placement\": " DET(0) ", \"prewarm\": {\"takes_pending\": %s}}",
+                 k[i].on);
         json_object *r = run_fn(130, wl, pf, "\"keep_alive_s\": 600, \"init\": " DET(10000));
         CHECK(J(r, "functions.f.cold_starts") == 2, "pending %s: cold", k[i].on);
         CHECK(J(r, "functions.f.cold_to_prewarmed") == k[i].moved, "pending %s: moved %g", k[i].on,
@@ -228,6 +231,59 @@ static void prewarm_takes_pending(void)
         CHECK_ABS(J(r, "functions.f.avg_instances"), 170.0 / 130, 1e-9, k[i].on);
         json_object_put(r);
     }
+    remove(path);
+}
+
+/* Placement 500 ms (SimFaaS otherwise, MRU, keep-alive 600 s), no INIT.
+ * 0: nothing idle, the request waits until 0.5 and starts env0 cold (9 s,
+ * to 9.5).  9.3: waits until 9.8; env0, freed at 9.5, serves it warm (1 s;
+ * response 1.5 s).  30: env0, 10 s.  31: waits until 31.5, env0 still
+ * busy: env1 starts cold there (1 s; response 1.5 s).  Cold 2 of 4, one
+ * placed warm; latency (9.5 + 1.5 + 10 + 1.5) / 4 s; instances env0
+ * 0.5..50, env1 31.5..50: 68 s over 50.  With no placement 9.3 finds env0
+ * idle and 31 starts env1 cold: latency (9 + 1 + 10 + 1) / 4 s, instances
+ * env0 0..50, env1 31..50. */
+static void placement_wait(void)
+{
+    static const double rows[] = { 0, 9000, 9.3, 1000, 30, 10000, 31, 1000 };
+    char path[64], wl[256];
+    trace_of(path, sizeof path, wl, sizeof wl, rows, 4);
+    static const struct { int ms; double placed, lat_ms, inst; } k[] = {
+        { 500, 1, 5625, 68.0 / 50 }, { 0, 0, 5250, 69.0 / 50 } };
+    for (int i = 0; i < 2; i++) {
+        char pf[256];
+        snprintf(pf, sizeof pf, "{\"preset\": \"simfaas\", \"reuse\": \"mru\", \"placement\": "
+                                "{\"dist\": \"deterministic\", \"value_ms\": %d}}", k[i].ms);
+        json_object *r = run_fn(50, wl, pf, "\"keep_alive_s\": 600");
+        CHECK(J(r, "functions.f.cold_starts") == 2, "placement %d: cold %g", k[i].ms,
+              J(r, "functions.f.cold_starts"));
+        CHECK(J(r, "functions.f.placed_warm") == k[i].placed, "placement %d: placed warm %g",
+              k[i].ms, J(r, "functions.f.placed_warm"));
+        CHECK_ABS(J(r, "functions.f.latency_ms.mean"), k[i].lat_ms, 1e-6, "placement: latency");
+        CHECK_ABS(J(r, "functions.f.avg_instances"), k[i].inst, 1e-9, "placement: instances");
+        json_object_put(r);
+    }
+    remove(path);
+}
+
+/* A `cold` draw is the whole first response, the placement included.
+ * Placement 500 ms, cold 3 s.  0: waits until 0.5, env0 starts cold, busy
+ * for what is left of its 3 s, to 3.  1: waits until 1.5, env0 busy: env1,
+ * busy 1.5..4.  At 4.2 both requests are done, both responses 3 s (not
+ * 3.5); instances 3.7 + 2.7 s over 4.2. */
+static void placement_in_cold(void)
+{
+    static const double rows[] = { 0, 1000, 1, 1000 };
+    char path[64], wl[256];
+    trace_of(path, sizeof path, wl, sizeof wl, rows, 2);
+    json_object *r = run_fn(4.2, wl, "{\"preset\": \"simfaas\", \"placement\": " DET(500) "}",
+                            "\"keep_alive_s\": 600, \"service_time\": {\"warm\": " DET(1000)
+                            ", \"cold\": " DET(3000) "}");
+    CHECK(J(r, "functions.f.cold_starts") == 2, "cold draw: two cold starts");
+    CHECK(J(r, "requests.completed") == 2, "cold draw: both done by 4.2 s");
+    CHECK_ABS(J(r, "functions.f.latency_ms.mean"), 3000, 1e-6, "cold draw: the wait is inside");
+    CHECK_ABS(J(r, "functions.f.avg_instances"), (3.7 + 2.7) / 4.2, 1e-9, "cold draw: instances");
+    json_object_put(r);
     remove(path);
 }
 
@@ -281,6 +337,8 @@ int main(void)
     prewarm_replaces();
     prewarm_spare_last();
     prewarm_takes_pending();
+    placement_wait();
+    placement_in_cold();
     keep_alive_distribution();
     return check_report("lifecycle_sim");
 }

@@ -256,9 +256,11 @@ static void concurrency_features(void)
 
     /* Scaling rate: 3000 simultaneous 100 s requests want 3000 environments;
      * only 1000 may start at once, then 100/s: with arrivals over 1 s, about
-     * 1000 + 100 succeed and the rest are throttled. */
+     * 1000 + 100 succeed and the rest are throttled (no placement wait: each
+     * starts, or is throttled, on arrival). */
     t = cfg_text(
         "\"duration_s\": 1, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 3000}},"
+        "\"platform\": {\"placement\": {\"dist\": \"deterministic\", \"value_ms\": 0}},"
         "\"account\": {\"concurrency_limit\": 10000},",
         "\"type\": \"direct\"",
         "\"timeout_s\": 900, \"service_time\": {\"warm\": {\"dist\": \"deterministic\", \"value_ms\": 100000}}");
@@ -377,8 +379,10 @@ static void kernel_functions(void)
         json_object_put(r);
         free(t);
     }
-    /* 10 MP needs 150 MB: at 128 MB every invocation fails out of memory. */
-    char *t = cfg_text("\"duration_s\": 100, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 1}},",
+    /* 10 MP needs 150 MB: at 128 MB every invocation fails out of memory
+     * (no placement wait, so the last one does too before the end). */
+    char *t = cfg_text("\"duration_s\": 100, \"workload\": {\"arrivals\": {\"process\": \"deterministic\", \"rate_per_s\": 1}},"
+                       "\"platform\": {\"placement\": {\"dist\": \"deterministic\", \"value_ms\": 0}},",
                        "\"type\": \"direct\"",
                        "\"memory_mb\": 128, \"kernel\": {\"name\": \"resize\", \"megapixels\": 10}");
     json_object *r = run_text(t, 1);

@@ -90,6 +90,12 @@ json_object *mdl__schema_dist_or(json_object *other);
       .schema = mdl__schema_max_lifetime,                                                    \
       .doc = "age, from creation, at which an on-demand environment is recycled: at once "   \
              "when idle, else when its request ends (provisioned ones are not)" },           \
+    { "placement", .type = SIM_OPT_DIST, .store = SIM_OPT_ST_DIST,                           \
+      .off = (LC) + offsetof(mdl_lifecycle, placement), .flags = SIM_OPT_KEEP,               \
+      .def_doc = DEF, .unit = "ms",                                                          \
+      .doc = "a request that finds no idle environment waits this long (0: not at all); "   \
+             "one idle by then serves it warm, else a new one starts (a `cold` draw "        \
+             "includes the wait, an `init` does not)" },                                     \
     { "prewarm", .type = SIM_OPT_OBJECT, .flags = SIM_OPT_KEEP, .off = (LC),                 \
       .sub = (LC) ? &mdl__fn_prewarm_table : &mdl__prewarm_table,                            \
       .doc = "replacements initialised ahead of a recycled environment: their INIT is not "  \

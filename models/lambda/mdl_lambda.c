@@ -1,7 +1,9 @@
 /* mdl_lambda.c - Lambda functions: invocations, concurrency, the service hooks.
  *
  * An invocation finds an idle execution environment (warm) or creates one
- * (cold, subject to the concurrency limits and the scaling rate), runs the
+ * (cold, subject to the concurrency limits and the scaling rate) - after
+ * waiting for its placement when the lifecycle has one, and then only if
+ * no environment freed meanwhile (EV_PLACE; mdl_lifecycle.h) -, runs the
  * handler, and on completion the environment goes idle until reused or
  * expired (mdl_lambda_env.c).  A throttle or a failure goes back to the
  * request's origin, or, for an event (async) invocation, into Lambda's own
@@ -193,19 +195,16 @@ static void fail_invocation(fn_rt *f, int32_t ri, bool throttled, mdl_outcome o)
         mdl_req_finish(f->core, ri, o);
 }
 
-static void invoke(fn_rt *f, int32_t ri)
+/* Request ri starts on environment ii (warm), or on a new one (ii < 0: cold,
+ * when the scaling rate allows) after waiting `waited_ms` for its placement
+ * (mdl_lifecycle.h).  The wait is part of its response; a `cold` draw (the
+ * whole first response) already includes it. */
+static void start(fn_rt *f, int32_t ri, int32_t ii, double waited_ms)
 {
     mdl_lambda *l = f->l;
     mdl_req *r = mdl_req_at(f->core, ri);
     double now = sim_engine_now(f->e);
     bool measured = now >= f->core->t_measure;
-    if (measured) f->invocations++;
-    if (!concurrency_free(l, f)) {
-        if (measured) f->throttles++;
-        fail_invocation(f, ri, true, MDL_OUT_THROTTLED);
-        return;
-    }
-    int32_t ii = mdl__env_take_idle(f);
     if (ii >= 0) {
         r->cold = 0;
         r->init_ms = 0;
@@ -222,6 +221,13 @@ static void invoke(fn_rt *f, int32_t ri)
         r->cold = 1;
         if (measured) f->cold_starts++;
         cold_times(f, r);
+        if (f->cfg->has_cold && waited_ms > 0) {
+            /* The environment's part is what is left of the first response
+             * after the wait: the INIT shrinks first, then the handler. */
+            r->response_ms = fmax(r->response_ms - waited_ms, 0);
+            r->init_ms = fmin(r->init_ms, r->response_ms);
+            r->duration_ms = r->response_ms - r->init_ms;
+        }
     }
     r->inst = ii;
     concurrency_take(l, f, 1);
@@ -235,6 +241,47 @@ static void invoke(fn_rt *f, int32_t ri)
     }
     sim_handle h = sim_engine_after(f->e, r->response_ms / 1e3, EV_DONE, f->comp, (uint64_t)ri);
     if (r->cold) mdl__env_cold_started(f, ii, ri, h);
+    r->response_ms += waited_ms;
+}
+
+static void invoke(fn_rt *f, int32_t ri)
+{
+    mdl_req *r = mdl_req_at(f->core, ri);
+    double now = sim_engine_now(f->e);
+    bool measured = now >= f->core->t_measure;
+    if (measured) f->invocations++;
+    if (!concurrency_free(f->l, f)) {
+        if (measured) f->throttles++;
+        fail_invocation(f, ri, true, MDL_OUT_THROTTLED);
+        return;
+    }
+    int32_t ii = mdl__env_take_idle(f);
+    if (ii < 0 && f->life.places) {
+        /* No idle environment: the request waits for its placement
+         * (response_ms holds the wait until it starts). */
+        double wait_s = mdl_lifecycle_placement_s(f->life.lc, mdl__fn_rng(f, FN_RNG_PLACE));
+        r->response_ms = wait_s * 1e3;
+        sim_engine_after(f->e, wait_s, EV_PLACE, f->comp, (uint64_t)ri);
+        return;
+    }
+    start(f, ri, ii, 0);
+}
+
+/* Request ri has waited for its placement: an environment idle by now
+ * serves it warm, else a new one starts.  Concurrency is checked again (the
+ * waiting requests do not hold it). */
+static void place(fn_rt *f, int32_t ri)
+{
+    mdl_req *r = mdl_req_at(f->core, ri);
+    bool measured = mdl_core_measuring(f->core);
+    if (!concurrency_free(f->l, f)) {
+        if (measured) f->throttles++;
+        fail_invocation(f, ri, true, MDL_OUT_THROTTLED);
+        return;
+    }
+    int32_t ii = mdl__env_take_idle(f);
+    if (ii >= 0 && measured) f->life.placed_warm++;
+    start(f, ri, ii, r->response_ms);
 }
 
 /* The handler was killed (out of memory, timeout): the environment goes
@@ -347,6 +394,7 @@ static void fn_on_event(sim_engine *e, void *self, const sim_event *ev)
     switch (ev->type) {
     case EV_INVOKE: invoke(f, (int32_t)ev->arg); break;
     case EV_DONE: done(f, (int32_t)ev->arg); break;
+    case EV_PLACE: place(f, (int32_t)ev->arg); break;
     case EV_EXPIRE_SWEEP: mdl__env_expire_sweep(f, (uint32_t)ev->arg); break;
     case EV_EXPIRE_ONE: mdl__env_expire_one(f, (int32_t)(ev->arg >> 32), (uint32_t)ev->arg); break;
     case EV_LIFECYCLE:

@@ -59,6 +59,7 @@ void mdl__env_life_init(fn_rt *f)
     bool prewarms = lc->has_max_lifetime && lc->prewarm_probability > 0;
     lf->sweep = mdl_lifecycle_keep_alive_fixed(lc, &lf->keep_s) && !prewarms;
     lf->keep_min_s = mdl_lifecycle_keep_alive_min_s(lc);
+    lf->places = mdl_lifecycle_places(lc);
     /* Streams only when the lifecycle draws: other functions' streams and
      * the stream table itself stay as they were. */
     char name[MDL_NAME_MAX + 32];
@@ -516,6 +517,7 @@ void mdl__env_results(const fn_rt *f, sim_jw *w)
     sim_jw_int(w, "prewarmed", (int64_t)lf->prewarmed);
     sim_jw_int(w, "prewarmed_first_uses", (int64_t)lf->prewarmed_first_uses);
     sim_jw_int(w, "cold_to_prewarmed", (int64_t)lf->cold_to_prewarmed);
+    sim_jw_int(w, "placed_warm", (int64_t)lf->placed_warm);
     /* The data's "cold": the first use of an environment, pre-warmed or not. */
     sim_jw_double(w, "first_use_probability",
                         inv > 0 ? (double)(f->cold_starts + lf->prewarmed_first_uses) / inv : 0);

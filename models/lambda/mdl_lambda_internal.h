@@ -9,11 +9,12 @@
 
 #include "models/lambda/mdl_lambda.h"
 
-/* Events of a function's component.  The lifecycle's (mdl_lambda_env.c):
- * EV_LIFECYCLE the function's one lifecycle timer (environments reaching
- * their maximum lifetime or their replacement's INIT start), EV_READY a
- * replacement's INIT ends. */
-enum { EV_INVOKE, EV_DONE, EV_EXPIRE_SWEEP, EV_EXPIRE_ONE, EV_LIFECYCLE, EV_READY };
+/* Events of a function's component.  EV_PLACE: a request that found no
+ * idle environment has waited its placement (mdl_lambda.c).  The
+ * lifecycle's (mdl_lambda_env.c): EV_LIFECYCLE the function's one lifecycle
+ * timer (environments reaching their maximum lifetime or their
+ * replacement's INIT start), EV_READY a replacement's INIT ends. */
+enum { EV_INVOKE, EV_DONE, EV_EXPIRE_SWEEP, EV_EXPIRE_ONE, EV_LIFECYCLE, EV_READY, EV_PLACE };
 
 /* INIT: a pre-warmed replacement initialising (no request waits on it). */
 enum { INST_FREE, INST_BUSY, INST_IDLE, INST_INIT };
@@ -46,6 +47,7 @@ typedef struct fn_life {
                                          * timer for the idle list, in idle order */
     double keep_s;                      /* that fixed keep-alive (s) */
     double keep_min_s;                  /* no keep-alive is shorter (s; 0: unknown) */
+    bool places;                        /* requests finding no idle one wait (placement) */
     gsl_rng *r_life, *r_prewarm;        /* NULL unless the lifecycle draws from them */
     int32_t sp_head, sp_tail;           /* pre-warmed spares, last choice (prewarm_spare) */
     int pending;                        /* requests waiting on an INIT (takes_pending) */
@@ -60,6 +62,7 @@ typedef struct fn_life {
     double lc_at;
     /* statistics (after warm-up) */
     uint64_t recycled, prewarmed, prewarmed_first_uses, cold_to_prewarmed;
+    uint64_t placed_warm;               /* requests that waited and then found one idle */
 } fn_life;
 
 /* A function's RNG streams: stream "functions.<name>/<suffix>" of the
@@ -71,7 +74,8 @@ typedef struct fn_life {
     X(INIT,  "init")             \
     X(REUSE, "reuse")            \
     X(KEEP,  "keep_alive")       \
-    X(CALLS, "calls")
+    X(CALLS, "calls")            \
+    X(PLACE, "placement")
 
 typedef enum {
 #define MDL__FN_RNG_ENUM(id, suffix) FN_RNG_##id,

@@ -38,6 +38,11 @@
  *    while busy it takes no new request and is removed when the request
  *    ends (AWS: "stops routing new requests ... lets in-flight requests
  *    finish");
+ *  - a request that finds no idle environment waits `placement` (the time
+ *    Lambda takes to place it on a new one); an environment of the function
+ *    that is idle by then serves it warm, else a new one starts (cold).  A
+ *    `cold` draw (the whole first response) includes that wait; an `init`
+ *    (the INIT phase alone) does not;
  *  - a pre-warmed replacement is idle from the end of its INIT, which no
  *    user waits for; until its first use it is the last choice among idle
  *    environments (`prewarm_spare`); its first invocation counts as a cold
@@ -92,6 +97,7 @@ typedef struct mdl_lifecycle {
     sim_dist prewarm_lead;          /* its INIT starts this long before (ms) */
     bool prewarm_spare;             /* last choice until its first use */
     bool prewarm_takes_pending;     /* may serve a request waiting on an INIT */
+    sim_dist placement;             /* a request finding no idle environment waits (ms) */
 } mdl_lifecycle;
 
 /* Build from a preset (allocates the tables); free with mdl_lifecycle_fini. */
@@ -135,6 +141,13 @@ bool mdl_lifecycle_keep_alive_fixed(const mdl_lifecycle *lc, double *keep_alive_
  * a uniform when 0 < probability < 1, then the lead when yes. */
 bool mdl_lifecycle_prewarm(const mdl_lifecycle *lc, gsl_rng *r, double now_s,
                            double retire_at_s, double *init_at_s);
+
+/* Whether a request that finds no idle environment waits for its
+ * placement (a placement that can draw more than 0). */
+bool mdl_lifecycle_places(const mdl_lifecycle *lc);
+
+/* That wait (s, >= 0).  One draw from r. */
+double mdl_lifecycle_placement_s(const mdl_lifecycle *lc, gsl_rng *r);
 
 /* ---- documentation --------------------------------------------------------- */
 

@@ -15,6 +15,10 @@
  *    cold ones: the gap between the modes.
  *  - planned_gap_s 600: no lone environment expired idle before 626 s, and
  *    AWS's keep-alive has been about 10 minutes since July 2019 (README).
+ *  - placed_margin_s 0.05: a waited request's handler starts 237-338 ms after
+ *    it was sent (p10-p90) when its environment had freed long before, and
+ *    soon after the environment freed otherwise; 50 ms is the spread of the
+ *    warm start delay (p10-p90: 49-67 ms).
  */
 #include "models/lambda/mdl_lifecycle_data.h"
 #include "workloads/trace/wl_rows.h"
@@ -32,7 +36,7 @@ const double mdl_lcd_sprobs[MDL_LCD_NSQ] = { 0.0, 0.01, 0.05, 0.10, 0.25, 0.50, 
 
 mdl_lcd_opts mdl_lcd_opts_default(void)
 {
-    mdl_lcd_opts o = { 640.0, 1560.0, 0.2, 250.0, 600.0 };
+    mdl_lcd_opts o = { 640.0, 1560.0, 0.2, 250.0, 600.0, 0.05 };
     return o;
 }
 
@@ -323,6 +327,64 @@ static void routing(const mdl_lcd_run *run, const mdl_lcd_opts *o, const run_ind
     free(last);
 }
 
+typedef struct dvec {
+    double *v;
+    size_t n, cap;
+} dvec;
+
+static void push(dvec *d, double x)
+{
+    if (d->n == d->cap) {
+        d->cap = d->cap ? 2 * d->cap : 64;
+        d->v = sim_xrealloc(d->v, d->cap * sizeof *d->v);
+    }
+    d->v[d->n++] = x;
+}
+
+/* The previous invocation on each invocation's environment (NONE: first). */
+static size_t *previous_uses(const mdl_lcd_run *run)
+{
+    size_t *last = sim_xmalloc((size_t)run->nenv * sizeof *last);
+    size_t *prev = sim_xmalloc(run->n * sizeof *prev);
+    for (int k = 0; k < run->nenv; k++) last[k] = NONE;
+    for (size_t i = 0; i < run->n; i++) {
+        prev[i] = last[run->inv[i].env];
+        last[run->inv[i].env] = i;
+    }
+    free(last);
+    return prev;
+}
+
+/* Warm invocations that waited for their environment, still busy when the
+ * request reached Lambda (its send plus the median start delay of the warm
+ * invocations whose environment was free at their send); and, into
+ * `placed` when given, the placement delays (ms) of the waits that ended
+ * well after the environment freed. */
+static void waits(const mdl_lcd_run *run, const mdl_lcd_opts *o, mdl_lcd_stats *st, dvec *placed)
+{
+    size_t *prev = previous_uses(run);
+    dvec delay = { 0 };
+    for (size_t i = 0; i < run->n; i++) {
+        const mdl_lcd_inv *x = &run->inv[i];
+        if (!x->cold && prev[i] != NONE && run->inv[prev[i]].end <= x->t)
+            push(&delay, (x->start - x->t) * 1e3);
+    }
+    double q[MDL_LCD_NQ];
+    quantiles(delay.v, delay.n, q);
+    st->warm_delay_ms = q[2];
+    for (size_t i = 0; i < run->n; i++) {
+        const mdl_lcd_inv *x = &run->inv[i];
+        if (x->cold || prev[i] == NONE) continue;
+        double freed = run->inv[prev[i]].end;
+        if (freed <= x->t + st->warm_delay_ms / 1e3) continue;
+        st->waited++;
+        if (placed && freed < x->start - o->placed_margin_s)
+            push(placed, (x->start - x->t) * 1e3 - st->warm_delay_ms);
+    }
+    free(delay.v);
+    free(prev);
+}
+
 static void deaths(const mdl_lcd_run *run, const mdl_lcd_opts *o, const run_index *ix,
                    mdl_lcd_stats *st)
 {
@@ -351,6 +413,7 @@ void mdl_lcd_analyze(const mdl_lcd_run *run, const mdl_lcd_opts *o, mdl_lcd_stat
     lives_and_gaps(run, &ix, st);
     routing(run, o, &ix, st);
     deaths(run, o, &ix, st);
+    waits(run, o, st, NULL);
     index_free(&ix);
 }
 
@@ -465,22 +528,8 @@ double mdl_lcd_npmle_quantile(const mdl_lcd_npmle *est, double p)
 #define NPMLE_ITER 20000
 #define NPMLE_TOL 1e-9
 
-typedef struct dvec {
-    double *v;
-    size_t n, cap;
-} dvec;
-
-static void push(dvec *d, double x)
-{
-    if (d->n == d->cap) {
-        d->cap = d->cap ? 2 * d->cap : 64;
-        d->v = sim_xrealloc(d->v, d->cap * sizeof *d->v);
-    }
-    d->v[d->n++] = x;
-}
-
 typedef struct pool_acc {
-    dvec ka_lo, ka_hi, lt_lo, lt_hi, warm, cold, slow, ov_warm, ov_cold, up_slow, up_pre;
+    dvec ka_lo, ka_hi, lt_lo, lt_hi, warm, cold, slow, ov_warm, ov_cold, up_slow, up_pre, placed;
     double warm_sum, cold_sum, slow_sum;
 } pool_acc;
 
@@ -593,6 +642,10 @@ void mdl_lcd_pool(const mdl_lcd_run *runs, size_t nruns, const mdl_lcd_opts *o,
         mdl_lcd_analyze(&runs[r], o, &st);
         p->route_choices += st.route_choices;
         p->route_mru += st.route_mru;
+        p->waited += st.waited;
+        mdl_lcd_stats w;
+        memset(&w, 0, sizeof w);
+        waits(&runs[r], o, &w, &acc.placed);
         index_free(&ix);
     }
     fit_npmle(&p->pool_keep_alive, o->planned_gap_s, KA_STEP_S, KA_TOP_S, &acc.ka_lo, &acc.ka_hi);
@@ -609,8 +662,11 @@ void mdl_lcd_pool(const mdl_lcd_run *runs, size_t nruns, const mdl_lcd_opts *o,
     quantiles_at(acc.warm.v, acc.warm.n, mdl_lcd_sprobs, MDL_LCD_NSQ, p->warm_client_q);
     quantiles_at(acc.cold.v, acc.cold.n, mdl_lcd_sprobs, MDL_LCD_NSQ, p->cold_client_q);
     quantiles_at(acc.slow.v, acc.slow.n, mdl_lcd_sprobs, MDL_LCD_NSQ, p->slow_cold_client_q);
+    p->placed = acc.placed.n;
+    quantiles_at(acc.placed.v, acc.placed.n, mdl_lcd_sprobs, MDL_LCD_NSQ, p->placement_q);
     dvec *all[] = { &acc.ka_lo, &acc.ka_hi, &acc.lt_lo, &acc.lt_hi, &acc.warm, &acc.cold,
-                    &acc.slow, &acc.ov_warm, &acc.ov_cold, &acc.up_slow, &acc.up_pre };
+                    &acc.slow, &acc.ov_warm, &acc.ov_cold, &acc.up_slow, &acc.up_pre,
+                    &acc.placed };
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) free(all[k]->v);
 }
 

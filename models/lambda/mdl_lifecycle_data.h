@@ -31,6 +31,14 @@
  *    variant replaces keep_alive_s by `max_idle_s`.
  *  - lone / pool: an idle period is lone when no other environment's life
  *    covers its start.
+ *  - waited: a warm invocation whose environment was still busy with its
+ *    previous invocation (server clock) when the request was sent: Lambda
+ *    found no idle environment, and instead of starting one the request
+ *    waited for this one to free.  Its placement delay is its start delay
+ *    (handler start minus send) minus the median start delay of the warm
+ *    invocations that did not wait; only waits that ended at least
+ *    `placed_margin_s` after the environment freed estimate it (the others
+ *    were set by the environment).
  *
  * Cost: reading is linear; the per-run analysis is O(n log n + n * envs);
  * the pooled estimates run an EM (Turnbull's NPMLE) over a few hundred
@@ -76,6 +84,8 @@ typedef struct mdl_lcd_opts {
     double route_margin_s;      /* an environment counts as idle this long before (0.2) */
     double prewarm_overhead_ms; /* client minus Duration below this: no INIT seen (250) */
     double planned_gap_s;       /* a death bound below this is a recycle (600) */
+    double placed_margin_s;     /* a wait ending this long after its environment freed was
+                                 * the placement's (0.05) */
 } mdl_lcd_opts;
 
 mdl_lcd_opts mdl_lcd_opts_default(void);
@@ -102,6 +112,8 @@ typedef struct mdl_lcd_stats {
     size_t cold_while_idle;     /* cold starts while another environment was idle */
     double warm_client_ms, cold_client_ms, slow_cold_client_ms;   /* means */
     int deaths_planned, deaths_idle, deaths_open;   /* open: no cold start after */
+    size_t waited;              /* warm invocations that waited for their busy environment */
+    double warm_delay_ms;       /* median start delay of the warm ones that did not */
 } mdl_lcd_stats;
 
 /* Analyse one run. */
@@ -148,6 +160,9 @@ typedef struct mdl_lcd_pooled {
     double warm_overhead_q[MDL_LCD_NSQ], cold_overhead_q[MDL_LCD_NSQ];
     /* the microVM's uptime at a cold start (s), slow and pre-warmed */
     double slow_uptime_q[MDL_LCD_NQ], prewarmed_uptime_q[MDL_LCD_NQ];
+    /* requests that waited for a busy environment rather than start one */
+    size_t waited, placed;          /* all, and those whose wait was the placement's */
+    double placement_q[MDL_LCD_NSQ];    /* the placement delay (ms) of the latter */
 } mdl_lcd_pooled;
 
 void mdl_lcd_pool(const mdl_lcd_run *runs, size_t nruns, const mdl_lcd_opts *o,
