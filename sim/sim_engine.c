@@ -98,7 +98,12 @@ void sim_engine_stop(sim_engine *e) { e->stop = true; }
 /* While this event runs, start loading the state of the events that may
  * come next (the heap's candidates): with thousands of functions each
  * event finds its function's state out of cache, and its handler would
- * wait for it (README "Many functions").  Order and results are untouched. */
+ * wait for it (README "Many functions").  Order and results are untouched.
+ * With few components their state stays cached and the hints only cost
+ * (bench_lambda, one function: 2-4 % slower with them), hence a floor:
+ * 256 functions hold about 1.2 MB (4.5 KB each: bench_manyfn's 45 MB for
+ * 10,000), most of the development machine's 2 MB L2 per core. */
+#define SIM_ENGINE_PREFETCH_MIN_COMPONENTS 256
 static inline void prefetch_next(const sim_engine *e)
 {
     const sim_event *nx[2];
@@ -119,10 +124,13 @@ uint64_t sim_engine_run(sim_engine *e, double t_end)
     uint64_t n0 = e->events;
     sim_event ev;
     e->stop = false;
+    /* Decided once per run: components added later (a trace's clones) are
+     * counted at the next call (a run is cut into chunks). */
+    bool prefetch = e->ncomp >= SIM_ENGINE_PREFETCH_MIN_COMPONENTS;
     while (!e->stop && sim_eventq_pop_until(e->q, t_end, &ev)) {
         e->clock.now = ev.t;
         e->events++;
-        prefetch_next(e);
+        if (prefetch) prefetch_next(e);
         const component *c = &e->comp[ev.target];
         c->ops->on_event(e, c->self, &ev);
     }

@@ -218,7 +218,9 @@ void sim_dist_fini(sim_dist *d)
     d->n = 0;
 }
 
-/* Piecewise-linear inverse CDF through (probs[i], vals[i]). */
+/* Piecewise-linear inverse CDF through (probs[i], vals[i]).  Up to this
+ * many points a scan of them all is cheaper than a bisection. */
+#define PERCENTILE_SCAN_MAX 16
 static double percentile_inv(const sim_dist *d, double u)
 {
     const double *p = d->probs, *v = d->vals;
@@ -226,9 +228,19 @@ static double percentile_inv(const sim_dist *d, double u)
     if (u <= p[0]) return v[0];
     if (u >= p[n - 1]) return v[n - 1];
     size_t lo = 0, hi = n - 1;       /* p[lo] < u <= p[hi] */
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (p[mid] < u) lo = mid; else hi = mid;
+    if (n <= PERCENTILE_SCAN_MAX) {
+        /* lo = the last p[k] < u: counted without branches (p is sorted),
+         * where a bisection's branches mispredict at random u (an Azure
+         * trace's 7 percentiles per draw: 15 % of a day's run, perf). */
+        size_t below = 0;
+        for (size_t k = 0; k < n; k++) below += p[k] < u;
+        lo = below - 1;
+        hi = below;
+    } else {
+        while (hi - lo > 1) {
+            size_t mid = (lo + hi) / 2;
+            if (p[mid] < u) lo = mid; else hi = mid;
+        }
     }
     double f = (u - p[lo]) / (p[hi] - p[lo]);
     return v[lo] + f * (v[hi] - v[lo]);

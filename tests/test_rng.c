@@ -215,10 +215,55 @@ static void json(void)
     CHECK(s == SIM_ERANGE && strstr(err.msg, "alpha > 1"), "pareto mean with alpha<=1: %s", err.msg);
 }
 
+/* The piecewise-linear inverse by bisection, as it was before the scan
+ * of small tables (the reference). */
+static double ref_inv(const double *p, const double *v, size_t n, double u)
+{
+    if (u <= p[0]) return v[0];
+    if (u >= p[n - 1]) return v[n - 1];
+    size_t lo = 0, hi = n - 1;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (p[mid] < u) lo = mid; else hi = mid;
+    }
+    double f = (u - p[lo]) / (p[hi] - p[lo]);
+    return v[lo] + f * (v[hi] - v[lo]);
+}
+
+/* Tables of 7 points (scanned) and of 40 (bisected) give the bisection's
+ * value at every draw, bit for bit. */
+static void percentile_paths(void)
+{
+    static const double p7[] = { 0, 0.01, 0.25, 0.5, 0.75, 0.99, 1 };
+    static const double v7[] = { 1, 2, 30, 30, 400, 900, 1000 };
+    double p40[40], v40[40];
+    for (int i = 0; i < 40; i++) p40[i] = i / 39.0, v40[i] = 5.0 * i + (i % 3);
+    const double *ps[] = { p7, p40 }, *vs[] = { v7, v40 };
+    size_t ns[] = { 7, 40 };
+    for (int t = 0; t < 2; t++) {
+        sim_dist d;
+        if (sim_dist_percentiles(&d, ps[t], vs[t], ns[t]) != SIM_OK) {
+            CHECK(0, "table %d refused", t);
+            continue;
+        }
+        gsl_rng *a = sim_rng_create(9, 0, "paths"), *b = sim_rng_create(9, 0, "paths");
+        int bad = 0;
+        for (int i = 0; i < 200000; i++) {
+            double x = sim_dist_sample(&d, a);
+            bad += x != ref_inv(d.probs, d.vals, d.n, gsl_rng_uniform(b));
+        }
+        CHECK(bad == 0, "table of %zu points: %d draws differ from the bisection", ns[t], bad);
+        gsl_rng_free(a);
+        gsl_rng_free(b);
+        sim_dist_fini(&d);
+    }
+}
+
 int main(void)
 {
     streams();
     moments();
     json();
+    percentile_paths();
     return check_report("rng");
 }
