@@ -6,6 +6,7 @@
  */
 #include "workloads/image/wl_image.h"
 #include "sim/sim_io.h"
+#include "workloads/image/wl_jpeg_dc.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -208,11 +209,39 @@ void wl_jpeg_reader_destroy(wl_jpeg_reader *r)
     free(r);
 }
 
+/* Shrink-on-load at 1/8 through the DC-only path (wl_jpeg_dc.h), when the
+ * box asks for 1/8 and the file is one the path handles.  False: decode
+ * with libjpeg, which also reports any error (this never does). */
+static bool decode_jpeg_dc(const uint8_t *buf, size_t n, int box_w, int box_h, wl_image *out)
+{
+    struct jpeg_decompress_struct cinfo;
+    jpeg_err jerr;
+    cinfo.err = jpeg_std_error(&jerr.pub);
+    jerr.pub.error_exit = jpeg_on_error;
+    jerr.pub.emit_message = jpeg_on_message;
+    if (setjmp(jerr.jb)) {
+        jpeg_destroy_decompress(&cinfo);
+        return false;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, buf, (unsigned long)n);
+    jpeg_read_header(&cinfo, TRUE);
+    bool ok = (long long)cinfo.image_width * cinfo.image_height <= WL_IMAGE_MAX_PIXELS &&
+              shrink_for_box(&cinfo, box_w, box_h) == 8 &&
+              wl_jpeg_dc_decode(&cinfo, false, out);
+    jpeg_destroy_decompress(&cinfo);
+    return ok;
+}
+
 static sim_status decode_jpeg(const uint8_t *buf, size_t n, const char *label,
                               int box_w, int box_h, wl_image *out, int *shrink,
                               sim_error *err)
 {
     memset(out, 0, sizeof *out);
+    if (box_w > 0 && box_h > 0 && decode_jpeg_dc(buf, n, box_w, box_h, out)) {
+        if (shrink) *shrink = 8;
+        return SIM_OK;
+    }
     wl_jpeg_reader *r;
     SIM_TRY(wl_jpeg_reader_open(buf, n, label, box_w, box_h, false, &r, err));
     if (shrink) *shrink = r->shrink;

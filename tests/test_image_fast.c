@@ -1,0 +1,361 @@
+/* test_image_fast.c - the fast decode paths against libjpeg, the reference.
+ *
+ * wl_jpeg_dc (DC-only JPEG at scale 1/8): on every JPEG of data/images and
+ * the fuzz seeds, and on JPEGs encoded here with libjpeg in every layout
+ * the path claims (gray, 4:4:4, 4:2:2, 4:2:0, 4:4:0, odd sizes, restart
+ * intervals), its luma must equal libjpeg's scale-1/8 luma byte for byte
+ * and its RGB be within 30 dB PSNR of libjpeg's RGB (chroma is the block
+ * DC replicated, where libjpeg-turbo runs a 2x2 IDCT).  Truncated and
+ * corrupted files: the path must decline or agree with libjpeg, and
+ * wl_image_decode_scaled must give libjpeg's verdict.
+ */
+#include "check.h"
+
+#include "sim/sim_io.h"
+#include "workloads/image/wl_image.h"
+#include "workloads/image/wl_jpeg_dc.h"
+#include "workloads/image/wl_resize.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+
+/* ---- libjpeg, directly ------------------------------------------------ */
+
+typedef struct jerr {
+    struct jpeg_error_mgr pub;
+    jmp_buf jb;
+} jerr;
+
+static void on_error(j_common_ptr c)
+{
+    longjmp(((jerr *)c->err)->jb, 1);
+}
+
+/* Warnings are errors, as in wl_image.c. */
+static void on_message(j_common_ptr c, int level)
+{
+    if (level < 0) longjmp(((jerr *)c->err)->jb, 1);
+}
+
+/* libjpeg's own decode at scale 1/8: gray (the Y plane) or RGB.  False on
+ * an error or warning. */
+static bool ref_decode(const uint8_t *buf, size_t n, bool gray, wl_image *out)
+{
+    struct jpeg_decompress_struct c;
+    jerr e;
+    uint8_t *volatile data = NULL;
+    memset(out, 0, sizeof *out);
+    c.err = jpeg_std_error(&e.pub);
+    e.pub.error_exit = on_error;
+    e.pub.emit_message = on_message;
+    if (setjmp(e.jb)) {
+        jpeg_destroy_decompress(&c);
+        free(data);
+        return false;
+    }
+    jpeg_create_decompress(&c);
+    jpeg_mem_src(&c, buf, (unsigned long)n);
+    jpeg_read_header(&c, TRUE);
+    c.scale_num = 1;
+    c.scale_denom = 8;
+    c.do_fancy_upsampling = FALSE;
+    if (gray) c.out_color_space = JCS_GRAYSCALE;
+    jpeg_start_decompress(&c);
+    int w = (int)c.output_width, h = (int)c.output_height, ch = c.output_components;
+    data = malloc((size_t)w * (size_t)h * (size_t)ch);
+    while (c.output_scanline < c.output_height) {
+        JSAMPROW row = data + (size_t)c.output_scanline * (size_t)w * (size_t)ch;
+        jpeg_read_scanlines(&c, &row, 1);
+    }
+    jpeg_finish_decompress(&c);
+    jpeg_destroy_decompress(&c);
+    out->data = data;
+    out->width = w;
+    out->height = h;
+    out->channels = ch;
+    out->stride = w * ch;
+    return true;
+}
+
+/* The fast path on a buffer: libjpeg parses the header, wl_jpeg_dc
+ * decodes.  *supported says whether it claimed the file. */
+static bool dc_decode(const uint8_t *buf, size_t n, bool luma, wl_image *out, bool *supported)
+{
+    struct jpeg_decompress_struct c;
+    jerr e;
+    memset(out, 0, sizeof *out);
+    *supported = false;
+    c.err = jpeg_std_error(&e.pub);
+    e.pub.error_exit = on_error;
+    e.pub.emit_message = on_message;
+    if (setjmp(e.jb)) {
+        jpeg_destroy_decompress(&c);
+        return false;
+    }
+    jpeg_create_decompress(&c);
+    jpeg_mem_src(&c, buf, (unsigned long)n);
+    jpeg_read_header(&c, TRUE);
+    *supported = wl_jpeg_dc_supported(&c);
+    bool ok = wl_jpeg_dc_decode(&c, luma, out);
+    jpeg_destroy_decompress(&c);
+    return ok;
+}
+
+typedef struct layout {
+    int w, h, comps;
+    int h0, v0;        /* luma sampling factors (chroma 1x1) */
+    int restart;       /* MCUs per restart interval, 0: none */
+    int quality;
+} layout;
+
+/* Deterministic photo-like content: gradients, edges and noise, so blocks
+ * have many AC coefficients and every Huffman code length occurs. */
+static uint8_t *make_pixels(int w, int h, int comps, unsigned seed)
+{
+    uint8_t *p = malloc((size_t)w * (size_t)h * (size_t)comps);
+    uint32_t s = seed * 2654435761u + 1;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            for (int c = 0; c < comps; c++) {
+                s = s * 1664525u + 1013904223u;
+                int v = (x * (c + 1) * 3 + y * (3 - c) * 2) % 256;
+                if (((x / 13) ^ (y / 7)) & 1) v = 255 - v;
+                v += (int)(s >> 28) - 8;
+                p[((size_t)y * (size_t)w + (size_t)x) * (size_t)comps + (size_t)c] =
+                    (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+            }
+    return p;
+}
+
+static uint8_t *encode(const layout *l, unsigned seed, size_t *n)
+{
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr e;
+    unsigned char *mem = NULL;
+    unsigned long size = 0;
+    c.err = jpeg_std_error(&e);   /* our own parameters: an error is a test bug */
+    jpeg_create_compress(&c);
+    jpeg_mem_dest(&c, &mem, &size);
+    c.image_width = (JDIMENSION)l->w;
+    c.image_height = (JDIMENSION)l->h;
+    c.input_components = l->comps;
+    c.in_color_space = l->comps == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(&c);
+    jpeg_set_quality(&c, l->quality, TRUE);
+    c.comp_info[0].h_samp_factor = l->h0;
+    c.comp_info[0].v_samp_factor = l->v0;
+    c.restart_interval = (unsigned)l->restart;
+    jpeg_start_compress(&c, TRUE);
+    uint8_t *px = make_pixels(l->w, l->h, l->comps, seed);
+    while (c.next_scanline < c.image_height) {
+        JSAMPROW row = px + (size_t)c.next_scanline * (size_t)l->w * (size_t)l->comps;
+        jpeg_write_scanlines(&c, &row, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    free(px);
+    *n = size;
+    return mem;
+}
+
+static double psnr(const wl_image *a, const wl_image *b)
+{
+    double se = 0;
+    size_t n = (size_t)a->width * (size_t)a->height * (size_t)a->channels;
+    for (size_t i = 0; i < n; i++) {
+        double d = (double)a->data[i] - b->data[i];
+        se += d * d;
+    }
+    return se == 0 ? 99.0 : 10 * log10(255.0 * 255.0 * (double)n / se);
+}
+
+static bool same_image(const wl_image *a, const wl_image *b)
+{
+    return a->width == b->width && a->height == b->height && a->channels == b->channels &&
+           memcmp(a->data, b->data, (size_t)a->stride * (size_t)a->height) == 0;
+}
+
+/* ---- the checks --------------------------------------------------------- */
+
+/* a and b resized (Lanczos3) to 1/4 of their size, compared: what a
+ * thumbnail made from a 1/8-scale decode keeps of the difference. */
+static double psnr_quarter(const wl_image *a, const wl_image *b)
+{
+    wl_resize_params p;
+    wl_resize_params_default(&p);
+    p.in_w = a->width;
+    p.in_h = a->height;
+    p.out_w = (a->width + 3) / 4;
+    p.out_h = (a->height + 3) / 4;
+    p.channels = a->channels;
+    wl_resize_plan *plan;
+    wl_image qa, qb;
+    sim_error err;
+    if (wl_resize_plan_create(&p, &plan, &err) != SIM_OK) return 0;
+    wl_image_alloc(&qa, p.out_w, p.out_h, p.channels, &err);
+    wl_image_alloc(&qb, p.out_w, p.out_h, p.channels, &err);
+    wl_resize_run(plan, a, &qa);
+    wl_resize_run(plan, b, &qb);
+    double r = psnr(&qa, &qb);
+    wl_resize_plan_destroy(plan);
+    wl_image_free(&qa);
+    wl_image_free(&qb);
+    return r;
+}
+
+/* A JPEG the path claims: luma exact, RGB close (`photo`: at scale 1/8;
+ * else, for the synthetic sharp-edged chroma, at a thumbnail's scale).
+ * Returns whether it was claimed (a file it does not claim is only checked
+ * to decline). */
+static bool check_jpeg(const uint8_t *buf, size_t n, const char *what, bool photo)
+{
+    wl_image ref_y, ref_rgb, y, rgb;
+    bool sup;
+    bool ok = dc_decode(buf, n, true, &y, &sup);
+    if (!sup) {
+        CHECK(!ok && y.data == NULL, "%s: not claimed but decoded", what);
+        return false;
+    }
+    CHECK(ok, "%s: the DC path declined a clean file", what);
+    bool ref = ref_decode(buf, n, true, &ref_y);
+    CHECK(ref, "%s: libjpeg failed", what);
+    if (ok && ref)
+        CHECK(same_image(&y, &ref_y), "%s: luma %dx%d differs from libjpeg's %dx%d", what,
+              y.width, y.height, ref_y.width, ref_y.height);
+    bool ok3 = dc_decode(buf, n, false, &rgb, &sup);
+    bool ref3 = ref_decode(buf, n, false, &ref_rgb);
+    bool same_geom = ok3 && ref3 && rgb.channels == ref_rgb.channels &&
+                     rgb.width == ref_rgb.width && rgb.height == ref_rgb.height;
+    CHECK(same_geom, "%s: RGB decode (dc %d, libjpeg %d) or geometry", what, ok3, ref3);
+    if (same_geom) {
+        double p = photo ? psnr(&rgb, &ref_rgb) : psnr_quarter(&rgb, &ref_rgb);
+        if (getenv("FAST_VERBOSE")) printf("%s: RGB PSNR %.1f dB\n", what, p);
+        CHECK(p >= 30.0, "%s: RGB PSNR %.1f dB vs libjpeg", what, p);
+    }
+    wl_image_free(&y);
+    wl_image_free(&ref_y);
+    wl_image_free(&rgb);
+    wl_image_free(&ref_rgb);
+    return true;
+}
+
+static void test_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    CHECK(d != NULL, "open %s", dir);
+    if (!d) return;
+    struct dirent *e;
+    int claimed = 0, seen = 0;
+    while ((e = readdir(d))) {
+        const char *dot = strrchr(e->d_name, '.');
+        if (!dot || strcmp(dot, ".jpg") != 0 || strcmp(e->d_name, "truncated.jpg") == 0)
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        char *buf;
+        size_t n;
+        sim_error err;
+        if (sim_read_file(path, &buf, &n, &err) != SIM_OK) continue;
+        seen++;
+        claimed += check_jpeg((uint8_t *)buf, n, path, true);
+        free(buf);
+    }
+    closedir(d);
+    CHECK(seen > 0 && claimed > 0, "%s: %d JPEGs, %d claimed by the DC path", dir, seen, claimed);
+}
+
+static const layout k_layouts[] = {
+    { 640, 480, 3, 2, 2, 0, 75 },    /* 4:2:0, libjpeg's default */
+    { 203, 117, 3, 2, 2, 0, 90 },    /* partial MCUs on both sides */
+    { 203, 117, 3, 1, 1, 0, 95 },    /* 4:4:4 */
+    { 333, 250, 3, 2, 1, 0, 85 },    /* 4:2:2 */
+    { 250, 333, 3, 1, 2, 0, 85 },    /* 4:4:0 */
+    { 301, 199, 1, 1, 1, 0, 90 },    /* gray */
+    { 301, 199, 1, 2, 2, 0, 90 },    /* gray with (meaningless) 2x2 sampling */
+    { 400, 300, 3, 2, 2, 1, 80 },    /* a restart marker after every MCU */
+    { 400, 300, 3, 2, 2, 7, 100 },   /* ... every 7 MCUs, quality 100 */
+    { 257, 129, 1, 1, 1, 5, 50 },    /* gray with restarts */
+    { 9, 7, 3, 2, 2, 0, 75 },        /* smaller than one MCU */
+};
+
+static void test_layouts(void)
+{
+    for (size_t i = 0; i < sizeof k_layouts / sizeof k_layouts[0]; i++) {
+        size_t n;
+        uint8_t *buf = encode(&k_layouts[i], (unsigned)i, &n);
+        char what[64];
+        snprintf(what, sizeof what, "layout %zu", i);
+        CHECK(check_jpeg(buf, n, what, false), "%s: not claimed", what);
+        free(buf);
+    }
+}
+
+/* The verdict of the whole decoder (fast path first) must be libjpeg's:
+ * every truncation fails, and a corrupted byte either fails in both or
+ * decodes to libjpeg's luma. */
+static void test_damage(void)
+{
+    layout l = { 320, 240, 3, 2, 2, 4, 85 };   /* a 32x32 box: scale 1/8 */
+    size_t n;
+    uint8_t *good = encode(&l, 99, &n);
+    uint8_t *buf = malloc(n);
+    int cuts = 0;
+    for (size_t cut = 0; cut < n; cut += 1 + cut / 40) {
+        sim_error err;
+        sim_error_clear(&err);
+        wl_image img;
+        sim_status s = wl_image_decode_scaled(good, cut, "cut.jpg", 32, 32, &img, NULL, &err);
+        CHECK(s == SIM_EFORMAT && img.data == NULL, "truncated at %zu of %zu: status %d", cut, n,
+              (int)s);
+        if (s == SIM_OK) wl_image_free(&img);
+        cuts++;
+    }
+    CHECK(cuts > 50, "%d truncations", cuts);
+    uint32_t r = 12345;
+    int agree = 0;
+    for (int t = 0; t < 400; t++) {
+        memcpy(buf, good, n);
+        r = r * 1664525u + 1013904223u;
+        size_t at = 700 + (size_t)(r >> 8) % (n - 702);   /* in the scan data */
+        r = r * 1664525u + 1013904223u;
+        buf[at] ^= (uint8_t)(1u << (r >> 29));
+        wl_image y, ref_y;
+        bool sup;
+        bool ok = dc_decode(buf, n, true, &y, &sup);
+        bool ref = ref_decode(buf, n, true, &ref_y);
+        if (ok) {
+            CHECK(ref && same_image(&y, &ref_y), "flip at %zu: the DC path decoded, libjpeg %s",
+                  at, ref ? "differs" : "failed");
+            agree++;
+        }
+        wl_image_free(&y);
+        wl_image_free(&ref_y);
+        sim_error err;
+        wl_image img;
+        sim_status s = wl_image_decode_scaled(buf, n, "flip.jpg", 32, 32, &img, NULL, &err);
+        wl_image rgb;
+        bool ref3 = ref_decode(buf, n, false, &rgb);
+        CHECK((s == SIM_OK) == ref3, "flip at %zu: decode %d, libjpeg %d", at, (int)s, ref3);
+        wl_image_free(&img);
+        wl_image_free(&rgb);
+    }
+    CHECK(agree > 0, "no flipped file decoded by the DC path");
+    free(buf);
+    free(good);
+}
+
+int main(void)
+{
+    test_files("data/images");
+    test_files("tests/fuzz/image");
+    test_layouts();
+    test_damage();
+    return check_report("image_fast");
+}
