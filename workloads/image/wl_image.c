@@ -7,6 +7,7 @@
 #include "workloads/image/wl_image.h"
 #include "sim/sim_io.h"
 #include "workloads/image/wl_jpeg_dc.h"
+#include "workloads/image/wl_png_fast.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -294,6 +295,10 @@ static void png_read_mem(png_structp png, png_bytep dst, png_size_t len)
 static sim_status decode_png(const uint8_t *buf, size_t n, const char *label,
                              wl_image *out, int *shrink, sim_error *err)
 {
+    /* The common layouts through the fast path (wl_png_fast.h); libpng for
+     * the rest, and for the verdict on anything the fast path declines. */
+    if (shrink) *shrink = 1;
+    if (wl_png_fast_decode(buf, n, out)) return SIM_OK;
     png_errctx ectx;
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &ectx,
                                              png_on_error, png_on_warning);

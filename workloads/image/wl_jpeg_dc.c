@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "sim/sim_status.h"
+#include "workloads/image/wl_cpu.h"
 
 /* Look-up width in bits: 2^11 entries per table (4 KB of symbols, 8 KB of
  * skips, so a scan's tables stay in L1) hold every code of up to 11 bits;
@@ -36,13 +37,16 @@
 /* How far an AC skip-table entry moves k to end the block (EOB, and the
  * run/size 0 symbols libjpeg treats as EOB). */
 #define DC_K_END 64
+/* Most AC symbols a skip-table entry covers: with ~4.7 bits per symbol
+ * (extra bits included) in the benchmark's photos, 3 fit often in 11 bits. */
+#define DC_RUN 3
 
 typedef struct huff {
     uint16_t sym[DC_LOOK_N];    /* (length << 8) | symbol, 0: longer code */
     /* AC skips, bit fields: [0,4) the bits of the next symbol with its
      * extra bits (0: slow path), [4,11) how far it moves k; [11,16) and
-     * [16,24) the same for the next two symbols together; [24,31) see
-     * huff_build. */
+     * [16,24) the same for the next run of up to DC_RUN symbols; [24,32)
+     * see huff_build. */
     uint32_t skip[DC_LOOK_N];
     int32_t maxcode[18];        /* largest code of each length, -1: none */
     int32_t valoff[17];         /* index of a length's first symbol minus its first code */
@@ -105,23 +109,23 @@ static bool huff_build(huff *h, const JHUFF_TBL *t, bool is_dc)
             if (total <= DC_LOOK) one[lo + j] = (uint16_t)(step << 8 | total);
         }
     }
-    /* Pairs: the second symbol must lie within the bits the index holds
-     * after the first, and the first must not end the block.  Without a
-     * pair the pair fields repeat the single symbol's, so the loop takes
-     * them unconditionally; `cross` (the first symbol's step, only when a
-     * pair exists) lets it fall back to one symbol when the first lands on
-     * coefficient 63 (then the second one's bits are the next block's). */
+    /* Runs of up to DC_RUN symbols: each next one must lie within the bits
+     * the index holds after the previous ones, and no previous one may end
+     * the block.  Without a run the run fields repeat the single symbol's,
+     * so the loop takes them unconditionally; `cross` (the steps before the
+     * run's last symbol, 0 without a run) lets it fall back to one symbol
+     * when a step before the last lands on coefficient 63 or past it (the
+     * rest of the bits are then the next block's). */
     for (int i = 0; i < DC_LOOK_N; i++) {
-        uint32_t b1 = one[i] & 0xFF, s1 = one[i] >> 8, b12 = b1, s12 = s1, cross = 0;
-        if (b1 && s1 < DC_K_END) {
-            uint32_t e2 = one[(i << b1) & (DC_LOOK_N - 1)], b2 = e2 & 0xFF;
-            if (b2 && b2 <= DC_LOOK - b1) {
-                b12 = b1 + b2;
-                s12 = s1 + (e2 >> 8);
-                cross = s1;
-            }
+        uint32_t b1 = one[i] & 0xFF, s1 = one[i] >> 8, bn = b1, sn = s1, cross = 0;
+        for (int m = 1; m < DC_RUN && bn && sn < DC_K_END; m++) {
+            uint32_t e = one[(i << bn) & (DC_LOOK_N - 1)], b = e & 0xFF;
+            if (!b || b > DC_LOOK - bn) break;
+            cross = sn;
+            bn += b;
+            sn += e >> 8;
         }
-        h->skip[i] = b1 | s1 << 4 | b12 << 11 | s12 << 16 | cross << 24;
+        h->skip[i] = b1 | s1 << 4 | bn << 11 | sn << 16 | cross << 24;
     }
     return true;
 }
@@ -253,7 +257,7 @@ static int next_marker(bits *b)
 
 /* Every MCU of the scan, in order; each block's DC goes to its
  * component's plane.  Restart intervals as F.1.2.3 and libjpeg. */
-static bool scan(bits *b, comp *cs, int nc, int mcux, int mcuy, unsigned restart)
+WL_CLONES static bool scan(bits *b, comp *cs, int nc, int mcux, int mcuy, unsigned restart)
 {
     const uint8_t *d = b->data;
     uint64_t buf;
@@ -292,7 +296,7 @@ static bool scan(bits *b, comp *cs, int nc, int mcux, int mcuy, unsigned restart
                         for (unsigned kk = 1; kk < 64;) {
                             if (cnt < DC_SYMBOL_BITS) REFILL();
                             uint32_t e = ac->skip[buf >> (64 - DC_LOOK)];
-                            /* Two symbols at once (see huff_build). */
+                            /* A run of symbols at once (see huff_build). */
                             unsigned nb = (e >> 11) & 31, st = (e >> 16) & 0xFF;
                             if (__builtin_expect(kk + (e >> 24) >= 64, 0)) {
                                 nb = e & 15;
@@ -332,29 +336,53 @@ static bool scan(bits *b, comp *cs, int nc, int mcux, int mcuy, unsigned restart
 static inline uint8_t clamp255(int v) { return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v); }
 
 /* libjpeg's ycc_rgb_convert (jdcolor.c): 16-bit fixed point, FIX(x) =
- * x * 65536 rounded, ONE_HALF added before the shift. */
+ * x * 65536 rounded, ONE_HALF added before the shift; its tables, built
+ * here per image (1 K entries, next to ~190 K pixels). */
 #define DC_FIX_1_40200 91881
 #define DC_FIX_1_77200 116130
 #define DC_FIX_0_71414 46802
 #define DC_FIX_0_34414 22554
 #define DC_ONE_HALF (1 << 15)
 
+typedef struct ycc_tabs {
+    int cr_r[256], cb_b[256];
+    int32_t cr_g[256], cb_g[256];
+} ycc_tabs;
+
+static void ycc_build(ycc_tabs *t)
+{
+    for (int i = 0; i < 256; i++) {
+        int x = i - 128;
+        t->cr_r[i] = (DC_FIX_1_40200 * x + DC_ONE_HALF) >> 16;
+        t->cb_b[i] = (DC_FIX_1_77200 * x + DC_ONE_HALF) >> 16;
+        t->cr_g[i] = -DC_FIX_0_71414 * x;
+        t->cb_g[i] = -DC_FIX_0_34414 * x + DC_ONE_HALF;
+    }
+}
+
+/* Y at (x, y), Cb and Cr replicated from their planes: columns through a
+ * map built once (no division per pixel). */
 static void to_rgb(const comp *cs, int hmax, int vmax, wl_image *out)
 {
+    ycc_tabs t;
+    ycc_build(&t);
+    int *map = sim_xmalloc(3 * (size_t)out->width * sizeof *map);
+    for (int c = 0; c < 3; c++)
+        for (int x = 0; x < out->width; x++) map[c * out->width + x] = x * cs[c].h / hmax;
+    const int *m0 = map, *m1 = map + out->width, *m2 = map + 2 * out->width;
     for (int y = 0; y < out->height; y++) {
         const uint8_t *yr = cs[0].plane + (size_t)(y * cs[0].v / vmax) * (size_t)cs[0].pw;
         const uint8_t *cbr = cs[1].plane + (size_t)(y * cs[1].v / vmax) * (size_t)cs[1].pw;
         const uint8_t *crr = cs[2].plane + (size_t)(y * cs[2].v / vmax) * (size_t)cs[2].pw;
         uint8_t *o = wl_image_row(out, y);
         for (int x = 0; x < out->width; x++) {
-            int yy = yr[x * cs[0].h / hmax];
-            int cb = cbr[x * cs[1].h / hmax] - 128, cr = crr[x * cs[2].h / hmax] - 128;
-            o[3 * x] = clamp255(yy + ((DC_FIX_1_40200 * cr + DC_ONE_HALF) >> 16));
-            o[3 * x + 1] = clamp255(
-                yy + ((-DC_FIX_0_34414 * cb - DC_FIX_0_71414 * cr + DC_ONE_HALF) >> 16));
-            o[3 * x + 2] = clamp255(yy + ((DC_FIX_1_77200 * cb + DC_ONE_HALF) >> 16));
+            int yy = yr[m0[x]], cb = cbr[m1[x]], cr = crr[m2[x]];
+            o[3 * x] = clamp255(yy + t.cr_r[cr]);
+            o[3 * x + 1] = clamp255(yy + ((t.cb_g[cb] + t.cr_g[cr]) >> 16));
+            o[3 * x + 2] = clamp255(yy + t.cb_b[cb]);
         }
     }
+    free(map);
 }
 
 /* ---- entry points ----------------------------------------------------- */

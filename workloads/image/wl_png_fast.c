@@ -1,0 +1,277 @@
+/* wl_png_fast.c - 8-bit non-interlaced PNGs through zlib and branch-free filters.
+ *
+ * PNG (ISO/IEC 15948, W3C PNG 2nd ed.): signature, then chunks of
+ * length(4) type(4) data crc(4), big-endian; IHDR first, the zlib stream
+ * split over consecutive IDATs, IEND last.  Each row is a filter-type byte
+ * and the filtered bytes (section 9); the filters predict each byte from
+ * the one bpp bytes left (a), above (b) and above-left (c).
+ */
+#include "workloads/image/wl_png_fast.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "sim/sim_status.h"
+#include "workloads/image/wl_cpu.h"
+
+/* Chunk types as big-endian words (PNG 5.6). */
+#define PNG_IHDR 0x49484452u
+#define PNG_IDAT 0x49444154u
+#define PNG_IEND 0x49454E44u
+#define PNG_PLTE 0x504C5445u
+#define PNG_TRNS 0x74524E53u
+/* Bit 5 of a type's first byte: 0 for critical chunks (PNG 5.4). */
+#define PNG_ANCILLARY 0x20000000u
+/* Length, type and CRC around a chunk's data. */
+#define PNG_CHUNK_OVERHEAD 12
+/* Largest chunk length (PNG 5.3: 2^31 - 1). */
+#define PNG_MAX_LEN 0x7FFFFFFFu
+
+static const uint8_t k_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+
+static inline uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+typedef struct chunk {
+    size_t pos;        /* of the length field */
+    uint32_t len, type;
+    const uint8_t *data;
+} chunk;
+
+/* The chunk at pos, if it fits in the buffer and (critical chunks only,
+ * as libpng only warns about ancillary ones) its CRC matches. */
+static bool chunk_at(const uint8_t *buf, size_t n, size_t pos, chunk *c)
+{
+    if (pos > n || n - pos < PNG_CHUNK_OVERHEAD) return false;
+    c->pos = pos;
+    c->len = be32(buf + pos);
+    c->type = be32(buf + pos + 4);
+    c->data = buf + pos + 8;
+    if (c->len > PNG_MAX_LEN || c->len > n - pos - PNG_CHUNK_OVERHEAD) return false;
+    if (c->type & PNG_ANCILLARY) return true;
+    uLong crc = crc32(0L, buf + pos + 4, (uInt)c->len + 4);
+    return crc == be32(c->data + c->len);
+}
+
+static size_t chunk_next(const chunk *c)
+{
+    return c->pos + PNG_CHUNK_OVERHEAD + c->len;
+}
+
+/* ---- filters (PNG 9.2), branch-free ----------------------------------- */
+
+static inline int absi(int v) { return v < 0 ? -v : v; }
+
+/* Paeth's predictor (PNG 9.4) with its tie order (a, then b, then c),
+ * chosen by comparisons the compiler turns into conditional moves. */
+static inline int paeth(int a, int b, int c)
+{
+    int pa = absi(b - c), pb = absi(a - c), pc = absi(a + b - 2 * c);
+    int bc = pb <= pc ? b : c;
+    return pa <= pb && pa <= pc ? a : bc;
+}
+
+/* Undo one row's filter: f the filtered bytes, prev the row above
+ * (unfiltered; zeros for the first row), dst the result; n bytes, bpp
+ * bytes per pixel (constant after inlining into unfilter_bpp). */
+static inline __attribute__((always_inline)) void unfilter_row(int type, const uint8_t *restrict f,
+                                                               const uint8_t *restrict prev,
+                                                               uint8_t *restrict dst, size_t n,
+                                                               int bpp)
+{
+    size_t i;
+    switch (type) {
+    case 0:
+        memcpy(dst, f, n);
+        break;
+    case 1:
+        for (i = 0; i < (size_t)bpp && i < n; i++) dst[i] = f[i];
+        for (; i < n; i++) dst[i] = (uint8_t)(f[i] + dst[i - (size_t)bpp]);
+        break;
+    case 2:
+        for (i = 0; i < n; i++) dst[i] = (uint8_t)(f[i] + prev[i]);
+        break;
+    case 3:
+        for (i = 0; i < (size_t)bpp && i < n; i++) dst[i] = (uint8_t)(f[i] + (prev[i] >> 1));
+        for (; i < n; i++) dst[i] = (uint8_t)(f[i] + ((dst[i - (size_t)bpp] + prev[i]) >> 1));
+        break;
+    default:   /* 4, Paeth; the caller checked the type */
+        for (i = 0; i < (size_t)bpp && i < n; i++) dst[i] = (uint8_t)(f[i] + prev[i]);
+        for (; i < n; i++)
+            dst[i] = (uint8_t)(f[i] + paeth(dst[i - (size_t)bpp], prev[i],
+                                             prev[i - (size_t)bpp]));
+        break;
+    }
+}
+
+WL_CLONES static void unfilter_bpp(int type, const uint8_t *f, const uint8_t *prev, uint8_t *dst,
+                                   size_t n, int bpp)
+{
+    switch (bpp) {
+    case 1: unfilter_row(type, f, prev, dst, n, 1); break;
+    case 2: unfilter_row(type, f, prev, dst, n, 2); break;
+    case 3: unfilter_row(type, f, prev, dst, n, 3); break;
+    default: unfilter_row(type, f, prev, dst, n, 4); break;
+    }
+}
+
+/* ---- the image data ---------------------------------------------------- */
+
+typedef struct idat {
+    const uint8_t *buf;
+    size_t n;
+    chunk cur;         /* the IDAT being inflated */
+    z_stream z;
+} idat;
+
+/* Inflate exactly `want` bytes into dst, moving on to the next chunk (which
+ * must be an IDAT) whenever one is used up. */
+static bool inflate_exact(idat *d, uint8_t *dst, size_t want)
+{
+    d->z.next_out = dst;
+    d->z.avail_out = (uInt)want;
+    while (d->z.avail_out > 0) {
+        if (d->z.avail_in == 0) {
+            if (!chunk_at(d->buf, d->n, chunk_next(&d->cur), &d->cur) || d->cur.type != PNG_IDAT)
+                return false;   /* too little image data */
+            d->z.next_in = (Bytef *)(uintptr_t)d->cur.data;   /* zlib does not write it */
+            d->z.avail_in = d->cur.len;
+            continue;
+        }
+        int r = inflate(&d->z, Z_NO_FLUSH);
+        if (r == Z_STREAM_END) return d->z.avail_out == 0;   /* else it ended early */
+        if (r != Z_OK) return false;
+    }
+    return true;
+}
+
+/* After the last row: the stream must end (adler32 checked by zlib) with no
+ * byte left over, at the end of an IDAT; returns the position after it. */
+static bool inflate_end(idat *d, size_t *after)
+{
+    uint8_t extra;
+    for (;;) {
+        d->z.next_out = &extra;
+        d->z.avail_out = 1;
+        int r = inflate(&d->z, Z_NO_FLUSH);
+        if (d->z.avail_out == 0) return false;   /* more data than rows */
+        if (r == Z_STREAM_END) break;
+        /* No progress without input: the stream goes on in the next IDAT. */
+        if ((r != Z_OK && r != Z_BUF_ERROR) || d->z.avail_in != 0) return false;
+        if (!chunk_at(d->buf, d->n, chunk_next(&d->cur), &d->cur) || d->cur.type != PNG_IDAT)
+            return false;
+        d->z.next_in = (Bytef *)(uintptr_t)d->cur.data;
+        d->z.avail_in = d->cur.len;
+    }
+    if (d->z.avail_in != 0) return false;
+    *after = chunk_next(&d->cur);
+    return true;
+}
+
+/* The chunks after the image data, up to IEND: ancillary ones only. */
+static bool walk_to_iend(const uint8_t *buf, size_t n, size_t pos)
+{
+    chunk c;
+    for (;;) {
+        if (!chunk_at(buf, n, pos, &c)) return false;
+        if (c.type == PNG_IEND) return true;
+        if (!(c.type & PNG_ANCILLARY)) return false;
+        pos = chunk_next(&c);
+    }
+}
+
+typedef struct hdr {
+    uint32_t w, h;
+    int bpp, out_ch;   /* bytes per pixel in the file; output channels */
+} hdr;
+
+/* Signature, IHDR (in scope?), the chunks up to the first IDAT (no PLTE or
+ * tRNS, no unknown critical chunk). */
+static bool read_head(const uint8_t *buf, size_t n, hdr *h, chunk *first_idat)
+{
+    chunk c;
+    if (n < 8 || memcmp(buf, k_signature, 8) != 0) return false;
+    if (!chunk_at(buf, n, 8, &c) || c.type != PNG_IHDR || c.len != 13) return false;
+    const uint8_t *p = c.data;
+    h->w = be32(p);
+    h->h = be32(p + 4);
+    int depth = p[8], ctype = p[9];
+    if (h->w == 0 || h->h == 0 || h->w > PNG_MAX_LEN || h->h > PNG_MAX_LEN) return false;
+    if ((long long)h->w * h->h > WL_IMAGE_MAX_PIXELS) return false;
+    if (depth != 8 || p[10] != 0 || p[11] != 0 || p[12] != 0) return false;
+    switch (ctype) {
+    case 0: h->bpp = 1; h->out_ch = 1; break;   /* gray */
+    case 2: h->bpp = 3; h->out_ch = 3; break;   /* RGB */
+    case 4: h->bpp = 2; h->out_ch = 1; break;   /* gray + alpha */
+    case 6: h->bpp = 4; h->out_ch = 3; break;   /* RGBA */
+    default: return false;                     /* palette, or invalid */
+    }
+    for (size_t pos = chunk_next(&c);; pos = chunk_next(&c)) {
+        if (!chunk_at(buf, n, pos, &c)) return false;
+        if (c.type == PNG_IDAT) break;
+        if (c.type == PNG_PLTE || c.type == PNG_TRNS || !(c.type & PNG_ANCILLARY)) return false;
+    }
+    *first_idat = c;
+    return true;
+}
+
+/* Every row: inflate, unfilter against the row above, drop alpha. */
+static bool read_rows(idat *d, const hdr *h, wl_image *out)
+{
+    size_t rowbytes = (size_t)h->w * (size_t)h->bpp;
+    bool alpha = h->bpp != h->out_ch;
+    /* f: the filter byte and the filtered row; raw: this row and the one
+     * above, unfiltered (with alpha), or the output rows themselves. */
+    uint8_t *f = sim_xmalloc(rowbytes + 1);
+    uint8_t *zero = sim_xcalloc(1, rowbytes);
+    uint8_t *raw = alpha ? sim_xmalloc(2 * rowbytes) : NULL;
+    const uint8_t *prev = zero;
+    bool ok = true;
+    for (uint32_t y = 0; y < h->h && ok; y++) {
+        ok = inflate_exact(d, f, rowbytes + 1) && f[0] <= 4;
+        if (!ok) break;
+        uint8_t *dst = alpha ? raw + (y & 1) * rowbytes : wl_image_row(out, (int)y);
+        unfilter_bpp(f[0], f + 1, prev, dst, rowbytes, h->bpp);
+        prev = dst;
+        if (!alpha) continue;
+        uint8_t *o = wl_image_row(out, (int)y);
+        size_t k = (size_t)h->out_ch;
+        for (uint32_t x = 0; x < h->w; x++)
+            memcpy(o + x * k, dst + x * (size_t)h->bpp, k);
+    }
+    free(f);
+    free(zero);
+    free(raw);
+    return ok;
+}
+
+bool wl_png_fast_decode(const uint8_t *buf, size_t n, wl_image *out)
+{
+    memset(out, 0, sizeof *out);
+    hdr h;
+    idat d;
+    memset(&d, 0, sizeof d);
+    if (!read_head(buf, n, &h, &d.cur)) return false;
+    d.buf = buf;
+    d.n = n;
+    d.z.next_in = (Bytef *)(uintptr_t)d.cur.data;
+    d.z.avail_in = d.cur.len;
+    if (inflateInit(&d.z) != Z_OK) return false;
+    out->width = (int)h.w;
+    out->height = (int)h.h;
+    out->channels = h.out_ch;
+    out->stride = (int)h.w * h.out_ch;
+    out->data = sim_xmalloc((size_t)out->stride * (size_t)h.h);
+    size_t after = 0;
+    bool ok = read_rows(&d, &h, out) && inflate_end(&d, &after) && walk_to_iend(buf, n, after);
+    inflateEnd(&d.z);
+    if (!ok) {
+        wl_image_free(out);
+        memset(out, 0, sizeof *out);
+    }
+    return ok;
+}
