@@ -1,6 +1,7 @@
 /* fuzz_image.c - JPEG and PNG: CheckImage's header check, then a full
  * decode and a shrink-on-load decode for a 128x128 thumbnail, as the
- * kernels and `lambdasim kernel` do.  The harness admits at most 4
+ * kernels and `lambdasim kernel` do, and one for a 4x4 box, which takes
+ * the DC-only JPEG path (scale 1/8) on the small seeds too.  The harness admits at most 4
  * megapixels to the decoders (the check's own limit is 100 MP): a 10-byte
  * header may claim 100 MP, and allocating 300 MB per input only slows the
  * fuzzer without reaching more code. */
@@ -22,6 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (wl_image_decode(data, size, "fuzz", &img, &err) == SIM_OK) wl_image_free(&img);
     int shrink = 0;
     if (wl_image_decode_scaled(data, size, "fuzz", 128, 128, &img, &shrink, &err) == SIM_OK)
+        wl_image_free(&img);
+    if (wl_image_decode_scaled(data, size, "fuzz", 4, 4, &img, &shrink, &err) == SIM_OK)
         wl_image_free(&img);
     return 0;
 }

@@ -400,6 +400,11 @@ bool wl_jpeg_dc_supported(const struct jpeg_decompress_struct *c)
         if (k->component_index != i) return false;   /* scan in frame order */
         if (c->max_h_samp_factor % k->h_samp_factor || c->max_v_samp_factor % k->v_samp_factor)
             return false;
+        /* Table numbers come straight from SOF and SOS: libjpeg checks
+         * them only when it starts decompressing. */
+        if (k->quant_tbl_no < 0 || k->quant_tbl_no >= NUM_QUANT_TBLS || k->dc_tbl_no < 0 ||
+            k->dc_tbl_no >= NUM_HUFF_TBLS || k->ac_tbl_no < 0 || k->ac_tbl_no >= NUM_HUFF_TBLS)
+            return false;
         if (!c->quant_tbl_ptrs[k->quant_tbl_no] || !c->dc_huff_tbl_ptrs[k->dc_tbl_no] ||
             !c->ac_huff_tbl_ptrs[k->ac_tbl_no])
             return false;
