@@ -55,6 +55,13 @@ static void on_message(j_common_ptr c, int level)
     if (level < 0) longjmp(((jerr *)c->err)->jb, 1);
 }
 
+static void errors_to(struct jpeg_decompress_struct *c, jerr *e)
+{
+    c->err = jpeg_std_error(&e->pub);
+    e->pub.error_exit = on_error;
+    e->pub.emit_message = on_message;
+}
+
 /* libjpeg's own decode at scale 1/8: gray (the Y plane) or RGB.  False on
  * an error or warning. */
 static bool ref_decode(const uint8_t *buf, size_t n, bool gray, wl_image *out)
@@ -63,9 +70,7 @@ static bool ref_decode(const uint8_t *buf, size_t n, bool gray, wl_image *out)
     jerr e;
     uint8_t *volatile data = NULL;
     memset(out, 0, sizeof *out);
-    c.err = jpeg_std_error(&e.pub);
-    e.pub.error_exit = on_error;
-    e.pub.emit_message = on_message;
+    errors_to(&c, &e);
     if (setjmp(e.jb)) {
         jpeg_destroy_decompress(&c);
         free(data);
@@ -103,9 +108,7 @@ static bool dc_decode(const uint8_t *buf, size_t n, bool luma, wl_image *out, bo
     jerr e;
     memset(out, 0, sizeof *out);
     *supported = false;
-    c.err = jpeg_std_error(&e.pub);
-    e.pub.error_exit = on_error;
-    e.pub.emit_message = on_message;
+    errors_to(&c, &e);
     if (setjmp(e.jb)) {
         jpeg_destroy_decompress(&c);
         return false;
@@ -262,28 +265,44 @@ static bool check_jpeg(const uint8_t *buf, size_t n, const char *what, rgb_check
     return true;
 }
 
-static void test_files(const char *dir, rgb_check rgb_mode)
+/* Call fn on every file of dir named *ext (but truncated.jpg, the bad
+ * input of test_kernels.c); returns how many fn claimed and, in *seen, how
+ * many it saw. */
+static int each_file(const char *dir, const char *ext, bool (*fn)(const uint8_t *, size_t,
+                                                                   const char *, void *),
+                     void *ctx, int *seen)
 {
     DIR *d = opendir(dir);
     CHECK(d != NULL, "open %s", dir);
-    if (!d) return;
+    *seen = 0;
+    if (!d) return 0;
     struct dirent *e;
-    int claimed = 0, seen = 0;
+    int claimed = 0;
     while ((e = readdir(d))) {
         const char *dot = strrchr(e->d_name, '.');
-        if (!dot || strcmp(dot, ".jpg") != 0 || strcmp(e->d_name, "truncated.jpg") == 0)
-            continue;
+        if (!dot || strcmp(dot, ext) != 0 || strcmp(e->d_name, "truncated.jpg") == 0) continue;
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         char *buf;
         size_t n;
         sim_error err;
         if (sim_read_file(path, &buf, &n, &err) != SIM_OK) continue;
-        seen++;
-        claimed += check_jpeg((uint8_t *)buf, n, path, rgb_mode);
+        (*seen)++;
+        claimed += fn((uint8_t *)buf, n, path, ctx);
         free(buf);
     }
     closedir(d);
+    return claimed;
+}
+
+static bool jpeg_file(const uint8_t *buf, size_t n, const char *path, void *ctx)
+{
+    return check_jpeg(buf, n, path, *(const rgb_check *)ctx);
+}
+
+static void test_files(const char *dir, rgb_check rgb_mode)
+{
+    int seen, claimed = each_file(dir, ".jpg", jpeg_file, &rgb_mode, &seen);
     CHECK(seen > 0 && claimed > 0, "%s: %d JPEGs, %d claimed by the DC path", dir, seen, claimed);
 }
 
@@ -493,27 +512,15 @@ static uint8_t *encode_png(int w, int h, int ctype, int filter, int idat, unsign
     return d.p;
 }
 
+static bool png_file(const uint8_t *buf, size_t n, const char *path, void *ctx)
+{
+    (void)ctx;
+    return check_png(buf, n, path);
+}
+
 static void test_png_files(const char *dir)
 {
-    DIR *d = opendir(dir);
-    CHECK(d != NULL, "open %s", dir);
-    if (!d) return;
-    struct dirent *e;
-    int fast = 0, seen = 0;
-    while ((e = readdir(d))) {
-        const char *dot = strrchr(e->d_name, '.');
-        if (!dot || strcmp(dot, ".png") != 0) continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        char *buf;
-        size_t n;
-        sim_error err;
-        if (sim_read_file(path, &buf, &n, &err) != SIM_OK) continue;
-        seen++;
-        fast += check_png((uint8_t *)buf, n, path);
-        free(buf);
-    }
-    closedir(d);
+    int seen, fast = each_file(dir, ".png", png_file, NULL, &seen);
     CHECK(seen > 0 && fast > 0, "%s: %d PNGs, %d by the fast path", dir, seen, fast);
 }
 

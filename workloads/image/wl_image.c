@@ -81,6 +81,14 @@ static void jpeg_on_message(j_common_ptr cinfo, int level)
     }
 }
 
+/* Route a decompressor's errors and warnings to e (longjmp to e->jb). */
+static void jpeg_errors_to(struct jpeg_decompress_struct *c, jpeg_err *e)
+{
+    c->err = jpeg_std_error(&e->pub);
+    e->pub.error_exit = jpeg_on_error;
+    e->pub.emit_message = jpeg_on_message;
+}
+
 void wl_image_fit(int in_w, int in_h, int box_w, int box_h, int *out_w, int *out_h)
 {
     SIM_ASSERT(in_w > 0 && in_h > 0 && box_w > 0 && box_h > 0);
@@ -130,9 +138,7 @@ sim_status wl_jpeg_reader_open(const uint8_t *buf, size_t n, const char *label, 
     *out = NULL;
     wl_jpeg_reader *r = sim_xcalloc(1, sizeof *r);
     r->label = label;
-    r->cinfo.err = jpeg_std_error(&r->jerr.pub);
-    r->jerr.pub.error_exit = jpeg_on_error;
-    r->jerr.pub.emit_message = jpeg_on_message;
+    jpeg_errors_to(&r->cinfo, &r->jerr);
     if (setjmp(r->jerr.jb)) {
         jpeg_destroy_decompress(&r->cinfo);
         sim_status st = SIM_ERR(err, SIM_EFORMAT, label, 0, NULL, "corrupt or truncated JPEG: %s",
@@ -217,9 +223,7 @@ static bool decode_jpeg_dc(const uint8_t *buf, size_t n, int box_w, int box_h, w
 {
     struct jpeg_decompress_struct cinfo;
     jpeg_err jerr;
-    cinfo.err = jpeg_std_error(&jerr.pub);
-    jerr.pub.error_exit = jpeg_on_error;
-    jerr.pub.emit_message = jpeg_on_message;
+    jpeg_errors_to(&cinfo, &jerr);
     if (setjmp(jerr.jb)) {
         jpeg_destroy_decompress(&cinfo);
         return false;
@@ -383,9 +387,7 @@ static sim_status probe_jpeg(const uint8_t *buf, size_t n, const char *label,
 {
     struct jpeg_decompress_struct cinfo;
     jpeg_err jerr;
-    cinfo.err = jpeg_std_error(&jerr.pub);
-    jerr.pub.error_exit = jpeg_on_error;
-    jerr.pub.emit_message = jpeg_on_message;
+    jpeg_errors_to(&cinfo, &jerr);
     if (setjmp(jerr.jb)) {
         jpeg_destroy_decompress(&cinfo);
         SIM_FAIL(err, SIM_EFORMAT, label, 0, NULL, "corrupt or truncated JPEG: %s", jerr.msg);
