@@ -46,7 +46,8 @@ typedef struct huff {
     /* AC skips, bit fields: [0,4) the bits of the next symbol with its
      * extra bits (0: slow path), [4,11) how far it moves k; [11,16) and
      * [16,24) the same for the next run of up to DC_RUN symbols; [24,32)
-     * see huff_build. */
+     * see huff_build.  A DC table's entries are instead the difference
+     * (code and extra bits decoded together) times 256 plus the bits. */
     uint32_t skip[DC_LOOK_N];
     int32_t maxcode[18];        /* largest code of each length, -1: none */
     int32_t valoff[17];         /* index of a length's first symbol minus its first code */
@@ -93,6 +94,7 @@ static bool huff_build(huff *h, const JHUFF_TBL *t, bool is_dc)
     h->maxcode[17] = INT32_MAX;
     memcpy(h->val, t->huffval, (size_t)n);
     memset(h->sym, 0, sizeof h->sym);
+    memset(h->skip, 0, sizeof h->skip);
     uint16_t one[DC_LOOK_N];   /* one symbol's skip: (k step << 8) | bits */
     memset(one, 0, sizeof one);
     for (int i = 0; i < n; i++) {
@@ -107,8 +109,16 @@ static bool huff_build(huff *h, const JHUFF_TBL *t, bool is_dc)
             /* The extra bits are part of the index: every value of them
              * skips the same way. */
             if (total <= DC_LOOK) one[lo + j] = (uint16_t)(step << 8 | total);
+            /* A DC table's skip entry: the difference itself (F.2.2.1
+             * EXTEND of the extra bits) and the bits, in one look-up. */
+            if (is_dc && total <= DC_LOOK) {
+                int x = s ? (j >> (DC_LOOK - total)) & ((1 << s) - 1) : 0;
+                int diff = s && x < (1 << (s - 1)) ? x - (1 << s) + 1 : x;
+                h->skip[lo + j] = (uint32_t)(diff * 256 + total);
+            }
         }
     }
+    if (is_dc) return true;
     /* Runs of up to DC_RUN symbols: each next one must lie within the bits
      * the index holds after the previous ones, and no previous one may end
      * the block.  Without a run the run fields repeat the single symbol's,
@@ -283,15 +293,22 @@ WL_CLONES static bool scan(bits *b, comp *cs, int nc, int mcux, int mcuy, unsign
                 for (int by = 0; by < k->v; by++) {
                     uint8_t *row = k->plane + (size_t)(my * k->v + by) * (size_t)k->pw;
                     for (int bx = 0; bx < k->h; bx++) {
-                        int s;
                         REFILL();
-                        DECODE(k->dc, s);
-                        if (s) {
-                            int v = (int)(buf >> (64 - s));
-                            buf <<= s;
-                            cnt -= s;
-                            /* F.2.2.1 EXTEND: a leading 0 bit is a negative value. */
-                            k->pred += v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
+                        int32_t de = (int32_t)k->dc->skip[buf >> (64 - DC_LOOK)];
+                        if (__builtin_expect((de & 0xFF) != 0, 1)) {
+                            buf <<= de & 0xFF;
+                            cnt -= de & 0xFF;
+                            k->pred += (de - (de & 0xFF)) / 256;   /* diff * 256 + bits */
+                        } else {
+                            int s;
+                            DECODE(k->dc, s);
+                            if (s) {
+                                int v = (int)(buf >> (64 - s));
+                                buf <<= s;
+                                cnt -= s;
+                                /* F.2.2.1 EXTEND: a leading 0 bit is a negative value. */
+                                k->pred += v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
+                            }
                         }
                         for (unsigned kk = 1; kk < 64;) {
                             if (cnt < DC_SYMBOL_BITS) REFILL();
