@@ -6,9 +6,10 @@
  * Thumbnailing a PNG photo was a third libpng's Paeth filter (Debian's
  * libpng is built without its SIMD filters; its C Paeth branches on every
  * byte) and a quarter zlib's inflate (README "Image kernels").  This path
- * walks the chunks itself, inflates the IDAT stream with zlib straight into
- * a row, and undoes the filters with branch-free code (Paeth chooses by
- * masks, not branches), writing each row into the output image.
+ * walks the chunks itself, inflates the IDAT stream in one call with
+ * libdeflate (2.4x zlib here), and undoes the filters with branch-free code
+ * (Paeth chooses by conditional moves, not branches), writing each row into
+ * the output image.
  *
  * Scope: 8-bit gray, gray+alpha, RGB and RGBA, not interlaced, without
  * PLTE or tRNS chunks.  Alpha is dropped, as wl_image_decode does.  Anything
@@ -20,7 +21,9 @@
  * skipped unread, as libpng does without transforms that use them.
  *
  * Output: libpng's pixels byte for byte (tests/test_image_fast.c checks).
- * Cost: one pass; allocates the output image and two rows.
+ * Cost: one pass; allocates the output image, the filtered rows (the
+ * image's size plus a byte per row), the IDATs joined when there are
+ * several (the compressed size), and two rows.
  */
 #ifndef WL_PNG_FAST_H
 #define WL_PNG_FAST_H
