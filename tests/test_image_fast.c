@@ -382,6 +382,26 @@ static void test_damage(void)
         wl_image_free(&rgb);
     }
     CHECK(agree > 0, "no flipped file decoded by the DC path");
+    /* A DC table using the reserved all-ones code (libjpeg's standard luma
+     * DC table with its 9-bit code moved to 8 bits: two 8-bit codes, the
+     * second 11111111): libjpeg rejects it, so must the whole decoder. */
+    memcpy(buf, good, n);
+    bool patched = false;
+    for (size_t i = 0; i + 21 < n && !patched; i++)
+        if (buf[i] == 0xFF && buf[i + 1] == 0xC4 && buf[i + 4] == 0x00 && buf[i + 12] == 1 &&
+            buf[i + 13] == 1) {
+            buf[i + 12] = 2;   /* counts of lengths 8 and 9 */
+            buf[i + 13] = 0;
+            patched = true;
+        }
+    CHECK(patched, "found the luma DC table");
+    wl_image img;
+    sim_error err;
+    bool sup;
+    CHECK(!dc_decode(buf, n, true, &img, &sup), "the DC path decoded a bogus Huffman table");
+    sim_status s = wl_image_decode_scaled(buf, n, "bogus.jpg", 32, 32, &img, NULL, &err);
+    CHECK(s == SIM_EFORMAT && strstr(err.msg, "Huffman"), "bogus Huffman table: %d %s", (int)s,
+          err.msg);
     free(buf);
     free(good);
 }

@@ -80,14 +80,15 @@ static bool huff_build(huff *h, const JHUFF_TBL *t, bool is_dc)
             if (n >= 256) return false;
             len[n++] = (uint8_t)l;
         }
-    /* Canonical codes (C.2); a code that overflows its length is a bogus
-     * table, which libjpeg rejects. */
+    /* Canonical codes (C.2).  As libjpeg's jpeg_make_d_derived_tbl, a table
+     * whose next code after a length reaches 2^length (the all-ones code is
+     * reserved) is bogus: libjpeg rejects it, so the path declines. */
     uint32_t c = 0;
     int k = 0;
     for (int l = 1; l <= 16; l++) {
         h->valoff[l] = k - (int32_t)c;
         for (; k < n && len[k] == l; k++) code[k] = (uint16_t)c++;
-        if (c > (1u << l)) return false;
+        if (c >= (1u << l)) return false;
         h->maxcode[l] = t->bits[l] ? (int32_t)c - 1 : -1;
         c <<= 1;
     }
