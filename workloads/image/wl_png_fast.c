@@ -31,8 +31,15 @@
 #define PNG_ANCILLARY 0x20000000u
 /* Length, type and CRC around a chunk's data. */
 #define PNG_CHUNK_OVERHEAD 12
-/* Largest chunk length (PNG 5.3: 2^31 - 1). */
-#define PNG_MAX_LEN 0x7FFFFFFFu
+/* libpng's default limits (pnglibconf.h: PNG_USER_WIDTH_MAX and
+ * PNG_USER_HEIGHT_MAX; PNG_USER_CHUNK_MALLOC_MAX, which also bounds an IDAT
+ * from below): beyond them libpng refuses the file, so the path declines. */
+#define PNG_LIBPNG_MAX_SIDE 1000000u
+#define PNG_LIBPNG_MAX_CHUNK 8000000u
+/* zlib's CINFO for a 32 KB window (RFC 1950): with a smaller declared window
+ * zlib (so libpng) rejects distances beyond it, which libdeflate does not
+ * check, so only 32 KB streams take this path. */
+#define PNG_ZLIB_CINFO_32K 7
 
 static const uint8_t k_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
 
@@ -56,7 +63,12 @@ static bool chunk_at(const uint8_t *buf, size_t n, size_t pos, chunk *c)
     c->len = be32(buf + pos);
     c->type = be32(buf + pos + 4);
     c->data = buf + pos + 8;
-    if (c->len > PNG_MAX_LEN || c->len > n - pos - PNG_CHUNK_OVERHEAD) return false;
+    if (c->len > PNG_LIBPNG_MAX_CHUNK || c->len > n - pos - PNG_CHUNK_OVERHEAD) return false;
+    /* Type bytes are ASCII letters (PNG 5.4); libpng refuses others. */
+    for (int i = 0; i < 4; i++) {
+        uint8_t t = buf[pos + 4 + (size_t)i];
+        if (!((t >= 'A' && t <= 'Z') || (t >= 'a' && t <= 'z'))) return false;
+    }
     if (c->type & PNG_ANCILLARY) return true;
     return libdeflate_crc32(0, buf + pos + 4, (size_t)c->len + 4) == be32(c->data + c->len);
 }
@@ -158,6 +170,7 @@ static void gather_idat(const uint8_t *buf, size_t n, const chunk *first, const 
  * and no byte of the stream left over. */
 static bool inflate_all(const uint8_t *z, size_t zn, uint8_t *dst, size_t want)
 {
+    if (zn < 2 || z[0] >> 4 != PNG_ZLIB_CINFO_32K) return false;
     struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
     if (!d) return false;
     size_t in = 0, out = 0;
@@ -194,7 +207,8 @@ static bool read_head(const uint8_t *buf, size_t n, hdr *h, chunk *first_idat)
     h->w = be32(p);
     h->h = be32(p + 4);
     int depth = p[8], ctype = p[9];
-    if (h->w == 0 || h->h == 0 || h->w > PNG_MAX_LEN || h->h > PNG_MAX_LEN) return false;
+    if (h->w == 0 || h->h == 0 || h->w > PNG_LIBPNG_MAX_SIDE || h->h > PNG_LIBPNG_MAX_SIDE)
+        return false;
     if ((long long)h->w * h->h > WL_IMAGE_MAX_PIXELS) return false;
     if (depth != 8 || p[10] != 0 || p[11] != 0 || p[12] != 0) return false;
     switch (ctype) {

@@ -12,7 +12,9 @@
  * the output image.
  *
  * Scope: 8-bit gray, gray+alpha, RGB and RGBA, not interlaced, without
- * PLTE or tRNS chunks.  Alpha is dropped, as wl_image_decode does.  Anything
+ * PLTE or tRNS chunks, the zlib stream declaring a 32 KB window (smaller
+ * images may declare less), within libpng's default limits (sides up to a
+ * million pixels, chunks up to 8 MB).  Alpha is dropped, as wl_image_decode does.  Anything
  * else, and anything odd (a bad CRC on a critical chunk, an unknown critical
  * chunk, a bad filter type, too little or too much image data, a zlib error,
  * no IEND), makes it decline: the caller then decodes with libpng, which
