@@ -30,7 +30,7 @@ endif
 
 # Every library with a pkg-config file gives its compile flags through
 # pkg-config; libcsv and GNU libplot ship none on Debian 12.
-PKGS       := gsl json-c libpng libjpeg libxml-2.0
+PKGS       := gsl json-c libpng libjpeg libdeflate libxml-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
 # Start-up (issue 19, README "Benchmarks"): every shared library costs the
@@ -41,7 +41,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # linked at all: reports/chart/rpt_plot.c and workloads/image/wl_cascade.c
 # dlopen them when a chart is drawn or a cascade read.  Test programs that
 # read SVG or XML themselves link libxml2 (TEST_LIBS).
-STATIC_LIBS := gsl gslcblas json-c csv png16 jpeg z
+STATIC_LIBS := gsl gslcblas json-c csv png16 jpeg deflate z
 lib_a       = $(or $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a)),-l$(1))
 LINK_LIBS  := $(foreach l,$(STATIC_LIBS),$(call lib_a,$(l)))
 TEST_LIBS  := $(shell pkg-config --libs libxml-2.0 2>/dev/null)

@@ -9,7 +9,7 @@ set -eu
 # Open MPI (libopenmpi-dev, openmpi-bin): the sweep's MPI variant, which the
 # Makefile builds when mpicc is present, and mpirun for its tests.
 PKGS="build-essential pkg-config libgsl-dev libcsv-dev libplot-dev libjson-c-dev \
-libjpeg62-turbo-dev libpng-dev libxml2-dev opencv-data libopenmpi-dev openmpi-bin"
+libjpeg62-turbo-dev libpng-dev libdeflate-dev libxml2-dev opencv-data libopenmpi-dev openmpi-bin"
 for arg in "$@"; do
     case "$arg" in
         --bench) PKGS="$PKGS libvips-tools imagemagick" ;;

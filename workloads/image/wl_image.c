@@ -6,6 +6,8 @@
  */
 #include "workloads/image/wl_image.h"
 #include "sim/sim_io.h"
+#include "workloads/image/wl_jpeg_dc.h"
+#include "workloads/image/wl_png_fast.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -79,6 +81,14 @@ static void jpeg_on_message(j_common_ptr cinfo, int level)
     }
 }
 
+/* Route a decompressor's errors and warnings to e (longjmp to e->jb). */
+static void jpeg_errors_to(struct jpeg_decompress_struct *c, jpeg_err *e)
+{
+    c->err = jpeg_std_error(&e->pub);
+    e->pub.error_exit = jpeg_on_error;
+    e->pub.emit_message = jpeg_on_message;
+}
+
 void wl_image_fit(int in_w, int in_h, int box_w, int box_h, int *out_w, int *out_h)
 {
     SIM_ASSERT(in_w > 0 && in_h > 0 && box_w > 0 && box_h > 0);
@@ -128,9 +138,7 @@ sim_status wl_jpeg_reader_open(const uint8_t *buf, size_t n, const char *label, 
     *out = NULL;
     wl_jpeg_reader *r = sim_xcalloc(1, sizeof *r);
     r->label = label;
-    r->cinfo.err = jpeg_std_error(&r->jerr.pub);
-    r->jerr.pub.error_exit = jpeg_on_error;
-    r->jerr.pub.emit_message = jpeg_on_message;
+    jpeg_errors_to(&r->cinfo, &r->jerr);
     if (setjmp(r->jerr.jb)) {
         jpeg_destroy_decompress(&r->cinfo);
         sim_status st = SIM_ERR(err, SIM_EFORMAT, label, 0, NULL, "corrupt or truncated JPEG: %s",
@@ -208,11 +216,37 @@ void wl_jpeg_reader_destroy(wl_jpeg_reader *r)
     free(r);
 }
 
+/* Shrink-on-load at 1/8 through the DC-only path (wl_jpeg_dc.h), when the
+ * box asks for 1/8 and the file is one the path handles.  False: decode
+ * with libjpeg, which also reports any error (this never does). */
+static bool decode_jpeg_dc(const uint8_t *buf, size_t n, int box_w, int box_h, wl_image *out)
+{
+    struct jpeg_decompress_struct cinfo;
+    jpeg_err jerr;
+    jpeg_errors_to(&cinfo, &jerr);
+    if (setjmp(jerr.jb)) {
+        jpeg_destroy_decompress(&cinfo);
+        return false;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, buf, (unsigned long)n);
+    jpeg_read_header(&cinfo, TRUE);
+    bool ok = (long long)cinfo.image_width * cinfo.image_height <= WL_IMAGE_MAX_PIXELS &&
+              shrink_for_box(&cinfo, box_w, box_h) == 8 &&
+              wl_jpeg_dc_decode(&cinfo, false, out);
+    jpeg_destroy_decompress(&cinfo);
+    return ok;
+}
+
 static sim_status decode_jpeg(const uint8_t *buf, size_t n, const char *label,
                               int box_w, int box_h, wl_image *out, int *shrink,
                               sim_error *err)
 {
     memset(out, 0, sizeof *out);
+    if (box_w > 0 && box_h > 0 && decode_jpeg_dc(buf, n, box_w, box_h, out)) {
+        if (shrink) *shrink = 8;
+        return SIM_OK;
+    }
     wl_jpeg_reader *r;
     SIM_TRY(wl_jpeg_reader_open(buf, n, label, box_w, box_h, false, &r, err));
     if (shrink) *shrink = r->shrink;
@@ -265,6 +299,10 @@ static void png_read_mem(png_structp png, png_bytep dst, png_size_t len)
 static sim_status decode_png(const uint8_t *buf, size_t n, const char *label,
                              wl_image *out, int *shrink, sim_error *err)
 {
+    /* The common layouts through the fast path (wl_png_fast.h); libpng for
+     * the rest, and for the verdict on anything the fast path declines. */
+    if (shrink) *shrink = 1;
+    if (wl_png_fast_decode(buf, n, out)) return SIM_OK;
     png_errctx ectx;
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &ectx,
                                              png_on_error, png_on_warning);
@@ -349,9 +387,7 @@ static sim_status probe_jpeg(const uint8_t *buf, size_t n, const char *label,
 {
     struct jpeg_decompress_struct cinfo;
     jpeg_err jerr;
-    cinfo.err = jpeg_std_error(&jerr.pub);
-    jerr.pub.error_exit = jpeg_on_error;
-    jerr.pub.emit_message = jpeg_on_message;
+    jpeg_errors_to(&cinfo, &jerr);
     if (setjmp(jerr.jb)) {
         jpeg_destroy_decompress(&cinfo);
         SIM_FAIL(err, SIM_EFORMAT, label, 0, NULL, "corrupt or truncated JPEG: %s", jerr.msg);

@@ -8,6 +8,13 @@
  * Decoding validates everything a user can get wrong (truncated or corrupt
  * files, absurd dimensions) and reports it as a sim_error naming the file;
  * libjpeg's and libpng's default "print and exit" handlers are replaced.
+ *
+ * Two fast paths take the common cases first: a JPEG shrunk on load at 1/8
+ * is decoded from its DC coefficients alone (wl_jpeg_dc.h), an 8-bit
+ * non-interlaced PNG without palette or tRNS through libdeflate and our own
+ * filters (wl_png_fast.h).  Either declines anything else or odd, and then
+ * libjpeg or libpng decodes and gives the verdict, so errors and their
+ * messages are the libraries' whichever path a file takes.
  */
 #ifndef WL_IMAGE_H
 #define WL_IMAGE_H
@@ -77,7 +84,8 @@ void wl_image_fit(int in_w, int in_h, int box_w, int box_h, int *out_w, int *out
  * as libvips does).  A JPEG is decoded at the largest DCT scale 1/8, 1/4 or
  * 1/2 whose result is still at least the fitted thumbnail size, so only the
  * remaining factor (< 2, unless 1/8 was not enough) is left to the
- * resampler.  PNGs decode at full size.  box 0x0 decodes at full size.
+ * resampler (at 1/8, chroma is each block's DC replicated: wl_jpeg_dc.h).
+ * PNGs decode at full size.  box 0x0 decodes at full size.
  * *shrink (may be NULL) receives the denominator used (1, 2, 4 or 8). */
 sim_status wl_image_decode_scaled(const uint8_t *buf, size_t n, const char *label,
                                   int box_w, int box_h, wl_image *out, int *shrink,

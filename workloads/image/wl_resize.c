@@ -13,6 +13,7 @@
  * costs well under 0.5 LSB of error and halves memory traffic.
  */
 #include "workloads/image/wl_resize.h"
+#include "workloads/image/wl_cpu.h"
 
 #include <math.h>
 #include <omp.h>
@@ -197,7 +198,7 @@ static inline uint8_t clamp_fix(int32_t v)
 /* Vertical pass: dst[x] = sum_j w[j] * rows[start + j][x].  Rows are
  * taken two at a time so each accumulator load/store serves two
  * multiply-adds; zero taps (padding, exact-scale axes) are skipped. */
-static void vpass(const wl_image *in, int start, const int16_t *w, int k,
+WL_CLONES static void vpass(const wl_image *in, int start, const int16_t *w, int k,
                   int32_t *restrict acc, uint8_t *restrict dst, int n)
 {
     for (int x = 0; x < n; x++) acc[x] = WL__FIX_HALF;
@@ -229,7 +230,7 @@ static void vpass(const wl_image *in, int start, const int16_t *w, int k,
 
 /* Horizontal pass, specialised per channel count so the per-pixel loop
  * keeps its accumulators in registers. */
-static void hpass1(const wl_axis *a, const uint8_t *restrict src, uint8_t *restrict dst)
+WL_CLONES static void hpass1(const wl_axis *a, const uint8_t *restrict src, uint8_t *restrict dst)
 {
     const int k = a->k;
     for (int i = 0; i < a->n_out; i++) {
@@ -241,7 +242,7 @@ static void hpass1(const wl_axis *a, const uint8_t *restrict src, uint8_t *restr
     }
 }
 
-static void hpass3(const wl_axis *a, const uint8_t *restrict src, uint8_t *restrict dst)
+WL_CLONES static void hpass3(const wl_axis *a, const uint8_t *restrict src, uint8_t *restrict dst)
 {
     const int k = a->k;
     for (int i = 0; i < a->n_out; i++) {
