@@ -244,17 +244,24 @@ static void start(fn_rt *f, int32_t ri, int32_t ii, double waited_ms)
     r->response_ms += waited_ms;
 }
 
+/* No concurrency left (the account's or the function's): the invocation
+ * fails as throttled.  Checked at the invocation and again after a
+ * placement wait (waiting requests hold no concurrency). */
+static bool throttled(fn_rt *f, int32_t ri, bool measured)
+{
+    if (concurrency_free(f->l, f)) return false;
+    if (measured) f->throttles++;
+    fail_invocation(f, ri, true, MDL_OUT_THROTTLED);
+    return true;
+}
+
 static void invoke(fn_rt *f, int32_t ri)
 {
     mdl_req *r = mdl_req_at(f->core, ri);
     double now = sim_engine_now(f->e);
     bool measured = now >= f->core->t_measure;
     if (measured) f->invocations++;
-    if (!concurrency_free(f->l, f)) {
-        if (measured) f->throttles++;
-        fail_invocation(f, ri, true, MDL_OUT_THROTTLED);
-        return;
-    }
+    if (throttled(f, ri, measured)) return;
     int32_t ii = mdl__env_take_idle(f);
     if (ii < 0 && f->life.places) {
         /* No idle environment: the request waits for its placement
@@ -274,11 +281,7 @@ static void place(fn_rt *f, int32_t ri)
 {
     mdl_req *r = mdl_req_at(f->core, ri);
     bool measured = mdl_core_measuring(f->core);
-    if (!concurrency_free(f->l, f)) {
-        if (measured) f->throttles++;
-        fail_invocation(f, ri, true, MDL_OUT_THROTTLED);
-        return;
-    }
+    if (throttled(f, ri, measured)) return;
     int32_t ii = mdl__env_take_idle(f);
     if (ii >= 0 && measured) f->life.placed_warm++;
     start(f, ri, ii, r->response_ms);
