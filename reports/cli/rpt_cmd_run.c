@@ -276,21 +276,17 @@ static int run_main(const run_args *a)
     double wall = 0;
     mdl_ts_row *ts = NULL;
     size_t nts = 0;
-    sim_status st;
-    if (!a->out && strcmp(a->format, "json") == 0) {
-        /* JSON alone: streamed as it is written, no tree (sim_jw.h). */
-        st = rpt_cli_run_stream(&cfg, seed, log.fp, true, stdout, "stdout", &wall, &err);
-        if (st == SIM_OK && a->log_path) st = sim_atomic_commit(&log, &err);
-        sim_atomic_abort(&log);
-        mdl_config_fini(&cfg);
-        return st == SIM_OK ? 0 : sim_cli_fail(&err);
-    }
-    st = rpt_cli_run_config(&cfg, seed, log.fp, true, &r, &wall, a->out ? &ts : NULL, &nts, &err);
+    /* JSON alone is streamed as it is written, no tree (sim_jw.h); the
+     * report and the text summary read the tree. */
+    bool stream = !a->out && strcmp(a->format, "json") == 0;
+    sim_status st = stream
+        ? rpt_cli_run_stream(&cfg, seed, log.fp, true, stdout, "stdout", &wall, &err)
+        : rpt_cli_run_config(&cfg, seed, log.fp, true, &r, &wall, a->out ? &ts : NULL, &nts, &err);
     if (st == SIM_OK && a->out) st = run_report(a, &od, r, ts, nts, &err);
     if (st == SIM_OK && a->log_path) st = sim_atomic_commit(&log, &err);
     sim_atomic_dir_abort(&od);
     sim_atomic_abort(&log);
-    int rc = st == SIM_OK ? run_outputs(a, r, ts, nts, wall, &err) : sim_cli_fail(&err);
+    int rc = st != SIM_OK ? sim_cli_fail(&err) : stream ? 0 : run_outputs(a, r, ts, nts, wall, &err);
     free(ts);
     json_object_put(r);
     mdl_config_fini(&cfg);
