@@ -218,6 +218,21 @@ void sim_dist_fini(sim_dist *d)
     d->n = 0;
 }
 
+double sim_rng_lognormal(const gsl_rng *r, double zeta, double sigma)
+{
+    /* GSL's randist/lognormal.c, line for line, so the numbers are its:
+     * a point (u, v) uniform in the unit disc by rejection (Marsaglia's
+     * polar method), u * sqrt(-2 ln r2 / r2) standard normal. */
+    double u, v, r2;
+    do {
+        u = -1 + 2 * sim_rng_uniform(r);
+        v = -1 + 2 * sim_rng_uniform(r);
+        r2 = u * u + v * v;
+    } while (r2 > 1.0 || r2 == 0);
+    double normal = u * sqrt(-2.0 * log(r2) / r2);
+    return exp(sigma * normal + zeta);
+}
+
 /* Piecewise-linear inverse CDF through (probs[i], vals[i]).  Up to this
  * many points a scan of them all is cheaper than a bisection. */
 #define PERCENTILE_SCAN_MAX 16
@@ -252,8 +267,8 @@ double sim_dist_sample(const sim_dist *d, gsl_rng *r)
     case SIM_DIST_DETERMINISTIC: return d->a;
     case SIM_DIST_EXPONENTIAL:
         /* -mean*log(u) with u in (0,1]: gsl_rng_uniform_pos excludes 0. */
-        return -d->a * log(gsl_rng_uniform_pos(r));
-    case SIM_DIST_UNIFORM: return d->a + (d->b - d->a) * gsl_rng_uniform(r);
+        return -d->a * log(sim_rng_uniform_pos(r));
+    case SIM_DIST_UNIFORM: return d->a + (d->b - d->a) * sim_rng_uniform(r);
     case SIM_DIST_NORMAL: {
         /* Durations cannot be negative: redraw (a truncated normal). */
         for (int i = 0; i < 1000; i++) {
@@ -262,23 +277,23 @@ double sim_dist_sample(const sim_dist *d, gsl_rng *r)
         }
         return 0.0;
     }
-    case SIM_DIST_LOGNORMAL: return gsl_ran_lognormal(r, d->a, d->b);
+    case SIM_DIST_LOGNORMAL: return sim_rng_lognormal(r, d->a, d->b);
     case SIM_DIST_GAMMA: return gsl_ran_gamma(r, d->a, d->b);
     case SIM_DIST_WEIBULL: return gsl_ran_weibull(r, d->b, d->a);
     case SIM_DIST_PARETO: return gsl_ran_pareto(r, d->a, d->b);
     case SIM_DIST_HYPEREXP: {
-        double u = gsl_rng_uniform(r), acc = 0;
+        double u = sim_rng_uniform(r), acc = 0;
         size_t i = 0;
         for (; i + 1 < d->n; i++) {
             acc += d->probs[i];
             if (u < acc) break;
         }
-        return -d->vals[i] * log(gsl_rng_uniform_pos(r));
+        return -d->vals[i] * log(sim_rng_uniform_pos(r));
     }
     case SIM_DIST_EMPIRICAL:
         return d->vals[gsl_rng_uniform_int(r, d->n)];
     case SIM_DIST_PERCENTILES:
-        return percentile_inv(d, gsl_rng_uniform(r));
+        return percentile_inv(d, sim_rng_uniform(r));
     case SIM_DIST_COUNT: break;
     }
     SIM_ASSERT(!"unknown distribution");

@@ -40,6 +40,44 @@ unsigned long sim_stream_seed(uint64_t seed, uint64_t replication,
 gsl_rng *sim_rng_create(uint64_t seed, uint64_t replication, const char *name);
 gsl_rng *sim_rng_create_id(uint64_t seed, uint64_t replication, uint64_t stream_id);
 
+/* ---- inline draws --------------------------------------------------------
+ * sim_rng_uniform and sim_rng_uniform_pos return exactly gsl_rng_uniform's
+ * and gsl_rng_uniform_pos's numbers, and advance the stream alike.  For a
+ * taus2 stream (every stream sim_rng_create makes) they step the generator
+ * in line: GSL reaches it through two pointers and an indirect call per
+ * number, 7 % of a one-function run's CPU (perf, bench_lambda's hour).
+ * The step is GSL's (rng/taus.c, L'Ecuyer's maximally equidistributed
+ * combined Tausworthe generator, 1996) on GSL's own state record, three
+ * unsigned longs; any other generator goes through GSL.  tests/test_rng.c
+ * checks every draw against GSL's, bit for bit, so a GSL whose state record
+ * differed would fail the suite, not change results silently. */
+typedef struct sim__taus_state { unsigned long s1, s2, s3; } sim__taus_state;
+
+#define SIM__TAUS_MASK 0xffffffffUL
+#define SIM__TAUSWORTHE(s, a, b, c, d) \
+    ((((s) & (c)) << (d)) & SIM__TAUS_MASK) ^ (((((s) << (a)) & SIM__TAUS_MASK) ^ (s)) >> (b))
+
+static inline double sim_rng_uniform(const gsl_rng *r)
+{
+    if (__builtin_expect(r->type != gsl_rng_taus2, 0)) return gsl_rng_uniform(r);
+    sim__taus_state *st = (sim__taus_state *)r->state;
+    st->s1 = SIM__TAUSWORTHE(st->s1, 13, 19, 4294967294UL, 12);
+    st->s2 = SIM__TAUSWORTHE(st->s2, 2, 25, 4294967288UL, 4);
+    st->s3 = SIM__TAUSWORTHE(st->s3, 3, 11, 4294967280UL, 17);
+    return (double)(st->s1 ^ st->s2 ^ st->s3) / 4294967296.0;   /* 2^32: [0, 1) */
+}
+
+/* (0, 1): as gsl_rng_uniform_pos, redraws a 0. */
+static inline double sim_rng_uniform_pos(const gsl_rng *r)
+{
+    double x;
+    do x = sim_rng_uniform(r); while (x == 0);
+    return x;
+}
+
+/* gsl_ran_lognormal(r, zeta, sigma), the same numbers (its polar method). */
+double sim_rng_lognormal(const gsl_rng *r, double zeta, double sigma);
+
 /* ---- distributions ------------------------------------------------------ */
 
 #define SIM_DIST_LIST(X)            \

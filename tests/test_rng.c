@@ -10,6 +10,7 @@
 #include "sim/sim_rng.h"
 #include "tests/check.h"
 
+#include <gsl/gsl_randist.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -259,11 +260,55 @@ static void percentile_paths(void)
     }
 }
 
+/* The inline draws (sim_rng_uniform, _uniform_pos, sim_rng_lognormal) give
+ * GSL's numbers bit for bit and leave the stream where GSL would: twin
+ * streams, one drawn through GSL, one through lambdasim, must agree on
+ * every draw and on the generator's next output.  A taus2 stream takes
+ * the inline step; an mt19937 one the fallback through GSL. */
+static void inline_draws(void)
+{
+    const gsl_rng_type *types[] = { gsl_rng_taus2, gsl_rng_mt19937 };
+    for (int t = 0; t < 2; t++) {
+        for (unsigned long seed = 1; seed <= 3; seed++) {
+            gsl_rng *a = gsl_rng_alloc(types[t]), *b = gsl_rng_alloc(types[t]);
+            gsl_rng_set(a, seed * 7919);
+            gsl_rng_set(b, seed * 7919);
+            long bad_u = 0, bad_p = 0, bad_ln = 0;
+            for (int i = 0; i < 300000; i++) {
+                bad_u += sim_rng_uniform(a) != gsl_rng_uniform(b);
+                bad_p += sim_rng_uniform_pos(a) != gsl_rng_uniform_pos(b);
+                bad_ln += sim_rng_lognormal(a, 5.0, 0.6) != gsl_ran_lognormal(b, 5.0, 0.6);
+            }
+            CHECK(bad_u == 0 && bad_p == 0 && bad_ln == 0,
+                  "%s seed %lu: %ld uniform, %ld uniform_pos, %ld lognormal draws differ from GSL's",
+                  gsl_rng_name(a), seed, bad_u, bad_p, bad_ln);
+            CHECK(gsl_rng_get(a) == gsl_rng_get(b), "%s seed %lu: the streams drifted apart",
+                  gsl_rng_name(a), seed);
+            gsl_rng_free(a);
+            gsl_rng_free(b);
+        }
+    }
+    /* sim_dist_sample's exponential and lognormal are GSL's draws too. */
+    sim_dist e, l;
+    CHECK(sim_dist_exponential(&e, 100) == SIM_OK &&
+          sim_dist_lognormal_mean_cv(&l, 200, 0.6) == SIM_OK, "distributions refused");
+    gsl_rng *a = sim_rng_create(3, 0, "inline"), *b = sim_rng_create(3, 0, "inline");
+    long bad = 0;
+    for (int i = 0; i < 200000; i++) {
+        bad += sim_dist_sample(&e, a) != -100 * log(gsl_rng_uniform_pos(b));
+        bad += sim_dist_sample(&l, a) != gsl_ran_lognormal(b, l.a, l.b);
+    }
+    CHECK(bad == 0, "sim_dist_sample: %ld draws differ from GSL's", bad);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+
 int main(void)
 {
     streams();
     moments();
     json();
     percentile_paths();
+    inline_draws();
     return check_report("rng");
 }

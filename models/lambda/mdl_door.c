@@ -1,6 +1,7 @@
 /* mdl_door.c - Lambda's front doors (see mdl_door.h). */
 #include "models/lambda/mdl_door.h"
 #include "models/lambda/mdl_lambda.h"
+#include "sim/sim_rng.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -71,7 +72,7 @@ void mdl_door_receive(mdl_door *d, int32_t ri, int fn)
         mdl_meter_function_url_request(core->meter);   /* free, but on the bill */
     double ov = sim_dist_sample(&en->overhead, d->r_overhead) / 1e3;
     if (en->type == MDL_ENTRY_APIGW_REST && en->cache_hit_ratio > 0 &&
-        gsl_rng_uniform(d->r_cache) < en->cache_hit_ratio) {
+        sim_rng_uniform(d->r_cache) < en->cache_hit_ratio) {
         /* Answered from the stage cache: Lambda is never invoked. */
         if (r->counted) d->cache_hits++;
         sim_engine_after(core->e, ov, EV_CACHE_HIT, d->comp, (uint64_t)ri);

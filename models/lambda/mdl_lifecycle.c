@@ -6,6 +6,7 @@
  * analysis finds in data/, so the preset cannot drift from its source.
  */
 #include "models/lambda/mdl_lifecycle.h"
+#include "sim/sim_rng.h"
 
 #include <math.h>
 #include <string.h>
@@ -241,7 +242,7 @@ bool mdl_lifecycle_prewarm(const mdl_lifecycle *lc, gsl_rng *r, double now_s,
     SIM_ASSERT(lc && r && init_at_s && retire_at_s >= now_s);
     double p = lc->prewarm_probability;
     if (!isfinite(retire_at_s) || p <= 0) return false;
-    if (p < 1 && gsl_rng_uniform(r) >= p) return false;
+    if (p < 1 && sim_rng_uniform(r) >= p) return false;
     double lead = fmax(0, sim_dist_sample(&lc->prewarm_lead, r)) / 1e3;
     *init_at_s = fmax(now_s, retire_at_s - lead);
     return true;

@@ -8,6 +8,7 @@
  * (mdl_emit.c). */
 #include "models/scenario/mdl_service.h"
 #include "models/lambda/mdl_lambda.h"
+#include "sim/sim_rng.h"
 
 /* A GB-month: a GB stored for the 730-hour month of the Pricing Calculator
  * (README "Reference facts", Pricing Calculator). */
@@ -19,7 +20,7 @@ uint16_t mdl_calls_decide(const mdl_call *calls, int n, gsl_rng *rng)
 {
     uint16_t mask = 0;
     for (int k = 0; k < n; k++)
-        if (calls[k].probability >= 1 || gsl_rng_uniform(rng) < calls[k].probability)
+        if (calls[k].probability >= 1 || sim_rng_uniform(rng) < calls[k].probability)
             mask |= (uint16_t)(1u << k);
     return mask;
 }

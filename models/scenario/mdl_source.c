@@ -107,7 +107,7 @@ static int trace_function(mdl_source *s, const wl_arrival *a)
 static double next_gap(mdl_source *s)
 {
     if (s->w->process == MDL_ARRIVALS_DETERMINISTIC) return 1.0 / s->w->rate_per_s;
-    return -log(gsl_rng_uniform_pos(s->r_arrival)) / s->w->rate_per_s;
+    return -log(sim_rng_uniform_pos(s->r_arrival)) / s->w->rate_per_s;
 }
 
 /* Pull the next arrival from the stream and schedule it, or stop. */
@@ -151,7 +151,7 @@ static void builtin_arrival(mdl_source *s, int32_t ri)
     int fi = s->default_fn, op_id = s->plain_op;
     r->bytes = w->bytes.a;
     if (w->nmix) {
-        double u = gsl_rng_uniform(s->r_mix), acc = 0;
+        double u = sim_rng_uniform(s->r_mix), acc = 0;
         int op = w->nmix - 1;
         for (int i = 0; i < w->nmix; i++) {
             acc += w->mix_w[i];

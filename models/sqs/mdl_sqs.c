@@ -27,6 +27,7 @@
  */
 #include "models/sqs/mdl_sqs.h"
 #include "models/lambda/mdl_lambda.h"
+#include "sim/sim_rng.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -375,7 +376,7 @@ static int receive(sqs_queue *q, int ci, int max, double *bytes_out)
                          ((uint64_t)(uint32_t)i << 32) | x->gen);
         /* At-least-once: now and then SQS delivers a message twice. */
         if (q->cfg->duplicate_probability > 0 &&
-            gsl_rng_uniform(q->r_dup) < q->cfg->duplicate_probability)
+            sim_rng_uniform(q->r_dup) < q->cfg->duplicate_probability)
             enqueue(q, x->bytes, x->obj_bytes, -1, true, x->group);
         c->batch[c->nbatch++] = ((uint64_t)(uint32_t)i << 32) | x->gen;
         got++;
@@ -729,7 +730,7 @@ static void esm_complete(void *ctx, int32_t ri, mdl_outcome o)
          * the visibility timeout; the rest are deleted in one batch call. */
         for (int k = 0; k < c->nbatch; k++)
             if (!(q->cfg->failure_probability > 0 &&
-                  gsl_rng_uniform(q->r_fail) < q->cfg->failure_probability))
+                  sim_rng_uniform(q->r_fail) < q->cfg->failure_probability))
                 delete_msg(q, c->batch[k]);
         api_call(q, 0);
     }
@@ -966,7 +967,7 @@ void mdl_sqs_send(mdl_sqs *sqs, int qi, int32_t ri)
     }
     enqueue(q, bytes, mdl_req_at(sqs->core, ri)->obj_bytes, ri, false, group);
     if (q->cfg->duplicate_send_probability > 0 &&
-        gsl_rng_uniform(q->r_dup) < q->cfg->duplicate_send_probability) {
+        sim_rng_uniform(q->r_dup) < q->cfg->duplicate_send_probability) {
         if (q->cfg->type == MDL_Q_FIFO) {
             /* Same deduplication id within 5 minutes: accepted, dropped. */
             api_call(q, bytes);

@@ -391,7 +391,7 @@ double mdl_sfn__jitter(mdl_sfn_exec *e)
     if (!e->rng) e->rng = sim_rng_create(e->opt.seed, e->opt.replication, "sfn/jitter");
     else if (!e->rng_seeded) gsl_rng_set(e->rng, seed);
     e->rng_seeded = true;
-    return gsl_rng_uniform(e->rng);
+    return sim_rng_uniform(e->rng);
 }
 
 /* ---- create, destroy, pools ------------------------------------------------------------- */

@@ -448,7 +448,7 @@ static inline double next_pos(az19_source *s, uint32_t ci, uint32_t count)
     if (s->spread == WL_SPREAD_UNIFORM)
         return ((double)(count - k) + 0.5) / (double)count;
     double u = s->u[ci];
-    double v = gsl_rng_uniform_pos(s->r_spread);
+    double v = sim_rng_uniform_pos(s->r_spread);
     return u + (1.0 - u) * -expm1(log(v) / (double)k);
 }
 

@@ -338,7 +338,7 @@ typedef struct gen_source {
 
 static inline double expo(gsl_rng *r, double rate)
 {
-    return -log(gsl_rng_uniform_pos(r)) / rate;
+    return -log(sim_rng_uniform_pos(r)) / rate;
 }
 
 /* Advance s->t to the next arrival; false past duration_s. */
@@ -354,7 +354,7 @@ static bool next_time(gen_source *s)
         for (;;) {
             s->t += expo(s->r_arr, s->lmax);
             if (s->t >= sp->duration_s) return false;
-            if (gsl_rng_uniform(s->r_arr) * s->lmax < wl_gen_rate(sp, s->t)) break;
+            if (sim_rng_uniform(s->r_arr) * s->lmax < wl_gen_rate(sp, s->t)) break;
         }
         break;
     case WL_PROC_MMPP:
@@ -380,7 +380,7 @@ static bool gen_next(wl_source *src, wl_arrival *out, sim_error *err)
     (void)err;
     gen_source *s = (gen_source *)src;
     if (!next_time(s)) return false;
-    double u = gsl_rng_uniform(s->r_mix);
+    double u = sim_rng_uniform(s->r_mix);
     int op = 0;
     while (op + 1 < WL_OP_COUNT && u >= s->cum[op]) op++;
     /* Skip ops with zero weight that the scan may land on by rounding. */
@@ -403,7 +403,7 @@ static bool gen_next(wl_source *src, wl_arrival *out, sim_error *err)
     }
     case WL_OP_VIEW:
     case WL_OP_DELETE: {
-        uint64_t id = (uint64_t)(gsl_rng_uniform(s->r_pick) * (double)s->next_id);
+        uint64_t id = (uint64_t)(sim_rng_uniform(s->r_pick) * (double)s->next_id);
         if (id >= s->next_id) id = s->next_id - 1;
         n = snprintf(s->key, sizeof s->key, "%s%08llu.jpg", s->spec.prefix, (unsigned long long)id);
         out->bytes = wl_gen_photo_bytes(&s->spec, s->seed, id);
@@ -465,7 +465,7 @@ sim_status wl_gen_source_create(wl_source **out, const wl_gen_spec *spec, uint64
     if (spec->process == WL_PROC_MMPP) {
         /* Start in the stationary state mix so the trace has no warm-up. */
         double p_on = spec->mean_on_s / (spec->mean_on_s + spec->mean_off_s);
-        s->on = gsl_rng_uniform(s->r_state) < p_on;
+        s->on = sim_rng_uniform(s->r_state) < p_on;
         s->state_end = expo(s->r_state, 1.0 / (s->on ? spec->mean_on_s : spec->mean_off_s));
     }
     *out = &s->base;
