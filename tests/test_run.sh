@@ -130,4 +130,63 @@ expect_grep "^monthly bill: month 1 of steady growth (730 h), " "$TMPD/out" "the
 sed 's/"slow": {/"slow": { "timeout_s": 10,/' "$TMPD/t3.json" > "$TMPD/t10.json"
 expect_exit 0 "run, timeout_s 10" -- "$LAMBDASIM" run --config "$TMPD/t10.json"
 grep -q "warning" "$TMPD/err" && bad "no warning with an explicit timeout" || ok
+
+# Reuse `newest` (SimFaaS's rule, kept in a heap): every warm invocation
+# must take the idle environment created last, and among equal creation
+# times the one that went idle first.  Bursts of requests at one instant
+# create environments at equal times (the ties).  The invocation log is
+# replayed: starts on a 10 ms grid and durations of x5 ms, so no end meets
+# a start; ends at one instant in the log's order (the order they went
+# idle); no expiry (keep-alive 10^5 s).  The log does not tell in which
+# order requests of one instant arrived, so each instant is checked as a
+# group: its warm starts took exactly the k newest idle environments, and
+# it started cold ones only when none was left idle.  (With mru or lru,
+# or the tie broken the other way, about 400-2,000 picks are wrong.)
+awk 'BEGIN { print "timestamp_s,op,key,bytes,function,duration_ms"; x = 12345
+  for (k = 0; k < 3000; k++) {
+    x = (x * 1103515245 + 12345) % 2147483648
+    n = (x % 100 < 15) ? 1 + int((x / 100) % 4) : ((x % 100 < 60) ? 1 : 0)
+    for (j = 0; j < n; j++) {
+      x = (x * 1103515245 + 12345) % 2147483648
+      printf "%.2f,invoke,,0,f,%d\n", k * 0.01, 10 * (1 + int((x / 7) % 30)) + 5 } } }' \
+    > "$TMPD/newest.csv"
+cat > "$TMPD/newest.json" <<'J'
+{ "duration_s": 40, "workload": { "trace": { "file": "newest.csv" } },
+  "entry": { "type": "direct" }, "platform": { "preset": "simfaas", "reuse": "newest" },
+  "functions": { "f": { "keep_alive_s": 100000, "timeout_s": 900,
+     "service_time": { "warm": { "dist": "deterministic", "value_ms": 100 } } } } }
+J
+expect_exit 0 "run reuse newest with a log" -- "$LAMBDASIM" run --config "$TMPD/newest.json" \
+    --log "$TMPD/newest_log.csv"
+# One line per event: time (ms), 0 for an end 1 for a start, log row, environment, cold/warm.
+awk -F, 'NR > 1 { s = int($3 * 1000 + 0.5); e = s + int($4 + $6 + 0.5)
+                  printf "%d 0 %d %s %s\n", e, NR, $10, $8
+                  printf "%d 1 %d %s %s\n", s, NR, $10, $8 }' "$TMPD/newest_log.csv" |
+    sort -n -k1,1 -k2,2 -k3,3 > "$TMPD/newest_events.txt"
+cat > "$TMPD/newest_check.awk" <<'AWK'
+function flush(   k, i, j, b, nw, want, got, nidle) {
+  if (!ng) return
+  nidle = 0; for (k in idle) nidle++
+  nw = 0; for (i = 1; i <= ng; i++) if (gs[i] == "warm") { nw++; got[ge[i]] = 1 }
+  if (nw < ng && nw != nidle) { bad++; print "t=" gt ": " ng - nw " cold starts with " nidle - nw " environments idle" }
+  for (j = 1; j <= nw; j++) {       # the j-th newest idle environment
+    b = -1
+    for (k in idle)
+      if (!(k in want) && (b < 0 || created[k] > created[b] || (created[k] == created[b] && seq[k] < seq[b]))) b = k
+    want[b] = 1
+    for (k in idle) if (k != b && !(k in want) && created[k] == created[b]) { ties++; break }
+  }
+  for (k in want) if (!(k in got)) { bad++; print "t=" gt ": environment " k " should have served" }
+  for (i = 1; i <= ng; i++) if (gs[i] == "warm") { delete idle[ge[i]]; warm++ } else { created[ge[i]] = gt; cold++ }
+  ng = 0; delete want; delete got
+}
+$2 == 0 { flush(); idle[$4] = 1; seq[$4] = n++; next }
+{ if (ng && $1 != gt) flush(); gt = $1; ng++; ge[ng] = $4; gs[ng] = $5 }
+END { flush(); printf "%d warm, %d cold, %d picked among equal creation times, %d wrong\n", warm, cold, ties, bad + 0 }
+AWK
+awk -f "$TMPD/newest_check.awk" "$TMPD/newest_events.txt" > "$TMPD/newest_check.txt"
+if grep -q ' 0 wrong$' "$TMPD/newest_check.txt" &&
+   awk '{ exit !($1 > 2000 && $5 > 100) }' "$TMPD/newest_check.txt"; then ok
+else bad "reuse newest: $(tail -3 "$TMPD/newest_check.txt")"; fi
+
 report run

@@ -703,6 +703,7 @@ static void lambda_destroy(void *self)
     mdl_lambda *l = self;
     for (int i = 0; i < l->nfn; i++) {
         free(l->fn[i]->in);
+        free(l->fn[i]->newest);
         sim_hist_destroy(l->fn[i]->lat_ms);
         sim_hist_destroy(l->fn[i]->dur_ms);
         free(l->fn[i]);

@@ -15,7 +15,7 @@
  * once, at build time.
  *
  * Cost: an invocation is O(1) and allocation-free once the environment pool
- * has grown (except the NEWEST and RANDOM reuse policies: O(idle)); a
+ * has grown (NEWEST reuse: O(log idle), a heap; RANDOM: O(idle), a walk); a
  * drawn keep-alive adds one draw per invocation and about one timer per
  * environment and minimum keep-alive.
  */

@@ -24,6 +24,7 @@ typedef struct inst {       /* an execution environment */
     uint32_t gen;           /* tags its one pending expiry timer (stale when it differs) */
     uint32_t life;          /* changes at creation: stale lifecycle events */
     uint32_t id;            /* the function's environments in creation order (--log) */
+    int32_t npos;           /* its place in the newest-first heap while idle (reuse newest) */
     uint8_t state;
     uint8_t provisioned;
     uint8_t retiring;       /* past its maximum lifetime: destroyed when its request ends */
@@ -31,6 +32,7 @@ typedef struct inst {       /* an execution environment */
     uint8_t spare;          /* pre-warmed and not used yet */
     uint8_t timer;          /* an expiry timer is pending (per-environment expiry) */
     double created, idle_since;
+    uint64_t idle_seq;      /* order of going idle: the idle list's order (reuse newest) */
     double expire_at;       /* end of this idle period's keep-alive (per-environment expiry) */
     double timer_at;        /* when the pending timer fires */
     int32_t pending_ri;     /* the request waiting on its INIT (takes_pending), or -1 */
@@ -114,6 +116,11 @@ typedef struct fn_rt {
     sim_welford lifespan;
     gsl_rng *rng[FN_RNG_COUNT];         /* NULL until first drawn from (mdl__fn_rng) */
     fn_life life;                       /* maximum lifetime, keep-alive draws, pre-warming */
+    /* Reuse `newest` only: the idle on-demand environments in a binary heap,
+     * newest first (mdl_lambda_env.c), instead of a scan of the idle list. */
+    int32_t *newest;
+    int32_t nnewest, capnewest;
+    uint64_t idle_seq;                  /* idle-list appends so far */
     int index;
     char name[MDL_NAME_MAX];
 } fn_rt;
