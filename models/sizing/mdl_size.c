@@ -623,12 +623,13 @@ static long confirm_next(const mdl_size__run *run, const double *S, size_t inc, 
 /* The last third of the budget (CONFIRM_RESERVE_DIV) only repeats sizes
  * already measured: a wrong pick on noisy data is mostly a size whose one
  * or two batches came in several percent off, and repeats there add no size
- * (none for a noise-free source, which has nothing to repeat). */
+ * (a noise-free source has nothing to repeat: it stops at the first two
+ * thirds). */
 #define CONFIRM_RESERVE_DIV 3
 static int confirm_reserve(const mdl_size__run *run)
 {
     int b = run->o->budget > 0 ? run->o->budget : DEFAULT_BUDGET;
-    return run->o->noise_free ? 0 : b / CONFIRM_RESERVE_DIV;
+    return b / CONFIRM_RESERVE_DIV;
 }
 
 /* A batch of the pick or of its closest measured rival (the measured size
@@ -686,7 +687,13 @@ static long adaptive_next(mdl_size__run *run, const mdl_size__surrogate *sur, co
         mdl_size__stopped(run, "budget of %d batches spent", budget);
         return -1;
     }
-    if (next < 0) mdl_size__stopped(run, "no size left to sample");
+    if (next < 0 && explore <= 0)
+        mdl_size__stopped(run, "no size may be added after %d batches, none is left to repeat",
+                          budget - confirm_reserve(run));
+    else if (next < 0 && run->confirming)
+        mdl_size__stopped(run, "no size left to repeat once the stopping rule was met");
+    else if (next < 0)
+        mdl_size__stopped(run, "no size left to sample");
     return next;
 }
 
