@@ -30,6 +30,7 @@ struct mdl_size__run {
     double **rows;         /* per grid size: every invocation read there */
     size_t *n_rows;
     bool *exhausted;       /* per grid size: the source has no more rows */
+    bool confirming;       /* the stopping rule has been met: no new size but the pick */
 };
 
 /* ---- pricing --------------------------------------------------------- */
@@ -177,7 +178,9 @@ double mdl_size_result_lambda_cost(const mdl_size_result *r)
 
 /* ---- the run's helpers for methods -------------------------------------- */
 
-#define DEFAULT_BUDGET 12
+/* 18 batches: 12 that may add sizes, then 6 (CONFIRM_RESERVE) kept for
+ * repeats; see adaptive_next. */
+#define DEFAULT_BUDGET 18
 #define DEFAULT_MAX_BATCHES 3
 #define DEFAULT_WITHIN 0.01
 
@@ -468,7 +471,8 @@ static double expected_improvement(double best, double A, double B, double mu, d
     return fmax(ei, 0);
 }
 
-long mdl_size__next_aei(const mdl_size__run *run, const double *mu, const double *S, double sn2)
+long mdl_size__next_aei(const mdl_size__run *run, const double *mu, const double *S, double sn2,
+                        bool repeats_only)
 {
     const mdl_size_opts *o = mdl_size__opts(run);
     size_t ng = o->n_grid;
@@ -486,7 +490,7 @@ long mdl_size__next_aei(const mdl_size__run *run, const double *mu, const double
     long arg = -1;
     double max_aei = 0;
     for (size_t i = (size_t)(fl + 1); i < ng; i++) {
-        if (mdl_size__is_sampled(run, i) && !mdl_size__can_repeat(run, i)) continue;
+        if (mdl_size__is_sampled(run, i) ? !mdl_size__can_repeat(run, i) : repeats_only) continue;
         double A, B, s2 = S[i * ng + i];
         mdl_size__objective_affine(run, i, ref, &A, &B);
         double aei = expected_improvement(best, A, B, mu[i], sqrt(s2)) *
@@ -616,8 +620,38 @@ static long confirm_next(const mdl_size__run *run, const double *S, size_t inc, 
     return ci ? (long)inc : cr ? (long)r : -1;
 }
 
+/* The last third of the budget (CONFIRM_RESERVE_DIV) only repeats sizes
+ * already measured: a wrong pick on noisy data is mostly a size whose one
+ * or two batches came in several percent off, and repeats there add no size
+ * (a noise-free source has nothing to repeat: it stops at the first two
+ * thirds). */
+#define CONFIRM_RESERVE_DIV 3
+static int confirm_reserve(const mdl_size__run *run)
+{
+    int b = run->o->budget > 0 ? run->o->budget : DEFAULT_BUDGET;
+    return b / CONFIRM_RESERVE_DIV;
+}
+
+/* A batch of the pick or of its closest measured rival (the measured size
+ * most likely to beat it) is not taken at its word: before stopping, each
+ * has MDL_SIZE__CONFIRM_BATCHES batches (if the source has them), so that
+ * one batch several percent off cannot decide alone. */
+static long confirm_batches(const mdl_size__run *run, size_t inc, long rival)
+{
+    const mdl_size_point *p = run->r->points;
+    if (p[inc].batches < MDL_SIZE__CONFIRM_BATCHES && mdl_size__can_repeat(run, inc))
+        return (long)inc;
+    if (rival >= 0 && p[rival].batches < MDL_SIZE__CONFIRM_BATCHES &&
+        mdl_size__can_repeat(run, (size_t)rival))
+        return rival;
+    return -1;
+}
+
 /* One step of the shared loop: the next grid index, or -1 to stop (the
- * reason recorded). */
+ * reason recorded).  Until the stopping rule is first met and while the
+ * budget has more than its reserve left, the augmented-EI choice may be a
+ * new size; after that only repeats (and the unsampled pick itself, while
+ * a new size is allowed). */
 static long adaptive_next(mdl_size__run *run, const mdl_size__surrogate *sur, const double *mu,
                           const double *S, double sn2, int budget)
 {
@@ -627,14 +661,18 @@ static long adaptive_next(mdl_size__run *run, const mdl_size__surrogate *sur, co
     long arg, next;
     mdl_size__rival rv;
     double e = mdl_size__expected_saving(run, mu, S, &inc, &arg, &rv);
+    int explore = mdl_size__budget_left(run) - confirm_reserve(run);
+    if (e < saving) run->confirming = true;
     /* Measure the recommendation before recommending it: at once, once the
-     * rule is met, or with the budget's last batch. */
-    if (!mdl_size__is_sampled(run, inc) &&
-        (sur->optimum_first || e < saving || mdl_size__budget_left(run) == 1))
+     * rule is met, or with the last batch that may add a size. */
+    if (!mdl_size__is_sampled(run, inc) && explore > 0 &&
+        (sur->optimum_first || e < saving || explore == 1))
         next = (long)inc;
     else if (e >= saving)
-        next = mdl_size__next_aei(run, mu, S, sn2);
+        next = mdl_size__next_aei(run, mu, S, sn2, explore <= 0 || run->confirming);
     else if (rv.p >= MDL_SIZE__RIVAL_P && (next = confirm_next(run, S, inc, rv.arg)) >= 0)
+        ;
+    else if ((next = confirm_batches(run, inc, rv.arg)) >= 0)
         ;
     else {
         if (rv.p >= MDL_SIZE__RIVAL_P)
@@ -649,7 +687,13 @@ static long adaptive_next(mdl_size__run *run, const mdl_size__surrogate *sur, co
         mdl_size__stopped(run, "budget of %d batches spent", budget);
         return -1;
     }
-    if (next < 0) mdl_size__stopped(run, "no size left to sample");
+    if (next < 0 && explore <= 0)
+        mdl_size__stopped(run, "no size may be added after %d batches, none is left to repeat",
+                          budget - confirm_reserve(run));
+    else if (next < 0 && run->confirming)
+        mdl_size__stopped(run, "no size left to repeat once the stopping rule was met");
+    else if (next < 0)
+        mdl_size__stopped(run, "no size left to sample");
     return next;
 }
 

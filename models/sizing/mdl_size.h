@@ -130,7 +130,9 @@ typedef struct mdl_size_opts {
     size_t n_grid;               /* >= 2 */
     mdl_size_cost_fn cost_fn;
     void *cost_ctx;
-    int budget;                  /* most batches bo/parametric may sample; 0: 15 */
+    int budget;                  /* most batches bo/parametric may sample; 0: 18.
+                                  * New sizes only within the first two thirds;
+                                  * the last third repeats measured sizes */
     int n_init;                  /* initial spread-out sizes; 0: method default */
     int max_batches;             /* most batches at one size (repeats); 0: 3 */
     bool noise_free;             /* the source is a model: the same size always

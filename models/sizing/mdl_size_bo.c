@@ -33,9 +33,12 @@
  * expected saving relative to the recommendation's objective,
  * E[max(0, 1 - g_j / g_rec)] under the joint posterior, reaches
  * opts.stop_saving (0.5%) (mdl_size__expected_saving), the
- * recommendation has been measured, and no measured rival may still beat it
+ * recommendation has been measured, no measured rival may still beat it
  * by more than 1% with probability MDL_SIZE__RIVAL_P (else the less certain
- * of the two is measured again); or at the budget.
+ * of the two is measured again), and the pick and its closest rival have two
+ * batches each; or at the budget, whose last third only repeats sizes.  Once
+ * the rule has been met no new size is added but the pick (mdl_size.c,
+ * adaptive_next).
  *
  * Recommendation.  The last posterior of the fit-mean GP is averaged with a
  * constant-mean GP's (bo_final, weight BO_CONST_WEIGHT): the parametric

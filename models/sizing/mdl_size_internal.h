@@ -29,6 +29,10 @@
  * measured again (mdl_size__expected_saving's rival).  5%: chosen on
  * the noisy suite's tuning set only (0.05, 0.1, 0.2 and off were tried). */
 #define MDL_SIZE__RIVAL_P 0.05
+/* ... and the pick and its closest measured rival have at least this many
+ * batches each (when the source has them).  2: chosen on the tuning set
+ * only (1, 2, 3 were tried). */
+#define MDL_SIZE__CONFIRM_BATCHES 2
 
 /* One batch a method sampled. */
 typedef struct mdl_size__obs {
@@ -66,10 +70,12 @@ typedef struct mdl_size__surrogate {
 } mdl_size__surrogate;
 
 /* The loop both adaptive methods share: sample the initial spread; then
- * refit, stop when no size's expected saving reaches opts.stop_saving and
- * the recommendation was measured (mdl_size__expected_saving), else sample
- * the predicted optimum or the augmented-EI choice (mdl_size__next_aei),
- * until the budget; then finish with the last prediction. */
+ * refit, stop when no size's expected saving reaches opts.stop_saving, the
+ * recommendation was measured and confirmed (mdl_size__expected_saving's
+ * rival, MDL_SIZE__CONFIRM_BATCHES), else sample the predicted optimum or
+ * the augmented-EI choice (mdl_size__next_aei), until the budget; new sizes
+ * only until the rule is first met and within the budget's first two
+ * thirds, the rest repeats; then finish with the last prediction. */
 sim_status mdl_size__adaptive(mdl_size__run *run, mdl_size__surrogate *sur, sim_error *err);
 
 /* Helpers the methods use (mdl_size.c). */
@@ -132,9 +138,10 @@ double mdl_size__expected_saving(const mdl_size__run *run, const double *mu, con
  * EI of the strategy's objective under the latent posterior (mean mu,
  * covariance S of log duration), times 1 - sqrt(sn2 / (s^2 + sn2)) with sn2
  * a batch's noise variance, over the sizes above the largest failure that
- * are unsampled or may be repeated; a candidate in the floor gap becomes
+ * are unsampled (unless repeats_only) or may be repeated; a candidate in the floor gap becomes
  * its bisection (mdl_size__floor_probe).  -1 when no candidate is left. */
-long mdl_size__next_aei(const mdl_size__run *run, const double *mu, const double *S, double sn2);
+long mdl_size__next_aei(const mdl_size__run *run, const double *mu, const double *S, double sn2,
+                        bool repeats_only);
 
 /* The parametric fit's prediction of log(duration) on the grid from the
  * successful batches: mean mu (n_grid) and, when S is not NULL, covariance
