@@ -578,12 +578,105 @@ char *sim_json_to_string(json_object *obj)
  * farther from v than the nearest p-digit one, which is also a (p+1)-digit
  * decimal), so the shortest p can be searched for.  Most simulated figures
  * need 16 or 17 digits: 15 is tried first, then 16 (17 always reads back);
- * a shorter form is bisected below 15.  Two or three snprintf calls for
- * most values instead of up to seventeen: a results document of 10,000
- * functions prints 250,000 of them. */
-static bool reads_back(double v, int p, char *buf, size_t n)
+ * a shorter form is bisected below 15.
+ *
+ * The %.<p>g forms are built here rather than by snprintf: v is converted
+ * once to 17 significant digits ("%.16e"), and each p-digit form is that
+ * string rounded to p digits and laid out by %g's rules (C11 7.21.6.1:
+ * style e when the exponent X < -4 or X >= p; trailing zeros and a bare
+ * point dropped).  Rounding the 17-digit string gives the digits of
+ * rounding v itself unless its dropped digits read exactly "500...0"
+ * (v lies within half a unit of the 17th digit from the halfway point);
+ * then, rarely, snprintf decides.  Each probe costs a strtod instead of a
+ * snprintf and a strtod: a results document of 10,000 functions prints
+ * 250,000 doubles (its writing was 9 % of bench_manyfn's CPU).
+ * tests/test_jw.c compares the output with snprintf's on 1.6 million
+ * values, ties and boundaries included. */
+typedef struct dec17 {
+    bool neg;
+    char d[17];     /* significant digits, d[0] != '0' unless v == 0 */
+    int x;          /* decimal exponent of d[0] */
+} dec17;
+
+static void dec17_of(double v, dec17 *o)
 {
-    snprintf(buf, n, "%.*g", p, v);
+    char t[40];
+    snprintf(t, sizeof t, "%.16e", v);   /* [-]d.dddddddddddddddde[+-]XX[X] */
+    const char *s = t;
+    o->neg = *s == '-';
+    if (o->neg) s++;
+    o->d[0] = s[0];
+    memcpy(o->d + 1, s + 2, 16);
+    o->x = atoi(s + 19);
+}
+
+/* a rounded to p digits (half up, exact below a tie): false when the
+ * dropped digits are exactly "50...0" (a possible tie of v's own). */
+static bool dec17_round(const dec17 *a, int p, char *dig, int *x)
+{
+    memcpy(dig, a->d, (size_t)p);
+    *x = a->x;
+    if (p == 17 || a->d[p] < '5') return true;
+    if (a->d[p] == '5') {
+        int k = p + 1;
+        while (k < 17 && a->d[k] == '0') k++;
+        if (k == 17) return false;
+    }
+    int i = p - 1;
+    while (i >= 0 && dig[i] == '9') dig[i--] = '0';
+    if (i >= 0) {
+        dig[i]++;
+    } else {
+        dig[0] = '1';                    /* 99..9 -> 100..0: one more decade */
+        (*x)++;
+    }
+    return true;
+}
+
+/* %.<p>g of the p digits dig (exponent x) with sign neg, into buf. */
+static size_t g_layout(bool neg, const char *dig, int p, int x, char *buf)
+{
+    int q = p;
+    while (q > 1 && dig[q - 1] == '0') q--;
+    char *o = buf;
+    if (neg) *o++ = '-';
+    if (x < -4 || x >= p) {
+        *o++ = dig[0];
+        if (q > 1) {
+            *o++ = '.';
+            memcpy(o, dig + 1, (size_t)(q - 1));
+            o += q - 1;
+        }
+        o += sprintf(o, "e%c%02d", x < 0 ? '-' : '+', x < 0 ? -x : x);
+        return (size_t)(o - buf);
+    }
+    if (x >= 0) {
+        for (int i = 0; i <= x; i++) *o++ = dig[i];   /* x < p: within dig */
+        if (q > x + 1) {
+            *o++ = '.';
+            memcpy(o, dig + x + 1, (size_t)(q - x - 1));
+            o += q - x - 1;
+        }
+    } else {
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = 0; i < -x - 1; i++) *o++ = '0';
+        memcpy(o, dig, (size_t)q);
+        o += q;
+    }
+    *o = '\0';
+    return (size_t)(o - buf);
+}
+
+/* buf = %.<p>g of v (a of it); true when it reads back as v. */
+static bool reads_back(double v, const dec17 *a, int p, char *buf, size_t n)
+{
+    char dig[17];
+    int x;
+    if (dec17_round(a, p, dig, &x))
+        g_layout(a->neg, dig, p, x, buf);
+    else
+        snprintf(buf, n, "%.*g", p, v);
     return strtod(buf, NULL) == v;
 }
 
@@ -591,8 +684,11 @@ size_t sim_json_format_double(double v, char *buf, size_t n)
 {
     assert(buf && n >= SIM_JSON_DOUBLE_MAX);
     if (!isfinite(v)) return (size_t)snprintf(buf, n, "null");
-    if (!reads_back(v, 15, buf, n)) {
-        if (!reads_back(v, 16, buf, n)) snprintf(buf, n, "%.17g", v);
+    if (v == 0) return (size_t)snprintf(buf, n, signbit(v) ? "-0" : "0");
+    dec17 a;
+    dec17_of(v, &a);
+    if (!reads_back(v, &a, 15, buf, n)) {
+        if (!reads_back(v, &a, 16, buf, n)) reads_back(v, &a, 17, buf, n);
         return strlen(buf);
     }
     /* buf holds the 15-digit form; look for a shorter one in 1..14. */
@@ -600,7 +696,7 @@ size_t sim_json_format_double(double v, char *buf, size_t n)
     int lo = 1, hi = 15;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (reads_back(v, mid, tmp, sizeof tmp)) {
+        if (reads_back(v, &a, mid, tmp, sizeof tmp)) {
             hi = mid;
             memcpy(buf, tmp, sizeof tmp);
         } else {

@@ -162,8 +162,8 @@ char *sim_json_to_string(json_object *obj);
 
 /* The text of a double in our JSON: the shortest %g form that reads back
  * as v ("null" when v is not finite).  buf holds at least
- * SIM_JSON_DOUBLE_MAX bytes; returns the length written.  Cost: about
- * five snprintf/strtod pairs. */
+ * SIM_JSON_DOUBLE_MAX bytes; returns the length written.  Cost: one
+ * snprintf and about five strtod calls (sim_json.c). */
 #define SIM_JSON_DOUBLE_MAX 32
 size_t sim_json_format_double(double v, char *buf, size_t n);
 
