@@ -83,7 +83,7 @@ static const char k_usage[] =
     "  --strategy      cost (default), speed or balanced, as in Power Tuning\n"
     "  --balanced-weight W  0 = speed .. 1 = cost (default 0.5, clamped)\n"
     "  --budget N      most batches (sizes and repeats) bo/parametric may sample\n"
-    "                  (default 12)\n"
+    "                  (default 18; the last third only repeats measured sizes)\n"
     "  --bo-mean       the GP's prior mean: the parametric fit (default; the\n"
     "                  performance model in config mode) or constant (COSE)\n"
     "  --arch, --billing-granularity-ms  pricing (default x86_64, 1 ms); costs\n"
