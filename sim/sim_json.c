@@ -647,7 +647,13 @@ static size_t g_layout(bool neg, const char *dig, int p, int x, char *buf)
             memcpy(o, dig + 1, (size_t)(q - 1));
             o += q - 1;
         }
-        o += sprintf(o, "e%c%02d", x < 0 ? '-' : '+', x < 0 ? -x : x);
+        int e = x < 0 ? -x : x;          /* at least two digits, as %e: e+05, e-324 */
+        *o++ = 'e';
+        *o++ = x < 0 ? '-' : '+';
+        if (e >= 100) *o++ = (char)('0' + e / 100);
+        *o++ = (char)('0' + e / 10 % 10);
+        *o++ = (char)('0' + e % 10);
+        *o = '\0';
         return (size_t)(o - buf);
     }
     if (x >= 0) {

@@ -36,27 +36,21 @@ static const char k_set_a[] =
     "    \"warm\": {\"dist\": \"exponential\", \"mean_ms\": 1991},"
     "    \"cold\": {\"dist\": \"exponential\", \"mean_ms\": 2244}}}}}";
 
-static const char k_hour[] =
-    "{ \"duration_s\": 3600, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1000}},"
-    "  \"entry\": {\"type\": \"function_url\"},"
-    "  \"functions\": {\"f\": {\"memory_mb\": 512, \"service_time\": {"
-    "    \"warm\": {\"dist\": \"lognormal\", \"mean_ms\": 200, \"cv\": 0.6}},"
-    "    \"init\": {\"dist\": \"lognormal\", \"mean_ms\": 250, \"cv\": 0.3}}}}";
+/* The hour, with PLATFORM after the entry and FN before the service time:
+ * one text for its three variants. */
+#define HOUR_CONFIG(PLATFORM, FN)                                                                   \
+    "{ \"duration_s\": 3600, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1000}}," \
+    "  \"entry\": {\"type\": \"function_url\"}" PLATFORM ","                                        \
+    "  \"functions\": {\"f\": {\"memory_mb\": 512, " FN "\"service_time\": {"                    \
+    "    \"warm\": {\"dist\": \"lognormal\", \"mean_ms\": 200, \"cv\": 0.6}},"                  \
+    "    \"init\": {\"dist\": \"lognormal\", \"mean_ms\": 250, \"cv\": 0.3}}}}"
 
-/* k_hour with the model of 5236288 (above). */
+static const char k_hour[] = HOUR_CONFIG("", "");
+/* The hour on the model of 5236288 (above). */
 static const char k_hour_fixed[] =
-    "{ \"duration_s\": 3600, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1000}},"
-    "  \"entry\": {\"type\": \"function_url\"}, \"platform\": {\"preset\": \"simfaas\", \"reuse\": \"mru\"},"
-    "  \"functions\": {\"f\": {\"memory_mb\": 512, \"timeout_s\": 900, \"service_time\": {"
-    "    \"warm\": {\"dist\": \"lognormal\", \"mean_ms\": 200, \"cv\": 0.6}},"
-    "    \"init\": {\"dist\": \"lognormal\", \"mean_ms\": 250, \"cv\": 0.3}}}}";
-
+    HOUR_CONFIG(", \"platform\": {\"preset\": \"simfaas\", \"reuse\": \"mru\"}", "\"timeout_s\": 900, ");
 static const char k_hour_simfaas[] =
-    "{ \"duration_s\": 3600, \"workload\": {\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1000}},"
-    "  \"entry\": {\"type\": \"function_url\"}, \"platform\": {\"preset\": \"simfaas\"},"
-    "  \"functions\": {\"f\": {\"memory_mb\": 512, \"timeout_s\": 900, \"service_time\": {"
-    "    \"warm\": {\"dist\": \"lognormal\", \"mean_ms\": 200, \"cv\": 0.6}},"
-    "    \"init\": {\"dist\": \"lognormal\", \"mean_ms\": 250, \"cv\": 0.3}}}}";
+    HOUR_CONFIG(", \"platform\": {\"preset\": \"simfaas\"}", "\"timeout_s\": 900, ");
 
 static const char k_azure_day[] =
     "{ \"duration_s\": 86400, \"workload\": {\"trace\": {\"format\": \"azure2019\", \"function_template\": \"f\","

@@ -231,9 +231,11 @@ static inline bool by_newest(const fn_rt *f)
 /* The on-demand idle list, and the heap with it under reuse `newest`. */
 static void idle_list_append(fn_rt *f, int32_t i)
 {
-    f->in[i].idle_seq = f->idle_seq++;
     list_append(f, &f->idle_head, &f->idle_tail, i);
-    if (by_newest(f)) newest_push(f, i);
+    if (by_newest(f)) {
+        f->in[i].idle_seq = f->idle_seq++;   /* the list's order, for the heap's ties */
+        newest_push(f, i);
+    }
 }
 
 static void idle_list_unlink(fn_rt *f, int32_t i)

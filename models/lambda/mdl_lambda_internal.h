@@ -120,7 +120,7 @@ typedef struct fn_rt {
      * newest first (mdl_lambda_env.c), instead of a scan of the idle list. */
     int32_t *newest;
     int32_t nnewest, capnewest;
-    uint64_t idle_seq;                  /* idle-list appends so far */
+    uint64_t idle_seq;                  /* idle-list appends so far (reuse newest) */
     int index;
     char name[MDL_NAME_MAX];
 } fn_rt;
